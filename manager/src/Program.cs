@@ -1,0 +1,18 @@
+using System.CommandLine;
+using UefiRecovery.Manager.Images;
+using UefiRecovery.Manager.Serving;
+
+namespace UefiRecovery.Manager;
+
+/// <summary>The manager's command line: image tools, the recovery server, simulated clients.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("UefiRecovery manager: serves signed firmware images to machines in recovery.");
+        root.Subcommands.Add(ImageCommand.Build());
+        root.Subcommands.Add(ServeCommand.Build());
+        root.Subcommands.Add(SimulateCommand.Build());
+        return root.Parse(args).Invoke();
+    }
+}
