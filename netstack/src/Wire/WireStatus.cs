@@ -1,0 +1,22 @@
+namespace UefiRecovery.Netstack.Wire
+{
+    /// <summary>Why a parse rejected its input. Ok is the only success value.</summary>
+    public enum WireStatus : byte
+    {
+        Ok = 0,
+        /// <summary>The buffer is shorter than a header or a length field says.</summary>
+        Truncated,
+        /// <summary>A length or structural field is inconsistent (e.g. IHL below 5, bad option list).</summary>
+        Malformed,
+        /// <summary>A checksum did not verify.</summary>
+        BadChecksum,
+        /// <summary>A valid packet the stack deliberately does not handle (other hardware type, ICMP type...).</summary>
+        Unsupported,
+        /// <summary>An IPv4 fragment: reassembly is not implemented.</summary>
+        Fragmented,
+        /// <summary>An IPv4 option the stack does not accept.</summary>
+        UnsupportedOption,
+        /// <summary>A field has a value the protocol forbids (version not 4, BOOTP op unknown...).</summary>
+        BadValue,
+    }
+}
