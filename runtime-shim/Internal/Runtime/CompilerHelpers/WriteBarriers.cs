@@ -1,0 +1,16 @@
+using System.Runtime;
+
+namespace Internal.Runtime.CompilerHelpers;
+
+/// <summary>
+/// Reference stores into the heap. Without a GC there are no cards to mark, so they are plain stores
+/// (RhpByRefAssignRef, which uses RSI/RDI, is in Native/RuntimeStubs.S).
+/// </summary>
+internal static unsafe class WriteBarriers
+{
+    [RuntimeExport("RhpAssignRef")]
+    private static void RhpAssignRef(void** destination, void* value) => *destination = value;
+
+    [RuntimeExport("RhpCheckedAssignRef")]
+    private static void RhpCheckedAssignRef(void** destination, void* value) => *destination = value;
+}

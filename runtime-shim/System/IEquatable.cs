@@ -1,0 +1,6 @@
+namespace System;
+
+public interface IEquatable<T>
+{
+    bool Equals(T? other);
+}

@@ -1,0 +1,7 @@
+namespace System;
+
+[AttributeUsage(AttributeTargets.Parameter, Inherited = true, AllowMultiple = false)]
+public sealed class ParamArrayAttribute : Attribute
+{
+    public ParamArrayAttribute() { }
+}
