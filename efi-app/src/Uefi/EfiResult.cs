@@ -1,0 +1,23 @@
+namespace UefiRecovery.Efi.Uefi;
+
+/// <summary>
+/// The one conversion from <see cref="EfiStatus"/> to an outcome. A call succeeds on EFI_SUCCESS,
+/// and on a warning only if the caller passes <see cref="WarningPolicy.TreatAsSuccess"/>.
+/// Calls with an out-value return <see cref="EfiResult{T}"/>, built from this conversion.
+/// </summary>
+public readonly struct EfiResult
+{
+    public EfiStatus Status { get; }
+    public bool IsSuccess { get; }
+
+    private EfiResult(EfiStatus status, bool isSuccess)
+    {
+        Status = status;
+        IsSuccess = isSuccess;
+    }
+
+    public static EfiResult From(EfiStatus status) => From(status, WarningPolicy.TreatAsError);
+
+    public static EfiResult From(EfiStatus status, WarningPolicy warnings) =>
+        new(status, status.IsSuccess || (status.IsWarning && warnings == WarningPolicy.TreatAsSuccess));
+}
