@@ -1,0 +1,701 @@
+using System;
+using UefiRecovery.Core.Protocol.Wire;
+
+namespace UefiRecovery.Core.Protocol.Client;
+
+/// <summary>
+/// The recovering machine's side of the protocol (docs/protocol.md §6): discovers donors, chooses one
+/// by policy, joins its session, assembles the image from numbered fragments in any order, answers
+/// status requests with NACKs, hands the complete image to the verifier and reports the result.
+/// Driven by <see cref="Poll"/> with the time passed in; every buffer is allocated at creation and
+/// nothing is allocated per packet.
+/// </summary>
+public sealed class ClientSession
+{
+    private readonly ClientConfig _config;
+    private readonly ClientTimings _timings;
+    private readonly DonorPolicy _policy;
+    private readonly IDatagramTransport _transport;
+    private readonly IImageVerifier _verifier;
+    private readonly ProtocolRandom _random;
+    private readonly byte[] _sendBuffer;
+    private readonly byte[] _receiveBuffer;
+    private readonly byte[] _image;
+    private readonly FragmentBitmap _bitmap;
+    private readonly DonorSelector _offers;
+    private readonly DonorExclusions _excluded;
+    private readonly NackRange[] _ranges;
+    private readonly byte[] _nackBitmap;
+    private readonly ulong _clientId;
+
+    private ClientState _state;
+    private ulong _lastNow;
+    private uint _lastMessageId;
+    private RequestReason _reason;
+
+    // Discovery (§6.1, §6.4).
+    private uint _discoveryMessageId;
+    private RetryBackoff _requestTimer;
+    private bool _offerWindowOpen;
+    private ulong _offerWindowClosesAt;
+    private uint _offerSequence;
+
+    // The chosen offer and the image it describes; the image survives rediscovery for resume (§6.6).
+    private OfferRecord _chosen;
+    private RetryBackoff _acceptTimer;
+    private uint _acceptMessageId;
+    private ulong _heldImageId;
+    private FragmentGeometry _geometry;
+
+    // Receiving (§6.3, §6.5).
+    private ulong _lastSessionTrafficAt;
+    private bool _quietTimerStale;
+    private RetryBackoff _quietTimer;
+    private bool _statusPending;
+    private uint _statusPendingRound;
+    private ushort _statusPendingMaxRanges;
+    private ulong _statusDueAt;
+
+    // Verdict and RESULT (§6.7).
+    private ImageVerdict _verdict;
+    private ResultMessage _result;
+    private uint _resultMessageId;
+    private RetryBackoff _resultTimer;
+    private bool _resultAcknowledged;
+
+    private ClientSession(ClientConfig config, IDatagramTransport transport, IImageVerifier verifier)
+    {
+        _config = config;
+        _timings = config.Timings;
+        _policy = config.Policy ?? DonorPolicy.CreateDefault(default);
+        _transport = transport;
+        _verifier = verifier;
+        _random = new ProtocolRandom(config.RandomSeed);
+        _sendBuffer = new byte[config.MaxDatagram];
+        _receiveBuffer = new byte[config.MaxDatagram];
+        _image = new byte[config.ImageCapacity];
+        uint fragmentCapacity = FragmentGeometry.CountFor(config.ImageCapacity, (ushort)ProtocolLimits.MinFragmentSize);
+        _bitmap = new FragmentBitmap(Math.Min(fragmentCapacity, ProtocolLimits.MaxFragmentCount));
+        _offers = new DonorSelector(DonorSelector.DefaultCapacity);
+        _excluded = new DonorExclusions(DonorExclusions.DefaultCapacity);
+        _ranges = new NackRange[ProtocolLimits.MaxNackRanges];
+        _nackBitmap = new byte[ProtocolLimits.MaxNackBitmapBytes];
+        _clientId = config.MacAddress;
+        _reason = config.Reason;
+        _lastMessageId = _random.NextUInt32();
+        _state = ClientState.Idle;
+    }
+
+    /// <summary>Validates <paramref name="config"/> and allocates every buffer the session will use.</summary>
+    public static ClientSetupStatus TryCreate(
+        ClientConfig config, IDatagramTransport transport, IImageVerifier verifier, out ClientSession? session)
+    {
+        session = null;
+        if (config.MacAddress == 0 || (config.MacAddress >> 48) != 0)
+        {
+            return ClientSetupStatus.InvalidMacAddress;
+        }
+        if (config.MaxDatagram < ProtocolLimits.MinDatagram || config.MaxDatagram > ProtocolLimits.MaxDatagram)
+        {
+            return ClientSetupStatus.InvalidMaxDatagram;
+        }
+        if (config.DeliveryModes == DeliveryModes.None || (config.DeliveryModes & ~DeliveryModes.All) != 0)
+        {
+            return ClientSetupStatus.InvalidDeliveryModes;
+        }
+        if (config.ManagerEndpoint.IsUnspecified && (!config.DiscoverByBroadcast || config.BroadcastEndpoint.IsUnspecified))
+        {
+            return ClientSetupStatus.NoDiscoveryTarget;
+        }
+        if (config.ImageCapacity == 0)
+        {
+            return ClientSetupStatus.InvalidImageCapacity;
+        }
+        session = new ClientSession(config, transport, verifier);
+        return ClientSetupStatus.Ok;
+    }
+
+    public ClientState State => _state;
+
+    /// <summary>The client's sender id (its MAC address).</summary>
+    public ulong ClientId => _clientId;
+
+    /// <summary>The offer being accepted or received (valid from DonorChosen on).</summary>
+    public OfferRecord ChosenOffer => _chosen;
+
+    public uint FragmentCount => _bitmap.Count;
+    public uint FragmentsHeld => _bitmap.HeldCount;
+
+    /// <summary>Image id of the fragments held (0 if none).</summary>
+    public ulong HeldImageId => _bitmap.HeldCount != 0 ? _heldImageId : 0;
+
+    /// <summary>The verdict of the last verification.</summary>
+    public ImageVerdict LastVerdict => _verdict;
+
+    /// <summary>True once the donor acknowledged the RESULT.</summary>
+    public bool ResultAcknowledged => _resultAcknowledged;
+
+    /// <summary>The complete, verified image (empty before <see cref="ClientState.Verified"/>).</summary>
+    public ReadOnlySpan<byte> VerifiedImage =>
+        _state >= ClientState.Verified ? new ReadOnlySpan<byte>(_image, 0, (int)_geometry.ImageSize) : default;
+
+    /// <summary>Donors excluded after a rejected image.</summary>
+    public int ExcludedDonorCount => _excluded.Count;
+
+    // Counters for the status display and the tests.
+    public uint DatagramsReceived { get; private set; }
+    public uint MalformedDropped { get; private set; }
+    public uint ChecksumFailures { get; private set; }
+    /// <summary>DATA of the current image that arrived with a bad CRC (§6.3).</summary>
+    public uint CorruptedFragments { get; private set; }
+    public uint DuplicateFragments { get; private set; }
+    public uint RequestsSent { get; private set; }
+    public uint StatusesSent { get; private set; }
+    public uint ImagesRejected { get; private set; }
+
+    /// <summary>
+    /// Does all due work: handles waiting datagrams (at most MaxReceivesPerPoll), then timers.
+    /// Call it often (every few milliseconds while receiving); a <paramref name="nowMs"/> earlier than the
+    /// previous one is treated as the previous one.
+    /// </summary>
+    public ClientEvents Poll(ulong nowMs)
+    {
+        // A clock that steps back (firmware timers are not always monotonic) must not make every
+        // "time since" subtraction wrap and fire; time simply stands still until it catches up.
+        nowMs = nowMs < _lastNow ? _lastNow : nowMs;
+        _lastNow = nowMs;
+        ClientEvents events = ClientEvents.None;
+        if (_state == ClientState.Idle)
+        {
+            EnterDiscovering(nowMs);
+        }
+        for (int i = 0; i < _config.MaxReceivesPerPoll; i++)
+        {
+            int length = _transport.TryReceive(_receiveBuffer, out DatagramEndpoint source);
+            if (length <= 0)
+            {
+                break;
+            }
+            if (length > _receiveBuffer.Length)
+            {
+                MalformedDropped++;
+                continue;
+            }
+            DatagramsReceived++;
+            Handle(new ReadOnlySpan<byte>(_receiveBuffer, 0, length), source, nowMs, ref events);
+        }
+        RunTimers(nowMs, ref events);
+        return events;
+    }
+
+    /// <summary>
+    /// After <see cref="ClientEvents.ImageVerified"/>: the caller wrote (or failed to write) the image
+    /// and reports the outcome, which is sent as RESULT until acknowledged. False in any other state.
+    /// </summary>
+    public bool ReportOutcome(ulong nowMs, bool success, ResultReason reason, uint firmwareVersion)
+    {
+        if (_state != ClientState.Verified)
+        {
+            return false;
+        }
+        _result = new ResultMessage(
+            _heldImageId, success ? ResultOutcome.Success : ResultOutcome.Failure,
+            success ? ResultReason.None : reason, firmwareVersion);
+        _resultMessageId = NextMessageId();
+        _resultTimer.Start(nowMs, _timings.ResultRetryMs, _timings.ResultRetryMs, _timings.JitterPercent);
+        _state = ClientState.Reporting;
+        return true;
+    }
+
+    // ---- receive path -------------------------------------------------------------------------
+
+    private void Handle(ReadOnlySpan<byte> datagram, in DatagramEndpoint source, ulong now, ref ClientEvents events)
+    {
+        if (MessageFrame.TryReadStructure(datagram, out MessageFrame frame) != WireStatus.Ok)
+        {
+            MalformedDropped++;
+            return;
+        }
+        if (!frame.HasValidChecksum)
+        {
+            ChecksumFailures++;
+            if (frame.Type == MessageType.Data)
+            {
+                NoteCorruptedData(frame);
+            }
+            return;
+        }
+        switch (frame.Type)
+        {
+            case MessageType.Offer:
+                HandleOffer(frame, source, now, ref events);
+                break;
+            case MessageType.Data:
+                HandleData(frame, now, ref events);
+                break;
+            case MessageType.StatusRequest:
+                HandleStatusRequest(frame, now, ref events);
+                break;
+            case MessageType.ResultAck:
+                HandleResultAck(frame, ref events);
+                break;
+            case MessageType.Abort:
+                HandleAbort(frame, now, ref events);
+                break;
+            default:
+                // REQUEST, ACCEPT, STATUS and RESULT are addressed to donors.
+                break;
+        }
+    }
+
+    private void HandleOffer(in MessageFrame frame, in DatagramEndpoint source, ulong now, ref ClientEvents events)
+    {
+        if (_state != ClientState.Discovering)
+        {
+            return;
+        }
+        if (OfferMessage.TryParse(frame, out OfferMessage offer) != WireStatus.Ok)
+        {
+            MalformedDropped++;
+            return;
+        }
+        ulong donorId = frame.Header.SenderId;
+        if (offer.InReplyTo != _discoveryMessageId || !IsAcceptable(offer, donorId))
+        {
+            return;
+        }
+        OfferRecord record = new OfferRecord(donorId, source, frame.Header.MessageId, frame.Header.SessionId, offer, _offerSequence);
+        _offerSequence++;
+        if (!_offers.TryAdd(record, _policy, HeldImageId))
+        {
+            return;
+        }
+        events |= ClientEvents.OfferReceived;
+        if (!_offerWindowOpen)
+        {
+            _offerWindowOpen = true;
+            _offerWindowClosesAt = now + _timings.OfferWindowMs;
+        }
+    }
+
+    /// <summary>§6.4: what makes an offer acceptable before the policy ranks it.</summary>
+    private bool IsAcceptable(in OfferMessage offer, ulong donorId)
+    {
+        DeliveryModes modeBit = (DeliveryModes)(1 << ((int)offer.DeliveryMode - 1));
+        return offer.ImageType.Matches(_config.ImageType)
+            && offer.ImageVersion >= _config.LowestAcceptableVersion
+            && offer.Geometry.ImageSize <= (uint)_image.Length
+            && offer.Geometry.FragmentCount <= _bitmap.Capacity
+            && offer.Geometry.FragmentSize <= _config.MaxDatagram - ProtocolConstants.FragmentOverhead
+            && (_config.DeliveryModes & modeBit) != 0
+            && !_excluded.Contains(donorId);
+    }
+
+    private bool IsFromChosenSession(in MessageFrame frame)
+    {
+        return (_state == ClientState.Accepting || _state == ClientState.Receiving
+                || _state == ClientState.Verified || _state == ClientState.Reporting)
+            && frame.Header.SessionId == _chosen.SessionId
+            && frame.Header.SenderId == _chosen.DonorId;
+    }
+
+    private void HandleData(in MessageFrame frame, ulong now, ref ClientEvents events)
+    {
+        if (!IsFromChosenSession(frame))
+        {
+            return;
+        }
+        if (DataMessage.TryParse(frame, out DataMessage data) != WireStatus.Ok
+            || data.Fragment.Length != _geometry.LengthOf(data.FragmentIndex))
+        {
+            MalformedDropped++;
+            return;
+        }
+        NoteSessionTraffic(now, ref events);
+        if (_state != ClientState.Receiving)
+        {
+            DuplicateFragments++;
+            return;
+        }
+        uint index = data.FragmentIndex;
+        if (_bitmap.IsHeld(index))
+        {
+            DuplicateFragments++;
+            return;
+        }
+        data.Fragment.CopyTo(new Span<byte>(_image, (int)_geometry.OffsetOf(index), data.Fragment.Length));
+        _bitmap.TryMarkHeld(index);
+        events |= ClientEvents.FragmentsReceived;
+        if (_bitmap.IsComplete)
+        {
+            OnImageComplete(now, ref events);
+        }
+    }
+
+    /// <summary>§6.3: a DATA that failed its CRC but still looks like one of ours counts as corrupted.</summary>
+    private void NoteCorruptedData(in MessageFrame frame)
+    {
+        if (_state != ClientState.Receiving && _state != ClientState.Accepting)
+        {
+            return;
+        }
+        if (frame.Header.SessionId != _chosen.SessionId || frame.Header.SenderId != _chosen.DonorId)
+        {
+            return;
+        }
+        if (DataMessage.TryParse(frame, out DataMessage data) != WireStatus.Ok)
+        {
+            return;
+        }
+        if (data.Fragment.Length == _geometry.LengthOf(data.FragmentIndex))
+        {
+            // The fragment stays (or is) missing, so the next STATUS NACKs it; a held copy is never replaced.
+            CorruptedFragments++;
+        }
+    }
+
+    private void HandleStatusRequest(in MessageFrame frame, ulong now, ref ClientEvents events)
+    {
+        if (!IsFromChosenSession(frame))
+        {
+            return;
+        }
+        if (StatusRequestMessage.TryParse(frame, out StatusRequestMessage request) != WireStatus.Ok)
+        {
+            MalformedDropped++;
+            return;
+        }
+        NoteSessionTraffic(now, ref events);
+        if (request.TargetClientId != 0 && request.TargetClientId != _clientId)
+        {
+            return;
+        }
+        if (_statusPending && _statusPendingRound == request.Round)
+        {
+            return;
+        }
+        _statusPending = true;
+        _statusPendingRound = request.Round;
+        _statusPendingMaxRanges = request.MaxRanges;
+        // §4.5: spread answers uniformly over the window so members do not answer in one burst.
+        _statusDueAt = now + (request.ResponseWindowMs == 0 ? 0u : _random.NextBelow(request.ResponseWindowMs));
+    }
+
+    private void HandleResultAck(in MessageFrame frame, ref ClientEvents events)
+    {
+        if (_state != ClientState.Reporting || !IsFromChosenSession(frame))
+        {
+            return;
+        }
+        if (ResultAckMessage.TryParse(frame, out ResultAckMessage ack) != WireStatus.Ok || ack.InReplyTo != _resultMessageId)
+        {
+            return;
+        }
+        _resultAcknowledged = true;
+        _state = ClientState.Finished;
+        events |= ClientEvents.ResultAcknowledged | ClientEvents.Finished;
+    }
+
+    private void HandleAbort(in MessageFrame frame, ulong now, ref ClientEvents events)
+    {
+        if (!IsFromChosenSession(frame) || AbortMessage.TryParse(frame, out AbortMessage _) != WireStatus.Ok)
+        {
+            return;
+        }
+        if (_state == ClientState.Accepting)
+        {
+            _offers.Remove(_chosen.DonorId);
+            ChooseNextOrRediscover(now, ref events);
+        }
+        else if (_state == ClientState.Receiving)
+        {
+            events |= ClientEvents.SessionAborted;
+            EnterDiscovering(now);
+        }
+        // Verified/Reporting: the image is already ours; the RESULT may simply stay unacknowledged.
+    }
+
+    /// <summary>Any DATA or STATUS_REQUEST of the session confirms the ACCEPT and resets the silence timers.</summary>
+    private void NoteSessionTraffic(ulong now, ref ClientEvents events)
+    {
+        if (_state == ClientState.Accepting)
+        {
+            _state = ClientState.Receiving;
+            events |= ClientEvents.Joined;
+        }
+        _lastSessionTrafficAt = now;
+        _quietTimerStale = true;
+    }
+
+    private void OnImageComplete(ulong now, ref ClientEvents events)
+    {
+        events |= ClientEvents.ImageComplete;
+        _verdict = _verifier.Verify(new ReadOnlySpan<byte>(_image, 0, (int)_geometry.ImageSize), _chosen.Offer);
+        if (_verdict.IsAccepted)
+        {
+            _state = ClientState.Verified;
+            events |= ClientEvents.ImageVerified;
+            return;
+        }
+        // §6.7: tell the donor, never trust it again this run, drop every fragment (we cannot tell which
+        // ones were bad), and ask the network again.
+        ImagesRejected++;
+        events |= ClientEvents.ImageRejected;
+        ResultMessage rejection = new ResultMessage(_heldImageId, ResultOutcome.Failure, _verdict.Reason, _config.CurrentVersion);
+        if (rejection.TryEmit(_sendBuffer, new MessageIds(NextMessageId(), _chosen.SessionId, _clientId), out int written) == WireStatus.Ok)
+        {
+            _transport.TrySend(_chosen.DonorEndpoint, new ReadOnlySpan<byte>(_sendBuffer, 0, written));
+            events |= ClientEvents.ResultSent;
+        }
+        _excluded.Add(_chosen.DonorId);
+        _bitmap.Reset(0);
+        _heldImageId = 0;
+        _reason = RequestReason.RetryAfterRejection;
+        EnterDiscovering(now);
+    }
+
+    // ---- timers -------------------------------------------------------------------------------
+
+    private void RunTimers(ulong now, ref ClientEvents events)
+    {
+        switch (_state)
+        {
+            case ClientState.Discovering:
+                if (_offerWindowOpen && now >= _offerWindowClosesAt)
+                {
+                    ChooseNextOrRediscover(now, ref events);
+                    break;
+                }
+                if (_requestTimer.IsDue(now))
+                {
+                    SendRequest(now, ref events);
+                }
+                break;
+            case ClientState.Accepting:
+                if (_acceptTimer.IsDue(now))
+                {
+                    if (_acceptTimer.Attempts >= _timings.AcceptAttempts)
+                    {
+                        events |= ClientEvents.AcceptTimedOut;
+                        _offers.Remove(_chosen.DonorId);
+                        ChooseNextOrRediscover(now, ref events);
+                        break;
+                    }
+                    SendAccept(now);
+                }
+                break;
+            case ClientState.Receiving:
+                RunStatusAnswer(now, ref events);
+                if (now - _lastSessionTrafficAt >= _timings.SessionLostMs)
+                {
+                    events |= ClientEvents.SessionLost;
+                    EnterDiscovering(now);
+                    break;
+                }
+                if (_quietTimerStale)
+                {
+                    _quietTimer.StartDelayed(_lastSessionTrafficAt, _timings.QuietInitialMs, _timings.QuietMaxMs, _timings.JitterPercent, _random);
+                    _quietTimerStale = false;
+                }
+                if (_quietTimer.IsDue(now))
+                {
+                    // §6.5: round 0 = unsolicited, for a donor that lost track of us or whose request was lost.
+                    SendStatus(0, ProtocolLimits.MaxNackRanges, ref events);
+                    _quietTimer.OnSent(now, _random);
+                }
+                break;
+            case ClientState.Verified:
+                RunStatusAnswer(now, ref events);
+                break;
+            case ClientState.Reporting:
+                RunStatusAnswer(now, ref events);
+                if (_resultTimer.IsDue(now))
+                {
+                    if (_resultTimer.Attempts >= _timings.ResultAttempts)
+                    {
+                        _state = ClientState.Finished;
+                        events |= ClientEvents.Finished;
+                        break;
+                    }
+                    SendResult(now, ref events);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void RunStatusAnswer(ulong now, ref ClientEvents events)
+    {
+        if (_statusPending && now >= _statusDueAt)
+        {
+            _statusPending = false;
+            SendStatus(_statusPendingRound, _statusPendingMaxRanges, ref events);
+        }
+    }
+
+    private void EnterDiscovering(ulong now)
+    {
+        _state = ClientState.Discovering;
+        _offers.Clear();
+        _offerWindowOpen = false;
+        _offerSequence = 0;
+        _statusPending = false;
+        _discoveryMessageId = NextMessageId();
+        _requestTimer.Start(now, _timings.RequestInitialMs, _timings.RequestMaxMs, _timings.JitterPercent);
+    }
+
+    /// <summary>Takes the best remaining offer (§6.4), or starts a new discovery when none is left.</summary>
+    private void ChooseNextOrRediscover(ulong now, ref ClientEvents events)
+    {
+        if (!_offers.TrySelectBest(_policy, HeldImageId, out OfferRecord best))
+        {
+            EnterDiscovering(now);
+            return;
+        }
+        _chosen = best;
+        PrepareImage(best.Offer);
+        if (best.Offer.DeliveryMode == DeliveryMode.Multicast)
+        {
+            _transport.TryJoinMulticastGroup(best.Offer.DeliveryAddress);
+        }
+        _state = ClientState.Accepting;
+        _statusPending = false;
+        _lastSessionTrafficAt = now;
+        _quietTimerStale = true;
+        _acceptTimer.Start(now, _timings.AcceptRetryMs, _timings.AcceptRetryMs, _timings.JitterPercent);
+        _acceptMessageId = NextMessageId();
+        events |= ClientEvents.DonorChosen;
+        SendAccept(now);
+    }
+
+    /// <summary>§6.6: keep held fragments when the same image is offered with the same geometry.</summary>
+    private void PrepareImage(in OfferMessage offer)
+    {
+        FragmentGeometry g = offer.Geometry;
+        bool sameImage = offer.ImageId == _heldImageId && g.ImageSize == _geometry.ImageSize
+            && g.FragmentSize == _geometry.FragmentSize && _bitmap.Count == g.FragmentCount;
+        if (sameImage)
+        {
+            return;
+        }
+        _bitmap.Reset(g.FragmentCount);
+        _heldImageId = offer.ImageId;
+        _geometry = g;
+        CorruptedFragments = 0;
+        DuplicateFragments = 0;
+    }
+
+    // ---- send path ----------------------------------------------------------------------------
+
+    private void SendRequest(ulong now, ref ClientEvents events)
+    {
+        RequestMessage request = new RequestMessage(
+            _config.ImageType, _config.CurrentVersion, _config.LowestAcceptableVersion, _config.MacAddress,
+            _config.MaxDatagram, _config.Ipv4Address, HeldImageId, _reason, _config.DeliveryModes);
+        // §3.3: every retransmission of one discovery repeats its message id.
+        if (request.TryEmit(_sendBuffer, new MessageIds(_discoveryMessageId, 0, _clientId), out int written) == WireStatus.Ok)
+        {
+            ReadOnlySpan<byte> datagram = new ReadOnlySpan<byte>(_sendBuffer, 0, written);
+            if (!_config.ManagerEndpoint.IsUnspecified)
+            {
+                _transport.TrySend(_config.ManagerEndpoint, datagram);
+            }
+            if (_config.DiscoverByBroadcast && !_config.BroadcastEndpoint.IsUnspecified)
+            {
+                _transport.TrySend(_config.BroadcastEndpoint, datagram);
+            }
+            RequestsSent++;
+            events |= ClientEvents.RequestSent;
+        }
+        _requestTimer.OnSent(now, _random);
+        if (_requestTimer.Attempts == _timings.RequestAttemptsBeforeWarning)
+        {
+            events |= ClientEvents.NoDonorYet;
+        }
+    }
+
+    private void SendAccept(ulong now)
+    {
+        AcceptMessage accept = new AcceptMessage(_chosen.OfferMessageId, _chosen.Offer.ImageId, _bitmap.HeldCount);
+        // §3.3: retransmissions repeat the ACCEPT's message id.
+        if (accept.TryEmit(_sendBuffer, new MessageIds(_acceptMessageId, _chosen.SessionId, _clientId), out int written) == WireStatus.Ok)
+        {
+            _transport.TrySend(_chosen.DonorEndpoint, new ReadOnlySpan<byte>(_sendBuffer, 0, written));
+        }
+        _acceptTimer.OnSent(now, _random);
+    }
+
+    /// <summary>
+    /// COMPLETE, or the missing fragments from the lowest index up (§4.6), built at send time: as ranges,
+    /// or — when the ranges cannot list everything and a bitmap window reaches further — as a bitmap.
+    /// </summary>
+    private void SendStatus(uint round, ushort donorMaxRanges, ref ClientEvents events)
+    {
+        MessageIds ids = new MessageIds(NextMessageId(), _chosen.SessionId, _clientId);
+        WireStatus status;
+        int written;
+        if (_bitmap.IsComplete)
+        {
+            status = StatusMessage.TryEmitComplete(_sendBuffer, ids, round, _bitmap.HeldCount, CorruptedFragments, out written);
+        }
+        else
+        {
+            int room = _sendBuffer.Length - MessageHeader.Length - StatusMessage.FixedLength;
+            int max = Math.Min(Math.Min((int)donorMaxRanges, ProtocolLimits.MaxNackRanges), room / NackRange.WireLength);
+            Span<NackRange> ranges = new Span<NackRange>(_ranges, 0, max);
+            int count = _bitmap.CollectMissingRanges(ranges, out bool more);
+            ulong rangesEnd = count > 0 ? ranges[count - 1].End : 0;
+            uint windowStart = count > 0 ? ranges[0].First : 0;
+            int bitmapBytes = BitmapBytesFor(windowStart, room);
+            ulong windowEnd = (ulong)windowStart + (ulong)bitmapBytes * 8;
+            if (more && _config.UseBitmapStatus && windowEnd > rangesEnd)
+            {
+                // Scattered loss: one bitmap byte lists up to 8 fragments where one range entry takes 8 bytes.
+                Span<byte> bits = new Span<byte>(_nackBitmap, 0, bitmapBytes);
+                _bitmap.WriteMissingBitmap(windowStart, bits);
+                bool bitmapMore = windowEnd < _bitmap.Count && _bitmap.NextMissing((uint)windowEnd) < _bitmap.Count;
+                status = StatusMessage.TryEmitBitmap(
+                    _sendBuffer, ids, round, bitmapMore, _bitmap.HeldCount, CorruptedFragments, windowStart, bits, out written);
+            }
+            else
+            {
+                status = StatusMessage.TryEmitRanges(
+                    _sendBuffer, ids, round, more, _bitmap.HeldCount, CorruptedFragments, ranges.Slice(0, count), out written);
+            }
+        }
+        if (status == WireStatus.Ok)
+        {
+            _transport.TrySend(_chosen.DonorEndpoint, new ReadOnlySpan<byte>(_sendBuffer, 0, written));
+            StatusesSent++;
+            events |= ClientEvents.StatusSent;
+        }
+    }
+
+    /// <summary>Bitmap bytes for a window from <paramref name="windowStart"/>: no more than the image needs,
+    /// the protocol allows, or the datagram holds.</summary>
+    private int BitmapBytesFor(uint windowStart, int room)
+    {
+        uint remaining = _bitmap.Count - windowStart;
+        int needed = (int)((remaining + 7) / 8);
+        int fits = room - StatusMessage.BitmapPrefixLength;
+        return Math.Max(1, Math.Min(Math.Min(needed, ProtocolLimits.MaxNackBitmapBytes), fits));
+    }
+
+    private void SendResult(ulong now, ref ClientEvents events)
+    {
+        // §3.3: retransmissions repeat the RESULT's message id, so RESULT_ACK can name it.
+        if (_result.TryEmit(_sendBuffer, new MessageIds(_resultMessageId, _chosen.SessionId, _clientId), out int written) == WireStatus.Ok)
+        {
+            _transport.TrySend(_chosen.DonorEndpoint, new ReadOnlySpan<byte>(_sendBuffer, 0, written));
+            events |= ClientEvents.ResultSent;
+        }
+        _resultTimer.OnSent(now, _random);
+    }
+
+    private uint NextMessageId()
+    {
+        _lastMessageId++;
+        return _lastMessageId;
+    }
+}

@@ -1,0 +1,26 @@
+namespace UefiRecovery.Core.Protocol;
+
+/// <summary>Fixed numbers of the recovery protocol, version 1 (docs/protocol.md §2, §3).</summary>
+public static class ProtocolConstants
+{
+    /// <summary>"URCP" in ASCII, the first four bytes of every message (§3.1).</summary>
+    public const uint Magic = 0x55524350u;
+
+    /// <summary>The protocol version this code speaks; other versions are rejected, not guessed at.</summary>
+    public const byte Version = 1;
+
+    /// <summary>UDP port donors (manager, peer servers) listen on (§2). Not IANA-assigned; configurable.</summary>
+    public const ushort DonorPort = 40123;
+
+    /// <summary>UDP port recovering machines listen on; DATA and STATUS_REQUEST are sent here (§2).</summary>
+    public const ushort ClientPort = 40124;
+
+    /// <summary>Bytes of the common header in front of every payload (§3.1).</summary>
+    public const int HeaderLength = 32;
+
+    /// <summary>Bytes of the DATA payload in front of the fragment bytes (§4.4).</summary>
+    public const int DataPrefixLength = 8;
+
+    /// <summary>Header plus DATA prefix: a fragment is at most max datagram minus this (§5.2).</summary>
+    public const int FragmentOverhead = HeaderLength + DataPrefixLength;
+}

@@ -1,0 +1,28 @@
+namespace UefiRecovery.Core.Protocol.Wire;
+
+/// <summary>The message type byte of the header (docs/protocol.md §3.2).</summary>
+public enum MessageType : byte
+{
+    /// <summary>Client asks for a compatible image (DISCOVER when broadcast, REQUEST when sent to a known manager).</summary>
+    Request = 0x01,
+    /// <summary>Donor offers an image and a session.</summary>
+    Offer = 0x02,
+    /// <summary>Client accepts one offer and joins its session.</summary>
+    Accept = 0x03,
+    /// <summary>Donor sends one numbered fragment.</summary>
+    Data = 0x04,
+    /// <summary>Donor asks every session member what it lacks.</summary>
+    StatusRequest = 0x05,
+    /// <summary>Client answers COMPLETE or NACKs missing/corrupted fragments.</summary>
+    Status = 0x06,
+    /// <summary>Client reports the verdict and the outcome of the update.</summary>
+    Result = 0x07,
+    /// <summary>Donor confirms it recorded a RESULT, so the client stops repeating it.</summary>
+    ResultAck = 0x08,
+    /// <summary>Either side ends a session.</summary>
+    Abort = 0x09,
+    /// <summary>Reserved for manager-initiated recovery: instruction to an agent (later issue).</summary>
+    RecoveryInstruction = 0x10,
+    /// <summary>Reserved for manager-initiated recovery: readiness notification (later issue).</summary>
+    Readiness = 0x11,
+}

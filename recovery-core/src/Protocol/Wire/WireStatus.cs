@@ -1,0 +1,31 @@
+namespace UefiRecovery.Core.Protocol.Wire;
+
+/// <summary>Why a datagram was rejected, or why an emit could not be done. Errors are values.</summary>
+public enum WireStatus : byte
+{
+    Ok = 0,
+    /// <summary>Fewer bytes than the header or the fixed payload part needs.</summary>
+    Truncated,
+    /// <summary>The first four bytes are not "URCP": not our protocol.</summary>
+    BadMagic,
+    /// <summary>A protocol version this code does not speak.</summary>
+    UnsupportedVersion,
+    /// <summary>The header's payload length does not match the datagram's length exactly.</summary>
+    LengthMismatch,
+    /// <summary>The CRC-32 over the message does not match: corrupted in transit.</summary>
+    BadChecksum,
+    /// <summary>A type byte version 1 does not define.</summary>
+    UnknownType,
+    /// <summary>A type version 1 reserves for a later issue (manager-initiated recovery).</summary>
+    ReservedType,
+    /// <summary>The frame is valid but of another type than the parser asked for.</summary>
+    WrongType,
+    /// <summary>The payload length is wrong for the message type.</summary>
+    BadPayloadLength,
+    /// <summary>A field holds a value the specification forbids (zero sender, bad mode, inconsistent counts).</summary>
+    BadField,
+    /// <summary>A reserved field is not zero.</summary>
+    ReservedNotZero,
+    /// <summary>The destination buffer is shorter than the message to emit.</summary>
+    BufferTooSmall,
+}

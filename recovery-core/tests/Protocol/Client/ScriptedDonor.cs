@@ -1,0 +1,471 @@
+using System;
+using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Wire;
+
+namespace UefiRecovery.Core.Tests.Protocol.Client;
+
+/// <summary>
+/// A small donor written from docs/protocol.md §7 on top of the codec: answers REQUEST with OFFER, takes
+/// ACCEPTs into one session, sends paced passes of DATA, polls with STATUS_REQUEST, repairs the union of
+/// NACKs, acknowledges RESULTs, and can crash/restart. Allocation-free after construction. It is the
+/// client's peer in these tests; the manager's real donor is built separately on the same codec.
+/// </summary>
+internal sealed class ScriptedDonor
+{
+    private const int MaxMembers = 64;
+
+    private readonly SimulatedNetwork _network;
+    private readonly byte[] _image;
+    private readonly byte[] _send = new byte[ProtocolLimitsForTests.SlotSize];
+    private readonly bool[] _needed;
+    private readonly uint[] _firstPassOrder;
+    private readonly ulong[] _memberIds = new ulong[MaxMembers];
+    private readonly bool[] _memberComplete = new bool[MaxMembers];
+    private readonly bool[] _memberAnswered = new bool[MaxMembers];
+    private readonly bool[] _memberResuming = new bool[MaxMembers];
+    private readonly FragmentGeometry _geometry;
+    private int _memberCount;
+    private uint _messageId = 0x1000;
+    private DonorPhase _phase;
+    private uint _cursor;
+    private ushort _pass;
+    private uint _round;
+    private ulong _phaseDeadline;
+
+    public ScriptedDonor(
+        SimulatedNetwork network, ulong donorId, uint address, byte[] image, ulong imageId, ImageTypeId imageType,
+        uint imageVersion, ushort fragmentSize, uint sessionId, ulong seed)
+    {
+        _network = network;
+        DonorId = donorId;
+        Address = address;
+        _image = image;
+        ImageId = imageId;
+        ImageType = imageType;
+        ImageVersion = imageVersion;
+        SessionId = sessionId;
+        uint count = FragmentGeometry.CountFor((uint)image.Length, fragmentSize);
+        if (!FragmentGeometry.TryCreate((uint)image.Length, fragmentSize, count, out _geometry))
+        {
+            throw new ArgumentException("bad geometry");
+        }
+        _needed = new bool[count];
+        _firstPassOrder = new uint[count];
+        for (uint i = 0; i < count; i++)
+        {
+            _firstPassOrder[i] = i;
+        }
+        // A seeded Fisher-Yates permutation for the out-of-order first pass.
+        ProtocolRandom random = new ProtocolRandom(seed);
+        for (int i = (int)count - 1; i > 0; i--)
+        {
+            int j = (int)random.NextBelow((uint)(i + 1));
+            (_firstPassOrder[i], _firstPassOrder[j]) = (_firstPassOrder[j], _firstPassOrder[i]);
+        }
+        DeliveryAddress = SimulatedNetwork.SubnetBroadcast;
+    }
+
+    private enum DonorPhase
+    {
+        Idle,
+        Gathering,
+        Sending,
+        Polling,
+        AwaitingResults,
+    }
+
+    public ulong DonorId { get; }
+    public uint Address { get; }
+    public ulong ImageId { get; }
+    public ImageTypeId ImageType { get; }
+    public uint ImageVersion { get; }
+    public uint SessionId { get; private set; }
+    public FragmentGeometry Geometry => _geometry;
+
+    // Behaviour knobs.
+    public bool Online { get; set; } = true;
+    public bool AnswerRequests { get; set; } = true;
+    public byte Load { get; set; }
+    public DeliveryMode Mode { get; set; } = DeliveryMode.Broadcast;
+    public uint DeliveryAddress { get; set; }
+    public int FragmentsPerTick { get; set; } = 8;
+    public bool ShuffleFirstPass { get; set; }
+    public ushort ResponseWindowMs { get; set; } = 50;
+    public ushort MaxRanges { get; set; } = ProtocolLimits.MaxNackRanges;
+    public uint GatherMs { get; set; } = 20;
+    public uint PollGraceMs { get; set; } = 30;
+    public bool SendDuplicateData { get; set; }
+    public bool IgnoreAccepts { get; set; }
+
+    /// <summary>Offers even when the request says the image is not compatible (a misconfigured donor).</summary>
+    public bool OfferToEveryone { get; set; }
+
+    /// <summary>§7.2: when every member said in ACCEPT that it holds fragments, poll before sending a pass.</summary>
+    public bool PollFirstWhenResuming { get; set; } = true;
+
+    // What happened, for the assertions.
+    public uint OffersSent { get; private set; }
+    public uint AcceptsReceived { get; private set; }
+    public uint DataSent { get; private set; }
+    public uint PassesStarted { get; private set; }
+    public uint StatusRequestsSent { get; private set; }
+    public uint StatusesReceived { get; private set; }
+    public uint NackedFragments { get; private set; }
+    public uint CorruptedReported { get; private set; }
+    public uint MoreFlagsSeen { get; private set; }
+    public uint BitmapStatusesSeen { get; private set; }
+    public uint LateJoinerWakeups { get; private set; }
+    public uint UnsolicitedStatuses { get; private set; }
+    public uint ResultsReceived { get; private set; }
+    public uint AbortsSent { get; private set; }
+    public uint LastAcceptFragmentsHeld { get; private set; }
+    public ulong LastRequestHeldImageId { get; private set; }
+    public RequestReason LastRequestReason { get; private set; }
+    public ResultOutcome LastResultOutcome { get; private set; }
+    public ResultReason LastResultReason { get; private set; }
+    public uint MaxStatusDatagram { get; private set; }
+    public int MemberCount => _memberCount;
+
+    /// <summary>Arrival times of the STATUS answers to round 1 (at most 256 kept).</summary>
+    public ulong[] FirstRoundStatusTimes { get; } = new ulong[256];
+    public int FirstRoundStatusCount { get; private set; }
+
+    /// <summary>Forgets every session (a crash and restart) and continues with a new session id.</summary>
+    public void Restart(uint newSessionId)
+    {
+        SessionId = newSessionId;
+        _memberCount = 0;
+        _phase = DonorPhase.Idle;
+        Array.Clear(_needed);
+    }
+
+    public void Deliver(ReadOnlySpan<byte> datagram, in DatagramEndpoint source, ulong now)
+    {
+        if (!Online || MessageFrame.TryParse(datagram, out MessageFrame frame) != WireStatus.Ok)
+        {
+            return;
+        }
+        switch (frame.Type)
+        {
+            case MessageType.Request:
+                OnRequest(frame, source);
+                break;
+            case MessageType.Accept:
+                OnAccept(frame, source, now);
+                break;
+            case MessageType.Status:
+                OnStatus(frame, source, datagram.Length, now);
+                break;
+            case MessageType.Result:
+                OnResult(frame, source);
+                break;
+        }
+    }
+
+    private void OnRequest(in MessageFrame frame, in DatagramEndpoint source)
+    {
+        if (!AnswerRequests || RequestMessage.TryParse(frame, out RequestMessage request) != WireStatus.Ok)
+        {
+            return;
+        }
+        LastRequestHeldImageId = request.HeldImageId;
+        LastRequestReason = request.Reason;
+        if (!OfferToEveryone && (!request.ImageType.Matches(ImageType) || ImageVersion < request.LowestAcceptableVersion))
+        {
+            return;
+        }
+        OfferMessage offer = new OfferMessage(
+            frame.Header.MessageId, ImageId, ImageType, ImageVersion, ImageVersion, _geometry, Mode,
+            Mode == DeliveryMode.Unicast ? source.Address : DeliveryAddress, ProtocolConstants.ClientPort, Load);
+        Send(offer.TryEmit(_send, NextIds(), out int written), written, source);
+        OffersSent++;
+    }
+
+    private void OnAccept(in MessageFrame frame, in DatagramEndpoint source, ulong now)
+    {
+        if (IgnoreAccepts || AcceptMessage.TryParse(frame, out AcceptMessage accept) != WireStatus.Ok)
+        {
+            return;
+        }
+        if (frame.Header.SessionId != SessionId || accept.ImageId != ImageId)
+        {
+            SendAbort(AbortReason.UnknownSession, source, frame.Header.SessionId);
+            return;
+        }
+        AcceptsReceived++;
+        LastAcceptFragmentsHeld = accept.FragmentsHeld;
+        int member = FindMember(frame.Header.SenderId);
+        if (member < 0 && _memberCount < MaxMembers)
+        {
+            _memberIds[_memberCount] = frame.Header.SenderId;
+            _memberComplete[_memberCount] = false;
+            _memberResuming[_memberCount] = accept.FragmentsHeld != 0;
+            _memberCount++;
+        }
+        if (_phase == DonorPhase.Idle)
+        {
+            _phase = DonorPhase.Gathering;
+            _phaseDeadline = now + GatherMs;
+        }
+        else if (_phase == DonorPhase.AwaitingResults && member < 0)
+        {
+            // §7.2 rule 2: a late joiner wakes a finished session; the poll confirms its ACCEPT.
+            LateJoinerWakeups++;
+            Poll(now);
+        }
+    }
+
+    private void OnStatus(in MessageFrame frame, in DatagramEndpoint source, int datagramLength, ulong now)
+    {
+        if (StatusMessage.TryParse(frame, out StatusMessage status) != WireStatus.Ok)
+        {
+            return;
+        }
+        if (frame.Header.SessionId != SessionId)
+        {
+            SendAbort(AbortReason.UnknownSession, source, frame.Header.SessionId);
+            return;
+        }
+        int member = FindMember(frame.Header.SenderId);
+        if (member < 0)
+        {
+            return;
+        }
+        StatusesReceived++;
+        MaxStatusDatagram = Math.Max(MaxStatusDatagram, (uint)datagramLength);
+        CorruptedReported = Math.Max(CorruptedReported, status.CorruptedCount);
+        if (status.Round == 0)
+        {
+            UnsolicitedStatuses++;
+        }
+        if (status.Round == 1 && FirstRoundStatusCount < FirstRoundStatusTimes.Length)
+        {
+            FirstRoundStatusTimes[FirstRoundStatusCount++] = now;
+        }
+        _memberAnswered[member] = true;
+        if (status.Kind == StatusKind.Complete)
+        {
+            _memberComplete[member] = true;
+            return;
+        }
+        _memberComplete[member] = false;
+        if (status.HasMore)
+        {
+            MoreFlagsSeen++;
+        }
+        for (int r = 0; r < status.RangeCount; r++)
+        {
+            NackRange range = status.GetRange(r);
+            for (ulong f = range.First; f < range.End && f < (ulong)_needed.Length; f++)
+            {
+                Need(f);
+            }
+        }
+        ReadOnlySpan<byte> bitmap = status.Bitmap;
+        BitmapStatusesSeen += bitmap.IsEmpty ? 0u : 1u;
+        for (int j = 0; j < bitmap.Length; j++)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                ulong f = (ulong)status.BitmapWindowStart + (ulong)j * 8 + (ulong)i;
+                if ((bitmap[j] & (1 << i)) != 0 && f < (ulong)_needed.Length)
+                {
+                    Need(f);
+                }
+            }
+        }
+        if (_phase == DonorPhase.AwaitingResults)
+        {
+            StartPass();
+        }
+    }
+
+    private void Need(ulong fragment)
+    {
+        NackedFragments += _needed[fragment] ? 0u : 1u;
+        _needed[fragment] = true;
+    }
+
+    private void OnResult(in MessageFrame frame, in DatagramEndpoint source)
+    {
+        if (ResultMessage.TryParse(frame, out ResultMessage result) != WireStatus.Ok)
+        {
+            return;
+        }
+        ResultsReceived++;
+        int member = FindMember(frame.Header.SenderId);
+        if (member >= 0 && frame.Header.SessionId == SessionId)
+        {
+            _memberComplete[member] = true; // §7.2 rule 8: a member that reported is done
+        }
+        LastResultOutcome = result.Outcome;
+        LastResultReason = result.Reason;
+        ResultAckMessage ack = new ResultAckMessage(frame.Header.MessageId);
+        Send(ack.TryEmit(_send, new MessageIds(NextMessageId(), frame.Header.SessionId, DonorId), out int written), written, source);
+    }
+
+    public void Tick(ulong now)
+    {
+        if (!Online)
+        {
+            return;
+        }
+        switch (_phase)
+        {
+            case DonorPhase.Gathering:
+                if (now >= _phaseDeadline)
+                {
+                    if (PollFirstWhenResuming && AllMembersResuming())
+                    {
+                        Poll(now);
+                        break;
+                    }
+                    Array.Fill(_needed, true);
+                    StartPass();
+                }
+                break;
+            case DonorPhase.Sending:
+                SendSomeData(now);
+                break;
+            case DonorPhase.Polling:
+                if (now >= _phaseDeadline)
+                {
+                    FinishPoll(now);
+                }
+                break;
+        }
+    }
+
+    private void StartPass()
+    {
+        _phase = DonorPhase.Sending;
+        _cursor = 0;
+        _pass = (ushort)PassesStarted;
+        PassesStarted++;
+    }
+
+    private void SendSomeData(ulong now)
+    {
+        int sent = 0;
+        while (sent < FragmentsPerTick && _cursor < _needed.Length)
+        {
+            uint index = _pass == 0 && ShuffleFirstPass ? _firstPassOrder[_cursor] : _cursor;
+            _cursor++;
+            if (!_needed[index])
+            {
+                continue;
+            }
+            _needed[index] = false;
+            SendData(index);
+            if (SendDuplicateData)
+            {
+                SendData(index);
+            }
+            sent++;
+        }
+        if (_cursor >= _needed.Length)
+        {
+            Poll(now);
+        }
+    }
+
+    private void SendData(uint index)
+    {
+        ReadOnlySpan<byte> fragment = _image.AsSpan((int)_geometry.OffsetOf(index), _geometry.LengthOf(index));
+        WireStatus status = DataMessage.TryEmit(_send, NextIds(), index, _pass, fragment, out int written);
+        Send(status, written, new DatagramEndpoint(DeliveryTarget(), ProtocolConstants.ClientPort));
+        DataSent++;
+    }
+
+    private void Poll(ulong now)
+    {
+        _round++;
+        Array.Clear(_memberAnswered);
+        StatusRequestMessage request = new StatusRequestMessage(_round, ResponseWindowMs, MaxRanges, 0);
+        Send(request.TryEmit(_send, NextIds(), out int written), written, new DatagramEndpoint(DeliveryTarget(), ProtocolConstants.ClientPort));
+        StatusRequestsSent++;
+        _phase = DonorPhase.Polling;
+        _phaseDeadline = now + ResponseWindowMs + PollGraceMs;
+    }
+
+    private void FinishPoll(ulong now)
+    {
+        for (int i = 0; i < _needed.Length; i++)
+        {
+            if (_needed[i])
+            {
+                StartPass();
+                return;
+            }
+        }
+        for (int m = 0; m < _memberCount; m++)
+        {
+            if (!_memberComplete[m])
+            {
+                // Silent, or answered MORE with nothing new: ask again.
+                Poll(now);
+                return;
+            }
+        }
+        _phase = DonorPhase.AwaitingResults;
+    }
+
+    private bool AllMembersResuming()
+    {
+        for (int m = 0; m < _memberCount; m++)
+        {
+            if (!_memberResuming[m])
+            {
+                return false;
+            }
+        }
+        return _memberCount > 0;
+    }
+
+    private uint DeliveryTarget()
+    {
+        return DeliveryAddress;
+    }
+
+    private int FindMember(ulong id)
+    {
+        for (int i = 0; i < _memberCount; i++)
+        {
+            if (_memberIds[i] == id)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void SendAbort(AbortReason reason, in DatagramEndpoint destination, uint sessionId)
+    {
+        if (sessionId == 0)
+        {
+            return;
+        }
+        AbortMessage abort = new AbortMessage(reason);
+        Send(abort.TryEmit(_send, new MessageIds(NextMessageId(), sessionId, DonorId), out int written), written, destination);
+        AbortsSent++;
+    }
+
+    private MessageIds NextIds()
+    {
+        return new MessageIds(NextMessageId(), SessionId, DonorId);
+    }
+
+    private uint NextMessageId()
+    {
+        return ++_messageId;
+    }
+
+    private void Send(WireStatus status, int written, in DatagramEndpoint destination)
+    {
+        if (status != WireStatus.Ok)
+        {
+            throw new InvalidOperationException("donor emit failed: " + status);
+        }
+        _network.SendToClients(_send.AsSpan(0, written), new DatagramEndpoint(Address, ProtocolConstants.DonorPort), destination);
+    }
+}

@@ -1,0 +1,88 @@
+using System;
+using UefiRecovery.Core.Protocol.Wire;
+
+namespace UefiRecovery.Core.Tests.Protocol.Wire;
+
+/// <summary>
+/// Parses any datagram with the frame parser and its type's parser, then emits the parsed values again.
+/// A parser that accepts a datagram must describe it completely: the re-emitted bytes must be identical.
+/// </summary>
+internal static class MessageReemitter
+{
+    /// <summary>Returns the parse status; on Ok, <paramref name="written"/> bytes of the re-emit are in <paramref name="output"/>.</summary>
+    public static WireStatus ParseAndReemit(ReadOnlySpan<byte> datagram, Span<byte> output, out int written)
+    {
+        written = 0;
+        WireStatus status = MessageFrame.TryParse(datagram, out MessageFrame frame);
+        if (status != WireStatus.Ok)
+        {
+            return status;
+        }
+        MessageIds ids = frame.Header.Ids;
+        switch (frame.Type)
+        {
+            case MessageType.Request:
+                status = RequestMessage.TryParse(frame, out RequestMessage request);
+                return status != WireStatus.Ok ? status : request.TryEmit(output, ids, out written);
+            case MessageType.Offer:
+                status = OfferMessage.TryParse(frame, out OfferMessage offer);
+                return status != WireStatus.Ok ? status : offer.TryEmit(output, ids, out written);
+            case MessageType.Accept:
+                status = AcceptMessage.TryParse(frame, out AcceptMessage accept);
+                return status != WireStatus.Ok ? status : accept.TryEmit(output, ids, out written);
+            case MessageType.Data:
+                status = DataMessage.TryParse(frame, out DataMessage data);
+                return status != WireStatus.Ok ? status
+                    : DataMessage.TryEmit(output, ids, data.FragmentIndex, data.Pass, data.Fragment, out written);
+            case MessageType.StatusRequest:
+                status = StatusRequestMessage.TryParse(frame, out StatusRequestMessage statusRequest);
+                return status != WireStatus.Ok ? status : statusRequest.TryEmit(output, ids, out written);
+            case MessageType.Status:
+                status = StatusMessage.TryParse(frame, out StatusMessage report);
+                return status != WireStatus.Ok ? status : ReemitStatus(report, ids, output, out written);
+            case MessageType.Result:
+                status = ResultMessage.TryParse(frame, out ResultMessage result);
+                return status != WireStatus.Ok ? status : result.TryEmit(output, ids, out written);
+            case MessageType.ResultAck:
+                status = ResultAckMessage.TryParse(frame, out ResultAckMessage ack);
+                return status != WireStatus.Ok ? status : ack.TryEmit(output, ids, out written);
+            case MessageType.Abort:
+                status = AbortMessage.TryParse(frame, out AbortMessage abort);
+                return status != WireStatus.Ok ? status : abort.TryEmit(output, ids, out written);
+            default:
+                throw new InvalidOperationException("frame parser accepted an undefined type");
+        }
+    }
+
+    private static WireStatus ReemitStatus(in StatusMessage report, in MessageIds ids, Span<byte> output, out int written)
+    {
+        switch (report.Kind)
+        {
+            case StatusKind.Complete:
+                return StatusMessage.TryEmitComplete(output, ids, report.Round, report.FragmentsHeld, report.CorruptedCount, out written);
+            case StatusKind.NackRanges:
+                NackRange[] ranges = new NackRange[report.RangeCount];
+                for (int i = 0; i < ranges.Length; i++)
+                {
+                    ranges[i] = report.GetRange(i);
+                }
+                return StatusMessage.TryEmitRanges(
+                    output, ids, report.Round, report.HasMore, report.FragmentsHeld, report.CorruptedCount, ranges, out written);
+            default:
+                return StatusMessage.TryEmitBitmap(
+                    output, ids, report.Round, report.HasMore, report.FragmentsHeld, report.CorruptedCount,
+                    report.BitmapWindowStart, report.Bitmap, out written);
+        }
+    }
+
+    /// <summary>Rewrites the CRC of a (possibly mutated) datagram so that payload validation is reached.</summary>
+    public static void FixCrc(Span<byte> datagram)
+    {
+        if (datagram.Length < MessageHeader.Length)
+        {
+            return;
+        }
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(
+            datagram.Slice(MessageHeader.CrcOffset), MessageHeader.ComputeMessageCrc(datagram));
+    }
+}
