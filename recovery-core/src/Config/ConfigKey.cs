@@ -1,0 +1,14 @@
+namespace UefiRecovery.Core.Config;
+
+/// <summary>The settings <see cref="RecoveryConfig"/> knows; names in <see cref="ConfigKeyNames"/>.</summary>
+public enum ConfigKey : byte
+{
+    None = 0,
+    Mode,
+    DebugExit,
+    SelfTestFailFast,
+    Ip,
+    Gateway,
+    Manager,
+    NetDiagTimeout,
+}

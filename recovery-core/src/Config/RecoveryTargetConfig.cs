@@ -1,0 +1,171 @@
+using System;
+using UefiRecovery.Core.Common;
+
+namespace UefiRecovery.Core.Config;
+
+/// <summary>
+/// The settings of <c>uefirecovery.mode=recover|auto</c> that describe what this machine accepts and
+/// where it goes afterwards: the trusted key hash (the Root of Trust for Update, SP 800-147 2-B), the
+/// platform's FMP image type, the stored rollback floor, and the loader to start when the firmware is
+/// valid. Keys (full names, exact match):
+///   uefirecovery.trust.rsa2048 = 64 hex digits: SHA-256 of a trusted RSA-2048 modulus (up to 4, one per entry)
+///   uefirecovery.image-type    = GUID: the FMP ImageTypeId the machine asks for and accepts
+///   uefirecovery.lsv           = decimal or 0x-hex: stored LowestSupportedVersion (rollback floor)
+///   uefirecovery.next          = \EFI\...: loader started when the firmware is valid (mode=auto)
+/// Allocated once; applying allocates nothing.
+/// </summary>
+public sealed class RecoveryTargetConfig
+{
+    public const string TrustRsa2048Key = "uefirecovery.trust.rsa2048";
+    public const string ImageTypeKey = "uefirecovery.image-type";
+    public const string LowestSupportedVersionKey = "uefirecovery.lsv";
+    public const string NextLoaderKey = "uefirecovery.next";
+
+    public const int MaxTrustedKeys = 4;
+    public const int KeyHashLength = 32;
+    public const int MaxNextLoaderLength = 128;
+
+    private readonly byte[] _keyHashes = new byte[MaxTrustedKeys * KeyHashLength];
+    private readonly char[] _nextLoader = new char[MaxNextLoaderLength];
+    private int _nextLoaderLength;
+
+    public int TrustedKeyCount { get; private set; }
+
+    /// <summary>The configured image type; zero when unset (then nothing can be accepted).</summary>
+    public EfiGuid ImageType { get; private set; }
+
+    public uint LowestSupportedVersion { get; private set; }
+
+    public ReadOnlySpan<char> NextLoader => new ReadOnlySpan<char>(_nextLoader, 0, _nextLoaderLength);
+
+    public ReadOnlySpan<byte> GetTrustedKeyHash(int index) =>
+        index < 0 || index >= TrustedKeyCount ? default : new ReadOnlySpan<byte>(_keyHashes, index * KeyHashLength, KeyHashLength);
+
+    /// <summary>True when <paramref name="key"/> is one of this class's keys.</summary>
+    public static bool IsOwnKey(ReadOnlySpan<char> key) =>
+        ConfigKeyNames.TextEquals(key, TrustRsa2048Key) || ConfigKeyNames.TextEquals(key, ImageTypeKey)
+        || ConfigKeyNames.TextEquals(key, LowestSupportedVersionKey) || ConfigKeyNames.TextEquals(key, NextLoaderKey);
+
+    /// <summary>Applies one setting; nothing changes unless it returns true. <paramref name="reason"/> says why not.</summary>
+    public bool TryApply(ReadOnlySpan<char> key, ReadOnlySpan<char> value, out string reason)
+    {
+        if (ConfigKeyNames.TextEquals(key, TrustRsa2048Key))
+        {
+            if (TrustedKeyCount == MaxTrustedKeys)
+            {
+                reason = "more than 4 trusted keys";
+                return false;
+            }
+            Span<byte> hash = stackalloc byte[KeyHashLength];
+            if (!TryParseHex(value, hash))
+            {
+                reason = "not 64 hex digits (SHA-256 of the RSA modulus)";
+                return false;
+            }
+            hash.CopyTo(new Span<byte>(_keyHashes, TrustedKeyCount * KeyHashLength, KeyHashLength));
+            TrustedKeyCount++;
+            reason = "";
+            return true;
+        }
+        if (ConfigKeyNames.TextEquals(key, ImageTypeKey))
+        {
+            if (!EfiGuid.TryParse(value, out EfiGuid guid) || guid.IsZero)
+            {
+                reason = "not a nonzero GUID (XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX)";
+                return false;
+            }
+            ImageType = guid;
+            reason = "";
+            return true;
+        }
+        if (ConfigKeyNames.TextEquals(key, LowestSupportedVersionKey))
+        {
+            if (!TryParseNumber(value, out uint version))
+            {
+                reason = "not a 32-bit number (decimal or 0x hex)";
+                return false;
+            }
+            LowestSupportedVersion = version;
+            reason = "";
+            return true;
+        }
+        if (ConfigKeyNames.TextEquals(key, NextLoaderKey))
+        {
+            if (value.IsEmpty || value.Length > MaxNextLoaderLength || value[0] != '\\')
+            {
+                reason = "not a path starting with '\\' of at most 128 characters";
+                return false;
+            }
+            for (int i = 0; i < value.Length; i++)
+            {
+                if (value[i] < ' ' || value[i] > '~')
+                {
+                    reason = "path has characters outside printable ASCII";
+                    return false;
+                }
+            }
+            value.CopyTo(_nextLoader);
+            _nextLoaderLength = value.Length;
+            reason = "";
+            return true;
+        }
+        reason = "not a recovery target key";
+        return false;
+    }
+
+    /// <summary>Exactly destination.Length * 2 hex digits (either case).</summary>
+    public static bool TryParseHex(ReadOnlySpan<char> text, Span<byte> destination)
+    {
+        if (text.Length != destination.Length * 2)
+        {
+            return false;
+        }
+        for (int i = 0; i < destination.Length; i++)
+        {
+            int high = HexValue(text[2 * i]);
+            int low = HexValue(text[2 * i + 1]);
+            if (high < 0 || low < 0)
+            {
+                return false;
+            }
+            destination[i] = (byte)((high << 4) | low);
+        }
+        return true;
+    }
+
+    /// <summary>Decimal, or hex with a 0x prefix; at most 32 bits.</summary>
+    public static bool TryParseNumber(ReadOnlySpan<char> text, out uint value)
+    {
+        value = 0;
+        bool hex = text.Length > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+        ReadOnlySpan<char> digits = hex ? text.Slice(2) : text;
+        if (digits.IsEmpty || digits.Length > (hex ? 8 : 10))
+        {
+            return false;
+        }
+        ulong accumulated = 0;
+        for (int i = 0; i < digits.Length; i++)
+        {
+            int digit = hex ? HexValue(digits[i]) : (digits[i] >= '0' && digits[i] <= '9' ? digits[i] - '0' : -1);
+            if (digit < 0)
+            {
+                return false;
+            }
+            accumulated = accumulated * (hex ? 16u : 10u) + (uint)digit;
+        }
+        if (accumulated > uint.MaxValue)
+        {
+            return false;
+        }
+        value = (uint)accumulated;
+        return true;
+    }
+
+    private static int HexValue(char c)
+    {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+}

@@ -1,0 +1,178 @@
+using UefiRecovery.Core.Config;
+using UefiRecovery.Core.Protocol;
+using Xunit;
+
+namespace UefiRecovery.Core.Tests.Config;
+
+public sealed class RecoveryConfigTests
+{
+    [Fact]
+    public void Constructor_NothingApplied_Defaults()
+    {
+        var config = new RecoveryConfig();
+
+        Assert.Equal(RecoveryMode.Default, config.Mode);
+        Assert.False(config.DebugExit);
+        Assert.False(config.HasStaticAddress);
+        Assert.Equal(0u, config.Gateway);
+        Assert.False(config.HasManager);
+        Assert.Equal(ProtocolConstants.DonorPort, config.ManagerPort);
+        Assert.Equal(300u, config.NetDiagTimeoutSeconds);
+        Assert.True(config.SelfTestFailFast.IsEmpty);
+        Assert.True(config.TryValidate(out _));
+    }
+
+    [Theory]
+    [InlineData("uefirecovery.mode=netdiag", RecoveryMode.NetDiag)]
+    [InlineData("uefirecovery.mode=selftest", RecoveryMode.SelfTest)]
+    [InlineData("uefirecovery.mode=recover", RecoveryMode.Recover)]
+    [InlineData("uefirecovery.mode=auto", RecoveryMode.Auto)]
+    public void TryApplyEntry_Mode_Set(string entry, RecoveryMode expected)
+    {
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyEntry(entry);
+
+        Assert.Equal(ConfigStatus.Applied, result.Status);
+        Assert.Equal(ConfigKey.Mode, result.Key);
+        Assert.Equal(expected, config.Mode);
+    }
+
+    [Fact]
+    public void TryApplyEntry_StaticNetwork_AllFieldsSet()
+    {
+        var config = new RecoveryConfig();
+
+        Assert.True(config.TryApplyEntry("uefirecovery.ip=10.203.7.50/24").IsApplied);
+        Assert.True(config.TryApplyEntry("uefirecovery.gateway=10.203.7.1").IsApplied);
+        Assert.True(config.TryApplyEntry("uefirecovery.manager=10.203.7.1:50000").IsApplied);
+        Assert.True(config.TryApplyEntry("uefirecovery.netdiag.timeout=0").IsApplied);
+        Assert.True(config.TryApplyEntry("uefirecovery.debugexit=1").IsApplied);
+
+        Assert.True(config.HasStaticAddress);
+        Assert.Equal(0x0ACB0732u, config.StaticAddress);
+        Assert.Equal(24, config.StaticPrefixLength);
+        Assert.Equal(0xFFFFFF00u, config.StaticSubnetMask);
+        Assert.Equal(0x0ACB0701u, config.Gateway);
+        Assert.Equal(0x0ACB0701u, config.ManagerAddress);
+        Assert.Equal(50000, config.ManagerPort);
+        Assert.Equal(0u, config.NetDiagTimeoutSeconds);
+        Assert.True(config.DebugExit);
+        Assert.True(config.TryValidate(out _));
+    }
+
+    [Fact]
+    public void TryApply_LaterSource_OverridesEarlier()
+    {
+        var config = new RecoveryConfig();
+
+        config.TryApply("uefirecovery.manager", "192.0.2.1:1000");   // e.g. SMBIOS
+        config.TryApply("uefirecovery.manager", "192.0.2.2");        // e.g. a later ESP file
+
+        Assert.Equal(0xC0000202u, config.ManagerAddress);
+        Assert.Equal(ProtocolConstants.DonorPort, config.ManagerPort);
+    }
+
+    [Theory]
+    [InlineData("uefirecovery.mode=repair", ConfigKey.Mode, "unknown mode (selftest, netdiag, recover, auto)")]
+    [InlineData("uefirecovery.mode=", ConfigKey.Mode, "unknown mode (selftest, netdiag, recover, auto)")]
+    [InlineData("uefirecovery.mode=NETDIAG", ConfigKey.Mode, "unknown mode (selftest, netdiag, recover, auto)")]
+    [InlineData("uefirecovery.debugexit=yes", ConfigKey.DebugExit, "flag is not 0 or 1")]
+    [InlineData("uefirecovery.ip=10.0.0.5", ConfigKey.Ip, "prefix length missing (A.B.C.D/len)")]
+    [InlineData("uefirecovery.gateway=224.0.0.1", ConfigKey.Gateway, "multicast address")]
+    [InlineData("uefirecovery.manager=10.0.0.1:70000", ConfigKey.Manager, "port outside 1..65535")]
+    [InlineData("uefirecovery.netdiag.timeout=1e3", ConfigKey.NetDiagTimeout, "not a whole number of seconds")]
+    [InlineData("uefirecovery.netdiag.timeout=604801", ConfigKey.NetDiagTimeout, "seconds above the maximum")]
+    [InlineData("uefirecovery.selftest.failfast=Bounds", ConfigKey.SelfTestFailFast, "kind has characters other than a-z, 0-9, '-'")]
+    [InlineData("uefirecovery.mode", ConfigKey.Mode, "no '=' and value")]
+    public void TryApplyEntry_BadValue_RejectedWithReasonAndNothingChanged(string entry, ConfigKey expectedKey, string expectedReason)
+    {
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyEntry(entry);
+
+        Assert.Equal(ConfigStatus.BadValue, result.Status);
+        Assert.Equal(expectedKey, result.Key);
+        Assert.Equal(expectedReason, result.Reason);
+        AssertDefaults(config);
+    }
+
+    [Fact]
+    public void TryApplyEntry_BadValueAfterGoodOne_KeepsGoodOne()
+    {
+        var config = new RecoveryConfig();
+        config.TryApplyEntry("uefirecovery.netdiag.timeout=60");
+
+        Assert.False(config.TryApplyEntry("uefirecovery.netdiag.timeout=-5").IsApplied);
+
+        Assert.Equal(60u, config.NetDiagTimeoutSeconds);
+    }
+
+    [Theory]
+    [InlineData("uefirecovery.colour=blue", ConfigStatus.UnknownKey)]
+    [InlineData("uefirecovery.Mode=netdiag", ConfigStatus.UnknownKey)]
+    [InlineData("uefirecovery.nothing", ConfigStatus.UnknownKey)]
+    [InlineData("uefirecovery.lsv=5", ConfigStatus.OtherSection)]
+    [InlineData("uefirecovery.image-type=6dcbd5ed-e82d-4c44-bda1-7194199ad92a", ConfigStatus.OtherSection)]
+    [InlineData("vendor.asset=12345", ConfigStatus.NotOurs)]
+    [InlineData("", ConfigStatus.NotOurs)]
+    [InlineData("=netdiag", ConfigStatus.NotOurs)]
+    public void TryApplyEntry_NotAKnownKey_StatusSaysWhichAndNothingChanged(string entry, ConfigStatus expected)
+    {
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyEntry(entry);
+
+        Assert.Equal(expected, result.Status);
+        Assert.Equal(ConfigKey.None, result.Key);
+        Assert.NotEqual("", result.Reason);
+        AssertDefaults(config);
+    }
+
+    [Fact]
+    public void TryApplyEntry_ValueContainsEquals_SplitAtFirst()
+    {
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyEntry("uefirecovery.mode=netdiag=1");
+
+        Assert.Equal(ConfigStatus.BadValue, result.Status);
+        Assert.Equal(RecoveryMode.Default, config.Mode);
+    }
+
+    [Fact]
+    public void TryApplyEntry_FailFastKind_Copied()
+    {
+        var config = new RecoveryConfig();
+
+        Assert.True(config.TryApplyEntry("uefirecovery.selftest.failfast=divide-by-zero").IsApplied);
+
+        Assert.Equal("divide-by-zero", new string(config.SelfTestFailFast));
+    }
+
+    [Theory]
+    [InlineData("10.0.1.1", "gateway is not on the static address's subnet")]
+    [InlineData("10.0.0.5", "gateway equals the static address")]
+    public void TryValidate_GatewayNotUsable_Rejected(string gateway, string expectedReason)
+    {
+        var config = new RecoveryConfig();
+        config.TryApplyEntry("uefirecovery.ip=10.0.0.5/24");
+        config.TryApply("uefirecovery.gateway", gateway);
+
+        Assert.False(config.TryValidate(out string reason));
+        Assert.Equal(expectedReason, reason);
+    }
+
+    private static void AssertDefaults(RecoveryConfig config)
+    {
+        Assert.Equal(RecoveryMode.Default, config.Mode);
+        Assert.False(config.DebugExit);
+        Assert.False(config.HasStaticAddress);
+        Assert.Equal(0u, config.StaticAddress);
+        Assert.Equal(0u, config.Gateway);
+        Assert.Equal(0u, config.ManagerAddress);
+        Assert.Equal(ProtocolConstants.DonorPort, config.ManagerPort);
+        Assert.Equal(RecoveryConfig.DefaultNetDiagTimeoutSeconds, config.NetDiagTimeoutSeconds);
+        Assert.True(config.SelfTestFailFast.IsEmpty);
+    }
+}
