@@ -1,0 +1,187 @@
+using System;
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.IO;
+using System.Reflection;
+using System.Security.Cryptography;
+using UefiRecovery.Core.Common;
+using UefiRecovery.Core.Crypto;
+using UefiRecovery.Core.Image;
+using UefiRecovery.Core.Image.Pkcs7;
+
+namespace UefiRecovery.Core.Bench;
+
+/// <summary>
+/// A simple measured loop (no BenchmarkDotNet: the whole run must stay within a minute or two on a shared
+/// 2-core machine). Prints figures only; nothing is asserted. Each figure is the best of several rounds.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        string vectors = Path.Combine(SharedDir(), "vectors", "edk2-capsules");
+        Console.WriteLine($"UefiRecovery.Core benchmarks ({RuntimeInfo()})");
+
+        Sha256Throughput();
+        RsaVerifyTime(vectors);
+        Pkcs7VerifyTime(vectors);
+        LargeCapsuleVerifyTime(vectors);
+        return 0;
+    }
+
+    private static void Sha256Throughput()
+    {
+        byte[] data = new byte[8 << 20];
+        new Random(1).NextBytes(data);
+        byte[] digest = new byte[32];
+        double portable = BestSeconds(5, () => Sha256.Hash(data, digest));
+        double bcl = BestSeconds(5, () => SHA256.HashData(data, digest));
+        double mb = data.Length / 1e6;
+        Console.WriteLine($"SHA-256 8 MiB: portable {mb / portable,8:F1} MB/s, .NET SHA256 {mb / bcl,8:F1} MB/s, portable/.NET = {bcl / portable:F3}");
+    }
+
+    private static void RsaVerifyTime(string vectors)
+    {
+        byte[] file = File.ReadAllBytes(Path.Combine(vectors, "rsa2048", "A_rsa2048_testkey_payload4k.cap"));
+        CapsuleParser.TryParse(file, out FmpCapsule capsule);
+        byte[] modulus = capsule.CertificateData.Slice(16, 256).ToArray();
+        byte[] signature = capsule.CertificateData.Slice(272, 256).ToArray();
+        byte[] digest = new byte[32];
+        new CapsuleVerifier(new TrustStore(1, 1, 1)).ComputeSignedDigest(capsule, digest);
+        byte[] exponent = { 1, 0, 1 };
+        const int iterations = 200;
+        double seconds = BestSeconds(3, () =>
+        {
+            for (int i = 0; i < iterations; i++)
+            {
+                if (RsaPkcs1Verifier.Verify(modulus, exponent, digest, signature) != RsaVerifyResult.Valid)
+                {
+                    throw new InvalidOperationException("vector A no longer verifies");
+                }
+            }
+        });
+        using RSA rsa = RSA.Create();
+        rsa.ImportParameters(new RSAParameters { Modulus = modulus, Exponent = exponent });
+        double bcl = BestSeconds(3, () =>
+        {
+            for (int i = 0; i < iterations; i++)
+            {
+                rsa.VerifyHash(digest, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            }
+        });
+        Console.WriteLine($"RSA-2048 PKCS#1 v1.5 verify: portable {seconds / iterations * 1e6,8:F1} us, .NET (OpenSSL) {bcl / iterations * 1e6,8:F1} us");
+    }
+
+    private static void Pkcs7VerifyTime(string vectors)
+    {
+        byte[] file = File.ReadAllBytes(Path.Combine(vectors, "pkcs7", "A_pkcs7_payload4k.cap"));
+        byte[] root = File.ReadAllBytes(Path.Combine(vectors, "keys", "edk2-pkcs7-test", "TestRoot.cer"));
+        CapsuleParser.TryParse(file, out FmpCapsule capsule);
+        byte[] certData = capsule.CertificateData.ToArray();
+        byte[] digest = new byte[32];
+        new CapsuleVerifier(new TrustStore(1, 1, 1)).ComputeSignedDigest(capsule, digest);
+        const int iterations = 50;
+        double seconds = BestSeconds(3, () =>
+        {
+            for (int i = 0; i < iterations; i++)
+            {
+                if (!Pkcs7Verifier.Verify(certData, digest, root).IsVerified)
+                {
+                    throw new InvalidOperationException("pkcs7 vector A no longer verifies");
+                }
+            }
+        });
+        Console.WriteLine($"PKCS7 (CMS + 2-cert chain, 3 RSA-2048 verifies) verify: {seconds / iterations * 1e3,8:F3} ms");
+    }
+
+    private static void LargeCapsuleVerifyTime(string vectors)
+    {
+        // A 32 MiB payload signed with the EDK2 test key, in EDK2's RSA2048 layout.
+        byte[] payload = new byte[32 << 20];
+        new Random(2).NextBytes(payload);
+        string pem = File.ReadAllText(Path.Combine(vectors, "keys", "edk2-rsa2048-test", "TestSigningPrivateKey.pem"));
+        byte[] capsuleBytes = BuildRsa2048Capsule(payload, pem);
+        var trust = new TrustStore(1, 1, 1);
+        trust.TryAddKeyHash(File.ReadAllBytes(Path.Combine(vectors, "keys", "edk2-rsa2048-test", "TestSigningPublicKey.bin")));
+        var verifier = new CapsuleVerifier(trust);
+        EfiGuid.TryParse("6e3c1a1b-3f4d-4f0e-9c64-2a5d8b1f7e10", out EfiGuid type);
+        var target = new UpdateTarget(type, 1, 0, 0, 0, ulong.MaxValue);
+        double seconds = BestSeconds(3, () =>
+        {
+            if (verifier.Verify(capsuleBytes, target, out _).Status != CapsuleStatus.Ok)
+            {
+                throw new InvalidOperationException("32 MiB capsule rejected");
+            }
+        });
+        Console.WriteLine($"Verify 32 MiB RSA2048 capsule (parse + SHA-256 + RSA + policy): {seconds * 1e3,8:F1} ms ({capsuleBytes.Length / 1e6 / seconds:F1} MB/s)");
+    }
+
+    private static byte[] BuildRsa2048Capsule(byte[] payload, string privateKeyPem)
+    {
+        using RSA key = RSA.Create();
+        key.ImportFromPem(privateKeyPem);
+        int signedLength = 16 + payload.Length;
+        int total = 0x20 + 0x10 + 48 + 8 + 0x228 + signedLength;
+        byte[] file = new byte[total];
+        Span<byte> f = file;
+        CapsuleGuids.FmpCapsule.TryWrite(f);
+        BinaryPrimitives.WriteUInt32LittleEndian(f.Slice(16), 0x20);
+        BinaryPrimitives.WriteUInt32LittleEndian(f.Slice(24), (uint)total);
+        BinaryPrimitives.WriteUInt32LittleEndian(f.Slice(0x20), 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(f.Slice(0x26), 1);
+        BinaryPrimitives.WriteUInt64LittleEndian(f.Slice(0x28), 0x10);
+        BinaryPrimitives.WriteUInt32LittleEndian(f.Slice(0x30), 3);
+        EfiGuid.TryParse("6e3c1a1b-3f4d-4f0e-9c64-2a5d8b1f7e10", f.Slice(0x34));
+        f[0x44] = 1;
+        BinaryPrimitives.WriteUInt32LittleEndian(f.Slice(0x48), (uint)(8 + 0x228 + signedLength));
+        BinaryPrimitives.WriteUInt64LittleEndian(f.Slice(0x58), 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(f.Slice(0x68), 0x228);
+        BinaryPrimitives.WriteUInt16LittleEndian(f.Slice(0x6C), 0x0200);
+        BinaryPrimitives.WriteUInt16LittleEndian(f.Slice(0x6E), 0x0EF1);
+        CapsuleGuids.CertTypeRsa2048Sha256.TryWrite(f.Slice(0x70));
+        CapsuleGuids.HashAlgorithmSha256.TryWrite(f.Slice(0x80));
+        key.ExportParameters(false).Modulus!.CopyTo(f.Slice(0x90));
+        Span<byte> signed = f.Slice(0x290);
+        BinaryPrimitives.WriteUInt32LittleEndian(signed, FmpPayloadHeader.ExpectedSignature);
+        BinaryPrimitives.WriteUInt32LittleEndian(signed.Slice(4), 16);
+        BinaryPrimitives.WriteUInt32LittleEndian(signed.Slice(8), 0x00010002);
+        BinaryPrimitives.WriteUInt32LittleEndian(signed.Slice(12), 0x00010000);
+        payload.CopyTo(signed.Slice(16));
+        byte[] toSign = new byte[signedLength + 8]; // MonotonicCount 0
+        signed.CopyTo(toSign);
+        key.SignData(toSign, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CopyTo(f.Slice(0x190));
+        return file;
+    }
+
+    private static double BestSeconds(int rounds, Action action)
+    {
+        action(); // warm-up (JIT, tiering)
+        double best = double.MaxValue;
+        for (int i = 0; i < rounds; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            action();
+            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+        }
+        return best;
+    }
+
+    private static string SharedDir()
+    {
+        foreach (var attribute in typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())
+        {
+            if (attribute.Key == "SharedDir" && attribute.Value is not null)
+            {
+                return attribute.Value;
+            }
+        }
+        throw new InvalidOperationException("SharedDir metadata missing");
+    }
+
+    private static string RuntimeInfo() =>
+        $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {Environment.ProcessorCount} cores"
+#if DEBUG
+        + ", DEBUG build: figures are not representative"
+#endif
+        ;
+}
