@@ -1,4 +1,5 @@
 using System.CommandLine;
+using UefiRecovery.Manager.Benchmarking;
 using UefiRecovery.Manager.Images;
 using UefiRecovery.Manager.Serving;
 
@@ -13,6 +14,7 @@ public static class Program
         root.Subcommands.Add(ImageCommand.Build());
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(SimulateCommand.Build());
+        root.Subcommands.Add(BenchmarkCommand.Build());
         return root.Parse(args).Invoke();
     }
 }

@@ -2,8 +2,23 @@ using System.CommandLine;
 
 namespace UefiRecovery.Manager.Images;
 
-/// <summary>`image pack|verify|inspect`. Placeholder until the signed-images work lands.</summary>
+/// <summary>`image pack|verify|inspect`: make, check and read signed FMP capsules (docs/image-format.md).</summary>
 public static class ImageCommand
 {
-    public static Command Build() => new Command("image", "Pack, verify and inspect signed FMP capsules (not implemented yet).");
+    public static Command Build()
+    {
+        var command = new Command("image", "Pack, verify and inspect signed FMP capsules.");
+        command.Subcommands.Add(PackCommand.Build());
+        command.Subcommands.Add(VerifyCommand.Build());
+        command.Subcommands.Add(InspectCommand.Build());
+        return command;
+    }
+
+    /// <summary>Exit codes shared by the image commands.</summary>
+    internal static class ExitCodes
+    {
+        public const int Accepted = 0;
+        public const int Rejected = 1;
+        public const int UsageOrIoError = 2;
+    }
 }

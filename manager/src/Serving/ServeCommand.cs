@@ -1,9 +1,183 @@
+using System;
 using System.CommandLine;
+using System.IO;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using UefiRecovery.Core.Protocol;
+using UefiRecovery.Manager.Serving.Catalog;
+using UefiRecovery.Core.Protocol.Wire;
+using UefiRecovery.Manager.Serving.Faults;
+using UefiRecovery.Manager.Serving.Results;
+using UefiRecovery.Manager.Serving.Sessions;
+using UefiRecovery.Manager.Serving.Status;
 
 namespace UefiRecovery.Manager.Serving;
 
-/// <summary>`serve`. Placeholder until the recovery-protocol work lands.</summary>
+/// <summary>
+/// `serve`: the recovery server. A Generic Host (from the ASP.NET Core shared framework) runs the
+/// protocol engine, the catalog watcher, the status view and the 127.0.0.1 status endpoint, and stops
+/// them in order on Ctrl+C or SIGTERM.
+/// </summary>
 public static class ServeCommand
 {
-    public static Command Build() => new Command("serve", "Serve signed images to machines in recovery (not implemented yet).");
+    /// <summary>Printed once everything listens; scripts and tests wait for it and read the bound endpoints from it.</summary>
+    public const string ReadyLinePrefix = "ready udp=";
+
+    public static Command Build()
+    {
+        var images = new Option<DirectoryInfo>("--images") { Description = "Folder of signed capsules to offer (reloaded when it changes).", Required = true };
+        var listen = new Option<string>("--listen") { Description = "UDP address[:port] to listen on for REQUEST/ACCEPT/STATUS/RESULT.", DefaultValueFactory = _ => "0.0.0.0:" + ProtocolConstants.DonorPort };
+        var delivery = new Option<DeliveryMode>("--delivery") { Description = "How DATA reaches clients: broadcast, multicast or unicast.", DefaultValueFactory = _ => DeliveryMode.Broadcast };
+        var destination = new Option<string?>("--destination") { Description = "Broadcast address (default 255.255.255.255) or multicast group (default 239.255.40.124) for DATA and STATUS_REQUEST." };
+        var clientPort = new Option<int>("--client-port") { Description = "Port clients listen on in broadcast/multicast sessions.", DefaultValueFactory = _ => ProtocolConstants.ClientPort };
+        var rate = new Option<double>("--rate") { Description = "Pace DATA at this many Mbit/s (0 = unpaced).", DefaultValueFactory = _ => 100 };
+        var fragment = new Option<int>("--fragment-size") { Description = "Bytes of image per DATA datagram.", DefaultValueFactory = _ => ProtocolLimits.DefaultDatagram - ProtocolConstants.FragmentOverhead };
+        var trusted = new Option<string[]>("--trusted") { Description = "Trust anchors: PEM RSA key or certificate (RSA2048/SHA256 capsules), certificate PEM/DER (PKCS7 root).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
+        var trustedHash = new Option<string[]>("--trusted-key-hash") { Description = "Trusted SHA-256 of an RSA modulus, 64 hex digits (EDK2 PcdRsa2048Sha256PublicKeyBuffer).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
+        var results = new Option<string>("--results") { Description = "JSON-lines file every RESULT is appended to (flushed per record).", DefaultValueFactory = _ => "results.jsonl" };
+        var http = new Option<string>("--status-http") { Description = "127.0.0.1:port for GET /status (port 0 picks one; 'off' disables).", DefaultValueFactory = _ => "127.0.0.1:8480" };
+        var timeout = new Option<double>("--client-timeout") { Description = "Seconds of silence after which a client is dropped and recorded as timed out.", DefaultValueFactory = _ => 10 };
+        var ttl = new Option<int>("--ttl") { Description = "IP TTL of multicast datagrams (1 = this segment only).", DefaultValueFactory = _ => 1 };
+        var gather = new Option<double>("--gather") { Description = "Seconds to wait after the first ACCEPT for other machines before the first pass.", DefaultValueFactory = _ => 1 };
+        var faults = new Option<string?>("--faults") { Description = "Seeded faults on outgoing datagrams, e.g. drop=0.01,corrupt=0.01,duplicate=0.01,reorder=0.01,seed=7." };
+        var name = new Option<string>("--name") { Description = "Donor name carried in OFFERs.", DefaultValueFactory = _ => Environment.MachineName };
+        var priority = new Option<int>("--priority") { Description = "Donor priority carried in OFFERs (0-255, higher preferred).", DefaultValueFactory = _ => 100 };
+        var live = new Option<bool?>("--live") { Description = "Force the live terminal view on (true) or off (false); default: on when stdout is a terminal." };
+
+        var command = new Command("serve", "Serve signed images to machines in recovery.");
+        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, http, timeout, gather, ttl, faults, name, priority, live })
+            command.Options.Add(option);
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!EndpointText.TryParse(parse.GetValue(listen), ProtocolConstants.DonorPort, out IPEndPoint listenEndpoint))
+                return Fail("--listen must be an IPv4 address[:port]");
+            DeliveryMode mode = parse.GetValue(delivery);
+            string? destinationText = parse.GetValue(destination);
+            IPAddress dataDestination = mode == DeliveryMode.Multicast ? IPAddress.Parse("239.255.40.124") : IPAddress.Broadcast;
+            if (destinationText is not null && !IPAddress.TryParse(destinationText, out dataDestination!))
+                return Fail("--destination must be an IPv4 address");
+            IPEndPoint? statusEndpoint = null;
+            string httpText = parse.GetValue(http)!;
+            if (!string.Equals(httpText, "off", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!EndpointText.TryParse(httpText, 8480, out IPEndPoint parsedHttp) || !IPAddress.IsLoopback(parsedHttp.Address))
+                    return Fail("--status-http must be a loopback address[:port] or 'off' (the status is not for the network)");
+                statusEndpoint = parsedHttp;
+            }
+            if (!FaultOptions.TryParse(parse.GetValue(faults), out FaultOptions faultOptions, out string faultError))
+                return Fail(faultError);
+            int fragmentSize = parse.GetValue(fragment);
+            if (fragmentSize < ProtocolLimits.MinFragmentSize || fragmentSize > ProtocolLimits.MaxFragmentSize)
+                return Fail($"--fragment-size must be {ProtocolLimits.MinFragmentSize}..{ProtocolLimits.MaxFragmentSize}");
+            double rateMbit = parse.GetValue(rate);
+            if (rateMbit < 0) return Fail("--rate must be >= 0");
+            int donorPriority = parse.GetValue(priority);
+            if (donorPriority is < 0 or > 255) return Fail("--priority must be 0..255");
+
+            var options = new ServeOptions
+            {
+                ImagesFolder = parse.GetValue(images)!.FullName,
+                Listen = listenEndpoint,
+                Delivery = mode,
+                DataDestination = dataDestination,
+                ClientPort = parse.GetValue(clientPort),
+                RateMbitPerSecond = rateMbit,
+                FragmentSize = fragmentSize,
+                TrustedKeys = parse.GetValue(trusted)!,
+                TrustedKeyHashes = parse.GetValue(trustedHash)!,
+                ResultsPath = parse.GetValue(results)!,
+                StatusHttp = statusEndpoint,
+                ClientTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                Gather = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(gather))),
+                MulticastTtl = Math.Clamp(parse.GetValue(ttl), 1, 255),
+                Faults = faultOptions,
+                DonorName = parse.GetValue(name)!,
+                Priority = donorPriority,
+                LiveView = parse.GetValue(live) ?? !Console.IsOutputRedirected,
+            };
+            return await RunAsync(options, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(ServeOptions options, CancellationToken cancellationToken)
+    {
+        ICapsuleVerifier verifier;
+        try
+        {
+            verifier = CapsuleVerifierFactory.Create(options.TrustedKeys, options.TrustedKeyHashes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return Fail("cannot load trusted keys: " + e.Message);
+        }
+
+        IHost host;
+        if (options.StatusHttp is not null)
+        {
+            var web = WebApplication.CreateSlimBuilder();
+            web.WebHost.UseKestrel(kestrel => kestrel.Listen(options.StatusHttp));
+            AddServices(web, options, verifier);
+            WebApplication app = web.Build();
+            app.MapStatus();
+            host = app;
+        }
+        else
+        {
+            // No status endpoint: a plain Generic Host, so no HTTP listener exists at all.
+            var plain = Host.CreateApplicationBuilder();
+            AddServices(plain, options, verifier);
+            host = plain.Build();
+        }
+
+        using (host)
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            var server = host.Services.GetRequiredService<RecoveryServer>();
+            string httpText = "off";
+            if (options.StatusHttp is not null)
+            {
+                var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>();
+                foreach (string address in addresses?.Addresses ?? Array.Empty<string>()) { httpText = address; break; }
+            }
+            Console.Out.WriteLine($"{ReadyLinePrefix}{server.LocalEndPoint} http={httpText}");
+            Console.Out.Flush();
+            await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return 0;
+    }
+
+    private static void AddServices(IHostApplicationBuilder builder, ServeOptions options, ICapsuleVerifier verifier)
+    {
+        builder.Logging.ClearProviders();
+        if (options.LiveView)
+            builder.Logging.SetMinimumLevel(LogLevel.Warning); // the live view owns the terminal
+        builder.Logging.AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss.fff "; });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(verifier);
+        builder.Services.AddSingleton(services => new ImageCatalog(options.ImagesFolder, services.GetRequiredService<ICapsuleVerifier>()));
+        builder.Services.AddSingleton(_ => new ResultLog(options.ResultsPath));
+        builder.Services.AddSingleton<RecoveryServer>();
+        builder.Services.AddSingleton<IStatusSource>(services => services.GetRequiredService<RecoveryServer>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<RecoveryServer>());
+        if (options.LiveView) builder.Services.AddHostedService<LiveStatusView>();
+        else builder.Services.AddHostedService<StatusLogWriter>();
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine("serve: " + message);
+        return 2;
+    }
 }

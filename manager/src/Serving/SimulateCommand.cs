@@ -1,9 +1,194 @@
+using System;
+using System.Collections.Generic;
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using UefiRecovery.Core.Image;
+using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Client;
+using UefiRecovery.Core.Protocol.Wire;
+using UefiRecovery.Manager.Serving.Catalog;
+using UefiRecovery.Manager.Serving.Faults;
+using UefiRecovery.Manager.Simulating;
 
 namespace UefiRecovery.Manager.Serving;
 
-/// <summary>`simulate`. Placeholder until the recovery-protocol work lands.</summary>
+/// <summary>
+/// `simulate`: N recovering machines, each the portable client engine over its own real UDP sockets, for
+/// tests, load and benchmarks. Writes each verified image to --out and a JSON report; exit 0 only if every
+/// client recovered and got its RESULT acknowledged.
+/// </summary>
 public static class SimulateCommand
 {
-    public static Command Build() => new Command("simulate", "Run simulated recovery clients (not implemented yet).");
+    public static Command Build()
+    {
+        var clients = new Option<int>("--clients") { Description = "Number of simulated machines.", DefaultValueFactory = _ => 1 };
+        var manager = new Option<string?>("--manager") { Description = "Stored manager address[:port] the REQUEST goes to." };
+        var discover = new Option<bool>("--discover") { Description = "Also broadcast the REQUEST (DISCOVER) to --broadcast." };
+        var broadcast = new Option<string>("--broadcast") { Description = "Where DISCOVER goes.", DefaultValueFactory = _ => "255.255.255.255:" + ProtocolConstants.DonorPort };
+        var bind = new Option<string>("--bind") { Description = "Local IPv4 address of the clients' sockets.", DefaultValueFactory = _ => "0.0.0.0" };
+        var clientPort = new Option<int>("--client-port") { Description = "Shared port for broadcast/multicast DATA (0 = unicast only).", DefaultValueFactory = _ => ProtocolConstants.ClientPort };
+        var modes = new Option<string?>("--delivery-modes") { Description = "Modes the clients accept: comma list of broadcast, multicast, unicast (default: all; unicast only when --client-port 0)." };
+        var imageType = new Option<string>("--image-type") { Description = "The machines' FMP ImageTypeId GUID.", DefaultValueFactory = _ => "6e3c1a1b-3f4d-4f0e-9c64-2a5d8b1f7e10" };
+        var lowest = new Option<uint>("--lowest-version") { Description = "Lowest image version the machines accept (their rollback floor).", DefaultValueFactory = _ => 0 };
+        var current = new Option<uint>("--current-version") { Description = "Firmware version the machines run now.", DefaultValueFactory = _ => 0 };
+        var capacity = new Option<uint>("--capacity") { Description = "Image buffer bytes per machine.", DefaultValueFactory = _ => 64u * 1024 * 1024 };
+        var maxDatagram = new Option<int>("--max-datagram") { Description = "Largest UDP payload the machines receive.", DefaultValueFactory = _ => ProtocolLimits.DefaultDatagram };
+        var faults = new Option<string?>("--faults") { Description = "Seeded faults on what each machine receives (each its own stream), e.g. drop=0.05,corrupt=0.01,seed=3." };
+        var seed = new Option<int>("--seed") { Description = "Base seed for the machines' protocol PRNGs.", DefaultValueFactory = _ => 1 };
+        var macBase = new Option<string>("--mac-base") { Description = "MAC of machine 0 as 12 hex digits; machine i adds i.", DefaultValueFactory = _ => "020000000001" };
+        var stagger = new Option<double>("--stagger") { Description = "Seconds between machine starts (machine i starts at i × stagger).", DefaultValueFactory = _ => 0 };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds each machine may take before it gives up.", DefaultValueFactory = _ => 300 };
+        var output = new Option<string?>("--out") { Description = "Folder each machine writes its verified image to (<mac>.bin)." };
+        var report = new Option<string?>("--report") { Description = "Write the JSON report here (default: print it)." };
+        var trusted = new Option<string[]>("--trusted") { Description = "Trust anchors the machines verify capsules with (PEM RSA key/certificate, DER/PEM root). Without any, only the image id (SHA-256) is checked.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
+        var trustedHash = new Option<string[]>("--trusted-key-hash") { Description = "Trusted SHA-256 of an RSA modulus (64 hex digits).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
+        var prefer = new Option<string[]>("--prefer") { Description = "Preferred donor ids (16 hex digits), most preferred first.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
+        var quiet = new Option<double>("--quiet-timeout") { Description = "T_quiet seconds (unsolicited STATUS after session silence).", DefaultValueFactory = _ => 3 };
+        var offerWindow = new Option<double>("--offer-window") { Description = "T_offer seconds: after the first acceptable OFFER, wait this long for others.", DefaultValueFactory = _ => 0.75 };
+        var lost = new Option<double>("--lost-timeout") { Description = "T_lost seconds (rediscover after total session silence).", DefaultValueFactory = _ => 30 };
+
+        var command = new Command("simulate", "Run simulated recovering machines (the portable client engine over real UDP sockets).");
+        foreach (Option option in new Option[] { clients, manager, discover, broadcast, bind, clientPort, modes, imageType, lowest, current, capacity, maxDatagram, faults, seed, macBase, stagger, timeout, output, report, trusted, trustedHash, prefer, quiet, offerWindow, lost })
+            command.Options.Add(option);
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            int count = parse.GetValue(clients);
+            if (count < 1 || count > 1000) return Fail("--clients must be 1..1000");
+            DatagramEndpoint managerEndpoint = default;
+            if (parse.GetValue(manager) is { } managerText)
+            {
+                if (!EndpointText.TryParse(managerText, ProtocolConstants.DonorPort, out IPEndPoint m)) return Fail("--manager must be address[:port]");
+                managerEndpoint = SocketClientTransport.FromIp(m);
+            }
+            bool discovering = parse.GetValue(discover);
+            if (managerEndpoint.IsUnspecified && !discovering) return Fail("give --manager, --discover, or both");
+            if (!EndpointText.TryParse(parse.GetValue(broadcast), ProtocolConstants.DonorPort, out IPEndPoint broadcastEndpoint)) return Fail("--broadcast must be address[:port]");
+            if (!IPAddress.TryParse(parse.GetValue(bind), out IPAddress? bindAddress)) return Fail("--bind must be an IPv4 address");
+            int groupPort = parse.GetValue(clientPort);
+            if (!TryParseModes(parse.GetValue(modes), groupPort, out DeliveryModes deliveryModes)) return Fail("--delivery-modes: broadcast, multicast, unicast");
+            if (!Guid.TryParse(parse.GetValue(imageType), out Guid type)) return Fail("--image-type must be a GUID");
+            if (!FaultOptions.TryParse(parse.GetValue(faults), out FaultOptions faultOptions, out string faultError)) return Fail(faultError);
+            if (!ulong.TryParse(parse.GetValue(macBase), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong mac0) || mac0 == 0 || (mac0 + (ulong)count) >> 48 != 0)
+                return Fail("--mac-base must be 12 hex digits");
+            var preferred = new List<ulong>();
+            foreach (string id in parse.GetValue(prefer)!)
+            {
+                if (!ulong.TryParse(id, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong donor)) return Fail("--prefer: not a hex donor id: " + id);
+                preferred.Add(donor);
+            }
+            TrustStore? trust = null;
+            string[] trustFiles = parse.GetValue(trusted)!;
+            string[] trustHashes = parse.GetValue(trustedHash)!;
+            if (trustFiles.Length + trustHashes.Length > 0)
+            {
+                try { trust = TrustStoreLoader.Load(trustFiles, trustHashes); }
+                catch (InvalidDataException e) { return Fail(e.Message); }
+            }
+            string? outFolder = parse.GetValue(output);
+            if (outFolder is not null) Directory.CreateDirectory(outFolder);
+
+            var timings = new ClientTimings
+            {
+                QuietInitialMs = (uint)(parse.GetValue(quiet) * 1000),
+                SessionLostMs = (uint)(parse.GetValue(lost) * 1000),
+                OfferWindowMs = (uint)(parse.GetValue(offerWindow) * 1000),
+            };
+            timings.QuietMaxMs = Math.Max(timings.QuietMaxMs, timings.QuietInitialMs);
+            uint ownAddress = bindAddress.Equals(IPAddress.Any) ? 0 : SocketClientTransport.FromIp(new IPEndPoint(bindAddress, 0)).Address;
+            var machines = new List<SimulatedClient>();
+            try
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    var config = new ClientConfig
+                    {
+                        ImageType = Sessions.DonorIdentity.TypeIdFor(type),
+                        CurrentVersion = parse.GetValue(current),
+                        LowestAcceptableVersion = parse.GetValue(lowest),
+                        MacAddress = mac0 + (ulong)i,
+                        Ipv4Address = ownAddress,
+                        MaxDatagram = (ushort)parse.GetValue(maxDatagram),
+                        DeliveryModes = deliveryModes,
+                        ManagerEndpoint = managerEndpoint,
+                        DiscoverByBroadcast = discovering,
+                        BroadcastEndpoint = SocketClientTransport.FromIp(broadcastEndpoint),
+                        ImageCapacity = parse.GetValue(capacity),
+                        Timings = timings,
+                        Policy = DonorPolicy.CreateDefault(preferred.ToArray()),
+                        RandomSeed = (ulong)(uint)parse.GetValue(seed) * 1_000_003UL + (mac0 + (ulong)i),
+                    };
+                    var verifier = new ClientImageVerifier(trust is null ? null : new CapsuleVerifier(trust),
+                        ClientImageVerifier.TargetFor(type, parse.GetValue(lowest), parse.GetValue(current)));
+                    FaultOptions mine = faultOptions.IsActive ? faultOptions.WithSeed(unchecked(faultOptions.Seed * 7919 + i)) : faultOptions;
+                    machines.Add(new SimulatedClient(i, config, bindAddress, groupPort, mine, verifier, outFolder));
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
+            {
+                return Fail(e.Message);
+            }
+
+            var clock = Stopwatch.StartNew();
+            TimeSpan perClient = TimeSpan.FromSeconds(parse.GetValue(timeout));
+            double staggerSeconds = parse.GetValue(stagger);
+            var results = new SimulatedClientReport[count];
+            var threads = new List<Thread>();
+            for (int i = 0; i < count; i++)
+            {
+                int index = i;
+                var thread = new Thread(() => results[index] = machines[index].Run(TimeSpan.FromSeconds(staggerSeconds * index), perClient, clock, cancellationToken))
+                {
+                    IsBackground = true,
+                    Name = "sim-client-" + index.ToString(CultureInfo.InvariantCulture),
+                };
+                threads.Add(thread);
+                thread.Start();
+            }
+            await Task.Run(() => { foreach (var t in threads) t.Join(); }, CancellationToken.None).ConfigureAwait(false);
+
+            int succeeded = 0;
+            foreach (var r in results) if (r.Succeeded && r.ResultAcknowledged) succeeded++;
+            var summary = new SimulationReport(count, succeeded, clock.Elapsed.TotalSeconds, results);
+            string json = JsonSerializer.Serialize(summary, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
+            if (parse.GetValue(report) is { } reportPath) await File.WriteAllTextAsync(reportPath, json, CancellationToken.None).ConfigureAwait(false);
+            else Console.Out.WriteLine(json);
+            foreach (var r in results)
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"client {r.ClientId}: {(r.Succeeded ? "recovered" : "FAILED")} ({r.State}) in {r.Seconds:0.00} s, {r.FragmentsHeld}/{r.FragmentCount} fragments, corrupted {r.CorruptedFragments}, rejected images {r.ImagesRejected}{(r.LastRejection is null ? "" : " (" + r.LastRejection + ")")}"));
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{succeeded}/{count} recovered, wall time {summary.WallSeconds:0.00} s"));
+            return succeeded == count ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static bool TryParseModes(string? text, int groupPort, out DeliveryModes modes)
+    {
+        modes = groupPort == 0 ? DeliveryModes.Unicast : DeliveryModes.All;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        modes = DeliveryModes.None;
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            switch (part.ToLowerInvariant())
+            {
+                case "broadcast": modes |= DeliveryModes.Broadcast; break;
+                case "multicast": modes |= DeliveryModes.Multicast; break;
+                case "unicast": modes |= DeliveryModes.Unicast; break;
+                default: return false;
+            }
+        }
+        return modes != DeliveryModes.None;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine("simulate: " + message);
+        return 2;
+    }
 }

@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
+using System.Threading.Tasks;
+
+namespace UefiRecovery.Manager.Benchmarking;
+
+/// <summary>
+/// `benchmark`: figures, not pass/fail. Needs root (it builds network namespaces, prefix "mgr", and
+/// deletes them afterwards), uftp/uftpd, tftpd-hpa and atftp.
+/// </summary>
+public static class BenchmarkCommand
+{
+    public static Command Build()
+    {
+        var size = new Option<double>("--size-mib") { Description = "Payload size in MiB.", DefaultValueFactory = _ => 32 };
+        var clients = new Option<int>("--clients") { Description = "Machines in the many-machine runs.", DefaultValueFactory = _ => 20 };
+        var rate = new Option<double>("--rate") { Description = "Pacing for this protocol and uftp, Mbit/s.", DefaultValueFactory = _ => 50 };
+        var losses = new Option<string>("--loss") { Description = "Loss percentages for the repair-cost runs.", DefaultValueFactory = _ => "0,1,5,10" };
+        var skipUftp = new Option<bool>("--skip-uftp") { Description = "Do not run uftp." };
+        var skipTftp = new Option<bool>("--skip-tftp") { Description = "Do not run TFTP." };
+        var work = new Option<string?>("--work") { Description = "Keep inputs, outputs and reports in this folder (default: a temp folder, deleted)." };
+        var report = new Option<string?>("--report") { Description = "Write the JSON report here." };
+
+        var command = new Command("benchmark", "Measure this protocol against uftp and TFTP on a private veth/bridge network (needs root).");
+        foreach (Option option in new Option[] { size, clients, rate, losses, skipUftp, skipTftp, work, report }) command.Options.Add(option);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var lossList = new List<double>();
+            foreach (string part in parse.GetValue(losses)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || p < 0 || p >= 100)
+                {
+                    Console.Error.WriteLine("benchmark: --loss takes percentages 0..99");
+                    return 2;
+                }
+                lossList.Add(p);
+            }
+            var options = new BenchmarkOptions((long)(parse.GetValue(size) * 1024 * 1024), parse.GetValue(clients), parse.GetValue(rate), lossList,
+                parse.GetValue(skipUftp), parse.GetValue(skipTftp), parse.GetValue(work));
+            BenchmarkReport result = await new BenchmarkRunner(options, Console.Out).RunAsync().ConfigureAwait(false);
+            Console.Out.WriteLine();
+            Console.Out.WriteLine(Summary(result));
+            if (parse.GetValue(report) is { } path)
+                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Summary(BenchmarkReport r)
+    {
+        static string F(double? v) => v is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
+        return string.Join(Environment.NewLine, new[]
+        {
+            $"image {r.ImageBytes} bytes, rate {r.RateMbitPerSecond.ToString(CultureInfo.InvariantCulture)} Mbit/s, machine: {r.Machine}",
+            $"time({r.Clients} machines) / time(1 machine), this protocol: {F(r.ManyToOneTimeRatio)} (goal <= 1.2)",
+            $"our time / uftp time, 1 machine: lossless {F(r.OursToUftpLossless)}, 1% loss {F(r.OursToUftpOnePercent)}",
+            $"our time / TFTP time, 1 machine: lossless {F(r.OursToTftpLossless)}, 1% loss {F(r.OursToTftpOnePercent)}",
+            $"our time / TFTP time, {r.Clients} machines (TFTP: parallel unicast): {F(r.OursManyToTftpManyLossless)}",
+            "(a ratio below 1 means this protocol was faster)",
+        });
+    }
+}

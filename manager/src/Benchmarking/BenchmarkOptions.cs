@@ -1,0 +1,17 @@
+using System.Collections.Generic;
+
+namespace UefiRecovery.Manager.Benchmarking;
+
+/// <summary>What `benchmark` measures: image size, receivers, pacing, loss levels, and which peers to run.</summary>
+public sealed record BenchmarkOptions(
+    long ImageBytes,
+    int Clients,
+    double RateMbitPerSecond,
+    IReadOnlyList<double> LossPercents,
+    bool SkipUftp,
+    bool SkipTftp,
+    string? WorkFolder)
+{
+    /// <summary>The platform GUID the benchmark image is packed for (the EDK2 test vectors' GUID).</summary>
+    public const string ImageType = "6e3c1a1b-3f4d-4f0e-9c64-2a5d8b1f7e10";
+}

@@ -1,0 +1,87 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using UefiRecovery.Core.Common;
+
+namespace UefiRecovery.Manager.Images;
+
+/// <summary>Parsing of the image commands' values: numbers (decimal or 0x hex), GUIDs, keys and certificates.</summary>
+internal static class CliValues
+{
+    public static bool TryParseUInt64(string? text, out ulong value)
+    {
+        value = 0;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+        text = text.Trim().Replace("_", "", StringComparison.Ordinal);
+        if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            return ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+        }
+        return ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+
+    public static bool TryParseUInt32(string? text, out uint value)
+    {
+        value = 0;
+        if (!TryParseUInt64(text, out ulong wide) || wide > uint.MaxValue)
+        {
+            return false;
+        }
+        value = (uint)wide;
+        return true;
+    }
+
+    public static bool TryParseGuid(string? text, out EfiGuid guid)
+    {
+        guid = default;
+        return text is not null && EfiGuid.TryParse(text.Trim().Trim('{', '}'), out guid);
+    }
+
+    public static string Format(EfiGuid guid)
+    {
+        Span<char> text = stackalloc char[EfiGuid.TextLength];
+        guid.TryFormat(text, out _);
+        return new string(text);
+    }
+
+    /// <summary>SHA-256 of the big-endian modulus of an RSA key in a PEM file (public or private key, or a certificate).</summary>
+    public static byte[] ModulusHashFromPem(string path)
+    {
+        string pem = File.ReadAllText(path);
+        using RSA rsa = pem.Contains("CERTIFICATE", StringComparison.Ordinal)
+            ? X509Certificate2.CreateFromPem(pem).GetRSAPublicKey() ?? throw new ArgumentException(path + ": certificate key is not RSA")
+            : ImportRsa(pem);
+        return SHA256.HashData(rsa.ExportParameters(false).Modulus!);
+    }
+
+    public static RSA ImportRsa(string pem)
+    {
+        RSA rsa = RSA.Create();
+        rsa.ImportFromPem(pem);
+        return rsa;
+    }
+
+    /// <summary>Loads one certificate from DER or PEM and returns its DER bytes.</summary>
+    public static byte[] CertificateDer(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        if (bytes.Length > 0 && bytes[0] == 0x30)
+        {
+            return bytes;
+        }
+        return X509Certificate2.CreateFromPem(File.ReadAllText(path)).RawData;
+    }
+
+    /// <summary>Every certificate in a PEM file (for --extra-cert).</summary>
+    public static X509Certificate2Collection CertificatesFromPem(string path)
+    {
+        var collection = new X509Certificate2Collection();
+        collection.ImportFromPemFile(path);
+        return collection;
+    }
+}

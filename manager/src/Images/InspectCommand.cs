@@ -1,0 +1,66 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using UefiRecovery.Core.Image;
+
+namespace UefiRecovery.Manager.Images;
+
+/// <summary>`image inspect FILE [--json]`: parse (no signature check) and print every header field.</summary>
+internal static class InspectCommand
+{
+    public static Command Build()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Capsule file." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
+        var command = new Command("inspect", "Print every header field of an FMP capsule (structure only, no trust decision).");
+        command.Arguments.Add(file);
+        command.Options.Add(json);
+        command.SetAction(parseResult =>
+        {
+            TextWriter stdout = parseResult.InvocationConfiguration.Output;
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(parseResult.GetValue(file)!.FullName);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                parseResult.InvocationConfiguration.Error.WriteLine("image inspect: " + e.Message);
+                return ImageCommand.ExitCodes.UsageOrIoError;
+            }
+
+            CapsuleStatus status = CapsuleParser.TryParse(bytes, out FmpCapsule capsule);
+            var sections = status == CapsuleStatus.Ok ? CapsuleReport.Describe(capsule) : null;
+            if (parseResult.GetValue(json))
+            {
+                string text = status == CapsuleStatus.Ok
+                    ? CapsuleReport.ToJson(w =>
+                    {
+                        w.WriteBoolean("parsed", true);
+                        w.WriteNumber("fileSize", bytes.Length);
+                        CapsuleReport.WriteJson(w, sections!);
+                    })
+                    : CapsuleReport.ToJson(w =>
+                    {
+                        w.WriteBoolean("parsed", false);
+                        w.WriteNumber("fileSize", bytes.Length);
+                        w.WriteNumber("code", (int)status);
+                        w.WriteString("reason", status.ToString());
+                        w.WriteString("message", CapsuleStatusText.Describe(status));
+                    });
+                stdout.WriteLine(text);
+            }
+            else if (status == CapsuleStatus.Ok)
+            {
+                stdout.WriteLine($"file size {bytes.Length} bytes");
+                CapsuleReport.WriteText(stdout, sections!);
+            }
+            else
+            {
+                stdout.WriteLine($"not a well-formed FMP capsule: {(int)status} {status}: {CapsuleStatusText.Describe(status)}");
+            }
+            return status == CapsuleStatus.Ok ? ImageCommand.ExitCodes.Accepted : ImageCommand.ExitCodes.Rejected;
+        });
+        return command;
+    }
+}

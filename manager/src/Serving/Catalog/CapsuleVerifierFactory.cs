@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Security.Cryptography;
+using UefiRecovery.Core.Image;
+using UefiRecovery.Manager.Images;
+
+namespace UefiRecovery.Manager.Serving.Catalog;
+
+/// <summary>
+/// Builds the catalog's trust store from the command line: --trusted files (a PEM RSA key or certificate
+/// trusts its modulus for RSA2048/SHA256 capsules; a certificate, PEM or DER, is also a PKCS7 root) and
+/// --trusted-key-hash values (SHA-256 of a modulus, as in EDK2's PcdRsa2048Sha256PublicKeyBuffer).
+/// </summary>
+public static class CapsuleVerifierFactory
+{
+    /// <exception cref="InvalidDataException">A file or hash cannot be used as a trust anchor.</exception>
+    public static ICapsuleVerifier Create(IReadOnlyList<string> trustedFiles, IReadOnlyList<string> trustedKeyHashes) =>
+        new TrustedCapsuleVerifier(TrustStoreLoader.Load(trustedFiles, trustedKeyHashes));
+}
+
+/// <summary>Loads trust anchors from files and hex hashes into the portable trust store (shared by serve and simulate).</summary>
+public static class TrustStoreLoader
+{
+    private const int MaxTrustEntries = 64;
+
+    /// <exception cref="InvalidDataException">A file or hash cannot be used as a trust anchor.</exception>
+    public static TrustStore Load(IReadOnlyList<string> trustedFiles, IReadOnlyList<string> trustedKeyHashes)
+    {
+        var trust = new TrustStore(MaxTrustEntries, MaxTrustEntries, 1 << 20);
+        foreach (string hex in trustedKeyHashes)
+        {
+            byte[] hash;
+            try { hash = Convert.FromHexString(hex.Trim()); }
+            catch (FormatException) { throw new InvalidDataException("--trusted-key-hash is not hex: " + hex); }
+            if (!trust.TryAddKeyHash(hash)) throw new InvalidDataException("--trusted-key-hash must be 64 hex digits: " + hex);
+        }
+        foreach (string path in trustedFiles)
+        {
+            bool used = false;
+            try
+            {
+                byte[] head = File.ReadAllBytes(path);
+                bool isDerCertificate = head.Length > 0 && head[0] == 0x30;
+                bool isPemCertificate = !isDerCertificate && File.ReadAllText(path).Contains("CERTIFICATE", StringComparison.Ordinal);
+                if (!isDerCertificate)
+                {
+                    used |= trust.TryAddKeyHash(CliValues.ModulusHashFromPem(path));
+                }
+                if (isDerCertificate || isPemCertificate)
+                {
+                    used |= trust.TryAddRootCertificate(CliValues.CertificateDer(path));
+                }
+            }
+            catch (Exception e) when (e is CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
+            {
+                throw new InvalidDataException(path + ": not a PEM RSA key or a certificate (" + e.Message + ")");
+            }
+            if (!used) throw new InvalidDataException(path + ": nothing trusted from it (store full?)");
+        }
+        return trust;
+    }
+}

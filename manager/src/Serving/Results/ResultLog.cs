@@ -1,0 +1,44 @@
+using System;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+namespace UefiRecovery.Manager.Serving.Results;
+
+/// <summary>
+/// Appends every RESULT as one JSON object per line and flushes it to disk before returning, so a
+/// crash or power loss of the manager never loses an outcome that was already acknowledged.
+/// </summary>
+public sealed class ResultLog : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private readonly FileStream _stream;
+    private readonly object _gate = new();
+
+    public ResultLog(string path)
+    {
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        _stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        FilePath = path;
+    }
+
+    public string FilePath { get; }
+
+    public void Append(ResultRecord record)
+    {
+        byte[] line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record, Json) + "\n");
+        lock (_gate)
+        {
+            _stream.Write(line);
+            _stream.Flush(flushToDisk: true);
+        }
+    }
+
+    public static ResultRecord? ParseLine(string line) => JsonSerializer.Deserialize<ResultRecord>(line, Json);
+
+    public void Dispose()
+    {
+        lock (_gate) _stream.Dispose();
+    }
+}

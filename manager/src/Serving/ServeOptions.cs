@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using UefiRecovery.Core.Protocol.Wire;
+using UefiRecovery.Manager.Serving.Faults;
+
+namespace UefiRecovery.Manager.Serving;
+
+/// <summary>Everything `serve` was told on its command line, parsed and checked.</summary>
+public sealed record ServeOptions
+{
+    public required string ImagesFolder { get; init; }
+    public required IPEndPoint Listen { get; init; }
+    public required DeliveryMode Delivery { get; init; }
+
+    /// <summary>Where broadcast or multicast DATA goes (the subnet's broadcast address or the group); unused for unicast.</summary>
+    public required IPAddress DataDestination { get; init; }
+
+    /// <summary>The port clients listen on for DATA and STATUS_REQUEST in broadcast and multicast sessions.</summary>
+    public required int ClientPort { get; init; }
+
+    /// <summary>Pacing of DATA in Mbit/s; 0 sends as fast as the socket takes it.</summary>
+    public required double RateMbitPerSecond { get; init; }
+
+    public required int FragmentSize { get; init; }
+
+    /// <summary>Public keys (files) whose signatures the catalog accepts.</summary>
+    public required IReadOnlyList<string> TrustedKeys { get; init; }
+
+    /// <summary>Trusted SHA-256 hashes of RSA moduli, hex.</summary>
+    public IReadOnlyList<string> TrustedKeyHashes { get; init; } = Array.Empty<string>();
+
+    public required string ResultsPath { get; init; }
+
+    /// <summary>127.0.0.1:port for GET /status, or null when the endpoint is off.</summary>
+    public required IPEndPoint? StatusHttp { get; init; }
+
+    /// <summary>A client not heard from for this long is dropped from its session and recorded as timed out.</summary>
+    public required TimeSpan ClientTimeout { get; init; }
+
+    /// <summary>IP TTL of multicast DATA/STATUS_REQUEST: 1 stays on the segment; more crosses multicast routers.</summary>
+    public int MulticastTtl { get; init; } = 1;
+
+    /// <summary>T_gather: after the first ACCEPT, how long to wait for other machines before pass 0.</summary>
+    public TimeSpan Gather { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Faults applied to the manager's own outgoing datagrams (tests and demonstrations).</summary>
+    public required FaultOptions Faults { get; init; }
+
+    /// <summary>Identifies this donor in OFFERs (several donors may answer one REQUEST).</summary>
+    public required string DonorName { get; init; }
+
+    /// <summary>Preference this donor advertises (clients' policy may use it; higher is better).</summary>
+    public required int Priority { get; init; }
+
+    /// <summary>Terminal live view: on for a terminal, off for pipes/services; forced by --live / --no-live.</summary>
+    public required bool LiveView { get; init; }
+}

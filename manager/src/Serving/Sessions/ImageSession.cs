@@ -1,0 +1,388 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Wire;
+using UefiRecovery.Manager.Serving.Catalog;
+
+namespace UefiRecovery.Manager.Serving.Sessions;
+
+/// <summary>
+/// One image being served to every client that accepted it (docs/protocol.md §6): the first pass, then
+/// status rounds and repair passes of the union of all NACKs, until each member is complete, has left
+/// or has timed out. Late joiners are added to the running pass; what they missed comes back as their
+/// NACKs in the next round, so the session never restarts. Single-threaded: only the engine calls it.
+/// Time is passed in.
+/// </summary>
+public sealed class ImageSession
+{
+    private readonly Dictionary<ulong, SessionClient> _clients = new();
+    private readonly FragmentSet _pending;
+    private readonly FragmentSet _repair;
+    private readonly SessionTimings _timings;
+    private uint _cursor;
+    private TimeSpan _roundDeadline;
+    private TimeSpan _firstDataAt = TimeSpan.MinValue;
+    private TimeSpan _lastDataAt;
+
+    public ImageSession(uint sessionId, CatalogImage image, ulong imageId, FragmentGeometry geometry, DeliveryMode delivery,
+        IPEndPoint? groupDestination, ulong ownerClientId, SessionTimings timings, TimeSpan now)
+    {
+        OwnerClientId = ownerClientId;
+        SessionId = sessionId;
+        Image = image;
+        ImageId = imageId;
+        Geometry = geometry;
+        Delivery = delivery;
+        GroupDestination = groupDestination;
+        _timings = timings;
+        CreatedAt = now;
+        StateSince = now;
+        _pending = new FragmentSet(geometry.FragmentCount);
+        _repair = new FragmentSet(geometry.FragmentCount);
+    }
+
+    public uint SessionId { get; }
+    public CatalogImage Image { get; }
+    public ulong ImageId { get; }
+    public FragmentGeometry Geometry { get; }
+    public DeliveryMode Delivery { get; }
+
+    /// <summary>Broadcast address or multicast group with the client port; null for unicast sessions.</summary>
+    public IPEndPoint? GroupDestination { get; }
+
+    /// <summary>Unicast sessions belong to one client (§7.2.11); 0 for shared broadcast/multicast sessions.</summary>
+    public ulong OwnerClientId { get; }
+
+    public SessionState State { get; private set; } = SessionState.Offered;
+    public TimeSpan CreatedAt { get; }
+    public TimeSpan StateSince { get; private set; }
+    public ushort Pass { get; private set; }
+    public uint Round { get; private set; }
+    public int RepairRounds { get; private set; }
+    public long DataDatagramsSent { get; private set; }
+    public long DataBytesSent { get; private set; }
+    public int PendingFragments => _pending.Count;
+    public int RepairFragments => _repair.Count;
+    public IReadOnlyCollection<SessionClient> Clients => _clients.Values;
+
+    /// <summary>Seconds from the first DATA to the last (or to now while sending).</summary>
+    public double SendingSeconds(TimeSpan now) =>
+        _firstDataAt == TimeSpan.MinValue ? 0 : ((State == SessionState.Sending ? now : _lastDataAt) - _firstDataAt).TotalSeconds;
+
+    public bool IsEnded => State == SessionState.Finished;
+
+    public SessionClient? FindClient(ulong clientId) => _clients.TryGetValue(clientId, out var c) ? c : null;
+
+    /// <summary>
+    /// Adds (or refreshes) a member. The first member starts the session: with a full pass, or with a
+    /// status round when it already holds fragments (resuming after a donor restart, §6.6). A later
+    /// member joins whatever is running.
+    /// </summary>
+    public SessionClient Join(ulong clientId, IPEndPoint endPoint, uint fragmentsHeld, TimeSpan now)
+    {
+        if (_clients.TryGetValue(clientId, out var existing))
+        {
+            existing.EndPoint = endPoint;
+            existing.LastHeard = now;
+            if (!existing.IsActive && existing.State != ClientState.Reported)
+            {
+                existing.State = ClientState.Receiving; // came back after a timeout: serve it again
+                existing.FirstUnansweredAt = TimeSpan.MinValue;
+                WakeForLateJoiner(now);
+            }
+            return existing;
+        }
+        var client = new SessionClient(clientId, endPoint, now) { FragmentsHeld = fragmentsHeld };
+        _clients.Add(clientId, client);
+        if (State == SessionState.Offered)
+        {
+            // Gathering (§7.2.3): machines that boot together share the first pass.
+            _gatherUntil = now + _timings.Gather;
+            Enter(SessionState.Gathering, now);
+        }
+        else
+        {
+            WakeForLateJoiner(now);
+        }
+        return client;
+    }
+
+    private TimeSpan _gatherUntil;
+
+    // Pass 0 sends everything; if every member already holds fragments (resuming after a donor
+    // restart, §6.6) a status round asks only for the gaps instead.
+    private void StartFirstPass(TimeSpan now)
+    {
+        bool allResuming = _clients.Count > 0;
+        foreach (var client in _clients.Values) if (client.FragmentsHeld == 0) allResuming = false;
+        if (allResuming)
+        {
+            EnterStatusRound(now, immediate: true);
+            return;
+        }
+        _pending.AddAll();
+        _cursor = 0;
+        Enter(SessionState.Sending, now);
+    }
+
+    // A joiner while sending simply listens in; once the others are done (waiting for RESULTs or
+    // finished) a status round is what tells us what it needs.
+    private void WakeForLateJoiner(TimeSpan now)
+    {
+        if (State is SessionState.AwaitingResults or SessionState.Finished) EnterStatusRound(now, immediate: true);
+    }
+
+    /// <summary>The next fragment of the current pass, or false when the pass is done (then a status round is due).</summary>
+    public bool TryTakeNextFragment(TimeSpan now, out uint index)
+    {
+        index = 0;
+        if (State != SessionState.Sending) return false;
+        if (CountReceiving() == 0)
+        {
+            // Nobody still needs data (all complete or gone): stop the pass early.
+            _pending.Clear();
+            AfterPass(now);
+            return false;
+        }
+        long next = _pending.NextFrom(_cursor);
+        if (next < 0) next = _pending.NextFrom(0);
+        if (next < 0)
+        {
+            AfterPass(now);
+            return false;
+        }
+        index = (uint)next;
+        _pending.Remove(index);
+        _cursor = index + 1;
+        return true;
+    }
+
+    public void CountData(int datagrams, int bytes, TimeSpan now)
+    {
+        if (_firstDataAt == TimeSpan.MinValue) _firstDataAt = now;
+        _lastDataAt = now;
+        DataDatagramsSent += datagrams;
+        DataBytesSent += bytes;
+    }
+
+    /// <summary>Folds one STATUS into the session: progress, COMPLETE, or NACKs into the repair union.</summary>
+    public void OnStatus(SessionClient client, in StatusMessage status, TimeSpan now)
+    {
+        client.LastHeard = now;
+        client.FirstUnansweredAt = TimeSpan.MinValue;
+        client.SilentRounds = 0;
+        client.FragmentsHeld = Math.Min(status.FragmentsHeld, Geometry.FragmentCount);
+        client.CorruptedSeen = status.CorruptedCount;
+        if (status.Round != 0 && status.Round <= Round) client.AnsweredRound = Math.Max(client.AnsweredRound, status.Round);
+        if (!client.IsActive) return;
+        switch (status.Kind)
+        {
+            case StatusKind.Complete:
+                if (client.State == ClientState.Receiving) client.CompletedAt = now;
+                client.State = ClientState.Complete;
+                client.MissingFragments = 0;
+                client.HasMoreNacks = false;
+                break;
+            case StatusKind.NackRanges:
+            {
+                int missing = 0;
+                for (int i = 0; i < status.RangeCount; i++)
+                {
+                    NackRange range = status.GetRange(i);
+                    _repair.AddRange(range.First, range.Count);
+                    missing += (int)Math.Min(range.Count, Geometry.FragmentCount);
+                }
+                client.State = ClientState.Receiving;
+                client.MissingFragments = status.HasMore ? Math.Max(missing, (int)(Geometry.FragmentCount - client.FragmentsHeld)) : missing;
+                client.HasMoreNacks = status.HasMore;
+                break;
+            }
+            case StatusKind.NackBitmap:
+            {
+                ReadOnlySpan<byte> bitmap = status.Bitmap;
+                int missing = 0;
+                for (int j = 0; j < bitmap.Length; j++)
+                {
+                    byte b = bitmap[j];
+                    if (b == 0) continue;
+                    for (int bit = 0; bit < 8; bit++)
+                    {
+                        if ((b & (1 << bit)) == 0) continue;
+                        ulong fragment = (ulong)status.BitmapWindowStart + (ulong)j * 8 + (ulong)bit;
+                        if (fragment < Geometry.FragmentCount) { _repair.Add((uint)fragment); missing++; }
+                    }
+                }
+                client.State = ClientState.Receiving;
+                client.MissingFragments = status.HasMore ? Math.Max(missing, (int)(Geometry.FragmentCount - client.FragmentsHeld)) : missing;
+                client.HasMoreNacks = status.HasMore;
+                break;
+            }
+        }
+        // An unsolicited NACK while idle (the client noticed it is short) starts a repair at once.
+        if (State == SessionState.AwaitingResults && !_repair.IsEmpty) StartRepairPass(now);
+    }
+
+    public void MarkReported(SessionClient client, string resultText, TimeSpan now)
+    {
+        client.LastHeard = now;
+        client.State = ClientState.Reported;
+        client.ResultText = resultText;
+    }
+
+    public void MarkLeft(SessionClient client, TimeSpan now)
+    {
+        client.LastHeard = now;
+        if (client.State != ClientState.Reported) client.State = ClientState.Left;
+    }
+
+    /// <summary>
+    /// Advances the clocks: closes a status round, starts repair passes, times clients out, finishes.
+    /// Returns what the engine must do now (send a STATUS_REQUEST), and fills <paramref name="timedOut"/>.
+    /// </summary>
+    public SessionAction Tick(TimeSpan now, List<SessionClient> timedOut)
+    {
+        foreach (var client in _clients.Values)
+        {
+            bool silent = client.State == ClientState.Receiving && client.SilentRounds >= _timings.SilentRoundsBeforeDrop
+                && client.FirstUnansweredAt != TimeSpan.MinValue && now - client.FirstUnansweredAt > _timings.ClientTimeout;
+            bool noResult = client.State == ClientState.Complete && now - client.CompletedAt > _timings.ResultTimeout;
+            if (silent || noResult)
+            {
+                client.State = ClientState.TimedOut;
+                timedOut.Add(client);
+            }
+        }
+
+        switch (State)
+        {
+            case SessionState.Offered:
+                if (now - CreatedAt > _timings.OfferExpiry) Enter(SessionState.Finished, now);
+                return SessionAction.None;
+            case SessionState.Gathering:
+                if (now >= _gatherUntil) StartFirstPass(now);
+                if (_roundStartPending)
+                {
+                    _roundStartPending = false;
+                    return SessionAction.SendStatusRequest;
+                }
+                return SessionAction.None;
+            case SessionState.StatusRound:
+                if (_roundStartPending)
+                {
+                    _roundStartPending = false;
+                    return SessionAction.SendStatusRequest;
+                }
+                if (AllAnswered() || now >= _roundDeadline) return CloseRound(now);
+                return SessionAction.None;
+            case SessionState.AwaitingResults:
+                if (!AnyActive() && _clients.Count > 0) Enter(SessionState.Finished, now);
+                return SessionAction.None;
+            case SessionState.Sending:
+                if (!AnyActive() && _clients.Count > 0) Enter(SessionState.Finished, now);
+                return SessionAction.None;
+            default:
+                return SessionAction.None;
+        }
+    }
+
+    private bool _roundStartPending;
+
+    /// <summary>The members a STATUS_REQUEST of this round is for (those not complete), marked as asked.</summary>
+    public int MarkAsked(TimeSpan now)
+    {
+        int asked = 0;
+        foreach (var client in _clients.Values)
+        {
+            if (client.State != ClientState.Receiving) continue;
+            if (client.FirstUnansweredAt == TimeSpan.MinValue) client.FirstUnansweredAt = now;
+            asked++;
+        }
+        ushort window = SessionTimings.ResponseWindowMs(asked);
+        CurrentWindowMs = window;
+        _roundDeadline = now + TimeSpan.FromMilliseconds(window) + _timings.RoundGrace;
+        return asked;
+    }
+
+    public ushort CurrentWindowMs { get; private set; }
+
+    /// <summary>When the engine must next look at this session (round deadline), or null when only events matter.</summary>
+    public TimeSpan? NextDeadline => State switch
+    {
+        SessionState.StatusRound => _roundDeadline,
+        SessionState.Gathering => _gatherUntil,
+        _ => null,
+    };
+
+    private SessionAction CloseRound(TimeSpan now)
+    {
+        foreach (var client in _clients.Values)
+            if (client.State == ClientState.Receiving && client.AnsweredRound < Round) client.SilentRounds++;
+        if (!_repair.IsEmpty)
+        {
+            StartRepairPass(now);
+            return SessionAction.None;
+        }
+        if (CountReceiving() > 0)
+        {
+            // Someone did not answer (lost request or answer) or still has more to tell: ask again.
+            EnterStatusRound(now, immediate: true);
+            _roundStartPending = false;
+            return SessionAction.SendStatusRequest;
+        }
+        Enter(AnyActive() ? SessionState.AwaitingResults : SessionState.Finished, now);
+        return SessionAction.None;
+    }
+
+    private void StartRepairPass(TimeSpan now)
+    {
+        _pending.TakeAll(_repair);
+        _cursor = 0;
+        Pass++;
+        RepairRounds++;
+        Enter(SessionState.Sending, now);
+    }
+
+    private void AfterPass(TimeSpan now) => EnterStatusRound(now, immediate: true);
+
+    private void EnterStatusRound(TimeSpan now, bool immediate)
+    {
+        Round++;
+        _roundStartPending = immediate;
+        _roundDeadline = now + _timings.RoundGrace;
+        Enter(SessionState.StatusRound, now);
+    }
+
+    private bool AllAnswered()
+    {
+        foreach (var client in _clients.Values)
+            if (client.State == ClientState.Receiving && client.AnsweredRound < Round) return false;
+        return true;
+    }
+
+    private int CountReceiving()
+    {
+        int n = 0;
+        foreach (var client in _clients.Values) if (client.State == ClientState.Receiving) n++;
+        return n;
+    }
+
+    private bool AnyActive()
+    {
+        foreach (var client in _clients.Values) if (client.IsActive) return true;
+        return false;
+    }
+
+    private void Enter(SessionState state, TimeSpan now)
+    {
+        State = state;
+        StateSince = now;
+    }
+}
+
+/// <summary>What a session asks the engine to do after a tick.</summary>
+public enum SessionAction
+{
+    None,
+    SendStatusRequest,
+}

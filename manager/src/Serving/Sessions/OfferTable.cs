@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Wire;
+using UefiRecovery.Manager.Serving.Catalog;
+
+namespace UefiRecovery.Manager.Serving.Sessions;
+
+/// <summary>
+/// Offers made for sessions that do not exist yet (docs/protocol.md §7.2.1: the session is created
+/// lazily on the first ACCEPT, the offer stays valid at least 10 s). Bounded, oldest evicted first, so a
+/// flood of REQUESTs can neither exhaust memory nor the session table: it can only push out old offers,
+/// whose clients then get ABORT(unknown session) and simply ask again.
+/// </summary>
+public sealed class OfferTable(int capacity, TimeSpan validity)
+{
+    private readonly Dictionary<uint, PendingOffer> _offers = new();
+    private readonly Queue<uint> _order = new();
+
+    public int Count => _offers.Count;
+
+    /// <summary>An offer already made for the same image, geometry, mode and owner (a repeated REQUEST gets the same one).</summary>
+    public PendingOffer? FindSame(ulong imageId, ushort fragmentSize, DeliveryMode mode, ulong owner, TimeSpan now)
+    {
+        foreach (var offer in _offers.Values)
+        {
+            if (offer.ImageId == imageId && offer.Geometry.FragmentSize == fragmentSize && offer.Mode == mode && offer.Owner == owner && now - offer.MadeAt < validity)
+                return offer;
+        }
+        return null;
+    }
+
+    public PendingOffer Add(uint sessionId, CatalogImage image, ulong imageId, FragmentGeometry geometry, DeliveryMode mode, ulong owner, TimeSpan now)
+    {
+        while (_offers.Count >= capacity && _order.TryDequeue(out uint oldest)) _offers.Remove(oldest);
+        var offer = new PendingOffer(sessionId, image, imageId, geometry, mode, owner, now);
+        _offers[sessionId] = offer;
+        _order.Enqueue(sessionId);
+        return offer;
+    }
+
+    public bool Contains(uint sessionId) => _offers.ContainsKey(sessionId);
+
+    /// <summary>
+    /// Takes the offer for <paramref name="sessionId"/> if it is still valid, for <paramref name="imageId"/>, and
+    /// (for a unicast offer) accepted by the client it was made to.
+    /// </summary>
+    public PendingOffer? Take(uint sessionId, ulong imageId, ulong clientId, TimeSpan now)
+    {
+        if (!_offers.TryGetValue(sessionId, out var offer) || offer.ImageId != imageId || now - offer.MadeAt >= validity
+            || (offer.Owner != 0 && offer.Owner != clientId)) return null;
+        _offers.Remove(sessionId);
+        return offer;
+    }
+
+    /// <summary>Forgets expired offers (their queue entries fall out as they reach the front).</summary>
+    public void Expire(TimeSpan now)
+    {
+        while (_order.TryPeek(out uint oldest))
+        {
+            if (_offers.TryGetValue(oldest, out var offer) && now - offer.MadeAt < validity) break;
+            _order.Dequeue();
+            if (offer is not null && now - offer.MadeAt >= validity) _offers.Remove(oldest);
+        }
+    }
+
+    /// <summary>One outstanding offer.</summary>
+    public sealed record PendingOffer(uint SessionId, CatalogImage Image, ulong ImageId, FragmentGeometry Geometry, DeliveryMode Mode, ulong Owner, TimeSpan MadeAt);
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using UefiRecovery.Manager.Serving.Faults;
+using UefiRecovery.Manager.Serving.Status;
+
+namespace UefiRecovery.Manager.Serving.Sessions;
+
+/// <summary>Builds the status snapshot the live view and GET /status show. Engine thread only.</summary>
+public sealed partial class RecoveryServer
+{
+    private static readonly TimeSpan SnapshotInterval = TimeSpan.FromMilliseconds(250);
+
+    private void PublishStatus(TimeSpan now)
+    {
+        _nextSnapshotAt = now + SnapshotInterval;
+        var snapshot = _catalog.Current;
+        var images = new List<ImageStatus>();
+        foreach (var image in snapshot.Images)
+            images.Add(new ImageStatus(image.Name, image.ImageTypeId.ToString(), image.Version, image.LowestSupportedVersion, image.Bytes.LongLength, image.DigestHex));
+        var rejected = new List<RejectedImageStatus>();
+        foreach (var bad in snapshot.Rejected) rejected.Add(new RejectedImageStatus(bad.Name, bad.Reason));
+
+        var sessions = new List<SessionStatus>();
+        foreach (var session in _sessions.Values)
+        {
+            var clients = new List<ClientStatus>();
+            foreach (var client in session.Clients)
+            {
+                double progress = client.State is ClientState.Complete or ClientState.Reported
+                    ? 1.0
+                    : session.Geometry.FragmentCount == 0 ? 0 : Math.Min(1.0, client.FragmentsHeld / (double)session.Geometry.FragmentCount);
+                clients.Add(new ClientStatus(client.EndPoint.ToString(), client.IdText, client.State.ToString(), progress,
+                    Math.Max(client.MissingFragments, 0), (now - client.LastHeard).TotalSeconds, client.ResultText));
+            }
+            double seconds = session.SendingSeconds(now);
+            sessions.Add(new SessionStatus(session.SessionId, session.Image.Name, session.Geometry.ImageSize, session.Geometry.FragmentSize,
+                (int)session.Geometry.FragmentCount, session.State.ToString(), session.Pass, session.RepairRounds,
+                session.State == SessionState.Sending ? session.PendingFragments : session.RepairFragments,
+                session.DataDatagramsSent, session.DataBytesSent, seconds > 0 ? session.DataBytesSent / seconds / 1e6 : 0,
+                (now - session.CreatedAt).TotalSeconds, clients));
+        }
+
+        var reasons = new Dictionary<string, long>(_rejects);
+        if (Interlocked.Read(ref _overflowDrops) is long drops and > 0) reasons["queue-overflow"] = drops;
+        long sendFailures = _socket?.SendFailures ?? 0;
+        if (_transport is FaultInjectingTransport faults)
+        {
+            reasons["injected-drop"] = faults.SendFaults.Dropped;
+            reasons["injected-corrupt"] = faults.SendFaults.Corrupted;
+            reasons["injected-duplicate"] = faults.SendFaults.Duplicated;
+            reasons["injected-reorder"] = faults.SendFaults.Reordered;
+        }
+        var traffic = new TrafficStatus(_datagramsReceived, _datagramsRejected, _datagramsSent, _bytesSent, sendFailures, reasons);
+        Volatile.Write(ref _status, new ServerStatus(DateTimeOffset.UtcNow, _startedAt, LocalEndPoint.ToString(), _options.Delivery.ToString(),
+            DataDestinationText(), _options.RateMbitPerSecond, images, rejected, sessions, traffic, _resultsRecorded));
+    }
+
+    private string DataDestinationText() => _options.Delivery == Core.Protocol.Wire.DeliveryMode.Unicast
+        ? "each client"
+        : string.Create(CultureInfo.InvariantCulture, $"{_options.DataDestination}:{_options.ClientPort}");
+
+    private ServerStatus EmptyStatus() => new(DateTimeOffset.UtcNow, _startedAt, _options.Listen.ToString(), _options.Delivery.ToString(),
+        DataDestinationText(), _options.RateMbitPerSecond, Array.Empty<ImageStatus>(), Array.Empty<RejectedImageStatus>(),
+        Array.Empty<SessionStatus>(), new TrafficStatus(0, 0, 0, 0, 0, new Dictionary<string, long>()), 0);
+}

@@ -1,0 +1,374 @@
+using System;
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Wire;
+using UefiRecovery.Manager.Serving.Catalog;
+using UefiRecovery.Manager.Serving.Faults;
+using UefiRecovery.Manager.Serving.Network;
+using UefiRecovery.Manager.Serving.Pacing;
+using UefiRecovery.Manager.Serving.Results;
+using UefiRecovery.Manager.Serving.Status;
+
+namespace UefiRecovery.Manager.Serving.Sessions;
+
+/// <summary>
+/// The donor side of the recovery protocol (docs/protocol.md §6). One UDP socket; a receive loop that
+/// only queues datagrams; one engine thread that owns every session and does all the protocol work
+/// (so no session state is ever shared between threads), paces DATA, runs status rounds, and publishes
+/// a status snapshot a few times a second.
+/// </summary>
+public sealed partial class RecoveryServer : BackgroundService, IStatusSource
+{
+    // Bounds that keep a flood from exhausting memory: queued datagrams, live sessions, members per session.
+    private const int MaxQueuedDatagrams = 65536;
+    private const int MaxSessions = 256;
+    private const int MaxOffers = 4096;
+    private const int MaxFinishedSessionsKept = 64;
+    private const int MaxClientsPerSession = 4096;
+    private const int ReceiveBufferBytes = 65536;
+
+    private readonly ServeOptions _options;
+    private readonly ImageCatalog _catalog;
+    private readonly ResultLog _results;
+    private readonly ILogger<RecoveryServer> _logger;
+    private readonly SessionTimings _timings;
+    private readonly ConcurrentQueue<Inbound> _inbound = new();
+    private readonly ManualResetEventSlim _wake = new(false);
+    private readonly Dictionary<uint, ImageSession> _sessions = new();
+    private readonly OfferTable _offers = new(MaxOffers, TimeSpan.FromSeconds(30));
+    private readonly HashSet<(uint Session, ulong Client, ulong Image)> _recordedResults = new();
+    private readonly Dictionary<string, long> _rejects = new();
+    private readonly byte[] _sendBuffer = new byte[ProtocolLimits.MaxDatagram + 64];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<SessionClient> _timedOutScratch = new();
+    private readonly List<uint> _endedScratch = new();
+    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+
+    private UdpEndpoint? _socket;
+    private IUdpChannel? _transport;
+    private TokenBucket _pacer;
+    private ulong _donorId;
+    private uint _nextMessageId = 1;
+    private int _roundRobin;
+    private long _queued;
+    private long _datagramsReceived;
+    private long _datagramsRejected;
+    private long _datagramsSent;
+    private long _bytesSent;
+    private long _resultsRecorded;
+    private TimeSpan _nextSnapshotAt;
+    private ServerStatus _status;
+
+    public RecoveryServer(ServeOptions options, ImageCatalog catalog, ResultLog results, ILogger<RecoveryServer> logger)
+    {
+        _options = options;
+        _catalog = catalog;
+        _results = results;
+        _logger = logger;
+        _timings = new SessionTimings { ClientTimeout = options.ClientTimeout, Gather = options.Gather };
+        // Burst: 10 ms of line rate (at least 64 KiB). The sender sleeps in whole milliseconds, and on a
+        // busy host it wakes late; a bucket that holds 10 ms lets it catch up instead of losing the rate.
+        // Receivers' socket buffers absorb a burst of this size easily.
+        int burst = (int)Math.Max(64 * 1024, options.RateMbitPerSecond * 1_000_000 / 8 * 0.010);
+        _pacer = new TokenBucket(options.RateMbitPerSecond, burst);
+        _status = EmptyStatus();
+    }
+
+    public IPEndPoint LocalEndPoint => _transport?.LocalEndPoint ?? _options.Listen;
+
+    public ServerStatus Current => Volatile.Read(ref _status);
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Bind before the host reports "started", so the ready line carries the real endpoint.
+        _socket = new UdpEndpoint(_options.Listen);
+        if (_options.Delivery == DeliveryMode.Multicast)
+        {
+            _socket.SetMulticastTtl(_options.MulticastTtl);
+            if (!_options.Listen.Address.Equals(IPAddress.Any)) _socket.SetMulticastSendInterface(_options.Listen.Address);
+        }
+        _transport = _options.Faults.IsActive
+            ? new FaultInjectingTransport(_socket, _options.Faults, FaultOptions.None)
+            : _socket;
+        _donorId = DonorIdentity.SenderIdFor(_options.DonorName, _socket.LocalEndPoint.Port);
+
+        var snapshot = _catalog.Reload();
+        LogCatalog(snapshot);
+        _catalog.Reloaded += LogCatalog;
+        _catalog.Watch();
+        PublishStatus(Now);
+        _logger.LogInformation("serving {Folder} on udp {Endpoint}, delivery {Delivery}, rate {Rate} Mbit/s, donor id {Id:x16}",
+            _catalog.Folder, _socket.LocalEndPoint, _options.Delivery, _options.RateMbitPerSecond, _donorId);
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Task receive = Task.Run(() => ReceiveLoopAsync(stoppingToken), CancellationToken.None);
+        Task engine = Task.Factory.StartNew(() => EngineLoop(stoppingToken), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.WhenAll(receive, engine).ConfigureAwait(false);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        // Graceful shutdown: tell every live session so clients look for another donor (or come back
+        // to us) at once instead of waiting for their timeout.
+        foreach (var session in _sessions.Values)
+            if (session.State is not (SessionState.Offered or SessionState.Finished)) SendAbort(session, AbortReason.DonorShutdown, null);
+        PublishStatus(Now);
+        _logger.LogInformation("stopped; {Results} results recorded in {Path}", _resultsRecorded, _results.FilePath);
+        _transport?.Dispose();
+    }
+
+    private TimeSpan Now => _clock.Elapsed;
+
+    private async Task ReceiveLoopAsync(CancellationToken stoppingToken)
+    {
+        byte[] buffer = new byte[ReceiveBufferBytes];
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            ReceivedDatagram got;
+            try
+            {
+                got = await _transport!.ReceiveAsync(buffer, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) { return; }
+            catch (ObjectDisposedException) { return; }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                _logger.LogWarning("receive failed: {Error}", e.SocketErrorCode);
+                continue;
+            }
+            if (Interlocked.Read(ref _queued) >= MaxQueuedDatagrams)
+            {
+                Interlocked.Increment(ref _overflowDrops);
+                continue;
+            }
+            byte[] copy = ArrayPool<byte>.Shared.Rent(Math.Max(got.Length, 1));
+            buffer.AsSpan(0, got.Length).CopyTo(copy);
+            _inbound.Enqueue(new Inbound(copy, got.Length, got.Sender));
+            Interlocked.Increment(ref _queued);
+            _wake.Set();
+        }
+    }
+
+    private long _overflowDrops;
+
+    private void EngineLoop(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            _wake.Reset();
+            DrainInbound();
+            TimeSpan now = Now;
+            TickSessions(now);
+            TimeSpan pacerWait = SendData(now, stoppingToken);
+            if (now >= _nextSnapshotAt) PublishStatus(now);
+
+            TimeSpan wait = TimeSpan.FromMilliseconds(20);
+            if (pacerWait > TimeSpan.Zero) wait = pacerWait;
+            else if (HasDataToSend()) wait = TimeSpan.Zero;
+            foreach (var session in _sessions.Values)
+                if (session.NextDeadline is { } deadline) wait = Min(wait, deadline - now);
+            if (wait <= TimeSpan.Zero) continue;
+            if (!_inbound.IsEmpty) continue;
+            _wake.Wait(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, CancellationToken.None);
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private bool HasDataToSend()
+    {
+        foreach (var session in _sessions.Values)
+            if (session.State == SessionState.Sending) return true;
+        return false;
+    }
+
+    private void DrainInbound()
+    {
+        // Bounded per iteration so a flood cannot starve DATA and the status rounds.
+        for (int i = 0; i < 4096 && _inbound.TryDequeue(out Inbound item); i++)
+        {
+            Interlocked.Decrement(ref _queued);
+            _datagramsReceived++;
+            try
+            {
+                HandleDatagram(item.Buffer.AsSpan(0, item.Length), item.Sender, Now);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A bug, never an input condition: count it, log it, keep serving the other clients.
+                Reject("internal-error");
+                _logger.LogError(e, "internal error handling a datagram from {Sender}", item.Sender);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(item.Buffer);
+            }
+        }
+    }
+
+    private void Reject(string reason)
+    {
+        _datagramsRejected++;
+        _rejects[reason] = _rejects.TryGetValue(reason, out long n) ? n + 1 : 1;
+    }
+
+    private void TickSessions(TimeSpan now)
+    {
+        _endedScratch.Clear();
+        foreach (var session in _sessions.Values)
+        {
+            _timedOutScratch.Clear();
+            SessionState before = session.State;
+            SessionAction action = session.Tick(now, _timedOutScratch);
+            foreach (var client in _timedOutScratch) RecordTimeout(session, client, now);
+            if (action == SessionAction.SendStatusRequest) SendStatusRequest(session, now);
+            if (session.State != before) LogTransition(session, before);
+            if (session.State == SessionState.Finished && now - session.StateSince > (session.Clients.Count == 0 ? TimeSpan.Zero : _timings.FinishedLinger))
+                _endedScratch.Add(session.SessionId);
+        }
+        foreach (uint id in _endedScratch) _sessions.Remove(id);
+        _offers.Expire(now);
+        TrimFinishedSessions();
+    }
+
+    // Finished sessions are kept for the status view only; a flood of short sessions must not pile them up.
+    private void TrimFinishedSessions()
+    {
+        int finished = 0;
+        foreach (var session in _sessions.Values) if (session.IsEnded) finished++;
+        if (finished <= MaxFinishedSessionsKept) return;
+        _endedScratch.Clear();
+        foreach (var session in _sessions.Values)
+        {
+            if (!session.IsEnded) continue;
+            _endedScratch.Add(session.SessionId);
+            if (--finished <= MaxFinishedSessionsKept) break;
+        }
+        foreach (uint id in _endedScratch) _sessions.Remove(id);
+    }
+
+    private void LogTransition(ImageSession session, SessionState before)
+    {
+        if (session.Clients.Count == 0 && session.State == SessionState.Finished)
+        {
+            _logger.LogInformation("session {Session:x8} {Image}: offer expired, nobody accepted", session.SessionId, session.Image.Name);
+            return;
+        }
+        _logger.LogInformation("session {Session:x8} {Image}: {Before} -> {After} (pass {Pass}, round {Round}, repair rounds {Repairs}, pending {Pending})",
+            session.SessionId, session.Image.Name, before, session.State, session.Pass, session.Round, session.RepairRounds, session.PendingFragments);
+    }
+
+    /// <summary>Sends DATA while the pacer allows; returns how long until it allows more (zero if not limited by it).</summary>
+    private TimeSpan SendData(TimeSpan now, CancellationToken stoppingToken)
+    {
+        for (int budget = 0; budget < 512 && !stoppingToken.IsCancellationRequested; budget++)
+        {
+            ImageSession? session = NextSendingSession();
+            if (session is null) return TimeSpan.Zero;
+            int copies = session.Delivery == DeliveryMode.Unicast ? CountReceiving(session) : 1;
+            int size = DataMessage.MessageLength(session.Geometry.FragmentSize) * Math.Max(copies, 1);
+            if (!_pacer.TryTake(size, out TimeSpan wait)) return wait;
+            if (!session.TryTakeNextFragment(now, out uint index)) continue;
+            SendFragment(session, index, now);
+        }
+        return TimeSpan.Zero;
+    }
+
+    private ImageSession? NextSendingSession()
+    {
+        if (_sessions.Count == 0) return null;
+        int i = 0;
+        ImageSession? first = null;
+        foreach (var session in _sessions.Values)
+        {
+            if (session.State != SessionState.Sending) { i++; continue; }
+            first ??= session;
+            if (i++ >= _roundRobin) { _roundRobin = i; return session; }
+        }
+        _roundRobin = 0;
+        return first;
+    }
+
+    private static int CountReceiving(ImageSession session)
+    {
+        int n = 0;
+        foreach (var client in session.Clients) if (client.State == ClientState.Receiving) n++;
+        return n;
+    }
+
+    private void SendFragment(ImageSession session, uint index, TimeSpan now)
+    {
+        int length = session.Geometry.LengthOf(index);
+        ReadOnlySpan<byte> fragment = session.Image.Bytes.AsSpan((int)session.Geometry.OffsetOf(index), length);
+        var ids = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
+        if (DataMessage.TryEmit(_sendBuffer, ids, index, session.Pass, fragment, out int written) != WireStatus.Ok) return;
+        int copies = SendToSession(session, written, onlyReceiving: true);
+        session.CountData(copies, written * copies, now);
+    }
+
+    /// <summary>Sends the message in the send buffer to the session: once to the group, or to each (receiving) member.</summary>
+    private int SendToSession(ImageSession session, int length, bool onlyReceiving)
+    {
+        if (session.GroupDestination is not null)
+        {
+            Send(length, session.GroupDestination);
+            return 1;
+        }
+        int copies = 0;
+        foreach (var client in session.Clients)
+        {
+            if (onlyReceiving ? client.State != ClientState.Receiving : !client.IsActive) continue;
+            Send(length, client.EndPoint);
+            copies++;
+        }
+        return copies;
+    }
+
+    private void Send(int length, IPEndPoint destination)
+    {
+        _transport!.Send(_sendBuffer.AsSpan(0, length), destination);
+        _datagramsSent++;
+        _bytesSent += length;
+    }
+
+    private void SendStatusRequest(ImageSession session, TimeSpan now)
+    {
+        int asked = session.MarkAsked(now);
+        if (asked == 0) return;
+        var request = new StatusRequestMessage(session.Round, session.CurrentWindowMs, ProtocolLimits.MaxNackRanges, 0);
+        var ids = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
+        if (request.TryEmit(_sendBuffer, ids, out int written) != WireStatus.Ok) return;
+        SendToSession(session, written, onlyReceiving: true);
+        // Members silent for several rounds also get a request addressed to them alone (§7.2.5).
+        foreach (var client in session.Clients)
+        {
+            if (client.State != ClientState.Receiving || client.SilentRounds < _timings.SilentRoundsBeforeTargeted) continue;
+            var targeted = new StatusRequestMessage(session.Round, session.CurrentWindowMs, ProtocolLimits.MaxNackRanges, client.ClientId);
+            var targetIds = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
+            if (targeted.TryEmit(_sendBuffer, targetIds, out int n) == WireStatus.Ok) Send(n, session.GroupDestination ?? client.EndPoint);
+        }
+    }
+
+    private void SendAbort(ImageSession session, AbortReason reason, IPEndPoint? only)
+    {
+        var ids = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
+        if (new AbortMessage(reason).TryEmit(_sendBuffer, ids, out int written) != WireStatus.Ok) return;
+        if (only is not null) Send(written, only);
+        else SendToSession(session, written, onlyReceiving: false);
+    }
+
+    private readonly record struct Inbound(byte[] Buffer, int Length, IPEndPoint Sender);
+}

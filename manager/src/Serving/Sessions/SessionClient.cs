@@ -1,0 +1,60 @@
+using System;
+using System.Linq;
+using System.Net;
+
+namespace UefiRecovery.Manager.Serving.Sessions;
+
+/// <summary>What a client is doing in its session, as the manager knows it.</summary>
+public enum ClientState
+{
+    /// <summary>Still missing fragments (or not yet asked).</summary>
+    Receiving,
+    /// <summary>Said COMPLETE; now verifying and writing, RESULT still to come.</summary>
+    Complete,
+    /// <summary>Its RESULT is recorded.</summary>
+    Reported,
+    /// <summary>Silent for longer than the client timeout; recorded as timed out.</summary>
+    TimedOut,
+    /// <summary>Sent ABORT (left the session).</summary>
+    Left,
+}
+
+/// <summary>One member of a session: where it is, what it last said, when it was last heard.</summary>
+public sealed class SessionClient(ulong clientId, IPEndPoint endPoint, TimeSpan joinedAt)
+{
+    public ulong ClientId { get; } = clientId;
+    public IPEndPoint EndPoint { get; set; } = endPoint;
+    public TimeSpan JoinedAt { get; } = joinedAt;
+    public TimeSpan LastHeard { get; set; } = joinedAt;
+    public ClientState State { get; set; } = ClientState.Receiving;
+    public uint FragmentsHeld { get; set; }
+    public uint CorruptedSeen { get; set; }
+    public int MissingFragments { get; set; } = -1;
+
+    /// <summary>The last status round this client answered (a client answers each round once).</summary>
+    public uint AnsweredRound { get; set; }
+
+    /// <summary>It said MORE: it has further NACKs than fit one STATUS, so another round is needed after the repair pass.</summary>
+    public bool HasMoreNacks { get; set; }
+
+    public string? ResultText { get; set; }
+
+    /// <summary>When the oldest status request this client has not answered went out; MinValue when none is outstanding.</summary>
+    public TimeSpan FirstUnansweredAt { get; set; } = TimeSpan.MinValue;
+
+    /// <summary>Consecutive status rounds this client left unanswered.</summary>
+    public int SilentRounds { get; set; }
+
+    /// <summary>When it said COMPLETE (the RESULT timeout runs from here).</summary>
+    public TimeSpan CompletedAt { get; set; }
+
+    /// <summary>MAC address form of the client id (the low 48 bits, §3.1).</summary>
+    public string IdText => FormatId(ClientId);
+
+    public bool IsActive => State is ClientState.Receiving or ClientState.Complete;
+
+    public static string FormatId(ulong id) =>
+        (id >> 48) == 0
+            ? string.Join(':', new[] { 40, 32, 24, 16, 8, 0 }.Select(shift => ((byte)(id >> shift)).ToString("x2", System.Globalization.CultureInfo.InvariantCulture)))
+            : id.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Generic;
+
+namespace UefiRecovery.Manager.Serving.Status;
+
+/// <summary>
+/// Everything the operator sees, as one immutable snapshot: the terminal view renders it and
+/// GET /status returns it as JSON. The engine publishes a fresh one a few times a second.
+/// </summary>
+public sealed record ServerStatus(
+    DateTimeOffset Time,
+    DateTimeOffset StartedAt,
+    string Listen,
+    string Delivery,
+    string DataDestination,
+    double RateMbitPerSecond,
+    IReadOnlyList<ImageStatus> Images,
+    IReadOnlyList<RejectedImageStatus> RejectedImages,
+    IReadOnlyList<SessionStatus> Sessions,
+    TrafficStatus Traffic,
+    long ResultsRecorded);
+
+public sealed record ImageStatus(string Name, string ImageTypeId, uint Version, uint LowestSupportedVersion, long Size, string Sha256);
+
+public sealed record RejectedImageStatus(string Name, string Reason);
+
+public sealed record SessionStatus(
+    uint SessionId,
+    string Image,
+    long ImageSize,
+    int FragmentSize,
+    int FragmentCount,
+    string State,
+    int Pass,
+    int RepairRounds,
+    int PendingRepairFragments,
+    long DataDatagramsSent,
+    long DataBytesSent,
+    double ThroughputMBytesPerSecond,
+    double ElapsedSeconds,
+    IReadOnlyList<ClientStatus> Clients);
+
+public sealed record ClientStatus(
+    string Address,
+    string ClientId,
+    string State,
+    double Progress,
+    int MissingFragments,
+    double SecondsSinceHeard,
+    string? Result);
+
+public sealed record TrafficStatus(
+    long DatagramsReceived,
+    long DatagramsRejected,
+    long DatagramsSent,
+    long BytesSent,
+    long SendFailures,
+    IReadOnlyDictionary<string, long> RejectReasons);

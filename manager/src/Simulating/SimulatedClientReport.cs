@@ -1,0 +1,36 @@
+namespace UefiRecovery.Manager.Simulating;
+
+/// <summary>How one simulated machine's recovery went (one entry of the simulate report).</summary>
+public sealed record SimulatedClientReport(
+    int Index,
+    string ClientId,
+    string LocalEndPoint,
+    string State,
+    bool Succeeded,
+    double Seconds,
+    string? DonorId,
+    uint SessionId,
+    string? ImageId,
+    string? ImageSha256,
+    string? OutputFile,
+    uint FragmentCount,
+    uint FragmentsHeld,
+    uint DatagramsReceived,
+    uint CorruptedFragments,
+    uint DuplicateFragments,
+    uint ChecksumFailures,
+    uint RequestsSent,
+    uint StatusesSent,
+    uint ImagesRejected,
+    string? LastRejection,
+    int SessionsAborted,
+    int SessionsLost,
+    int Joins,
+    bool ResultAcknowledged,
+    long InjectedDrops,
+    long InjectedCorruptions,
+    long InjectedDuplicates,
+    long InjectedReorders);
+
+/// <summary>The whole run: every client, and the wall time from the first start to the last finish.</summary>
+public sealed record SimulationReport(int Clients, int Succeeded, double WallSeconds, System.Collections.Generic.IReadOnlyList<SimulatedClientReport> Results);

@@ -1,0 +1,69 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using UefiRecovery.Manager.Tests.Fixtures;
+using Xunit;
+
+namespace UefiRecovery.Manager.Tests.Serving;
+
+/// <summary>The catalog as the operator sees it (verified at load, reloaded on change) and a graceful stop.</summary>
+public sealed class CatalogAndLifecycleTests
+{
+    [Fact]
+    public async Task Serve_FolderChanges_ReloadsAndListsBadCapsulesWithReasons()
+    {
+        using var folder = new TempFolder();
+        string images = Directory.CreateDirectory(folder.Combine("images")).FullName;
+        string staging = Directory.CreateDirectory(folder.Combine("staging")).FullName;
+        await ManagerCli.PackCapsuleAsync(images, "good.cap", 8192, seed: 20, SharedFiles.TrustedPrivateKey);
+        await using var manager = await ManagerProcess.StartAsync(new[]
+        {
+            "--images", images, "--listen", "127.0.0.1:0", "--delivery", "unicast", "--trusted", SharedFiles.TrustedPublicKey,
+            "--results", folder.Combine("r.jsonl"), "--status-http", "127.0.0.1:0",
+        });
+        using (JsonDocument status = await manager.GetStatusAsync())
+        {
+            Assert.Equal("good.cap", Assert.Single(status.RootElement.GetProperty("images").EnumerateArray()).GetProperty("name").GetString());
+            Assert.Empty(status.RootElement.GetProperty("rejectedImages").EnumerateArray());
+        }
+
+        // Signed with a key the manager does not trust, a file that is no capsule, and a second good one.
+        string rogue = await ManagerCli.PackCapsuleAsync(staging, "rogue.cap", 8192, seed: 21, SharedFiles.UntrustedPrivateKey);
+        string second = await ManagerCli.PackCapsuleAsync(staging, "second.cap", 8192, seed: 22, SharedFiles.TrustedPrivateKey, version: 0x10003);
+        File.Move(rogue, Path.Combine(images, "rogue.cap"));
+        File.Move(second, Path.Combine(images, "second.cap"));
+        await File.WriteAllTextAsync(Path.Combine(images, "notes.txt"), "not a capsule");
+
+        JsonElement root = default;
+        for (int i = 0; i < 100; i++)
+        {
+            await Task.Delay(100);
+            using JsonDocument status = await manager.GetStatusAsync();
+            root = status.RootElement.Clone();
+            if (root.GetProperty("images").GetArrayLength() == 2 && root.GetProperty("rejectedImages").GetArrayLength() == 2) break;
+        }
+        Assert.Equal(new[] { "good.cap", "second.cap" }, root.GetProperty("images").EnumerateArray().Select(e => e.GetProperty("name").GetString()).OrderBy(n => n));
+        var rejected = root.GetProperty("rejectedImages").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("reason").GetString()!);
+        Assert.StartsWith("PublicKeyNotTrusted", rejected["rogue.cap"], StringComparison.Ordinal);
+        Assert.Contains("notes.txt", rejected.Keys);
+    }
+
+    [Fact]
+    public async Task Serve_Sigterm_StopsGracefullyWithExitCodeZero()
+    {
+        using var folder = new TempFolder();
+        string images = Directory.CreateDirectory(folder.Combine("images")).FullName;
+        await ManagerCli.PackCapsuleAsync(images, "fw.cap", 8192, seed: 23, SharedFiles.TrustedPrivateKey);
+        await using var manager = await ManagerProcess.StartAsync(new[]
+        {
+            "--images", images, "--listen", "127.0.0.1:0", "--delivery", "unicast", "--trusted", SharedFiles.TrustedPublicKey,
+            "--results", folder.Combine("r.jsonl"), "--status-http", "off",
+        });
+        Assert.Null(manager.StatusUri); // 'off' means no HTTP listener at all
+        int exitCode = await manager.StopAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(0, exitCode);
+        Assert.Contains("stopped;", manager.Output, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Wire;
+using UefiRecovery.Manager.Serving.Catalog;
+using UefiRecovery.Manager.Serving.Sessions;
+using Xunit;
+
+namespace UefiRecovery.Manager.Tests.Serving.Units;
+
+/// <summary>The donor's session state machine (docs/protocol.md §7) with a hand-stepped clock.</summary>
+public sealed class ImageSessionTests
+{
+    private const uint Fragments = 10;
+    private static readonly TimeSpan T0 = TimeSpan.FromSeconds(100);
+    private static readonly SessionTimings Timings = new() { Gather = TimeSpan.FromSeconds(1), ClientTimeout = TimeSpan.FromSeconds(10) };
+    private static readonly IPEndPoint Group = new(IPAddress.Parse("10.0.0.255"), 40124);
+
+    private static ImageSession NewSession()
+    {
+        FragmentGeometry.TryCreate(Fragments * 1000, 1000, Fragments, out var geometry);
+        var image = new CatalogImage("fw.cap", "/x", new byte[Fragments * 1000], new byte[32], Guid.Empty, 1, 0, DateTime.UnixEpoch);
+        return new ImageSession(0x1234, image, 42, geometry, DeliveryMode.Broadcast, Group, 0, Timings, T0);
+    }
+
+    private static IPEndPoint Client(int n) => new(IPAddress.Parse("10.0.0." + n), 5000);
+
+    private static List<uint> DrainPass(ImageSession session, TimeSpan now)
+    {
+        var sent = new List<uint>();
+        while (session.TryTakeNextFragment(now, out uint index)) sent.Add(index);
+        return sent;
+    }
+
+    private static void Status(ImageSession session, SessionClient client, byte[] datagram, TimeSpan now)
+    {
+        Assert.Equal(WireStatus.Ok, MessageFrame.TryParse(datagram, out MessageFrame frame));
+        Assert.Equal(WireStatus.Ok, StatusMessage.TryParse(frame, out StatusMessage status));
+        session.OnStatus(client, status, now);
+    }
+
+    private static byte[] Nack(uint round, params NackRange[] ranges)
+    {
+        var buffer = new byte[2048];
+        Assert.Equal(WireStatus.Ok, StatusMessage.TryEmitRanges(buffer, new MessageIds(1, 0x1234, 7), round, false, 0, 0, ranges, out int n));
+        return buffer.AsSpan(0, n).ToArray();
+    }
+
+    private static byte[] Complete(uint round)
+    {
+        var buffer = new byte[128];
+        Assert.Equal(WireStatus.Ok, StatusMessage.TryEmitComplete(buffer, new MessageIds(1, 0x1234, 7), round, Fragments, 0, out int n));
+        return buffer.AsSpan(0, n).ToArray();
+    }
+
+    [Fact]
+    public void Join_FirstClient_GathersThenSendsEveryFragmentThenAsksForStatus()
+    {
+        var session = NewSession();
+        session.Join(1, Client(1), 0, T0);
+        var timedOut = new List<SessionClient>();
+        Assert.Equal(SessionState.Gathering, session.State);
+        Assert.Empty(DrainPass(session, T0));
+        session.Tick(T0 + TimeSpan.FromSeconds(1), timedOut);
+        Assert.Equal(SessionState.Sending, session.State);
+        Assert.Equal(new List<uint> { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, DrainPass(session, T0 + TimeSpan.FromSeconds(1)));
+        Assert.Equal(SessionState.StatusRound, session.State);
+        Assert.Equal(SessionAction.SendStatusRequest, session.Tick(T0 + TimeSpan.FromSeconds(2), timedOut));
+        Assert.Equal(1, session.MarkAsked(T0 + TimeSpan.FromSeconds(2)));
+        Assert.Equal(1u, session.Round);
+    }
+
+    [Fact]
+    public void CloseRound_TwoClientsNack_RepairPassSendsTheUnionOnce()
+    {
+        var session = NewSession();
+        var a = session.Join(1, Client(1), 0, T0);
+        var b = session.Join(2, Client(2), 0, T0);
+        var timedOut = new List<SessionClient>();
+        TimeSpan now = T0 + TimeSpan.FromSeconds(1);
+        session.Tick(now, timedOut);
+        DrainPass(session, now);
+        session.Tick(now, timedOut);
+        session.MarkAsked(now);
+        Status(session, a, Nack(1, new NackRange(2, 2)), now);
+        Status(session, b, Nack(1, new NackRange(3, 1), new NackRange(8, 1)), now);
+        session.Tick(now, timedOut); // every member answered: the round closes at once
+        Assert.Equal(SessionState.Sending, session.State);
+        Assert.Equal(1, session.Pass);
+        Assert.Equal(1, session.RepairRounds);
+        Assert.Equal(new List<uint> { 2, 3, 8 }, DrainPass(session, now));
+    }
+
+    [Fact]
+    public void Join_LateJoinerDuringPass_PassContinuesWhereItWas()
+    {
+        var session = NewSession();
+        session.Join(1, Client(1), 0, T0);
+        var timedOut = new List<SessionClient>();
+        TimeSpan now = T0 + TimeSpan.FromSeconds(1);
+        session.Tick(now, timedOut);
+        for (int i = 0; i < 6; i++) session.TryTakeNextFragment(now, out _);
+        var late = session.Join(2, Client(2), 0, now);
+        Assert.Equal(SessionState.Sending, session.State);
+        Assert.Equal(new List<uint> { 6, 7, 8, 9 }, DrainPass(session, now));
+        Assert.Equal(0, session.Pass);
+        // Its NACK for what it missed comes back as the repair pass.
+        session.Tick(now, timedOut);
+        session.MarkAsked(now);
+        Status(session, session.FindClient(1)!, Complete(1), now);
+        Status(session, late, Nack(1, new NackRange(0, 6)), now);
+        session.Tick(now, timedOut);
+        Assert.Equal(new List<uint> { 0, 1, 2, 3, 4, 5 }, DrainPass(session, now));
+    }
+
+    [Fact]
+    public void Join_EveryMemberHoldsFragments_StartsWithStatusRoundNotAFullPass()
+    {
+        var session = NewSession();
+        session.Join(1, Client(1), 7, T0);
+        var timedOut = new List<SessionClient>();
+        Assert.Equal(SessionAction.SendStatusRequest, session.Tick(T0 + TimeSpan.FromSeconds(1), timedOut));
+        Assert.Equal(SessionState.StatusRound, session.State);
+        Assert.Equal(0, session.PendingFragments);
+    }
+
+    [Fact]
+    public void Tick_MemberSilentForFiveRoundsAndTimeout_TimedOutAndSessionFinishes()
+    {
+        var session = NewSession();
+        session.Join(1, Client(1), 0, T0);
+        var timedOut = new List<SessionClient>();
+        TimeSpan now = T0 + TimeSpan.FromSeconds(1);
+        session.Tick(now, timedOut);
+        DrainPass(session, now);
+        for (int round = 0; round < 40 && timedOut.Count == 0; round++)
+        {
+            if (session.Tick(now, timedOut) == SessionAction.SendStatusRequest) session.MarkAsked(now);
+            now += TimeSpan.FromSeconds(1);
+        }
+        var gone = Assert.Single(timedOut);
+        Assert.Equal(ClientState.TimedOut, gone.State);
+        Assert.True(gone.SilentRounds >= 5);
+        session.Tick(now, timedOut);
+        Assert.Equal(SessionState.Finished, session.State);
+    }
+
+    [Fact]
+    public void OnStatus_NackBeyondImage_IgnoredOutsideFragmentCount()
+    {
+        var session = NewSession();
+        var a = session.Join(1, Client(1), 0, T0);
+        var timedOut = new List<SessionClient>();
+        TimeSpan now = T0 + TimeSpan.FromSeconds(1);
+        session.Tick(now, timedOut);
+        DrainPass(session, now);
+        session.Tick(now, timedOut);
+        session.MarkAsked(now);
+        Status(session, a, Nack(1, new NackRange(9, 1000000)), now);
+        session.Tick(now, timedOut);
+        Assert.Equal(new List<uint> { 9 }, DrainPass(session, now));
+    }
+}
