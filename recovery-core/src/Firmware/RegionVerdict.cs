@@ -1,0 +1,25 @@
+namespace UefiRecovery.Core.Firmware;
+
+/// <summary>The validity decision for one region, with its reason and (when the FV header parsed) the header.</summary>
+public readonly struct RegionVerdict
+{
+    public RegionVerdict(RegionReason reason, FvHeader header, bool headerParsed)
+    {
+        Reason = reason;
+        Header = header;
+        HeaderParsed = headerParsed;
+    }
+
+    public RegionReason Reason { get; }
+
+    public bool IsValid => Reason == RegionReason.Valid;
+
+    /// <summary>The FV header, meaningful only when <see cref="HeaderParsed"/>.</summary>
+    public FvHeader Header { get; }
+
+    public bool HeaderParsed { get; }
+
+    public string ReasonName => RegionReasonText.Name(Reason);
+
+    public string Message => RegionReasonText.Message(Reason);
+}
