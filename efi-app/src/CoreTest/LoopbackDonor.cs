@@ -1,0 +1,119 @@
+#if PORTABLE_CORE
+using System;
+using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Client;
+using UefiRecovery.Core.Protocol.Wire;
+
+namespace UefiRecovery.Efi.CoreTest;
+
+/// <summary>
+/// An in-memory donor behind IDatagramTransport: answers REQUEST with an OFFER, drops every 7th fragment
+/// (index % 7 == 3) on the first pass, asks for STATUS, repairs from NACK ranges and bitmaps, and
+/// acknowledges RESULT. Everything it sends goes through the real wire codec (emit, then the client parses).
+/// </summary>
+internal sealed class LoopbackDonor : IDatagramTransport
+{
+    private const int Slots = 128;
+    private readonly byte[][] _queue = new byte[Slots][];
+    private readonly int[] _lengths = new int[Slots];
+    private readonly byte[] _send = new byte[1500];
+    private readonly byte[] _image;
+    private readonly FragmentGeometry _geometry;
+    private int _head;
+    private int _count;
+    private uint _id = 100;
+    private bool _firstPass = true;
+    public int StatusesSeen;
+    public int BitmapsSeen;
+    public int DataSent;
+
+    /// <summary>DATA messages of the first pass (before any STATUS): DataSent above it proves repair.</summary>
+    public int FirstPassSent;
+    public bool ResultAcked;
+
+    public LoopbackDonor(byte[] image)
+    {
+        _image = image;
+        for (int i = 0; i < Slots; i++) _queue[i] = new byte[1500];
+        FragmentGeometry.TryCreate((uint)image.Length, 1000, FragmentGeometry.CountFor((uint)image.Length, 1000), out _geometry);
+    }
+
+    public bool TryJoinMulticastGroup(uint groupAddress) { return true; }
+
+    public int TryReceive(Span<byte> buffer, out DatagramEndpoint source)
+    {
+        source = new DatagramEndpoint(0x0A000001, ProtocolConstants.DonorPort);
+        if (_count == 0) return 0;
+        int n = _lengths[_head];
+        new ReadOnlySpan<byte>(_queue[_head], 0, n).CopyTo(buffer);
+        _head = (_head + 1) % Slots;
+        _count--;
+        return n;
+    }
+
+    private void Enqueue(int n)
+    {
+        if (_count == Slots) return;
+        int tail = (_head + _count) % Slots;
+        new ReadOnlySpan<byte>(_send, 0, n).CopyTo(_queue[tail]);
+        _lengths[tail] = n;
+        _count++;
+    }
+
+    private MessageIds Ids() { _id++; return new MessageIds(_id, 0x5E55, 0xD0); }
+
+    public bool TrySend(in DatagramEndpoint destination, ReadOnlySpan<byte> datagram)
+    {
+        if (MessageFrame.TryParse(datagram, out MessageFrame frame) != WireStatus.Ok) return false;
+        int n;
+        if (frame.Type == MessageType.Request && RequestMessage.TryParse(frame, out RequestMessage request) == WireStatus.Ok)
+        {
+            OfferMessage offer = new OfferMessage(frame.Header.MessageId, 0x1D, request.ImageType, 7, 1, _geometry,
+                DeliveryMode.Broadcast, 0xFFFFFFFF, ProtocolConstants.ClientPort, 0);
+            if (offer.TryEmit(_send, Ids(), out n) == WireStatus.Ok) Enqueue(n);
+        }
+        else if (frame.Type == MessageType.Accept && _firstPass)
+        {
+            _firstPass = false;
+            for (uint i = 0; i < _geometry.FragmentCount; i++)
+            {
+                if (i % 7 == 3) continue; // lost on the first pass
+                SendData(i);
+            }
+            FirstPassSent = DataSent;
+            SendStatusRequest(1);
+        }
+        else if (frame.Type == MessageType.Status && StatusMessage.TryParse(frame, out StatusMessage status) == WireStatus.Ok)
+        {
+            StatusesSeen++;
+            for (int r = 0; r < status.RangeCount; r++)
+            {
+                NackRange range = status.GetRange(r);
+                for (ulong f = range.First; f < range.End; f++) SendData((uint)f);
+            }
+            ReadOnlySpan<byte> bits = status.Bitmap;
+            if (!bits.IsEmpty) BitmapsSeen++;
+            for (int j = 0; j < bits.Length; j++)
+                for (int i = 0; i < 8; i++)
+                    if ((bits[j] & (1 << i)) != 0) SendData(status.BitmapWindowStart + (uint)(j * 8 + i));
+        }
+        else if (frame.Type == MessageType.Result && ResultMessage.TryParse(frame, out ResultMessage result) == WireStatus.Ok)
+        {
+            if (new ResultAckMessage(frame.Header.MessageId).TryEmit(_send, Ids(), out n) == WireStatus.Ok) Enqueue(n);
+            ResultAcked = result.Outcome == ResultOutcome.Success;
+        }
+        return true;
+    }
+
+    private void SendData(uint index)
+    {
+        ReadOnlySpan<byte> fragment = new ReadOnlySpan<byte>(_image, (int)_geometry.OffsetOf(index), _geometry.LengthOf(index));
+        if (DataMessage.TryEmit(_send, Ids(), index, 0, fragment, out int n) == WireStatus.Ok) { Enqueue(n); DataSent++; }
+    }
+
+    private void SendStatusRequest(uint round)
+    {
+        if (new StatusRequestMessage(round, 0, 2, 0).TryEmit(_send, Ids(), out int n) == WireStatus.Ok) Enqueue(n);
+    }
+}
+#endif
