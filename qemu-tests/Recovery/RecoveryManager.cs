@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Reflection;
+using System.Threading;
+using System.Threading.Tasks;
+using UefiRecovery.QemuTests.Infrastructure;
+using UefiRecovery.Testbed;
+using UefiRecovery.Testbed.Network;
+
+namespace UefiRecovery.QemuTests.Recovery;
+
+/// <summary>
+/// The REAL recovery manager for the end-to-end tests: built once from manager/src/Manager.csproj,
+/// used to pack capsules (<c>image pack</c>) and run <c>serve</c> inside a test namespace.
+/// Signing material and the OVMF vars payload are read from the shared vectors at run time.
+/// </summary>
+internal static class RecoveryManager
+{
+    /// <summary>FMP ImageTypeId of the EDK2 vectors (vectors/edk2-capsules/README.txt).</summary>
+    public const string ImageType = "6E3C1A1B-3F4D-4F0E-9C64-2A5D8B1F7E10";
+    public const string Version = "0x00010002";
+    public const string LowestSupportedVersion = "0x00010000";
+
+    /// <summary>SHA-256 of the EDK2 test key's modulus (TestSigningPublicKeyModulus.sha256.txt).</summary>
+    public const string TestKeyHash = "9129c4bdea6ddab3aa6f5016fcdb4b7e3cd6dca47a0edde6158c7396a2d4a64d";
+
+    private static readonly SemaphoreSlim BuildLock = new(1, 1);
+    private static string? s_dll;
+
+    public static string SharedDir
+    {
+        get
+        {
+            foreach (AssemblyMetadataAttribute attribute in typeof(RecoveryManager).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())
+            {
+                if (attribute.Key == "SharedDir" && !string.IsNullOrEmpty(attribute.Value))
+                {
+                    return attribute.Value;
+                }
+            }
+            return Path.Combine(TestEnvironment.Repo.Root, "..", "shared");
+        }
+    }
+
+    public static string Rsa2048TestKey => Path.Combine(SharedDir, "vectors", "edk2-capsules", "keys", "edk2-rsa2048-test", "TestSigningPrivateKey.pem");
+
+    public static string UntrustedKey => Path.Combine(SharedDir, "vectors", "edk2-capsules", "keys", "untrusted-rsa2048", "UntrustedSigningPrivateKey.pem");
+
+    /// <summary>Builds the manager (once per test session) and returns the path of uefirecovery-manager.dll.</summary>
+    public static async Task<string> RequireAsync()
+    {
+        await BuildLock.WaitAsync();
+        try
+        {
+            if (s_dll != null)
+            {
+                return s_dll;
+            }
+            string output = Path.Combine(TestEnvironment.RunsDir, "rcv-manager-bin-" + Environment.ProcessId);
+            string project = Path.Combine(TestEnvironment.Repo.Root, "manager", "src", "Manager.csproj");
+            HostCommandResult build = HostCommand.Run("dotnet",
+                new[] { "build", project, "-c", "Release", "-o", output, "-nologo", "-v", "q" }, TimeSpan.FromMinutes(10));
+            string dll = Path.Combine(output, "uefirecovery-manager.dll");
+            if (!build.Succeeded || !File.Exists(dll))
+            {
+                throw new InvalidOperationException("Building the manager failed: " + build);
+            }
+            s_dll = dll;
+            return dll;
+        }
+        finally
+        {
+            BuildLock.Release();
+        }
+    }
+
+    /// <summary><c>image pack</c> with the given payload and signing key; returns the capsule's path.</summary>
+    public static async Task<string> PackAsync(string payloadPath, string keyPath, string outputPath)
+    {
+        string dll = await RequireAsync();
+        HostCommandResult pack = HostCommand.Run("dotnet", new[]
+        {
+            dll, "image", "pack", "--payload", payloadPath, "--image-type", ImageType, "--version", Version,
+            "--lsv", LowestSupportedVersion, "--key", keyPath, "-o", outputPath,
+        }, TimeSpan.FromMinutes(3));
+        if (!pack.Succeeded || !File.Exists(outputPath))
+        {
+            throw new InvalidOperationException("image pack failed: " + pack);
+        }
+        return outputPath;
+    }
+
+    /// <summary>
+    /// Starts <c>serve</c> in <paramref name="ns"/> and waits for its "ready" line. Capsules are offered only
+    /// when the manager itself trusts them, so <paramref name="trustedKeyHash"/> decides what it serves.
+    /// </summary>
+    public static async Task<NamespaceProcess> ServeAsync(NetworkNamespace ns, string imagesDir, string listen, string broadcast,
+        string resultsPath, string trustedKeyHash)
+    {
+        string dll = await RequireAsync();
+        var arguments = new List<string>
+        {
+            dll, "serve", "--images", imagesDir, "--listen", listen, "--delivery", "broadcast", "--destination", broadcast,
+            "--trusted-key-hash", trustedKeyHash, "--results", resultsPath, "--status-http", "off", "--live", "false",
+            // Paced well below what SNP polling under TCG absorbs; loss is repaired anyway.
+            "--rate", "20", "--client-timeout", "300", "--name", "rcv-test",
+        };
+        NamespaceProcess serve = ns.StartProcess("dotnet", arguments.ToArray());
+        DateTime deadline = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (serve.Output.Contains("ready udp=", StringComparison.Ordinal))
+            {
+                return serve;
+            }
+            if (serve.HasExited)
+            {
+                break;
+            }
+            await Task.Delay(200);
+        }
+        string output = serve.Output;
+        serve.Dispose();
+        throw new InvalidOperationException("The manager did not print its ready line:\n" + output);
+    }
+}
