@@ -1,0 +1,46 @@
+using System.Collections.Generic;
+
+namespace UefiRecovery.Testbed.Qemu;
+
+/// <summary>
+/// Builds QEMU's argument list. Fixed choices, with why:
+/// TCG, because KVM fails in OVMF's SEC phase on this host kind; -nographic so ConOut and the serial
+/// port go to stdio; -no-reboot so a reset ends QEMU and the host can inspect the flash afterwards;
+/// isa-debug-exit so the app can end the run with an explicit exit code.
+/// </summary>
+public static class QemuCommandLine
+{
+    public const int DebugExitIoBase = 0xF4;
+
+    public static List<string> Build(QemuMachineOptions options, string ovmfCodePath, string varsCopyPath)
+    {
+        var arguments = new List<string>
+        {
+            "-machine", "q35,accel=tcg",
+            "-m", options.MemoryMiB.ToString(),
+            "-nographic",
+            "-no-reboot",
+            "-no-user-config",
+            "-drive", $"if=pflash,format=raw,unit=0,readonly=on,file={ovmfCodePath}",
+            "-drive", $"if=pflash,format=raw,unit=1,file={varsCopyPath}",
+            "-drive", options.BootDisk.QemuDriveOption,
+            "-device", $"isa-debug-exit,iobase=0x{DebugExitIoBase:x2},iosize=0x04",
+        };
+        options.Nic.AppendArguments(arguments, options.MacAddress);
+        if (options.NicCapturePath != null && options.Nic.HasNic)
+        {
+            arguments.Add("-object");
+            arguments.Add("filter-dump,id=capture0,netdev=net0,file=" + EscapeOptionValue(options.NicCapturePath));
+        }
+        foreach (string oemString in options.OemStrings)
+        {
+            arguments.Add("-smbios");
+            arguments.Add("type=11,value=" + EscapeOptionValue(oemString));
+        }
+        arguments.AddRange(options.ExtraArguments);
+        return arguments;
+    }
+
+    /// <summary>QEMU's option parser splits on ',', and ",," stands for a literal comma.</summary>
+    public static string EscapeOptionValue(string value) => value.Replace(",", ",,");
+}

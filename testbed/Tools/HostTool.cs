@@ -1,0 +1,80 @@
+using System;
+using System.IO;
+
+namespace UefiRecovery.Testbed.Tools;
+
+/// <summary>
+/// A program or firmware file the test bed needs from the host, and the Debian package that ships it,
+/// so a missing one can be reported with the exact install command.
+/// </summary>
+public sealed class HostTool
+{
+    public string Name { get; }
+
+    /// <summary>Debian package(s) providing it, space separated (all are listed in .ci/packages.txt).</summary>
+    public string DebianPackages { get; }
+
+    private readonly string[] _fixedPaths;
+    private readonly bool _searchPath;
+
+    private HostTool(string name, string debianPackages, bool searchPath, params string[] fixedPaths)
+    {
+        Name = name;
+        DebianPackages = debianPackages;
+        _searchPath = searchPath;
+        _fixedPaths = fixedPaths;
+    }
+
+    public static readonly HostTool QemuSystemX86 = Program("qemu-system-x86_64", "qemu-system-x86");
+    public static readonly HostTool OvmfCode = File("/usr/share/OVMF/OVMF_CODE_4M.fd", "ovmf");
+    public static readonly HostTool OvmfVars = File("/usr/share/OVMF/OVMF_VARS_4M.fd", "ovmf");
+    public static readonly HostTool LldLink = Program("lld-link", "lld");
+    public static readonly HostTool MCopy = Program("mcopy", "mtools");
+    public static readonly HostTool MMd = Program("mmd", "mtools");
+    public static readonly HostTool MkfsVfat = Program("mkfs.vfat", "dosfstools");
+    public static readonly HostTool Ip = Program("ip", "iproute2");
+
+    /// <summary>What booting an ESP folder in QEMU needs.</summary>
+    public static readonly HostTool[] ForQemuBoot = { QemuSystemX86, OvmfCode, OvmfVars };
+
+    /// <summary>What building a FAT image of an ESP needs.</summary>
+    public static readonly HostTool[] ForFatImage = { MkfsVfat, MMd, MCopy };
+
+    public static readonly HostTool[] All = { QemuSystemX86, OvmfCode, OvmfVars, LldLink, MCopy, MMd, MkfsVfat, Ip };
+
+    private static HostTool Program(string name, string packages) => new(name, packages, searchPath: true);
+
+    private static HostTool File(string path, string packages) => new(path, packages, searchPath: false, path);
+
+    /// <summary>The full path, or false when neither a fixed path nor PATH (plus the sbin folders) has it.</summary>
+    public bool TryLocate(out string fullPath)
+    {
+        foreach (string candidate in _fixedPaths)
+        {
+            if (System.IO.File.Exists(candidate))
+            {
+                fullPath = candidate;
+                return true;
+            }
+        }
+        if (_searchPath)
+        {
+            string pathVariable = Environment.GetEnvironmentVariable("PATH") ?? "";
+            // sbin folders are not on PATH for non-root shells, yet mkfs.vfat and ip live there.
+            string searched = pathVariable + ":/usr/local/sbin:/usr/sbin:/sbin";
+            foreach (string dir in searched.Split(':', StringSplitOptions.RemoveEmptyEntries))
+            {
+                string candidate = Path.Combine(dir, Name);
+                if (System.IO.File.Exists(candidate))
+                {
+                    fullPath = candidate;
+                    return true;
+                }
+            }
+        }
+        fullPath = "";
+        return false;
+    }
+
+    public override string ToString() => Name;
+}
