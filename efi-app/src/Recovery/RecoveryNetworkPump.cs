@@ -17,6 +17,7 @@ internal sealed class RecoveryNetworkPump
     private readonly ClientSession _client;
     private readonly SnpFrameDevice _device;
     private readonly UdpSocket _socket;
+    private readonly ReceiveStallKick _kick;
 
     public RecoveryNetworkPump(Interface iface, ClientSession client, SnpFrameDevice device, UdpSocket socket)
     {
@@ -24,12 +25,14 @@ internal sealed class RecoveryNetworkPump
         _client = client;
         _device = device;
         _socket = socket;
+        _kick = new ReceiveStallKick(device, MonotonicClock.Now);
     }
 
     /// <summary>Frames handled by the interface in this round (0 = the caller may sleep until the next tick).</summary>
     public int Pump(out ClientEvents events)
     {
         Netstack.Instant now = MonotonicClock.Now;
+        _kick.Poll(_interface, now);
         int handled = _interface.Poll(now);
         events = _client.Poll((ulong)now.Milliseconds);
         if (_socket.TransmitQueued > 0)

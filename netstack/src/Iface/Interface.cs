@@ -70,6 +70,18 @@ namespace UefiRecovery.Netstack.Iface
             }
         }
 
+        /// <summary>
+        /// Queues one more gratuitous ARP announcement (no-op without an address). The EFI app uses it
+        /// as a transmit "kick" after a receive stall: iPXE's e1000 driver refills its receive ring
+        /// only when the NIC raises an interrupt cause, which a transmit completion provides.
+        /// </summary>
+        public void AnnounceAgain(Instant now)
+        {
+            if (!HasAddress) return;
+            if (_announcementsLeft == 0) _announcementsLeft = 1;
+            _nextAnnouncementMs = now.Milliseconds;
+        }
+
         public void ClearAddress()
         {
             HasAddress = false;

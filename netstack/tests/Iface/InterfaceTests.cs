@@ -55,6 +55,29 @@ namespace UefiRecovery.Netstack.Tests.Iface
         }
 
         [Fact]
+        public void AnnounceAgain_WithAddress_SendsOneGratuitousArp()
+        {
+            var (iface, device) = StackAt(Frames.DnsmasqMac, Frames.Net1);
+            iface.Poll(new Instant(1));
+            Assert.Equal(0, device.TransmitCount);
+            iface.AnnounceAgain(new Instant(5));
+            iface.Poll(new Instant(5));
+            iface.Poll(new Instant(10_000));
+            Assert.Equal(1, device.TransmitCount);
+            Assert.Equal(1, iface.Counters.ArpAnnouncementsSent);
+        }
+
+        [Fact]
+        public void AnnounceAgain_WithoutAddress_SendsNothing()
+        {
+            var device = new FakeDevice(Frames.DnsmasqMac);
+            var iface = new Interface(device, new InterfaceConfig { AnnounceCount = 0 });
+            iface.AnnounceAgain(new Instant(5));
+            iface.Poll(new Instant(5));
+            Assert.Equal(0, device.TransmitCount);
+        }
+
+        [Fact]
         public void SetAddress_Configured_SendsTwoGratuitousArpAnnouncementsTwoSecondsApart()
         {
             var device = new FakeDevice(Frames.DnsmasqMac);

@@ -230,6 +230,7 @@ internal static unsafe class NetDiagMode
 
         Instant readyAt = MonotonicClock.Now;
         Instant end = readyAt.AddMilliseconds(config.NetDiagTimeoutSeconds * 1000L);
+        var kick = new ReceiveStallKick(device, readyAt);
         string reason;
         while (true)
         {
@@ -244,6 +245,7 @@ internal static unsafe class NetDiagMode
                 reason = "key";
                 break;
             }
+            kick.Poll(iface, now);
             int handled = iface.Poll(now);
             echo.Serve(iface.Address);
             if (echo.Socket.TransmitQueued > 0)
@@ -265,6 +267,7 @@ internal static unsafe class NetDiagMode
             .Append(" recycled=").AppendDecimal(snp.BuffersRecycled)
             .Append(" in-flight=").AppendDecimal((ulong)device.InFlightCount)
             .Append(" reinit=").AppendDecimal(snp.Reinitializations)
+            .Append(" stall-kicks=").AppendDecimal((ulong)kick.Kicks)
             .Append(" echo-replies=").AppendDecimal(counters.EchoRepliesSent)
             .Append(" arp-replies=").AppendDecimal(counters.ArpRepliesSent)
             .Append(" udp-echoed=").AppendDecimal(echo.Echoed)
