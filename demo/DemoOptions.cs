@@ -1,0 +1,71 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace UefiRecovery.Demo;
+
+/// <summary>Command-line options: few on purpose, the defaults are the demo.</summary>
+public sealed class DemoOptions
+{
+    public TimeSpan Timeout { get; private set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Extra SMBIOS OEM strings for the app (e.g. uefirecovery.mode=selftest).</summary>
+    public List<string> OemStrings { get; } = new();
+
+    public bool ShowHelp { get; private set; }
+
+    /// <summary>Only boot the app without network (the demo's first version) instead of the recovery.</summary>
+    public bool BootOnly { get; private set; }
+
+    /// <summary>Use QEMU user-mode networking even as root (shows the non-root path).</summary>
+    public bool UserModeNetwork { get; private set; }
+
+    private bool _timeoutGiven;
+
+    /// <summary>Hard limit for the recovering VM: --timeout when given, else 15 minutes (TCG on a busy host).</summary>
+    public TimeSpan RecoveryTimeout => _timeoutGiven ? Timeout : TimeSpan.FromMinutes(15);
+
+    public const string Usage =
+        "Usage: dotnet run --project demo/Demo.csproj -c Release [-- options]\n" +
+        "  --timeout <seconds>   kill QEMU after this long (default 180 for --boot-only, 900 for the recovery)\n" +
+        "  --user-net            use QEMU user-mode networking + unicast even as root (the non-root path)\n" +
+        "  --boot-only           only boot the app without network and show its console\n" +
+        "  --oem <key=value>     with --boot-only: add an SMBIOS OEM string for the app (repeatable)\n" +
+        "  --help                show this text";
+
+    public static bool TryParse(string[] args, out DemoOptions options, out string error)
+    {
+        options = new DemoOptions();
+        error = "";
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            bool hasValue = i + 1 < args.Length;
+            switch (arg)
+            {
+                case "--help" or "-h":
+                    options.ShowHelp = true;
+                    break;
+                case "--boot-only":
+                    options.BootOnly = true;
+                    break;
+                case "--user-net":
+                    options.UserModeNetwork = true;
+                    break;
+                case "--timeout" when hasValue && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) && seconds > 0:
+                    options.Timeout = TimeSpan.FromSeconds(seconds);
+                    options._timeoutGiven = true;
+                    i++;
+                    break;
+                case "--oem" when hasValue && args[i + 1].Contains('='):
+                    options.OemStrings.Add(args[i + 1]);
+                    i++;
+                    break;
+                default:
+                    error = "Unknown or incomplete option: " + arg;
+                    return false;
+            }
+        }
+        return true;
+    }
+}

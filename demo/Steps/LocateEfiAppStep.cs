@@ -1,0 +1,28 @@
+using System.IO;
+using System.Threading.Tasks;
+using UefiRecovery.Testbed;
+
+namespace UefiRecovery.Demo.Steps;
+
+/// <summary>Finds BOOTX64.EFI from efi-app's build, building efi-app if it is not there yet.</summary>
+public sealed class LocateEfiAppStep : IDemoStep
+{
+    public string Title => "Locate the EFI application";
+
+    public Task<StepResult> RunAsync(DemoContext context)
+    {
+        string path = context.Repo.EfiAppBinary(context.Configuration);
+        if (!File.Exists(path))
+        {
+            // Normally `dotnet run` has built it through the project reference; this covers --no-build.
+            HostCommandResult build = HostCommand.Run("dotnet", new[] { "build", context.Repo.EfiAppProject, "-c", context.Configuration },
+                System.TimeSpan.FromMinutes(10));
+            if (!build.Succeeded || !File.Exists(path))
+            {
+                return Task.FromResult(StepResult.Failed($"efi-app did not produce {path}:\n{build}"));
+            }
+        }
+        context.EfiAppPath = path;
+        return Task.FromResult(StepResult.Ok($"{path} ({new FileInfo(path).Length / 1024.0:F1} KiB)"));
+    }
+}
