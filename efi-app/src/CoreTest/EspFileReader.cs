@@ -20,23 +20,8 @@ internal sealed unsafe class EspFileReader
     /// <summary>The root directory of the boot volume; null when the device has no simple file system.</summary>
     public static EspFileReader? Open(UefiBootServices services)
     {
-        void* device;
-        using (ProtocolScope<LoadedImageProtocol> image = services.OpenGetProtocol<LoadedImageProtocol>(services.ImageHandle))
-        {
-            if (!image.IsOpen)
-                return null;
-            device = image.Pointer->DeviceHandle;
-        }
-        if (device == null)
-            return null;
-        // The root stays open for the app's lifetime: files opened from it need it.
-        using ProtocolScope<SimpleFileSystemProtocol> fs = services.OpenGetProtocol<SimpleFileSystemProtocol>(new EfiHandle(device));
-        if (!fs.IsOpen)
-            return null;
-        FileProtocol* root = null;
-        if (fs.Pointer->OpenVolume(fs.Pointer, &root).IsError || root == null)
-            return null;
-        return new EspFileReader(root);
+        FileProtocol* root = BootVolume.OpenRoot(services);
+        return root == null ? null : new EspFileReader(root);
     }
 
     /// <summary>

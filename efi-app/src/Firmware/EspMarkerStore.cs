@@ -29,31 +29,8 @@ internal sealed unsafe class EspMarkerStore : IRecoveryMarkerStore
     /// <summary>Opens the root of the volume this image came from; null when it has no simple file system.</summary>
     public static EspMarkerStore? Open(UefiBootServices services)
     {
-        void* device;
-        using (ProtocolScope<LoadedImageProtocol> image = services.OpenGetProtocol<LoadedImageProtocol>(services.ImageHandle))
-        {
-            if (!image.IsOpen)
-            {
-                return null;
-            }
-            device = image.Pointer->DeviceHandle;
-        }
-        if (device == null)
-        {
-            return null;
-        }
-        // The root handle stays open for the app's lifetime (closing it would drop every file opened from it).
-        using ProtocolScope<SimpleFileSystemProtocol> fs = services.OpenGetProtocol<SimpleFileSystemProtocol>(new EfiHandle(device));
-        if (!fs.IsOpen)
-        {
-            return null;
-        }
-        FileProtocol* root = null;
-        if (fs.Pointer->OpenVolume(fs.Pointer, &root).IsError || root == null)
-        {
-            return null;
-        }
-        return new EspMarkerStore(root);
+        FileProtocol* root = BootVolume.OpenRoot(services);
+        return root == null ? null : new EspMarkerStore(root);
     }
 
     public RecoveryMarkerState Read()

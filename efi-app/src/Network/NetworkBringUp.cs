@@ -124,7 +124,7 @@ internal static unsafe class NetworkBringUp
         return true;
     }
 
-    private static void* SnpInterfaceOf(BootServices* boot, void* imageHandle, void* handle)
+    internal static void* SnpInterfaceOf(BootServices* boot, void* imageHandle, void* handle)
     {
         EfiGuid guid = SimpleNetworkProtocol.Guid;
         void* iface = null;
@@ -136,7 +136,7 @@ internal static unsafe class NetworkBringUp
 
     // UefiPxeBcDxe re-installs the NIC's own SNP interface on its IPv4/IPv6 children: only the first
     // handle of an interface (the NIC's own) is tried.
-    private static bool IsAliasOfEarlier(BootServices* boot, void* imageHandle, void** handles, nuint index)
+    internal static bool IsAliasOfEarlier(BootServices* boot, void* imageHandle, void** handles, nuint index)
     {
         void* iface = SnpInterfaceOf(boot, imageHandle, handles[index]);
         if (iface == null)

@@ -117,7 +117,7 @@ internal static unsafe class NetDiagMode
             void* handle = handles[i];
             // UefiPxeBcDxe re-installs the NIC's own SNP interface on its IPv4/IPv6 children: the same
             // NIC under more handles. Only the first handle of an interface is tried (the NIC's own).
-            if (IsAliasOfEarlier(boot, imageHandle, handles, i))
+            if (NetworkBringUp.IsAliasOfEarlier(boot, imageHandle, handles, i))
                 continue;
             // Names first: the exclusive open disconnects the consumer (MnpDxe).
             if (!SnpDriverName.TryGetProducer(boot, imageHandle, handle, driver, out int driverLength))
@@ -354,32 +354,12 @@ internal static unsafe class NetDiagMode
         managerLine.WriteLine(s_st);
     }
 
-    private static void* SnpInterfaceOf(BootServices* boot, void* imageHandle, void* handle)
-    {
-        EfiGuid guid = SimpleNetworkProtocol.Guid;
-        void* iface = null;
-        if (boot->OpenProtocol(handle, &guid, &iface, imageHandle, null, OpenProtocolAttributes.GetProtocol).IsError)
-            return null;
-        boot->CloseProtocol(handle, &guid, imageHandle, null);
-        return iface;
-    }
-
-    private static bool IsAliasOfEarlier(BootServices* boot, void* imageHandle, void** handles, nuint index)
-    {
-        void* iface = SnpInterfaceOf(boot, imageHandle, handles[index]);
-        if (iface == null)
-            return false;
-        for (nuint j = 0; j < index; j++)
-            if (SnpInterfaceOf(boot, imageHandle, handles[j]) == iface) return true;
-        return false;
-    }
-
     /// <summary>Distinct SNP interfaces among the handles (handles whose SNP is gone count as none).</summary>
     private static int CountDistinct(BootServices* boot, void* imageHandle, void** handles, nuint count)
     {
         int distinct = 0;
         for (nuint i = 0; i < count; i++)
-            if (SnpInterfaceOf(boot, imageHandle, handles[i]) != null && !IsAliasOfEarlier(boot, imageHandle, handles, i)) distinct++;
+            if (NetworkBringUp.SnpInterfaceOf(boot, imageHandle, handles[i]) != null && !NetworkBringUp.IsAliasOfEarlier(boot, imageHandle, handles, i)) distinct++;
         return distinct;
     }
 
