@@ -1,12 +1,16 @@
+using System.Runtime.CompilerServices;
+
 namespace UefiRecovery.Efi.SelfTest;
 
 internal static class CastChecks
 {
     public static void Run(ISelfTestSink sink)
     {
-        object square = new Square(2);
-        object triangle = new Triangle(2, 2);
-        object unrelated = new Unrelated();
+        // Through a call the compiler cannot see into: with the exact type known, ILC folds a cast to a
+        // constant and the runtime's type check never runs (a broken check then went unnoticed).
+        object square = Opaque(new Square(2));
+        object triangle = Opaque(new Triangle(2, 2));
+        object unrelated = Opaque(new Unrelated());
         object? nothing = null;
 
         sink.Check("cast.is-class-hierarchy", square is Shape && square is Rectangle && square is Square && !(triangle is Rectangle));
@@ -40,4 +44,7 @@ internal static class CastChecks
 
         sink.Check("cast.pattern-with-variable", square is Rectangle r && r.Sides == 4 && !(triangle is Rectangle _));
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static object Opaque(object value) => value;
 }
