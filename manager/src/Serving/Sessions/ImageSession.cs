@@ -85,9 +85,15 @@ public sealed class ImageSession
         {
             existing.EndPoint = endPoint;
             existing.LastHeard = now;
-            if (!existing.IsActive && existing.State != ClientState.Reported)
+            // Came back after a timeout, or rebooted (power loss mid-write) and holds less than it
+            // had: serve it again. Without the second case a machine that said COMPLETE and then lost
+            // power was absorbed as complete, and no DATA ever reached it again.
+            bool rebooted = existing.IsActive && fragmentsHeld < existing.FragmentsHeld;
+            if ((!existing.IsActive && existing.State != ClientState.Reported) || rebooted)
             {
-                existing.State = ClientState.Receiving; // came back after a timeout: serve it again
+                existing.State = ClientState.Receiving;
+                existing.FragmentsHeld = fragmentsHeld;
+                existing.MissingFragments = -1;
                 existing.FirstUnansweredAt = TimeSpan.MinValue;
                 WakeForLateJoiner(now);
             }

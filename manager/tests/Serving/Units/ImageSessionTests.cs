@@ -115,6 +115,50 @@ public sealed class ImageSessionTests
     }
 
     [Fact]
+    public void Join_CompleteMemberRebootsWithNothing_ServedAgainThroughAStatusRound()
+    {
+        // A machine said COMPLETE, lost power while writing flash, and ACCEPTs again holding nothing.
+        var session = NewSession();
+        var member = session.Join(1, Client(1), 0, T0);
+        var timedOut = new List<SessionClient>();
+        TimeSpan now = T0 + TimeSpan.FromSeconds(1);
+        session.Tick(now, timedOut);
+        DrainPass(session, now);
+        session.Tick(now, timedOut);
+        session.MarkAsked(now);
+        Status(session, member, Complete(1), now);
+        session.Tick(now, timedOut);
+        Assert.Equal(ClientState.Complete, member.State);
+        Assert.Equal(SessionState.AwaitingResults, session.State);
+
+        var again = session.Join(1, Client(1), 0, now);
+        Assert.Same(member, again);
+        Assert.Equal(ClientState.Receiving, again.State);
+        Assert.Equal(0u, again.FragmentsHeld);
+        Assert.Equal(SessionState.StatusRound, session.State);
+        Assert.Equal(SessionAction.SendStatusRequest, session.Tick(now, timedOut));
+        session.MarkAsked(now);
+        Status(session, again, Nack(session.Round, new NackRange(0, Fragments)), now);
+        session.Tick(now, timedOut);
+        Assert.Equal(new List<uint> { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, DrainPass(session, now));
+    }
+
+    [Fact]
+    public void Join_ActiveMemberRepeatsAccept_NotRestarted()
+    {
+        var session = NewSession();
+        var member = session.Join(1, Client(1), 0, T0);
+        var timedOut = new List<SessionClient>();
+        TimeSpan now = T0 + TimeSpan.FromSeconds(1);
+        session.Tick(now, timedOut);
+        for (int i = 0; i < 4; i++) session.TryTakeNextFragment(now, out _);
+        session.Join(1, Client(1), 0, now); // a repeated ACCEPT (its first answer was lost)
+        Assert.Equal(SessionState.Sending, session.State);
+        Assert.Equal(new List<uint> { 4, 5, 6, 7, 8, 9 }, DrainPass(session, now));
+        Assert.Equal(ClientState.Receiving, member.State);
+    }
+
+    [Fact]
     public void Join_EveryMemberHoldsFragments_StartsWithStatusRoundNotAFullPass()
     {
         var session = NewSession();
