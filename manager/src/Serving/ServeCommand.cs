@@ -51,9 +51,10 @@ public static class ServeCommand
         var name = new Option<string>("--name") { Description = "Donor name carried in OFFERs.", DefaultValueFactory = _ => Environment.MachineName };
         var priority = new Option<int>("--priority") { Description = "Donor priority carried in OFFERs (0-255, higher preferred).", DefaultValueFactory = _ => 100 };
         var live = new Option<bool?>("--live") { Description = "Force the live terminal view on (true) or off (false); default: on when stdout is a terminal." };
+        var insecure = new Option<bool>("--insecure-serve-unverified") { Description = "TEST ONLY: act as a rogue donor (serve capsules unverified, announced as whatever each machine asks for). Never in production." };
 
         var command = new Command("serve", "Serve signed images to machines in recovery.");
-        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, http, timeout, gather, ttl, faults, name, priority, live })
+        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, http, timeout, gather, ttl, faults, name, priority, live, insecure })
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -103,6 +104,7 @@ public static class ServeCommand
                 DonorName = parse.GetValue(name)!,
                 Priority = donorPriority,
                 LiveView = parse.GetValue(live) ?? !Console.IsOutputRedirected,
+                InsecureServeUnverified = parse.GetValue(insecure),
             };
             return await RunAsync(options, cancellationToken).ConfigureAwait(false);
         });
@@ -114,7 +116,9 @@ public static class ServeCommand
         ICapsuleVerifier verifier;
         try
         {
-            verifier = CapsuleVerifierFactory.Create(options.TrustedKeys, options.TrustedKeyHashes);
+            verifier = options.InsecureServeUnverified
+                ? new UnverifiedCapsuleVerifier()
+                : CapsuleVerifierFactory.Create(options.TrustedKeys, options.TrustedKeyHashes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -137,6 +141,13 @@ public static class ServeCommand
             var plain = Host.CreateApplicationBuilder();
             AddServices(plain, options, verifier);
             host = plain.Build();
+        }
+
+        if (options.InsecureServeUnverified)
+        {
+            Console.Error.WriteLine("WARNING: --insecure-serve-unverified: this manager is a ROGUE DONOR for tests. Capsules are NOT verified");
+            Console.Error.WriteLine("WARNING: and are announced as whatever image type and version each machine asks for. Never use it in production.");
+            Console.Error.Flush();
         }
 
         using (host)

@@ -55,4 +55,11 @@ public sealed record ServeOptions
 
     /// <summary>Terminal live view: on for a terminal, off for pipes/services; forced by --live / --no-live.</summary>
     public required bool LiveView { get; init; }
+
+    /// <summary>
+    /// TEST ONLY (--insecure-serve-unverified): act as a rogue donor. Capsules are offered without the
+    /// catalog's signature and version checks, to every REQUEST, announced with the requester's image type
+    /// and a version at its floor, so the machine's own verification is what refuses them.
+    /// </summary>
+    public bool InsecureServeUnverified { get; init; }
 }

@@ -61,8 +61,12 @@ public sealed partial class RecoveryServer
         // A client without an address yet sends from 0.0.0.0: answer by broadcast to the client port (§7.2.1).
         IPEndPoint replyTo = sender.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Broadcast, _options.ClientPort) : sender;
         IPEndPoint delivery = mode == DeliveryMode.Unicast ? replyTo : GroupDestination;
-        var offer = new OfferMessage(frame.Header.MessageId, imageId, DonorIdentity.TypeIdFor(image.ImageTypeId),
-            image.Version, image.LowestSupportedVersion, geometry, mode, DonorIdentity.AddressToWire(delivery.Address),
+        // A rogue donor (--insecure-serve-unverified, tests only) lies: it announces what the machine asked for.
+        bool rogue = _options.InsecureServeUnverified;
+        var offer = new OfferMessage(frame.Header.MessageId, imageId,
+            rogue ? request.ImageType : DonorIdentity.TypeIdFor(image.ImageTypeId),
+            rogue ? Math.Max(image.Version, request.LowestAcceptableVersion) : image.Version,
+            rogue ? Math.Min(image.LowestSupportedVersion, Math.Max(image.Version, request.LowestAcceptableVersion)) : image.LowestSupportedVersion, geometry, mode, DonorIdentity.AddressToWire(delivery.Address),
             (ushort)delivery.Port, DonorLoad());
         var ids = new MessageIds(_nextMessageId++, sessionId, _donorId);
         if (offer.TryEmit(_sendBuffer, ids, out int written) != WireStatus.Ok) { Reject("OFFER:emit-failed"); return; }
@@ -80,6 +84,7 @@ public sealed partial class RecoveryServer
         CatalogImage? best = null;
         foreach (var image in _catalog.Current.Images)
         {
+            if (_options.InsecureServeUnverified) return image; // rogue donor (tests only): offers anything it has
             if (!DonorIdentity.TypeIdFor(image.ImageTypeId).Matches(request.ImageType)) continue;
             if (image.Version < request.LowestAcceptableVersion) continue;
             if (image.Bytes.LongLength > uint.MaxValue) continue;
