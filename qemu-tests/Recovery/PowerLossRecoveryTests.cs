@@ -48,7 +48,7 @@ public sealed class PowerLossRecoveryTests
         File.WriteAllBytes(payloadPath, payload);
         string images = Directory.CreateDirectory(Path.Combine(runDirectory, "images")).FullName;
         await RecoveryManager.PackAsync(payloadPath, RecoveryManager.Rsa2048TestKey, Path.Combine(images, "ovmf-vars.cap"));
-        EspImage esp = RogueDonorLab.BuildEsp(runDirectory, markerInProgress: false);
+        EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, "esp.img"), interruptedMarker: false);
         string results = Path.Combine(runDirectory, "results.jsonl");
 
         using NetworkNamespace ns = NetworkNamespace.Create("rog");

@@ -32,12 +32,6 @@ public sealed class RecoveryEndToEndTests
     private const string HostAddress = Subnet + ".1";
     private const string MachineAddress = Subnet + ".20";
     private const string Listen = HostAddress + ":40123";
-    private const int GarbageOffset = 0x60000;
-    private const int GarbageLength = 0x1000;
-
-    /// <summary>The ESP marker file an interrupted recovery leaves (efi-app/src/Firmware/EspMarkerStore.cs).</summary>
-    private const string MarkerPath = "UEFIRECOVERY-NV.MARKER";
-    private const string MarkerInProgress = "UEFIRECOVERY-NV-MARKER v1 INPRG\n";
 
     private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromMinutes(15);
 
@@ -56,8 +50,8 @@ public sealed class RecoveryEndToEndTests
         await RecoveryManager.PackAsync(payloadPath, RecoveryManager.Rsa2048TestKey, Path.Combine(images, "ovmf-vars.cap"));
 
         string template = Path.Combine(runDirectory, "interrupted-vars.fd");
-        File.WriteAllBytes(template, Interrupted(payload));
-        EspImage esp = BuildEsp(runDirectory);
+        File.WriteAllBytes(template, E2eRecoveryLab.Interrupted(payload));
+        EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, "esp.img"), interruptedMarker: true);
         string results = Path.Combine(runDirectory, "results.jsonl");
 
         using NetworkNamespace ns = NetworkNamespace.Create("rcv");
@@ -207,10 +201,10 @@ public sealed class RecoveryEndToEndTests
         string untrustedHash = File.ReadAllText(Path.Combine(RecoveryManager.SharedDir, "vectors", "edk2-capsules", "keys",
             "untrusted-rsa2048", "UntrustedSigningPublicKeyModulus.sha256.txt")).Trim().Split(' ')[0];
 
-        byte[] interrupted = Interrupted(payload);
+        byte[] interrupted = E2eRecoveryLab.Interrupted(payload);
         string template = Path.Combine(runDirectory, "interrupted-vars.fd");
         File.WriteAllBytes(template, interrupted);
-        EspImage esp = BuildEsp(runDirectory);
+        EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, "esp.img"), interruptedMarker: true);
         string results = Path.Combine(runDirectory, "results.jsonl");
 
         using NetworkNamespace ns = NetworkNamespace.Create("rcv");
@@ -256,7 +250,7 @@ public sealed class RecoveryEndToEndTests
         byte[] after = File.ReadAllBytes(exit.VarsPath);
         string differing = DifferingBlocks(interrupted, after);
         _output.WriteLine("blocks changed during the run (OVMF's own variable writes): " + differing);
-        Assert.True(after.AsSpan(GarbageOffset, GarbageLength).SequenceEqual(interrupted.AsSpan(GarbageOffset, GarbageLength)),
+        Assert.True(after.AsSpan(E2eRecoveryLab.GarbageOffset, E2eRecoveryLab.GarbageLength).SequenceEqual(interrupted.AsSpan(E2eRecoveryLab.GarbageOffset, E2eRecoveryLab.GarbageLength)),
             "the interrupted-region bytes were changed although the capsule was refused");
         Assert.True(after.AsSpan(0x40000).SequenceEqual(interrupted.AsSpan(0x40000)), "FTW blocks changed: " + differing);
     }
@@ -271,22 +265,6 @@ public sealed class RecoveryEndToEndTests
         "uefirecovery.image-type=" + RecoveryManager.ImageType,
         "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
     };
-
-    /// <summary>What an interrupted recovery leaves: the payload with one block of the FTW spare area not yet rewritten.</summary>
-    private static byte[] Interrupted(byte[] payload)
-    {
-        byte[] vars = (byte[])payload.Clone();
-        for (int i = 0; i < GarbageLength; i++)
-        {
-            vars[GarbageOffset + i] = (byte)(0xA5 ^ i);
-        }
-        return vars;
-    }
-
-    private static EspImage BuildEsp(string runDirectory) => new EspBuilder()
-        .WithBootApplication(EfiAppBinary.Require())
-        .WithFile(MarkerPath, Encoding.ASCII.GetBytes(MarkerInProgress))
-        .BuildFatImage(Path.Combine(runDirectory, "esp.img"));
 
     private static int IndexOf(SerialLog serial, string pattern)
     {

@@ -24,10 +24,6 @@ internal static class RogueDonorLab
     public const string HostAddress = Subnet + ".1";
     public const string MachineAddress = Subnet + ".20";
     public const string Listen = HostAddress + ":40123";
-    public const string MarkerPath = "UEFIRECOVERY-NV.MARKER";
-    public const string MarkerInProgress = "UEFIRECOVERY-NV-MARKER v1 INPRG\n";
-    public const int GarbageOffset = 0x60000;
-    public const int GarbageLength = 0x1000;
     public const int BlockSize = 4096;
 
     public static byte[] Payload() => File.ReadAllBytes("/usr/share/OVMF/OVMF_VARS_4M.fd");
@@ -94,27 +90,6 @@ internal static class RogueDonorLab
         "uefirecovery.image-type=" + RecoveryManager.ImageType,
         "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
     };
-
-    /// <summary>What an interrupted recovery leaves: the payload with one block of the FTW spare area not rewritten.</summary>
-    public static byte[] Interrupted(byte[] payload)
-    {
-        byte[] vars = (byte[])payload.Clone();
-        for (int i = 0; i < GarbageLength; i++)
-        {
-            vars[GarbageOffset + i] = (byte)(0xA5 ^ i);
-        }
-        return vars;
-    }
-
-    public static EspImage BuildEsp(string runDirectory, bool markerInProgress)
-    {
-        EspBuilder builder = new EspBuilder().WithBootApplication(EfiAppBinary.Require());
-        if (markerInProgress)
-        {
-            builder = builder.WithFile(MarkerPath, Encoding.ASCII.GetBytes(MarkerInProgress));
-        }
-        return builder.BuildFatImage(Path.Combine(runDirectory, "esp.img"));
-    }
 
     public static int IndexOf(SerialLog serial, string pattern)
     {

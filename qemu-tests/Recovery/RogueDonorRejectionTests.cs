@@ -44,10 +44,10 @@ public sealed class RogueDonorRejectionTests
         string images = Directory.CreateDirectory(Path.Combine(runDirectory, "images")).FullName;
         await PackRogueAsync(kind, payloadPath, Path.Combine(images, kind + ".cap"));
 
-        byte[] interrupted = RogueDonorLab.Interrupted(payload);
+        byte[] interrupted = E2eRecoveryLab.Interrupted(payload);
         string template = Path.Combine(runDirectory, "interrupted-vars.fd");
         File.WriteAllBytes(template, interrupted);
-        EspImage esp = RogueDonorLab.BuildEsp(runDirectory, markerInProgress: true);
+        EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, "esp.img"), interruptedMarker: true);
         string results = Path.Combine(runDirectory, "results.jsonl");
 
         using NetworkNamespace ns = NetworkNamespace.Create("rog");
@@ -98,8 +98,8 @@ public sealed class RogueDonorRejectionTests
         string differing = RogueDonorLab.DifferingBlocks(interrupted, after);
         _output.WriteLine("blocks changed during the run (OVMF's own variable writes): " + differing);
         Assert.Equal(interrupted.Length, after.Length);
-        Assert.True(after.AsSpan(RogueDonorLab.GarbageOffset, RogueDonorLab.GarbageLength)
-            .SequenceEqual(interrupted.AsSpan(RogueDonorLab.GarbageOffset, RogueDonorLab.GarbageLength)),
+        Assert.True(after.AsSpan(E2eRecoveryLab.GarbageOffset, E2eRecoveryLab.GarbageLength)
+            .SequenceEqual(interrupted.AsSpan(E2eRecoveryLab.GarbageOffset, E2eRecoveryLab.GarbageLength)),
             "the interrupted-region bytes were changed although the capsule was refused");
         Assert.True(after.AsSpan(5 * RogueDonorLab.BlockSize).SequenceEqual(interrupted.AsSpan(5 * RogueDonorLab.BlockSize)),
             "blocks beyond OVMF's variable writes changed: " + differing);
