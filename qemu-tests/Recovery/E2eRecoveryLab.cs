@@ -96,23 +96,7 @@ internal static class E2eRecoveryLab
             "--rate", "20", "--client-timeout", "300", "--gather", gatherSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--name", "e2e-test",
         };
-        NamespaceProcess serve = ns.StartProcess("dotnet", arguments.ToArray());
-        DateTime deadline = DateTime.UtcNow.AddMinutes(3);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (serve.Output.Contains("ready udp=", StringComparison.Ordinal))
-            {
-                return serve;
-            }
-            if (serve.HasExited)
-            {
-                break;
-            }
-            await Task.Delay(200);
-        }
-        string output = serve.Output;
-        serve.Dispose();
-        throw new InvalidOperationException("The manager did not print its ready line:\n" + output);
+        return await RecoveryManager.StartAndWaitReadyAsync(ns, arguments);
     }
 
     /// <summary>

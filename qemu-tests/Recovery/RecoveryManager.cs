@@ -106,6 +106,12 @@ internal static class RecoveryManager
             // Paced well below what SNP polling under TCG absorbs; loss is repaired anyway.
             "--rate", "20", "--client-timeout", "300", "--name", "rcv-test",
         };
+        return await RecoveryManager.StartAndWaitReadyAsync(ns, arguments);
+    }
+
+    /// <summary>Starts `serve` in the namespace and waits for its "ready udp=" line (3 minutes at most).</summary>
+    public static async Task<NamespaceProcess> StartAndWaitReadyAsync(NetworkNamespace ns, List<string> arguments)
+    {
         NamespaceProcess serve = ns.StartProcess("dotnet", arguments.ToArray());
         DateTime deadline = DateTime.UtcNow.AddMinutes(3);
         while (DateTime.UtcNow < deadline)
