@@ -135,16 +135,21 @@ namespace UefiRecovery.Netstack.Iface
             return true;
         }
 
-        /// <summary>Stops accepting a group and sends an IGMPv2 Leave to all routers (RFC 2236 §3).</summary>
+        /// <summary>
+        /// Sends an IGMPv2 Leave to all routers (RFC 2236 §3) and stops accepting the group. True only when the
+        /// Leave went out. False when not a member, or when no TX buffer was free for the Leave: the membership
+        /// is then kept, so the caller can free a buffer and try again (a snooping switch would otherwise keep
+        /// forwarding the group until its membership timer runs out, 260 s by default).
+        /// </summary>
         public bool TryLeaveMulticastGroup(Ipv4Address group)
         {
             int i = IndexOfGroup(group);
             if (i < 0) return false;
+            if (!SendIgmp(IgmpMessageType.LeaveGroup, group, AllRoutersGroup)) return false;
             _groupCount--;
             _groups[i] = _groups[_groupCount];
             _reportDueMs[i] = _reportDueMs[_groupCount];
             _unsolicitedLeft[i] = _unsolicitedLeft[_groupCount];
-            SendIgmp(IgmpMessageType.LeaveGroup, group, AllRoutersGroup);
             return true;
         }
 
@@ -578,7 +583,8 @@ namespace UefiRecovery.Netstack.Iface
             if (!TryBeginIpv4(MacAddress.FromIpv4Multicast(destination), ip, out Span<byte> payload)) return false;
             igmp.Emit(payload);
             _device.EndTransmit();
-            Counters.IgmpReportsSent++;
+            if (type == IgmpMessageType.LeaveGroup) Counters.IgmpLeavesSent++;
+            else Counters.IgmpReportsSent++;
             return true;
         }
 

@@ -19,7 +19,10 @@ namespace UefiRecovery.Netstack.Iface
         public long UdpNoSocket;
         public long UdpTransmitted;
         public long DhcpMessagesSent;
+        /// <summary>IGMP membership reports sent (joins and answers to queries); Leaves are counted apart.</summary>
         public long IgmpReportsSent;
+        /// <summary>IGMPv2 Leave Group messages sent (RFC 2236 §3).</summary>
+        public long IgmpLeavesSent;
         public long IgmpQueriesReceived;
         public long TransmitNoBuffer;
         public long NoRoute;

@@ -61,6 +61,54 @@ namespace UefiRecovery.Netstack.Tests.Iface
             Assert.Equal(Corpus.LinuxIgmpLeave, Hex.Of(device.SentSpan(0).Slice(0, 46)));
         }
 
+        [Fact]
+        public void Leave_Sent_CountedAsLeaveNotAsReport()
+        {
+            var (iface, device) = Member();
+            iface.TryJoinMulticastGroup(Group);
+            iface.Poll(new Instant(0));
+            long reports = iface.Counters.IgmpReportsSent;
+            Assert.Equal(1, reports);
+
+            Assert.True(iface.TryLeaveMulticastGroup(Group));
+
+            Assert.Equal(1, iface.Counters.IgmpLeavesSent);
+            Assert.Equal(reports, iface.Counters.IgmpReportsSent);
+        }
+
+        [Fact]
+        public void Leave_NoTransmitBuffer_FalseMembershipKeptRetrySends()
+        {
+            var (iface, device) = Member();
+            iface.TryJoinMulticastGroup(Group);
+            iface.Poll(new Instant(0));
+            device.ClearSent();
+            device.RefuseTransmit = true;
+
+            Assert.False(iface.TryLeaveMulticastGroup(Group));
+            Assert.Equal(0, device.TransmitCount);
+            Assert.Equal(0, iface.Counters.IgmpLeavesSent);
+
+            // Still a member (a non-member would get false again): once a buffer is free the Leave goes out.
+            device.RefuseTransmit = false;
+            Assert.True(iface.TryLeaveMulticastGroup(Group));
+            Assert.Equal(1, device.TransmitCount);
+            Assert.Equal(Corpus.LinuxIgmpLeave, Hex.Of(device.SentSpan(0).Slice(0, 46)));
+            Assert.Equal(1, iface.Counters.IgmpLeavesSent);
+            Assert.False(iface.TryLeaveMulticastGroup(Group));
+        }
+
+        [Fact]
+        public void Leave_NotAMember_FalseNothingSent()
+        {
+            var (iface, device) = Member();
+
+            Assert.False(iface.TryLeaveMulticastGroup(Group));
+
+            Assert.Equal(0, device.TransmitCount);
+            Assert.Equal(0, iface.Counters.IgmpLeavesSent);
+        }
+
         [Theory]
         [InlineData(nameof(Corpus.LinuxBridgeIgmpGeneralQuery), 10_000)]
         [InlineData(nameof(Corpus.LinuxBridgeIgmpGroupQuery), 1_000)]
