@@ -2,6 +2,7 @@ using System;
 using Internal.Runtime;
 using UefiRecovery.Efi.Boot;
 #if PORTABLE_CORE
+using UefiRecovery.Core.Config;
 using UefiRecovery.Efi.CoreTest;
 using UefiRecovery.Efi.Firmware;
 using UefiRecovery.Efi.Network.NetDiag;
@@ -14,10 +15,13 @@ using UefiRecovery.Efi.Uefi.Raw;
 namespace UefiRecovery.Efi;
 
 /// <summary>
-/// What the app does after start-up. The mode comes from SMBIOS OEM strings (see SmbiosOemKeys):
-/// no mode prints the banner and returns to the firmware; "selftest" runs the runtime self-test;
-/// "netdiag" the network diagnostics; "coretest" the portable core (capsules, protocol, netstack)
-/// inside the firmware; "fvbcheck" the firmware-region check; "auto" and "recover" the recovery.
+/// What the app does after start-up. The configuration is resolved once from all sources
+/// (Platform/ConfigResolution.cs: EFI variable, ESP file, SMBIOS OEM strings, defaults; docs/config.md)
+/// and the app dispatches on its <c>uefirecovery.mode</c>: none prints the banner and returns to the
+/// firmware; "selftest" runs the runtime self-test; "netdiag" the network diagnostics; "coretest" the
+/// portable core (capsules, protocol, netstack) inside the firmware; "fvbcheck" the firmware-region
+/// check; "auto" and "recover" the recovery. The build without the portable core knows only SMBIOS
+/// OEM strings and the self-test.
 /// </summary>
 internal static unsafe class Program
 {
@@ -25,72 +29,78 @@ internal static unsafe class Program
     {
         PrintBanner(systemTable);
 
-        SmbiosOemConfig config = SmbiosOemConfig.Open(systemTable);
-        bool debugExit = config.Is(SmbiosOemKeys.DebugExit, "1") && DebugExit.Install(systemTable);
+#if PORTABLE_CORE
+        RecoveryConfig config = ConfigResolution.Resolve(imageHandle, systemTable);
+        bool debugExit = config.DebugExit && DebugExit.Install(systemTable);
 
-        if (config.Is(SmbiosOemKeys.Mode, "selftest"))
+        switch (config.Mode)
+        {
+            case RecoveryMode.SelfTest:
+                RunSelfTest(systemTable, config.SelfTestFailFast);
+                break;
+
+            case RecoveryMode.NetDiag:
+                // Like the self-test, netdiag always ends the machine (debug-exit port or power-off).
+                EfiRuntime.Exit(NetDiagMode.Run(imageHandle, systemTable));
+                break;
+
+            case RecoveryMode.CoreTest:
+                // Portable core inside the firmware (CoreTest/CoreTestMode.cs); ends the machine like the self-test.
+                EfiRuntime.Exit(CoreTestMode.Run(imageHandle, systemTable));
+                break;
+
+            case RecoveryMode.FvbCheck:
+                // Firmware-region check (Firmware/FvbCheckMode.cs); ends the machine like the other modes.
+                EfiRuntime.Exit(FvbCheckMode.Run(imageHandle, systemTable, config));
+                break;
+
+            case RecoveryMode.Recover:
+            case RecoveryMode.Auto:
+            {
+                // Recovery (Recovery/RecoveryRun.cs): after a recovery attempt the machine resets; a valid
+                // region in auto mode goes back to the firmware (or ends through debug-exit in tests).
+                bool recover = config.Mode == RecoveryMode.Recover;
+                int code = RecoveryRun.Run(imageHandle, systemTable, recover, out bool resetWanted);
+                if (resetWanted)
+                    RecoveryRun.ResetAfterRecovery(systemTable, code, debugExit);
+                if (debugExit)
+                    EfiRuntime.Exit(code);
+                return 0;
+            }
+        }
+#else
+        SmbiosOemConfig oem = SmbiosOemConfig.Open(systemTable);
+        bool debugExit = oem.Is(SmbiosOemKeys.DebugExit, "1") && DebugExit.Install(systemTable);
+        if (oem.Is(SmbiosOemKeys.Mode, "selftest"))
         {
             Span<char> kind = stackalloc char[32];
-            if (config.TryGet(SmbiosOemKeys.SelfTestFailFast, kind, out int kindLength))
-            {
-                ReadOnlySpan<char> name = kind.Slice(0, kindLength);
-                FailFastScenario scenario = ParseScenario(name);
-                if (scenario == FailFastScenario.None)
-                {
-                    new ConsoleLine(stackalloc char[96]).Append("SELFTEST FAIL unknown failfast kind ").Append(name).WriteLine(systemTable);
-                    EfiRuntime.Exit(MachineExitCodes.Failure);
-                }
-                EfiSelfTest.RunFailFast(systemTable, scenario, name);
-                EfiRuntime.Exit(MachineExitCodes.Failure);
-            }
-
-            bool passed = EfiSelfTest.Run(systemTable);
-            // A self-test always ends the machine: debug-exit port when asked for, else power-off.
-            EfiRuntime.Exit(passed ? MachineExitCodes.Success : MachineExitCodes.Failure);
-        }
-
-#if PORTABLE_CORE
-        if (config.Is(SmbiosOemKeys.Mode, "netdiag"))
-        {
-            // Like the self-test, netdiag always ends the machine (debug-exit port or power-off).
-            EfiRuntime.Exit(NetDiagMode.Run(imageHandle, systemTable));
-        }
-#endif
-
-#if PORTABLE_CORE
-        if (config.Is(SmbiosOemKeys.Mode, "coretest"))
-        {
-            // Portable core inside the firmware (CoreTest/CoreTestMode.cs); ends the machine like the self-test.
-            EfiRuntime.Exit(CoreTestMode.Run(imageHandle, systemTable));
-        }
-#endif
-
-#if PORTABLE_CORE
-        if (config.Is(SmbiosOemKeys.Mode, "fvbcheck"))
-        {
-            // Firmware-region check (Firmware/FvbCheckMode.cs); ends the machine like the other modes.
-            EfiRuntime.Exit(FvbCheckMode.Run(imageHandle, systemTable, config));
-        }
-#endif
-
-#if PORTABLE_CORE
-        bool recover = config.Is(SmbiosOemKeys.Mode, "recover");
-        if (recover || config.Is(SmbiosOemKeys.Mode, "auto"))
-        {
-            // Recovery (Recovery/RecoveryRun.cs): after a recovery attempt the machine resets; a valid
-            // region in auto mode goes back to the firmware (or ends through debug-exit in tests).
-            int code = RecoveryRun.Run(imageHandle, systemTable, config, recover, out bool resetWanted);
-            if (resetWanted)
-                RecoveryRun.ResetAfterRecovery(systemTable, code, debugExit);
-            if (debugExit)
-                EfiRuntime.Exit(code);
-            return 0;
+            RunSelfTest(systemTable, oem.TryGet(SmbiosOemKeys.SelfTestFailFast, kind, out int kindLength) ? kind.Slice(0, kindLength) : default);
         }
 #endif
 
         if (debugExit)
             EfiRuntime.Exit(MachineExitCodes.Success);
         return 0;
+    }
+
+    /// <summary>The runtime self-test, or one deliberately failing check; always ends the machine.</summary>
+    private static void RunSelfTest(SystemTable* systemTable, ReadOnlySpan<char> failFastKind)
+    {
+        if (!failFastKind.IsEmpty)
+        {
+            FailFastScenario scenario = ParseScenario(failFastKind);
+            if (scenario == FailFastScenario.None)
+            {
+                new ConsoleLine(stackalloc char[96]).Append("SELFTEST FAIL unknown failfast kind ").Append(failFastKind).WriteLine(systemTable);
+                EfiRuntime.Exit(MachineExitCodes.Failure);
+            }
+            EfiSelfTest.RunFailFast(systemTable, scenario, failFastKind);
+            EfiRuntime.Exit(MachineExitCodes.Failure);
+        }
+
+        bool passed = EfiSelfTest.Run(systemTable);
+        // A self-test always ends the machine: debug-exit port when asked for, else power-off.
+        EfiRuntime.Exit(passed ? MachineExitCodes.Success : MachineExitCodes.Failure);
     }
 
     // "UefiRecovery 0.1.0 on EDK II rev 0x10000"

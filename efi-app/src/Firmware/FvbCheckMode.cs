@@ -1,7 +1,7 @@
 using System;
+using UefiRecovery.Core.Config;
 using UefiRecovery.Core.Firmware;
 using UefiRecovery.Efi.Boot;
-using UefiRecovery.Efi.Platform;
 using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Raw;
 using CoreGuid = UefiRecovery.Core.Common.EfiGuid;
@@ -29,24 +29,27 @@ internal static unsafe class FvbCheckMode
     private const uint ErasePolarity = 0x0000_0800;
 
     /// <returns>Success when a verdict was printed (and a requested self-test write succeeded), else Failure.</returns>
-    public static int Run(void* imageHandle, SystemTable* systemTable, SmbiosOemConfig config)
+    public static int Run(void* imageHandle, SystemTable* systemTable, RecoveryConfig config)
     {
         Span<char> line = stackalloc char[320];
         BootServices* boot = systemTable->BootServices;
         var services = new UefiBootServices(boot, new EfiHandle(imageHandle));
 
-        RegionTarget target = RegionTarget.OvmfNvStore4M;
+        // The region comes from the target map (uefirecovery.target; default OVMF's NV store);
+        // uefirecovery.fvbcheck.fs points the check at another FV of the same shape.
         Span<char> value = stackalloc char[48];
-        if (config.TryGet(FvbCheckKeys.FileSystemGuid, value, out int valueLength))
+        if (!RegionLocator.TrySelect(config, out RegionTarget target, out ulong baseAddress, out string selectProblem))
         {
-            if (!CoreGuid.TryParse(value.Slice(0, valueLength), out CoreGuid configured))
-            {
-                new ConsoleLine(line).Append("FIRMWARE FVBCHECK DONE result=fail reason=bad-fs-guid").WriteLine(systemTable);
-                return MachineExitCodes.Failure;
-            }
-            target = new RegionTarget(configured, target.FvLength, target.BlockSize, target.BlockCount, target.IsVariableStore);
+            new ConsoleLine(line).Append("FIRMWARE FVBCHECK DONE result=fail reason=no-target message=\"").Append(selectProblem).Append("\"")
+                .WriteLine(systemTable);
+            return MachineExitCodes.Failure;
         }
-        bool selfTestWrite = config.Is(FvbCheckKeys.Write, "restore-selftest");
+        if (!config.FvbCheckFileSystem.IsZero)
+        {
+            target = new RegionTarget(config.FvbCheckFileSystem, target.FvLength, target.BlockSize, target.BlockCount, target.IsVariableStore);
+            baseAddress = 0;
+        }
+        bool selfTestWrite = config.FvbCheckRestoreSelfTest;
 
         new ConsoleLine(line).Append("FIRMWARE FVBCHECK BEGIN target-fs=").Append(Guid(target.FileSystemGuid, value))
             .Append(" size=").AppendHex(target.FvLength).Append(" blocks=").AppendDecimal((ulong)target.BlockCount)
@@ -73,7 +76,7 @@ internal static unsafe class FvbCheckMode
                 ReadOnlySpan<EfiHandle> list = handles.Handles;
                 for (int i = 0; i < list.Length; i++)
                 {
-                    int outcome = CheckInstance(services, list[i], i, target, !found, selfTestWrite, markerStore, marker, systemTable, out bool matched);
+                    int outcome = CheckInstance(services, list[i], i, target, baseAddress, !found, selfTestWrite, markerStore, marker, systemTable, out bool matched);
                     if (matched && !found)
                     {
                         found = true;
@@ -92,7 +95,7 @@ internal static unsafe class FvbCheckMode
         return result;
     }
 
-    private static int CheckInstance(UefiBootServices services, EfiHandle handle, int index, in RegionTarget target,
+    private static int CheckInstance(UefiBootServices services, EfiHandle handle, int index, in RegionTarget target, ulong targetBase,
         bool mayMatch, bool selfTestWrite, EspMarkerStore? markerStore, RecoveryMarkerState marker, SystemTable* systemTable, out bool matched)
     {
         matched = false;
@@ -132,7 +135,7 @@ internal static unsafe class FvbCheckMode
             .Append(" backing=").Append(FvbCheckText.Backing(backing)).WriteLine(systemTable);
 
         // Located by FV header: the FileSystemGuid names the region; length and block map are then judged by the validator.
-        if (!mayMatch || status != FvHeaderStatus.Valid || !fv.FileSystemGuid.Equals(target.FileSystemGuid))
+        if (!mayMatch || !RegionLocator.Matches(status, fv, baseAddress, target, targetBase))
         {
             return MachineExitCodes.Failure;
         }

@@ -5,8 +5,10 @@ using UefiRecovery.Efi.Uefi.Smbios;
 namespace UefiRecovery.Efi.Platform;
 
 /// <summary>
-/// Settings handed in as SMBIOS type 11 OEM strings of the form <c>uefirecovery.&lt;key&gt;=&lt;value&gt;</c>
-/// (how a hypervisor or BMC passes them; QEMU: <c>-smbios type=11,value=uefirecovery.mode=selftest</c>).
+/// Single-value lookups of settings by key (<c>"uefirecovery.next="u8</c>). Once the app's configuration is
+/// resolved (<see cref="ConfigResolution"/>), the values come from that resolution, so the EFI variable and
+/// the ESP file take precedence over SMBIOS here too; before that (or in the build without the portable
+/// core) from the SMBIOS type 11 OEM strings alone, first match wins.
 /// </summary>
 internal readonly unsafe struct SmbiosOemConfig
 {
@@ -24,12 +26,31 @@ internal readonly unsafe struct SmbiosOemConfig
         => new SmbiosOemConfig(systemTable, SmbiosFirmwareTable.TryGetTable(systemTable, out _, out _, out _));
 
     /// <summary>
-    /// Copies the value of the first OEM string starting with <paramref name="keyWithEquals"/> (ASCII,
-    /// e.g. "uefirecovery.mode=") into <paramref name="value"/>. False when absent or too long.
+    /// Copies the value of <paramref name="keyWithEquals"/> (ASCII, e.g. "uefirecovery.mode=") into
+    /// <paramref name="value"/>. False when absent or too long.
     /// </summary>
     public bool TryGet(ReadOnlySpan<byte> keyWithEquals, Span<char> value, out int length)
     {
         length = 0;
+#if PORTABLE_CORE
+        UefiRecovery.Core.Config.ConfigEntryStore? store = ConfigResolution.Store;
+        if (store != null)
+        {
+            for (int i = 0; i < store.Count; i++)
+            {
+                ReadOnlySpan<char> entry = store.GetEntry(i);
+                if (!StartsWith(entry, keyWithEquals))
+                    continue;
+                ReadOnlySpan<char> found = entry.Slice(keyWithEquals.Length);
+                if (found.Length > value.Length)
+                    return false;
+                found.CopyTo(value);
+                length = found.Length;
+                return true;
+            }
+            return false;
+        }
+#endif
         if (!_hasTable || !SmbiosFirmwareTable.TryGetTable(_systemTable, out ReadOnlySpan<byte> table, out int limit, out _))
             return false;
         return SmbiosOemStrings.TryFindValue(table, limit, keyWithEquals, value, out length);
@@ -40,5 +61,16 @@ internal readonly unsafe struct SmbiosOemConfig
     {
         Span<char> value = stackalloc char[64];
         return TryGet(keyWithEquals, value, out int length) && value.Slice(0, length).SequenceEqual(expected);
+    }
+
+    private static bool StartsWith(ReadOnlySpan<char> entry, ReadOnlySpan<byte> prefix)
+    {
+        if (entry.Length < prefix.Length)
+            return false;
+        for (int i = 0; i < prefix.Length; i++)
+        {
+            if (entry[i] != prefix[i]) return false;
+        }
+        return true;
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Uefi;
@@ -17,6 +18,37 @@ public readonly unsafe struct UefiRuntimeServices
         Time time = default;
         EfiStatus status = raw->GetTime(&time, null);
         return EfiResult.From(status).IsSuccess ? EfiResult<Time>.Success(status, time) : EfiResult<Time>.Failure(status);
+    }
+
+    /// <summary>
+    /// GetVariable (§8.2.1) into <paramref name="data"/>. <paramref name="name"/> must end with a NUL
+    /// (UCS-2, as the firmware reads it until the terminator). On Success <paramref name="size"/> is the
+    /// number of bytes written; on BufferTooSmall it is the size the variable needs (nothing written);
+    /// on any other status it is 0. NotFound: no such variable.
+    /// </summary>
+    public EfiStatus GetVariable(ReadOnlySpan<char> name, EfiGuid vendor, Span<byte> data, out int size, out uint attributes)
+    {
+        size = 0;
+        attributes = 0;
+        if (name.IsEmpty || name[name.Length - 1] != '\0')
+            return EfiStatus.InvalidParameter;
+        nuint length = (nuint)data.Length;
+        uint attributeBits = 0;
+        EfiStatus status;
+        fixed (char* text = name)
+        fixed (byte* bytes = data)
+        {
+            status = raw->GetVariable(text, &vendor, &attributeBits, &length, bytes);
+        }
+        if (status == EfiStatus.Success || status == EfiStatus.BufferTooSmall)
+        {
+            // A firmware that reports more than it was given on Success is not believed.
+            if (status == EfiStatus.Success && length > (nuint)data.Length)
+                return EfiStatus.BadBufferSize;
+            size = length > int.MaxValue ? int.MaxValue : (int)length;
+            attributes = attributeBits;
+        }
+        return status;
     }
 
     /// <summary>ResetSystem (§8.5.1). Does not return when the firmware honours it.</summary>

@@ -16,6 +16,18 @@ public static class ConfigKeyNames
     public const string Gateway = "uefirecovery.gateway";
     public const string Manager = "uefirecovery.manager";
     public const string NetDiagTimeout = "uefirecovery.netdiag.timeout";
+    public const string Discovery = "uefirecovery.discovery";
+    public const string TrustRsa2048 = RecoveryTargetConfig.TrustRsa2048Key;
+    public const string ImageType = RecoveryTargetConfig.ImageTypeKey;
+    public const string LowestSupportedVersion = RecoveryTargetConfig.LowestSupportedVersionKey;
+    public const string NextLoader = RecoveryTargetConfig.NextLoaderKey;
+    public const string FvbCheckFileSystem = "uefirecovery.fvbcheck.fs";
+    public const string FvbCheckWrite = "uefirecovery.fvbcheck.write";
+    public const string Target = "uefirecovery.target";
+    public const string LogLevel = "uefirecovery.log";
+    public const string TrustX509 = RecoveryTargetConfig.TrustX509Key;
+    public const string RequestBackoffTimeout = "uefirecovery.timeout.request-backoff";
+    public const string RecoveryTimeout = "uefirecovery.timeout.recovery";
 
     /// <summary>The key a name stands for; <see cref="ConfigKey.None"/> when it is not one of ours.</summary>
     public static ConfigKey Lookup(ReadOnlySpan<char> name)
@@ -27,8 +39,60 @@ public static class ConfigKeyNames
         if (TextEquals(name, Gateway)) return ConfigKey.Gateway;
         if (TextEquals(name, Manager)) return ConfigKey.Manager;
         if (TextEquals(name, NetDiagTimeout)) return ConfigKey.NetDiagTimeout;
+        if (TextEquals(name, Discovery)) return ConfigKey.Discovery;
+        if (TextEquals(name, TrustRsa2048)) return ConfigKey.TrustRsa2048;
+        if (TextEquals(name, ImageType)) return ConfigKey.ImageType;
+        if (TextEquals(name, LowestSupportedVersion)) return ConfigKey.LowestSupportedVersion;
+        if (TextEquals(name, NextLoader)) return ConfigKey.NextLoader;
+        if (TextEquals(name, FvbCheckFileSystem)) return ConfigKey.FvbCheckFileSystem;
+        if (TextEquals(name, FvbCheckWrite)) return ConfigKey.FvbCheckWrite;
+        if (TextEquals(name, Target)) return ConfigKey.Target;
+        if (TextEquals(name, LogLevel)) return ConfigKey.LogLevel;
+        if (TextEquals(name, TrustX509)) return ConfigKey.TrustX509;
+        if (TextEquals(name, RequestBackoffTimeout)) return ConfigKey.RequestBackoffTimeout;
+        if (TextEquals(name, RecoveryTimeout)) return ConfigKey.RecoveryTimeout;
         return ConfigKey.None;
     }
+
+    /// <summary>The full name of <paramref name="key"/>; empty for <see cref="ConfigKey.None"/>.</summary>
+    public static string Name(ConfigKey key) => key switch
+    {
+        ConfigKey.Mode => Mode,
+        ConfigKey.DebugExit => DebugExit,
+        ConfigKey.SelfTestFailFast => SelfTestFailFast,
+        ConfigKey.Ip => Ip,
+        ConfigKey.Gateway => Gateway,
+        ConfigKey.Manager => Manager,
+        ConfigKey.NetDiagTimeout => NetDiagTimeout,
+        ConfigKey.Discovery => Discovery,
+        ConfigKey.TrustRsa2048 => TrustRsa2048,
+        ConfigKey.ImageType => ImageType,
+        ConfigKey.LowestSupportedVersion => LowestSupportedVersion,
+        ConfigKey.NextLoader => NextLoader,
+        ConfigKey.FvbCheckFileSystem => FvbCheckFileSystem,
+        ConfigKey.FvbCheckWrite => FvbCheckWrite,
+        ConfigKey.Target => Target,
+        ConfigKey.LogLevel => LogLevel,
+        ConfigKey.TrustX509 => TrustX509,
+        ConfigKey.RequestBackoffTimeout => RequestBackoffTimeout,
+        ConfigKey.RecoveryTimeout => RecoveryTimeout,
+        _ => "",
+    };
+
+    /// <summary>The last key of <see cref="ConfigKey"/>, for loops over all keys.</summary>
+    public const ConfigKey LastKey = ConfigKey.RecoveryTimeout;
+
+    /// <summary>Keys one source may give several times (each adds a value); every other key is single-valued.</summary>
+    public static bool IsMultiValued(ConfigKey key) => key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.Target;
+
+    /// <summary>
+    /// Keys that decide what firmware is accepted and where it is written: the Root of Trust for Update
+    /// (SP 800-147 §3.1, 2-B) must not be changeable by the OS it protects against, so these are taken
+    /// only from SMBIOS (BMC, hypervisor) and from an EFI variable without RUNTIME_ACCESS (set before the OS).
+    /// </summary>
+    public static bool IsProtected(ConfigKey key) =>
+        key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.ImageType || key == ConfigKey.LowestSupportedVersion
+        || key == ConfigKey.Target;
 
     /// <summary>Ordinal comparison of a span with a literal (no string is built).</summary>
     public static bool TextEquals(ReadOnlySpan<char> text, string literal)

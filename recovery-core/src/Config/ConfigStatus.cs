@@ -12,9 +12,21 @@ public enum ConfigStatus : byte
     /// <summary>The key is known, the value is not acceptable. Nothing changed.</summary>
     BadValue,
 
-    /// <summary>A <c>uefirecovery.</c> key another settings class owns (<see cref="RecoveryTargetConfig"/>). Nothing changed.</summary>
+    /// <summary>Kept for older callers; no key of this version answers it any more.</summary>
     OtherSection,
 
     /// <summary>The text is not a <c>uefirecovery.</c> setting at all (another tool's OEM string). Nothing changed.</summary>
     NotOurs,
+
+    /// <summary>A source of higher priority already set this key; this lower one is ignored (not an error).</summary>
+    Overridden,
+
+    /// <summary>The same source gave this single-valued key twice; the first value stays (an error the operator sees).</summary>
+    Repeated,
+
+    /// <summary>
+    /// A trust or target key from a source the running OS can write (the ESP file, a runtime-writable
+    /// EFI variable): refused, so a compromised OS cannot add a signing key or redirect the write.
+    /// </summary>
+    SourceNotTrusted,
 }

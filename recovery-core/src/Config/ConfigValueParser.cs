@@ -191,6 +191,32 @@ public static class ConfigValueParser
         return true;
     }
 
+    /// <summary>Decimal (at most 20 digits) or 0x hex (at most 16 digits), checked against 64-bit overflow.</summary>
+    public static bool TryParseNumber64(ReadOnlySpan<char> text, out ulong value)
+    {
+        value = 0;
+        bool hex = text.Length > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+        ReadOnlySpan<char> digits = hex ? text.Slice(2) : text;
+        if (digits.IsEmpty || digits.Length > (hex ? 16 : 20))
+            return false;
+        ulong accumulated = 0;
+        for (int i = 0; i < digits.Length; i++)
+        {
+            char c = digits[i];
+            uint digit;
+            if (c >= '0' && c <= '9') digit = (uint)(c - '0');
+            else if (hex && c >= 'a' && c <= 'f') digit = (uint)(c - 'a' + 10);
+            else if (hex && c >= 'A' && c <= 'F') digit = (uint)(c - 'A' + 10);
+            else return false;
+            ulong radix = hex ? 16UL : 10UL;
+            if (accumulated > (ulong.MaxValue - digit) / radix)
+                return false;
+            accumulated = accumulated * radix + digit;
+        }
+        value = accumulated;
+        return true;
+    }
+
     /// <summary>"0" or "1".</summary>
     public static bool TryParseFlag(ReadOnlySpan<char> text, out bool flag, out string reason)
     {

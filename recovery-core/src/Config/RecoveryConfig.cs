@@ -1,18 +1,27 @@
 using System;
+using UefiRecovery.Core.Common;
 using UefiRecovery.Core.Protocol;
 
 namespace UefiRecovery.Core.Config;
 
 /// <summary>
-/// The app's settings, <c>uefirecovery.&lt;key&gt;=&lt;value&gt;</c>, with their defaults. Sources are
-/// applied in order, each through <see cref="TryApply"/>, so a later source overrides an earlier one:
-/// today SMBIOS type 11 OEM strings; later an EFI variable, a file on the ESP, and the DHCP option.
-/// A rejected value changes nothing and says why. Allocated once; applying allocates nothing.
+/// The app's settings, <c>uefirecovery.&lt;key&gt;=&lt;value&gt;</c>, with their defaults. The app applies
+/// its sources in priority order through <see cref="TryApplyFrom"/> (EFI variable, ESP file, SMBIOS OEM
+/// strings, DHCP option): the first source that sets a key keeps it, a lower one is reported as
+/// overridden, and a single-valued key given twice by one source is an error (the first value stays).
+/// <see cref="TryApply"/> sets a value without that bookkeeping. A rejected value changes nothing and
+/// says why. Allocated once; applying allocates nothing.
 /// </summary>
 public sealed class RecoveryConfig
 {
     /// <summary>Default <c>uefirecovery.netdiag.timeout</c>: five minutes.</summary>
     public const uint DefaultNetDiagTimeoutSeconds = 300;
+
+    /// <summary>Default <c>uefirecovery.timeout.request-backoff</c>: the REQUEST backoff cap of docs/protocol.md §6.2 (8 s).</summary>
+    public const uint DefaultRequestBackoffSeconds = 8;
+
+    /// <summary>Largest <c>uefirecovery.timeout.request-backoff</c>: one hour between REQUESTs.</summary>
+    public const uint MaxRequestBackoffSeconds = 3600;
 
     /// <summary>Upper bound of any seconds value: one week (0 means "forever" where allowed).</summary>
     public const uint MaxSeconds = 7 * 24 * 3600;
@@ -22,6 +31,26 @@ public sealed class RecoveryConfig
 
     private readonly char[] _failFastKind = new char[MaxFailFastKindLength];
     private int _failFastKindLength;
+
+    /// <summary>Per <see cref="ConfigKey"/>: the source that set it (None = default in force).</summary>
+    private readonly ConfigSource[] _sourceOf = new ConfigSource[KeyCount];
+
+    private const int KeyCount = (int)ConfigKeyNames.LastKey + 1;
+
+    /// <summary>Trust anchors, image type, rollback floor, next loader (<c>uefirecovery.trust.*</c>, ...).</summary>
+    public RecoveryTargetConfig Target { get; } = new RecoveryTargetConfig();
+
+    /// <summary><c>uefirecovery.target</c> entries: image type → region (default: OVMF's NV store).</summary>
+    public RegionTargetMap TargetMap { get; } = new RegionTargetMap();
+
+    /// <summary><c>uefirecovery.fvbcheck.fs</c>: the FileSystemGuid fvbcheck looks for instead of the mapped target's.</summary>
+    public EfiGuid FvbCheckFileSystem { get; private set; }
+
+    /// <summary><c>uefirecovery.fvbcheck.write=restore-selftest</c> (<c>none</c> is the default).</summary>
+    public bool FvbCheckRestoreSelfTest { get; private set; }
+
+    /// <summary><c>uefirecovery.log=debug</c>: print the detail lines (e.g. CONFIG overridden); <c>info</c> is the default.</summary>
+    public bool DebugLog { get; private set; }
 
     public RecoveryMode Mode { get; private set; } = RecoveryMode.Default;
 
@@ -58,6 +87,46 @@ public sealed class RecoveryConfig
     public uint NetDiagTimeoutSeconds { get; private set; } = DefaultNetDiagTimeoutSeconds;
 
     /// <summary>
+    /// <c>uefirecovery.discovery</c>: <c>broadcast</c> (default) sends each REQUEST to the configured
+    /// manager and a broadcast copy; <c>manager</c> (false here) sends it to the configured manager only,
+    /// for networks where the machine must not broadcast. <c>manager</c> without a
+    /// <c>uefirecovery.manager</c> fails <see cref="TryValidate"/>: there would be nobody to ask.
+    /// </summary>
+    public bool DiscoverByBroadcast { get; private set; } = true;
+
+    /// <summary>
+    /// <c>uefirecovery.timeout.request-backoff</c>: cap, in seconds, of the REQUEST backoff while no manager
+    /// answers (1 s, 2 s, 4 s, ... up to this); a larger cap means less traffic from a machine left waiting.
+    /// </summary>
+    public uint RequestBackoffSeconds { get; private set; } = DefaultRequestBackoffSeconds;
+
+    /// <summary>
+    /// <c>uefirecovery.timeout.recovery</c>: seconds from the start of discovery until recovery gives up when no
+    /// image has been verified (nothing is written; back to the firmware). 0 (the default): wait for a manager forever.
+    /// </summary>
+    public uint RecoveryTimeoutSeconds { get; private set; }
+
+    /// <summary>
+    /// Fail-closed signal: a protected key (<see cref="ConfigKeyNames.IsProtected"/>: trust anchors, image
+    /// type, rollback floor, target) was given by a source the app trusts for it, but its value was refused
+    /// (bad value, more entries than allowed, repeated in one source). Its default would then stand in
+    /// for what the operator meant (a refused <c>lsv</c> would become 0: no rollback floor), so recovery
+    /// must not run (<c>RECOVERY DONE verdict=failed reason=config</c>). A protected key from an
+    /// OS-writable source (<see cref="ConfigStatus.SourceNotTrusted"/>) does not count: the running OS
+    /// must not be able to switch recovery off by writing one line into the ESP file.
+    /// </summary>
+    public bool ProtectedKeyRejected => ProtectedRejections != 0;
+
+    /// <summary>Number of refused protected values (see <see cref="ProtectedKeyRejected"/>).</summary>
+    public int ProtectedRejections { get; private set; }
+
+    /// <summary>The first refused protected key, <see cref="ConfigKey.None"/> when none.</summary>
+    public ConfigKey FirstRejectedProtectedKey { get; private set; }
+
+    /// <summary>Why <see cref="FirstRejectedProtectedKey"/> was refused; empty when none.</summary>
+    public string FirstProtectedRejectionReason { get; private set; } = "";
+
+    /// <summary>
     /// Applies one setting. <paramref name="key"/> is the full name (<c>uefirecovery.mode</c>),
     /// <paramref name="value"/> the text after '='. Nothing changes unless the result is Applied.
     /// </summary>
@@ -77,7 +146,9 @@ public sealed class RecoveryConfig
                 else if (ConfigKeyNames.TextEquals(value, "netdiag")) Mode = RecoveryMode.NetDiag;
                 else if (ConfigKeyNames.TextEquals(value, "recover")) Mode = RecoveryMode.Recover;
                 else if (ConfigKeyNames.TextEquals(value, "auto")) Mode = RecoveryMode.Auto;
-                else return ConfigApplyResult.BadValue(which, "unknown mode (selftest, netdiag, recover, auto)");
+                else if (ConfigKeyNames.TextEquals(value, "coretest")) Mode = RecoveryMode.CoreTest;
+                else if (ConfigKeyNames.TextEquals(value, "fvbcheck")) Mode = RecoveryMode.FvbCheck;
+                else return ConfigApplyResult.BadValue(which, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck)");
                 return ConfigApplyResult.Applied(which);
 
             case ConfigKey.DebugExit:
@@ -115,9 +186,57 @@ public sealed class RecoveryConfig
                 NetDiagTimeoutSeconds = seconds;
                 return ConfigApplyResult.Applied(which);
 
+            case ConfigKey.RequestBackoffTimeout:
+                if (!ConfigValueParser.TryParseSeconds(value, MaxRequestBackoffSeconds, out uint backoff, out reason))
+                    return ConfigApplyResult.BadValue(which, reason);
+                if (backoff == 0)
+                    return ConfigApplyResult.BadValue(which, "0 seconds: the backoff cap must be at least 1");
+                RequestBackoffSeconds = backoff;
+                return ConfigApplyResult.Applied(which);
+
+            case ConfigKey.RecoveryTimeout:
+                if (!ConfigValueParser.TryParseSeconds(value, MaxSeconds, out uint deadline, out reason))
+                    return ConfigApplyResult.BadValue(which, reason);
+                RecoveryTimeoutSeconds = deadline;
+                return ConfigApplyResult.Applied(which);
+
+            case ConfigKey.Discovery:
+                if (ConfigKeyNames.TextEquals(value, "broadcast")) DiscoverByBroadcast = true;
+                else if (ConfigKeyNames.TextEquals(value, "manager")) DiscoverByBroadcast = false;
+                else return ConfigApplyResult.BadValue(which, "unknown discovery (broadcast, manager)");
+                return ConfigApplyResult.Applied(which);
+
+            case ConfigKey.TrustRsa2048:
+            case ConfigKey.TrustX509:
+            case ConfigKey.ImageType:
+            case ConfigKey.LowestSupportedVersion:
+            case ConfigKey.NextLoader:
+                if (!Target.TryApply(key, value, out reason)) return NoteRejection(ConfigApplyResult.BadValue(which, reason));
+                return ConfigApplyResult.Applied(which);
+
+            case ConfigKey.Target:
+                if (!TargetMap.TryAdd(value, out reason)) return NoteRejection(ConfigApplyResult.BadValue(which, reason));
+                return ConfigApplyResult.Applied(which);
+
+            case ConfigKey.FvbCheckFileSystem:
+                if (!EfiGuid.TryParse(value, out EfiGuid fileSystem) || fileSystem.IsZero)
+                    return ConfigApplyResult.BadValue(which, "not a nonzero GUID (XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX)");
+                FvbCheckFileSystem = fileSystem;
+                return ConfigApplyResult.Applied(which);
+
+            case ConfigKey.FvbCheckWrite:
+                if (ConfigKeyNames.TextEquals(value, "restore-selftest")) FvbCheckRestoreSelfTest = true;
+                else if (ConfigKeyNames.TextEquals(value, "none")) FvbCheckRestoreSelfTest = false;
+                else return ConfigApplyResult.BadValue(which, "unknown write (none, restore-selftest)");
+                return ConfigApplyResult.Applied(which);
+
+            case ConfigKey.LogLevel:
+                if (ConfigKeyNames.TextEquals(value, "debug")) DebugLog = true;
+                else if (ConfigKeyNames.TextEquals(value, "info")) DebugLog = false;
+                else return ConfigApplyResult.BadValue(which, "unknown log level (info, debug)");
+                return ConfigApplyResult.Applied(which);
+
             default:
-                if (RecoveryTargetConfig.IsOwnKey(key))
-                    return new ConfigApplyResult(ConfigStatus.OtherSection, ConfigKey.None, "applied by RecoveryTargetConfig");
                 return new ConfigApplyResult(ConfigStatus.UnknownKey, ConfigKey.None, "unknown uefirecovery. key");
         }
     }
@@ -145,18 +264,86 @@ public sealed class RecoveryConfig
             ConfigKey named = ConfigKeyNames.Lookup(entry);
             return named == ConfigKey.None
                 ? new ConfigApplyResult(ConfigStatus.UnknownKey, ConfigKey.None, "unknown uefirecovery. key")
-                : ConfigApplyResult.BadValue(named, "no '=' and value");
+                : NoteRejection(ConfigApplyResult.BadValue(named, "no '=' and value"));
         }
 
         return TryApply(entry.Slice(0, equals), entry.Slice(equals + 1));
     }
 
     /// <summary>
+    /// Applies one entry from <paramref name="source"/> under the layering rule: sources are applied in
+    /// priority order (<see cref="ConfigSource"/>), so a key already set by an earlier source is
+    /// <see cref="ConfigStatus.Overridden"/>, and a single-valued key the same source already set is
+    /// <see cref="ConfigStatus.Repeated"/>. Only an applied value claims the key: a rejected one leaves
+    /// it to the next source (the fallback).
+    /// </summary>
+    /// <param name="osWritable">The source can be written by the running OS (ESP file, runtime-writable
+    /// variable): <see cref="ConfigKeyNames.IsProtected"/> keys are then refused.</param>
+    public ConfigApplyResult TryApplyFrom(ConfigSource source, ReadOnlySpan<char> entry, bool osWritable = false)
+    {
+        int equals = -1;
+        for (int i = 0; i < entry.Length; i++)
+        {
+            if (entry[i] == '=')
+            {
+                equals = i;
+                break;
+            }
+        }
+        ConfigKey which = equals < 0 ? ConfigKey.None : ConfigKeyNames.Lookup(entry.Slice(0, equals));
+        if (which != ConfigKey.None && source != ConfigSource.None)
+        {
+            // Checked first: an OS-writable source naming a trust key is worth an error even when a higher source set it.
+            if (osWritable && ConfigKeyNames.IsProtected(which))
+                return new ConfigApplyResult(ConfigStatus.SourceNotTrusted, which, "trust and target keys are not taken from a source the OS can write");
+            ConfigSource owner = _sourceOf[(int)which];
+            if (owner != ConfigSource.None && owner < source)
+                return new ConfigApplyResult(ConfigStatus.Overridden, which, "set by a source of higher priority");
+            if (owner == source && !ConfigKeyNames.IsMultiValued(which))
+                return NoteRejection(new ConfigApplyResult(ConfigStatus.Repeated, which, "key repeated in the same source; the first value stays"));
+        }
+
+        ConfigApplyResult result = TryApplyEntry(entry);
+        if (result.IsApplied && source != ConfigSource.None)
+            _sourceOf[(int)result.Key] = source;
+        return result;
+    }
+
+    /// <summary>The source that set <paramref name="key"/>; <see cref="ConfigSource.None"/> while the default is in force.</summary>
+    public ConfigSource SourceOf(ConfigKey key) => (int)key < KeyCount ? _sourceOf[(int)key] : ConfigSource.None;
+
+    /// <summary>
+    /// The DHCP vendor option's manager (docs/netstack.md): used only when no earlier source set
+    /// <c>uefirecovery.manager</c>. <paramref name="port"/> 0 means the default port.
+    /// </summary>
+    public bool TryApplyDhcpManager(uint address, ushort port)
+    {
+        if (_sourceOf[(int)ConfigKey.Manager] != ConfigSource.None || ConfigValueParser.UnicastProblem(address).Length != 0)
+            return false;
+        ManagerAddress = address;
+        ManagerPort = port != 0 ? port : ProtocolConstants.DonorPort;
+        _sourceOf[(int)ConfigKey.Manager] = ConfigSource.Dhcp;
+        return true;
+    }
+
+    /// <summary>The region <c>uefirecovery.target</c> maps the configured image type to (see <see cref="RegionTargetMap.TrySelect"/>).</summary>
+    public bool TrySelectRegion(out Firmware.RegionTarget region, out ulong baseAddress, out string reason)
+        => TargetMap.TrySelect(Target.ImageType, out region, out baseAddress, out reason);
+
+    /// <summary>
     /// Checks what only the combination of settings can show, once every source is applied: a
-    /// gateway must be on the static subnet (RFC 1122 §3.3.1.1: a gateway is reachable directly).
+    /// gateway must be on the static subnet (RFC 1122 §3.3.1.1: a gateway is reachable directly), and
+    /// <c>discovery=manager</c> needs a configured manager (a DHCP-provided one is learned too late to
+    /// check here, and a machine told not to broadcast must not start without a destination).
     /// </summary>
     public bool TryValidate(out string reason)
     {
+        if (!DiscoverByBroadcast && !HasManager)
+        {
+            reason = "discovery=manager needs uefirecovery.manager=ADDR[:PORT]";
+            return false;
+        }
+
         if (HasStaticAddress && Gateway != 0)
         {
             uint mask = StaticSubnetMask;
@@ -174,6 +361,21 @@ public sealed class RecoveryConfig
 
         reason = "";
         return true;
+    }
+
+    // Records a refused protected value (ProtectedKeyRejected); other results pass through unchanged.
+    private ConfigApplyResult NoteRejection(ConfigApplyResult result)
+    {
+        bool refused = result.Status == ConfigStatus.BadValue || result.Status == ConfigStatus.Repeated;
+        if (!refused || !ConfigKeyNames.IsProtected(result.Key))
+            return result;
+        if (ProtectedRejections == 0)
+        {
+            FirstRejectedProtectedKey = result.Key;
+            FirstProtectedRejectionReason = result.Reason;
+        }
+        ProtectedRejections++;
+        return result;
     }
 
     private ConfigApplyResult ApplyFailFastKind(ReadOnlySpan<char> value)

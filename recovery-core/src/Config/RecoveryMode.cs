@@ -17,4 +17,10 @@ public enum RecoveryMode : byte
 
     /// <summary><c>auto</c>: recover only when the firmware region is invalid, else hand over.</summary>
     Auto = 4,
+
+    /// <summary><c>coretest</c>: run the portable core's checks inside the firmware, then stop the machine.</summary>
+    CoreTest = 5,
+
+    /// <summary><c>fvbcheck</c>: list the FVB instances and judge the configured region (docs/firmware-regions.md).</summary>
+    FvbCheck = 6,
 }

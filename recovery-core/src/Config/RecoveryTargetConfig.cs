@@ -12,6 +12,8 @@ namespace UefiRecovery.Core.Config;
 ///   uefirecovery.image-type    = GUID: the FMP ImageTypeId the machine asks for and accepts
 ///   uefirecovery.lsv           = decimal or 0x-hex: stored LowestSupportedVersion (rollback floor)
 ///   uefirecovery.next          = \EFI\...: loader started when the firmware is valid (mode=auto)
+///   uefirecovery.trust.x509    = \path\on\esp.der,sha256=64 hex digits: a PKCS7 root certificate (DER) read
+///                                from the app's volume and trusted only when its SHA-256 is the pinned one (up to 2)
 /// Allocated once; applying allocates nothing.
 /// </summary>
 public sealed class RecoveryTargetConfig
@@ -20,14 +22,34 @@ public sealed class RecoveryTargetConfig
     public const string ImageTypeKey = "uefirecovery.image-type";
     public const string LowestSupportedVersionKey = "uefirecovery.lsv";
     public const string NextLoaderKey = "uefirecovery.next";
+    public const string TrustX509Key = "uefirecovery.trust.x509";
 
     public const int MaxTrustedKeys = 4;
     public const int KeyHashLength = 32;
     public const int MaxNextLoaderLength = 128;
+    public const int MaxRootCertificates = 2;
+    public const int MaxCertificatePathLength = 96;
+
+    /// <summary>Largest root certificate file accepted (DER); a CA certificate is typically 0.8..2 KiB.</summary>
+    public const int MaxCertificateBytes = 4096;
 
     private readonly byte[] _keyHashes = new byte[MaxTrustedKeys * KeyHashLength];
     private readonly char[] _nextLoader = new char[MaxNextLoaderLength];
     private int _nextLoaderLength;
+    private readonly char[] _certificatePaths = new char[MaxRootCertificates * MaxCertificatePathLength];
+    private readonly int[] _certificatePathLengths = new int[MaxRootCertificates];
+    private readonly byte[] _certificateHashes = new byte[MaxRootCertificates * KeyHashLength];
+
+    /// <summary>Number of <c>uefirecovery.trust.x509</c> entries (path and pinned SHA-256).</summary>
+    public int RootCertificateCount { get; private set; }
+
+    public ReadOnlySpan<char> GetRootCertificatePath(int index) =>
+        index < 0 || index >= RootCertificateCount ? default
+            : new ReadOnlySpan<char>(_certificatePaths, index * MaxCertificatePathLength, _certificatePathLengths[index]);
+
+    /// <summary>The SHA-256 the certificate file must have (over its DER bytes).</summary>
+    public ReadOnlySpan<byte> GetRootCertificateHash(int index) =>
+        index < 0 || index >= RootCertificateCount ? default : new ReadOnlySpan<byte>(_certificateHashes, index * KeyHashLength, KeyHashLength);
 
     public int TrustedKeyCount { get; private set; }
 
@@ -44,7 +66,8 @@ public sealed class RecoveryTargetConfig
     /// <summary>True when <paramref name="key"/> is one of this class's keys.</summary>
     public static bool IsOwnKey(ReadOnlySpan<char> key) =>
         ConfigKeyNames.TextEquals(key, TrustRsa2048Key) || ConfigKeyNames.TextEquals(key, ImageTypeKey)
-        || ConfigKeyNames.TextEquals(key, LowestSupportedVersionKey) || ConfigKeyNames.TextEquals(key, NextLoaderKey);
+        || ConfigKeyNames.TextEquals(key, LowestSupportedVersionKey) || ConfigKeyNames.TextEquals(key, NextLoaderKey)
+        || ConfigKeyNames.TextEquals(key, TrustX509Key);
 
     /// <summary>Applies one setting; nothing changes unless it returns true. <paramref name="reason"/> says why not.</summary>
     public bool TryApply(ReadOnlySpan<char> key, ReadOnlySpan<char> value, out string reason)
@@ -109,8 +132,66 @@ public sealed class RecoveryTargetConfig
             reason = "";
             return true;
         }
+        if (ConfigKeyNames.TextEquals(key, TrustX509Key))
+        {
+            return TryAddRootCertificate(value, out reason);
+        }
         reason = "not a recovery target key";
         return false;
+    }
+
+    // "\path,sha256=<64 hex>": the file on the ESP is OS-writable, so it is trusted only through the pin,
+    // which comes from the same protected source as this entry (ConfigKeyNames.IsProtected).
+    private bool TryAddRootCertificate(ReadOnlySpan<char> value, out string reason)
+    {
+        if (RootCertificateCount == MaxRootCertificates)
+        {
+            reason = "more than 2 root certificates";
+            return false;
+        }
+        int comma = -1;
+        for (int i = 0; i < value.Length; i++)
+        {
+            if (value[i] == ',')
+            {
+                comma = i;
+                break;
+            }
+        }
+        const string pinPrefix = "sha256=";
+        if (comma < 0 || !ConfigKeyNames.StartsWith(value.Slice(comma + 1), pinPrefix))
+        {
+            reason = "expected \\path,sha256=<64 hex digits>";
+            return false;
+        }
+        ReadOnlySpan<char> path = value.Slice(0, comma);
+        if (path.Length < 2 || path.Length > MaxCertificatePathLength || path[0] != '\\')
+        {
+            reason = "path does not start with '\\' or is longer than 96 characters";
+            return false;
+        }
+        for (int i = 0; i < path.Length; i++)
+        {
+            char c = path[i];
+            bool dotDot = c == '.' && i + 1 < path.Length && path[i + 1] == '.';
+            if (c <= ' ' || c > '~' || c == '/' || dotDot)
+            {
+                reason = "path has spaces, '/', '..' or characters outside printable ASCII";
+                return false;
+            }
+        }
+        Span<byte> hash = stackalloc byte[KeyHashLength];
+        if (!TryParseHex(value.Slice(comma + 1 + pinPrefix.Length), hash))
+        {
+            reason = "sha256 is not 64 hex digits";
+            return false;
+        }
+        path.CopyTo(new Span<char>(_certificatePaths, RootCertificateCount * MaxCertificatePathLength, MaxCertificatePathLength));
+        _certificatePathLengths[RootCertificateCount] = path.Length;
+        hash.CopyTo(new Span<byte>(_certificateHashes, RootCertificateCount * KeyHashLength, KeyHashLength));
+        RootCertificateCount++;
+        reason = "";
+        return true;
     }
 
     /// <summary>Exactly destination.Length * 2 hex digits (either case).</summary>

@@ -19,7 +19,50 @@ public sealed class RecoveryConfigTests
         Assert.Equal(ProtocolConstants.DonorPort, config.ManagerPort);
         Assert.Equal(300u, config.NetDiagTimeoutSeconds);
         Assert.True(config.SelfTestFailFast.IsEmpty);
+        Assert.True(config.DiscoverByBroadcast);
         Assert.True(config.TryValidate(out _));
+    }
+
+    [Theory]
+    [InlineData("broadcast", true)]
+    [InlineData("manager", false)]
+    public void TryApplyEntry_Discovery_Set(string value, bool expectedBroadcast)
+    {
+        var config = new RecoveryConfig();
+        config.TryApplyEntry("uefirecovery.manager=192.0.2.10");
+
+        ConfigApplyResult result = config.TryApply("uefirecovery.discovery", value);
+
+        Assert.Equal(ConfigStatus.Applied, result.Status);
+        Assert.Equal(ConfigKey.Discovery, result.Key);
+        Assert.Equal(expectedBroadcast, config.DiscoverByBroadcast);
+        Assert.True(config.TryValidate(out _));
+    }
+
+    [Theory]
+    [InlineData("unicast")]
+    [InlineData("Manager")]
+    [InlineData("")]
+    [InlineData("manager ")]
+    public void TryApply_DiscoveryBadValue_RejectedAndBroadcastKept(string value)
+    {
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApply("uefirecovery.discovery", value);
+
+        Assert.Equal(ConfigStatus.BadValue, result.Status);
+        Assert.Equal("unknown discovery (broadcast, manager)", result.Reason);
+        Assert.True(config.DiscoverByBroadcast);
+    }
+
+    [Fact]
+    public void TryValidate_DiscoveryManagerWithoutManager_RefusedWithReason()
+    {
+        var config = new RecoveryConfig();
+        config.TryApplyEntry("uefirecovery.discovery=manager");
+
+        Assert.False(config.TryValidate(out string reason));
+        Assert.Equal("discovery=manager needs uefirecovery.manager=ADDR[:PORT]", reason);
     }
 
     [Theory]
@@ -27,6 +70,8 @@ public sealed class RecoveryConfigTests
     [InlineData("uefirecovery.mode=selftest", RecoveryMode.SelfTest)]
     [InlineData("uefirecovery.mode=recover", RecoveryMode.Recover)]
     [InlineData("uefirecovery.mode=auto", RecoveryMode.Auto)]
+    [InlineData("uefirecovery.mode=coretest", RecoveryMode.CoreTest)]
+    [InlineData("uefirecovery.mode=fvbcheck", RecoveryMode.FvbCheck)]
     public void TryApplyEntry_Mode_Set(string entry, RecoveryMode expected)
     {
         var config = new RecoveryConfig();
@@ -62,21 +107,56 @@ public sealed class RecoveryConfigTests
     }
 
     [Fact]
-    public void TryApply_LaterSource_OverridesEarlier()
+    public void TryApply_WithoutSource_LastValueWins()
     {
         var config = new RecoveryConfig();
 
-        config.TryApply("uefirecovery.manager", "192.0.2.1:1000");   // e.g. SMBIOS
-        config.TryApply("uefirecovery.manager", "192.0.2.2");        // e.g. a later ESP file
+        config.TryApply("uefirecovery.manager", "192.0.2.1:1000");
+        config.TryApply("uefirecovery.manager", "192.0.2.2");
 
         Assert.Equal(0xC0000202u, config.ManagerAddress);
         Assert.Equal(ProtocolConstants.DonorPort, config.ManagerPort);
     }
 
     [Theory]
-    [InlineData("uefirecovery.mode=repair", ConfigKey.Mode, "unknown mode (selftest, netdiag, recover, auto)")]
-    [InlineData("uefirecovery.mode=", ConfigKey.Mode, "unknown mode (selftest, netdiag, recover, auto)")]
-    [InlineData("uefirecovery.mode=NETDIAG", ConfigKey.Mode, "unknown mode (selftest, netdiag, recover, auto)")]
+    [InlineData("uefirecovery.lsv=5", ConfigKey.LowestSupportedVersion)]
+    [InlineData("uefirecovery.image-type=6dcbd5ed-e82d-4c44-bda1-7194199ad92a", ConfigKey.ImageType)]
+    [InlineData("uefirecovery.next=\\EFI\\BOOT\\NEXT.EFI", ConfigKey.NextLoader)]
+    [InlineData("uefirecovery.trust.rsa2048=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", ConfigKey.TrustRsa2048)]
+    [InlineData("uefirecovery.fvbcheck.fs=8C8CE578-8A3D-4F1C-9935-896185C32DD3", ConfigKey.FvbCheckFileSystem)]
+    [InlineData("uefirecovery.fvbcheck.write=restore-selftest", ConfigKey.FvbCheckWrite)]
+    [InlineData("uefirecovery.log=debug", ConfigKey.LogLevel)]
+    [InlineData("uefirecovery.target=6dcbd5ed-e82d-4c44-bda1-7194199ad92a,fv=FFF12B8D-7696-4C8B-A985-2747075B4F50,size=0x84000", ConfigKey.Target)]
+    public void TryApplyEntry_TargetAndCheckKeys_AppliedByThisClass(string entry, ConfigKey expected)
+    {
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyEntry(entry);
+
+        Assert.Equal(ConfigStatus.Applied, result.Status);
+        Assert.Equal(expected, result.Key);
+    }
+
+    [Fact]
+    public void TryApplyEntry_TargetKeys_ReachTargetConfig()
+    {
+        var config = new RecoveryConfig();
+
+        config.TryApplyEntry("uefirecovery.image-type=6dcbd5ed-e82d-4c44-bda1-7194199ad92a");
+        config.TryApplyEntry("uefirecovery.lsv=0x10");
+        config.TryApplyEntry("uefirecovery.fvbcheck.write=restore-selftest");
+        config.TryApplyEntry("uefirecovery.log=debug");
+
+        Assert.False(config.Target.ImageType.IsZero);
+        Assert.Equal(16u, config.Target.LowestSupportedVersion);
+        Assert.True(config.FvbCheckRestoreSelfTest);
+        Assert.True(config.DebugLog);
+    }
+
+    [Theory]
+    [InlineData("uefirecovery.mode=repair", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck)")]
+    [InlineData("uefirecovery.mode=", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck)")]
+    [InlineData("uefirecovery.mode=NETDIAG", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck)")]
     [InlineData("uefirecovery.debugexit=yes", ConfigKey.DebugExit, "flag is not 0 or 1")]
     [InlineData("uefirecovery.ip=10.0.0.5", ConfigKey.Ip, "prefix length missing (A.B.C.D/len)")]
     [InlineData("uefirecovery.gateway=224.0.0.1", ConfigKey.Gateway, "multicast address")]
@@ -112,8 +192,6 @@ public sealed class RecoveryConfigTests
     [InlineData("uefirecovery.colour=blue", ConfigStatus.UnknownKey)]
     [InlineData("uefirecovery.Mode=netdiag", ConfigStatus.UnknownKey)]
     [InlineData("uefirecovery.nothing", ConfigStatus.UnknownKey)]
-    [InlineData("uefirecovery.lsv=5", ConfigStatus.OtherSection)]
-    [InlineData("uefirecovery.image-type=6dcbd5ed-e82d-4c44-bda1-7194199ad92a", ConfigStatus.OtherSection)]
     [InlineData("vendor.asset=12345", ConfigStatus.NotOurs)]
     [InlineData("", ConfigStatus.NotOurs)]
     [InlineData("=netdiag", ConfigStatus.NotOurs)]
@@ -163,6 +241,18 @@ public sealed class RecoveryConfigTests
         Assert.Equal(expectedReason, reason);
     }
 
+    [Fact]
+    public void Name_EveryKey_RoundTripsThroughLookup()
+    {
+        for (ConfigKey key = ConfigKey.Mode; key <= ConfigKeyNames.LastKey; key++)
+        {
+            string name = ConfigKeyNames.Name(key);
+            Assert.StartsWith(ConfigKeyNames.Prefix, name);
+            Assert.Equal(key, ConfigKeyNames.Lookup(name));
+        }
+        Assert.Equal("", ConfigKeyNames.Name(ConfigKey.None));
+    }
+
     private static void AssertDefaults(RecoveryConfig config)
     {
         Assert.Equal(RecoveryMode.Default, config.Mode);
@@ -174,5 +264,6 @@ public sealed class RecoveryConfigTests
         Assert.Equal(ProtocolConstants.DonorPort, config.ManagerPort);
         Assert.Equal(RecoveryConfig.DefaultNetDiagTimeoutSeconds, config.NetDiagTimeoutSeconds);
         Assert.True(config.SelfTestFailFast.IsEmpty);
+        Assert.True(config.DiscoverByBroadcast);
     }
 }

@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading.Tasks;
+using UefiRecovery.QemuTests.Infrastructure;
+using UefiRecovery.Testbed.Esp;
+using UefiRecovery.Testbed.Firmware;
+using UefiRecovery.Testbed.Qemu;
+
+namespace UefiRecovery.QemuTests.Config;
+
+/// <summary>
+/// One boot of the real app, no NIC, with settings in any of the three machine-side sources: the EFI
+/// variable (appended to a copy of OVMF's pristine vars file with <see cref="VarStoreWriter"/>), the file
+/// <c>\EFI\BOOT\uefirecovery.cfg</c> next to the app, and SMBIOS OEM strings.
+/// </summary>
+internal static class ConfigBoot
+{
+    /// <summary>The app's variable (efi-app/src/Platform/ConfigVariable.cs, docs/config.md).</summary>
+    public const string VariableName = "UefiRecoveryConfig";
+    public static readonly Guid VariableVendor = new("1C2F4AFA-2835-41FD-9CBC-7E594C1BC6AB");
+
+    public const string EspFilePath = "EFI/BOOT/uefirecovery.cfg";
+
+    /// <summary>The variable to put into the store before the boot (null: none).</summary>
+    public sealed record Variable(byte[] Data, uint Attributes);
+
+    public sealed record Result(QemuExit Exit, SerialLog Serial);
+
+    public static Variable TextVariable(string text, uint attributes = VarStoreWriter.NonVolatileBootService) =>
+        new(Encoding.ASCII.GetBytes(text), attributes);
+
+    public static async Task<Result> RunAsync(string label, Variable? variable, byte[]? espFile, IReadOnlyList<string> oemStrings,
+        IReadOnlyList<(string Path, byte[] Content)>? extraEspFiles = null)
+    {
+        string runDirectory = TestEnvironment.NewRunDirectory(label);
+        var builder = new EspBuilder().WithBootApplication(EfiAppBinary.Require());
+        if (espFile != null)
+            builder.WithFile(EspFilePath, espFile);
+        foreach ((string path, byte[] content) in extraEspFiles ?? Array.Empty<(string, byte[])>())
+            builder.WithFile(path, content);
+        EspFolder esp = builder.BuildFolder(Path.Combine(runDirectory, "esp"));
+
+        string? varsTemplate = null;
+        if (variable != null)
+        {
+            byte[] vars = VarStoreWriter.Append(File.ReadAllBytes("/usr/share/OVMF/OVMF_VARS_4M.fd"), VariableName, VariableVendor,
+                variable.Attributes, variable.Data);
+            varsTemplate = Path.Combine(runDirectory, "vars-with-config.fd");
+            File.WriteAllBytes(varsTemplate, vars);
+        }
+
+        var machine = new QemuMachine(new QemuMachineOptions
+        {
+            BootDisk = esp,
+            RunDirectory = runDirectory,
+            OemStrings = oemStrings,
+            Timeout = AppBoot.DefaultTimeout,
+            VarsTemplatePath = varsTemplate,
+        });
+        await using QemuRun run = machine.Start();
+        QemuExit exit = await run.WaitForExitAsync();
+        return new Result(exit, run.Serial);
+    }
+
+    public static byte[] Text(string text) => Encoding.ASCII.GetBytes(text.Replace("\r\n", "\n").Replace("\n", "\r\n"));
+}

@@ -1,0 +1,23 @@
+namespace UefiRecovery.Core.Config;
+
+/// <summary>
+/// Where a setting came from, in priority order (issue #6): a lower number wins. The app applies the
+/// sources in this order and the first one that sets a key keeps it (<see cref="RecoveryConfig.TryApplyFrom"/>).
+/// </summary>
+public enum ConfigSource : byte
+{
+    /// <summary>Not set by any source: the built-in default is in force.</summary>
+    None = 0,
+
+    /// <summary>The EFI variable <c>UefiRecoveryConfig</c> (docs/config.md).</summary>
+    EfiVariable = 1,
+
+    /// <summary>The file <c>uefirecovery.cfg</c> next to the app on the ESP.</summary>
+    EspFile = 2,
+
+    /// <summary>SMBIOS type 11 OEM strings (BMC, hypervisor).</summary>
+    Smbios = 3,
+
+    /// <summary>The DHCP vendor option (manager address and port only), learned when the network is up.</summary>
+    Dhcp = 4,
+}

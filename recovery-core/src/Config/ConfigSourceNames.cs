@@ -1,0 +1,14 @@
+namespace UefiRecovery.Core.Config;
+
+/// <summary>The names printed in <c>CONFIG ... source=&lt;name&gt;</c> lines.</summary>
+public static class ConfigSourceNames
+{
+    public static string Name(ConfigSource source) => source switch
+    {
+        ConfigSource.EfiVariable => "efi-variable",
+        ConfigSource.EspFile => "esp-file",
+        ConfigSource.Smbios => "smbios",
+        ConfigSource.Dhcp => "dhcp",
+        _ => "default",
+    };
+}

@@ -1,0 +1,228 @@
+using System.Text;
+using UefiRecovery.Core.Config;
+using UefiRecovery.Core.Protocol;
+using Xunit;
+
+namespace UefiRecovery.Core.Tests.Config;
+
+/// <summary>
+/// The layering rule of issue #6: EFI variable &gt; ESP file &gt; SMBIOS &gt; DHCP &gt; defaults, first source
+/// that sets a key wins, a repeat within one source is an error, a bad value leaves the key to the next source.
+/// </summary>
+public sealed class ConfigPrecedenceTests
+{
+    private const string ImageType = "6dcbd5ed-e82d-4c44-bda1-7194199ad92a";
+    private const string KeyHash = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    [Fact]
+    public void Apply_ThreeSourcesSameKey_VariableBeatsFileBeatsSmbios()
+    {
+        var config = new RecoveryConfig();
+        var report = new RecordingConfigReport();
+
+        Apply(config, report, ConfigSource.EfiVariable, "uefirecovery.mode=netdiag\n");
+        Apply(config, report, ConfigSource.EspFile, "uefirecovery.mode=recover\nuefirecovery.netdiag.timeout=7\n");
+        Apply(config, report, ConfigSource.Smbios, "uefirecovery.mode=auto\nuefirecovery.netdiag.timeout=9\nuefirecovery.debugexit=1\n");
+
+        Assert.Equal(RecoveryMode.NetDiag, config.Mode);
+        Assert.Equal(ConfigSource.EfiVariable, config.SourceOf(ConfigKey.Mode));
+        Assert.Equal(7u, config.NetDiagTimeoutSeconds);
+        Assert.Equal(ConfigSource.EspFile, config.SourceOf(ConfigKey.NetDiagTimeout));
+        Assert.True(config.DebugExit);
+        Assert.Equal(ConfigSource.Smbios, config.SourceOf(ConfigKey.DebugExit));
+        Assert.Equal(ConfigSource.None, config.SourceOf(ConfigKey.Manager));
+        Assert.Equal(new[]
+        {
+            "Applied efi-variable:1 uefirecovery.mode=netdiag",
+            "Overridden esp-file:1 uefirecovery.mode=recover set by a source of higher priority",
+            "Applied esp-file:2 uefirecovery.netdiag.timeout=7",
+            "Overridden smbios:1 uefirecovery.mode=auto set by a source of higher priority",
+            "Overridden smbios:2 uefirecovery.netdiag.timeout=9 set by a source of higher priority",
+            "Applied smbios:3 uefirecovery.debugexit=1",
+        }, report.Lines);
+    }
+
+    [Fact]
+    public void Apply_RepeatedKeyInOneSource_FirstStaysRepeatReported()
+    {
+        var config = new RecoveryConfig();
+        var report = new RecordingConfigReport();
+
+        int rejected = Apply(config, report, ConfigSource.EspFile, "uefirecovery.mode=netdiag\nuefirecovery.mode=recover\n");
+
+        Assert.Equal(1, rejected);
+        Assert.Equal(RecoveryMode.NetDiag, config.Mode);
+        Assert.Equal("Repeated esp-file:2 uefirecovery.mode=recover key repeated in the same source; the first value stays", report.Lines[1]);
+    }
+
+    [Fact]
+    public void Apply_BadValueInHigherSource_LowerSourceStillSetsIt()
+    {
+        var config = new RecoveryConfig();
+        var report = new RecordingConfigReport();
+
+        Apply(config, report, ConfigSource.EfiVariable, "uefirecovery.manager=10.0.0.300\n");
+        Apply(config, report, ConfigSource.Smbios, "uefirecovery.manager=10.0.0.1:50000\n");
+
+        Assert.Equal(0x0A000001u, config.ManagerAddress);
+        Assert.Equal(50000, config.ManagerPort);
+        Assert.Equal(ConfigSource.Smbios, config.SourceOf(ConfigKey.Manager));
+        Assert.StartsWith("BadValue efi-variable:1 uefirecovery.manager=10.0.0.300 ", report.Lines[0]);
+    }
+
+    [Fact]
+    public void Apply_MultiValuedKey_OneSourceAddsSeveralLowerSourceIgnored()
+    {
+        var config = new RecoveryConfig();
+        var report = new RecordingConfigReport();
+
+        Apply(config, report, ConfigSource.Smbios, $"uefirecovery.trust.rsa2048={KeyHash}\nuefirecovery.trust.rsa2048={KeyHash.Replace('0', 'f')}\n");
+        Assert.Equal(2, config.Target.TrustedKeyCount);
+
+        Apply(config, report, ConfigSource.Dhcp, $"uefirecovery.trust.rsa2048={KeyHash.Replace('1', 'e')}\n");
+
+        Assert.Equal(2, config.Target.TrustedKeyCount);
+        Assert.StartsWith("Overridden dhcp:1", report.Lines[2]);
+    }
+
+    [Theory]
+    [InlineData("uefirecovery.trust.rsa2048=" + KeyHash)]
+    [InlineData("uefirecovery.image-type=" + ImageType)]
+    [InlineData("uefirecovery.lsv=0")]
+    [InlineData("uefirecovery.target=" + ImageType + ",fv=FFF12B8D-7696-4C8B-A985-2747075B4F50,size=0x84000")]
+    public void Apply_ProtectedKeyFromOsWritableSource_RefusedSmbiosAccepted(string entry)
+    {
+        var fromFile = new RecoveryConfig();
+        var report = new RecordingConfigReport();
+
+        int rejected = ConfigTextSource.Apply(Encoding.ASCII.GetBytes(entry), ConfigSource.EspFile, osWritable: true, fromFile, report);
+
+        Assert.Equal(1, rejected);
+        Assert.EndsWith("trust and target keys are not taken from a source the OS can write", report.Lines[0]);
+        Assert.StartsWith("SourceNotTrusted", report.Lines[0]);
+        Assert.Equal(ConfigSource.None, fromFile.SourceOf(ConfigKeyNames.Lookup(entry.Substring(0, entry.IndexOf('=')))));
+        Assert.True(new RecoveryConfig().TryApplyFrom(ConfigSource.Smbios, entry).IsApplied);
+        Assert.True(new RecoveryConfig().TryApplyFrom(ConfigSource.EfiVariable, entry, osWritable: false).IsApplied);
+    }
+
+    [Fact]
+    public void Apply_ProtectedKeyFromOsWritableSourceAlreadySetAbove_StillRejectedNotOverridden()
+    {
+        var config = new RecoveryConfig();
+        var report = new RecordingConfigReport();
+        Apply(config, report, ConfigSource.EfiVariable, "uefirecovery.lsv=7\n");
+
+        int rejected = ConfigTextSource.Apply(Encoding.ASCII.GetBytes("uefirecovery.lsv=5\n"), ConfigSource.EspFile, osWritable: true, config, report);
+
+        Assert.Equal(1, rejected);
+        Assert.StartsWith("SourceNotTrusted esp-file:1", report.Lines[1]);
+        Assert.Equal(7u, config.Target.LowestSupportedVersion);
+    }
+
+    [Fact]
+    public void Apply_FileLineNotOurs_ReportedAsNotOurs()
+    {
+        var config = new RecoveryConfig();
+        var report = new RecordingConfigReport();
+
+        int rejected = Apply(config, report, ConfigSource.EspFile, "mode=netdiag\n");
+
+        Assert.Equal(1, rejected);
+        Assert.StartsWith("NotOurs esp-file:1 mode=netdiag", report.Lines[0]);
+    }
+
+    [Fact]
+    public void TryApplyDhcpManager_NoEarlierManager_UsedWithDefaultPort()
+    {
+        var config = new RecoveryConfig();
+
+        Assert.True(config.TryApplyDhcpManager(0xC0000205u, 0));
+
+        Assert.Equal(0xC0000205u, config.ManagerAddress);
+        Assert.Equal(ProtocolConstants.DonorPort, config.ManagerPort);
+        Assert.Equal(ConfigSource.Dhcp, config.SourceOf(ConfigKey.Manager));
+    }
+
+    [Fact]
+    public void TryApplyDhcpManager_ManagerFromSmbios_SmbiosKept()
+    {
+        var config = new RecoveryConfig();
+        config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.manager=192.0.2.1:1000");
+
+        Assert.False(config.TryApplyDhcpManager(0xC0000205u, 2000));
+
+        Assert.Equal(0xC0000201u, config.ManagerAddress);
+        Assert.Equal(1000, config.ManagerPort);
+    }
+
+    [Fact]
+    public void TryApplyDhcpManager_Broadcast_Refused()
+    {
+        Assert.False(new RecoveryConfig().TryApplyDhcpManager(0xFFFFFFFFu, 0));
+    }
+
+    [Fact]
+    public void ReplayInto_StoredEntries_SameConfigAndSources()
+    {
+        var config = new RecoveryConfig();
+        var store = new ConfigEntryStore();
+        foreach ((ConfigSource source, string entry) in new[]
+        {
+            (ConfigSource.EfiVariable, "uefirecovery.mode=recover"),
+            (ConfigSource.EspFile, "uefirecovery.manager=10.1.2.3:4000"),
+            (ConfigSource.Smbios, "uefirecovery.image-type=" + ImageType),
+        })
+        {
+            Assert.True(config.TryApplyFrom(source, entry).IsApplied);
+            Assert.True(store.TryAdd(source, entry));
+        }
+
+        var replayed = new RecoveryConfig();
+        store.ReplayInto(replayed);
+
+        Assert.Equal(RecoveryMode.Recover, replayed.Mode);
+        Assert.Equal(0x0A010203u, replayed.ManagerAddress);
+        Assert.Equal(4000, replayed.ManagerPort);
+        Assert.Equal(config.Target.ImageType.Data1, replayed.Target.ImageType.Data1);
+        Assert.Equal(ConfigSource.EspFile, replayed.SourceOf(ConfigKey.Manager));
+        Assert.True(store.TryFindValue("uefirecovery.manager", out System.ReadOnlySpan<char> value));
+        Assert.Equal("10.1.2.3:4000", value.ToString());
+        Assert.False(store.TryFindValue("uefirecovery.man", out _));
+    }
+
+    [Fact]
+    public void TryAdd_StoreFull_RefusedNothingOverwritten()
+    {
+        var store = new ConfigEntryStore();
+        for (int i = 0; i < ConfigEntryStore.Capacity; i++)
+            Assert.True(store.TryAdd(ConfigSource.Smbios, "uefirecovery.mode=auto"));
+
+        Assert.False(store.TryAdd(ConfigSource.Smbios, "uefirecovery.mode=recover"));
+        Assert.False(new ConfigEntryStore().TryAdd(ConfigSource.Smbios, new string('x', ConfigEntryStore.MaxEntryLength + 1)));
+        Assert.Equal(ConfigEntryStore.Capacity, store.Count);
+    }
+
+    /// <summary>Random printable entries under every known key and source: never throws, and TryValidate always answers.</summary>
+    [Fact]
+    public void TryApplyFrom_RandomValuesForEveryKey_NeverThrows()
+    {
+        var random = new System.Random(4242);
+        var config = new RecoveryConfig();
+        for (int round = 0; round < 20000; round++)
+        {
+            ConfigKey key = (ConfigKey)random.Next(1, (int)ConfigKeyNames.LastKey + 1);
+            var value = new char[random.Next(0, 80)];
+            for (int i = 0; i < value.Length; i++)
+                value[i] = (char)random.Next(0x20, 0x7F);
+            var source = (ConfigSource)random.Next(1, 5);
+            ConfigApplyResult result = config.TryApplyFrom(source, ConfigKeyNames.Name(key) + "=" + new string(value), random.Next(2) == 0);
+            Assert.True(result.IsApplied || result.Reason.Length > 0);
+            config.TryValidate(out _);
+            if (round % 500 == 0)
+                config = new RecoveryConfig();
+        }
+    }
+
+    private static int Apply(RecoveryConfig config, RecordingConfigReport report, ConfigSource source, string text) =>
+        ConfigTextSource.Apply(Encoding.ASCII.GetBytes(text), source, osWritable: false, config, report);
+}

@@ -1,0 +1,103 @@
+using UefiRecovery.Core.Config;
+using Xunit;
+
+namespace UefiRecovery.Core.Tests.Config;
+
+/// <summary>
+/// <c>uefirecovery.timeout.request-backoff</c> (cap of the no-offer REQUEST backoff, docs/protocol.md §6.2) and
+/// <c>uefirecovery.timeout.recovery</c> (overall deadline until an image is verified; 0 = none).
+/// </summary>
+public sealed class RecoveryTimeoutConfigTests
+{
+    [Fact]
+    public void NewConfig_Defaults_EightSecondBackoffNoDeadline()
+    {
+        var config = new RecoveryConfig();
+
+        Assert.Equal(8u, config.RequestBackoffSeconds);
+        Assert.Equal(0u, config.RecoveryTimeoutSeconds);
+    }
+
+    [Theory]
+    [InlineData("uefirecovery.timeout.request-backoff=1", 1u)]
+    [InlineData("uefirecovery.timeout.request-backoff=60", 60u)]
+    [InlineData("uefirecovery.timeout.request-backoff=3600", 3600u)]
+    public void TryApplyEntry_RequestBackoffInRange_Applied(string entry, uint seconds)
+    {
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyEntry(entry);
+
+        Assert.True(result.IsApplied);
+        Assert.Equal(ConfigKey.RequestBackoffTimeout, result.Key);
+        Assert.Equal(seconds, config.RequestBackoffSeconds);
+    }
+
+    [Theory]
+    [InlineData("uefirecovery.timeout.request-backoff=0", "0 seconds: the backoff cap must be at least 1")]
+    [InlineData("uefirecovery.timeout.request-backoff=3601", "seconds above the maximum")]
+    [InlineData("uefirecovery.timeout.request-backoff=-1", "not a whole number of seconds")]
+    [InlineData("uefirecovery.timeout.request-backoff=8s", "not a whole number of seconds")]
+    [InlineData("uefirecovery.timeout.request-backoff=", "not a whole number of seconds")]
+    [InlineData("uefirecovery.timeout.request-backoff=99999999999999999999", "not a whole number of seconds")]
+    public void TryApplyEntry_RequestBackoffBad_RejectedDefaultKept(string entry, string reason)
+    {
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyEntry(entry);
+
+        Assert.Equal(ConfigStatus.BadValue, result.Status);
+        Assert.Equal(reason, result.Reason);
+        Assert.Equal(RecoveryConfig.DefaultRequestBackoffSeconds, config.RequestBackoffSeconds);
+        Assert.False(config.ProtectedKeyRejected);
+    }
+
+    [Theory]
+    [InlineData("uefirecovery.timeout.recovery=0", 0u)]
+    [InlineData("uefirecovery.timeout.recovery=900", 900u)]
+    [InlineData("uefirecovery.timeout.recovery=604800", 604800u)]
+    public void TryApplyEntry_RecoveryTimeoutInRange_Applied(string entry, uint seconds)
+    {
+        var config = new RecoveryConfig();
+
+        Assert.True(config.TryApplyEntry(entry).IsApplied);
+
+        Assert.Equal(seconds, config.RecoveryTimeoutSeconds);
+    }
+
+    [Theory]
+    [InlineData("uefirecovery.timeout.recovery=604801")]
+    [InlineData("uefirecovery.timeout.recovery=ten")]
+    [InlineData("uefirecovery.timeout.recovery=0x10")]
+    public void TryApplyEntry_RecoveryTimeoutBad_RejectedNoDeadlineKept(string entry)
+    {
+        var config = new RecoveryConfig();
+
+        Assert.Equal(ConfigStatus.BadValue, config.TryApplyEntry(entry).Status);
+
+        Assert.Equal(0u, config.RecoveryTimeoutSeconds);
+    }
+
+    [Fact]
+    public void TryApplyFrom_TimeoutsFromEspFile_TakenNotProtected()
+    {
+        // Timeouts change how long the machine waits, not what it accepts: the OS-writable file may set them.
+        var config = new RecoveryConfig();
+
+        Assert.True(config.TryApplyFrom(ConfigSource.EspFile, "uefirecovery.timeout.recovery=120", osWritable: true).IsApplied);
+        Assert.True(config.TryApplyFrom(ConfigSource.EspFile, "uefirecovery.timeout.request-backoff=30", osWritable: true).IsApplied);
+
+        Assert.Equal(120u, config.RecoveryTimeoutSeconds);
+        Assert.Equal(30u, config.RequestBackoffSeconds);
+        Assert.Equal(ConfigSource.EspFile, config.SourceOf(ConfigKey.RecoveryTimeout));
+    }
+
+    [Fact]
+    public void Names_TimeoutKeys_RoundTrip()
+    {
+        Assert.Equal(ConfigKey.RequestBackoffTimeout, ConfigKeyNames.Lookup("uefirecovery.timeout.request-backoff"));
+        Assert.Equal(ConfigKey.RecoveryTimeout, ConfigKeyNames.Lookup("uefirecovery.timeout.recovery"));
+        Assert.Equal("uefirecovery.timeout.recovery", ConfigKeyNames.Name(ConfigKey.RecoveryTimeout));
+        Assert.Equal(ConfigKey.RecoveryTimeout, ConfigKeyNames.LastKey);
+    }
+}
