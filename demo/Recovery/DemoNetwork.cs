@@ -11,7 +11,9 @@ namespace UefiRecovery.Demo.Recovery;
 /// Where the VM meets the manager. As root: a network namespace "demo*" with a bridge and the VM's tap, the
 /// manager on the bridge, broadcast delivery (the deployment shape). Not root: QEMU user-mode networking; the
 /// manager listens on the host loopback, which the guest reaches through slirp's gateway 10.0.2.2, and serves
-/// unicast (slirp forwards no broadcasts). Disposing removes the namespace and its devices.
+/// unicast (slirp forwards no broadcasts); the VM asks the manager only (<c>uefirecovery.discovery=manager</c>),
+/// because slirp answers the broadcast copy of a REQUEST from 127.0.0.1, an address the VM rightly drops.
+/// Disposing removes the namespace and its devices.
 /// </summary>
 public sealed class DemoNetwork : IDisposable
 {
@@ -42,9 +44,13 @@ public sealed class DemoNetwork : IDisposable
 
     public IReadOnlyList<string> ExtraQemuArguments { get; }
 
+    /// <summary>OEM strings this network needs in the VM besides the address and manager (e.g. the discovery mode).</summary>
+    public IReadOnlyList<string> ExtraOemStrings { get; }
+
     private DemoNetwork(NetworkNamespace? ns, string description, string managerListen, IReadOnlyList<string> delivery,
-        string managerForVm, string vmAddress, NicSetup nic, IReadOnlyList<string> extraQemuArguments)
+        string managerForVm, string vmAddress, NicSetup nic, IReadOnlyList<string> extraQemuArguments, IReadOnlyList<string> extraOemStrings)
     {
+        ExtraOemStrings = extraOemStrings;
         _namespace = ns;
         Description = description;
         ManagerListen = managerListen;
@@ -72,7 +78,7 @@ public sealed class DemoNetwork : IDisposable
                     host + ":" + ManagerPort,
                     new[] { "--delivery", "broadcast", "--destination", NamespaceSubnet + ".255" },
                     host + ":" + ManagerPort, NamespaceSubnet + ".20/24",
-                    NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver), Array.Empty<string>());
+                    NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver), Array.Empty<string>(), Array.Empty<string>());
             }
             catch
             {
@@ -90,8 +96,8 @@ public sealed class DemoNetwork : IDisposable
             (forceUserMode ? "user-mode networking requested (--user-net): " : $"NOT root ({unavailable}): no namespace or tap possible, so ") +
             "QEMU user-mode networking (slirp) is used; " +
             $"the manager listens on 127.0.0.1:{port}, the VM reaches it as 10.0.2.2:{port}, delivery UNICAST (slirp forwards no broadcast). " +
-            "Discovery can take a minute here: the app also broadcasts its REQUEST, after which slirp passes the manager's answer on " +
-            "with source 127.0.0.1, which the VM's stack rightly drops; an answer that arrives before the broadcast copy gets through",
+            "The VM asks the manager only (uefirecovery.discovery=manager): slirp would pass the answer to a broadcast copy of the " +
+            "REQUEST on with source 127.0.0.1, which the VM's stack rightly drops, and discovery would take up to a minute and more",
             "127.0.0.1:" + port,
             new[] { "--delivery", "unicast" },
             "10.0.2.2:" + port, "10.0.2.15/24",
@@ -102,7 +108,8 @@ public sealed class DemoNetwork : IDisposable
                 "-device", $"virtio-net-pci,netdev=net0,mac={macAddress},romfile=",
                 // Every frame the guest sends and receives, to see what slirp delivers.
                 "-object", $"filter-dump,id=demodump,netdev=net0,file={capturePath}",
-            });
+            },
+            new[] { "uefirecovery.discovery=manager" });
     }
 
     private static int FreeLoopbackUdpPort()

@@ -51,15 +51,23 @@ public sealed class RecoverVmStep : IDemoStep
         }
     }
 
-    /// <summary>The VM's settings (SMBIOS type 11), as in recover-README: static address, manager, trusted key, image type, floor.</summary>
-    internal static List<string> MachineOemStrings(RecoveryDemoState state, string mode) => new()
+    /// <summary>
+    /// The VM's settings (SMBIOS type 11), as in recover-README: static address, manager, trusted key, image
+    /// type, floor, and what the network needs besides (user-mode networking: discovery=manager).
+    /// </summary>
+    internal static List<string> MachineOemStrings(RecoveryDemoState state, string mode)
     {
-        "uefirecovery.mode=" + mode,
-        EfiAppConsole.DebugExitOemString,
-        "uefirecovery.ip=" + state.Network!.VmAddress,
-        "uefirecovery.manager=" + state.Network.ManagerForVm,
-        "uefirecovery.trust.rsa2048=" + state.TrustedKeyHash,
-        "uefirecovery.image-type=" + RecoveryDemoState.ImageType,
-        "uefirecovery.lsv=" + RecoveryDemoState.LowestSupportedVersion,
-    };
+        var strings = new List<string>
+        {
+            "uefirecovery.mode=" + mode,
+            EfiAppConsole.DebugExitOemString,
+            "uefirecovery.ip=" + state.Network!.VmAddress,
+            "uefirecovery.manager=" + state.Network.ManagerForVm,
+            "uefirecovery.trust.rsa2048=" + state.TrustedKeyHash,
+            "uefirecovery.image-type=" + RecoveryDemoState.ImageType,
+            "uefirecovery.lsv=" + RecoveryDemoState.LowestSupportedVersion,
+        };
+        strings.AddRange(state.Network.ExtraOemStrings);
+        return strings;
+    }
 }

@@ -1,13 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using UefiRecovery.QemuTests.Infrastructure;
 using UefiRecovery.Testbed;
 using UefiRecovery.Testbed.App;
 using UefiRecovery.Testbed.Esp;
+using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Network;
 using UefiRecovery.Testbed.Qemu;
 
@@ -30,13 +30,13 @@ internal static class E2eRecoveryLab
     public const string Broadcast = Subnet + ".255";
     public const string PayloadPath = "/usr/share/OVMF/OVMF_VARS_4M.fd";
 
-    /// <summary>4 KiB of garbage in the FTW spare area: damage OVMF tolerates (see RecoveryEndToEndTests).</summary>
-    public const int GarbageOffset = 0x60000;
-    public const int GarbageLength = 0x1000;
+    /// <summary>4 KiB of garbage in the FTW spare area: damage OVMF tolerates (testbed's <see cref="InterruptedRecovery"/>).</summary>
+    public const int GarbageOffset = InterruptedRecovery.GarbageOffset;
+    public const int GarbageLength = InterruptedRecovery.GarbageLength;
 
     /// <summary>The ESP marker file an interrupted recovery leaves (efi-app/src/Firmware/EspMarkerStore.cs).</summary>
-    public const string MarkerPath = "UEFIRECOVERY-NV.MARKER";
-    public const string MarkerInProgress = "UEFIRECOVERY-NV-MARKER v1 INPRG\n";
+    public const string MarkerPath = InterruptedRecovery.MarkerPath;
+    public const string MarkerInProgress = InterruptedRecovery.MarkerInProgress;
 
     /// <summary>The payload, and the folder holding its capsule signed with the trusted EDK2 test key.</summary>
     public static async Task<(byte[] Payload, string ImagesDir)> PackTrustedCapsuleAsync(string runDirectory)
@@ -50,25 +50,17 @@ internal static class E2eRecoveryLab
     }
 
     /// <summary>What an interrupted recovery leaves: the payload with one FTW spare block not yet rewritten.</summary>
-    public static byte[] Interrupted(byte[] payload)
-    {
-        byte[] vars = (byte[])payload.Clone();
-        for (int i = 0; i < GarbageLength; i++)
-        {
-            vars[GarbageOffset + i] = (byte)(0xA5 ^ i);
-        }
-        return vars;
-    }
+    public static byte[] Interrupted(byte[] payload) => InterruptedRecovery.DamageRegion(payload);
 
     /// <summary>A FAT image ESP (vvfat corrupts guest writes, fvb.log) with the app and, if asked, the in-progress marker.</summary>
-    public static EspImage BuildEsp(string path, bool interruptedMarker)
+    public static EspImage BuildEsp(string path, bool interruptedMarker) =>
+        EspWith(interruptedMarker).BuildFatImage(path);
+
+    /// <summary>The ESP's builder (app, and the in-progress marker if asked), for tests that add their own files.</summary>
+    public static EspBuilder EspWith(bool interruptedMarker)
     {
         EspBuilder builder = new EspBuilder().WithBootApplication(EfiAppBinary.Require());
-        if (interruptedMarker)
-        {
-            builder = builder.WithFile(MarkerPath, Encoding.ASCII.GetBytes(MarkerInProgress));
-        }
-        return builder.BuildFatImage(path);
+        return interruptedMarker ? builder.WithInProgressMarker() : builder;
     }
 
     public static string[] MachineOemStrings(string mode, string machineAddress) => new[]
@@ -98,6 +90,98 @@ internal static class E2eRecoveryLab
         };
         return await RecoveryManager.StartAndWaitReadyAsync(ns, arguments);
     }
+
+    /// <summary>The manager's default multicast group (docs/operating.md, <c>--destination</c>), given explicitly by the tests.</summary>
+    public const string MulticastGroup = "239.255.40.124";
+
+    /// <summary>
+    /// <c>serve</c> like <see cref="ServeAsync(NetworkNamespace, string, string, int)"/> with other delivery options,
+    /// e.g. <c>--delivery multicast --destination 239.255.40.124</c> or <c>--delivery unicast</c>.
+    /// </summary>
+    public static async Task<NamespaceProcess> ServeAsync(NetworkNamespace ns, string imagesDir, string resultsPath, int gatherSeconds,
+        IReadOnlyList<string> delivery)
+    {
+        string dll = await RecoveryManager.RequireAsync();
+        var arguments = new List<string> { dll, "serve", "--images", imagesDir, "--listen", Listen };
+        arguments.AddRange(delivery);
+        arguments.AddRange(new[]
+        {
+            "--trusted-key-hash", RecoveryManager.TestKeyHash, "--results", resultsPath, "--status-http", "off", "--live", "false",
+            "--rate", "20", "--client-timeout", "300", "--gather", gatherSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--name", "e2e-test",
+        });
+        return await RecoveryManager.StartAndWaitReadyAsync(ns, arguments);
+    }
+
+    /// <summary>
+    /// IGMP snooping on the bridge, with the bridge as IGMPv2 querier (so its group table is used), and
+    /// <paramref name="tap"/> taking no unregistered multicast: group traffic that enters the bridge through a
+    /// port reaches the machine only after the machine's own IGMP report put its port in the bridge's table
+    /// (like a switch with snooping and unknown-multicast flooding off). Two Linux bridge rules the tests
+    /// depend on: multicast the bridge device itself sends is flooded to every port whatever mcast_flood says
+    /// (so the manager must sit behind a port, <see cref="AddManagerBehindPort"/>), and the group table is only
+    /// used once the querier has been up for the query response interval (<see cref="QuerierSettle"/>).
+    /// </summary>
+    public static void EnableSnoopingWithoutUnregisteredFlood(NetworkNamespace ns, string bridge, string tap)
+    {
+        ns.ExecChecked("ip", "link", "set", bridge, "type", "bridge", "mcast_snooping", "1", "mcast_querier", "1",
+            "mcast_igmp_version", "2", "mcast_query_use_ifaddr", "1");
+        ns.ExecChecked("bridge", "link", "set", "dev", tap, "mcast_flood", "off");
+    }
+
+    /// <summary>The bridge's default query response interval (10 s) and a margin: before it, snooping floods (or, with mcast_flood off, drops).</summary>
+    public static readonly TimeSpan QuerierSettle = TimeSpan.FromSeconds(12);
+
+    /// <summary>
+    /// A second namespace for the manager, joined to <paramref name="bridge"/> through a veth port, holding
+    /// <see cref="HostAddress"/>; it also has a decoy interface (<paramref name="decoyDevice"/>, 10.218.0.1/24)
+    /// (one end of a veth pair) that carries the default route, so a multicast datagram sent without the interface chosen by
+    /// <c>--listen</c> would leave there instead of toward the machines.
+    /// </summary>
+    public static NetworkNamespace AddManagerBehindPort(NetworkNamespace ns, string bridge, out string bridgePort, out string decoyDevice)
+    {
+        NetworkNamespace manager = NetworkNamespace.Create(NamespacePrefix);
+        try
+        {
+            string port = ns.DeviceName("mport");
+            bridgePort = port;
+            string inside = ns.DeviceName("mgr");
+            ns.AddVethPair(port, inside, manager);
+            ns.AttachToBridge(port, bridge);
+            manager.SetAddress(inside, HostAddress + "/24");
+            // A veth pair with both ends here: an interface that is up and carries frames (no dummy driver in containers).
+            decoyDevice = manager.DeviceName("decoy");
+            manager.ExecChecked("ip", "link", "add", decoyDevice, "type", "veth", "peer", "name", manager.DeviceName("decoyp"));
+            manager.SetUp(manager.DeviceName("decoyp"));
+            manager.SetAddress(decoyDevice, "10.218.0.1/24");
+            manager.SetUp(decoyDevice);
+            manager.ExecChecked("ip", "route", "add", "default", "dev", decoyDevice);
+            return manager;
+        }
+        catch
+        {
+            manager.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="count"/> small UDP datagrams from <paramref name="fromAddress"/> (which picks the
+    /// interface) to <paramref name="group"/>:<paramref name="port"/>, TTL 1, with the host's own socket API (python3).
+    /// </summary>
+    public static void SendMulticastProbe(NetworkNamespace ns, string fromAddress, string group, int port, int count)
+    {
+        string script = "import socket\n"
+            + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+            + $"s.bind(('{fromAddress}', 0))\n"
+            + $"s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton('{fromAddress}'))\n"
+            + "s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)\n"
+            + $"for i in range({count}): s.sendto(b'e2e multicast probe', ('{group}', {port}))\n";
+        ns.ExecChecked("python3", "-c", script);
+    }
+
+    /// <summary>The bridge's multicast group table (<c>bridge mdb show</c>) as text.</summary>
+    public static string MulticastGroupTable(NetworkNamespace ns) => ns.ExecChecked("bridge", "mdb", "show").StandardOutput;
 
     /// <summary>
     /// tcpdump on <paramref name="device"/> inside the namespace, packet-buffered into <paramref name="pcapPath"/>;
@@ -134,6 +218,29 @@ internal static class E2eRecoveryLab
         foreach (string line in read.StandardOutput.Split('\n'))
         {
             if (line.Trim().Length > 0)
+            {
+                lines.Add(line.Trim());
+            }
+        }
+        return lines;
+    }
+
+    /// <summary>
+    /// The IP header lines (<c>tcpdump -v</c>: tos, ttl, id, length) of the first <paramref name="count"/> packets
+    /// matching <paramref name="filter"/>.
+    /// </summary>
+    public static IReadOnlyList<string> ReadCaptureVerbose(string pcapPath, string filter, int count)
+    {
+        HostCommandResult read = HostCommand.Run("tcpdump",
+            new[] { "-r", pcapPath, "-n", "-v", "-c", count.ToString(System.Globalization.CultureInfo.InvariantCulture), filter }, TimeSpan.FromMinutes(1));
+        if (!read.Succeeded && !read.ToString().Contains("truncated", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException("tcpdump -r -v failed: " + read);
+        }
+        var lines = new List<string>();
+        foreach (string line in read.StandardOutput.Split('\n'))
+        {
+            if (line.Contains("ttl ", StringComparison.Ordinal))
             {
                 lines.Add(line.Trim());
             }

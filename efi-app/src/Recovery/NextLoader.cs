@@ -8,12 +8,13 @@ namespace UefiRecovery.Efi.Recovery;
 /// Hand-over when the firmware is valid (<c>uefirecovery.next=\EFI\...</c>): the loader is loaded from the
 /// volume this app came from, by a device path built as the volume's path + FILEPATH node + End
 /// (UEFI 2.10 §10.3.5.4), then LoadImage and StartImage (§7.4). Returns the first failing status, or what
-/// the loader returned.
+/// the loader returned; <paramref name="started"/> tells which of the two it is.
 /// </summary>
 internal static unsafe class NextLoader
 {
-    public static EfiStatus Start(void* imageHandle, UefiBootServices services, ReadOnlySpan<char> path)
+    public static EfiStatus Start(void* imageHandle, UefiBootServices services, ReadOnlySpan<char> path, out bool started)
     {
+        started = false;
         BootServices* boot = services.Raw;
         void* device;
         using (ProtocolScope<LoadedImageProtocol> image = services.OpenGetProtocol<LoadedImageProtocol>(services.ImageHandle))
@@ -68,7 +69,13 @@ internal static unsafe class NextLoader
         status = boot->LoadImage(0, imageHandle, (DevicePathProtocol*)buffer, null, 0, &loaded);
         boot->FreePool(buffer);
         if (status.IsError || loaded == null)
-            return status;
+        {
+            // §7.4 LoadImage: on EFI_SECURITY_VIOLATION the image IS loaded (not trusted); it must be unloaded.
+            if (loaded != null)
+                boot->UnloadImage(loaded);
+            return status.IsError ? status : EfiStatus.LoadError;
+        }
+        started = true;
         nuint exitDataSize = 0;
         return boot->StartImage(loaded, &exitDataSize, null);
     }

@@ -28,6 +28,7 @@ namespace UefiRecovery.Efi.Recovery;
 ///   RECOVERY BEGIN mode=auto|recover
 ///   RECOVERY REGION verdict=valid|invalid reason=.. message=".." marker=..
 ///   FIRMWARE VALID                                  (auto, valid region: back to the firmware)
+///   RECOVERY HANDOVER boot-manager | next=PATH [returned status=.. | failed step=load|start status=.. (..)]
 ///   RECOVERY PHASE network|discovering|receiving|verifying|writing|reporting
 ///   RECOVERY OFFER donor=.. image=0x.. version=0x.. size=.. mode=..
 ///   RECOVERY PROGRESS bytes=N of M rate=K KiB/s round=R [#####.....]   (R = STATUS messages sent so far)
@@ -35,13 +36,13 @@ namespace UefiRecovery.Efi.Recovery;
 ///   RECOVERY REJECTED code=.. reason=.. message=".." result-reason=..   (image refused, next donor)
 ///   RECOVERY VERIFIED version=0x.. payload=N
 ///   RECOVERY WRITE recovery=.. result=.. written=.. erases=.. retries=..
+///   RECOVERY MULTICAST left group=.. leave=sent|not-sent   (multicast session: IGMPv2 Leave)
 ///   RECOVERY RESULT outcome=success|failure reason=.. acked=yes|no
 ///   RECOVERY DONE verdict=recovered|failed reason=..
 /// </summary>
 internal static unsafe class RecoveryRun
 {
     private const string Tag = "RECOVERY";
-    private const int HeaderReadLength = 4096;
     private const int MaxAttempts = 3;
     private const int ProgressIntervalMs = 1000;
     private const int BarWidth = 30;
@@ -55,7 +56,7 @@ internal static unsafe class RecoveryRun
     private static SystemTable* s_st;
 
     /// <returns>The machine exit code (Success when recovered, or when the region is valid and nothing was to be done).</returns>
-    public static int Run(void* imageHandle, SystemTable* systemTable, SmbiosOemConfig oem, bool forced, out bool resetWanted)
+    public static int Run(void* imageHandle, SystemTable* systemTable, bool forced, out bool resetWanted)
     {
         s_st = systemTable;
         resetWanted = false;
@@ -63,10 +64,21 @@ internal static unsafe class RecoveryRun
         Span<char> line = stackalloc char[256];
         new ConsoleLine(line).Append("RECOVERY BEGIN mode=").Append(forced ? "recover" : "auto").WriteLine(systemTable);
 
-        var config = new RecoveryConfig();
-        SmbiosConfigSource.Apply(systemTable, config, Tag);
-        var targetConfig = new RecoveryTargetConfig();
-        if (!ApplyTargetKeys(oem, targetConfig) || !config.TryValidate(out string invalid))
+        RecoveryConfig config = ResolvedConfig(systemTable);
+        RecoveryTargetConfig targetConfig = config.Target;
+        // Fail closed: a protected value a trusted source gave but that was refused (already printed as
+        // CONFIG rejected) would leave its default in force, e.g. a refused lsv would remove the rollback floor.
+        if (config.ProtectedKeyRejected)
+        {
+            new ConsoleLine(line).Append("RECOVERY CONFIG protected key rejected key=")
+                .Append(ConfigKeyNames.Name(config.FirstRejectedProtectedKey).AsSpan(ConfigKeyNames.Prefix.Length))
+                .Append(" count=").AppendDecimal((ulong)config.ProtectedRejections)
+                .Append(" reason=\"").Append(config.FirstProtectedRejectionReason).Append("\"").WriteLine(systemTable);
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=config").WriteLine(systemTable);
+            return MachineExitCodes.Failure;
+        }
+        // A combination TryValidate refuses was already printed when the sources were resolved (CONFIG rejected combination).
+        if (!config.TryValidate(out _))
         {
             new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=config").WriteLine(systemTable);
             return MachineExitCodes.Failure;
@@ -75,12 +87,19 @@ internal static unsafe class RecoveryRun
         // The boot manager's 5-minute watchdog would reset the machine in the middle of a transfer.
         boot->SetWatchdogTimer(0, 0, 0, null);
         var services = new UefiBootServices(boot, new EfiHandle(imageHandle));
-        RegionTarget region = RegionTarget.OvmfNvStore4M;
+        // The region the target map (uefirecovery.target, default OVMF's NV store) gives for the image type.
+        if (!RegionLocator.TrySelect(config, out RegionTarget region, out ulong regionBase, out string noTarget))
+        {
+            new ConsoleLine(line).Append("RECOVERY REGION verdict=invalid reason=no-target message=\"").Append(noTarget).Append("\"")
+                .WriteLine(systemTable);
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-target").WriteLine(systemTable);
+            return MachineExitCodes.Failure;
+        }
         EspMarkerStore? markerStore = EspMarkerStore.Open(services);
         RecoveryMarkerState marker = markerStore != null ? markerStore.Read() : RecoveryMarkerState.Absent;
 
         using HandleBuffer handles = services.LocateHandleBuffer<FirmwareVolumeBlock2Protocol>();
-        int index = handles.IsSuccess ? FindRegion(services, handles.Handles, region) : -1;
+        int index = handles.IsSuccess ? RegionLocator.Find(services, handles.Handles, region, regionBase) : -1;
         if (index < 0)
         {
             new ConsoleLine(line).Append("RECOVERY REGION verdict=invalid reason=not-found message=\"no FVB instance carries the configured FV\"")
@@ -121,7 +140,14 @@ internal static unsafe class RecoveryRun
             new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-marker-store").WriteLine(systemTable);
             return MachineExitCodes.Failure;
         }
-        if (targetConfig.ImageType.IsZero || targetConfig.TrustedKeyCount == 0)
+        // The machine's Root of Trust for Update (SP 800-147 2-B): every configured key hash and every root
+        // certificate whose file matched its pin at start-up (ConfigResolution), nothing else.
+        var trust = new TrustStore(RecoveryTargetConfig.MaxTrustedKeys, RecoveryTargetConfig.MaxRootCertificates, ConfigResolution.RootCertificatePoolBytes);
+        for (int i = 0; i < targetConfig.TrustedKeyCount; i++)
+            trust.TryAddKeyHash(targetConfig.GetTrustedKeyHash(i));
+        ConfigResolution.AddRootCertificatesTo(trust);
+        PrintTrust(line, trust, targetConfig);
+        if (targetConfig.ImageType.IsZero || trust.KeyHashCount + trust.RootCertificateCount == 0)
         {
             new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-image-type-or-trusted-key").WriteLine(systemTable);
             return MachineExitCodes.Failure;
@@ -144,13 +170,13 @@ internal static unsafe class RecoveryRun
         }
         // A reset only follows a write attempt (the firmware must restart from the new region); a failure
         // before that goes back to the firmware instead of resetting into the same failure forever.
-        int result = RecoverOverNetwork(device, config, targetConfig, region, flash, markerStore, block, boot, out resetWanted);
+        int result = RecoverOverNetwork(device, config, trust, region, flash, markerStore, block, boot, out resetWanted);
         device.Close();
         MonotonicClock.Stop();
         return result;
     }
 
-    private static int RecoverOverNetwork(SnpFrameDevice device, RecoveryConfig config, RecoveryTargetConfig targetConfig,
+    private static int RecoverOverNetwork(SnpFrameDevice device, RecoveryConfig config, TrustStore trust,
         in RegionTarget region, FvbFlashRegion flash, EspMarkerStore markerStore, byte[] block, BootServices* boot, out bool wroteFlash)
     {
         wroteFlash = false;
@@ -164,18 +190,13 @@ internal static unsafe class RecoveryRun
             return MachineExitCodes.Failure;
         }
 
+        // DHCP option 43's manager only when no machine-side source set uefirecovery.manager (docs/config.md, order 4).
+        if (dhcp != null && dhcp.HasLease && !dhcp.Lease.ManagerAddress.IsUnspecified)
+            config.TryApplyDhcpManager(dhcp.Lease.ManagerAddress.Value, dhcp.Lease.ManagerPort);
         uint managerAddress = config.ManagerAddress;
         ushort managerPort = config.ManagerPort;
-        if (managerAddress == 0 && dhcp != null && dhcp.HasLease && !dhcp.Lease.ManagerAddress.IsUnspecified)
-        {
-            managerAddress = dhcp.Lease.ManagerAddress.Value;
-            managerPort = dhcp.Lease.ManagerPort != 0 ? dhcp.Lease.ManagerPort : ProtocolConstants.DonorPort;
-        }
 
-        // The machine's Root of Trust for Update: only the configured key hashes (SP 800-147 2-B).
-        var trust = new TrustStore(RecoveryTargetConfig.MaxTrustedKeys, 0, 0);
-        for (int i = 0; i < targetConfig.TrustedKeyCount; i++)
-            trust.TryAddKeyHash(targetConfig.GetTrustedKeyHash(i));
+        RecoveryTargetConfig targetConfig = config.Target;
         ulong regionSize = (ulong)region.BlockSize * (ulong)region.BlockCount;
         var target = new UpdateTarget(targetConfig.ImageType, 0, 0, targetConfig.LowestSupportedVersion, 0, regionSize);
         var verifier = new CapsuleImageVerifier(trust, target);
@@ -189,8 +210,13 @@ internal static unsafe class RecoveryRun
             MacAddress = device.MacAddress.Value,
             Ipv4Address = iface.Address.Value,
             ManagerEndpoint = new DatagramEndpoint(managerAddress, managerPort),
+            // uefirecovery.discovery=manager: no broadcast copy (networks where a machine must not
+            // broadcast, and NATs such as QEMU's slirp that answer the copy from an address we drop).
+            DiscoverByBroadcast = config.DiscoverByBroadcast,
             ImageCapacity = (uint)regionSize + CapsuleOverhead,
             RandomSeed = device.MacAddress.Value ^ (monotonic << 16) ^ (ulong)MonotonicClock.Now.Milliseconds | 1,
+            // uefirecovery.timeout.request-backoff: the cap of the no-offer REQUEST backoff (default 8 s).
+            Timings = new ClientTimings { RequestMaxMs = config.RequestBackoffSeconds * 1000 },
         };
         ClientSetupStatus setup = ClientSession.TryCreate(clientConfig, transport, verifier, out ClientSession? client);
         if (setup != ClientSetupStatus.Ok || client == null || !transport.Bound)
@@ -198,9 +224,12 @@ internal static unsafe class RecoveryRun
             new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=client-setup status=").AppendDecimal((ulong)setup).WriteLine(s_st);
             return MachineExitCodes.Failure;
         }
-        new ConsoleLine(line).Append("RECOVERY PHASE discovering manager=")
+        var discovering = new ConsoleLine(line).Append("RECOVERY PHASE discovering manager=")
             .Append(managerAddress == 0 ? "none" : NetText.Ipv4(managerAddress, a)).Append(":").AppendDecimal((ulong)managerPort)
-            .Append(" broadcast=yes").WriteLine(s_st);
+            .Append(" broadcast=").Append(config.DiscoverByBroadcast ? "yes" : "no")
+            .Append(" backoff-max=").AppendDecimal((ulong)config.RequestBackoffSeconds).Append("s deadline=");
+        discovering = config.RecoveryTimeoutSeconds == 0 ? discovering.Append("none") : discovering.AppendDecimal((ulong)config.RecoveryTimeoutSeconds).Append("s");
+        discovering.WriteLine(s_st);
 
         var pump = new RecoveryNetworkPump(iface, client, device, transport.Socket);
 
@@ -208,10 +237,19 @@ internal static unsafe class RecoveryRun
         long phaseStart = MonotonicClock.Now.Milliseconds;
         long lastProgress = phaseStart;
         long receiveStart = phaseStart;
+        // uefirecovery.timeout.recovery: give up (nothing written, back to the firmware) when no image was verified in time.
+        long deadline = config.RecoveryTimeoutSeconds == 0 ? long.MaxValue : phaseStart + (long)config.RecoveryTimeoutSeconds * 1000;
         while (true)
         {
             int handled = pump.Pump(out ClientEvents events);
             Instant now = MonotonicClock.Now;
+            if (now.Milliseconds >= deadline && (events & ClientEvents.ImageVerified) == 0)
+            {
+                new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=deadline seconds=")
+                    .AppendDecimal((ulong)config.RecoveryTimeoutSeconds).Append(" requests=").AppendDecimal((ulong)client.RequestsSent)
+                    .Append(" held=").AppendDecimal((ulong)client.FragmentsHeld).WriteLine(s_st);
+                return MachineExitCodes.Failure;
+            }
 
             if ((events & ClientEvents.DonorChosen) != 0)
             {
@@ -290,11 +328,45 @@ internal static unsafe class RecoveryRun
             iface.Poll(MonotonicClock.Now);
             MonotonicClock.WaitForTick();
         }
+        // A multicast session's group: leave it (IGMPv2 Leave, RFC 2236 §3), so a snooping switch stops
+        // forwarding the group to this port now, not only when the membership times out (260 s).
+        OfferMessage chosen = client.ChosenOffer.Offer;
+        if (chosen.DeliveryMode == DeliveryMode.Multicast)
+            LeaveGroup(iface, device, chosen.DeliveryAddress, line, a);
         new ConsoleLine(line).Append("RECOVERY RESULT outcome=").Append(success ? "success" : "failure")
             .Append(" reason=").AppendDecimal((ulong)reason).Append(" acked=").Append(client.ResultAcknowledged ? "yes" : "no").WriteLine(s_st);
         new ConsoleLine(line).Append("RECOVERY DONE verdict=").Append(success ? "recovered" : "failed")
             .Append(" reason=").Append(success ? "none" : FvbCheckText.Recovery(recovery.Status)).WriteLine(s_st);
         return success ? MachineExitCodes.Success : MachineExitCodes.Failure;
+    }
+
+    /// <summary>
+    /// Sends the IGMPv2 Leave for <paramref name="group"/> with a free TX buffer (the RESULT's frames may still
+    /// hold them all), and waits until the NIC has sent it: a reset right after would otherwise lose it.
+    /// </summary>
+    private static void LeaveGroup(Interface iface, SnpFrameDevice device, uint group, Span<char> line, Span<char> a)
+    {
+        for (int i = 0; i < 50 && device.InFlightCount > 0; i++)
+        {
+            device.Recycle();
+            MonotonicClock.WaitForTick();
+        }
+        var address = new UefiRecovery.Netstack.Wire.Ipv4Address(group);
+        // False: no TX buffer for the Leave (membership kept), so free the NIC's buffers once more and retry.
+        bool sent = iface.TryLeaveMulticastGroup(address);
+        if (!sent)
+        {
+            device.Recycle();
+            MonotonicClock.WaitForTick();
+            sent = iface.TryLeaveMulticastGroup(address);
+        }
+        for (int i = 0; i < 50 && device.InFlightCount > 0; i++)
+        {
+            device.Recycle();
+            MonotonicClock.WaitForTick();
+        }
+        new ConsoleLine(line).Append("RECOVERY MULTICAST left group=").Append(NetText.Ipv4(group, a))
+            .Append(" leave=").Append(sent ? "sent" : "not-sent").WriteLine(s_st);
     }
 
     /// <summary>
@@ -326,60 +398,97 @@ internal static unsafe class RecoveryRun
         }
     }
 
-    /// <summary>First FVB instance whose FV header names the configured region (by FileSystemGuid); -1 when none.</summary>
-    private static int FindRegion(UefiBootServices services, ReadOnlySpan<EfiHandle> handles, in RegionTarget region)
+    /// <summary>
+    /// The app's one resolution (<see cref="ConfigResolution"/>), which also knows about refused protected
+    /// values; a replay of its applied entries would not. Without it (a mode run without Program) the
+    /// SMBIOS strings alone.
+    /// </summary>
+    private static RecoveryConfig ResolvedConfig(SystemTable* systemTable)
     {
-        Span<byte> header = stackalloc byte[HeaderReadLength];
-        for (int i = 0; i < handles.Length; i++)
+        RecoveryConfig? resolved = ConfigResolution.Current;
+        if (resolved != null)
+            return resolved;
+        var config = new RecoveryConfig();
+        SmbiosConfigSource.Apply(systemTable, config, Tag);
+        return config;
+    }
+
+    /// <summary>
+    /// The trust in force, once: "RECOVERY TRUST rsa2048=N [h1,h2] x509=M [h1] image-type=GUID lsv=0x.." with
+    /// each anchor shown by the first 4 bytes of its SHA-256 (the modulus hash, or the certificate's DER hash = its pin).
+    /// </summary>
+    private static void PrintTrust(Span<char> line, TrustStore trust, RecoveryTargetConfig target)
+    {
+        var text = new ConsoleLine(line).Append("RECOVERY TRUST rsa2048=").AppendDecimal((ulong)trust.KeyHashCount).Append(" [");
+        for (int i = 0; i < trust.KeyHashCount; i++)
+            text = AppendShortHash(i == 0 ? text : text.Append(","), trust.GetKeyHash(i));
+        text = text.Append("] x509=").AppendDecimal((ulong)trust.RootCertificateCount).Append(" [");
+        // Heap scratch (once per run): a stackalloc span could not be handed to the line's methods (ref safety).
+        byte[] digest = new byte[UefiRecovery.Core.Crypto.Sha256.DigestSize];
+        for (int i = 0; i < trust.RootCertificateCount; i++)
         {
-            using ProtocolScope<FirmwareVolumeBlock2Protocol> scope = services.OpenGetProtocol<FirmwareVolumeBlock2Protocol>(handles[i]);
-            if (!scope.IsOpen)
-                continue;
-            var fvb = new UefiFirmwareVolumeBlock(scope.Pointer);
-            if (!fvb.GetBlockSize(0).TryGetValue(out FvbBlockRun run))
-                continue;
-            int length = (int)Math.Min((ulong)run.BlockSize, (ulong)HeaderReadLength);
-            if (length <= 0 || !fvb.Read(0, 0, header.Slice(0, length)).IsSuccess)
-                continue;
-            if (FvHeader.TryParse(header.Slice(0, length), out FvHeader fv) == FvHeaderStatus.Valid && fv.FileSystemGuid.Equals(region.FileSystemGuid))
-                return i;
+            UefiRecovery.Core.Crypto.Sha256.Hash(trust.GetRootCertificate(i), digest);
+            text = AppendShortHash(i == 0 ? text : text.Append(","), digest);
         }
-        return -1;
+        char[] guid = new char[36];
+        target.ImageType.TryFormat(guid, out int guidLength);
+        text.Append("] image-type=").Append(new ReadOnlySpan<char>(guid, 0, guidLength)).Append(" lsv=").AppendHex(target.LowestSupportedVersion, 8).WriteLine(s_st);
     }
 
-    private static bool ApplyTargetKeys(SmbiosOemConfig oem, RecoveryTargetConfig target)
+    // The first 4 bytes as 8 lower-case hex digits, as sha256sum prints the start of a hash.
+    private static ConsoleLine AppendShortHash(ConsoleLine text, ReadOnlySpan<byte> hash)
     {
-        bool ok = true;
-        ok &= ApplyKey(oem, target, "uefirecovery.trust.rsa2048="u8, RecoveryTargetConfig.TrustRsa2048Key);
-        ok &= ApplyKey(oem, target, "uefirecovery.image-type="u8, RecoveryTargetConfig.ImageTypeKey);
-        ok &= ApplyKey(oem, target, "uefirecovery.lsv="u8, RecoveryTargetConfig.LowestSupportedVersionKey);
-        ok &= ApplyKey(oem, target, "uefirecovery.next="u8, RecoveryTargetConfig.NextLoaderKey);
-        return ok;
+        const string digits = "0123456789abcdef";
+        char[] shown = new char[8];
+        for (int i = 0; i < 4 && i < hash.Length; i++)
+        {
+            shown[2 * i] = digits[hash[i] >> 4];
+            shown[2 * i + 1] = digits[hash[i] & 0xF];
+        }
+        return text.Append(new ReadOnlySpan<char>(shown, 0, Math.Min(hash.Length, 4) * 2));
     }
 
-    private static bool ApplyKey(SmbiosOemConfig oem, RecoveryTargetConfig target, ReadOnlySpan<byte> keyWithEquals, string key)
-    {
-        Span<char> value = stackalloc char[160];
-        if (!oem.TryGet(keyWithEquals, value, out int length))
-            return true;
-        if (target.TryApply(key, value.Slice(0, length), out string reason))
-            return true;
-        new ConsoleLine(stackalloc char[256]).Append("RECOVERY CONFIG rejected source=smbios key=").Append(key)
-            .Append(" reason=\"").Append(reason).Append("\"").WriteLine(s_st);
-        return false;
-    }
-
-    /// <summary>Valid firmware: start the configured loader if any, else return to the boot manager.</summary>
+    /// <summary>
+    /// Valid firmware: start the configured loader if any, else return to the boot manager. A loader that
+    /// cannot be loaded (missing, not an EFI image, refused by Secure Boot) or that returns an error falls
+    /// back to the boot manager too, which goes on with its next boot option: the machine still boots.
+    /// Lines: "RECOVERY HANDOVER next=PATH" before the loader runs, then either
+    /// "RECOVERY HANDOVER next=PATH returned status=0x.." or "... failed step=load|start status=0x.. (name)"
+    /// and "RECOVERY HANDOVER boot-manager".
+    /// </summary>
     private static void HandOver(void* imageHandle, UefiBootServices services, RecoveryTargetConfig target)
     {
+        Span<char> line = stackalloc char[256];
         if (target.NextLoader.IsEmpty)
         {
-            new ConsoleLine(stackalloc char[96]).Append("RECOVERY HANDOVER boot-manager").WriteLine(s_st);
+            new ConsoleLine(line).Append("RECOVERY HANDOVER boot-manager").WriteLine(s_st);
             return;
         }
-        EfiStatus status = NextLoader.Start(imageHandle, services, target.NextLoader);
-        new ConsoleLine(stackalloc char[256]).Append("RECOVERY HANDOVER next=").Append(target.NextLoader)
-            .Append(" status=").AppendHex((ulong)status.Value).WriteLine(s_st);
+        new ConsoleLine(line).Append("RECOVERY HANDOVER next=").Append(target.NextLoader).WriteLine(s_st);
+        EfiStatus status = NextLoader.Start(imageHandle, services, target.NextLoader, out bool started);
+        if (started && !status.IsError)
+        {
+            new ConsoleLine(line).Append("RECOVERY HANDOVER next=").Append(target.NextLoader)
+                .Append(" returned status=").AppendHex((ulong)status.Value).WriteLine(s_st);
+            return;
+        }
+        new ConsoleLine(line).Append("RECOVERY HANDOVER next=").Append(target.NextLoader)
+            .Append(" failed step=").Append(started ? "start" : "load").Append(" status=").AppendHex((ulong)status.Value)
+            .Append(" (").Append(LoadStatusName(status)).Append(")").WriteLine(s_st);
+        new ConsoleLine(line).Append("RECOVERY HANDOVER boot-manager").WriteLine(s_st);
+    }
+
+    /// <summary>The LoadImage/StartImage statuses an operator meets (UEFI 2.10 §7.4, Appendix D).</summary>
+    private static string LoadStatusName(EfiStatus status)
+    {
+        if (status == EfiStatus.NotFound) return "not-found";
+        if (status == EfiStatus.LoadError) return "load-error: the image could not be read or loaded";
+        if (status == EfiStatus.Unsupported) return "unsupported: not an EFI image this firmware can run";
+        if (status == EfiStatus.SecurityViolation) return "security-violation: refused by the platform's image verification";
+        if (status == EfiStatus.AccessDenied) return "access-denied";
+        if (status == EfiStatus.OutOfResources) return "out-of-resources";
+        if (status == EfiStatus.InvalidParameter) return "invalid-parameter: the volume's device path";
+        return "error returned";
     }
 
     private static void PrintRegion(Span<char> line, in RegionVerdict verdict, RecoveryMarkerState marker, bool hasStore)
