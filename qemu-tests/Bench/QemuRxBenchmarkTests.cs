@@ -23,6 +23,7 @@ namespace UefiRecovery.QemuTests.Bench;
 /// Needs root; otherwise skipped. Run with: dotnet test qemu-tests/QemuTests.csproj --filter Category=Benchmark
 /// </summary>
 [Trait("Category", "Benchmark")]
+[Collection(BenchmarkCollection.Name)]
 public sealed class QemuRxBenchmarkTests
 {
     private const int PacedSeconds = 5;

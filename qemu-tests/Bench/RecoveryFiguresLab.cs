@@ -1,0 +1,224 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Threading.Tasks;
+using UefiRecovery.QemuTests.Infrastructure;
+using UefiRecovery.QemuTests.Recovery;
+using UefiRecovery.Testbed;
+using UefiRecovery.Testbed.Network;
+using UefiRecovery.Testbed.Qemu;
+using UefiRecovery.Testbed.Tools;
+
+namespace UefiRecovery.QemuTests.Bench;
+
+/// <summary>
+/// The one network every phase of the recovery figures runs on, so every figure of a NIC setup comes from
+/// the same tap: a namespace ("fig" prefix, IPv6 off), a bridge holding the host's address, the tap;
+/// dnsmasq as DHCP and TFTP server (PXE boot file = the capsule itself, so TFTP moves the same bytes as
+/// the recovery), and the drain probe (scripts/drain_probe.py). Adapters over the e2e helper's
+/// <see cref="RecoveryManager"/> (serve with a chosen rate and gather window) live here, not in Recovery/.
+/// </summary>
+public sealed class RecoveryFiguresLab : IDisposable
+{
+    public const string Subnet = "10.218.0";
+    public const string HostAddress = Subnet + ".1";
+    public const string Broadcast = Subnet + ".255";
+    public const string RecoveryMachineAddress = Subnet + ".20";
+    public const string NetDiagMachineAddress = Subnet + ".7";
+    public const string Listen = HostAddress + ":40123";
+    public const string BootFileName = "recovery.cap";
+
+    private readonly NamespaceProcess _dnsmasq;
+    private readonly NamespaceProcess _probe;
+
+    private RecoveryFiguresLab(NetworkNamespace ns, string bridge, string tap, string runDirectory, NamespaceProcess dnsmasq, NamespaceProcess probe)
+    {
+        Namespace = ns;
+        Bridge = bridge;
+        Tap = tap;
+        RunDirectory = runDirectory;
+        _dnsmasq = dnsmasq;
+        _probe = probe;
+    }
+
+    public NetworkNamespace Namespace { get; }
+    public string Bridge { get; }
+    public string Tap { get; }
+    public string RunDirectory { get; }
+
+    /// <summary>Namespace, bridge, tap, dnsmasq (DHCP .50-.99, TFTP serving <paramref name="capsulePath"/>) and the drain probe.</summary>
+    public static async Task<RecoveryFiguresLab> CreateAsync(string runDirectory, string capsulePath)
+    {
+        NetworkNamespace ns = NetworkNamespace.Create("fig");
+        try
+        {
+            ns.ExecChecked("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
+            string bridge = ns.AddBridge(ns.DeviceName("br"), HostAddress + "/24");
+            string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
+            string tftpRoot = Directory.CreateDirectory(Path.Combine(runDirectory, "tftp")).FullName;
+            File.Copy(capsulePath, Path.Combine(tftpRoot, BootFileName), overwrite: true);
+            NamespaceProcess dnsmasq = ns.StartProcess("dnsmasq",
+                "--no-daemon", "--conf-file=/dev/null", "--port=0", "--no-ping", "--log-dhcp", "--log-facility=-",
+                "--interface=" + bridge, "--bind-interfaces",
+                "--pid-file=" + Path.Combine(runDirectory, "dnsmasq.pid"),
+                "--dhcp-leasefile=" + Path.Combine(runDirectory, "dnsmasq.leases"),
+                $"--dhcp-range={Subnet}.50,{Subnet}.99,255.255.255.0,600",
+                "--enable-tftp", "--tftp-root=" + tftpRoot, "--dhcp-boot=" + BootFileName);
+            NamespaceProcess probe = ns.StartProcess("/usr/bin/python3", Script("drain_probe.py"),
+                "--iface", bridge, "--app-ip", RecoveryMachineAddress, "--seconds", "3600");
+            await WaitForOutputAsync(probe, "PROBE ready", TimeSpan.FromSeconds(30));
+            return new RecoveryFiguresLab(ns, bridge, tap, runDirectory, dnsmasq, probe);
+        }
+        catch
+        {
+            ns.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// <c>serve</c> for the one recovering machine: broadcast, trusted EDK2 test key, the given pacing
+    /// (Mbit/s, 0 = unpaced) and gather window (seconds); waits for the "ready" line.
+    /// </summary>
+    public async Task<NamespaceProcess> ServeAsync(string imagesDir, string resultsPath, double rateMbit, double gatherSeconds)
+    {
+        string dll = await RecoveryManager.RequireAsync();
+        var arguments = new List<string>
+        {
+            dll, "serve", "--images", imagesDir, "--listen", Listen, "--delivery", "broadcast", "--destination", Broadcast,
+            "--trusted-key-hash", RecoveryManager.TestKeyHash, "--results", resultsPath, "--status-http", "off", "--live", "false",
+            "--rate", rateMbit.ToString(CultureInfo.InvariantCulture), "--client-timeout", "300",
+            "--gather", gatherSeconds.ToString(CultureInfo.InvariantCulture), "--name", "figures",
+        };
+        return await RecoveryManager.StartAndWaitReadyAsync(Namespace, arguments);
+    }
+
+    public static string[] RecoveryOemStrings() => new[]
+    {
+        "uefirecovery.mode=auto",
+        UefiRecovery.Testbed.App.EfiAppConsole.DebugExitOemString,
+        $"uefirecovery.ip={RecoveryMachineAddress}/24",
+        "uefirecovery.manager=" + Listen,
+        "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
+        "uefirecovery.image-type=" + RecoveryManager.ImageType,
+        "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
+    };
+
+    /// <summary>
+    /// QEMU arguments for a NIC that PXE-boots first (bootindex=1) on the lab's tap. IPv6 PXE is switched
+    /// off through OVMF's fw_cfg knob, or OVMF spends a minute on DHCPv6 after the IPv4 attempt.
+    /// </summary>
+    public string[] PxeNicArguments(NicModel model, string mac)
+    {
+        string device = model switch
+        {
+            NicModel.VirtioNetOvmfDriver => $"virtio-net-pci,netdev=net0,mac={mac},romfile=,bootindex=1",
+            NicModel.VirtioNetIpxe => $"virtio-net-pci,netdev=net0,mac={mac},bootindex=1",
+            NicModel.E1000 => $"e1000,netdev=net0,mac={mac},bootindex=1",
+            _ => throw new ArgumentOutOfRangeException(nameof(model), model, "unknown NIC model"),
+        };
+        return new[]
+        {
+            "-netdev", $"tap,id=net0,ifname={Tap},script=no,downscript=no",
+            "-device", device,
+            "-fw_cfg", "name=opt/org.tianocore/IPv6PXESupport,string=n",
+        };
+    }
+
+    /// <summary>Runs a command in the namespace with a time bound.</summary>
+    public HostCommandResult Exec(TimeSpan timeout, params string[] command)
+    {
+        var arguments = new List<string> { "netns", "exec", Namespace.Name };
+        arguments.AddRange(command);
+        return HostCommand.Run(HostTools.RequirePath(HostTool.Ip), arguments, timeout);
+    }
+
+    public string PeerOutput() => "\n--- dnsmasq\n" + _dnsmasq.Output + "\n--- drain probe\n" + _probe.Output;
+
+    public static string Script(string fileName) => Path.Combine(TestEnvironment.Repo.Root, "qemu-tests", "Bench", "scripts", fileName);
+
+    /// <summary>
+    /// tcpdump on the tap in immediate mode (libpcap otherwise hands packets over in blocks, up to a second
+    /// late, so the end of a transfer may not be in the file yet when it is read); returns once it listens.
+    /// </summary>
+    public async Task<NamespaceProcess> StartCaptureAsync(string pcapPath)
+    {
+        NamespaceProcess tcpdump = Namespace.StartProcess("tcpdump", "-i", Tap, "-n", "-U", "--immediate-mode", "-B", "8192", "-s", "128", "-w", pcapPath);
+        try
+        {
+            await WaitForOutputAsync(tcpdump, "listening on", TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            tcpdump.Dispose();
+            throw;
+        }
+        return tcpdump;
+    }
+
+    /// <summary>Polls the growing capture until <paramref name="done"/> holds for it, or <paramref name="timeout"/>.</summary>
+    public static async Task<bool> WaitForCaptureAsync(string pcapPath, Func<List<CapturedFrame>, bool> done, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (PcapFile.TryRead(pcapPath, out List<CapturedFrame> frames, out _) && done(frames))
+            {
+                return true;
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the capture file stops growing (tcpdump drops what is still in the kernel's buffer when
+    /// it is terminated, and it lags under load), stops tcpdump with SIGTERM so it flushes, reads the capture.
+    /// </summary>
+    public static async Task<List<CapturedFrame>> StopAndReadAsync(NamespaceProcess tcpdump, string pcapPath)
+    {
+        long size = -1;
+        DateTime deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            long now = File.Exists(pcapPath) ? new FileInfo(pcapPath).Length : 0;
+            if (now == size)
+            {
+                break;
+            }
+            size = now;
+            await Task.Delay(1200);
+        }
+        tcpdump.Stop(TimeSpan.FromSeconds(5));
+        tcpdump.Dispose();
+        if (!PcapFile.TryRead(pcapPath, out List<CapturedFrame> frames, out string error))
+        {
+            throw new InvalidOperationException("capture " + pcapPath + ": " + error);
+        }
+        return frames;
+    }
+
+    private static async Task WaitForOutputAsync(NamespaceProcess process, string text, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && !process.HasExited && !process.Output.Contains(text, StringComparison.Ordinal))
+        {
+            await Task.Delay(100);
+        }
+        if (!process.Output.Contains(text, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(process.CommandLine + " did not print '" + text + "':\n" + process.Output);
+        }
+    }
+
+    public void Dispose()
+    {
+        _probe.Dispose();
+        _dnsmasq.Dispose();
+        Namespace.Dispose();
+    }
+}
