@@ -23,6 +23,7 @@ public static class Program
         Console.WriteLine($"UefiRecovery.Core benchmarks ({RuntimeInfo()})");
 
         Sha256Throughput();
+        Crc32Throughput();
         RsaVerifyTime(vectors);
         Pkcs7VerifyTime(vectors);
         LargeCapsuleVerifyTime(vectors);
@@ -38,6 +39,44 @@ public static class Program
         double bcl = BestSeconds(5, () => SHA256.HashData(data, digest));
         double mb = data.Length / 1e6;
         Console.WriteLine($"SHA-256 8 MiB: portable {mb / portable,8:F1} MB/s, .NET SHA256 {mb / bcl,8:F1} MB/s, portable/.NET = {bcl / portable:F3}");
+    }
+
+    // Every receiver CRC-checks every DATA (docs/protocol.md §3.4); measured per 1,472-byte datagram, the
+    // protocol's slicing-by-8 against the one-table loop it replaced (kept here only as the yardstick).
+    private static void Crc32Throughput()
+    {
+        byte[] datagram = new byte[1472];
+        new Random(2).NextBytes(datagram);
+        const int Datagrams = 20000;
+        uint sink = 0;
+        double sliced = BestSeconds(5, () => { for (int i = 0; i < Datagrams; i++) sink ^= Protocol.Wire.Crc32.Compute(datagram); });
+        double oneTable = BestSeconds(5, () => { for (int i = 0; i < Datagrams; i++) sink ^= OneTableCrc(datagram); });
+        // The host build's message check (header by table, the rest folded with PCLMULQDQ; Crc32.Host.cs).
+        double folded = BestSeconds(5, () => { for (int i = 0; i < Datagrams; i++) sink ^= Protocol.Wire.Crc32.ComputeWithZeroedWord(datagram, 28); });
+        double mb = (double)datagram.Length * Datagrams / 1e6;
+        Console.WriteLine($"CRC-32 over 1472-byte datagrams: slicing-by-8 {mb / sliced,8:F1} MB/s ({sliced / Datagrams * 1e9,6:F0} ns each), one table {mb / oneTable,8:F1} MB/s ({oneTable / Datagrams * 1e9,6:F0} ns each){(sink == 1 ? " " : "")}");
+        Console.WriteLine($"CRC-32 message check, host build (PCLMULQDQ folding: {Protocol.Wire.Crc32.FoldingSupported}): {mb / folded,8:F1} MB/s ({folded / Datagrams * 1e9,6:F0} ns each), firmware slicing-by-8 {sliced / Datagrams * 1e9,6:F0} ns");
+    }
+
+    private static readonly uint[] CrcTable = BuildCrcTable();
+
+    private static uint[] BuildCrcTable()
+    {
+        var table = new uint[256];
+        for (uint n = 0; n < 256; n++)
+        {
+            uint c = n;
+            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            table[n] = c;
+        }
+        return table;
+    }
+
+    private static uint OneTableCrc(ReadOnlySpan<byte> data)
+    {
+        uint c = 0xFFFFFFFFu;
+        foreach (byte b in data) c = CrcTable[(int)((c ^ b) & 0xFF)] ^ (c >> 8);
+        return c ^ 0xFFFFFFFFu;
     }
 
     private static void RsaVerifyTime(string vectors)

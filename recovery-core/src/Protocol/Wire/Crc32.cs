@@ -7,17 +7,23 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// UEFI's CalculateCrc32 computes (UEFI 2.10 §4.2 table header CRC; EDK2 BaseLib CheckSum.c).
 /// Check value over ASCII "123456789" is 0xCBF43926.
 /// </summary>
-public static class Crc32
+/// <remarks>
+/// Slicing-by-8 (Intel's "A systematic approach to building high performance software-based CRC
+/// generators", Kounavis and Berry, 2005): eight 256-entry tables let one step fold eight bytes, so a
+/// 1,472-byte DATA costs 184 steps instead of 1,472. Every DATA is checked by every receiver, and the
+/// host benchmark runs 20 receivers on one machine, so this is the receive path's hottest loop.
+/// Portable: the tables are one array built once at startup; no allocation per call.
+/// </remarks>
+public static partial class Crc32
 {
     private const uint ReflectedPolynomial = 0xEDB88320u;
 
-    // Built once at startup (a static constructor is part of the portable subset); a 1 KiB table
-    // makes the per-message CRC cost one lookup per byte instead of eight shifts.
-    private static readonly uint[] Table = BuildTable();
+    // Table k (entries k*256 .. k*256+255) is the CRC of a byte followed by k zero bytes.
+    private static readonly uint[] Tables = BuildTables();
 
-    private static uint[] BuildTable()
+    private static uint[] BuildTables()
     {
-        uint[] table = new uint[256];
+        uint[] tables = new uint[8 * 256];
         for (uint n = 0; n < 256; n++)
         {
             uint c = n;
@@ -25,10 +31,47 @@ public static class Crc32
             {
                 c = (c & 1) != 0 ? ReflectedPolynomial ^ (c >> 1) : c >> 1;
             }
-            table[n] = c;
+            tables[n] = c;
         }
-        return table;
+        for (int t = 1; t < 8; t++)
+        {
+            for (int n = 0; n < 256; n++)
+            {
+                uint previous = tables[(t - 1) * 256 + n];
+                tables[t * 256 + n] = tables[previous & 0xFF] ^ (previous >> 8);
+            }
+        }
+        return tables;
     }
+
+    /// <summary>
+    /// CRC-32 of <paramref name="message"/> with the four bytes at <paramref name="zeroedOffset"/> taken as
+    /// zero (a message's own CRC field, §3.4). The host build computes it with .NET's vectorized CRC-32
+    /// (Crc32.Host.cs); the firmware with <see cref="AppendSlicingBy8"/>. Both give the same value.
+    /// </summary>
+    public static uint ComputeWithZeroedWord(ReadOnlySpan<byte> message, int zeroedOffset)
+    {
+        if (zeroedOffset < 0 || zeroedOffset > message.Length - 4) return 0;
+        uint crc = 0;
+        bool computed = false;
+        TryComputeWithZeroedWordFast(message, zeroedOffset, ref crc, ref computed);
+        if (computed) return crc;
+        return ComputeWithZeroedWordPortable(message, zeroedOffset);
+    }
+
+    /// <summary>The portable (firmware) computation of <see cref="ComputeWithZeroedWord"/>, public so a host test can compare the two.</summary>
+    public static uint ComputeWithZeroedWordPortable(ReadOnlySpan<byte> message, int zeroedOffset)
+    {
+        if (zeroedOffset < 0 || zeroedOffset > message.Length - 4) return 0;
+        uint crc = AppendSlicingBy8(0, message.Slice(0, zeroedOffset));
+        crc = AppendSlicingBy8(crc, FourZeros);
+        return AppendSlicingBy8(crc, message.Slice(zeroedOffset + 4));
+    }
+
+    // Implemented only in the host build (Crc32.Host.cs); in the firmware the call is compiled away.
+    static partial void TryComputeWithZeroedWordFast(ReadOnlySpan<byte> message, int zeroedOffset, ref uint crc, ref bool computed);
+
+    private static ReadOnlySpan<byte> FourZeros => new byte[] { 0, 0, 0, 0 };
 
     /// <summary>CRC-32 of <paramref name="data"/>.</summary>
     public static uint Compute(ReadOnlySpan<byte> data)
@@ -42,11 +85,30 @@ public static class Crc32
     /// </summary>
     public static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
-        uint[] table = Table;
+        return AppendSlicingBy8(crc, data);
+    }
+
+    /// <summary>The portable slicing-by-8 loop (what the firmware runs); <see cref="Append"/> is this.</summary>
+    public static uint AppendSlicingBy8(uint crc, ReadOnlySpan<byte> data)
+    {
+        uint[] t = Tables;
         uint c = crc ^ 0xFFFFFFFFu;
-        for (int i = 0; i < data.Length; i++)
+        int i = 0;
+        int whole = data.Length & ~7;
+        while (i < whole)
         {
-            c = table[(c ^ data[i]) & 0xFF] ^ (c >> 8);
+            // Bytes are assembled little-endian by hand: the reflected CRC consumes the lowest byte first.
+            uint low = c ^ (uint)(data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24));
+            uint high = (uint)(data[i + 4] | (data[i + 5] << 8) | (data[i + 6] << 16) | (data[i + 7] << 24));
+            c = t[7 * 256 + (int)(low & 0xFF)] ^ t[6 * 256 + (int)((low >> 8) & 0xFF)]
+                ^ t[5 * 256 + (int)((low >> 16) & 0xFF)] ^ t[4 * 256 + (int)(low >> 24)]
+                ^ t[3 * 256 + (int)(high & 0xFF)] ^ t[2 * 256 + (int)((high >> 8) & 0xFF)]
+                ^ t[256 + (int)((high >> 16) & 0xFF)] ^ t[(int)(high >> 24)];
+            i += 8;
+        }
+        for (; i < data.Length; i++)
+        {
+            c = t[(int)((c ^ data[i]) & 0xFF)] ^ (c >> 8);
         }
         return c ^ 0xFFFFFFFFu;
     }

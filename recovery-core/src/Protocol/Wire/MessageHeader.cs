@@ -60,12 +60,8 @@ public readonly struct MessageHeader
     /// <summary>CRC-32 over the whole message with the CRC field taken as zero (§3.4).</summary>
     public static uint ComputeMessageCrc(ReadOnlySpan<byte> message)
     {
-        uint crc = Crc32.Compute(message.Slice(0, CrcOffset));
-        crc = Crc32.Append(crc, FourZeros);
-        return Crc32.Append(crc, message.Slice(Length));
+        return Crc32.ComputeWithZeroedWord(message, CrcOffset);
     }
-
-    private static ReadOnlySpan<byte> FourZeros => new byte[] { 0, 0, 0, 0 };
 
     /// <summary>Writes header fields (CRC as zero) into the first <see cref="Length"/> bytes of <paramref name="destination"/>.</summary>
     internal static void WriteWithoutCrc(Span<byte> destination, MessageType type, in MessageIds ids, int payloadLength)
