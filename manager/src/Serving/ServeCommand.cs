@@ -46,15 +46,16 @@ public static class ServeCommand
         var http = new Option<string>("--status-http") { Description = "127.0.0.1:port for GET /status (port 0 picks one; 'off' disables).", DefaultValueFactory = _ => "127.0.0.1:8480" };
         var timeout = new Option<double>("--client-timeout") { Description = "Seconds of silence after which a client is dropped and recorded as timed out.", DefaultValueFactory = _ => 10 };
         var ttl = new Option<int>("--ttl") { Description = "IP TTL of multicast datagrams (1 = this segment only).", DefaultValueFactory = _ => 1 };
-        var gather = new Option<double>("--gather") { Description = "Seconds to wait after the first ACCEPT for other machines before the first pass.", DefaultValueFactory = _ => 1 };
+        var gather = new Option<double>("--gather") { Description = "Seconds to wait after the first ACCEPT for other machines before the first pass (default: the client's offer window T_offer; longer than " + SessionTimings.MaxGatherSeconds.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " s makes clients re-send ACCEPTs until they give up and rediscover).", DefaultValueFactory = _ => SessionTimings.DefaultGather.TotalSeconds };
         var faults = new Option<string?>("--faults") { Description = "Seeded faults on outgoing datagrams, e.g. drop=0.01,corrupt=0.01,duplicate=0.01,reorder=0.01,seed=7." };
         var name = new Option<string>("--name") { Description = "Donor name carried in OFFERs.", DefaultValueFactory = _ => Environment.MachineName };
         var priority = new Option<int>("--priority") { Description = "Donor priority carried in OFFERs (0-255, higher preferred).", DefaultValueFactory = _ => 100 };
+        var batchSends = new Option<bool>("--send-batch") { Description = "Linux: send group DATA in sendmmsg batches of up to 32 (false: one sendto per datagram).", DefaultValueFactory = _ => true };
         var live = new Option<bool?>("--live") { Description = "Force the live terminal view on (true) or off (false); default: on when stdout is a terminal." };
         var insecure = new Option<bool>("--insecure-serve-unverified") { Description = "TEST ONLY: act as a rogue donor (serve capsules unverified, announced as whatever each machine asks for). Never in production." };
 
         var command = new Command("serve", "Serve signed images to machines in recovery.");
-        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, http, timeout, gather, ttl, faults, name, priority, live, insecure })
+        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends })
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -81,6 +82,11 @@ public static class ServeCommand
                 return Fail($"--fragment-size must be {ProtocolLimits.MinFragmentSize}..{ProtocolLimits.MaxFragmentSize}");
             double rateMbit = parse.GetValue(rate);
             if (rateMbit < 0) return Fail("--rate must be >= 0");
+            double gatherSeconds = parse.GetValue(gather);
+            if (gatherSeconds < 0) return Fail("--gather must be >= 0");
+            if (gatherSeconds > SessionTimings.MaxGatherSeconds)
+                Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"serve: warning: --gather {gatherSeconds} s is longer than {SessionTimings.MaxGatherSeconds:0.##} s; clients with default timings may give up their ACCEPT while the donor gathers and rediscover (they rejoin the same session; docs/protocol.md §7.2.3)"));
             int donorPriority = parse.GetValue(priority);
             if (donorPriority is < 0 or > 255) return Fail("--priority must be 0..255");
 
@@ -98,12 +104,13 @@ public static class ServeCommand
                 ResultsPath = parse.GetValue(results)!,
                 StatusHttp = statusEndpoint,
                 ClientTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
-                Gather = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(gather))),
+                Gather = TimeSpan.FromSeconds(gatherSeconds),
                 MulticastTtl = Math.Clamp(parse.GetValue(ttl), 1, 255),
                 Faults = faultOptions,
                 DonorName = parse.GetValue(name)!,
                 Priority = donorPriority,
                 LiveView = parse.GetValue(live) ?? !Console.IsOutputRedirected,
+                BatchSends = parse.GetValue(batchSends),
                 InsecureServeUnverified = parse.GetValue(insecure),
             };
             return await RunAsync(options, cancellationToken).ConfigureAwait(false);

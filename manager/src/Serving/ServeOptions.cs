@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Net;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Faults;
+using UefiRecovery.Manager.Serving.Sessions;
 
 namespace UefiRecovery.Manager.Serving;
 
@@ -42,7 +43,7 @@ public sealed record ServeOptions
     public int MulticastTtl { get; init; } = 1;
 
     /// <summary>T_gather: after the first ACCEPT, how long to wait for other machines before pass 0.</summary>
-    public TimeSpan Gather { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan Gather { get; init; } = SessionTimings.DefaultGather;
 
     /// <summary>Faults applied to the manager's own outgoing datagrams (tests and demonstrations).</summary>
     public required FaultOptions Faults { get; init; }
@@ -55,6 +56,9 @@ public sealed record ServeOptions
 
     /// <summary>Terminal live view: on for a terminal, off for pipes/services; forced by --live / --no-live.</summary>
     public required bool LiveView { get; init; }
+
+    /// <summary>Linux: send each pass's group DATA in sendmmsg(2) batches (off: one sendto per datagram).</summary>
+    public bool BatchSends { get; init; } = true;
 
     /// <summary>
     /// TEST ONLY (--insecure-serve-unverified): act as a rogue donor. Capsules are offered without the

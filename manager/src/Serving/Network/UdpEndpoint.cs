@@ -18,6 +18,9 @@ public sealed class UdpEndpoint : IUdpChannel
 
     private readonly Socket _socket;
     private long _sendFailures;
+    private CachedAddress? _cached;
+
+    private sealed record CachedAddress(IPEndPoint EndPoint, SocketAddress Address);
 
     public UdpEndpoint(IPEndPoint bindTo, bool reuseAddress = false, IPAddress? multicastGroup = null, IPAddress? multicastInterface = null)
     {
@@ -56,11 +59,22 @@ public sealed class UdpEndpoint : IUdpChannel
     /// <summary>How many router hops multicast sends may cross.</summary>
     public void SetMulticastTtl(int ttl) => _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, ttl);
 
+    /// <summary>Linux: a sendmmsg batch on this socket (the caller owns and disposes it).</summary>
+    public LinuxSendBatch CreateSendBatch() => new LinuxSendBatch(_socket);
+
     public void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination)
     {
         try
         {
-            _socket.SendTo(datagram, SocketFlags.None, destination);
+            // DATA goes to one destination tens of thousands of times a second: serialize it once.
+            // One immutable pair, swapped whole: a shutdown ABORT from another thread never mixes two destinations.
+            CachedAddress? cached = Volatile.Read(ref _cached);
+            if (cached is null || !cached.EndPoint.Equals(destination))
+            {
+                cached = new CachedAddress(destination, destination.Serialize());
+                Volatile.Write(ref _cached, cached);
+            }
+            _socket.SendTo(datagram, SocketFlags.None, cached.Address);
         }
         catch (SocketException)
         {

@@ -53,6 +53,22 @@ public sealed class FragmentSet
         for (ulong i = first; i < end; i++) Add((uint)i);
     }
 
+    /// <summary>Adds [first, first + count) clipped to the capacity, leaving out the members of <paramref name="except"/> (if any).</summary>
+    public void AddRangeExcept(uint first, uint count, FragmentSet? except)
+    {
+        ulong end = Math.Min((ulong)first + count, Capacity);
+        for (ulong i = first; i < end; i++)
+            if (except is null || !except.Contains((uint)i)) Add((uint)i);
+    }
+
+    /// <summary>Makes this set equal to <paramref name="other"/>.</summary>
+    public void CopyFrom(FragmentSet other)
+    {
+        if (other.Capacity != Capacity) throw new ArgumentException("capacities differ", nameof(other));
+        Array.Copy(other._words, _words, _words.Length);
+        _count = other._count;
+    }
+
     public void AddAll() => AddRange(0, Capacity);
 
     public void Clear()

@@ -19,6 +19,8 @@ public sealed class ImageSession
     private readonly Dictionary<ulong, SessionClient> _clients = new();
     private readonly FragmentSet _pending;
     private readonly FragmentSet _repair;
+    private readonly FragmentSet _lastRepairPass;
+    private uint _lastRepairPassRound;
     private readonly SessionTimings _timings;
     private uint _cursor;
     private TimeSpan _roundDeadline;
@@ -40,6 +42,7 @@ public sealed class ImageSession
         StateSince = now;
         _pending = new FragmentSet(geometry.FragmentCount);
         _repair = new FragmentSet(geometry.FragmentCount);
+        _lastRepairPass = new FragmentSet(geometry.FragmentCount);
     }
 
     public uint SessionId { get; }
@@ -182,6 +185,11 @@ public sealed class ImageSession
         client.CorruptedSeen = status.CorruptedCount;
         if (status.Round != 0 && status.Round <= Round) client.AnsweredRound = Math.Max(client.AnsweredRound, status.Round);
         if (!client.IsActive) return;
+        // §7.2 rule 6: an answer to a round that closed before the latest repair pass began was computed
+        // before that pass reached the member; the pass already carries those fragments, so they are not
+        // queued again (a member that lost that copy too NACKs it in the next round). Under load, late
+        // answers otherwise put every fragment of a repair pass into the next one as well.
+        FragmentSet? stale = status.Round != 0 && status.Round <= _lastRepairPassRound ? _lastRepairPass : null;
         switch (status.Kind)
         {
             case StatusKind.Complete:
@@ -196,7 +204,7 @@ public sealed class ImageSession
                 for (int i = 0; i < status.RangeCount; i++)
                 {
                     NackRange range = status.GetRange(i);
-                    _repair.AddRange(range.First, range.Count);
+                    _repair.AddRangeExcept(range.First, range.Count, stale);
                     missing += (int)Math.Min(range.Count, Geometry.FragmentCount);
                 }
                 client.State = ClientState.Receiving;
@@ -216,7 +224,9 @@ public sealed class ImageSession
                     {
                         if ((b & (1 << bit)) == 0) continue;
                         ulong fragment = (ulong)status.BitmapWindowStart + (ulong)j * 8 + (ulong)bit;
-                        if (fragment < Geometry.FragmentCount) { _repair.Add((uint)fragment); missing++; }
+                        if (fragment >= Geometry.FragmentCount) continue;
+                        missing++;
+                        if (stale is null || !stale.Contains((uint)fragment)) _repair.Add((uint)fragment);
                     }
                 }
                 client.State = ClientState.Receiving;
@@ -342,6 +352,8 @@ public sealed class ImageSession
 
     private void StartRepairPass(TimeSpan now)
     {
+        _lastRepairPass.CopyFrom(_repair);
+        _lastRepairPassRound = Round;
         _pending.TakeAll(_repair);
         _cursor = 0;
         Pass++;

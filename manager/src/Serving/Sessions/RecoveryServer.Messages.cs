@@ -235,8 +235,13 @@ public sealed partial class RecoveryServer
             SessionClient? client = session?.FindClient(clientId);
             string outcome = result.Outcome == ResultOutcome.Success ? "success" : "failure";
             string detail = string.Create(CultureInfo.InvariantCulture, $"{result.Reason}; firmware version now {result.FirmwareVersion}");
+            // A RESULT comes only after the machine held every fragment (§6.7: it verifies the complete image
+            // first), so for its session's image that is what it held, whatever its last STATUS said (a clean
+            // transfer can end before any status round).
+            long held = session is not null && client is not null && result.ImageId == session.ImageId
+                ? session.Geometry.FragmentCount : client?.FragmentsHeld ?? 0;
             _results.Append(new ResultRecord(DateTimeOffset.UtcNow, sender.ToString(), SessionClient.FormatId(clientId), sessionId,
-                imageName, outcome, (uint)result.Reason, detail, client?.FragmentsHeld ?? 0, session?.RepairRounds ?? 0));
+                imageName, outcome, (uint)result.Reason, detail, held, session?.RepairRounds ?? 0));
             _recordedResults.Add(key);
             _resultsRecorded++;
             if (session is not null && client is not null) session.MarkReported(client, outcome + " (" + result.Reason + ")", now);

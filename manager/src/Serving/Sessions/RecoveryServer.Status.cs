@@ -44,7 +44,7 @@ public sealed partial class RecoveryServer
 
         var reasons = new Dictionary<string, long>(_rejects);
         if (Interlocked.Read(ref _overflowDrops) is long drops and > 0) reasons["queue-overflow"] = drops;
-        long sendFailures = _socket?.SendFailures ?? 0;
+        long sendFailures = (_socket?.SendFailures ?? 0) + Interlocked.Read(ref _batchSendFailures);
         if (_transport is FaultInjectingTransport faults)
         {
             reasons["injected-drop"] = faults.SendFaults.Dropped;

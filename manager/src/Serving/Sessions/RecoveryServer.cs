@@ -53,6 +53,11 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
 
     private UdpEndpoint? _socket;
+
+    // Group DATA in sendmmsg batches (Linux, no fault injection): flushed before SendData returns, so every
+    // other message (STATUS_REQUEST after a pass) still leaves after the DATA before it.
+    private LinuxSendBatch? _sendBatch;
+    private long _batchSendFailures;
     private IUdpChannel? _transport;
     private TokenBucket _pacer;
     private ulong _donorId;
@@ -98,6 +103,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         _transport = _options.Faults.IsActive
             ? new FaultInjectingTransport(_socket, _options.Faults, FaultOptions.None)
             : _socket;
+        if (_options.BatchSends && OperatingSystem.IsLinux() && !_options.Faults.IsActive) _sendBatch = _socket.CreateSendBatch();
         _donorId = DonorIdentity.SenderIdFor(_options.DonorName, _socket.LocalEndPoint.Port);
 
         var snapshot = _catalog.Reload();
@@ -128,6 +134,8 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         PublishStatus(Now);
         _logger.LogInformation("stopped; {Results} results recorded in {Path}", _resultsRecorded, _results.FilePath);
         _transport?.Dispose();
+        _sendBatch?.Dispose();
+        _sendBatch = null;
     }
 
     private TimeSpan Now => _clock.Elapsed;
@@ -274,6 +282,26 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     /// <summary>Sends DATA while the pacer allows; returns how long until it allows more (zero if not limited by it).</summary>
     private TimeSpan SendData(TimeSpan now, CancellationToken stoppingToken)
     {
+        try
+        {
+            return SendDataUnflushed(now, stoppingToken);
+        }
+        finally
+        {
+            FlushSendBatch();
+        }
+    }
+
+    private void FlushSendBatch()
+    {
+        if (_sendBatch is null || _sendBatch.Count == 0) return;
+        long before = _sendBatch.Failures;
+        _sendBatch.Flush();
+        if (_sendBatch.Failures != before) Interlocked.Add(ref _batchSendFailures, _sendBatch.Failures - before);
+    }
+
+    private TimeSpan SendDataUnflushed(TimeSpan now, CancellationToken stoppingToken)
+    {
         for (int budget = 0; budget < 512 && !stoppingToken.IsCancellationRequested; budget++)
         {
             ImageSession? session = NextSendingSession();
@@ -314,6 +342,16 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         int length = session.Geometry.LengthOf(index);
         ReadOnlySpan<byte> fragment = session.Image.Bytes.AsSpan((int)session.Geometry.OffsetOf(index), length);
         var ids = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
+        if (_sendBatch is not null && session.GroupDestination is { } group && LinuxSendBatch.CanSendTo(group))
+        {
+            Span<byte> slot = _sendBatch.NextSlot(group);
+            if (DataMessage.TryEmit(slot, ids, index, session.Pass, fragment, out int batched) != WireStatus.Ok) return;
+            _sendBatch.Commit(batched);
+            _datagramsSent++;
+            _bytesSent += batched;
+            session.CountData(1, batched, now);
+            return;
+        }
         if (DataMessage.TryEmit(_sendBuffer, ids, index, session.Pass, fragment, out int written) != WireStatus.Ok) return;
         int copies = SendToSession(session, written, onlyReceiving: true);
         session.CountData(copies, written * copies, now);
@@ -351,7 +389,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         var request = new StatusRequestMessage(session.Round, session.CurrentWindowMs, ProtocolLimits.MaxNackRanges, 0);
         var ids = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
         if (request.TryEmit(_sendBuffer, ids, out int written) != WireStatus.Ok) return;
-        SendToSession(session, written, onlyReceiving: true);
+        for (int copy = 0; copy < Math.Max(1, _timings.StatusRequestCopies); copy++) SendToSession(session, written, onlyReceiving: true);
         // Members silent for several rounds also get a request addressed to them alone (§7.2.5).
         foreach (var client in session.Clients)
         {

@@ -1,4 +1,5 @@
 using System;
+using UefiRecovery.Core.Protocol.Client;
 
 namespace UefiRecovery.Manager.Serving.Sessions;
 
@@ -17,7 +18,27 @@ public sealed record SessionTimings
     public int SilentRoundsBeforeTargeted { get; init; } = 3;
 
     /// <summary>T_gather (§7.3): after the first ACCEPT, wait for others before pass 0.</summary>
-    public TimeSpan Gather { get; init; } = TimeSpan.FromMilliseconds(1000);
+    public TimeSpan Gather { get; init; } = DefaultGather;
+
+    /// <summary>
+    /// T_gather's default is the client's offer window T_offer (§6.2): a machine that boots within one
+    /// offer window of the first accepts within one T_gather of it and shares pass 0.
+    /// </summary>
+    public static TimeSpan DefaultGather => TimeSpan.FromMilliseconds(new ClientTimings().OfferWindowMs);
+
+    /// <summary>
+    /// The longest T_gather that never makes a client give up: it hears nothing while the donor gathers,
+    /// and drops the offer after N_acc ACCEPTs T_acc apart, the earliest with full negative jitter
+    /// ((N_acc − 1) × T_acc × (1 − jitter) = 3 s with the defaults); half of that leaves room for a lost ACCEPT.
+    /// </summary>
+    public static double MaxGatherSeconds
+    {
+        get
+        {
+            var client = new ClientTimings();
+            return (client.AcceptAttempts - 1) * client.AcceptRetryMs * (100 - client.JitterPercent) / 100.0 / 1000.0 / 2;
+        }
+    }
 
     /// <summary>After COMPLETE, how long to wait for the client's RESULT (it verifies and writes flash first).</summary>
     public TimeSpan ResultTimeout { get; init; } = TimeSpan.FromSeconds(600);
@@ -25,12 +46,29 @@ public sealed record SessionTimings
     /// <summary>An OFFER nobody accepted is forgotten after this (the donor then serves nothing for it).</summary>
     public TimeSpan OfferExpiry { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Extra wait after the response window for answers still in flight.</summary>
-    public TimeSpan RoundGrace { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// Extra wait after the response window for answers still in flight (§7.3 poll grace). A LAN answers in
+    /// well under a millisecond; 200 ms covers a firmware client that polls on 10 ms timer ticks under load.
+    /// Waiting longer only matters when an answer or the request was lost, and then it is pure idle time:
+    /// every lossy round at 5-10 % loss paid it.
+    /// </summary>
+    public TimeSpan RoundGrace { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Copies of each STATUS_REQUEST, sent back to back with the same message id (a retransmission, §3.3).
+    /// Clients ignore a copy of the round they are already answering (§6.5), so a second copy costs 48
+    /// bytes and turns a member lost to one dropped request (p) into one lost to two (p²): at 10 % loss and
+    /// 20 members, most rounds otherwise waited out the whole grace for someone who never heard the request.
+    /// </summary>
+    public int StatusRequestCopies { get; init; } = 2;
 
     /// <summary>A finished session stays visible in the status this long.</summary>
     public TimeSpan FinishedLinger { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Response window W = clamp(10 ms × members asked, 100, 2000) ms (§7.2.5): answers spread out, no implosion.</summary>
-    public static ushort ResponseWindowMs(int clientsAsked) => (ushort)Math.Clamp(10 * clientsAsked, 100, 2000);
+    /// <summary>
+    /// Response window W = clamp(10 ms × members asked, 20, 2000) ms (§7.2.5): answers spread out, no
+    /// implosion. The floor is low because a few members cannot implode, and every round of a small session
+    /// waits on average W/2 for its answer.
+    /// </summary>
+    public static ushort ResponseWindowMs(int clientsAsked) => (ushort)Math.Clamp(10 * clientsAsked, 20, 2000);
 }

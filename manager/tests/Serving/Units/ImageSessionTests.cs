@@ -93,6 +93,38 @@ public sealed class ImageSessionTests
     }
 
     [Fact]
+    public void OnStatus_LateAnswerToRoundBeforeRepairPass_FragmentsThatPassCarriesNotQueuedAgain()
+    {
+        var session = NewSession();
+        var a = session.Join(1, Client(1), 0, T0);
+        var b = session.Join(2, Client(2), 0, T0);
+        var c = session.Join(3, Client(3), 0, T0);
+        var timedOut = new List<SessionClient>();
+        TimeSpan now = T0 + TimeSpan.FromSeconds(1);
+        session.Tick(now, timedOut);
+        DrainPass(session, now);
+        session.Tick(now, timedOut);
+        session.MarkAsked(now);
+        Status(session, a, Nack(1, new NackRange(2, 2)), now);
+        Status(session, b, Nack(1, new NackRange(3, 1)), now);
+        // c's answer is late: the round closes at its deadline and the repair pass (2, 3) starts without it.
+        TimeSpan deadline = now + TimeSpan.FromSeconds(3);
+        session.Tick(deadline, timedOut);
+        Assert.Equal(SessionState.Sending, session.State);
+        // It arrives during the pass, computed before the pass reached c: 2 and 3 are on their way already,
+        // 7 is news.
+        Status(session, c, Nack(1, new NackRange(2, 2), new NackRange(7, 1)), deadline);
+        Assert.Equal(new List<uint> { 2, 3 }, DrainPass(session, deadline));
+        Assert.Equal(1, session.RepairFragments);
+        Assert.Equal(3, c.MissingFragments);
+        // A fresh answer (the next round) is taken whole.
+        session.Tick(deadline, timedOut);
+        session.MarkAsked(deadline);
+        Status(session, c, Nack(2, new NackRange(2, 1)), deadline);
+        Assert.Equal(2, session.RepairFragments);
+    }
+
+    [Fact]
     public void Join_LateJoinerDuringPass_PassContinuesWhereItWas()
     {
         var session = NewSession();

@@ -1,0 +1,45 @@
+using System;
+using UefiRecovery.Core.Protocol.Client;
+using UefiRecovery.Manager.Serving.Sessions;
+using Xunit;
+
+namespace UefiRecovery.Manager.Tests.Serving.Units;
+
+/// <summary>The donor's clocks against docs/protocol.md §7.2 rules 3 and 5 and the client's §6.2 timers.</summary>
+public sealed class SessionTimingsTests
+{
+    [Theory]
+    [InlineData(0, 20)]
+    [InlineData(1, 20)]
+    [InlineData(2, 20)]
+    [InlineData(20, 200)]
+    [InlineData(200, 2000)]
+    [InlineData(5000, 2000)]
+    public void ResponseWindowMs_Members_IsTenMsEachClampedTo20And2000(int members, int expected)
+    {
+        Assert.Equal(expected, SessionTimings.ResponseWindowMs(members));
+    }
+
+    [Fact]
+    public void DefaultGather_IsTheClientsOfferWindow()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(new ClientTimings().OfferWindowMs), SessionTimings.DefaultGather);
+        Assert.Equal(SessionTimings.DefaultGather, new SessionTimings().Gather);
+    }
+
+    [Fact]
+    public void MaxGatherSeconds_DefaultClientTimers_IsHalfTheEarliestAcceptGiveUp()
+    {
+        // (N_acc − 1) × T_acc × (1 − 25 % jitter) = 4 × 1000 ms × 0.75 = 3 s; half of it.
+        Assert.Equal(1.5, SessionTimings.MaxGatherSeconds, 6);
+        Assert.True(SessionTimings.DefaultGather.TotalSeconds <= SessionTimings.MaxGatherSeconds);
+    }
+
+    [Fact]
+    public void Defaults_PollGraceAndRequestCopies_MatchProtocolTable()
+    {
+        var timings = new SessionTimings();
+        Assert.Equal(TimeSpan.FromMilliseconds(200), timings.RoundGrace);
+        Assert.Equal(2, timings.StatusRequestCopies);
+    }
+}
