@@ -11,7 +11,8 @@ public sealed record BenchmarkFigure(
     bool AllByteExact,
     double? BytesSentPerImageByte,
     int? RepairRounds,
-    string Note);
+    string Note,
+    BenchmarkPhases? Phases = null);
 
 /// <summary>The whole benchmark run: the figures and the ratios the issue asks for.</summary>
 public sealed record BenchmarkReport(
@@ -25,4 +26,7 @@ public sealed record BenchmarkReport(
     double? OursToTftpLossless,
     double? OursToTftpOnePercent,
     double? OursManyToTftpManyLossless,
+    double? ManyToOneTimeRatioSharedSocket,
+    double? ManyToOneTransferRatio,
+    double? ManyToOneTransferRatioSharedSocket,
     string Machine);

@@ -51,10 +51,11 @@ public static class SimulateCommand
         var prefer = new Option<string[]>("--prefer") { Description = "Preferred donor ids (16 hex digits), most preferred first.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
         var quiet = new Option<double>("--quiet-timeout") { Description = "T_quiet seconds (unsolicited STATUS after session silence).", DefaultValueFactory = _ => 3 };
         var offerWindow = new Option<double>("--offer-window") { Description = "T_offer seconds: after the first acceptable OFFER, wait this long for others.", DefaultValueFactory = _ => 0.75 };
+        var sharedSocket = new Option<bool>("--shared-group-socket") { Description = "Linux: one socket on --client-port receives broadcast/multicast for all machines and hands every batch to each engine in turn, on one thread (one kernel copy per datagram instead of one per machine; each engine still checks and copies every datagram, and --faults still roll per machine). Default: a group socket and a thread per machine." };
         var lost = new Option<double>("--lost-timeout") { Description = "T_lost seconds (rediscover after total session silence).", DefaultValueFactory = _ => 30 };
 
         var command = new Command("simulate", "Run simulated recovering machines (the portable client engine over real UDP sockets).");
-        foreach (Option option in new Option[] { clients, manager, discover, broadcast, bind, clientPort, modes, imageType, lowest, current, capacity, maxDatagram, faults, seed, macBase, stagger, timeout, output, report, trusted, trustedHash, prefer, quiet, offerWindow, lost })
+        foreach (Option option in new Option[] { clients, manager, discover, broadcast, bind, clientPort, modes, imageType, lowest, current, capacity, maxDatagram, faults, seed, macBase, stagger, timeout, output, report, trusted, trustedHash, prefer, quiet, offerWindow, lost, sharedSocket })
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -102,6 +103,9 @@ public static class SimulateCommand
             };
             timings.QuietMaxMs = Math.Max(timings.QuietMaxMs, timings.QuietInitialMs);
             uint ownAddress = bindAddress.Equals(IPAddress.Any) ? 0 : SocketClientTransport.FromIp(new IPEndPoint(bindAddress, 0)).Address;
+            bool useSharedSocket = parse.GetValue(sharedSocket);
+            if (useSharedSocket && (groupPort == 0 || !OperatingSystem.IsLinux())) return Fail("--shared-group-socket needs Linux and a --client-port");
+            using SharedGroupReceiver? shared = useSharedSocket ? new SharedGroupReceiver(bindAddress, groupPort, SocketClientTransport.ReceiveBufferBytes) : null;
             var machines = new List<SimulatedClient>();
             try
             {
@@ -127,7 +131,7 @@ public static class SimulateCommand
                     var verifier = new ClientImageVerifier(trust is null ? null : new CapsuleVerifier(trust),
                         ClientImageVerifier.TargetFor(type, parse.GetValue(lowest), parse.GetValue(current)));
                     FaultOptions mine = faultOptions.IsActive ? faultOptions.WithSeed(unchecked(faultOptions.Seed * 7919 + i)) : faultOptions;
-                    machines.Add(new SimulatedClient(i, config, bindAddress, groupPort, mine, verifier, outFolder));
+                    machines.Add(new SimulatedClient(i, config, bindAddress, groupPort, mine, verifier, outFolder, shared));
                 }
             }
             catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
@@ -135,12 +139,28 @@ public static class SimulateCommand
                 return Fail(e.Message);
             }
 
+            // The firmware's engine is compiled ahead of time: JIT the simulated engine before the clock starts.
+            EngineWarmUp.PrepareEngineCode();
+            // CPU time of this process over the run (every simulated machine together), next to the wall time:
+            // on one host the machines share the sender's cores, and this says how much of them they used.
+            using Process self = Process.GetCurrentProcess();
+            TimeSpan userBefore = self.UserProcessorTime, kernelBefore = self.PrivilegedProcessorTime;
             var clock = Stopwatch.StartNew();
             TimeSpan perClient = TimeSpan.FromSeconds(parse.GetValue(timeout));
             double staggerSeconds = parse.GetValue(stagger);
             var results = new SimulatedClientReport[count];
             var threads = new List<Thread>();
-            for (int i = 0; i < count; i++)
+            if (shared is not null)
+            {
+                var thread = new Thread(() =>
+                {
+                    SimulatedClientReport[] all = new SharedSocketDriver(shared, machines).Run(TimeSpan.FromSeconds(staggerSeconds), perClient, clock, cancellationToken);
+                    all.CopyTo(results, 0);
+                }) { IsBackground = true, Name = "sim-shared" };
+                threads.Add(thread);
+                thread.Start();
+            }
+            for (int i = 0; i < count && shared is null; i++)
             {
                 int index = i;
                 var thread = new Thread(() => results[index] = machines[index].Run(TimeSpan.FromSeconds(staggerSeconds * index), perClient, clock, cancellationToken))
@@ -155,14 +175,27 @@ public static class SimulateCommand
 
             int succeeded = 0;
             foreach (var r in results) if (r.Succeeded && r.ResultAcknowledged) succeeded++;
-            var summary = new SimulationReport(count, succeeded, clock.Elapsed.TotalSeconds, results);
+            double wall = clock.Elapsed.TotalSeconds;
+            self.Refresh();
+            double user = (self.UserProcessorTime - userBefore).TotalSeconds, kernel = (self.PrivilegedProcessorTime - kernelBefore).TotalSeconds;
+            double? firstData = null, lastHeld = null;
+            bool allHeld = true;
+            foreach (var r in results)
+            {
+                if (r.Phases.FirstData is { } f && (firstData is null || f < firstData)) firstData = f;
+                if (r.Phases.AllFragmentsHeld is { } h) { if (lastHeld is null || h > lastHeld) lastHeld = h; }
+                else allHeld = false;
+            }
+            double? transfer = allHeld && firstData is not null && lastHeld is not null ? lastHeld - firstData : null;
+            var summary = new SimulationReport(count, succeeded, wall, user + kernel, user, kernel, firstData, allHeld ? lastHeld : null, transfer, results);
             string json = JsonSerializer.Serialize(summary, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
             if (parse.GetValue(report) is { } reportPath) await File.WriteAllTextAsync(reportPath, json, CancellationToken.None).ConfigureAwait(false);
             else Console.Out.WriteLine(json);
             foreach (var r in results)
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"client {r.ClientId}: {(r.Succeeded ? "recovered" : "FAILED")} ({r.State}) in {r.Seconds:0.00} s, {r.FragmentsHeld}/{r.FragmentCount} fragments, corrupted {r.CorruptedFragments}, rejected images {r.ImagesRejected}{(r.LastRejection is null ? "" : " (" + r.LastRejection + ")")}"));
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{succeeded}/{count} recovered, wall time {summary.WallSeconds:0.00} s"));
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{succeeded}/{count} recovered, wall time {summary.WallSeconds:0.000} s, CPU {summary.CpuSeconds:0.000} s (user {user:0.000}, kernel {kernel:0.000}); transfer phase (first DATA .. last machine holding every fragment) {(transfer is { } t ? t.ToString("0.000", CultureInfo.InvariantCulture) + " s" : "n/a")}"));
             return succeeded == count ? 0 : 1;
         });
         return command;

@@ -20,10 +20,32 @@ public sealed class ClientImageVerifier(CapsuleVerifier? capsuleVerifier, Update
     /// <summary>The last rejection in words (for the simulation report).</summary>
     public string? LastRejection { get; private set; }
 
+    /// <summary>SHA-256 of the last image checked (lowercase hex): the report uses it, so each machine hashes its image once.</summary>
+    public string? LastImageSha256 { get; private set; }
+
+    /// <summary>Stopwatch timestamps of the last check's start (every fragment held) and end (the report's verification phase).</summary>
+    public long LastVerifyStartTimestamp { get; private set; }
+
+    public long LastVerifyEndTimestamp { get; private set; }
+
     public ImageVerdict Verify(ReadOnlySpan<byte> image, in OfferMessage offer)
+    {
+        LastVerifyStartTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return Check(image, offer);
+        }
+        finally
+        {
+            LastVerifyEndTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+    }
+
+    private ImageVerdict Check(ReadOnlySpan<byte> image, in OfferMessage offer)
     {
         Span<byte> digest = stackalloc byte[32];
         SHA256.HashData(image, digest);
+        LastImageSha256 = Convert.ToHexStringLower(digest);
         if (BinaryPrimitives.ReadUInt64BigEndian(digest) != offer.ImageId)
         {
             LastRejection = "image bytes do not match the offered image id";

@@ -30,7 +30,22 @@ public sealed record SimulatedClientReport(
     long InjectedDrops,
     long InjectedCorruptions,
     long InjectedDuplicates,
-    long InjectedReorders);
+    long InjectedReorders,
+    SimulatedClientPhases Phases);
 
-/// <summary>The whole run: every client, and the wall time from the first start to the last finish.</summary>
-public sealed record SimulationReport(int Clients, int Succeeded, double WallSeconds, System.Collections.Generic.IReadOnlyList<SimulatedClientReport> Results);
+/// <summary>
+/// The whole run: every client, the wall time from the first start to the last finish, the CPU time this
+/// simulate process used meanwhile (all machines together; user and kernel), and the session-wide transfer
+/// phase: the first DATA any machine received .. the last machine holding every fragment.
+/// </summary>
+public sealed record SimulationReport(
+    int Clients,
+    int Succeeded,
+    double WallSeconds,
+    double CpuSeconds,
+    double UserCpuSeconds,
+    double KernelCpuSeconds,
+    double? FirstDataSeconds,
+    double? LastAllFragmentsHeldSeconds,
+    double? TransferSeconds,
+    System.Collections.Generic.IReadOnlyList<SimulatedClientReport> Results);

@@ -54,6 +54,42 @@ public sealed class NamespaceRecoveryTests
         Assert.True(session.GetProperty("repairRounds").GetInt32() >= 1);
     }
 
+    /// <summary>
+    /// `simulate --shared-group-socket` (one socket whose batches every engine takes in turn): the engines
+    /// still see their own seeded loss and corruption, detect it, and end byte-exact in one session.
+    /// </summary>
+    [Fact]
+    public async Task Simulate_SharedGroupSocketWithIndependentLossAndCorruption_AllByteExactInOneSession()
+    {
+        using var folder = new TempFolder();
+        await using var lab = await NetworkLab.CreateAsync();
+        var donor = await lab.AddMemberAsync("s");
+        var machines = await lab.AddMemberAsync("c");
+        string images = Directory.CreateDirectory(folder.Combine("images")).FullName;
+        string capsule = await ManagerCli.PackCapsuleAsync(images, "fw.cap", ImageBytes, seed: 4, SharedFiles.TrustedPrivateKey);
+        string results = folder.Combine("results.jsonl");
+        await using var manager = await StartDonorAsync(lab, donor, images, results, SharedFiles.TrustedPublicKey);
+
+        var args = MachineArgs(machines, 8, folder.Combine("out"), donor.Address, faults: "drop=0.05,corrupt=0.01,seed=12");
+        args.Add("--shared-group-socket");
+        var (run, report) = await ManagerCli.SimulateAsync(args, folder.Combine("report.json"), machines.Namespace);
+
+        Assert.True(run.ExitCode == 0, run.Stderr + "\n--- manager ---\n" + manager.Output);
+        var clients = Clients(report);
+        Assert.Equal(8, clients.Count);
+        var drops = new System.Collections.Generic.HashSet<long>();
+        foreach (var client in clients)
+        {
+            AssertByteExact(capsule, client);
+            Assert.True(client.GetProperty("corruptedFragments").GetInt64() > 0, "corruption must be detected by each engine's CRC");
+            drops.Add(client.GetProperty("injectedDrops").GetInt64());
+        }
+        Assert.True(drops.Count > 1, "each machine rolls its own faults");
+        var records = ReadResults(results);
+        Assert.Equal(8, records.Count(r => r.Outcome == "success"));
+        Assert.Single(records.Select(r => r.SessionId).Distinct());
+    }
+
     [Fact]
     public async Task Serve_ClientJoinsMidStream_CompletesWithoutSessionRestart()
     {
