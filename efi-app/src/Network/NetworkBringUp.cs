@@ -1,6 +1,7 @@
 using System;
 using UefiRecovery.Core.Config;
 using UefiRecovery.Efi.Boot;
+using UefiRecovery.Efi.Platform;
 using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Raw;
 using UefiRecovery.Netstack;
@@ -55,16 +56,16 @@ internal static unsafe class NetworkBringUp
         boot->FreePool(handles);
         if (opened == null)
             new ConsoleLine(line).Append(tag).Append(" FAIL no SNP handle could be opened exclusively and initialized").WriteLine(systemTable);
+        else
+            EntropySource.EnsureGathered(systemTable);   // the ENTROPY line, before any seed is taken
         return opened;
     }
 
-    /// <summary>An interface over <paramref name="device"/>, seeded from the MAC and the monotonic count.</summary>
+    /// <summary>An interface over <paramref name="device"/>, seeded from the boot's entropy mixed with the MAC and counters.</summary>
     public static Interface CreateInterface(SnpFrameDevice device, BootServices* boot)
     {
-        ulong monotonic = 0;
-        boot->GetNextMonotonicCount(&monotonic);
         var interfaceConfig = new InterfaceConfig();
-        interfaceConfig.RandomSeed = (uint)(device.MacAddress.Value ^ (device.MacAddress.Value >> 32) ^ monotonic) | 1u;
+        interfaceConfig.RandomSeed = SeedFor(EntropySource.DeriveSeed(boot, device.MacAddress.Value));
         return new Interface(device, interfaceConfig);
     }
 
@@ -90,11 +91,8 @@ internal static unsafe class NetworkBringUp
             return true;
         }
 
-        ulong monotonic = 0;
-        systemTable->BootServices->GetNextMonotonicCount(&monotonic);
         Instant start = MonotonicClock.Now;
-        uint seed = (uint)Xorshift32.FromMacAndTime(device.MacAddress, (long)monotonic + start.Milliseconds).NextUInt32();
-        var client = new DhcpClient(device.MacAddress, new DhcpConfig(), seed);
+        var client = new DhcpClient(device.MacAddress, new DhcpConfig(), SeedFor(EntropySource.DeriveSeed(systemTable, device.MacAddress.Value)));
         iface.AttachDhcp(client);
         new ConsoleLine(line).Append(tag).Append(" DHCP discovering").WriteLine(systemTable);
         Instant deadline = start.AddMilliseconds(DhcpWaitSeconds * 1000L);
@@ -123,6 +121,12 @@ internal static unsafe class NetworkBringUp
         dhcp = client;
         return true;
     }
+
+    /// <summary>
+    /// A netstack seed (32 bits, never 0: xorshift32's fixed point) from a derived 64-bit seed; both
+    /// halves are folded in so no bits of the derivation are dropped.
+    /// </summary>
+    internal static uint SeedFor(ulong derived) => (uint)(derived ^ (derived >> 32)) | 1u;
 
     internal static void* SnpInterfaceOf(BootServices* boot, void* imageHandle, void* handle)
     {

@@ -214,7 +214,7 @@ internal static unsafe class RecoveryRun
             // broadcast, and NATs such as QEMU's slirp that answer the copy from an address we drop).
             DiscoverByBroadcast = config.DiscoverByBroadcast,
             ImageCapacity = (uint)regionSize + CapsuleOverhead,
-            RandomSeed = device.MacAddress.Value ^ (monotonic << 16) ^ (ulong)MonotonicClock.Now.Milliseconds | 1,
+            RandomSeed = EntropySource.DeriveSeed(s_st, device.MacAddress.Value ^ (monotonic << 16) ^ (ulong)MonotonicClock.Now.Milliseconds) | 1,
             // uefirecovery.timeout.request-backoff: the cap of the no-offer REQUEST backoff (default 8 s).
             Timings = new ClientTimings { RequestMaxMs = config.RequestBackoffSeconds * 1000 },
         };

@@ -1,3 +1,4 @@
+using System;
 using UefiRecovery.Efi.Uefi.Raw;
 using Xunit;
 
@@ -490,6 +491,26 @@ public sealed unsafe class RawLayoutTests
         LayoutAssert.Matches<CpuIo2Protocol>(sizeof(CpuIo2Protocol), 0x20,
             new FieldOffset("Mem", (byte*)&s.Mem - b, 0x0),
             new FieldOffset("Io", (byte*)&s.Io - b, 0x10));
+    }
+
+    /// <summary>UEFI 2.10 §37.5.1 EFI_RNG_PROTOCOL: GetInfo, GetRNG.</summary>
+    [Fact]
+    public void RngProtocol_Layout_MatchesSpec()
+    {
+        RngProtocol s = default;
+        byte* b = (byte*)&s;
+        LayoutAssert.Matches<RngProtocol>(sizeof(RngProtocol), 0x10,
+            new FieldOffset("GetInfo", (byte*)&s.GetInfo - b, 0x0),
+            new FieldOffset("GetRng", (byte*)&s.GetRng - b, 0x8));
+    }
+
+    /// <summary>UEFI 2.10 §37.5.1 EFI_RNG_PROTOCOL_GUID 3152BCA5-EADE-433D-862E-C01CDC291F44, as stored in memory.</summary>
+    [Fact]
+    public void RngProtocol_Guid_MatchesSpec()
+    {
+        EfiGuid guid = RngProtocol.Guid;
+
+        Assert.Equal("A5BC5231DEEA3D43862EC01CDC291F44", Convert.ToHexString(new ReadOnlySpan<byte>(&guid, sizeof(EfiGuid))));
     }
 
     /// <summary>PI 1.8 Vol. 5 §13.3 EFI_CPU_IO_PROTOCOL_ACCESS.</summary>

@@ -1,6 +1,7 @@
 using System;
 using UefiRecovery.Core.Config;
 using UefiRecovery.Efi.Boot;
+using UefiRecovery.Efi.Platform;
 using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Raw;
 using UefiRecovery.Netstack;
@@ -163,10 +164,8 @@ internal static unsafe class NetDiagMode
     private static int RunWithDevice(SnpFrameDevice device, RecoveryConfig config, BootServices* boot, Span<char> line,
         Span<char> a, Span<char> b, Span<char> c, Span<char> d)
     {
-        ulong monotonic = 0;
-        boot->GetNextMonotonicCount(&monotonic);
         var interfaceConfig = new InterfaceConfig();
-        interfaceConfig.RandomSeed = (uint)(device.MacAddress.Value ^ (device.MacAddress.Value >> 32) ^ monotonic) | 1u;
+        interfaceConfig.RandomSeed = NetworkBringUp.SeedFor(EntropySource.DeriveSeed(s_st, device.MacAddress.Value));
         var iface = new Interface(device, interfaceConfig);
         var echo = new UdpEchoService();
         iface.TryAddSocket(echo.Socket);
@@ -183,8 +182,7 @@ internal static unsafe class NetDiagMode
         else
         {
             Instant start = MonotonicClock.Now;
-            uint seed = (uint)Xorshift32.FromMacAndTime(device.MacAddress, (long)monotonic + start.Milliseconds).NextUInt32();
-            dhcp = new DhcpClient(device.MacAddress, new DhcpConfig(), seed);
+            dhcp = new DhcpClient(device.MacAddress, new DhcpConfig(), NetworkBringUp.SeedFor(EntropySource.DeriveSeed(s_st, device.MacAddress.Value)));
             iface.AttachDhcp(dhcp);
             new ConsoleLine(line).Append("NETDIAG DHCP discovering").WriteLine(s_st);
             Instant deadline = start.AddMilliseconds(DhcpWaitSeconds * 1000L);
