@@ -161,42 +161,7 @@ public sealed unsafe class LinuxDatagramBatch : IDisposable
     [DllImport("libc", SetLastError = true)]
     private static extern int poll(PollFd* fds, nuint count, int timeoutMs);
 
-    // x86-64 / arm64 Linux layouts (LP64): struct iovec, msghdr, mmsghdr, sockaddr_in, pollfd.
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVec
-    {
-        public byte* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MsgHdr
-    {
-        public SockAddrIn* Name;
-        public uint NameLength;
-        public IoVec* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MMsgHdr
-    {
-        public MsgHdr Header;
-        public uint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct SockAddrIn
-    {
-        public ushort Family;
-        public ushort Port;
-        public uint Address;
-        public ulong Zero;
-    }
-
+    // struct pollfd (LP64); the message structures are in LinuxMessageHeaders.cs.
     [StructLayout(LayoutKind.Sequential)]
     private struct PollFd
     {

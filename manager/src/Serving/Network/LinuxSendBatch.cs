@@ -115,40 +115,4 @@ public sealed unsafe class LinuxSendBatch : IDisposable
 
     [DllImport("libc", SetLastError = true)]
     private static extern int sendmmsg(int fd, MMsgHdr* messages, uint count, int flags);
-
-    // x86-64 / arm64 Linux layouts (LP64), as in LinuxDatagramBatch.
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVec
-    {
-        public byte* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MsgHdr
-    {
-        public SockAddrIn* Name;
-        public uint NameLength;
-        public IoVec* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MMsgHdr
-    {
-        public MsgHdr Header;
-        public uint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct SockAddrIn
-    {
-        public ushort Family;
-        public ushort Port;
-        public uint Address;
-        public ulong Zero;
-    }
 }
