@@ -432,15 +432,23 @@ namespace UefiRecovery.Netstack.Iface
             if (TrySendArp(MacAddress.Broadcast, request)) Counters.ArpRequestsSent++;
         }
 
+        // A datagram waiting for ARP holds back only later datagrams to the same address (their order is
+        // kept); the others go: a silent first manager must not delay the REQUEST to the second.
         private void FlushSocket(UdpSocket socket, Instant now)
         {
-            while (socket.TryPeekTransmit(out ReadOnlySpan<byte> payload, out UdpEndpoint destination))
+            int position = 0;
+            while (socket.TryPeekTransmit(position, out ReadOnlySpan<byte> payload, out UdpEndpoint destination))
             {
                 Ipv4Address to = destination.Address;
+                if (socket.HasEarlierTransmitTo(position, to))
+                {
+                    position++;
+                    continue;
+                }
                 if (!HasAddress && !to.IsLimitedBroadcast)
                 {
                     Counters.NoRoute++;
-                    socket.DequeueTransmit(true);
+                    socket.DequeueTransmit(position, true);
                     continue;
                 }
                 MacAddress mac;
@@ -448,12 +456,9 @@ namespace UefiRecovery.Netstack.Iface
                 else if (to.IsMulticast) mac = MacAddress.FromIpv4Multicast(to);
                 else if (!TryResolveNextHop(to, now, out mac, out bool drop))
                 {
-                    if (drop)
-                    {
-                        socket.DequeueTransmit(true);
-                        continue;
-                    }
-                    return; // waiting for ARP; keep order, try again next poll
+                    if (drop) socket.DequeueTransmit(position, true);
+                    else position++; // waiting for ARP; try again next poll
+                    continue;
                 }
                 Ipv4Address source = HasAddress ? Address : Ipv4Address.Unspecified;
                 var udp = new UdpRepr(socket.LocalPort, destination.Port, payload.Length);
@@ -462,7 +467,7 @@ namespace UefiRecovery.Netstack.Iface
                 payload.CopyTo(datagram.Slice(UdpPacket.HeaderLength));
                 udp.Emit(datagram, source, to);
                 _device.EndTransmit();
-                socket.DequeueTransmit(false);
+                socket.DequeueTransmit(position, false);
                 Counters.UdpTransmitted++;
             }
         }

@@ -130,25 +130,58 @@ namespace UefiRecovery.Netstack.Socket
             return true;
         }
 
-        internal bool TryPeekTransmit(out ReadOnlySpan<byte> payload, out UdpEndpoint destination)
+        /// <summary>The datagram <paramref name="position"/> places behind the head of the transmit queue.</summary>
+        internal bool TryPeekTransmit(int position, out ReadOnlySpan<byte> payload, out UdpEndpoint destination)
         {
-            if (_txCount == 0)
+            if (position < 0 || position >= _txCount)
             {
                 payload = default;
                 destination = default;
                 return false;
             }
-            destination = _txDestination[_txHead];
-            payload = _txData.AsSpan(_txHead * SlotSize, _txLength[_txHead]);
+            int slot = TransmitSlot(position);
+            destination = _txDestination[slot];
+            payload = _txData.AsSpan(slot * SlotSize, _txLength[slot]);
             return true;
         }
 
-        internal void DequeueTransmit(bool dropped)
+        /// <summary>True when a datagram ahead of <paramref name="position"/> still waits to go to <paramref name="address"/>.</summary>
+        internal bool HasEarlierTransmitTo(int position, Ipv4Address address)
         {
-            if (_txCount == 0) return;
+            for (int earlier = 0; earlier < position && earlier < _txCount; earlier++)
+            {
+                if (_txDestination[TransmitSlot(earlier)].Address.Equals(address)) return true;
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// Removes the datagram at <paramref name="position"/> (sent, or dropped and counted). Taking one
+        /// from behind the head (the head waits for ARP) closes the gap by moving the later ones, and a
+        /// slot lent by TryBeginSend, forward: rare, and at most a few slots.
+        /// </summary>
+        internal void DequeueTransmit(int position, bool dropped)
+        {
+            if (position < 0 || position >= _txCount) return;
             if (dropped) TransmitDropped++;
-            _txHead = (_txHead + 1) % _txLength.Length;
+            if (position == 0)
+            {
+                _txHead = (_txHead + 1) % _txLength.Length;
+                _txCount--;
+                return;
+            }
+            int last = _txReserved ? _txCount : _txCount - 1;
+            for (int moving = position; moving < last; moving++)
+            {
+                int to = TransmitSlot(moving);
+                int from = TransmitSlot(moving + 1);
+                _txData.AsSpan(from * SlotSize, _txLength[from]).CopyTo(_txData.AsSpan(to * SlotSize, SlotSize));
+                _txDestination[to] = _txDestination[from];
+                _txLength[to] = _txLength[from];
+            }
             _txCount--;
         }
+
+        private int TransmitSlot(int position) => (_txHead + position) % _txLength.Length;
     }
 }

@@ -203,6 +203,73 @@ namespace UefiRecovery.Netstack.Tests.Iface
         }
 
         [Fact]
+        public void Poll_FirstDestinationWaitsForArp_LaterBroadcastStillSent()
+        {
+            // The app's REQUEST to a silent first manager must not hold back the one to the second.
+            var (iface, device) = StackAt(Frames.LinuxMac, Frames.Net2);
+            var socket = new UdpSocket(1234, 2, 4);
+            iface.TryAddSocket(socket);
+            socket.TrySend("to-net1"u8, new UdpEndpoint(Frames.Net1, 5000));
+            socket.TrySend("to-all"u8, new UdpEndpoint(Ipv4Address.Broadcast, 5000));
+            iface.Poll(new Instant(0));
+            Assert.Equal(2, device.TransmitCount); // the ARP request, then the broadcast datagram
+            Assert.Equal(Corpus.LinuxArpRequest, Hex.Of(device.SentSpan(0).Slice(0, 42)));
+            Assert.Equal("to-all"u8.ToArray(), UdpPayload(device.Sent(1)));
+            Assert.Equal(1, socket.TransmitQueued);
+
+            device.Inject(Corpus.LinuxArpReply);
+            iface.Poll(new Instant(5));
+            Assert.Equal("to-net1"u8.ToArray(), UdpPayload(device.Sent(2)));
+            Assert.Equal(0, socket.TransmitQueued);
+        }
+
+        [Fact]
+        public void Poll_TwoDatagramsWaitForOneArp_SentInQueueOrderAfterOthers()
+        {
+            var (iface, device) = StackAt(Frames.LinuxMac, Frames.Net2);
+            var socket = new UdpSocket(1234, 2, 4);
+            iface.TryAddSocket(socket);
+            socket.TrySend("first"u8, new UdpEndpoint(Frames.Net1, 5000));
+            socket.TrySend("other"u8, new UdpEndpoint(Ipv4Address.Broadcast, 5000));
+            socket.TrySend("second"u8, new UdpEndpoint(Frames.Net1, 5000));
+            iface.Poll(new Instant(0));
+            Assert.Equal(2, device.TransmitCount);
+            Assert.Equal(2, socket.TransmitQueued);
+
+            device.Inject(Corpus.LinuxArpReply);
+            iface.Poll(new Instant(5));
+            Assert.Equal(4, device.TransmitCount);
+            Assert.Equal("first"u8.ToArray(), UdpPayload(device.Sent(2)));
+            Assert.Equal("second"u8.ToArray(), UdpPayload(device.Sent(3)));
+        }
+
+        [Fact]
+        public void Poll_DatagramTakenFromBehindWaitingHead_LentSlotMovesWithQueue()
+        {
+            var (iface, device) = StackAt(Frames.LinuxMac, Frames.Net2);
+            var socket = new UdpSocket(1234, 2, 4);
+            iface.TryAddSocket(socket);
+            socket.TrySend("waits"u8, new UdpEndpoint(Frames.Net1, 5000));
+            socket.TrySend("goes"u8, new UdpEndpoint(Ipv4Address.Broadcast, 5000));
+            Assert.Equal(UdpStatus.Ok, socket.TryBeginSend(4, new UdpEndpoint(Ipv4Address.Broadcast, 5000), out Span<byte> lent));
+            "lent"u8.CopyTo(lent);
+            iface.Poll(new Instant(0)); // "goes" leaves from behind the waiting head while "lent" is still lent
+            socket.CommitSend();
+            iface.Poll(new Instant(1));
+            Assert.Equal(3, device.TransmitCount);
+            Assert.Equal("goes"u8.ToArray(), UdpPayload(device.Sent(1)));
+            Assert.Equal("lent"u8.ToArray(), UdpPayload(device.Sent(2)));
+            Assert.Equal(1, socket.TransmitQueued);
+        }
+
+        // The UDP payload of an Ethernet + IPv4 (no options) + UDP frame.
+        private static byte[] UdpPayload(byte[] frame)
+        {
+            int udpLength = (frame[14 + 20 + 4] << 8) | frame[14 + 20 + 5];
+            return frame.AsSpan(14 + 20 + 8, udpLength - 8).ToArray();
+        }
+
+        [Fact]
         public void Poll_OffLinkDestination_ResolvesGateway()
         {
             var gateway = Ipv4Address.FromBytes(10, 77, 0, 254);
