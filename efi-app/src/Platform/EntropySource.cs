@@ -108,19 +108,8 @@ internal static unsafe class EntropySource
             return false;
         }
 
-        ulong a = ReadUInt64(bytes, 0);
-        ulong b = ReadUInt64(bytes, 8);
         // Two equal halves (all-zero included) are a driver returning a constant: 2^-64 otherwise.
-        if (a == b)
-        {
-            report = report.Append("constant");
-            return false;
-        }
-
-        s_pool0 = a;
-        s_pool1 = b;
-        report = report.Append("ok");
-        return true;
+        return TryKeep(ReadUInt64(bytes, 0), ReadUInt64(bytes, 8), ref report);
     }
 
     private static bool TryRdRand(ref ConsoleLine report)
@@ -140,6 +129,12 @@ internal static unsafe class EntropySource
         }
 
         // Some AMD parts after a resume returned all ones with CF=1: a repeated value is not entropy.
+        return TryKeep(a, b, ref report);
+    }
+
+    // Keeps two 64-bit draws as the pool unless they are equal (a source stuck on one value).
+    private static bool TryKeep(ulong a, ulong b, ref ConsoleLine report)
+    {
         if (a == b)
         {
             report = report.Append("constant");
