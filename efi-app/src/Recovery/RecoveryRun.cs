@@ -193,8 +193,6 @@ internal static unsafe class RecoveryRun
         // DHCP option 43's manager only when no machine-side source set uefirecovery.manager (docs/config.md, order 4).
         if (dhcp != null && dhcp.HasLease && !dhcp.Lease.ManagerAddress.IsUnspecified)
             config.TryApplyDhcpManager(dhcp.Lease.ManagerAddress.Value, dhcp.Lease.ManagerPort);
-        uint managerAddress = config.ManagerAddress;
-        ushort managerPort = config.ManagerPort;
 
         RecoveryTargetConfig targetConfig = config.Target;
         ulong regionSize = (ulong)region.BlockSize * (ulong)region.BlockCount;
@@ -209,7 +207,6 @@ internal static unsafe class RecoveryRun
             LowestAcceptableVersion = targetConfig.LowestSupportedVersion,
             MacAddress = device.MacAddress.Value,
             Ipv4Address = iface.Address.Value,
-            ManagerEndpoint = new DatagramEndpoint(managerAddress, managerPort),
             // uefirecovery.discovery=manager: no broadcast copy (networks where a machine must not
             // broadcast, and NATs such as QEMU's slirp that answer the copy from an address we drop).
             DiscoverByBroadcast = config.DiscoverByBroadcast,
@@ -218,15 +215,24 @@ internal static unsafe class RecoveryRun
             // uefirecovery.timeout.request-backoff: the cap of the no-offer REQUEST backoff (default 8 s).
             Timings = new ClientTimings { RequestMaxMs = config.RequestBackoffSeconds * 1000 },
         };
+        // Every uefirecovery.manager (up to 4, in the order given) is asked; docs/config.md.
+        for (int m = 0; m < config.ManagerCount; m++)
+            clientConfig.TryAddManager(new DatagramEndpoint(config.GetManagerAddress(m), config.GetManagerPort(m)));
         ClientSetupStatus setup = ClientSession.TryCreate(clientConfig, transport, verifier, out ClientSession? client);
         if (setup != ClientSetupStatus.Ok || client == null || !transport.Bound)
         {
             new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=client-setup status=").AppendDecimal((ulong)setup).WriteLine(s_st);
             return MachineExitCodes.Failure;
         }
-        var discovering = new ConsoleLine(line).Append("RECOVERY PHASE discovering manager=")
-            .Append(managerAddress == 0 ? "none" : NetText.Ipv4(managerAddress, a)).Append(":").AppendDecimal((ulong)managerPort)
-            .Append(" broadcast=").Append(config.DiscoverByBroadcast ? "yes" : "no")
+        var discovering = new ConsoleLine(line).Append("RECOVERY PHASE discovering manager=");
+        if (clientConfig.ManagerCount == 0)
+            discovering = discovering.Append("none:").AppendDecimal((ulong)config.ManagerPort);
+        for (int m = 0; m < clientConfig.ManagerCount; m++)
+        {
+            DatagramEndpoint manager = clientConfig.GetManager(m);
+            discovering = discovering.Append(m == 0 ? "" : ",").Append(NetText.Ipv4(manager.Address, a)).Append(":").AppendDecimal((ulong)manager.Port);
+        }
+        discovering = discovering.Append(" broadcast=").Append(config.DiscoverByBroadcast ? "yes" : "no")
             .Append(" backoff-max=").AppendDecimal((ulong)config.RequestBackoffSeconds).Append("s deadline=");
         discovering = config.RecoveryTimeoutSeconds == 0 ? discovering.Append("none") : discovering.AppendDecimal((ulong)config.RecoveryTimeoutSeconds).Append("s");
         discovering.WriteLine(s_st);
@@ -237,6 +243,7 @@ internal static unsafe class RecoveryRun
         long phaseStart = MonotonicClock.Now.Milliseconds;
         long lastProgress = phaseStart;
         long receiveStart = phaseStart;
+        long firstOfferAt = -1;
         // uefirecovery.timeout.recovery: give up (nothing written, back to the firmware) when no image was verified in time.
         long deadline = config.RecoveryTimeoutSeconds == 0 ? long.MaxValue : phaseStart + (long)config.RecoveryTimeoutSeconds * 1000;
         while (true)
@@ -251,8 +258,19 @@ internal static unsafe class RecoveryRun
                 return MachineExitCodes.Failure;
             }
 
+            if ((events & ClientEvents.OfferReceived) != 0 && firstOfferAt < 0)
+            {
+                // The offer window (docs/protocol.md §6.1) runs from the first acceptable OFFER.
+                firstOfferAt = now.Milliseconds;
+                new ConsoleLine(line).Append("RECOVERY CANDIDATE first offer window-ms=").AppendDecimal((ulong)clientConfig.Timings.OfferWindowMs)
+                    .Append(" early-close=").Append(config.DiscoverByBroadcast ? "no" : "yes").WriteLine(s_st);
+            }
             if ((events & ClientEvents.DonorChosen) != 0)
             {
+                // Only the choice that closed a window (not the next offer after an ACCEPT timeout).
+                if (firstOfferAt >= 0)
+                    new ConsoleLine(line).Append("RECOVERY CHOSEN after-first-offer-ms=").AppendDecimal((ulong)(now.Milliseconds - firstOfferAt)).WriteLine(s_st);
+                firstOfferAt = -1;
                 PrintOffer(line, a, client.ChosenOffer);
                 receiveStart = now.Milliseconds;
             }

@@ -83,7 +83,7 @@ public static class ConfigKeyNames
     public const ConfigKey LastKey = ConfigKey.RecoveryTimeout;
 
     /// <summary>Keys one source may give several times (each adds a value); every other key is single-valued.</summary>
-    public static bool IsMultiValued(ConfigKey key) => key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.Target;
+    public static bool IsMultiValued(ConfigKey key) => key == ConfigKey.Manager || key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.Target;
 
     /// <summary>
     /// Keys that decide what firmware is accepted and where it is written: the Root of Trust for Update

@@ -75,13 +75,28 @@ public sealed class RecoveryConfig
     /// <summary><c>uefirecovery.gateway</c>, 0 when unset (on-link destinations only).</summary>
     public uint Gateway { get; private set; }
 
-    /// <summary><c>uefirecovery.manager=ADDR[:PORT]</c>; address 0 when unset.</summary>
-    public uint ManagerAddress { get; private set; }
+    /// <summary>Most <c>uefirecovery.manager</c> entries (the key may be repeated, like <c>trust.rsa2048</c>).</summary>
+    public const int MaxManagers = 4;
 
-    /// <summary>Manager UDP port; <see cref="ProtocolConstants.DonorPort"/> unless the setting names one.</summary>
-    public ushort ManagerPort { get; private set; } = ProtocolConstants.DonorPort;
+    private readonly uint[] _managerAddresses = new uint[MaxManagers];
+    private readonly ushort[] _managerPorts = new ushort[MaxManagers];
 
-    public bool HasManager => ManagerAddress != 0;
+    /// <summary>Number of <c>uefirecovery.manager=ADDR[:PORT]</c> entries applied (0..<see cref="MaxManagers"/>).</summary>
+    public int ManagerCount { get; private set; }
+
+    /// <summary>The first <c>uefirecovery.manager</c>'s address; 0 when unset.</summary>
+    public uint ManagerAddress => ManagerCount > 0 ? _managerAddresses[0] : 0;
+
+    /// <summary>The first manager's UDP port; <see cref="ProtocolConstants.DonorPort"/> unless the setting names one.</summary>
+    public ushort ManagerPort => ManagerCount > 0 ? _managerPorts[0] : ProtocolConstants.DonorPort;
+
+    /// <summary>The <paramref name="index"/>th manager's address, in the order given; 0 outside 0..ManagerCount-1.</summary>
+    public uint GetManagerAddress(int index) => index >= 0 && index < ManagerCount ? _managerAddresses[index] : 0;
+
+    /// <summary>The <paramref name="index"/>th manager's port; 0 outside 0..ManagerCount-1.</summary>
+    public ushort GetManagerPort(int index) => index >= 0 && index < ManagerCount ? _managerPorts[index] : (ushort)0;
+
+    public bool HasManager => ManagerCount != 0;
 
     /// <summary><c>uefirecovery.netdiag.timeout</c>: seconds of answering before netdiag stops; 0 = until a key press.</summary>
     public uint NetDiagTimeoutSeconds { get; private set; } = DefaultNetDiagTimeoutSeconds;
@@ -176,8 +191,16 @@ public sealed class RecoveryConfig
             case ConfigKey.Manager:
                 if (!ConfigValueParser.TryParseEndpoint(value, ProtocolConstants.DonorPort, out uint manager, out ushort port, out reason))
                     return ConfigApplyResult.BadValue(which, reason);
-                ManagerAddress = manager;
-                ManagerPort = port;
+                if (ManagerCount == MaxManagers)
+                    return ConfigApplyResult.BadValue(which, "more than 4 managers");
+                for (int i = 0; i < ManagerCount; i++)
+                {
+                    if (_managerAddresses[i] == manager && _managerPorts[i] == port)
+                        return ConfigApplyResult.BadValue(which, "manager already listed");
+                }
+                _managerAddresses[ManagerCount] = manager;
+                _managerPorts[ManagerCount] = port;
+                ManagerCount++;
                 return ConfigApplyResult.Applied(which);
 
             case ConfigKey.NetDiagTimeout:
@@ -320,8 +343,9 @@ public sealed class RecoveryConfig
     {
         if (_sourceOf[(int)ConfigKey.Manager] != ConfigSource.None || ConfigValueParser.UnicastProblem(address).Length != 0)
             return false;
-        ManagerAddress = address;
-        ManagerPort = port != 0 ? port : ProtocolConstants.DonorPort;
+        _managerAddresses[0] = address;
+        _managerPorts[0] = port != 0 ? port : ProtocolConstants.DonorPort;
+        ManagerCount = 1;
         _sourceOf[(int)ConfigKey.Manager] = ConfigSource.Dhcp;
         return true;
     }

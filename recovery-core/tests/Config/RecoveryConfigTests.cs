@@ -111,11 +111,11 @@ public sealed class RecoveryConfigTests
     {
         var config = new RecoveryConfig();
 
-        config.TryApply("uefirecovery.manager", "192.0.2.1:1000");
-        config.TryApply("uefirecovery.manager", "192.0.2.2");
+        // uefirecovery.manager is repeatable (each adds one, ManagerListConfigTests); a single-valued key is replaced.
+        config.TryApply("uefirecovery.gateway", "192.0.2.1");
+        config.TryApply("uefirecovery.gateway", "192.0.2.2");
 
-        Assert.Equal(0xC0000202u, config.ManagerAddress);
-        Assert.Equal(ProtocolConstants.DonorPort, config.ManagerPort);
+        Assert.Equal(0xC0000202u, config.Gateway);
     }
 
     [Theory]

@@ -25,10 +25,51 @@ public sealed class ClientConfig
 
     public DeliveryModes DeliveryModes { get; set; } = DeliveryModes.All;
 
-    /// <summary>The stored manager address (REQUEST is sent there); unspecified = none.</summary>
-    public DatagramEndpoint ManagerEndpoint { get; set; }
+    /// <summary>Most manager addresses a client asks (<c>uefirecovery.manager</c> repeated, docs/config.md).</summary>
+    public const int MaxManagers = 4;
 
-    /// <summary>Also broadcast the REQUEST (DISCOVER) so any donor can answer.</summary>
+    // Fixed capacity, filled before TryCreate: SendRequest walks it without allocating.
+    private readonly DatagramEndpoint[] _managers = new DatagramEndpoint[MaxManagers];
+
+    /// <summary>Configured managers (each REQUEST is sent to every one), 0..<see cref="MaxManagers"/>.</summary>
+    public int ManagerCount { get; private set; }
+
+    /// <summary>
+    /// The first configured manager (unspecified = none). Setting it replaces the list with that one
+    /// address (an unspecified value clears it); <see cref="TryAddManager"/> adds further ones.
+    /// </summary>
+    public DatagramEndpoint ManagerEndpoint
+    {
+        get => ManagerCount > 0 ? _managers[0] : default;
+        set
+        {
+            ManagerCount = 0;
+            TryAddManager(value);
+        }
+    }
+
+    /// <summary>Adds a manager; false (nothing changes) when unspecified, already listed or the list is full.</summary>
+    public bool TryAddManager(in DatagramEndpoint manager)
+    {
+        if (manager.IsUnspecified || ManagerCount == MaxManagers)
+            return false;
+        for (int i = 0; i < ManagerCount; i++)
+        {
+            if (_managers[i].Matches(manager))
+                return false;
+        }
+        _managers[ManagerCount] = manager;
+        ManagerCount++;
+        return true;
+    }
+
+    /// <summary>The <paramref name="index"/>th configured manager; unspecified outside 0..ManagerCount-1.</summary>
+    public DatagramEndpoint GetManager(int index) => index >= 0 && index < ManagerCount ? _managers[index] : default;
+
+    /// <summary>
+    /// Also broadcast the REQUEST (DISCOVER) so any donor can answer. Off: only the configured managers
+    /// can answer, so the offer window closes as soon as each has offered (docs/protocol.md §6.1).
+    /// </summary>
     public bool DiscoverByBroadcast { get; set; } = true;
 
     /// <summary>Where DISCOVER goes: 255.255.255.255:40123 unless set.</summary>

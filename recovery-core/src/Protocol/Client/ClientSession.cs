@@ -39,6 +39,8 @@ public sealed class ClientSession
     private bool _offerWindowOpen;
     private ulong _offerWindowClosesAt;
     private uint _offerSequence;
+    // Bit i: configured manager i sent an acceptable OFFER for the current discovery (early close, §6.1).
+    private uint _managersOffered;
 
     // The chosen offer and the image it describes; the image survives rediscovery for resume (§6.6).
     private OfferRecord _chosen;
@@ -103,7 +105,7 @@ public sealed class ClientSession
         {
             return ClientSetupStatus.InvalidDeliveryModes;
         }
-        if (config.ManagerEndpoint.IsUnspecified && (!config.DiscoverByBroadcast || config.BroadcastEndpoint.IsUnspecified))
+        if (config.ManagerCount == 0 && (!config.DiscoverByBroadcast || config.BroadcastEndpoint.IsUnspecified))
         {
             return ClientSetupStatus.NoDiscoveryTarget;
         }
@@ -264,17 +266,36 @@ public sealed class ClientSession
         {
             return;
         }
+        NoteManagerOffered(source);
         OfferRecord record = new OfferRecord(donorId, source, frame.Header.MessageId, frame.Header.SessionId, offer, _offerSequence);
         _offerSequence++;
-        if (!_offers.TryAdd(record, _policy, HeldImageId))
+        if (_offers.TryAdd(record, _policy, HeldImageId))
         {
-            return;
+            events |= ClientEvents.OfferReceived;
+            if (!_offerWindowOpen)
+            {
+                _offerWindowOpen = true;
+                _offerWindowClosesAt = now + _timings.OfferWindowMs;
+            }
         }
-        events |= ClientEvents.OfferReceived;
-        if (!_offerWindowOpen)
+        // §6.1 early close: without the broadcast copy only the configured managers were asked; once each
+        // has offered nobody is left to wait for, so the timers of this same Poll choose.
+        if (_offerWindowOpen && !_config.DiscoverByBroadcast && _config.ManagerCount > 0
+            && _managersOffered == (1u << _config.ManagerCount) - 1)
         {
-            _offerWindowOpen = true;
-            _offerWindowClosesAt = now + _timings.OfferWindowMs;
+            _offerWindowClosesAt = now;
+        }
+    }
+
+    /// <summary>Marks the configured manager the offer came from (a manager answers from the address and port asked).</summary>
+    private void NoteManagerOffered(in DatagramEndpoint source)
+    {
+        for (int i = 0; i < _config.ManagerCount; i++)
+        {
+            if (_config.GetManager(i).Matches(source))
+            {
+                _managersOffered |= 1u << i;
+            }
         }
     }
 
@@ -540,6 +561,7 @@ public sealed class ClientSession
         _offers.Clear();
         _offerWindowOpen = false;
         _offerSequence = 0;
+        _managersOffered = 0;
         _statusPending = false;
         _discoveryMessageId = NextMessageId();
         _requestTimer.Start(now, _timings.RequestInitialMs, _timings.RequestMaxMs, _timings.JitterPercent);
@@ -597,9 +619,9 @@ public sealed class ClientSession
         if (request.TryEmit(_sendBuffer, new MessageIds(_discoveryMessageId, 0, _clientId), out int written) == WireStatus.Ok)
         {
             ReadOnlySpan<byte> datagram = new ReadOnlySpan<byte>(_sendBuffer, 0, written);
-            if (!_config.ManagerEndpoint.IsUnspecified)
+            for (int i = 0; i < _config.ManagerCount; i++)
             {
-                _transport.TrySend(_config.ManagerEndpoint, datagram);
+                _transport.TrySend(_config.GetManager(i), datagram);
             }
             if (_config.DiscoverByBroadcast && !_config.BroadcastEndpoint.IsUnspecified)
             {

@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using UefiRecovery.QemuTests.Infrastructure;
+using UefiRecovery.Testbed.App;
+using UefiRecovery.Testbed.Esp;
+using UefiRecovery.Testbed.Network;
+using UefiRecovery.Testbed.Qemu;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace UefiRecovery.QemuTests.Recovery;
+
+/// <summary>
+/// <c>uefirecovery.manager</c> given twice with <c>uefirecovery.discovery=manager</c> (issue #6, docs/config.md):
+/// every REQUEST goes to each listed manager, and the offer window (docs/protocol.md §6.1) closes as soon as
+/// every listed manager has offered, or after T_offer when one stays silent.
+/// </summary>
+public sealed class SeveralManagersRecoveryTests
+{
+    private const string SilentManager = E2eRecoveryLab.Subnet + ".77:40123"; // in the lab subnet, no host there
+    private const string SecondListen = E2eRecoveryLab.HostAddress + ":40133";
+    private const int OfferWindowMs = 750; // ClientTimings.OfferWindowMs
+    private static readonly TimeSpan MachineTimeout = TimeSpan.FromMinutes(9);
+
+    private readonly ITestOutputHelper _output;
+
+    public SeveralManagersRecoveryTests(ITestOutputHelper output) => _output = output;
+
+    [RootFact]
+    public async Task Recover_FirstManagerSilentSecondReal_RecoversAfterFullOfferWindowVarsEqualPayload()
+    {
+        (SerialLog serial, byte[] payload, byte[] after, string managerOutput) = await RecoverAsync("mgr-silent",
+            new[] { SilentManager, E2eRecoveryLab.Listen }, serveSecond: false);
+
+        int chosen = ChosenGap(serial, managerOutput);
+        // Not every listed manager offered: the silent one might still answer, so the whole window is waited.
+        Assert.True(chosen >= OfferWindowMs, $"chosen {chosen} ms after the first offer, before the {OfferWindowMs} ms window closed");
+        Assert.True(payload.AsSpan().SequenceEqual(after), "vars file differs from the capsule payload in blocks " + E2eRecoveryLab.DifferingBlocks(payload, after));
+    }
+
+    [RootFact]
+    public async Task Recover_TwoRealManagers_EveryManagerOfferedSoWindowClosesEarlyVarsEqualPayload()
+    {
+        (SerialLog serial, byte[] payload, byte[] after, string managerOutput) = await RecoverAsync("mgr-two",
+            new[] { E2eRecoveryLab.Listen, SecondListen }, serveSecond: true);
+
+        int chosen = ChosenGap(serial, managerOutput);
+        // Both listed managers offered: nothing is left to wait for, so the choice does not wait out T_offer.
+        Assert.True(chosen < OfferWindowMs, $"chosen {chosen} ms after the first offer: the window was not closed early");
+        Assert.True(payload.AsSpan().SequenceEqual(after), "vars file differs from the capsule payload in blocks " + E2eRecoveryLab.DifferingBlocks(payload, after));
+    }
+
+    private async Task<(SerialLog Serial, byte[] Payload, byte[] After, string ManagerOutput)> RecoverAsync(
+        string name, string[] managers, bool serveSecond)
+    {
+        string runDirectory = TestEnvironment.NewRunDirectory(name);
+        (byte[] payload, string images) = await E2eRecoveryLab.PackTrustedCapsuleAsync(runDirectory);
+        string template = Path.Combine(runDirectory, "interrupted-vars.fd");
+        File.WriteAllBytes(template, E2eRecoveryLab.Interrupted(payload));
+        EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, "esp.img"), interruptedMarker: true);
+        string machineAddress = E2eRecoveryLab.Subnet + ".20";
+
+        // The lab's OEM strings with the manager line replaced by the list, and no broadcast copy.
+        var oem = new List<string>();
+        foreach (string s in E2eRecoveryLab.MachineOemStrings("auto", machineAddress))
+        {
+            if (!s.StartsWith("uefirecovery.manager=", StringComparison.Ordinal))
+                oem.Add(s);
+        }
+        foreach (string m in managers)
+            oem.Add("uefirecovery.manager=" + m);
+        oem.Add("uefirecovery.discovery=manager");
+
+        using NetworkNamespace ns = NetworkNamespace.Create("mgr");
+        string bridge = ns.AddBridge(ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
+        string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
+        using NamespaceProcess first = await E2eRecoveryLab.ServeAsync(ns, images, Path.Combine(runDirectory, "results-1.jsonl"), gatherSeconds: 1);
+        using NamespaceProcess? second = serveSecond ? await ServeSecondAsync(ns, images, Path.Combine(runDirectory, "results-2.jsonl")) : null;
+
+        var machine = new QemuMachine(new QemuMachineOptions
+        {
+            BootDisk = esp,
+            RunDirectory = Path.Combine(runDirectory, "1-recover"),
+            Nic = NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver),
+            NetworkNamespace = ns.Name,
+            OemStrings = oem.ToArray(),
+            Timeout = MachineTimeout,
+            VarsTemplatePath = template,
+        });
+        QemuExit exit;
+        SerialLog serial;
+        await using (QemuRun run = machine.Start())
+        {
+            exit = await run.WaitForExitAsync();
+            serial = run.Serial;
+        }
+        string managerOutput = "\nmanager 1:\n" + E2eRecoveryLab.SaveManagerLog(runDirectory, first)
+            + (second != null ? "\nmanager 2:\n" + second.Output : "");
+
+        string list = string.Join(",", managers).Replace(".", @"\.", StringComparison.Ordinal);
+        BootAssert.NotNull(serial.Find(new Regex($@"^RECOVERY PHASE discovering manager={list} broadcast=no ")), exit,
+            "both managers on the discovering line");
+        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY VERIFIED version=0x00010002 payload=540672 ")), exit, "the verified capsule" + managerOutput);
+        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY RESULT outcome=success reason=0 acked=yes$")), exit, "RESULT acknowledged" + managerOutput);
+        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
+            "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        return (serial, payload, File.ReadAllBytes(exit.VarsPath), managerOutput);
+    }
+
+    /// <summary>
+    /// The first acceptable OFFER (CANDIDATE), then the choice (CHOSEN, with the measured gap), then the chosen OFFER
+    /// from the real manager, in that order with nothing of another discovery between; returns the printed gap.
+    /// </summary>
+    private int ChosenGap(SerialLog serial, string managerOutput)
+    {
+        int candidate = E2eRecoveryLab.IndexOf(serial, @"^RECOVERY CANDIDATE first offer window-ms=750 early-close=yes$");
+        int chosen = E2eRecoveryLab.IndexOf(serial, @"^RECOVERY CHOSEN after-first-offer-ms=\d+$");
+        int offer = E2eRecoveryLab.IndexOf(serial, @"^RECOVERY OFFER donor=10\.216\.0\.1:401[23]3 .* mode=broadcast$");
+        Assert.True(candidate >= 0 && chosen > candidate && offer == chosen + 1,
+            $"CANDIDATE {candidate}, CHOSEN {chosen}, OFFER {offer}:\n" + serial.Transcript + managerOutput);
+        int gap = int.Parse(Regex.Match(serial.Lines[chosen].Text, @"\d+$").Value, CultureInfo.InvariantCulture);
+        _output.WriteLine($"offer accepted {gap} ms after the first acceptable offer (window {OfferWindowMs} ms); serial: "
+            + serial.Lines[candidate] + " / " + serial.Lines[chosen] + " / " + serial.Lines[offer]);
+        return gap;
+    }
+
+    private static async Task<NamespaceProcess> ServeSecondAsync(NetworkNamespace ns, string images, string results)
+    {
+        string dll = await RecoveryManager.RequireAsync();
+        var arguments = new List<string>
+        {
+            dll, "serve", "--images", images, "--listen", SecondListen, "--delivery", "broadcast", "--destination", E2eRecoveryLab.Broadcast,
+            "--trusted-key-hash", RecoveryManager.TestKeyHash, "--results", results, "--status-http", "off", "--live", "false",
+            "--rate", "20", "--client-timeout", "300", "--gather", "1", "--name", "e2e-second",
+        };
+        return await RecoveryManager.StartAndWaitReadyAsync(ns, arguments);
+    }
+}
