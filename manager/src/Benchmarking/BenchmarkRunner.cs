@@ -104,17 +104,15 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
     private static double? TransferRatio(BenchmarkFigure? many, BenchmarkFigure? one) =>
         many?.Phases is { } m && one?.Phases is { } o && o.Transfer > 0 ? m.Transfer / o.Transfer : null;
 
-    // utime + stime of a process (its threads included) from /proc/<pid>/stat, in seconds; null if unreadable.
+    // CPU seconds of a process, its threads included (what `simulate` reports for itself); null once it is gone.
     private static double? ProcessCpuSeconds(int pid)
     {
         try
         {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            // Fields after the command name (which may hold spaces) start after the last ')': state is field 3, utime 14, stime 15.
-            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.TotalProcessorTime.TotalSeconds;
         }
-        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             return null;
         }

@@ -64,17 +64,9 @@ public sealed class SharedGroupReceiver : IDisposable
     {
         uint key = BitConverter.ToUInt32(group.GetAddressBytes());
         if (_joinedGroups.Contains(key)) return true;
-        try
-        {
-            var membership = _bindAddress.Equals(IPAddress.Any) ? new MulticastOption(group) : new MulticastOption(group, _bindAddress);
-            _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, membership);
-            _joinedGroups.Add(key);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
+        if (!SocketClientTransport.TryJoinGroup(_socket, group, _bindAddress)) return false;
+        _joinedGroups.Add(key);
+        return true;
     }
 
     public void Dispose()

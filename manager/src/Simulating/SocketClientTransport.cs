@@ -249,14 +249,18 @@ public sealed class SocketClientTransport : IDatagramTransport, IDisposable
 
     public bool TryJoinMulticastGroup(uint groupAddress)
     {
-        if (_shared is not null) return _shared.TryJoin(ToIp(new DatagramEndpoint(groupAddress, 1)).Address);
-        if (_group is null) return false;
+        IPAddress group = ToIp(new DatagramEndpoint(groupAddress, 1)).Address;
+        if (_shared is not null) return _shared.TryJoin(group);
+        return _group is not null && TryJoinGroup(_group, group, _bindAddress);
+    }
+
+    /// <summary>Joins <paramref name="group"/> on the interface of <paramref name="bindAddress"/> when there is one (no multicast route needed).</summary>
+    internal static bool TryJoinGroup(Socket socket, IPAddress group, IPAddress bindAddress)
+    {
         try
         {
-            // Joined on the interface of the bind address when there is one (no multicast route needed).
-            IPAddress group = ToIp(new DatagramEndpoint(groupAddress, 1)).Address;
-            var membership = _bindAddress.Equals(IPAddress.Any) ? new MulticastOption(group) : new MulticastOption(group, _bindAddress);
-            _group.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, membership);
+            var membership = bindAddress.Equals(IPAddress.Any) ? new MulticastOption(group) : new MulticastOption(group, bindAddress);
+            socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, membership);
             return true;
         }
         catch (SocketException)

@@ -63,13 +63,7 @@ public sealed unsafe class LinuxDatagramBatch : IDisposable
                 sourcePort = 0;
                 return false;
             }
-            int i = _next++;
-            MMsgHdr* message = &_messages[i];
-            if ((message->Header.Flags & MsgTrunc) != 0) continue;
-            datagram = new ReadOnlySpan<byte>(_buffers + i * SlotBytes, (int)message->Length);
-            sourceAddress = BinaryPrimitives.ReverseEndianness(_names[i].Address);
-            sourcePort = BinaryPrimitives.ReverseEndianness(_names[i].Port);
-            return true;
+            if (TryGet(_next++, out datagram, out sourceAddress, out sourcePort)) return true;
         }
     }
 

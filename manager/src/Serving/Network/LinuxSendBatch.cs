@@ -35,6 +35,16 @@ public sealed unsafe class LinuxSendBatch : IDisposable
         _messages = (MMsgHdr*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(MMsgHdr)));
         _iovecs = (IoVec*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(IoVec)));
         _name = (SockAddrIn*)NativeMemory.AllocZeroed((nuint)sizeof(SockAddrIn));
+        // Everything but each datagram's length is fixed per slot (sendmmsg writes back only msg_len);
+        // control and flags stay zero from AllocZeroed.
+        for (int i = 0; i < Capacity; i++)
+        {
+            _iovecs[i].Base = _buffers + (long)i * SlotBytes;
+            _messages[i].Header.Name = _name;
+            _messages[i].Header.NameLength = (uint)sizeof(SockAddrIn);
+            _messages[i].Header.Iov = &_iovecs[i];
+            _messages[i].Header.IovLength = 1;
+        }
     }
 
     /// <summary>Datagrams the kernel refused (counted, never thrown, like <see cref="UdpEndpoint.Send"/>).</summary>
@@ -54,9 +64,10 @@ public sealed unsafe class LinuxSendBatch : IDisposable
     /// </summary>
     public Span<byte> NextSlot(IPEndPoint destination)
     {
-        if (_count == Capacity || (_destination is not null && !_destination.Equals(destination))) Flush();
+        if (_count == Capacity) Flush();
         if (_destination is null || !_destination.Equals(destination))
         {
+            if (_count > 0) Flush();
             _destination = destination;
             Span<byte> address = stackalloc byte[4];
             destination.Address.TryWriteBytes(address, out _);
@@ -71,16 +82,7 @@ public sealed unsafe class LinuxSendBatch : IDisposable
     public void Commit(int length)
     {
         if (length <= 0 || length > SlotBytes) return;
-        _iovecs[_count].Base = _buffers + (long)_count * SlotBytes;
         _iovecs[_count].Length = (nuint)length;
-        MMsgHdr* m = &_messages[_count];
-        m->Header.Name = _name;
-        m->Header.NameLength = (uint)sizeof(SockAddrIn);
-        m->Header.Iov = &_iovecs[_count];
-        m->Header.IovLength = 1;
-        m->Header.Control = null;
-        m->Header.ControlLength = 0;
-        m->Header.Flags = 0;
         _count++;
     }
 

@@ -47,11 +47,7 @@ public sealed class FragmentSet
     }
 
     /// <summary>Adds [first, first + count), clipped to the capacity (a hostile range cannot grow the set).</summary>
-    public void AddRange(uint first, uint count)
-    {
-        ulong end = Math.Min((ulong)first + count, Capacity);
-        for (ulong i = first; i < end; i++) Add((uint)i);
-    }
+    public void AddRange(uint first, uint count) => AddRangeExcept(first, count, null);
 
     /// <summary>Adds [first, first + count) clipped to the capacity, leaving out the members of <paramref name="except"/> (if any).</summary>
     public void AddRangeExcept(uint first, uint count, FragmentSet? except)

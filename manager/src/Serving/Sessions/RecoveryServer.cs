@@ -347,8 +347,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             Span<byte> slot = _sendBatch.NextSlot(group);
             if (DataMessage.TryEmit(slot, ids, index, session.Pass, fragment, out int batched) != WireStatus.Ok) return;
             _sendBatch.Commit(batched);
-            _datagramsSent++;
-            _bytesSent += batched;
+            CountSent(batched);
             session.CountData(1, batched, now);
             return;
         }
@@ -378,6 +377,11 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private void Send(int length, IPEndPoint destination)
     {
         _transport!.Send(_sendBuffer.AsSpan(0, length), destination);
+        CountSent(length);
+    }
+
+    private void CountSent(int length)
+    {
         _datagramsSent++;
         _bytesSent += length;
     }
