@@ -41,7 +41,7 @@ internal static unsafe class Program
 
             case RecoveryMode.NetDiag:
                 // Like the self-test, netdiag always ends the machine (debug-exit port or power-off).
-                EfiRuntime.Exit(NetDiagMode.Run(imageHandle, systemTable));
+                EfiRuntime.Exit(NetDiagMode.Run(imageHandle, systemTable, config));
                 break;
 
             case RecoveryMode.CoreTest:
@@ -60,7 +60,7 @@ internal static unsafe class Program
                 // Recovery (Recovery/RecoveryRun.cs): after a recovery attempt the machine resets; a valid
                 // region in auto mode goes back to the firmware (or ends through debug-exit in tests).
                 bool recover = config.Mode == RecoveryMode.Recover;
-                int code = RecoveryRun.Run(imageHandle, systemTable, recover, out bool resetWanted);
+                int code = RecoveryRun.Run(imageHandle, systemTable, config, recover, out bool resetWanted);
                 if (resetWanted)
                     RecoveryRun.ResetAfterRecovery(systemTable, code, debugExit);
                 if (debugExit)

@@ -38,7 +38,7 @@ internal static unsafe class FvbCheckMode
         // The region comes from the target map (uefirecovery.target; default OVMF's NV store);
         // uefirecovery.fvbcheck.fs points the check at another FV of the same shape.
         Span<char> value = stackalloc char[48];
-        if (!RegionLocator.TrySelect(config, out RegionTarget target, out ulong baseAddress, out string selectProblem))
+        if (!config.TrySelectRegion(out RegionTarget target, out ulong baseAddress, out string selectProblem))
         {
             new ConsoleLine(line).Append("FIRMWARE FVBCHECK DONE result=fail reason=no-target message=\"").Append(selectProblem).Append("\"")
                 .WriteLine(systemTable);

@@ -17,10 +17,6 @@ internal static unsafe class RegionLocator
 {
     private const int HeaderReadLength = 4096;
 
-    /// <summary>The mapped region for the configured image type; false with the reason when the map has none.</summary>
-    public static bool TrySelect(RecoveryConfig config, out RegionTarget target, out ulong baseAddress, out string reason)
-        => config.TrySelectRegion(out target, out baseAddress, out reason);
-
     /// <summary>True when an FVB whose header parsed to <paramref name="fv"/> at <paramref name="fvbBase"/> is the target.</summary>
     public static bool Matches(FvHeaderStatus status, in FvHeader fv, ulong fvbBase, in RegionTarget target, ulong targetBase)
         => status == FvHeaderStatus.Valid && fv.FileSystemGuid.Equals(target.FileSystemGuid) && (targetBase == 0 || fvbBase == targetBase);

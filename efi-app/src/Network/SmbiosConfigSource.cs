@@ -46,25 +46,6 @@ internal static unsafe class SmbiosConfigSource
         }
     }
 
-    /// <summary>
-    /// Fills a mode's own <see cref="RecoveryConfig"/> with the app's one resolution of all sources (EFI
-    /// variable, ESP file, SMBIOS), already printed by <see cref="ConfigResolution.Resolve"/>. Kept under
-    /// this name for the modes that build their own config (recovery, netdiag).
-    /// </summary>
-    /// <returns>The number of entries rejected during the resolution.</returns>
-    public static int Apply(SystemTable* systemTable, RecoveryConfig config, ReadOnlySpan<char> tag)
-    {
-        if (ConfigResolution.IsResolved)
-        {
-            ConfigResolution.ReplayInto(config);
-            return ConfigResolution.RejectedCount;
-        }
-        // Not resolved (only when a mode runs without Program): the OEM strings alone, printed under the mode's tag.
-        var report = new TaggedConfigReport(systemTable, tag);
-        ApplyLayer(systemTable, config, report);
-        return report.Rejected;
-    }
-
     private static bool IsPrintable(ReadOnlySpan<char> text)
     {
         for (int i = 0; i < text.Length; i++)
@@ -82,38 +63,5 @@ internal static unsafe class SmbiosConfigSource
         for (int i = 0; i < prefix.Length; i++)
             if (text[i] != prefix[i]) return false;
         return true;
-    }
-
-    /// <summary>Rejections only, under a mode's tag (the pre-resolution format).</summary>
-    private sealed class TaggedConfigReport : IConfigReport
-    {
-        private readonly SystemTable* _systemTable;
-        private readonly char[] _tag = new char[16];
-        private readonly int _tagLength;
-
-        public TaggedConfigReport(SystemTable* systemTable, ReadOnlySpan<char> tag)
-        {
-            _systemTable = systemTable;
-            _tagLength = Math.Min(tag.Length, _tag.Length);
-            tag.Slice(0, _tagLength).CopyTo(_tag);
-        }
-
-        public int Rejected { get; private set; }
-
-        public void Entry(ConfigSource source, int line, ReadOnlySpan<char> entry, ConfigApplyResult result)
-        {
-            if (result.IsApplied || result.Status == ConfigStatus.NotOurs || result.Status == ConfigStatus.Overridden)
-                return;
-            Rejected++;
-            new ConsoleLine(stackalloc char[400]).Append(new ReadOnlySpan<char>(_tag, 0, _tagLength)).Append(" CONFIG rejected source=smbios entry=\"")
-                .Append(entry).Append("\" reason=\"").Append(result.Reason).Append("\"").WriteLine(_systemTable);
-        }
-
-        public void LineRejected(ConfigSource source, int line, string reason)
-        {
-            Rejected++;
-            new ConsoleLine(stackalloc char[200]).Append(new ReadOnlySpan<char>(_tag, 0, _tagLength)).Append(" CONFIG rejected source=smbios reason=\"")
-                .Append(reason).Append("\"").WriteLine(_systemTable);
-        }
     }
 }

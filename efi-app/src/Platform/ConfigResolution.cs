@@ -23,8 +23,6 @@ namespace UefiRecovery.Efi.Platform;
 /// </summary>
 internal static unsafe class ConfigResolution
 {
-    private static RecoveryConfig? s_config;
-    private static ConfigEntryStore? s_store;
 
     // Root certificates (DER) whose file matched its pin, read once at resolution.
     private static byte[]? s_certificatePool;
@@ -50,21 +48,10 @@ internal static unsafe class ConfigResolution
         return all;
     }
 
-    public static bool IsResolved => s_config != null;
-
-    public static int RejectedCount { get; private set; }
-
-    /// <summary>The resolved configuration (null before <see cref="Resolve"/>).</summary>
-    public static RecoveryConfig? Current => s_config;
-
-    /// <summary>The applied entries, for <see cref="SmbiosOemConfig"/>'s single-value lookups.</summary>
-    public static ConfigEntryStore? Store => s_store;
-
     public static RecoveryConfig Resolve(void* imageHandle, SystemTable* systemTable)
     {
         var config = new RecoveryConfig();
-        var store = new ConfigEntryStore();
-        var report = new ConsoleConfigReport(systemTable, config, store);
+        var report = new ConsoleConfigReport(systemTable, config);
         byte[] data = new byte[ConfigTextSource.MaxBytes + 1];
 
         ApplyVariable(systemTable, config, report, data);
@@ -91,17 +78,7 @@ internal static unsafe class ConfigResolution
             .Append(ConfigSourceNames.Name(config.SourceOf(ConfigKey.Mode))).Append(" rejected=").AppendDecimal((ulong)report.Rejected)
             .WriteLine(systemTable);
 
-        s_config = config;
-        s_store = store;
-        RejectedCount = report.Rejected;
         return config;
-    }
-
-    /// <summary>Applies the resolved entries to another config (a mode's own), with their sources.</summary>
-    public static void ReplayInto(RecoveryConfig config)
-    {
-        if (s_store != null)
-            s_store.ReplayInto(config);
     }
 
     public static string ModeName(RecoveryMode mode) => mode switch

@@ -8,7 +8,7 @@ namespace UefiRecovery.Efi.Platform;
 
 /// <summary>
 /// Prints what each configuration source did, one line per entry, on ConOut (which OVMF and the
-/// platform console mirror on serial), and keeps the applied entries in the app's <see cref="ConfigEntryStore"/>:
+/// platform console mirror on serial):
 ///   CONFIG &lt;key&gt;=&lt;value&gt; source=&lt;source&gt;                                  (applied)
 ///   CONFIG overridden &lt;key&gt;=&lt;value&gt; source=&lt;source&gt; by=&lt;source&gt;          (a higher source set it)
 ///   CONFIG rejected source=&lt;source&gt; [line=N ]entry="..." reason="..."      (bad value, unknown key, repeat, untrusted source)
@@ -19,13 +19,11 @@ internal sealed unsafe class ConsoleConfigReport : IConfigReport
 {
     private readonly SystemTable* _systemTable;
     private readonly RecoveryConfig _config;
-    private readonly ConfigEntryStore _store;
 
-    public ConsoleConfigReport(SystemTable* systemTable, RecoveryConfig config, ConfigEntryStore store)
+    public ConsoleConfigReport(SystemTable* systemTable, RecoveryConfig config)
     {
         _systemTable = systemTable;
         _config = config;
-        _store = store;
     }
 
     /// <summary>Entries rejected so far, over all sources.</summary>
@@ -36,8 +34,6 @@ internal sealed unsafe class ConsoleConfigReport : IConfigReport
         Span<char> buffer = stackalloc char[400];
         if (result.Status == ConfigStatus.Applied)
         {
-            if (!_store.TryAdd(source, entry))
-                new ConsoleLine(buffer).Append("CONFIG warning store full, not kept for later modes: ").Append(entry).WriteLine(_systemTable);
             new ConsoleLine(buffer).Append("CONFIG ").Append(WithoutPrefix(entry)).Append(" source=").Append(ConfigSourceNames.Name(source))
                 .WriteLine(_systemTable);
             return;

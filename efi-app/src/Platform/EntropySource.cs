@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using UefiRecovery.Efi.Boot;
@@ -109,7 +110,7 @@ internal static unsafe class EntropySource
         }
 
         // Two equal halves (all-zero included) are a driver returning a constant: 2^-64 otherwise.
-        return TryKeep(ReadUInt64(bytes, 0), ReadUInt64(bytes, 8), ref report);
+        return TryKeep(BinaryPrimitives.ReadUInt64LittleEndian(bytes), BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(8)), ref report);
     }
 
     private static bool TryRdRand(ref ConsoleLine report)
@@ -147,11 +148,4 @@ internal static unsafe class EntropySource
         return true;
     }
 
-    private static ulong ReadUInt64(ReadOnlySpan<byte> bytes, int offset)
-    {
-        ulong value = 0;
-        for (int i = 7; i >= 0; i--)
-            value = (value << 8) | bytes[offset + i];
-        return value;
-    }
 }

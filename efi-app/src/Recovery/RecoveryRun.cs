@@ -56,7 +56,7 @@ internal static unsafe class RecoveryRun
     private static SystemTable* s_st;
 
     /// <returns>The machine exit code (Success when recovered, or when the region is valid and nothing was to be done).</returns>
-    public static int Run(void* imageHandle, SystemTable* systemTable, bool forced, out bool resetWanted)
+    public static int Run(void* imageHandle, SystemTable* systemTable, RecoveryConfig config, bool forced, out bool resetWanted)
     {
         s_st = systemTable;
         resetWanted = false;
@@ -64,7 +64,6 @@ internal static unsafe class RecoveryRun
         Span<char> line = stackalloc char[256];
         new ConsoleLine(line).Append("RECOVERY BEGIN mode=").Append(forced ? "recover" : "auto").WriteLine(systemTable);
 
-        RecoveryConfig config = ResolvedConfig(systemTable);
         RecoveryTargetConfig targetConfig = config.Target;
         // Fail closed: a protected value a trusted source gave but that was refused (already printed as
         // CONFIG rejected) would leave its default in force, e.g. a refused lsv would remove the rollback floor.
@@ -88,7 +87,7 @@ internal static unsafe class RecoveryRun
         boot->SetWatchdogTimer(0, 0, 0, null);
         var services = new UefiBootServices(boot, new EfiHandle(imageHandle));
         // The region the target map (uefirecovery.target, default OVMF's NV store) gives for the image type.
-        if (!RegionLocator.TrySelect(config, out RegionTarget region, out ulong regionBase, out string noTarget))
+        if (!config.TrySelectRegion(out RegionTarget region, out ulong regionBase, out string noTarget))
         {
             new ConsoleLine(line).Append("RECOVERY REGION verdict=invalid reason=no-target message=\"").Append(noTarget).Append("\"")
                 .WriteLine(systemTable);
@@ -199,8 +198,6 @@ internal static unsafe class RecoveryRun
         var target = new UpdateTarget(targetConfig.ImageType, 0, 0, targetConfig.LowestSupportedVersion, 0, regionSize);
         var verifier = new CapsuleImageVerifier(trust, target);
 
-        ulong monotonic = 0;
-        boot->GetNextMonotonicCount(&monotonic);
         var clientConfig = new ClientConfig
         {
             ImageType = ImageTypeId.FromGuid(targetConfig.ImageType),
@@ -211,7 +208,7 @@ internal static unsafe class RecoveryRun
             // broadcast, and NATs such as QEMU's slirp that answer the copy from an address we drop).
             DiscoverByBroadcast = config.DiscoverByBroadcast,
             ImageCapacity = (uint)regionSize + CapsuleOverhead,
-            RandomSeed = EntropySource.DeriveSeed(s_st, device.MacAddress.Value ^ (monotonic << 16) ^ (ulong)MonotonicClock.Now.Milliseconds) | 1,
+            RandomSeed = EntropySource.DeriveSeed(s_st, device.MacAddress.Value) | 1,
             // uefirecovery.timeout.request-backoff: the cap of the no-offer REQUEST backoff (default 8 s).
             Timings = new ClientTimings { RequestMaxMs = config.RequestBackoffSeconds * 1000 },
         };
@@ -414,21 +411,6 @@ internal static unsafe class RecoveryRun
             default:
                 return ResultReason.Other;
         }
-    }
-
-    /// <summary>
-    /// The app's one resolution (<see cref="ConfigResolution"/>), which also knows about refused protected
-    /// values; a replay of its applied entries would not. Without it (a mode run without Program) the
-    /// SMBIOS strings alone.
-    /// </summary>
-    private static RecoveryConfig ResolvedConfig(SystemTable* systemTable)
-    {
-        RecoveryConfig? resolved = ConfigResolution.Current;
-        if (resolved != null)
-            return resolved;
-        var config = new RecoveryConfig();
-        SmbiosConfigSource.Apply(systemTable, config, Tag);
-        return config;
     }
 
     /// <summary>

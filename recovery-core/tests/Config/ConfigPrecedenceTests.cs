@@ -161,47 +161,6 @@ public sealed class ConfigPrecedenceTests
         Assert.False(new RecoveryConfig().TryApplyDhcpManager(0xFFFFFFFFu, 0));
     }
 
-    [Fact]
-    public void ReplayInto_StoredEntries_SameConfigAndSources()
-    {
-        var config = new RecoveryConfig();
-        var store = new ConfigEntryStore();
-        foreach ((ConfigSource source, string entry) in new[]
-        {
-            (ConfigSource.EfiVariable, "uefirecovery.mode=recover"),
-            (ConfigSource.EspFile, "uefirecovery.manager=10.1.2.3:4000"),
-            (ConfigSource.Smbios, "uefirecovery.image-type=" + ImageType),
-        })
-        {
-            Assert.True(config.TryApplyFrom(source, entry).IsApplied);
-            Assert.True(store.TryAdd(source, entry));
-        }
-
-        var replayed = new RecoveryConfig();
-        store.ReplayInto(replayed);
-
-        Assert.Equal(RecoveryMode.Recover, replayed.Mode);
-        Assert.Equal(0x0A010203u, replayed.ManagerAddress);
-        Assert.Equal(4000, replayed.ManagerPort);
-        Assert.Equal(config.Target.ImageType.Data1, replayed.Target.ImageType.Data1);
-        Assert.Equal(ConfigSource.EspFile, replayed.SourceOf(ConfigKey.Manager));
-        Assert.True(store.TryFindValue("uefirecovery.manager", out System.ReadOnlySpan<char> value));
-        Assert.Equal("10.1.2.3:4000", value.ToString());
-        Assert.False(store.TryFindValue("uefirecovery.man", out _));
-    }
-
-    [Fact]
-    public void TryAdd_StoreFull_RefusedNothingOverwritten()
-    {
-        var store = new ConfigEntryStore();
-        for (int i = 0; i < ConfigEntryStore.Capacity; i++)
-            Assert.True(store.TryAdd(ConfigSource.Smbios, "uefirecovery.mode=auto"));
-
-        Assert.False(store.TryAdd(ConfigSource.Smbios, "uefirecovery.mode=recover"));
-        Assert.False(new ConfigEntryStore().TryAdd(ConfigSource.Smbios, new string('x', ConfigEntryStore.MaxEntryLength + 1)));
-        Assert.Equal(ConfigEntryStore.Capacity, store.Count);
-    }
-
     /// <summary>Random printable entries under every known key and source: never throws, and TryValidate always answers.</summary>
     [Fact]
     public void TryApplyFrom_RandomValuesForEveryKey_NeverThrows()

@@ -91,20 +91,4 @@ public sealed class ManagerListConfigTests
         Assert.Equal(0x0A000009u, config.GetManagerAddress(0));
         Assert.Equal(41000, config.GetManagerPort(0));
     }
-
-    [Fact]
-    public void ReplayInto_ManagerList_SameListInSameOrder()
-    {
-        var config = new RecoveryConfig();
-        var store = new ConfigEntryStore();
-        store.TryAdd(ConfigSource.EfiVariable, "uefirecovery.manager=10.0.0.7:4000");
-        store.TryAdd(ConfigSource.EfiVariable, "uefirecovery.manager=10.0.0.8");
-
-        store.ReplayInto(config);
-
-        Assert.Equal(2, config.ManagerCount);
-        Assert.Equal(0x0A000007u, config.GetManagerAddress(0));
-        Assert.Equal(4000, config.GetManagerPort(0));
-        Assert.Equal(0x0A000008u, config.GetManagerAddress(1));
-    }
 }

@@ -32,7 +32,7 @@ internal static unsafe class NetDiagMode
     private static SystemTable* s_st;
 
     /// <returns>The machine exit code: Success when the NIC answered until the end, Failure otherwise.</returns>
-    public static int Run(void* imageHandle, SystemTable* systemTable)
+    public static int Run(void* imageHandle, SystemTable* systemTable, RecoveryConfig config)
     {
         s_st = systemTable;
         BootServices* boot = systemTable->BootServices;
@@ -42,8 +42,6 @@ internal static unsafe class NetDiagMode
         Span<char> c = stackalloc char[24];
         Span<char> d = stackalloc char[24];
 
-        var config = new RecoveryConfig();
-        SmbiosConfigSource.Apply(systemTable, config, "NETDIAG");
         if (!config.TryValidate(out string invalid))
         {
             new ConsoleLine(line).Append("NETDIAG FAIL config reason=\"").Append(invalid).Append("\"").WriteLine(systemTable);
