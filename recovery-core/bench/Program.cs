@@ -49,7 +49,7 @@ public static class Program
         new Random(2).NextBytes(datagram);
         const int Datagrams = 20000;
         uint sink = 0;
-        double sliced = BestSeconds(5, () => { for (int i = 0; i < Datagrams; i++) sink ^= Protocol.Wire.Crc32.Compute(datagram); });
+        double sliced = BestSeconds(5, () => { for (int i = 0; i < Datagrams; i++) sink ^= Protocol.Wire.Crc32.AppendSlicingBy8(0, datagram); });
         double oneTable = BestSeconds(5, () => { for (int i = 0; i < Datagrams; i++) sink ^= OneTableCrc(datagram); });
         // The host build's message check (header by table, the rest folded with PCLMULQDQ; Crc32.Host.cs).
         double folded = BestSeconds(5, () => { for (int i = 0; i < Datagrams; i++) sink ^= Protocol.Wire.Crc32.ComputeWithZeroedWord(datagram, 28); });

@@ -38,12 +38,10 @@ public static partial class Crc32
     /// <summary>Whether <see cref="AppendFolded"/> uses carry-less multiplication on this CPU.</summary>
     public static bool FoldingSupported => Pclmulqdq.IsSupported && Sse41.IsSupported;
 
-    static partial void TryComputeWithZeroedWordFast(ReadOnlySpan<byte> message, int zeroedOffset, ref uint crc, ref bool computed)
+    static partial void TryAppendFast(uint crc, ReadOnlySpan<byte> data, ref uint result, ref bool computed)
     {
-        if (!FoldingSupported) return;
-        uint c = AppendSlicingBy8(0, message.Slice(0, zeroedOffset));
-        c = AppendSlicingBy8(c, FourZeros);
-        crc = AppendFolded(c, message.Slice(zeroedOffset + 4));
+        if (!FoldingSupported || data.Length < FoldingThreshold) return;
+        result = AppendFolded(crc, data);
         computed = true;
     }
 

@@ -46,17 +46,14 @@ public static partial class Crc32
 
     /// <summary>
     /// CRC-32 of <paramref name="message"/> with the four bytes at <paramref name="zeroedOffset"/> taken as
-    /// zero (a message's own CRC field, §3.4). The host build computes it with .NET's vectorized CRC-32
-    /// (Crc32.Host.cs); the firmware with <see cref="AppendSlicingBy8"/>. Both give the same value.
+    /// zero (a message's own CRC field, §3.4), through <see cref="Append"/>.
     /// </summary>
     public static uint ComputeWithZeroedWord(ReadOnlySpan<byte> message, int zeroedOffset)
     {
         if (zeroedOffset < 0 || zeroedOffset > message.Length - 4) return 0;
-        uint crc = 0;
-        bool computed = false;
-        TryComputeWithZeroedWordFast(message, zeroedOffset, ref crc, ref computed);
-        if (computed) return crc;
-        return ComputeWithZeroedWordPortable(message, zeroedOffset);
+        uint crc = Append(0, message.Slice(0, zeroedOffset));
+        crc = Append(crc, FourZeros);
+        return Append(crc, message.Slice(zeroedOffset + 4));
     }
 
     /// <summary>The portable (firmware) computation of <see cref="ComputeWithZeroedWord"/>, public so a host test can compare the two.</summary>
@@ -69,7 +66,7 @@ public static partial class Crc32
     }
 
     // Implemented only in the host build (Crc32.Host.cs); in the firmware the call is compiled away.
-    static partial void TryComputeWithZeroedWordFast(ReadOnlySpan<byte> message, int zeroedOffset, ref uint crc, ref bool computed);
+    static partial void TryAppendFast(uint crc, ReadOnlySpan<byte> data, ref uint result, ref bool computed);
 
     private static ReadOnlySpan<byte> FourZeros => new byte[] { 0, 0, 0, 0 };
 
@@ -83,12 +80,17 @@ public static partial class Crc32
     /// Continues a finished CRC over more bytes, so that
     /// Append(Compute(a), b) == Compute(a || b) (the zlib crc32(crc, buf, len) convention).
     /// </summary>
+    /// <remarks>The host build folds long inputs with carry-less multiplication (Crc32.Host.cs); the firmware
+    /// runs <see cref="AppendSlicingBy8"/>. Both give the same value.</remarks>
     public static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
-        return AppendSlicingBy8(crc, data);
+        uint result = 0;
+        bool computed = false;
+        TryAppendFast(crc, data, ref result, ref computed);
+        return computed ? result : AppendSlicingBy8(crc, data);
     }
 
-    /// <summary>The portable slicing-by-8 loop (what the firmware runs); <see cref="Append"/> is this.</summary>
+    /// <summary>The portable slicing-by-8 loop (what the firmware runs, and the host for short inputs).</summary>
     public static uint AppendSlicingBy8(uint crc, ReadOnlySpan<byte> data)
     {
         uint[] t = Tables;
