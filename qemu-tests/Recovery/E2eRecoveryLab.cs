@@ -34,10 +34,6 @@ internal static class E2eRecoveryLab
     public const int GarbageOffset = InterruptedRecovery.GarbageOffset;
     public const int GarbageLength = InterruptedRecovery.GarbageLength;
 
-    /// <summary>The ESP marker file an interrupted recovery leaves (efi-app/src/Firmware/EspMarkerStore.cs).</summary>
-    public const string MarkerPath = InterruptedRecovery.MarkerPath;
-    public const string MarkerInProgress = InterruptedRecovery.MarkerInProgress;
-
     /// <summary>The payload, and the folder holding its capsule signed with the trusted EDK2 test key.</summary>
     public static async Task<(byte[] Payload, string ImagesDir)> PackTrustedCapsuleAsync(string runDirectory)
     {

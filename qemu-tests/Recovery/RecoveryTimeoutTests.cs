@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using UefiRecovery.QemuTests.Infrastructure;
@@ -46,13 +47,10 @@ public sealed class RecoveryTimeoutTests
             RunDirectory = Path.Combine(runDirectory, "1-deadline"),
             Nic = NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver),
             NetworkNamespace = ns.Name,
-            OemStrings = new[]
+            OemStrings = E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.Subnet + ".20").Concat(new[]
             {
-                "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString, "uefirecovery.ip=" + E2eRecoveryLab.Subnet + ".20/24",
-                "uefirecovery.manager=" + E2eRecoveryLab.Listen, "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
-                "uefirecovery.image-type=" + RecoveryManager.ImageType, "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
                 "uefirecovery.timeout.recovery=" + DeadlineSeconds, "uefirecovery.timeout.request-backoff=" + BackoffSeconds,
-            },
+            }).ToArray(),
             Timeout = TimeSpan.FromMinutes(5),
             VarsTemplatePath = templatePath,
         });
