@@ -246,8 +246,8 @@ public static class ConfigValueParser
         return "";
     }
 
-    // MemoryExtensions.IndexOf is in the portable subset for bytes only.
-    private static int IndexOf(ReadOnlySpan<char> text, char c)
+    /// <summary>Index of the first <paramref name="c"/>, or -1 (MemoryExtensions.IndexOf is in the portable subset for bytes only).</summary>
+    internal static int IndexOf(ReadOnlySpan<char> text, char c)
     {
         for (int i = 0; i < text.Length; i++)
         {

@@ -270,15 +270,7 @@ public sealed class RecoveryConfig
     /// </summary>
     public ConfigApplyResult TryApplyEntry(ReadOnlySpan<char> entry)
     {
-        int equals = -1;
-        for (int i = 0; i < entry.Length; i++)
-        {
-            if (entry[i] == '=')
-            {
-                equals = i;
-                break;
-            }
-        }
+        int equals = ConfigValueParser.IndexOf(entry, '=');
 
         if (equals < 0)
         {
@@ -304,15 +296,7 @@ public sealed class RecoveryConfig
     /// variable): <see cref="ConfigKeyNames.IsProtected"/> keys are then refused.</param>
     public ConfigApplyResult TryApplyFrom(ConfigSource source, ReadOnlySpan<char> entry, bool osWritable = false)
     {
-        int equals = -1;
-        for (int i = 0; i < entry.Length; i++)
-        {
-            if (entry[i] == '=')
-            {
-                equals = i;
-                break;
-            }
-        }
+        int equals = ConfigValueParser.IndexOf(entry, '=');
         ConfigKey which = equals < 0 ? ConfigKey.None : ConfigKeyNames.Lookup(entry.Slice(0, equals));
         if (which != ConfigKey.None && source != ConfigSource.None)
         {

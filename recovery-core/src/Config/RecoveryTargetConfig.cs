@@ -63,12 +63,6 @@ public sealed class RecoveryTargetConfig
     public ReadOnlySpan<byte> GetTrustedKeyHash(int index) =>
         index < 0 || index >= TrustedKeyCount ? default : new ReadOnlySpan<byte>(_keyHashes, index * KeyHashLength, KeyHashLength);
 
-    /// <summary>True when <paramref name="key"/> is one of this class's keys.</summary>
-    public static bool IsOwnKey(ReadOnlySpan<char> key) =>
-        ConfigKeyNames.TextEquals(key, TrustRsa2048Key) || ConfigKeyNames.TextEquals(key, ImageTypeKey)
-        || ConfigKeyNames.TextEquals(key, LowestSupportedVersionKey) || ConfigKeyNames.TextEquals(key, NextLoaderKey)
-        || ConfigKeyNames.TextEquals(key, TrustX509Key);
-
     /// <summary>Applies one setting; nothing changes unless it returns true. <paramref name="reason"/> says why not.</summary>
     public bool TryApply(ReadOnlySpan<char> key, ReadOnlySpan<char> value, out string reason)
     {
@@ -149,15 +143,7 @@ public sealed class RecoveryTargetConfig
             reason = "more than 2 root certificates";
             return false;
         }
-        int comma = -1;
-        for (int i = 0; i < value.Length; i++)
-        {
-            if (value[i] == ',')
-            {
-                comma = i;
-                break;
-            }
-        }
+        int comma = ConfigValueParser.IndexOf(value, ',');
         const string pinPrefix = "sha256=";
         if (comma < 0 || !ConfigKeyNames.StartsWith(value.Slice(comma + 1), pinPrefix))
         {

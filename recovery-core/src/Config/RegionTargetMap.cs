@@ -50,7 +50,7 @@ public sealed class RegionTargetMap
             return false;
         }
 
-        int comma = IndexOf(value, ',');
+        int comma = ConfigValueParser.IndexOf(value, ',');
         if (comma < 0)
         {
             reason = "expected <image-type-guid>,fv=<guid>,size=<bytes>";
@@ -77,9 +77,9 @@ public sealed class RegionTargetMap
         ReadOnlySpan<char> rest = value.Slice(comma + 1);
         while (true)
         {
-            int end = IndexOf(rest, ',');
+            int end = ConfigValueParser.IndexOf(rest, ',');
             ReadOnlySpan<char> field = end < 0 ? rest : rest.Slice(0, end);
-            int equals = IndexOf(field, '=');
+            int equals = ConfigValueParser.IndexOf(field, '=');
             if (equals <= 0)
             {
                 reason = "field is not name=value";
@@ -197,14 +197,5 @@ public sealed class RegionTargetMap
         region = default;
         reason = "no uefirecovery.target for the image type";
         return false;
-    }
-
-    private static int IndexOf(ReadOnlySpan<char> text, char c)
-    {
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (text[i] == c) return i;
-        }
-        return -1;
     }
 }
