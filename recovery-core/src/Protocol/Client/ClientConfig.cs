@@ -1,3 +1,5 @@
+using System;
+using UefiRecovery.Core.Crypto;
 using UefiRecovery.Core.Protocol.Wire;
 
 namespace UefiRecovery.Core.Protocol.Client;
@@ -46,6 +48,28 @@ public sealed class ClientConfig
             ManagerCount = 0;
             TryAddManager(value);
         }
+    }
+
+    /// <summary>Most manager signing keys a client trusts (<c>uefirecovery.trust.manager</c>, docs/config.md).</summary>
+    public const int MaxTrustedManagerKeys = 4;
+
+    private readonly byte[] _trustedManagerKeys = new byte[MaxTrustedManagerKeys * Sha256.DigestSize];
+
+    /// <summary>Manager key hashes (SHA-256 of the RSA modulus). When any is set, only offers signed by one of them are acceptable (§6.8).</summary>
+    public int TrustedManagerKeyCount { get; private set; }
+
+    /// <summary>The configured hashes, 32 bytes each, concatenated.</summary>
+    public ReadOnlySpan<byte> TrustedManagerKeyHashes =>
+        new ReadOnlySpan<byte>(_trustedManagerKeys, 0, TrustedManagerKeyCount * Sha256.DigestSize);
+
+    /// <summary>Adds a trusted manager key hash; false when it is not 32 bytes or the list is full.</summary>
+    public bool TryAddTrustedManagerKey(ReadOnlySpan<byte> modulusSha256)
+    {
+        if (modulusSha256.Length != Sha256.DigestSize || TrustedManagerKeyCount == MaxTrustedManagerKeys)
+            return false;
+        modulusSha256.CopyTo(new Span<byte>(_trustedManagerKeys, TrustedManagerKeyCount * Sha256.DigestSize, Sha256.DigestSize));
+        TrustedManagerKeyCount++;
+        return true;
     }
 
     /// <summary>Adds a manager; false (nothing changes) when unspecified, already listed or the list is full.</summary>

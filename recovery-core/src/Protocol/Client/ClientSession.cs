@@ -1,14 +1,16 @@
 using System;
+using UefiRecovery.Core.Crypto;
+using UefiRecovery.Core.Protocol.Manifest;
 using UefiRecovery.Core.Protocol.Wire;
 
 namespace UefiRecovery.Core.Protocol.Client;
 
 /// <summary>
 /// The recovering machine's side of the protocol (docs/protocol.md §6): discovers donors, chooses one
-/// by policy, joins its session, assembles the image from numbered fragments in any order, answers
-/// status requests with NACKs, hands the complete image to the verifier and reports the result.
-/// Driven by <see cref="Poll"/> with the time passed in; every buffer is allocated at creation and
-/// nothing is allocated per packet.
+/// by policy, joins its session, assembles the image from numbered fragments in any order, checking each
+/// against the offer's fragment manifest as it arrives (§5.4), answers status requests with NACKs, hands
+/// the complete image to the verifier and reports the result. Driven by <see cref="Poll"/> with the time
+/// passed in; every buffer is allocated at creation and nothing is allocated per packet.
 /// </summary>
 public sealed class ClientSession
 {
@@ -21,7 +23,15 @@ public sealed class ClientSession
     private readonly byte[] _sendBuffer;
     private readonly byte[] _receiveBuffer;
     private readonly byte[] _image;
+    // Present fragments (verified or tentative, §6.3): what STATUS does not NACK.
     private readonly FragmentBitmap _bitmap;
+    // Present but not yet checked: their group's MANIFEST has not arrived.
+    private readonly FragmentBitmap _tentative;
+    // Groups whose MANIFEST verified against the root; their leaves are in _leaves.
+    private readonly FragmentBitmap _groupsVerified;
+    private readonly Hash128[] _leaves;
+    private readonly PortableManifestHash _manifestHash;
+    private readonly Sha256 _sha;
     private readonly DonorSelector _offers;
     private readonly DonorExclusions _excluded;
     private readonly NackRange[] _ranges;
@@ -41,6 +51,9 @@ public sealed class ClientSession
     private uint _offerSequence;
     // Bit i: configured manager i sent an acceptable OFFER for the current discovery (early close, §6.1).
     private uint _managersOffered;
+    // RSA checks spent in the current one-second window (§6.8).
+    private int _signatureChecks;
+    private ulong _signatureWindowStart;
 
     // The chosen offer and the image it describes; the image survives rediscovery for resume (§6.6).
     private OfferRecord _chosen;
@@ -48,8 +61,11 @@ public sealed class ClientSession
     private uint _acceptMessageId;
     private ulong _heldImageId;
     private FragmentGeometry _geometry;
+    private ManifestShape _shape;
+    private Hash128 _heldRoot;
 
-    // Receiving (§6.3, §6.5).
+    // Receiving (§6.3, §6.5). Liveness is progress (a newly held fragment); traffic only drives the quiet timer.
+    private ulong _lastProgressAt;
     private ulong _lastSessionTrafficAt;
     private bool _quietTimerStale;
     private RetryBackoff _quietTimer;
@@ -77,7 +93,13 @@ public sealed class ClientSession
         _receiveBuffer = new byte[config.MaxDatagram];
         _image = new byte[config.ImageCapacity];
         uint fragmentCapacity = FragmentGeometry.CountFor(config.ImageCapacity, (ushort)ProtocolLimits.MinFragmentSize);
-        _bitmap = new FragmentBitmap(Math.Min(fragmentCapacity, ProtocolLimits.MaxFragmentCount));
+        uint capacity = Math.Min(fragmentCapacity, ProtocolLimits.MaxFragmentCount);
+        _bitmap = new FragmentBitmap(capacity);
+        _tentative = new FragmentBitmap(capacity);
+        _groupsVerified = new FragmentBitmap(capacity);
+        _leaves = new Hash128[capacity];
+        _manifestHash = new PortableManifestHash();
+        _sha = new Sha256();
         _offers = new DonorSelector(DonorSelector.DefaultCapacity);
         _excluded = new DonorExclusions(DonorExclusions.DefaultCapacity);
         _ranges = new NackRange[ProtocolLimits.MaxNackRanges];
@@ -113,6 +135,10 @@ public sealed class ClientSession
         {
             return ClientSetupStatus.InvalidImageCapacity;
         }
+        if (config.TrustedManagerKeyCount > 0 && config.MaxDatagram < OfferSignature.SignedDatagramLength)
+        {
+            return ClientSetupStatus.DatagramTooSmallForSignedOffers;
+        }
         session = new ClientSession(config, transport, verifier);
         return ClientSetupStatus.Ok;
     }
@@ -125,8 +151,16 @@ public sealed class ClientSession
     /// <summary>The offer being accepted or received (valid from DonorChosen on).</summary>
     public OfferRecord ChosenOffer => _chosen;
 
+    /// <summary>Most RSA signature checks the client spends on signed offers per second (§6.8).</summary>
+    public const int MaxSignatureChecksPerSecond = 8;
+
     public uint FragmentCount => _bitmap.Count;
-    public uint FragmentsHeld => _bitmap.HeldCount;
+
+    /// <summary>Fragments held and verified against the manifest.</summary>
+    public uint FragmentsHeld => _bitmap.HeldCount - _tentative.HeldCount;
+
+    /// <summary>Fragments kept tentatively until their group's MANIFEST arrives.</summary>
+    public uint FragmentsTentative => _tentative.HeldCount;
 
     /// <summary>Image id of the fragments held (0 if none).</summary>
     public ulong HeldImageId => _bitmap.HeldCount != 0 ? _heldImageId : 0;
@@ -141,7 +175,7 @@ public sealed class ClientSession
     public ReadOnlySpan<byte> VerifiedImage =>
         _state >= ClientState.Verified ? new ReadOnlySpan<byte>(_image, 0, (int)_geometry.ImageSize) : default;
 
-    /// <summary>Donors excluded after a rejected image.</summary>
+    /// <summary>Exclusion entries in use (rejected images and stalled sessions, §6.7).</summary>
     public int ExcludedDonorCount => _excluded.Count;
 
     // Counters for the status display and the tests.
@@ -151,6 +185,14 @@ public sealed class ClientSession
     /// <summary>DATA of the current image that arrived with a bad CRC (§6.3).</summary>
     public uint CorruptedFragments { get; private set; }
     public uint DuplicateFragments { get; private set; }
+    /// <summary>DATA and MANIFEST of the current session with a good CRC that failed the manifest (§5.4).</summary>
+    public uint ForgedFragments { get; private set; }
+    /// <summary>Offers dropped because signed offers are required and theirs was missing, untrusted or bad (§6.8).</summary>
+    public uint OffersUnauthenticated { get; private set; }
+    /// <summary>RSA checks spent on signed offers.</summary>
+    public uint SignatureChecks { get; private set; }
+    /// <summary>Sessions left because they made no progress for T_lost (§6.5).</summary>
+    public uint SessionsStalled { get; private set; }
     public uint RequestsSent { get; private set; }
     public uint StatusesSent { get; private set; }
     public uint ImagesRejected { get; private set; }
@@ -202,7 +244,7 @@ public sealed class ClientSession
         }
         _result = new ResultMessage(
             _heldImageId, success ? ResultOutcome.Success : ResultOutcome.Failure,
-            success ? ResultReason.None : reason, firmwareVersion);
+            success ? ResultReason.None : reason, firmwareVersion, _chosen.Offer.Binding.MemberToken);
         _resultMessageId = NextMessageId();
         _resultTimer.Start(nowMs, _timings.ResultRetryMs, _timings.ResultRetryMs, _timings.JitterPercent);
         _state = ClientState.Reporting;
@@ -235,6 +277,9 @@ public sealed class ClientSession
             case MessageType.Data:
                 HandleData(frame, now, ref events);
                 break;
+            case MessageType.Manifest:
+                HandleManifest(frame, now, ref events);
+                break;
             case MessageType.StatusRequest:
                 HandleStatusRequest(frame, now, ref events);
                 break;
@@ -242,7 +287,7 @@ public sealed class ClientSession
                 HandleResultAck(frame, ref events);
                 break;
             case MessageType.Abort:
-                HandleAbort(frame, now, ref events);
+                HandleAbort(frame, source, now, ref events);
                 break;
             default:
                 // REQUEST, ACCEPT, STATUS and RESULT are addressed to donors.
@@ -262,14 +307,20 @@ public sealed class ClientSession
             return;
         }
         ulong donorId = frame.Header.SenderId;
-        if (offer.InReplyTo != _discoveryMessageId || !IsAcceptable(offer, donorId))
+        if (offer.InReplyTo != _discoveryMessageId || !IsAcceptable(offer, donorId, source, now))
         {
             return;
         }
-        NoteManagerOffered(source);
-        OfferRecord record = new OfferRecord(donorId, source, frame.Header.MessageId, frame.Header.SessionId, offer, _offerSequence);
+        if (_config.TrustedManagerKeyCount > 0 && !IsSignedByTrustedManager(frame, now))
+        {
+            OffersUnauthenticated++;
+            return;
+        }
+        bool fromManager = NoteManagerOffered(source);
+        OfferRecord record = new OfferRecord(
+            donorId, source, frame.Header.MessageId, frame.Header.SessionId, offer, _offerSequence, fromManager);
         _offerSequence++;
-        if (_offers.TryAdd(record, _policy, HeldImageId))
+        if (_offers.TryAdd(record, _policy, Context))
         {
             events |= ClientEvents.OfferReceived;
             if (!_offerWindowOpen)
@@ -288,19 +339,24 @@ public sealed class ClientSession
     }
 
     /// <summary>Marks the configured manager the offer came from (a manager answers from the address and port asked).</summary>
-    private void NoteManagerOffered(in DatagramEndpoint source)
+    private bool NoteManagerOffered(in DatagramEndpoint source)
     {
+        bool matched = false;
         for (int i = 0; i < _config.ManagerCount; i++)
         {
             if (_config.GetManager(i).Matches(source))
             {
                 _managersOffered |= 1u << i;
+                matched = true;
             }
         }
+        return matched;
     }
 
+    private PolicyContext Context => new PolicyContext(HeldImageId, ImagesRejected > 0);
+
     /// <summary>§6.4: what makes an offer acceptable before the policy ranks it.</summary>
-    private bool IsAcceptable(in OfferMessage offer, ulong donorId)
+    private bool IsAcceptable(in OfferMessage offer, ulong donorId, in DatagramEndpoint source, ulong now)
     {
         DeliveryModes modeBit = (DeliveryModes)(1 << ((int)offer.DeliveryMode - 1));
         return offer.ImageType.Matches(_config.ImageType)
@@ -308,8 +364,41 @@ public sealed class ClientSession
             && offer.Geometry.ImageSize <= (uint)_image.Length
             && offer.Geometry.FragmentCount <= _bitmap.Capacity
             && offer.Geometry.FragmentSize <= _config.MaxDatagram - ProtocolConstants.FragmentOverhead
+            && ManifestFits(offer)
             && (_config.DeliveryModes & modeBit) != 0
-            && !_excluded.Contains(donorId);
+            && !_excluded.Matches(donorId, source.Address, offer.Binding.ManifestRoot, now);
+    }
+
+    /// <summary>§6.4: the offer's MANIFESTs must fit this client's datagrams.</summary>
+    private bool ManifestFits(in OfferMessage offer)
+    {
+        return ManifestShape.TryCreate(offer.Geometry.FragmentCount, offer.Binding.GroupShift, out ManifestShape shape)
+            && shape.LargestManifestPayload <= _config.MaxDatagram - MessageHeader.Length;
+    }
+
+    /// <summary>
+    /// §6.8: a signature from a trusted manager key. Unsigned offers and untrusted keys cost one hash;
+    /// RSA runs at most <see cref="MaxSignatureChecksPerSecond"/> times a second, so a flood of offers
+    /// carrying the (public) trusted modulus cannot keep the client busy with RSA.
+    /// </summary>
+    private bool IsSignedByTrustedManager(in MessageFrame frame, ulong now)
+    {
+        if (OfferSignature.CheckKey(frame, _config.TrustedManagerKeyHashes, _sha) != OfferSignatureCheck.Valid)
+        {
+            return false;
+        }
+        if (now - _signatureWindowStart >= 1000)
+        {
+            _signatureWindowStart = now;
+            _signatureChecks = 0;
+        }
+        if (_signatureChecks >= MaxSignatureChecksPerSecond)
+        {
+            return false;
+        }
+        _signatureChecks++;
+        SignatureChecks++;
+        return OfferSignature.VerifyTrustedKeySignature(frame, _clientId, _sha);
     }
 
     private bool IsFromChosenSession(in MessageFrame frame)
@@ -333,21 +422,110 @@ public sealed class ClientSession
             return;
         }
         NoteSessionTraffic(now, ref events);
-        if (_state != ClientState.Receiving)
-        {
-            DuplicateFragments++;
-            return;
-        }
         uint index = data.FragmentIndex;
-        if (_bitmap.IsHeld(index))
+        if (_state != ClientState.Receiving || _bitmap.IsHeld(index))
         {
             DuplicateFragments++;
             return;
         }
-        data.Fragment.CopyTo(new Span<byte>(_image, (int)_geometry.OffsetOf(index), data.Fragment.Length));
+        uint group = _shape.GroupOf(index);
+        if (_groupsVerified.IsHeld(group))
+        {
+            // §6.3 rule 4: checked on arrival; a forged copy never takes the place of the good one.
+            if (!_manifestHash.Leaf(_heldImageId, index, data.Fragment).Equals(_leaves[index]))
+            {
+                ForgedFragments++;
+                return;
+            }
+            StoreFragment(index, data.Fragment);
+            OnProgress(now, ref events);
+            return;
+        }
+        if (index == _shape.FirstOf(group))
+        {
+            // §6.3 rule 5: the group's first fragment stays missing until its MANIFEST is here, so the
+            // next STATUS asks for it and the repair pass brings the MANIFEST along.
+            return;
+        }
+        StoreFragment(index, data.Fragment);
+        _tentative.TryMarkHeld(index);
+    }
+
+    private void StoreFragment(uint index, ReadOnlySpan<byte> fragment)
+    {
+        fragment.CopyTo(new Span<byte>(_image, (int)_geometry.OffsetOf(index), fragment.Length));
         _bitmap.TryMarkHeld(index);
+    }
+
+    /// <summary>§6.3 rule 3: a MANIFEST that proves against the chosen offer's root makes its group checkable.</summary>
+    private void HandleManifest(in MessageFrame frame, ulong now, ref ClientEvents events)
+    {
+        if (!IsFromChosenSession(frame))
+        {
+            return;
+        }
+        if (ManifestMessage.TryParse(frame, out ManifestMessage manifest) != WireStatus.Ok)
+        {
+            MalformedDropped++;
+            return;
+        }
+        NoteSessionTraffic(now, ref events);
+        if (_state != ClientState.Receiving || manifest.FirstIndex >= _shape.FragmentCount)
+        {
+            return;
+        }
+        uint group = _shape.GroupOf(manifest.FirstIndex);
+        if (_groupsVerified.IsHeld(group))
+        {
+            return;
+        }
+        if (!ManifestProof.Verify(_manifestHash, _shape, _chosen.Offer.Binding.ManifestRoot, manifest.FirstIndex,
+                manifest.Leaves, manifest.Proof))
+        {
+            ForgedFragments++;
+            return;
+        }
+        uint first = manifest.FirstIndex;
+        for (int i = 0; i < manifest.LeafCount; i++)
+        {
+            _leaves[first + (uint)i] = Hash128.Read(manifest.Leaves.Slice(i * Hash128.Length));
+        }
+        _groupsVerified.TryMarkHeld(group);
+        CheckTentative(group, now, ref events);
+    }
+
+    /// <summary>§6.3 rule 5: the tentative fragments of a group whose leaves just arrived are checked now.</summary>
+    private void CheckTentative(uint group, ulong now, ref ClientEvents events)
+    {
+        uint first = _shape.FirstOf(group);
+        uint end = first + _shape.LeafCountOf(group);
+        bool progressed = false;
+        for (uint index = _tentative.NextHeld(first); index < end; index = _tentative.NextHeld(index + 1))
+        {
+            _tentative.TryMarkMissing(index);
+            int length = _geometry.LengthOf(index);
+            ReadOnlySpan<byte> fragment = new ReadOnlySpan<byte>(_image, (int)_geometry.OffsetOf(index), length);
+            if (_manifestHash.Leaf(_heldImageId, index, fragment).Equals(_leaves[index]))
+            {
+                progressed = true;
+            }
+            else
+            {
+                ForgedFragments++;
+                _bitmap.TryMarkMissing(index);
+            }
+        }
+        if (progressed)
+        {
+            OnProgress(now, ref events);
+        }
+    }
+
+    private void OnProgress(ulong now, ref ClientEvents events)
+    {
+        _lastProgressAt = now;
         events |= ClientEvents.FragmentsReceived;
-        if (_bitmap.IsComplete)
+        if (_bitmap.IsComplete && _tentative.HeldCount == 0)
         {
             OnImageComplete(now, ref events);
         }
@@ -395,11 +573,15 @@ public sealed class ClientSession
         {
             return;
         }
+        // §4.5/§6.5: spread answers over the window so members do not answer in one burst, but never
+        // longer than MaxAnswerDelayMs, and a later request never postpones an answer already due
+        // (STATUS_REQUEST is unauthenticated: a forged one must not be able to silence the client).
+        uint window = Math.Min(request.ResponseWindowMs, _timings.MaxAnswerDelayMs);
+        ulong due = now + (window == 0 ? 0u : _random.NextBelow(window));
+        _statusDueAt = _statusPending && _statusDueAt < due ? _statusDueAt : due;
         _statusPending = true;
         _statusPendingRound = request.Round;
         _statusPendingMaxRanges = request.MaxRanges;
-        // §4.5: spread answers uniformly over the window so members do not answer in one burst.
-        _statusDueAt = now + (request.ResponseWindowMs == 0 ? 0u : _random.NextBelow(request.ResponseWindowMs));
     }
 
     private void HandleResultAck(in MessageFrame frame, ref ClientEvents events)
@@ -408,7 +590,9 @@ public sealed class ClientSession
         {
             return;
         }
-        if (ResultAckMessage.TryParse(frame, out ResultAckMessage ack) != WireStatus.Ok || ack.InReplyTo != _resultMessageId)
+        // §6.5: only an ACK that names our RESULT and carries our token (nobody who missed our OFFER has it).
+        if (ResultAckMessage.TryParse(frame, out ResultAckMessage ack) != WireStatus.Ok || ack.InReplyTo != _resultMessageId
+            || ack.MemberToken != _chosen.Offer.Binding.MemberToken)
         {
             return;
         }
@@ -417,23 +601,47 @@ public sealed class ClientSession
         events |= ClientEvents.ResultAcknowledged | ClientEvents.Finished;
     }
 
-    private void HandleAbort(in MessageFrame frame, ulong now, ref ClientEvents events)
+    private void HandleAbort(in MessageFrame frame, in DatagramEndpoint source, ulong now, ref ClientEvents events)
     {
-        if (!IsFromChosenSession(frame) || AbortMessage.TryParse(frame, out AbortMessage _) != WireStatus.Ok)
+        if (!IsFromChosenSession(frame) || AbortMessage.TryParse(frame, out AbortMessage abort) != WireStatus.Ok)
         {
             return;
         }
+        bool fromDonor = source.Matches(_chosen.DonorEndpoint);
         if (_state == ClientState.Accepting)
         {
-            _offers.Remove(_chosen.DonorId);
-            ChooseNextOrRediscover(now, ref events);
+            // §6.5: nothing of the session arrived yet; a donor that restarted or is full cannot know the key.
+            if (fromDonor || OpensAbortCommitment(abort.AbortKey))
+            {
+                _offers.Remove(_chosen.DonorId);
+                ChooseNextOrRediscover(now, ref events);
+            }
         }
         else if (_state == ClientState.Receiving)
         {
-            events |= ClientEvents.SessionAborted;
-            EnterDiscovering(now);
+            bool keyless = fromDonor && abort.Reason == AbortReason.UnknownSession
+                && now - _lastProgressAt >= _timings.QuietInitialMs;
+            if (OpensAbortCommitment(abort.AbortKey) || keyless)
+            {
+                events |= ClientEvents.SessionAborted;
+                EnterDiscovering(now);
+            }
         }
         // Verified/Reporting: the image is already ours; the RESULT may simply stay unacknowledged.
+    }
+
+    /// <summary>§4.9: SHA-256 of the key begins with the commitment the chosen OFFER carried.</summary>
+    private bool OpensAbortCommitment(Hash128 key)
+    {
+        if (key.IsZero)
+        {
+            return false;
+        }
+        Span<byte> bytes = stackalloc byte[Hash128.Length];
+        Span<byte> digest = stackalloc byte[Sha256.DigestSize];
+        key.Write(bytes);
+        Sha256.Hash(bytes, digest);
+        return Hash128.Read(digest).Equals(_chosen.Offer.Binding.AbortCommitment);
     }
 
     /// <summary>Any DATA or STATUS_REQUEST of the session confirms the ACCEPT and resets the silence timers.</summary>
@@ -452,25 +660,31 @@ public sealed class ClientSession
     {
         events |= ClientEvents.ImageComplete;
         _verdict = _verifier.Verify(new ReadOnlySpan<byte>(_image, 0, (int)_geometry.ImageSize), _chosen.Offer);
+        if (_verdict.IsAccepted && _verdict.ImageVersion != _chosen.Offer.ImageVersion)
+        {
+            // §6.7: the announced version was a claim; the verified capsule says otherwise.
+            _verdict = ImageVerdict.Reject(ResultReason.AnnouncedVersionMismatch);
+        }
         if (_verdict.IsAccepted)
         {
             _state = ClientState.Verified;
             events |= ClientEvents.ImageVerified;
             return;
         }
-        // §6.7: tell the donor, never trust it again this run, drop every fragment (we cannot tell which
-        // ones were bad), and ask the network again.
+        // §6.7: tell the donor, exclude the offer (its root for good, its id and address for a while),
+        // drop every fragment (we cannot tell which ones were bad), and ask the network again.
         ImagesRejected++;
         events |= ClientEvents.ImageRejected;
-        ResultMessage rejection = new ResultMessage(_heldImageId, ResultOutcome.Failure, _verdict.Reason, _config.CurrentVersion);
+        ResultMessage rejection = new ResultMessage(
+            _heldImageId, ResultOutcome.Failure, _verdict.Reason, _config.CurrentVersion, _chosen.Offer.Binding.MemberToken);
         if (rejection.TryEmit(_sendBuffer, new MessageIds(NextMessageId(), _chosen.SessionId, _clientId), out int written) == WireStatus.Ok)
         {
             _transport.TrySend(_chosen.DonorEndpoint, new ReadOnlySpan<byte>(_sendBuffer, 0, written));
             events |= ClientEvents.ResultSent;
         }
-        _excluded.Add(_chosen.DonorId);
-        _bitmap.Reset(0);
-        _heldImageId = 0;
+        _excluded.ExcludeRejected(_chosen.DonorId, _chosen.DonorEndpoint.Address, _chosen.Offer.Binding.ManifestRoot,
+            now + _timings.ExcludeRejectedMs);
+        ForgetImage();
         _reason = RequestReason.RetryAfterRejection;
         EnterDiscovering(now);
     }
@@ -507,9 +721,13 @@ public sealed class ClientSession
                 break;
             case ClientState.Receiving:
                 RunStatusAnswer(now, ref events);
-                if (now - _lastSessionTrafficAt >= _timings.SessionLostMs)
+                if (now - _lastProgressAt >= _timings.SessionLostMs)
                 {
+                    // §6.5: liveness is progress. A donor that only keeps talking (STATUS_REQUESTs, forged
+                    // or useless DATA) is left, and not taken again for T_stall; held fragments stay.
+                    SessionsStalled++;
                     events |= ClientEvents.SessionLost;
+                    _excluded.ExcludeStalled(_chosen.DonorId, _chosen.DonorEndpoint.Address, now + _timings.ExcludeStalledMs);
                     EnterDiscovering(now);
                     break;
                 }
@@ -570,7 +788,7 @@ public sealed class ClientSession
     /// <summary>Takes the best remaining offer (§6.4), or starts a new discovery when none is left.</summary>
     private void ChooseNextOrRediscover(ulong now, ref ClientEvents events)
     {
-        if (!_offers.TrySelectBest(_policy, HeldImageId, out OfferRecord best))
+        if (!_offers.TrySelectBest(_policy, Context, out OfferRecord best))
         {
             EnterDiscovering(now);
             return;
@@ -583,6 +801,7 @@ public sealed class ClientSession
         }
         _state = ClientState.Accepting;
         _statusPending = false;
+        _lastProgressAt = now;
         _lastSessionTrafficAt = now;
         _quietTimerStale = true;
         _acceptTimer.Start(now, _timings.AcceptRetryMs, _timings.AcceptRetryMs, _timings.JitterPercent);
@@ -591,21 +810,37 @@ public sealed class ClientSession
         SendAccept(now);
     }
 
-    /// <summary>§6.6: keep held fragments when the same image is offered with the same geometry.</summary>
+    /// <summary>§6.6: keep held fragments when the same image is offered with the same geometry and manifest root.</summary>
     private void PrepareImage(in OfferMessage offer)
     {
         FragmentGeometry g = offer.Geometry;
         bool sameImage = offer.ImageId == _heldImageId && g.ImageSize == _geometry.ImageSize
-            && g.FragmentSize == _geometry.FragmentSize && _bitmap.Count == g.FragmentCount;
-        if (sameImage)
+            && g.FragmentSize == _geometry.FragmentSize && _bitmap.Count == g.FragmentCount
+            && offer.Binding.ManifestRoot.Equals(_heldRoot);
+        ManifestShape.TryCreate(g.FragmentCount, offer.Binding.GroupShift, out ManifestShape shape);
+        if (sameImage && shape.GroupShift == _shape.GroupShift)
         {
             return;
         }
         _bitmap.Reset(g.FragmentCount);
+        _tentative.Reset(g.FragmentCount);
+        _groupsVerified.Reset(shape.GroupCount);
         _heldImageId = offer.ImageId;
+        _heldRoot = offer.Binding.ManifestRoot;
         _geometry = g;
+        _shape = shape;
         CorruptedFragments = 0;
         DuplicateFragments = 0;
+        ForgedFragments = 0;
+    }
+
+    private void ForgetImage()
+    {
+        _bitmap.Reset(0);
+        _tentative.Reset(0);
+        _groupsVerified.Reset(0);
+        _heldImageId = 0;
+        _heldRoot = default;
     }
 
     // ---- send path ----------------------------------------------------------------------------
@@ -639,7 +874,8 @@ public sealed class ClientSession
 
     private void SendAccept(ulong now)
     {
-        AcceptMessage accept = new AcceptMessage(_chosen.OfferMessageId, _chosen.Offer.ImageId, _bitmap.HeldCount);
+        AcceptMessage accept = new AcceptMessage(
+            _chosen.OfferMessageId, _chosen.Offer.ImageId, FragmentsHeld, _chosen.Offer.Binding.MemberToken);
         // §3.3: retransmissions repeat the ACCEPT's message id.
         if (accept.TryEmit(_sendBuffer, new MessageIds(_acceptMessageId, _chosen.SessionId, _clientId), out int written) == WireStatus.Ok)
         {
@@ -655,11 +891,12 @@ public sealed class ClientSession
     private void SendStatus(uint round, ushort donorMaxRanges, ref ClientEvents events)
     {
         MessageIds ids = new MessageIds(NextMessageId(), _chosen.SessionId, _clientId);
+        var report = new StatusReport(round, FragmentsHeld, CorruptedFragments, ForgedFragments, _chosen.Offer.Binding.MemberToken);
         WireStatus status;
         int written;
-        if (_bitmap.IsComplete)
+        if (_bitmap.IsComplete && _tentative.HeldCount == 0)
         {
-            status = StatusMessage.TryEmitComplete(_sendBuffer, ids, round, _bitmap.HeldCount, CorruptedFragments, out written);
+            status = StatusMessage.TryEmitComplete(_sendBuffer, ids, report, out written);
         }
         else
         {
@@ -677,13 +914,11 @@ public sealed class ClientSession
                 Span<byte> bits = new Span<byte>(_nackBitmap, 0, bitmapBytes);
                 _bitmap.WriteMissingBitmap(windowStart, bits);
                 bool bitmapMore = windowEnd < _bitmap.Count && _bitmap.NextMissing((uint)windowEnd) < _bitmap.Count;
-                status = StatusMessage.TryEmitBitmap(
-                    _sendBuffer, ids, round, bitmapMore, _bitmap.HeldCount, CorruptedFragments, windowStart, bits, out written);
+                status = StatusMessage.TryEmitBitmap(_sendBuffer, ids, report, bitmapMore, windowStart, bits, out written);
             }
             else
             {
-                status = StatusMessage.TryEmitRanges(
-                    _sendBuffer, ids, round, more, _bitmap.HeldCount, CorruptedFragments, ranges.Slice(0, count), out written);
+                status = StatusMessage.TryEmitRanges(_sendBuffer, ids, report, more, ranges.Slice(0, count), out written);
             }
         }
         if (status == WireStatus.Ok)

@@ -21,12 +21,12 @@ public sealed class DonorPolicy
         preferredDonors.CopyTo(_preferredDonors);
     }
 
-    /// <summary>The default: highest version, then preferred donor, then lowest load, then first offer.</summary>
+    /// <summary>The default: highest version, then a configured manager, then preferred donor, then lowest load, then first offer.</summary>
     public static DonorPolicy CreateDefault(ReadOnlySpan<ulong> preferredDonors)
     {
         ReadOnlySpan<DonorRule> rules = stackalloc DonorRule[]
         {
-            DonorRule.HighestVersion, DonorRule.PreferredDonor, DonorRule.LowestLoad, DonorRule.FirstOffer,
+            DonorRule.HighestVersion, DonorRule.ConfiguredManager, DonorRule.PreferredDonor, DonorRule.LowestLoad, DonorRule.FirstOffer,
         };
         return new DonorPolicy(rules, preferredDonors);
     }
@@ -52,11 +52,16 @@ public sealed class DonorPolicy
     /// Negative when <paramref name="a"/> is the better donor, positive when <paramref name="b"/> is,
     /// by the rules in order and finally by arrival order.
     /// </summary>
-    public int Compare(in OfferRecord a, in OfferRecord b, ulong heldImageId)
+    public int Compare(in OfferRecord a, in OfferRecord b, in PolicyContext context)
     {
         for (int i = 0; i < _rules.Length; i++)
         {
-            int c = CompareBy(_rules[i], a, b, heldImageId);
+            if (_rules[i] == DonorRule.HighestVersion && context.IgnoreVersionClaims)
+            {
+                // §6.4: an announced version is a claim; once one proved false this run, it ranks nothing.
+                continue;
+            }
+            int c = CompareBy(_rules[i], a, b, context.HeldImageId);
             if (c != 0)
             {
                 return c;
@@ -73,6 +78,8 @@ public sealed class DonorPolicy
                 return Order(b.Offer.ImageVersion, a.Offer.ImageVersion);
             case DonorRule.PreferredDonor:
                 return Order((uint)PreferenceRank(a.DonorId), (uint)PreferenceRank(b.DonorId));
+            case DonorRule.ConfiguredManager:
+                return a.FromConfiguredManager == b.FromConfiguredManager ? 0 : (a.FromConfiguredManager ? -1 : 1);
             case DonorRule.LowestLoad:
                 return Order(a.Offer.DonorLoad, b.Offer.DonorLoad);
             case DonorRule.ResumeHeldImage:

@@ -31,7 +31,7 @@ public sealed class DonorSelector
     /// Adds an offer. A newer offer from the same donor replaces its older one (keeping the older one's arrival order); when full, the new offer
     /// replaces the worst kept one only if the policy ranks it better. False if it was not kept.
     /// </summary>
-    public bool TryAdd(in OfferRecord record, DonorPolicy policy, ulong heldImageId)
+    public bool TryAdd(in OfferRecord record, DonorPolicy policy, in PolicyContext context)
     {
         for (int i = 0; i < _count; i++)
         {
@@ -40,7 +40,8 @@ public sealed class DonorSelector
                 // A donor answering a retransmitted REQUEST keeps its place in the arrival order.
                 OfferRecord old = _offers[i];
                 _offers[i] = new OfferRecord(
-                    record.DonorId, record.DonorEndpoint, record.OfferMessageId, record.SessionId, record.Offer, old.ArrivalSequence);
+                    record.DonorId, record.DonorEndpoint, record.OfferMessageId, record.SessionId, record.Offer, old.ArrivalSequence,
+                    record.FromConfiguredManager);
                 return true;
             }
         }
@@ -53,12 +54,12 @@ public sealed class DonorSelector
         int worst = 0;
         for (int i = 1; i < _count; i++)
         {
-            if (policy.Compare(_offers[i], _offers[worst], heldImageId) > 0)
+            if (policy.Compare(_offers[i], _offers[worst], context) > 0)
             {
                 worst = i;
             }
         }
-        if (policy.Compare(record, _offers[worst], heldImageId) < 0)
+        if (policy.Compare(record, _offers[worst], context) < 0)
         {
             _offers[worst] = record;
             return true;
@@ -81,7 +82,7 @@ public sealed class DonorSelector
     }
 
     /// <summary>The best kept offer by <paramref name="policy"/>; false when none is kept.</summary>
-    public bool TrySelectBest(DonorPolicy policy, ulong heldImageId, out OfferRecord best)
+    public bool TrySelectBest(DonorPolicy policy, in PolicyContext context, out OfferRecord best)
     {
         if (_count == 0)
         {
@@ -91,7 +92,7 @@ public sealed class DonorSelector
         int bestIndex = 0;
         for (int i = 1; i < _count; i++)
         {
-            if (policy.Compare(_offers[i], _offers[bestIndex], heldImageId) < 0)
+            if (policy.Compare(_offers[i], _offers[bestIndex], context) < 0)
             {
                 bestIndex = i;
             }

@@ -7,7 +7,7 @@ public readonly struct OfferRecord
 {
     public OfferRecord(
         ulong donorId, DatagramEndpoint donorEndpoint, uint offerMessageId, uint sessionId, OfferMessage offer,
-        uint arrivalSequence)
+        uint arrivalSequence, bool fromConfiguredManager)
     {
         DonorId = donorId;
         DonorEndpoint = donorEndpoint;
@@ -15,6 +15,7 @@ public readonly struct OfferRecord
         SessionId = sessionId;
         Offer = offer;
         ArrivalSequence = arrivalSequence;
+        FromConfiguredManager = fromConfiguredManager;
     }
 
     /// <summary>The donor's sender id.</summary>
@@ -29,4 +30,7 @@ public readonly struct OfferRecord
 
     /// <summary>Order of arrival within one discovery (first offer = lowest).</summary>
     public uint ArrivalSequence { get; }
+
+    /// <summary>The OFFER came from one of the configured manager endpoints (address and port).</summary>
+    public bool FromConfiguredManager { get; }
 }

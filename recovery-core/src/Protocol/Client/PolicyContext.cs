@@ -1,0 +1,17 @@
+namespace UefiRecovery.Core.Protocol.Client;
+
+/// <summary>What the donor policy needs to know about the client's run when it ranks offers (docs/protocol.md §6.4).</summary>
+public readonly struct PolicyContext
+{
+    public PolicyContext(ulong heldImageId, bool ignoreVersionClaims)
+    {
+        HeldImageId = heldImageId;
+        IgnoreVersionClaims = ignoreVersionClaims;
+    }
+
+    /// <summary>Image id of the fragments held (0 = none), for <see cref="DonorRule.ResumeHeldImage"/>.</summary>
+    public ulong HeldImageId { get; }
+
+    /// <summary>True once an image was rejected this run: announced versions no longer rank offers.</summary>
+    public bool IgnoreVersionClaims { get; }
+}
