@@ -682,8 +682,11 @@ public sealed class ClientSession
             _transport.TrySend(_chosen.DonorEndpoint, new ReadOnlySpan<byte>(_sendBuffer, 0, written));
             events |= ClientEvents.ResultSent;
         }
+        // The root goes only when the bytes are bad: a capsule whose id or version the offer misstated may be
+        // genuine, and excluding its root would let a replayed offer shut out the honest donor (§6.7).
+        bool bytesAreBad = _verdict.Reason != ResultReason.ImageIdMismatch && _verdict.Reason != ResultReason.AnnouncedVersionMismatch;
         _excluded.ExcludeRejected(_chosen.DonorId, _chosen.DonorEndpoint.Address, _chosen.Offer.Binding.ManifestRoot,
-            now + _timings.ExcludeRejectedMs);
+            bytesAreBad, now + _timings.ExcludeRejectedMs);
         ForgetImage();
         _reason = RequestReason.RetryAfterRejection;
         EnterDiscovering(now);

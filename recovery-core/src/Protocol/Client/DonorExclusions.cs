@@ -1,9 +1,9 @@
 namespace UefiRecovery.Core.Protocol.Client;
 
 /// <summary>
-/// Offers the client will not take again (docs/protocol.md §6.7). A rejected image excludes its manifest
-/// root for the rest of the run and its donor id and source address for T_exclude; a stalled session
-/// excludes id and address for T_stall. An offer matching any live key is not acceptable. Bounded: when
+/// Offers the client will not take again (docs/protocol.md §6.7). A rejected image excludes its donor id
+/// and source address for T_exclude, and its manifest root for the rest of the run when the bytes
+/// themselves were bad; a stalled session excludes id and address for T_stall. An offer matching any live key is not acceptable. Bounded: when
 /// full, the entry that protects least (no root, earliest expiry) is reused. One rogue at one address
 /// holds one entry, because its later offers already match it and are never taken.
 /// </summary>
@@ -30,10 +30,13 @@ public sealed class DonorExclusions
 
     public int Count => _count;
 
-    /// <summary>A rejected image: root for the rest of the run, id and address until <paramref name="idUntil"/>.</summary>
-    public void ExcludeRejected(ulong donorId, uint address, Hash128 root, ulong idUntil)
+    /// <summary>
+    /// A rejected image: id and address until <paramref name="idUntil"/>, and — when the bytes themselves
+    /// were bad (<paramref name="excludeRoot"/>) — the root for the rest of the run.
+    /// </summary>
+    public void ExcludeRejected(ulong donorId, uint address, Hash128 root, bool excludeRoot, ulong idUntil)
     {
-        Add(donorId, address, root, true, idUntil);
+        Add(donorId, address, root, excludeRoot, idUntil);
     }
 
     /// <summary>A session without progress: id and address until <paramref name="until"/>.</summary>

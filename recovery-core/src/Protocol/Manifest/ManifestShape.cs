@@ -80,7 +80,7 @@ public readonly struct ManifestShape
             if (TryCreate(fragmentCount, shift, out ManifestShape shape)
                 && shape.LargestManifestPayload <= ProtocolConstants.DataPrefixLength + fragmentSize)
             {
-                return (byte)shift;
+                return (byte)shape.GroupShift;
             }
         }
         return 0;
