@@ -67,7 +67,7 @@ public sealed class ManifestTree
         uint first = Shape.FirstOf(group);
         for (int i = 0; i < count; i++)
         {
-            _levels[0][first + i].Write(leaves.Slice(i * Hash128.Length));
+            _levels[0][first + (uint)i].Write(leaves.Slice(i * Hash128.Length));
         }
         // The sibling of the group's ancestor at each height from the group's own up to just below the root.
         uint node = group;
