@@ -11,14 +11,8 @@ namespace Internal.Runtime;
 /// </summary>
 internal static unsafe class Arena
 {
-    // Chunks are taken from the firmware in this size, or larger for a big single object.
-    private const ulong ChunkBytes = 1024 * 1024;
-    private const ulong Alignment = 8;
-
-    private static byte* s_cursor;
-    private static byte* s_chunkEnd;
-    private static ulong s_used;
-    private static ulong s_reserved;
+    // Where the next object goes; all the bounds arithmetic lives in ArenaCursor, which the host tests run too.
+    private static ArenaCursor s_cursor;
     private static ulong s_limit = 512UL * 1024 * 1024;
 
     // The counters are read through calls the JIT cannot see into: it assumes allocation helpers leave
@@ -28,7 +22,7 @@ internal static unsafe class Arena
     internal static ulong Used
     {
         [MethodImpl(MethodImplOptions.NoInlining)]
-        get => s_used;
+        get => s_cursor.Used;
     }
 
     /// <summary>
@@ -38,14 +32,14 @@ internal static unsafe class Arena
     internal static ulong HighWater
     {
         [MethodImpl(MethodImplOptions.NoInlining)]
-        get => s_used;
+        get => s_cursor.Used;
     }
 
     /// <summary>Bytes taken from the firmware (used + the unused tail of the current chunk).</summary>
     internal static ulong Reserved
     {
         [MethodImpl(MethodImplOptions.NoInlining)]
-        get => s_reserved;
+        get => s_cursor.Reserved;
     }
 
     /// <summary>Upper bound on <see cref="Reserved"/>; reaching it is out of memory even if the firmware has more.</summary>
@@ -58,43 +52,29 @@ internal static unsafe class Arena
     /// <summary>Returns <paramref name="size"/> zeroed bytes, 8-byte aligned. Never returns null.</summary>
     internal static void* Allocate(ulong size)
     {
-        ulong rounded = (size + (Alignment - 1)) & ~(Alignment - 1);
-        if (rounded < size)
+        ArenaPlan plan = s_cursor.Plan(size, s_limit, out ulong rounded, out ulong pages);
+        if (plan == ArenaPlan.TooLarge)
             FailFastCore.Stop(FailFastKind.OutOfMemory, "allocation size overflows; bytes requested:", size);
+        if (plan == ArenaPlan.OverLimit)
+            FailFastCore.Stop(FailFastKind.OutOfMemory, "arena limit reached; bytes requested:", size);
+        if (plan == ArenaPlan.NewChunk)
+            NewChunk(pages, size);
 
-        if (rounded > (ulong)(s_chunkEnd - s_cursor))
-            NewChunk(rounded);
-
-        byte* result = s_cursor;
-        s_cursor += rounded;
-        s_used += rounded;
+        byte* result = (byte*)s_cursor.Take(rounded);
         Zero(result, rounded);
         return result;
     }
 
-    private static void NewChunk(ulong minimum)
+    private static void NewChunk(ulong pages, ulong size)
     {
-        ulong bytes = minimum > ChunkBytes ? minimum : ChunkBytes;
-        ulong pages = (bytes + EfiMemory.PageSize - 1) / EfiMemory.PageSize;
-        ulong chunk = pages * EfiMemory.PageSize;
-
-        if (chunk > s_limit - s_reserved || s_limit < s_reserved)
-            FailFastCore.Stop(FailFastKind.OutOfMemory, "arena limit reached; bytes requested:", minimum);
-
         EfiSystemTable* st = EfiRuntime.SystemTablePointer;
         if (st == null)
-            FailFastCore.Stop(FailFastKind.OutOfMemory, "allocation before the runtime was initialized; bytes:", minimum);
+            FailFastCore.Stop(FailFastKind.OutOfMemory, "allocation before the runtime was initialized; bytes:", size);
 
         ulong address = 0;
         nuint status = st->BootServices->AllocatePages(EfiMemory.AllocateAnyPages, EfiMemory.LoaderData, (nuint)pages, &address);
-        if (status != 0 || address == 0)
-            FailFastCore.Stop(FailFastKind.OutOfMemory, "firmware has no pages left; bytes requested:", minimum);
-
-        // The tail of the previous chunk is abandoned: simpler than a free list, and at most one object's worth.
-        // The first 8 bytes stay free: an object's header word sits just before its MethodTable pointer.
-        s_cursor = (byte*)address + sizeof(ulong);
-        s_chunkEnd = s_cursor + chunk;
-        s_reserved += chunk;
+        if (status != 0 || !s_cursor.StartChunk(address, pages))
+            FailFastCore.Stop(FailFastKind.OutOfMemory, "firmware has no pages left; bytes requested:", size);
     }
 
     private static void Zero(byte* p, ulong count)
