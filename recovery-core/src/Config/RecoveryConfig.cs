@@ -35,6 +35,9 @@ public sealed class RecoveryConfig
     /// <summary>Per <see cref="ConfigKey"/>: the source that set it (None = default in force).</summary>
     private readonly ConfigSource[] _sourceOf = new ConfigSource[KeyCount];
 
+    /// <summary>Per <see cref="ConfigKey"/>: the source that set it can be written by the running OS.</summary>
+    private readonly bool[] _setByOsWritable = new bool[KeyCount];
+
     private const int KeyCount = (int)ConfigKeyNames.LastKey + 1;
 
     /// <summary>Trust anchors, image type, rollback floor, next loader (<c>uefirecovery.trust.*</c>, ...).</summary>
@@ -312,12 +315,25 @@ public sealed class RecoveryConfig
 
         ConfigApplyResult result = TryApplyEntry(entry);
         if (result.IsApplied && source != ConfigSource.None)
+        {
             _sourceOf[(int)result.Key] = source;
+            _setByOsWritable[(int)result.Key] = osWritable;
+        }
         return result;
     }
 
     /// <summary>The source that set <paramref name="key"/>; <see cref="ConfigSource.None"/> while the default is in force.</summary>
     public ConfigSource SourceOf(ConfigKey key) => (int)key < KeyCount ? _sourceOf[(int)key] : ConfigSource.None;
+
+    /// <summary>
+    /// True when <paramref name="key"/> was set by a source the running OS cannot write: SMBIOS or an EFI variable
+    /// without RUNTIME_ACCESS. False for the default, the DHCP option (the LAN) and the OS-writable sources.
+    /// </summary>
+    public bool IsFromProtectedSource(ConfigKey key)
+    {
+        ConfigSource source = SourceOf(key);
+        return source != ConfigSource.None && source != ConfigSource.Dhcp && !_setByOsWritable[(int)key];
+    }
 
     /// <summary>
     /// The DHCP vendor option's manager (docs/netstack.md): used only when no earlier source set
