@@ -64,5 +64,39 @@ internal static class ConfigBoot
         return new Result(exit, run.Serial);
     }
 
+    /// <summary>A boot that also watched the flash (<see cref="FlashWatch"/>): the vars file after it, and the counts.</summary>
+    public sealed record WatchedResult(QemuExit Exit, SerialLog Serial, byte[] VarsAfter, FlashWatch.Counts Flash);
+
+    /// <summary>
+    /// Like <see cref="RunAsync"/> but on a FAT image ESP (the app's marker file must survive, which vvfat does
+    /// not guarantee) with QEMU tracing the NV flash; the ESP file is <c>\EFI\BOOT\uefirecovery.cfg</c> when given.
+    /// </summary>
+    public static async Task<WatchedResult> RunWatchingFlashAsync(string label, byte[]? espFile, IReadOnlyList<string> oemStrings)
+    {
+        string runDirectory = TestEnvironment.NewRunDirectory(label);
+        var builder = new EspBuilder().WithBootApplication(EfiAppBinary.Require());
+        if (espFile != null)
+            builder.WithFile(EspFilePath, espFile);
+        EspImage esp = builder.BuildFatImage(Path.Combine(runDirectory, "esp.img"));
+        string trace = Path.Combine(runDirectory, "pflash-trace.log");
+
+        var machine = new QemuMachine(new QemuMachineOptions
+        {
+            BootDisk = esp,
+            RunDirectory = runDirectory,
+            OemStrings = oemStrings,
+            Timeout = AppBoot.DefaultTimeout,
+            ExtraArguments = FlashWatch.QemuArguments(trace),
+        });
+        QemuExit exit;
+        SerialLog serial;
+        await using (QemuRun run = machine.Start())
+        {
+            exit = await run.WaitForExitAsync();
+            serial = run.Serial;
+        }
+        return new WatchedResult(exit, serial, File.ReadAllBytes(exit.VarsPath), FlashWatch.Read(trace, esp));
+    }
+
     public static byte[] Text(string text) => Encoding.ASCII.GetBytes(text.Replace("\r\n", "\n").Replace("\n", "\r\n"));
 }

@@ -35,6 +35,7 @@ public sealed class ShellSetVarBootTests
         {
             BootDisk = esp,
             RunDirectory = runDirectory,
+            OemStrings = new[] { EfiAppConsole.DebugExitOemString },
             Timeout = AppBoot.DefaultTimeout,
         });
         QemuExit exit;
@@ -52,6 +53,8 @@ public sealed class ShellSetVarBootTests
         BootAssert.NotNull(serial.Find(new Regex(@"^CONFIG source=esp-file path=\\tools\\uefirecovery\.cfg status=read bytes=\d+$")), exit,
             "the file next to the app, not \\EFI\\BOOT");
         BootAssert.NotNull(serial.Find(new Regex(@"^CONFIG overridden mode=netdiag source=esp-file by=efi-variable$")), exit, "file's mode overridden");
+        BootAssert.NotNull(serial.Find(new Regex(@"^CONFIG rejected source=esp-file line=2 entry=""uefirecovery\.debugexit=1"" reason=""protected key: not taken from a source the OS can write""$")),
+            exit, "the file's debugexit refused (protected); SMBIOS's ends the run");
         BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex(@"^FIRMWARE FVBCHECK DONE result=ok$")), "'FIRMWARE FVBCHECK DONE result=ok'",
             DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
     }

@@ -19,6 +19,7 @@ namespace UefiRecovery.Efi.Firmware;
 ///   FIRMWARE MARKER path=\UEFIRECOVERY-NV.MARKER store=esp|unavailable state=absent|in-progress|complete|unreadable
 ///   FIRMWARE SELFTEST-WRITE BEGIN blocks=N, FIRMWARE MARKER state=.. written=yes|no (each marker write)
 ///   FIRMWARE SELFTEST-WRITE recovery=&lt;RecoveryStatus&gt; result=&lt;FlashWriteStatus&gt; block=N written=N skipped=N erases=N retries=N device=..
+///   FIRMWARE SELFTEST-WRITE result=refused reason=source-not-protected key=&lt;key&gt; source=&lt;source&gt;   (mode or write from an OS-writable source)
 ///   FIRMWARE FVBCHECK DONE result=ok|fail
 /// </summary>
 internal static unsafe class FvbCheckMode
@@ -50,6 +51,19 @@ internal static unsafe class FvbCheckMode
             baseAddress = 0;
         }
         bool selfTestWrite = config.FvbCheckRestoreSelfTest;
+
+        // Defence in depth (issue #10): the self-test write erases and rewrites every block, so it runs only when
+        // the mode and the fvbcheck/target keys in force came from a source the OS cannot write (SMBIOS, a
+        // variable without RUNTIME_ACCESS). The configuration already refuses fvbcheck.* from the others.
+        ConfigKey unprotected = selfTestWrite ? UnprotectedWriteKey(config) : ConfigKey.None;
+        if (unprotected != ConfigKey.None)
+        {
+            new ConsoleLine(line).Append("FIRMWARE SELFTEST-WRITE result=refused reason=source-not-protected key=")
+                .Append(ConfigKeyNames.Name(unprotected).AsSpan(ConfigKeyNames.Prefix.Length)).Append(" source=")
+                .Append(ConfigSourceNames.Name(config.SourceOf(unprotected))).WriteLine(systemTable);
+            new ConsoleLine(line).Append("FIRMWARE FVBCHECK DONE result=fail").WriteLine(systemTable);
+            return MachineExitCodes.Failure;
+        }
 
         new ConsoleLine(line).Append("FIRMWARE FVBCHECK BEGIN target-fs=").Append(Guid(target.FileSystemGuid, value))
             .Append(" size=").AppendHex(target.FvLength).Append(" blocks=").AppendDecimal((ulong)target.BlockCount)
@@ -93,6 +107,18 @@ internal static unsafe class FvbCheckMode
         }
         new ConsoleLine(line).Append("FIRMWARE FVBCHECK DONE result=").Append(result == MachineExitCodes.Success ? "ok" : "fail").WriteLine(systemTable);
         return result;
+    }
+
+    // The first key deciding the self-test write that an OS-writable source (or nobody) set; None when all are protected.
+    private static ConfigKey UnprotectedWriteKey(RecoveryConfig config)
+    {
+        if (!config.IsFromProtectedSource(ConfigKey.Mode)) return ConfigKey.Mode;
+        if (!config.IsFromProtectedSource(ConfigKey.FvbCheckWrite)) return ConfigKey.FvbCheckWrite;
+        if (config.SourceOf(ConfigKey.FvbCheckFileSystem) != ConfigSource.None && !config.IsFromProtectedSource(ConfigKey.FvbCheckFileSystem))
+            return ConfigKey.FvbCheckFileSystem;
+        if (config.SourceOf(ConfigKey.Target) != ConfigSource.None && !config.IsFromProtectedSource(ConfigKey.Target))
+            return ConfigKey.Target;
+        return ConfigKey.None;
     }
 
     private static int CheckInstance(UefiBootServices services, EfiHandle handle, int index, in RegionTarget target, ulong targetBase,

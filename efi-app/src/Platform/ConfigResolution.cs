@@ -10,13 +10,15 @@ using UefiRecovery.Efi.Uefi.Raw;
 namespace UefiRecovery.Efi.Platform;
 
 /// <summary>
-/// The app's one resolution of its configuration (issue #6, docs/config.md), done once at start-up before
-/// the mode is chosen. Sources in priority order, the first that sets a key keeps it:
-///   1. the EFI variable UefiRecoveryConfig (<see cref="ConfigVariable"/>),
-///   2. <c>uefirecovery.cfg</c> next to the app on the ESP (<see cref="EspConfigFile"/>),
-///   3. SMBIOS type 11 OEM strings (<see cref="SmbiosConfigSource"/>),
-///   4. the DHCP vendor option (manager only; applied by the network code once a lease exists),
-///   5. the built-in defaults.
+/// The app's one resolution of its configuration (issues #6 and #10, docs/config.md), done once at start-up
+/// before the mode is chosen. Sources in priority order, the first that sets a key keeps it; the sources the
+/// running OS can write come after every source it cannot (<see cref="ConfigSourceRank"/>):
+///   1. the EFI variable UefiRecoveryConfig (<see cref="ConfigVariable"/>) without RUNTIME_ACCESS (set before the OS),
+///   2. SMBIOS type 11 OEM strings (<see cref="SmbiosConfigSource"/>),
+///   3. the DHCP vendor option (manager only; applied by the network code once a lease exists),
+///   4. the same variable when it has RUNTIME_ACCESS (the OS can write it: no protected key, no mode=recover),
+///   5. <c>uefirecovery.cfg</c> next to the app on the ESP (<see cref="EspConfigFile"/>; likewise),
+///   6. the built-in defaults.
 /// Every applied, overridden or rejected entry is printed (<see cref="ConsoleConfigReport"/>), then
 ///   CONFIG DONE mode=&lt;mode&gt; source=&lt;source&gt; rejected=N
 /// A source that cannot be read is reported and skipped; a bad value leaves the key to the next source.
@@ -54,9 +56,15 @@ internal static unsafe class ConfigResolution
         var report = new ConsoleConfigReport(systemTable, config);
         byte[] data = new byte[ConfigTextSource.MaxBytes + 1];
 
-        ApplyVariable(systemTable, config, report, data);
-        ApplyEspFile(imageHandle, systemTable, config, report, data);
+        // The variable is read first; its attributes decide whether it ranks above SMBIOS or below it.
+        int variableSize = ReadVariable(systemTable, report, data, out uint attributes);
+        bool variableOsWritable = (attributes & VariableAttributes.RuntimeAccess) != 0;
+        if (variableSize >= 0 && !variableOsWritable)
+            ApplyVariable(systemTable, config, report, data, variableSize, attributes);
         SmbiosConfigSource.ApplyLayer(systemTable, config, report);
+        if (variableSize >= 0 && variableOsWritable)
+            ApplyVariable(systemTable, config, report, data, variableSize, attributes);
+        ApplyEspFile(imageHandle, systemTable, config, report, data);
 
         LoadRootCertificates(imageHandle, systemTable, config.Target, report);
 
@@ -131,32 +139,39 @@ internal static unsafe class ConfigResolution
         }
     }
 
-    private static void ApplyVariable(SystemTable* systemTable, RecoveryConfig config, ConsoleConfigReport report, byte[] data)
+    // The variable's bytes into data; its size, or -1 when absent or refused (then already printed).
+    private static int ReadVariable(SystemTable* systemTable, ConsoleConfigReport report, byte[] data, out uint attributes)
     {
+        attributes = 0;
         if (systemTable->RuntimeServices == null)
-            return;
+            return -1;
         var runtime = new UefiRuntimeServices(systemTable->RuntimeServices);
         EfiStatus status = runtime.GetVariable(ConfigVariable.Name, ConfigVariable.VendorGuid,
-            new Span<byte>(data, 0, ConfigTextSource.MaxBytes), out int size, out uint attributes);
-        Span<char> line = stackalloc char[160];
+            new Span<byte>(data, 0, ConfigTextSource.MaxBytes), out int size, out attributes);
         if (status == EfiStatus.NotFound)
         {
-            new ConsoleLine(line).Append("CONFIG source=efi-variable name=").Append(ConfigVariable.NameText).Append(" status=absent").WriteLine(systemTable);
-            return;
+            new ConsoleLine(stackalloc char[160]).Append("CONFIG source=efi-variable name=").Append(ConfigVariable.NameText).Append(" status=absent")
+                .WriteLine(systemTable);
+            return -1;
         }
         if (status == EfiStatus.BufferTooSmall)
         {
             report.SourceRejected(ConfigSource.EfiVariable, "name=UefiRecoveryConfig", "larger than 4096 bytes", (ulong)size, detailIsStatus: false);
-            return;
+            return -1;
         }
         if (status.IsError)
         {
             report.SourceRejected(ConfigSource.EfiVariable, "name=UefiRecoveryConfig", "GetVariable failed", status.Value, detailIsStatus: true);
-            return;
+            return -1;
         }
-        // A variable the OS can write (RUNTIME_ACCESS) may not carry trust or target keys.
+        return size;
+    }
+
+    private static void ApplyVariable(SystemTable* systemTable, RecoveryConfig config, ConsoleConfigReport report, byte[] data, int size, uint attributes)
+    {
+        // A variable the OS can write (RUNTIME_ACCESS) may not carry protected keys or mode=recover.
         bool osWritable = (attributes & VariableAttributes.RuntimeAccess) != 0;
-        new ConsoleLine(line).Append("CONFIG source=efi-variable name=").Append(ConfigVariable.NameText).Append(" status=read bytes=")
+        new ConsoleLine(stackalloc char[160]).Append("CONFIG source=efi-variable name=").Append(ConfigVariable.NameText).Append(" status=read bytes=")
             .AppendDecimal((ulong)size).Append(" attributes=").AppendHex(attributes, 8).WriteLine(systemTable);
         ConfigTextSource.Apply(new ReadOnlySpan<byte>(data, 0, size), ConfigSource.EfiVariable, osWritable, config, report);
     }
@@ -185,7 +200,7 @@ internal static unsafe class ConfigResolution
         }
         new ConsoleLine(line).Append("CONFIG source=esp-file path=").Append(shown).Append(" status=read bytes=").AppendDecimal((ulong)size)
             .WriteLine(systemTable);
-        // The ESP is writable by the running OS: trust and target keys are refused from it.
+        // The ESP is writable by the running OS: protected keys and mode=recover are refused from it.
         ConfigTextSource.Apply(new ReadOnlySpan<byte>(data, 0, size), ConfigSource.EspFile, osWritable: true, config, report);
     }
 }

@@ -86,13 +86,31 @@ public static class ConfigKeyNames
     public static bool IsMultiValued(ConfigKey key) => key == ConfigKey.Manager || key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.Target;
 
     /// <summary>
-    /// Keys that decide what firmware is accepted and where it is written: the Root of Trust for Update
-    /// (SP 800-147 §3.1, 2-B) must not be changeable by the OS it protects against, so these are taken
-    /// only from SMBIOS (BMC, hypervisor) and from an EFI variable without RUNTIME_ACCESS (set before the OS).
+    /// Keys a source the running OS can write (the ESP file, an EFI variable with RUNTIME_ACCESS) may not set
+    /// (docs/config.md, "What the running OS can do"): what firmware is accepted and where it is written (the
+    /// Root of Trust for Update, SP 800-147 §3.1), what makes the app write flash (fvbcheck's self-test
+    /// write), and what decides whether and when recovery reaches its manager (address, discovery,
+    /// timeouts) or how it ends (debugexit). They come only from SMBIOS (BMC, hypervisor) and from an EFI
+    /// variable without RUNTIME_ACCESS (set before the OS). One row per key, so a new one is one more line.
     /// </summary>
-    public static bool IsProtected(ConfigKey key) =>
-        key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.ImageType || key == ConfigKey.LowestSupportedVersion
-        || key == ConfigKey.Target;
+    public static bool IsProtected(ConfigKey key) => key switch
+    {
+        ConfigKey.TrustRsa2048 => true,
+        ConfigKey.TrustX509 => true,
+        ConfigKey.ImageType => true,
+        ConfigKey.LowestSupportedVersion => true,
+        ConfigKey.Target => true,
+        ConfigKey.FvbCheckWrite => true,
+        ConfigKey.FvbCheckFileSystem => true,
+        ConfigKey.Ip => true,
+        ConfigKey.Gateway => true,
+        ConfigKey.Manager => true,
+        ConfigKey.Discovery => true,
+        ConfigKey.RecoveryTimeout => true,
+        ConfigKey.RequestBackoffTimeout => true,
+        ConfigKey.DebugExit => true,
+        _ => false,
+    };
 
     /// <summary>Ordinal comparison of a span with a literal (no string is built).</summary>
     public static bool TextEquals(ReadOnlySpan<char> text, string literal)

@@ -1,8 +1,10 @@
 namespace UefiRecovery.Core.Config;
 
 /// <summary>
-/// Where a setting came from, in priority order (issue #6): a lower number wins. The app applies the
-/// sources in this order and the first one that sets a key keeps it (<see cref="RecoveryConfig.TryApplyFrom"/>).
+/// Where a setting came from (issue #6). The precedence is <see cref="ConfigSourceRank"/>: this order, except
+/// that a source the running OS can write (the ESP file, a variable with RUNTIME_ACCESS) ranks below every
+/// source it cannot (issue #10). The app applies the sources in rank order and the first one that sets a
+/// key keeps it (<see cref="RecoveryConfig.TryApplyFrom"/>).
 /// </summary>
 public enum ConfigSource : byte
 {
@@ -12,7 +14,7 @@ public enum ConfigSource : byte
     /// <summary>The EFI variable <c>UefiRecoveryConfig</c> (docs/config.md).</summary>
     EfiVariable = 1,
 
-    /// <summary>The file <c>uefirecovery.cfg</c> next to the app on the ESP.</summary>
+    /// <summary>The file <c>uefirecovery.cfg</c> next to the app on the ESP: always OS-writable.</summary>
     EspFile = 2,
 
     /// <summary>SMBIOS type 11 OEM strings (BMC, hypervisor).</summary>

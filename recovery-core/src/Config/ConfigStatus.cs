@@ -25,8 +25,9 @@ public enum ConfigStatus : byte
     Repeated,
 
     /// <summary>
-    /// A trust or target key from a source the running OS can write (the ESP file, a runtime-writable
-    /// EFI variable): refused, so a compromised OS cannot add a signing key or redirect the write.
+    /// A protected key (<see cref="ConfigKeyNames.IsProtected"/>) or <c>mode=recover</c> from a source the
+    /// running OS can write (the ESP file, a runtime-writable EFI variable): refused, so a compromised OS
+    /// cannot add a signing key, make the app write flash, redirect the write or stall recovery.
     /// </summary>
     SourceNotTrusted,
 }

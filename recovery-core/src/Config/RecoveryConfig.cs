@@ -35,6 +35,9 @@ public sealed class RecoveryConfig
     /// <summary>Per <see cref="ConfigKey"/>: the source that set it (None = default in force).</summary>
     private readonly ConfigSource[] _sourceOf = new ConfigSource[KeyCount];
 
+    /// <summary>Per <see cref="ConfigKey"/>: the source that set it can be written by the running OS.</summary>
+    private readonly bool[] _setByOsWritable = new bool[KeyCount];
+
     private const int KeyCount = (int)ConfigKeyNames.LastKey + 1;
 
     /// <summary>Trust anchors, image type, rollback floor, next loader (<c>uefirecovery.trust.*</c>, ...).</summary>
@@ -123,10 +126,10 @@ public sealed class RecoveryConfig
 
     /// <summary>
     /// Fail-closed signal: a protected key (<see cref="ConfigKeyNames.IsProtected"/>: trust anchors, image
-    /// type, rollback floor, target) was given by a source the app trusts for it, but its value was refused
+    /// type, rollback floor, target, network, timeouts, ...) was given by a source the app trusts for it, but its value was refused
     /// (bad value, more entries than allowed, repeated in one source). Its default would then stand in
     /// for what the operator meant (a refused <c>lsv</c> would become 0: no rollback floor), so recovery
-    /// must not run (<c>RECOVERY DONE verdict=failed reason=config</c>). A protected key from an
+    /// must not run (<c>RECOVERY DONE verdict=failed reason=config</c>). A protected key (or <c>mode=recover</c>) from an
     /// OS-writable source (<see cref="ConfigStatus.SourceNotTrusted"/>) does not count: the running OS
     /// must not be able to switch recovery off by writing one line into the ESP file.
     /// </summary>
@@ -145,7 +148,9 @@ public sealed class RecoveryConfig
     /// Applies one setting. <paramref name="key"/> is the full name (<c>uefirecovery.mode</c>),
     /// <paramref name="value"/> the text after '='. Nothing changes unless the result is Applied.
     /// </summary>
-    public ConfigApplyResult TryApply(ReadOnlySpan<char> key, ReadOnlySpan<char> value)
+    public ConfigApplyResult TryApply(ReadOnlySpan<char> key, ReadOnlySpan<char> value) => NoteRejection(ApplyValue(key, value));
+
+    private ConfigApplyResult ApplyValue(ReadOnlySpan<char> key, ReadOnlySpan<char> value)
     {
         if (!ConfigKeyNames.StartsWith(key, ConfigKeyNames.Prefix))
         {
@@ -234,11 +239,11 @@ public sealed class RecoveryConfig
             case ConfigKey.ImageType:
             case ConfigKey.LowestSupportedVersion:
             case ConfigKey.NextLoader:
-                if (!Target.TryApply(key, value, out reason)) return NoteRejection(ConfigApplyResult.BadValue(which, reason));
+                if (!Target.TryApply(key, value, out reason)) return ConfigApplyResult.BadValue(which, reason);
                 return ConfigApplyResult.Applied(which);
 
             case ConfigKey.Target:
-                if (!TargetMap.TryAdd(value, out reason)) return NoteRejection(ConfigApplyResult.BadValue(which, reason));
+                if (!TargetMap.TryAdd(value, out reason)) return ConfigApplyResult.BadValue(which, reason);
                 return ConfigApplyResult.Applied(which);
 
             case ConfigKey.FvbCheckFileSystem:
@@ -286,38 +291,70 @@ public sealed class RecoveryConfig
     }
 
     /// <summary>
-    /// Applies one entry from <paramref name="source"/> under the layering rule: sources are applied in
-    /// priority order (<see cref="ConfigSource"/>), so a key already set by an earlier source is
-    /// <see cref="ConfigStatus.Overridden"/>, and a single-valued key the same source already set is
-    /// <see cref="ConfigStatus.Repeated"/>. Only an applied value claims the key: a rejected one leaves
-    /// it to the next source (the fallback).
+    /// Applies one entry from <paramref name="source"/> under the layering rule: the app applies its sources
+    /// in rank order (<see cref="ConfigSourceRank"/>: the ones the OS cannot write first), so a key already
+    /// set by a higher-ranked source is <see cref="ConfigStatus.Overridden"/>, and a single-valued key the
+    /// same source already set is <see cref="ConfigStatus.Repeated"/>. Only an applied value claims the key:
+    /// a rejected one leaves it to the next source (the fallback).
     /// </summary>
-    /// <param name="osWritable">The source can be written by the running OS (ESP file, runtime-writable
-    /// variable): <see cref="ConfigKeyNames.IsProtected"/> keys are then refused.</param>
+    /// <param name="osWritable">The source can be written by the running OS (a runtime-writable variable; the
+    /// ESP file always is): <see cref="ConfigKeyNames.IsProtected"/> keys and <c>mode=recover</c> are then
+    /// refused (<see cref="ConfigStatus.SourceNotTrusted"/>).</param>
     public ConfigApplyResult TryApplyFrom(ConfigSource source, ReadOnlySpan<char> entry, bool osWritable = false)
     {
+        osWritable = ConfigSourceRank.IsOsWritable(source, osWritable);
         int equals = ConfigValueParser.IndexOf(entry, '=');
         ConfigKey which = equals < 0 ? ConfigKey.None : ConfigKeyNames.Lookup(entry.Slice(0, equals));
         if (which != ConfigKey.None && source != ConfigSource.None)
         {
-            // Checked first: an OS-writable source naming a trust key is worth an error even when a higher source set it.
-            if (osWritable && ConfigKeyNames.IsProtected(which))
-                return new ConfigApplyResult(ConfigStatus.SourceNotTrusted, which, "trust and target keys are not taken from a source the OS can write");
+            // Checked first: an OS-writable source naming a protected key is worth an error even when a higher source set it.
+            string refusal = osWritable ? OsWritableRefusal(which, entry.Slice(equals + 1)) : "";
+            if (refusal.Length != 0)
+                return new ConfigApplyResult(ConfigStatus.SourceNotTrusted, which, refusal);
             ConfigSource owner = _sourceOf[(int)which];
-            if (owner != ConfigSource.None && owner < source)
-                return new ConfigApplyResult(ConfigStatus.Overridden, which, "set by a source of higher priority");
-            if (owner == source && !ConfigKeyNames.IsMultiValued(which))
-                return NoteRejection(new ConfigApplyResult(ConfigStatus.Repeated, which, "key repeated in the same source; the first value stays"));
+            if (owner != ConfigSource.None)
+            {
+                int ownerRank = ConfigSourceRank.Of(owner, _setByOsWritable[(int)which]);
+                int rank = ConfigSourceRank.Of(source, osWritable);
+                if (ownerRank < rank)
+                    return new ConfigApplyResult(ConfigStatus.Overridden, which, "set by a source of higher priority");
+                if (ownerRank == rank && !ConfigKeyNames.IsMultiValued(which))
+                    return NoteRejection(new ConfigApplyResult(ConfigStatus.Repeated, which, "key repeated in the same source; the first value stays"));
+            }
         }
 
         ConfigApplyResult result = TryApplyEntry(entry);
         if (result.IsApplied && source != ConfigSource.None)
+        {
             _sourceOf[(int)result.Key] = source;
+            _setByOsWritable[(int)result.Key] = osWritable;
+        }
         return result;
+    }
+
+    /// <summary>Why a source the OS can write may not give this entry; empty when it may.</summary>
+    private static string OsWritableRefusal(ConfigKey key, ReadOnlySpan<char> value)
+    {
+        if (ConfigKeyNames.IsProtected(key))
+            return "protected key: not taken from a source the OS can write";
+        // A forced reflash of a valid region. Issue #13 will let the OS ask for it with an instruction the app verifies.
+        if (key == ConfigKey.Mode && ConfigKeyNames.TextEquals(value, "recover"))
+            return "mode=recover rewrites a valid region: not taken from a source the OS can write";
+        return "";
     }
 
     /// <summary>The source that set <paramref name="key"/>; <see cref="ConfigSource.None"/> while the default is in force.</summary>
     public ConfigSource SourceOf(ConfigKey key) => (int)key < KeyCount ? _sourceOf[(int)key] : ConfigSource.None;
+
+    /// <summary>
+    /// True when <paramref name="key"/> was set by a source the running OS cannot write: SMBIOS or an EFI variable
+    /// without RUNTIME_ACCESS. False for the default, the DHCP option (the LAN) and the OS-writable sources.
+    /// </summary>
+    public bool IsFromProtectedSource(ConfigKey key)
+    {
+        ConfigSource source = SourceOf(key);
+        return source != ConfigSource.None && source != ConfigSource.Dhcp && !_setByOsWritable[(int)key];
+    }
 
     /// <summary>
     /// The DHCP vendor option's manager (docs/netstack.md): used only when no earlier source set

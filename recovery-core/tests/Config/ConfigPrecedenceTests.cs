@@ -6,8 +6,9 @@ using Xunit;
 namespace UefiRecovery.Core.Tests.Config;
 
 /// <summary>
-/// The layering rule of issue #6: EFI variable &gt; ESP file &gt; SMBIOS &gt; DHCP &gt; defaults, first source
-/// that sets a key wins, a repeat within one source is an error, a bad value leaves the key to the next source.
+/// The layering rule of issues #6 and #10: boot-services EFI variable &gt; SMBIOS &gt; DHCP &gt; runtime-writable
+/// variable &gt; ESP file &gt; defaults (the sources the OS can write rank last), first source that sets a key
+/// wins, a repeat within one source is an error, a bad value leaves the key to the next source.
 /// </summary>
 public sealed class ConfigPrecedenceTests
 {
@@ -15,30 +16,41 @@ public sealed class ConfigPrecedenceTests
     private const string KeyHash = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
     [Fact]
-    public void Apply_ThreeSourcesSameKey_VariableBeatsFileBeatsSmbios()
+    public void Apply_FourSourcesSameKey_ProtectedSourcesBeatOsWritableOnes()
     {
+        // The app's order (ConfigResolution): boot-services variable, SMBIOS, runtime variable, ESP file.
         var config = new RecoveryConfig();
         var report = new RecordingConfigReport();
 
         Apply(config, report, ConfigSource.EfiVariable, "uefirecovery.mode=netdiag\n");
-        Apply(config, report, ConfigSource.EspFile, "uefirecovery.mode=recover\nuefirecovery.netdiag.timeout=7\n");
         Apply(config, report, ConfigSource.Smbios, "uefirecovery.mode=auto\nuefirecovery.netdiag.timeout=9\nuefirecovery.debugexit=1\n");
+        ApplyOsWritable(config, report, ConfigSource.EfiVariable, "uefirecovery.netdiag.timeout=5\nuefirecovery.next=\\EFI\\a.efi\n");
+        ApplyOsWritable(config, report, ConfigSource.EspFile,
+            "uefirecovery.mode=selftest\nuefirecovery.netdiag.timeout=7\nuefirecovery.next=\\EFI\\b.efi\nuefirecovery.log=debug\n");
 
         Assert.Equal(RecoveryMode.NetDiag, config.Mode);
         Assert.Equal(ConfigSource.EfiVariable, config.SourceOf(ConfigKey.Mode));
-        Assert.Equal(7u, config.NetDiagTimeoutSeconds);
-        Assert.Equal(ConfigSource.EspFile, config.SourceOf(ConfigKey.NetDiagTimeout));
+        Assert.Equal(9u, config.NetDiagTimeoutSeconds);
+        Assert.Equal(ConfigSource.Smbios, config.SourceOf(ConfigKey.NetDiagTimeout));
+        Assert.Equal("\\EFI\\a.efi", config.Target.NextLoader.ToString());
+        Assert.Equal(ConfigSource.EfiVariable, config.SourceOf(ConfigKey.NextLoader));
+        Assert.False(config.IsFromProtectedSource(ConfigKey.NextLoader));
+        Assert.True(config.DebugLog);
+        Assert.Equal(ConfigSource.EspFile, config.SourceOf(ConfigKey.LogLevel));
         Assert.True(config.DebugExit);
-        Assert.Equal(ConfigSource.Smbios, config.SourceOf(ConfigKey.DebugExit));
         Assert.Equal(ConfigSource.None, config.SourceOf(ConfigKey.Manager));
         Assert.Equal(new[]
         {
             "Applied efi-variable:1 uefirecovery.mode=netdiag",
-            "Overridden esp-file:1 uefirecovery.mode=recover set by a source of higher priority",
-            "Applied esp-file:2 uefirecovery.netdiag.timeout=7",
             "Overridden smbios:1 uefirecovery.mode=auto set by a source of higher priority",
-            "Overridden smbios:2 uefirecovery.netdiag.timeout=9 set by a source of higher priority",
+            "Applied smbios:2 uefirecovery.netdiag.timeout=9",
             "Applied smbios:3 uefirecovery.debugexit=1",
+            "Overridden efi-variable:1 uefirecovery.netdiag.timeout=5 set by a source of higher priority",
+            "Applied efi-variable:2 uefirecovery.next=\\EFI\\a.efi",
+            "Overridden esp-file:1 uefirecovery.mode=selftest set by a source of higher priority",
+            "Overridden esp-file:2 uefirecovery.netdiag.timeout=7 set by a source of higher priority",
+            "Overridden esp-file:3 uefirecovery.next=\\EFI\\b.efi set by a source of higher priority",
+            "Applied esp-file:4 uefirecovery.log=debug",
         }, report.Lines);
     }
 
@@ -48,11 +60,11 @@ public sealed class ConfigPrecedenceTests
         var config = new RecoveryConfig();
         var report = new RecordingConfigReport();
 
-        int rejected = Apply(config, report, ConfigSource.EspFile, "uefirecovery.mode=netdiag\nuefirecovery.mode=recover\n");
+        int rejected = Apply(config, report, ConfigSource.EspFile, "uefirecovery.mode=netdiag\nuefirecovery.mode=selftest\n");
 
         Assert.Equal(1, rejected);
         Assert.Equal(RecoveryMode.NetDiag, config.Mode);
-        Assert.Equal("Repeated esp-file:2 uefirecovery.mode=recover key repeated in the same source; the first value stays", report.Lines[1]);
+        Assert.Equal("Repeated esp-file:2 uefirecovery.mode=selftest key repeated in the same source; the first value stays", report.Lines[1]);
     }
 
     [Fact]
@@ -98,7 +110,7 @@ public sealed class ConfigPrecedenceTests
         int rejected = ConfigTextSource.Apply(Encoding.ASCII.GetBytes(entry), ConfigSource.EspFile, osWritable: true, fromFile, report);
 
         Assert.Equal(1, rejected);
-        Assert.EndsWith("trust and target keys are not taken from a source the OS can write", report.Lines[0]);
+        Assert.EndsWith("protected key: not taken from a source the OS can write", report.Lines[0]);
         Assert.StartsWith("SourceNotTrusted", report.Lines[0]);
         Assert.Equal(ConfigSource.None, fromFile.SourceOf(ConfigKeyNames.Lookup(entry.Substring(0, entry.IndexOf('=')))));
         Assert.True(new RecoveryConfig().TryApplyFrom(ConfigSource.Smbios, entry).IsApplied);
@@ -184,4 +196,7 @@ public sealed class ConfigPrecedenceTests
 
     private static int Apply(RecoveryConfig config, RecordingConfigReport report, ConfigSource source, string text) =>
         ConfigTextSource.Apply(Encoding.ASCII.GetBytes(text), source, osWritable: false, config, report);
+
+    private static int ApplyOsWritable(RecoveryConfig config, RecordingConfigReport report, ConfigSource source, string text) =>
+        ConfigTextSource.Apply(Encoding.ASCII.GetBytes(text), source, osWritable: true, config, report);
 }

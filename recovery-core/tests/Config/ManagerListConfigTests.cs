@@ -47,7 +47,7 @@ public sealed class ManagerListConfigTests
         Assert.Equal(RecoveryConfig.MaxManagers, config.ManagerCount);
         Assert.Equal(0x0A000004u, config.GetManagerAddress(3));
         Assert.Equal("BadValue smbios:5 uefirecovery.manager=10.0.0.5 more than 4 managers", report.Lines[4]);
-        Assert.False(config.ProtectedKeyRejected); // not a trust key: recovery goes on with four
+        Assert.True(config.ProtectedKeyRejected); // protected since issue #10: the platform's list was not taken as meant
     }
 
     [Fact]
@@ -56,11 +56,11 @@ public sealed class ManagerListConfigTests
         var config = new RecoveryConfig();
         var report = new RecordingConfigReport();
 
-        int rejected = Apply(config, report, ConfigSource.EspFile, "uefirecovery.manager=10.0.0.1:40123\nuefirecovery.manager=10.0.0.1\n");
+        int rejected = Apply(config, report, ConfigSource.Smbios, "uefirecovery.manager=10.0.0.1:40123\nuefirecovery.manager=10.0.0.1\n");
 
         Assert.Equal(1, rejected);
         Assert.Equal(1, config.ManagerCount);
-        Assert.Equal("BadValue esp-file:2 uefirecovery.manager=10.0.0.1 manager already listed", report.Lines[1]);
+        Assert.Equal("BadValue smbios:2 uefirecovery.manager=10.0.0.1 manager already listed", report.Lines[1]);
     }
 
     [Fact]
@@ -69,12 +69,12 @@ public sealed class ManagerListConfigTests
         var config = new RecoveryConfig();
         var report = new RecordingConfigReport();
 
-        Apply(config, report, ConfigSource.EspFile, "uefirecovery.manager=10.0.0.1\nuefirecovery.manager=10.0.0.2\n");
+        Apply(config, report, ConfigSource.EfiVariable, "uefirecovery.manager=10.0.0.1\nuefirecovery.manager=10.0.0.2\n");
         Apply(config, report, ConfigSource.Smbios, "uefirecovery.manager=10.0.0.3\n");
 
         Assert.Equal(2, config.ManagerCount);
         Assert.Equal(0x0A000002u, config.GetManagerAddress(1));
-        Assert.Equal(ConfigSource.EspFile, config.SourceOf(ConfigKey.Manager));
+        Assert.Equal(ConfigSource.EfiVariable, config.SourceOf(ConfigKey.Manager));
         Assert.Equal("Overridden smbios:1 uefirecovery.manager=10.0.0.3 set by a source of higher priority", report.Lines[2]);
         Assert.False(config.TryApplyDhcpManager(0x0A000009u, 0));
         Assert.Equal(2, config.ManagerCount);

@@ -49,7 +49,7 @@ public sealed class RecoveryTimeoutConfigTests
         Assert.Equal(ConfigStatus.BadValue, result.Status);
         Assert.Equal(reason, result.Reason);
         Assert.Equal(RecoveryConfig.DefaultRequestBackoffSeconds, config.RequestBackoffSeconds);
-        Assert.False(config.ProtectedKeyRejected);
+        Assert.True(config.ProtectedKeyRejected); // protected since issue #10: recovery stops with reason=config
     }
 
     [Theory]
@@ -79,17 +79,19 @@ public sealed class RecoveryTimeoutConfigTests
     }
 
     [Fact]
-    public void TryApplyFrom_TimeoutsFromEspFile_TakenNotProtected()
+    public void TryApplyFrom_TimeoutsFromEspFile_RefusedAsProtected()
     {
-        // Timeouts change how long the machine waits, not what it accepts: the OS-writable file may set them.
+        // A deadline of 1 s from the OS would make recovery give up at every boot, a one-hour backoff stall it:
+        // both are protected (issue #10). The platform's own values (SMBIOS) still apply.
         var config = new RecoveryConfig();
 
-        Assert.True(config.TryApplyFrom(ConfigSource.EspFile, "uefirecovery.timeout.recovery=120", osWritable: true).IsApplied);
-        Assert.True(config.TryApplyFrom(ConfigSource.EspFile, "uefirecovery.timeout.request-backoff=30", osWritable: true).IsApplied);
+        Assert.Equal(ConfigStatus.SourceNotTrusted, config.TryApplyFrom(ConfigSource.EspFile, "uefirecovery.timeout.recovery=1", osWritable: true).Status);
+        Assert.Equal(ConfigStatus.SourceNotTrusted, config.TryApplyFrom(ConfigSource.EspFile, "uefirecovery.timeout.request-backoff=3600", osWritable: true).Status);
+        Assert.True(config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.timeout.recovery=120").IsApplied);
 
         Assert.Equal(120u, config.RecoveryTimeoutSeconds);
-        Assert.Equal(30u, config.RequestBackoffSeconds);
-        Assert.Equal(ConfigSource.EspFile, config.SourceOf(ConfigKey.RecoveryTimeout));
+        Assert.Equal(RecoveryConfig.DefaultRequestBackoffSeconds, config.RequestBackoffSeconds);
+        Assert.Equal(ConfigSource.Smbios, config.SourceOf(ConfigKey.RecoveryTimeout));
     }
 
     [Fact]

@@ -8,18 +8,17 @@ namespace Internal.Runtime;
 /// free, so every object lives until the machine stops; that is why the portable code allocates once at
 /// setup. Memory is handed out zeroed. When the firmware has no pages left, or the configured limit
 /// would be passed, allocation is a fail-fast (OutOfMemory) that names the request size.
+/// Where each allocation goes is <see cref="ArenaCursor"/>'s arithmetic (host-tested); this class adds
+/// the firmware calls, the zeroing and the guard word at the end of every chunk.
 /// </summary>
 internal static unsafe class Arena
 {
-    // Chunks are taken from the firmware in this size, or larger for a big single object.
-    private const ulong ChunkBytes = 1024 * 1024;
-    private const ulong Alignment = 8;
-
-    private static byte* s_cursor;
-    private static byte* s_chunkEnd;
-    private static ulong s_used;
-    private static ulong s_reserved;
+    private static ArenaCursor s_cursor;
     private static ulong s_limit = 512UL * 1024 * 1024;
+
+    // The current chunk's guard word: the last word of its pages, placed from the page count given to the
+    // firmware (not from the cursor's arithmetic), so an allocation that overruns the chunk overwrites it.
+    private static ulong* s_guard;
 
     // The counters are read through calls the JIT cannot see into: it assumes allocation helpers leave
     // managed statics alone, and would otherwise reuse a value read before an allocation after it.
@@ -28,7 +27,7 @@ internal static unsafe class Arena
     internal static ulong Used
     {
         [MethodImpl(MethodImplOptions.NoInlining)]
-        get => s_used;
+        get => s_cursor.Used;
     }
 
     /// <summary>
@@ -38,14 +37,14 @@ internal static unsafe class Arena
     internal static ulong HighWater
     {
         [MethodImpl(MethodImplOptions.NoInlining)]
-        get => s_used;
+        get => s_cursor.Used;
     }
 
-    /// <summary>Bytes taken from the firmware (used + the unused tail of the current chunk).</summary>
+    /// <summary>Bytes of the pages taken from the firmware (used, plus each chunk's header and guard words and unused tail).</summary>
     internal static ulong Reserved
     {
         [MethodImpl(MethodImplOptions.NoInlining)]
-        get => s_reserved;
+        get => s_cursor.Reserved;
     }
 
     /// <summary>Upper bound on <see cref="Reserved"/>; reaching it is out of memory even if the firmware has more.</summary>
@@ -55,46 +54,60 @@ internal static unsafe class Arena
         set => s_limit = value;
     }
 
+    /// <summary>Bytes the current chunk can still hand out (up to its guard word).</summary>
+    internal static ulong ChunkRemaining
+    {
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        get => s_cursor.Remaining;
+    }
+
+    /// <summary>Address of the current chunk's guard word (its pages' last word); 0 before the first allocation.</summary>
+    internal static ulong GuardAddress
+    {
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        get => (ulong)s_guard;
+    }
+
+    /// <summary>True when the guard word at <paramref name="address"/> (a <see cref="GuardAddress"/>) still holds its value.</summary>
+    internal static bool GuardIntact(ulong address) => address != 0 && *(ulong*)address == ArenaCursor.GuardValue;
+
     /// <summary>Returns <paramref name="size"/> zeroed bytes, 8-byte aligned. Never returns null.</summary>
     internal static void* Allocate(ulong size)
     {
-        ulong rounded = (size + (Alignment - 1)) & ~(Alignment - 1);
-        if (rounded < size)
-            FailFastCore.Stop(FailFastKind.OutOfMemory, "allocation size overflows; bytes requested:", size);
+        ArenaPlan plan = s_cursor.Plan(size, s_limit, out ulong rounded, out ulong pages);
+        if (plan == ArenaPlan.TooLarge)
+            FailFastCore.Stop(FailFastKind.OutOfMemory, "allocation larger than the address space; bytes requested:", size);
+        if (plan == ArenaPlan.OverLimit)
+            FailFastCore.Stop(FailFastKind.OutOfMemory, "arena limit reached; bytes requested:", size);
+        if (plan == ArenaPlan.NewChunk)
+            NewChunk(pages, size);
 
-        if (rounded > (ulong)(s_chunkEnd - s_cursor))
-            NewChunk(rounded);
-
-        byte* result = s_cursor;
-        s_cursor += rounded;
-        s_used += rounded;
+        byte* result = (byte*)s_cursor.Take(rounded);
+        if (result == null)
+            FailFastCore.Stop(FailFastKind.Explicit, "arena: a planned allocation does not fit its chunk; bytes:", size);
         Zero(result, rounded);
         return result;
     }
 
-    private static void NewChunk(ulong minimum)
+    private static void NewChunk(ulong pages, ulong size)
     {
-        ulong bytes = minimum > ChunkBytes ? minimum : ChunkBytes;
-        ulong pages = (bytes + EfiMemory.PageSize - 1) / EfiMemory.PageSize;
-        ulong chunk = pages * EfiMemory.PageSize;
-
-        if (chunk > s_limit - s_reserved || s_limit < s_reserved)
-            FailFastCore.Stop(FailFastKind.OutOfMemory, "arena limit reached; bytes requested:", minimum);
-
         EfiSystemTable* st = EfiRuntime.SystemTablePointer;
         if (st == null)
-            FailFastCore.Stop(FailFastKind.OutOfMemory, "allocation before the runtime was initialized; bytes:", minimum);
+            FailFastCore.Stop(FailFastKind.OutOfMemory, "allocation before the runtime was initialized; bytes:", size);
+
+        // Leaving a chunk: its guard word must have survived everything written into the chunk.
+        if (s_guard != null && *s_guard != ArenaCursor.GuardValue)
+            FailFastCore.Stop(FailFastKind.Explicit, "arena: the guard word after a chunk's last object was overwritten; at:", (ulong)s_guard);
 
         ulong address = 0;
         nuint status = st->BootServices->AllocatePages(EfiMemory.AllocateAnyPages, EfiMemory.LoaderData, (nuint)pages, &address);
-        if (status != 0 || address == 0)
-            FailFastCore.Stop(FailFastKind.OutOfMemory, "firmware has no pages left; bytes requested:", minimum);
+        if (status != 0)
+            FailFastCore.Stop(FailFastKind.OutOfMemory, "firmware has no pages left; bytes requested:", size);
+        if (!s_cursor.StartChunk(address, pages))
+            FailFastCore.Stop(FailFastKind.OutOfMemory, "firmware returned unusable pages; address:", address);
 
-        // The tail of the previous chunk is abandoned: simpler than a free list, and at most one object's worth.
-        // The first 8 bytes stay free: an object's header word sits just before its MethodTable pointer.
-        s_cursor = (byte*)address + sizeof(ulong);
-        s_chunkEnd = s_cursor + chunk;
-        s_reserved += chunk;
+        s_guard = (ulong*)(address + pages * EfiMemory.PageSize) - 1;
+        *s_guard = ArenaCursor.GuardValue;
     }
 
     private static void Zero(byte* p, ulong count)

@@ -50,5 +50,17 @@ internal static unsafe class EfiRuntime
         set => Arena.Limit = value;
     }
 
+    /// <summary>The size of a standard arena chunk (a bigger object gets a chunk of its own).</summary>
+    internal static ulong ArenaChunkBytes => ArenaCursor.ChunkBytes;
+
+    /// <summary>Bytes the arena's current chunk can still hand out.</summary>
+    internal static ulong ArenaChunkRemaining => Arena.ChunkRemaining;
+
+    /// <summary>Address of the guard word in the last word of the arena's current chunk.</summary>
+    internal static ulong ArenaGuardAddress => Arena.GuardAddress;
+
+    /// <summary>True when the arena guard word at <paramref name="address"/> is intact.</summary>
+    internal static bool ArenaGuardIntact(ulong address) => Arena.GuardIntact(address);
+
     internal static bool NullPageGuardActive => NullPageGuard.IsActive;
 }
