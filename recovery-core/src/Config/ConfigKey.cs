@@ -23,4 +23,6 @@ public enum ConfigKey : byte
     TrustX509,
     RequestBackoffTimeout,
     RecoveryTimeout,
+    /// <summary>uefirecovery.trust.manager: SHA-256 of a manager signing key; only offers it signs are taken (docs/protocol.md §6.8).</summary>
+    TrustManager,
 }

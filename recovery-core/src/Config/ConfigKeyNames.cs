@@ -28,6 +28,7 @@ public static class ConfigKeyNames
     public const string TrustX509 = RecoveryTargetConfig.TrustX509Key;
     public const string RequestBackoffTimeout = "uefirecovery.timeout.request-backoff";
     public const string RecoveryTimeout = "uefirecovery.timeout.recovery";
+    public const string TrustManager = RecoveryTargetConfig.TrustManagerKey;
 
     /// <summary>The key a name stands for; <see cref="ConfigKey.None"/> when it is not one of ours.</summary>
     public static ConfigKey Lookup(ReadOnlySpan<char> name)
@@ -51,6 +52,7 @@ public static class ConfigKeyNames
         if (TextEquals(name, TrustX509)) return ConfigKey.TrustX509;
         if (TextEquals(name, RequestBackoffTimeout)) return ConfigKey.RequestBackoffTimeout;
         if (TextEquals(name, RecoveryTimeout)) return ConfigKey.RecoveryTimeout;
+        if (TextEquals(name, TrustManager)) return ConfigKey.TrustManager;
         return ConfigKey.None;
     }
 
@@ -76,14 +78,16 @@ public static class ConfigKeyNames
         ConfigKey.TrustX509 => TrustX509,
         ConfigKey.RequestBackoffTimeout => RequestBackoffTimeout,
         ConfigKey.RecoveryTimeout => RecoveryTimeout,
+        ConfigKey.TrustManager => TrustManager,
         _ => "",
     };
 
     /// <summary>The last key of <see cref="ConfigKey"/>, for loops over all keys.</summary>
-    public const ConfigKey LastKey = ConfigKey.RecoveryTimeout;
+    public const ConfigKey LastKey = ConfigKey.TrustManager;
 
     /// <summary>Keys one source may give several times (each adds a value); every other key is single-valued.</summary>
-    public static bool IsMultiValued(ConfigKey key) => key == ConfigKey.Manager || key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.Target;
+    public static bool IsMultiValued(ConfigKey key) => key == ConfigKey.Manager || key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.Target
+        || key == ConfigKey.TrustManager;
 
     /// <summary>
     /// Keys a source the running OS can write (the ESP file, an EFI variable with RUNTIME_ACCESS) may not set
@@ -109,6 +113,7 @@ public static class ConfigKeyNames
         ConfigKey.RecoveryTimeout => true,
         ConfigKey.RequestBackoffTimeout => true,
         ConfigKey.DebugExit => true,
+        ConfigKey.TrustManager => true,
         _ => false,
     };
 

@@ -100,6 +100,6 @@ public sealed class RecoveryTimeoutConfigTests
         Assert.Equal(ConfigKey.RequestBackoffTimeout, ConfigKeyNames.Lookup("uefirecovery.timeout.request-backoff"));
         Assert.Equal(ConfigKey.RecoveryTimeout, ConfigKeyNames.Lookup("uefirecovery.timeout.recovery"));
         Assert.Equal("uefirecovery.timeout.recovery", ConfigKeyNames.Name(ConfigKey.RecoveryTimeout));
-        Assert.Equal(ConfigKey.RecoveryTimeout, ConfigKeyNames.LastKey);
+        Assert.Equal(ConfigKey.TrustManager, ConfigKeyNames.LastKey);
     }
 }
