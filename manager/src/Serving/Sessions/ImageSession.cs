@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Net;
 using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Manifest;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Catalog;
 
@@ -11,8 +12,9 @@ namespace UefiRecovery.Manager.Serving.Sessions;
 /// One image being served to every client that accepted it (docs/protocol.md §6): the first pass, then
 /// status rounds and repair passes of the union of all NACKs, until each member is complete, has left
 /// or has timed out. Late joiners are added to the running pass; what they missed comes back as their
-/// NACKs in the next round, so the session never restarts. Single-threaded: only the engine calls it.
-/// Time is passed in.
+/// NACKs in the next round, so the session never restarts. Members are keyed by their token (§7.4), so one
+/// MAC at two addresses is two members. Each pass announces a manifest group's MANIFEST before its first
+/// DATA (§7.2 rule 4). Single-threaded: only the engine calls it. Time is passed in.
 /// </summary>
 public sealed class ImageSession
 {
@@ -20,6 +22,8 @@ public sealed class ImageSession
     private readonly FragmentSet _pending;
     private readonly FragmentSet _repair;
     private readonly FragmentSet _lastRepairPass;
+    // Manifest groups whose MANIFEST went out in the current pass.
+    private readonly FragmentSet _groupsAnnounced;
     private uint _lastRepairPassRound;
     private readonly SessionTimings _timings;
     private uint _cursor;
@@ -27,10 +31,11 @@ public sealed class ImageSession
     private TimeSpan _firstDataAt = TimeSpan.MinValue;
     private TimeSpan _lastDataAt;
 
-    public ImageSession(uint sessionId, CatalogImage image, ulong imageId, FragmentGeometry geometry, DeliveryMode delivery,
-        IPEndPoint? groupDestination, ulong ownerClientId, SessionTimings timings, TimeSpan now)
+    public ImageSession(uint sessionId, CatalogImage image, ulong imageId, FragmentGeometry geometry, OfferedManifest manifest,
+        DeliveryMode delivery, IPEndPoint? groupDestination, UnicastOwner? owner, SessionTimings timings, TimeSpan now)
     {
-        OwnerClientId = ownerClientId;
+        Owner = owner;
+        Manifest = manifest;
         SessionId = sessionId;
         Image = image;
         ImageId = imageId;
@@ -43,6 +48,7 @@ public sealed class ImageSession
         _pending = new FragmentSet(geometry.FragmentCount);
         _repair = new FragmentSet(geometry.FragmentCount);
         _lastRepairPass = new FragmentSet(geometry.FragmentCount);
+        _groupsAnnounced = new FragmentSet(manifest.Tree.Shape.GroupCount);
     }
 
     public uint SessionId { get; }
@@ -54,8 +60,11 @@ public sealed class ImageSession
     /// <summary>Broadcast address or multicast group with the client port; null for unicast sessions.</summary>
     public IPEndPoint? GroupDestination { get; }
 
-    /// <summary>Unicast sessions belong to one client (§7.2.11); 0 for shared broadcast/multicast sessions.</summary>
-    public ulong OwnerClientId { get; }
+    /// <summary>Unicast sessions belong to one client at one address (§7.2 rule 11); null for shared broadcast/multicast sessions.</summary>
+    public UnicastOwner? Owner { get; }
+
+    /// <summary>The fragment manifest the OFFER's root stands for (§5.4).</summary>
+    public OfferedManifest Manifest { get; }
 
     public SessionState State { get; private set; } = SessionState.Offered;
     public TimeSpan CreatedAt { get; }
@@ -65,6 +74,8 @@ public sealed class ImageSession
     public int RepairRounds { get; private set; }
     public long DataDatagramsSent { get; private set; }
     public long DataBytesSent { get; private set; }
+    public long ManifestDatagramsSent { get; private set; }
+    public long ManifestBytesSent { get; private set; }
     public int PendingFragments => _pending.Count;
     public int RepairFragments => _repair.Count;
     public IReadOnlyCollection<SessionClient> Clients => _clients.Values;
@@ -75,18 +86,20 @@ public sealed class ImageSession
 
     public bool IsEnded => State == SessionState.Finished;
 
-    public SessionClient? FindClient(ulong clientId) => _clients.TryGetValue(clientId, out var c) ? c : null;
+    /// <summary>The member holding <paramref name="token"/>, or null.</summary>
+    public SessionClient? FindClient(ulong token) => _clients.TryGetValue(token, out var c) ? c : null;
 
     /// <summary>
-    /// Adds (or refreshes) a member. The first member starts the session: with a full pass, or with a
-    /// status round when it already holds fragments (resuming after a donor restart, §6.6). A later
-    /// member joins whatever is running.
+    /// Adds (or refreshes) the member whose ACCEPT proved <paramref name="token"/> for <paramref name="clientId"/>
+    /// at <paramref name="endPoint"/>'s address. The first member starts the session: with a full pass, or with
+    /// a status round when it already holds fragments (resuming after a donor restart, §6.6). A later member
+    /// joins whatever is running. A machine that rebooted keeps its address and so its token (the same member).
     /// </summary>
-    public SessionClient Join(ulong clientId, IPEndPoint endPoint, uint fragmentsHeld, TimeSpan now)
+    public SessionClient Join(ulong token, ulong clientId, IPEndPoint endPoint, uint fragmentsHeld, TimeSpan now)
     {
-        if (_clients.TryGetValue(clientId, out var existing))
+        if (_clients.TryGetValue(token, out var existing))
         {
-            existing.EndPoint = endPoint;
+            existing.Rejoined(endPoint);
             existing.LastHeard = now;
             // Came back after a timeout, or rebooted (power loss mid-write) and holds less than it
             // had: serve it again. Without the second case a machine that said COMPLETE and then lost
@@ -102,8 +115,8 @@ public sealed class ImageSession
             }
             return existing;
         }
-        var client = new SessionClient(clientId, endPoint, now) { FragmentsHeld = fragmentsHeld };
-        _clients.Add(clientId, client);
+        var client = new SessionClient(token, clientId, endPoint, now) { FragmentsHeld = fragmentsHeld };
+        _clients.Add(token, client);
         if (State == SessionState.Offered)
         {
             // Gathering (§7.2.3): machines that boot together share the first pass.
@@ -132,6 +145,7 @@ public sealed class ImageSession
         }
         _pending.AddAll();
         _cursor = 0;
+        _groupsAnnounced.Clear();
         Enter(SessionState.Sending, now);
     }
 
@@ -142,10 +156,15 @@ public sealed class ImageSession
         if (State is SessionState.AwaitingResults or SessionState.Finished) EnterStatusRound(now, immediate: true);
     }
 
-    /// <summary>The next fragment of the current pass, or false when the pass is done (then a status round is due).</summary>
-    public bool TryTakeNextFragment(TimeSpan now, out uint index)
+    /// <summary>
+    /// The next fragment of the current pass, or false when the pass is done (then a status round is due).
+    /// <paramref name="manifestFirst"/> says that this is the first DATA of its manifest group in this pass:
+    /// the group's MANIFEST goes out before it (§7.2 rule 4), in pass 0 and in every repair pass.
+    /// </summary>
+    public bool TryTakeNextFragment(TimeSpan now, out uint index, out bool manifestFirst)
     {
         index = 0;
+        manifestFirst = false;
         if (State != SessionState.Sending) return false;
         if (CountReceiving() == 0)
         {
@@ -164,6 +183,7 @@ public sealed class ImageSession
         index = (uint)next;
         _pending.Remove(index);
         _cursor = index + 1;
+        manifestFirst = _groupsAnnounced.Add(Manifest.Tree.Shape.GroupOf(index));
         return true;
     }
 
@@ -173,6 +193,13 @@ public sealed class ImageSession
         _lastDataAt = now;
         DataDatagramsSent += datagrams;
         DataBytesSent += bytes;
+    }
+
+    /// <summary>MANIFEST datagrams sent for this session: their cost is shown beside the DATA's.</summary>
+    public void CountManifest(int datagrams, int bytes)
+    {
+        ManifestDatagramsSent += datagrams;
+        ManifestBytesSent += bytes;
     }
 
     /// <summary>Folds one STATUS into the session: progress, COMPLETE, or NACKs into the repair union.</summary>
@@ -356,6 +383,7 @@ public sealed class ImageSession
         _lastRepairPassRound = Round;
         _pending.TakeAll(_repair);
         _cursor = 0;
+        _groupsAnnounced.Clear();
         Pass++;
         RepairRounds++;
         Enter(SessionState.Sending, now);
@@ -397,6 +425,9 @@ public sealed class ImageSession
         StateSince = now;
     }
 }
+
+/// <summary>The one machine (sender id at an address) a unicast session belongs to (§7.2 rule 11).</summary>
+public readonly record struct UnicastOwner(ulong ClientId, IPAddress Address);
 
 /// <summary>What a session asks the engine to do after a tick.</summary>
 public enum SessionAction

@@ -12,6 +12,7 @@ using UefiRecovery.Core.Protocol;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Manager.Serving.Faults;
+using UefiRecovery.Manager.Serving.Membership;
 using UefiRecovery.Manager.Serving.Network;
 using UefiRecovery.Manager.Serving.Pacing;
 using UefiRecovery.Manager.Serving.Results;
@@ -34,6 +35,14 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private const int MaxFinishedSessionsKept = 64;
     private const int MaxClientsPerSession = 4096;
     private const int ReceiveBufferBytes = 65536;
+    // §7.2 rule 11: live unicast sessions plus pending unicast offers per source address.
+    public const int MaxUnicastPerAddress = 4;
+    private const int MaxRecordedResultKeys = 65536;
+    private const int ManifestsKept = 16;
+    // Hashing a whole image for a manifest nobody asked for before, and RSA signatures, are the two
+    // expensive things a datagram can make the engine do: each has its own budget.
+    private const double ManifestHashBytesPerSecond = 64.0 * 1024 * 1024;
+    private const double SignaturesPerSecond = 200;
 
     private readonly ServeOptions _options;
     private readonly ImageCatalog _catalog;
@@ -44,7 +53,15 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly Dictionary<uint, ImageSession> _sessions = new();
     private readonly OfferTable _offers = new(MaxOffers, TimeSpan.FromSeconds(30));
-    private readonly HashSet<(uint Session, ulong Client, ulong Image)> _recordedResults = new();
+    private readonly HashSet<(uint Session, ulong Token)> _recordedResults = new();
+    private readonly Queue<(uint Session, ulong Token)> _recordedOrder = new();
+    private readonly MembershipKeys _keys;
+    private readonly OfferSigner? _signer;
+    private readonly string? _secretFile;
+    private readonly ManifestCache _manifests = new(ManifestsKept, new WorkBudget(ManifestHashBytesPerSecond, ManifestHashBytesPerSecond));
+    private readonly WorkBudget _signatureBudget = new(SignaturesPerSecond, SignaturesPerSecond);
+    private readonly byte[] _manifestLeaves = new byte[ManifestMessage.MaxLeafCount * Hash128.Length];
+    private readonly byte[] _manifestProof = new byte[ManifestMessage.MaxProofLength * Hash128.Length];
     private readonly Dictionary<string, long> _rejects = new();
     private readonly byte[] _sendBuffer = new byte[ProtocolLimits.MaxDatagram + 64];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -72,9 +89,12 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private TimeSpan _nextSnapshotAt;
     private ServerStatus _status;
 
-    public RecoveryServer(ServeOptions options, ImageCatalog catalog, ResultLog results, ILogger<RecoveryServer> logger)
+    public RecoveryServer(ServeOptions options, ImageCatalog catalog, ResultLog results, DonorCredentials credentials, ILogger<RecoveryServer> logger)
     {
         _options = options;
+        _keys = credentials.Keys;
+        _signer = credentials.Signer;
+        _secretFile = credentials.SecretFile;
         _catalog = catalog;
         _results = results;
         _logger = logger;
@@ -108,11 +128,17 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
 
         var snapshot = _catalog.Reload();
         LogCatalog(snapshot);
+        WarmManifests(snapshot);
         _catalog.Reloaded += LogCatalog;
+        _catalog.Reloaded += WarmManifests;
         _catalog.Watch();
         PublishStatus(Now);
         _logger.LogInformation("serving {Folder} on udp {Endpoint}, delivery {Delivery}, rate {Rate} Mbit/s, donor id {Id:x16}",
             _catalog.Folder, _socket.LocalEndPoint, _options.Delivery, _options.RateMbitPerSecond, _donorId);
+        if (_secretFile is not null) _logger.LogInformation("member tokens and abort keys derived from the secret in {SecretFile}", _secretFile);
+        else _logger.LogWarning("member tokens and abort keys derived from a secret kept in memory only: after a restart, RESULTs and STATUS of earlier sessions are not recognised (give --secret-file or --results)");
+        if (_signer is not null)
+            _logger.LogInformation("signing every OFFER with RSA-2048, modulus SHA-256 {Hash} (the machines' uefirecovery.trust.manager)", _signer.ModulusSha256Hex);
         return base.StartAsync(cancellationToken);
     }
 
@@ -127,10 +153,12 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        // Graceful shutdown: tell every live session so clients look for another donor (or come back
-        // to us) at once instead of waiting for their timeout.
+        // Graceful shutdown (§7.2 rule 10): tell each member of every live session, with its own abort key, so
+        // the machines look for another donor (or come back to us) at once instead of waiting for their timeout.
         foreach (var session in _sessions.Values)
-            if (session.State is not (SessionState.Offered or SessionState.Finished)) SendAbort(session, AbortReason.DonorShutdown, null);
+            if (session.State is not (SessionState.Offered or SessionState.Finished))
+                foreach (var client in session.Clients)
+                    if (client.IsActive) SendMemberAbort(session, client, AbortReason.DonorShutdown);
         PublishStatus(Now);
         _logger.LogInformation("stopped; {Results} results recorded in {Path}", _resultsRecorded, _results.FilePath);
         _transport?.Dispose();
@@ -250,6 +278,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         foreach (uint id in _endedScratch) _sessions.Remove(id);
         _offers.Expire(now);
         TrimFinishedSessions();
+        LogBadTokens(now);
     }
 
     // Finished sessions are kept for the status view only; a flood of short sessions must not pile them up.
@@ -309,7 +338,8 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             int copies = session.Delivery == DeliveryMode.Unicast ? CountReceiving(session) : 1;
             int size = DataMessage.MessageLength(session.Geometry.FragmentSize) * Math.Max(copies, 1);
             if (!_pacer.TryTake(size, out TimeSpan wait)) return wait;
-            if (!session.TryTakeNextFragment(now, out uint index)) continue;
+            if (!session.TryTakeNextFragment(now, out uint index, out bool manifestFirst)) continue;
+            if (manifestFirst) _pacer.Spend(SendManifest(session, session.Manifest.Tree.Shape.GroupOf(index)));
             SendFragment(session, index, now);
         }
         return TimeSpan.Zero;
@@ -356,6 +386,32 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         session.CountData(copies, written * copies, now);
     }
 
+    /// <summary>
+    /// Sends group <paramref name="group"/>'s MANIFEST (its leaves and proof, §4.10) to where the session's DATA
+    /// goes, just before the group's first DATA of the pass. Returns the bytes sent (all copies).
+    /// </summary>
+    private int SendManifest(ImageSession session, uint group)
+    {
+        if (!session.Manifest.Tree.TryWriteGroup(group, _manifestLeaves, _manifestProof, out int leafBytes, out int proofBytes)) return 0;
+        var ids = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
+        uint first = session.Manifest.Tree.Shape.FirstOf(group);
+        ReadOnlySpan<byte> leaves = _manifestLeaves.AsSpan(0, leafBytes);
+        ReadOnlySpan<byte> proof = _manifestProof.AsSpan(0, proofBytes);
+        if (_sendBatch is not null && session.GroupDestination is { } destination && LinuxSendBatch.CanSendTo(destination))
+        {
+            Span<byte> slot = _sendBatch.NextSlot(destination);
+            if (ManifestMessage.TryEmit(slot, ids, first, leaves, proof, out int batched) != WireStatus.Ok) return 0;
+            _sendBatch.Commit(batched);
+            CountSent(batched);
+            session.CountManifest(1, batched);
+            return batched;
+        }
+        if (ManifestMessage.TryEmit(_sendBuffer, ids, first, leaves, proof, out int written) != WireStatus.Ok) return 0;
+        int copies = SendToSession(session, written, onlyReceiving: true);
+        session.CountManifest(copies, written * copies);
+        return written * copies;
+    }
+
     /// <summary>Sends the message in the send buffer to the session: once to the group, or to each (receiving) member.</summary>
     private int SendToSession(ImageSession session, int length, bool onlyReceiving)
     {
@@ -368,11 +424,18 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         foreach (var client in session.Clients)
         {
             if (onlyReceiving ? client.State != ClientState.Receiving : !client.IsActive) continue;
-            Send(length, client.EndPoint);
+            Send(length, ReplyTo(client.EndPoint));
             copies++;
         }
         return copies;
     }
+
+    /// <summary>
+    /// Where an answer to <paramref name="source"/> goes: the source itself, or, for a machine without an
+    /// address yet (0.0.0.0), the broadcast address on the client port (§7.2 rule 1).
+    /// </summary>
+    private IPEndPoint ReplyTo(IPEndPoint source) =>
+        source.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Broadcast, _options.ClientPort) : source;
 
     private void Send(int length, IPEndPoint destination)
     {
@@ -400,16 +463,30 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             if (client.State != ClientState.Receiving || client.SilentRounds < _timings.SilentRoundsBeforeTargeted) continue;
             var targeted = new StatusRequestMessage(session.Round, session.CurrentWindowMs, ProtocolLimits.MaxNackRanges, client.ClientId);
             var targetIds = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
-            if (targeted.TryEmit(_sendBuffer, targetIds, out int n) == WireStatus.Ok) Send(n, session.GroupDestination ?? client.EndPoint);
+            if (targeted.TryEmit(_sendBuffer, targetIds, out int n) == WireStatus.Ok) Send(n, session.GroupDestination ?? ReplyTo(client.EndPoint));
         }
     }
 
-    private void SendAbort(ImageSession session, AbortReason reason, IPEndPoint? only)
+    /// <summary>
+    /// ABORT to one member, at its own address, carrying its token and abort key (§4.9, §7.2 rule 10): the key
+    /// opens the commitment of that member's OFFER, so it ends that membership and no other.
+    /// </summary>
+    private void SendMemberAbort(ImageSession session, SessionClient client, AbortReason reason) =>
+        SendKeyedAbort(session.SessionId, client.Token, reason, client.EndPoint);
+
+    private void SendKeyedAbort(uint sessionId, ulong token, AbortReason reason, IPEndPoint destination)
     {
-        var ids = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
-        if (new AbortMessage(reason).TryEmit(_sendBuffer, ids, out int written) != WireStatus.Ok) return;
-        if (only is not null) Send(written, only);
-        else SendToSession(session, written, onlyReceiving: false);
+        var ids = new MessageIds(_nextMessageId++, sessionId, _donorId);
+        if (new AbortMessage(reason, token, _keys.AbortKey(token)).TryEmit(_sendBuffer, ids, out int written) == WireStatus.Ok)
+            Send(written, ReplyTo(destination));
+    }
+
+    // The configured fragment size, and the one a machine with the default max datagram gets, are built at load.
+    private void WarmManifests(ImageCatalog.Snapshot snapshot)
+    {
+        int defaultClient = ProtocolLimits.DefaultDatagram - ProtocolConstants.FragmentOverhead;
+        _manifests.Warm(snapshot.Images, (ushort)_options.FragmentSize);
+        if (defaultClient < _options.FragmentSize) _manifests.Warm(snapshot.Images, (ushort)defaultClient);
     }
 
     private readonly record struct Inbound(byte[] Buffer, int Length, IPEndPoint Sender);

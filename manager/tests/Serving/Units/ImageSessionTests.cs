@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Net;
 using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Manifest;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Manager.Serving.Sessions;
@@ -17,20 +18,36 @@ public sealed class ImageSessionTests
     private static readonly SessionTimings Timings = new() { Gather = TimeSpan.FromSeconds(1), ClientTimeout = TimeSpan.FromSeconds(10) };
     private static readonly IPEndPoint Group = new(IPAddress.Parse("10.0.0.255"), 40124);
 
+    // Manifest groups of 4 fragments: {0..3}, {4..7}, {8, 9}.
+    private const byte GroupShift = 2;
+
     private static ImageSession NewSession()
     {
         FragmentGeometry.TryCreate(Fragments * 1000, 1000, Fragments, out var geometry);
         var image = new CatalogImage("fw.cap", "/x", new byte[Fragments * 1000], new byte[32], Guid.Empty, 1, 0, DateTime.UnixEpoch);
-        return new ImageSession(0x1234, image, 42, geometry, DeliveryMode.Broadcast, Group, 0, Timings, T0);
+        var manifest = new OfferedManifest(ManifestTree.Build(image.Bytes, geometry, 42, GroupShift, new HostManifestHash()), GroupShift);
+        return new ImageSession(0x1234, image, 42, geometry, manifest, DeliveryMode.Broadcast, Group, null, Timings, T0);
     }
 
     private static IPEndPoint Client(int n) => new(IPAddress.Parse("10.0.0." + n), 5000);
 
-    private static List<uint> DrainPass(ImageSession session, TimeSpan now)
+    // Member n: token 1000 + n, MAC n, at 10.0.0.n (the token stands for the pair, §7.4).
+    private static SessionClient Join(ImageSession session, int n, TimeSpan now, uint held = 0) =>
+        session.Join(1000 + (ulong)n, (ulong)n, Client(n), held, now);
+
+    private static List<uint> DrainPass(ImageSession session, TimeSpan now) => DrainPassWithManifests(session, now).Fragments;
+
+    /// <summary>The fragments of the pass, and those before which the engine must send their group's MANIFEST.</summary>
+    private static (List<uint> Fragments, List<uint> ManifestBefore) DrainPassWithManifests(ImageSession session, TimeSpan now)
     {
         var sent = new List<uint>();
-        while (session.TryTakeNextFragment(now, out uint index)) sent.Add(index);
-        return sent;
+        var manifests = new List<uint>();
+        while (session.TryTakeNextFragment(now, out uint index, out bool manifestFirst))
+        {
+            sent.Add(index);
+            if (manifestFirst) manifests.Add(index);
+        }
+        return (sent, manifests);
     }
 
     private static void Status(ImageSession session, SessionClient client, byte[] datagram, TimeSpan now)
@@ -43,14 +60,14 @@ public sealed class ImageSessionTests
     private static byte[] Nack(uint round, params NackRange[] ranges)
     {
         var buffer = new byte[2048];
-        Assert.Equal(WireStatus.Ok, StatusMessage.TryEmitRanges(buffer, new MessageIds(1, 0x1234, 7), round, false, 0, 0, ranges, out int n));
+        Assert.Equal(WireStatus.Ok, StatusMessage.TryEmitRanges(buffer, new MessageIds(1, 0x1234, 7), new StatusReport(round, 0, 0, 0, 7), false, ranges, out int n));
         return buffer.AsSpan(0, n).ToArray();
     }
 
     private static byte[] Complete(uint round)
     {
         var buffer = new byte[128];
-        Assert.Equal(WireStatus.Ok, StatusMessage.TryEmitComplete(buffer, new MessageIds(1, 0x1234, 7), round, Fragments, 0, out int n));
+        Assert.Equal(WireStatus.Ok, StatusMessage.TryEmitComplete(buffer, new MessageIds(1, 0x1234, 7), new StatusReport(round, Fragments, 0, 0, 7), out int n));
         return buffer.AsSpan(0, n).ToArray();
     }
 
@@ -58,7 +75,7 @@ public sealed class ImageSessionTests
     public void Join_FirstClient_GathersThenSendsEveryFragmentThenAsksForStatus()
     {
         var session = NewSession();
-        session.Join(1, Client(1), 0, T0);
+        Join(session, 1, T0);
         var timedOut = new List<SessionClient>();
         Assert.Equal(SessionState.Gathering, session.State);
         Assert.Empty(DrainPass(session, T0));
@@ -75,8 +92,8 @@ public sealed class ImageSessionTests
     public void CloseRound_TwoClientsNack_RepairPassSendsTheUnionOnce()
     {
         var session = NewSession();
-        var a = session.Join(1, Client(1), 0, T0);
-        var b = session.Join(2, Client(2), 0, T0);
+        var a = Join(session, 1, T0);
+        var b = Join(session, 2, T0);
         var timedOut = new List<SessionClient>();
         TimeSpan now = T0 + TimeSpan.FromSeconds(1);
         session.Tick(now, timedOut);
@@ -96,9 +113,9 @@ public sealed class ImageSessionTests
     public void OnStatus_LateAnswerToRoundBeforeRepairPass_FragmentsThatPassCarriesNotQueuedAgain()
     {
         var session = NewSession();
-        var a = session.Join(1, Client(1), 0, T0);
-        var b = session.Join(2, Client(2), 0, T0);
-        var c = session.Join(3, Client(3), 0, T0);
+        var a = Join(session, 1, T0);
+        var b = Join(session, 2, T0);
+        var c = Join(session, 3, T0);
         var timedOut = new List<SessionClient>();
         TimeSpan now = T0 + TimeSpan.FromSeconds(1);
         session.Tick(now, timedOut);
@@ -128,19 +145,19 @@ public sealed class ImageSessionTests
     public void Join_LateJoinerDuringPass_PassContinuesWhereItWas()
     {
         var session = NewSession();
-        session.Join(1, Client(1), 0, T0);
+        Join(session, 1, T0);
         var timedOut = new List<SessionClient>();
         TimeSpan now = T0 + TimeSpan.FromSeconds(1);
         session.Tick(now, timedOut);
-        for (int i = 0; i < 6; i++) session.TryTakeNextFragment(now, out _);
-        var late = session.Join(2, Client(2), 0, now);
+        for (int i = 0; i < 6; i++) session.TryTakeNextFragment(now, out _, out _);
+        var late = Join(session, 2, now);
         Assert.Equal(SessionState.Sending, session.State);
         Assert.Equal(new List<uint> { 6, 7, 8, 9 }, DrainPass(session, now));
         Assert.Equal(0, session.Pass);
         // Its NACK for what it missed comes back as the repair pass.
         session.Tick(now, timedOut);
         session.MarkAsked(now);
-        Status(session, session.FindClient(1)!, Complete(1), now);
+        Status(session, session.FindClient(1001)!, Complete(1), now);
         Status(session, late, Nack(1, new NackRange(0, 6)), now);
         session.Tick(now, timedOut);
         Assert.Equal(new List<uint> { 0, 1, 2, 3, 4, 5 }, DrainPass(session, now));
@@ -151,7 +168,7 @@ public sealed class ImageSessionTests
     {
         // A machine said COMPLETE, lost power while writing flash, and ACCEPTs again holding nothing.
         var session = NewSession();
-        var member = session.Join(1, Client(1), 0, T0);
+        var member = Join(session, 1, T0);
         var timedOut = new List<SessionClient>();
         TimeSpan now = T0 + TimeSpan.FromSeconds(1);
         session.Tick(now, timedOut);
@@ -163,7 +180,7 @@ public sealed class ImageSessionTests
         Assert.Equal(ClientState.Complete, member.State);
         Assert.Equal(SessionState.AwaitingResults, session.State);
 
-        var again = session.Join(1, Client(1), 0, now);
+        var again = Join(session, 1, now);
         Assert.Same(member, again);
         Assert.Equal(ClientState.Receiving, again.State);
         Assert.Equal(0u, again.FragmentsHeld);
@@ -179,12 +196,12 @@ public sealed class ImageSessionTests
     public void Join_ActiveMemberRepeatsAccept_NotRestarted()
     {
         var session = NewSession();
-        var member = session.Join(1, Client(1), 0, T0);
+        var member = Join(session, 1, T0);
         var timedOut = new List<SessionClient>();
         TimeSpan now = T0 + TimeSpan.FromSeconds(1);
         session.Tick(now, timedOut);
-        for (int i = 0; i < 4; i++) session.TryTakeNextFragment(now, out _);
-        session.Join(1, Client(1), 0, now); // a repeated ACCEPT (its first answer was lost)
+        for (int i = 0; i < 4; i++) session.TryTakeNextFragment(now, out _, out _);
+        Join(session, 1, now); // a repeated ACCEPT (its first answer was lost)
         Assert.Equal(SessionState.Sending, session.State);
         Assert.Equal(new List<uint> { 4, 5, 6, 7, 8, 9 }, DrainPass(session, now));
         Assert.Equal(ClientState.Receiving, member.State);
@@ -194,7 +211,7 @@ public sealed class ImageSessionTests
     public void Join_EveryMemberHoldsFragments_StartsWithStatusRoundNotAFullPass()
     {
         var session = NewSession();
-        session.Join(1, Client(1), 7, T0);
+        Join(session, 1, T0, held: 7);
         var timedOut = new List<SessionClient>();
         Assert.Equal(SessionAction.SendStatusRequest, session.Tick(T0 + TimeSpan.FromSeconds(1), timedOut));
         Assert.Equal(SessionState.StatusRound, session.State);
@@ -205,7 +222,7 @@ public sealed class ImageSessionTests
     public void Tick_MemberSilentForFiveRoundsAndTimeout_TimedOutAndSessionFinishes()
     {
         var session = NewSession();
-        session.Join(1, Client(1), 0, T0);
+        Join(session, 1, T0);
         var timedOut = new List<SessionClient>();
         TimeSpan now = T0 + TimeSpan.FromSeconds(1);
         session.Tick(now, timedOut);
@@ -226,7 +243,7 @@ public sealed class ImageSessionTests
     public void OnStatus_NackBeyondImage_IgnoredOutsideFragmentCount()
     {
         var session = NewSession();
-        var a = session.Join(1, Client(1), 0, T0);
+        var a = Join(session, 1, T0);
         var timedOut = new List<SessionClient>();
         TimeSpan now = T0 + TimeSpan.FromSeconds(1);
         session.Tick(now, timedOut);
@@ -236,5 +253,65 @@ public sealed class ImageSessionTests
         Status(session, a, Nack(1, new NackRange(9, 1000000)), now);
         session.Tick(now, timedOut);
         Assert.Equal(new List<uint> { 9 }, DrainPass(session, now));
+    }
+    [Fact]
+    public void TryTakeNextFragment_PassZero_ManifestBeforeFirstDataOfEachGroup()
+    {
+        var session = NewSession();
+        Join(session, 1, T0);
+        var timedOut = new List<SessionClient>();
+        TimeSpan now = T0 + TimeSpan.FromSeconds(1);
+        session.Tick(now, timedOut);
+        var (fragments, manifestBefore) = DrainPassWithManifests(session, now);
+        Assert.Equal(10, fragments.Count);
+        Assert.Equal(new List<uint> { 0, 4, 8 }, manifestBefore);
+    }
+
+    [Fact]
+    public void TryTakeNextFragment_RepairPass_ManifestAgainBeforeEachRepairedGroup()
+    {
+        // A client that lost a group's MANIFEST keeps its DATA only tentatively and NACKs the group's first
+        // fragment (§6.3 rule 5): the repair of any fragment of that group must bring the MANIFEST again.
+        var session = NewSession();
+        var a = Join(session, 1, T0);
+        var timedOut = new List<SessionClient>();
+        TimeSpan now = T0 + TimeSpan.FromSeconds(1);
+        session.Tick(now, timedOut);
+        DrainPass(session, now);
+        session.Tick(now, timedOut);
+        session.MarkAsked(now);
+        Status(session, a, Nack(1, new NackRange(1, 2), new NackRange(5, 1), new NackRange(9, 1)), now);
+        session.Tick(now, timedOut);
+        Assert.Equal(1, session.Pass);
+        var (fragments, manifestBefore) = DrainPassWithManifests(session, now);
+        Assert.Equal(new List<uint> { 1, 2, 5, 9 }, fragments);
+        Assert.Equal(new List<uint> { 1, 5, 9 }, manifestBefore);
+    }
+
+    [Fact]
+    public void Join_SameMacFromTwoAddresses_TwoMembersEachWithItsOwnState()
+    {
+        // §7.4: a REQUEST with a MAC from another address gets another token and is another member; it can
+        // neither move nor report for the first.
+        var session = NewSession();
+        var real = session.Join(0xAAAA, 7, new IPEndPoint(IPAddress.Parse("10.0.0.7"), 40124), 0, T0);
+        var other = session.Join(0xBBBB, 7, new IPEndPoint(IPAddress.Parse("10.0.0.66"), 40124), 0, T0);
+        Assert.NotSame(real, other);
+        Assert.Equal(2, session.Clients.Count);
+        session.MarkReported(other, "success", T0);
+        Assert.Equal(ClientState.Receiving, real.State);
+        Assert.Equal(IPAddress.Parse("10.0.0.7"), real.EndPoint.Address);
+    }
+
+    [Fact]
+    public void Join_SameTokenFromNewPort_SameMemberPortMovesAddressNever()
+    {
+        // A machine that rebooted keeps its DHCP address (and so its token) but may send from another port.
+        var session = NewSession();
+        var member = session.Join(0xAAAA, 7, new IPEndPoint(IPAddress.Parse("10.0.0.7"), 40124), 0, T0);
+        Assert.Same(member, session.Join(0xAAAA, 7, new IPEndPoint(IPAddress.Parse("10.0.0.7"), 5555), 0, T0));
+        Assert.Equal(new IPEndPoint(IPAddress.Parse("10.0.0.7"), 5555), member.EndPoint);
+        member.Rejoined(new IPEndPoint(IPAddress.Parse("10.0.0.66"), 40124));
+        Assert.Equal(new IPEndPoint(IPAddress.Parse("10.0.0.7"), 5555), member.EndPoint);
     }
 }

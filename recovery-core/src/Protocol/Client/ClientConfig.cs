@@ -119,6 +119,13 @@ public sealed class ClientConfig
     /// </summary>
     public bool UseBitmapStatus { get; set; } = true;
 
+    /// <summary>
+    /// The manifest hashes (docs/protocol.md §5.4); null = the portable SHA-256 the firmware uses. A host
+    /// that runs many engines (the manager's simulate) passes one backed by the CPU's SHA instructions,
+    /// one instance per session.
+    /// </summary>
+    public Manifest.IManifestHash? ManifestHash { get; set; }
+
     /// <summary>Datagrams handled per Poll at most, so one Poll cannot starve the caller.</summary>
     public int MaxReceivesPerPoll { get; set; } = 64;
 }

@@ -30,7 +30,7 @@ public sealed class ClientSession
     // Groups whose MANIFEST verified against the root; their leaves are in _leaves.
     private readonly FragmentBitmap _groupsVerified;
     private readonly Hash128[] _leaves;
-    private readonly PortableManifestHash _manifestHash;
+    private readonly IManifestHash _manifestHash;
     private readonly Sha256 _sha;
     private readonly DonorSelector _offers;
     private readonly DonorExclusions _excluded;
@@ -98,7 +98,14 @@ public sealed class ClientSession
         _tentative = new FragmentBitmap(capacity);
         _groupsVerified = new FragmentBitmap(capacity);
         _leaves = new Hash128[capacity];
-        _manifestHash = new PortableManifestHash();
+        if (config.ManifestHash != null)
+        {
+            _manifestHash = config.ManifestHash;
+        }
+        else
+        {
+            _manifestHash = new PortableManifestHash();
+        }
         _sha = new Sha256();
         _offers = new DonorSelector(DonorSelector.DefaultCapacity);
         _excluded = new DonorExclusions(DonorExclusions.DefaultCapacity);
