@@ -88,7 +88,7 @@ public sealed class FloodTests(ITestOutputHelper output)
 
     private static Task<FloodReport> FloodAsync(ManagerProcess manager, int seed, long handled)
     {
-        var plan = new FloodPlan(manager.UdpEndPoint, FloodSender.LoopbackSources(64), Count: 3 * handled, TimeCap: TimeSpan.FromMinutes(4))
+        var plan = new FloodPlan(manager.UdpEndPoint, FloodSender.LoopbackSources(64), Count: 3 * handled, TimeCap: TimeSpan.FromMinutes(8))
         {
             HandledTarget = handled,
         };

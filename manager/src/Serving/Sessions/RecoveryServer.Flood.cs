@@ -12,15 +12,16 @@ namespace UefiRecovery.Manager.Serving.Sessions;
 public sealed partial class RecoveryServer
 {
     // Log lines caused by one datagram: a machine logs a handful per recovery (REQUEST every backoff,
-    // join, COMPLETE, RESULT), so 10 at once and one per 2 s is plenty; all sources together 500 at
-    // once and 10 per second. What is suppressed is summarised every 10 s.
-    private static readonly RateLimit LogLinesPerSource = new(0.5, 10);
+    // twice when it also broadcasts it, join, COMPLETE, RESULT), so 20 at once and one per second is
+    // plenty; all sources together 500 at once and 10 per second. What is suppressed is summarised every 10 s.
+    private static readonly RateLimit LogLinesPerSource = new(1, 20);
     private static readonly RateLimit LogLinesTotal = new(10, 500);
 
     // RESULTs from a sender that is not a member of the session it names (the manager restarted, or a
     // forgery) are recorded too (protocol.md §7.2 rule 8), but a flood of them must not fill the disk.
-    // A refused one is not acknowledged, so a real machine repeats it (N_res = 8, 1 s apart) and is recorded then.
-    private static readonly RateLimit StrangerResultsPerSource = new(0.5, 4);
+    // A refused one is not acknowledged, so a real machine repeats it (N_res = 8, 1 s apart) and is
+    // recorded then. 16 at once per source: machines behind one NAT address finishing together.
+    private static readonly RateLimit StrangerResultsPerSource = new(1, 16);
     private static readonly RateLimit StrangerResultsTotal = new(5, 100);
 
     private const int MaxLimitedSources = 4096;
@@ -36,8 +37,12 @@ public sealed partial class RecoveryServer
     private TimeSpan _nextSuppressedSummaryAt = SuppressedSummaryInterval;
     private long _queuedBytes;
 
-    /// <summary>Whether a log line caused by a datagram from <paramref name="sender"/> may be written now.</summary>
-    private bool LogFrom(IPEndPoint sender) => _logLimiter.TryTake(sender.Address, Now);
+    /// <summary>
+    /// Whether a log line caused by a datagram from <paramref name="sender"/> may be written now. A line
+    /// the logger would drop anyway (the live view shows warnings only) takes no token and is not counted.
+    /// </summary>
+    private bool LogFrom(IPEndPoint sender, LogLevel level = LogLevel.Information) =>
+        _logger.IsEnabled(level) && _logLimiter.TryTake(sender.Address, Now);
 
     /// <summary>Whether a RESULT from a non-member may be recorded now; if not, it is neither recorded nor acknowledged.</summary>
     private bool MayRecordStrangerResult(IPEndPoint sender) => _strangerResults.TryTake(sender.Address, Now);

@@ -229,7 +229,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             {
                 // A bug, never an input condition: count it, log it, keep serving the other clients.
                 Reject("internal-error");
-                if (LogFrom(item.Sender)) _logger.LogError(e, "internal error handling a datagram from {Sender}", item.Sender);
+                if (LogFrom(item.Sender, LogLevel.Error)) _logger.LogError(e, "internal error handling a datagram from {Sender}", item.Sender);
             }
             finally
             {
