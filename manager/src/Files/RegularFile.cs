@@ -20,6 +20,9 @@ public static class RegularFile
     /// <param name="limitOption">The option that sets <paramref name="maxBytes"/>, named in the "too large" reason.</param>
     public static bool TryRead(string path, long maxBytes, out byte[] bytes, out string error, string? limitOption = null)
     {
+        // One array holds the file and one byte more (to see that it is larger).
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(maxBytes, (long)Array.MaxLength);
         bytes = Array.Empty<byte>();
         try
         {
@@ -33,6 +36,7 @@ public static class RegularFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
+            bytes = Array.Empty<byte>();
             error = "cannot read: " + e.Message;
             return false;
         }
