@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using UefiRecovery.Core.Protocol;
+using UefiRecovery.Manager.Images;
 using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Faults;
@@ -43,7 +44,9 @@ public static class ServeCommand
         var trusted = new Option<string[]>("--trusted") { Description = "Trust anchors: PEM RSA key or certificate (RSA2048/SHA256 capsules), certificate PEM/DER (PKCS7 root).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
         var trustedHash = new Option<string[]>("--trusted-key-hash") { Description = "Trusted SHA-256 of an RSA modulus, 64 hex digits (EDK2 PcdRsa2048Sha256PublicKeyBuffer).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
         var results = new Option<string>("--results") { Description = "JSON-lines file every RESULT is appended to (flushed per record).", DefaultValueFactory = _ => "results.jsonl" };
-        var http = new Option<string>("--status-http") { Description = "127.0.0.1:port for GET /status (port 0 picks one; 'off' disables).", DefaultValueFactory = _ => "127.0.0.1:8480" };
+        var http = new Option<string>("--status-http") { Description = "Loopback address:port for GET /status, 127.0.0.1:PORT or [::1]:PORT (port 0 picks one; 'off' disables).", DefaultValueFactory = _ => "127.0.0.1:8480" };
+        var statusHosts = new Option<string[]>("--status-host") { Description = "More Host names GET /status answers to (besides localhost and loopback addresses), e.g. a name an SSH tunnel or proxy uses.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
+        var maxImageSize = ImageLimits.CreateOption("capsule file in --images");
         var timeout = new Option<double>("--client-timeout") { Description = "Seconds of silence after which a client is dropped and recorded as timed out.", DefaultValueFactory = _ => 10 };
         var ttl = new Option<int>("--ttl") { Description = "IP TTL of multicast datagrams (1 = this segment only).", DefaultValueFactory = _ => 1 };
         var gather = new Option<double>("--gather") { Description = "Seconds to wait after the first ACCEPT for other machines before the first pass (default: the client's offer window T_offer; longer than " + SessionTimings.MaxGatherSeconds.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " s makes clients re-send ACCEPTs until they give up and rediscover).", DefaultValueFactory = _ => SessionTimings.DefaultGather.TotalSeconds };
@@ -55,7 +58,7 @@ public static class ServeCommand
         var insecure = new Option<bool>("--insecure-serve-unverified") { Description = "TEST ONLY: act as a rogue donor (serve capsules unverified, announced as whatever each machine asks for). Never in production." };
 
         var command = new Command("serve", "Serve signed images to machines in recovery.");
-        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends })
+        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends, statusHosts, maxImageSize })
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -71,8 +74,8 @@ public static class ServeCommand
             string httpText = parse.GetValue(http)!;
             if (!string.Equals(httpText, "off", StringComparison.OrdinalIgnoreCase))
             {
-                if (!EndpointText.TryParse(httpText, 8480, out IPEndPoint parsedHttp) || !IPAddress.IsLoopback(parsedHttp.Address))
-                    return Fail("--status-http must be a loopback address[:port] or 'off' (the status is not for the network)");
+                if (!EndpointText.TryParseWithIPv6(httpText, 8480, out IPEndPoint parsedHttp) || !IPAddress.IsLoopback(parsedHttp.Address))
+                    return Fail("--status-http must be a loopback address[:port] (127.0.0.1:8480, [::1]:8480) or 'off' (the status is not for the network)");
                 statusEndpoint = parsedHttp;
             }
             if (!FaultOptions.TryParse(parse.GetValue(faults), out FaultOptions faultOptions, out string faultError))
@@ -87,6 +90,11 @@ public static class ServeCommand
             if (gatherSeconds > SessionTimings.MaxGatherSeconds)
                 Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"serve: warning: --gather {gatherSeconds} s is longer than {SessionTimings.MaxGatherSeconds:0.##} s; clients with default timings may give up their ACCEPT while the donor gathers and rediscover (they rejoin the same session; docs/protocol.md §7.2.3)"));
+            if (!ImageLimits.TryParse(parse.GetValue(maxImageSize), out long maxImageBytes, out string sizeError))
+                return Fail(sizeError);
+            string[] hostNames = parse.GetValue(statusHosts)!;
+            foreach (string hostName in hostNames)
+                if (!StatusHostCheck.IsValidName(hostName)) return Fail("--status-host takes host names without port or scheme: " + hostName);
             int donorPriority = parse.GetValue(priority);
             if (donorPriority is < 0 or > 255) return Fail("--priority must be 0..255");
 
@@ -103,6 +111,8 @@ public static class ServeCommand
                 TrustedKeyHashes = parse.GetValue(trustedHash)!,
                 ResultsPath = parse.GetValue(results)!,
                 StatusHttp = statusEndpoint,
+                StatusHostNames = hostNames,
+                MaxImageBytes = maxImageBytes,
                 ClientTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 Gather = TimeSpan.FromSeconds(gatherSeconds),
                 MulticastTtl = Math.Clamp(parse.GetValue(ttl), 1, 255),
@@ -139,6 +149,7 @@ public static class ServeCommand
             web.WebHost.UseKestrel(kestrel => kestrel.Listen(options.StatusHttp));
             AddServices(web, options, verifier);
             WebApplication app = web.Build();
+            app.UseStatusHostCheck(new StatusHostCheck(options.StatusHostNames));
             app.MapStatus();
             host = app;
         }
@@ -159,7 +170,15 @@ public static class ServeCommand
 
         using (host)
         {
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException)
+            {
+                // The UDP port or the status port is taken, or the address is not on this host.
+                return Fail("cannot listen: " + e.Message);
+            }
             var server = host.Services.GetRequiredService<RecoveryServer>();
             string httpText = "off";
             if (options.StatusHttp is not null)
@@ -184,7 +203,7 @@ public static class ServeCommand
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(verifier);
-        builder.Services.AddSingleton(services => new ImageCatalog(options.ImagesFolder, services.GetRequiredService<ICapsuleVerifier>()));
+        builder.Services.AddSingleton(services => new ImageCatalog(options.ImagesFolder, services.GetRequiredService<ICapsuleVerifier>(), options.MaxImageBytes));
         builder.Services.AddSingleton(_ => new ResultLog(options.ResultsPath));
         builder.Services.AddSingleton<RecoveryServer>();
         builder.Services.AddSingleton<IStatusSource>(services => services.GetRequiredService<RecoveryServer>());
@@ -196,6 +215,6 @@ public static class ServeCommand
     private static int Fail(string message)
     {
         Console.Error.WriteLine("serve: " + message);
-        return 2;
+        return ExitCodes.UsageOrInput;
     }
 }

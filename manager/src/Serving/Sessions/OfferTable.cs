@@ -34,6 +34,7 @@ public sealed class OfferTable(int capacity, TimeSpan validity)
     public PendingOffer Add(uint sessionId, CatalogImage image, ulong imageId, FragmentGeometry geometry, DeliveryMode mode, ulong owner, TimeSpan now)
     {
         while (_offers.Count >= capacity && _order.TryDequeue(out uint oldest)) _offers.Remove(oldest);
+        DropTakenFromOrder();
         var offer = new PendingOffer(sessionId, image, imageId, geometry, mode, owner, now);
         _offers[sessionId] = offer;
         _order.Enqueue(sessionId);
@@ -41,6 +42,21 @@ public sealed class OfferTable(int capacity, TimeSpan validity)
     }
 
     public bool Contains(uint sessionId) => _offers.ContainsKey(sessionId);
+
+    /// <summary>Entries in the eviction queue, taken offers included until they are dropped (bounded by twice the capacity).</summary>
+    public int QueuedIds => _order.Count;
+
+    // A taken offer leaves its id in the queue until it reaches the front; under a flood of REQUEST and
+    // ACCEPT pairs that would grow the queue without bound, so it is rebuilt once it is twice the table.
+    private void DropTakenFromOrder()
+    {
+        if (_order.Count < 2 * capacity) return;
+        for (int n = _order.Count; n > 0; n--)
+        {
+            uint id = _order.Dequeue();
+            if (_offers.ContainsKey(id)) _order.Enqueue(id);
+        }
+    }
 
     /// <summary>
     /// Takes the offer for <paramref name="sessionId"/> if it is still valid, for <paramref name="imageId"/>, and

@@ -39,7 +39,7 @@ public sealed partial class RecoveryServer
         CatalogImage? image = ChooseImage(request);
         if (image is null)
         {
-            _logger.LogInformation("REQUEST from {Client} ({Id}): no compatible image", sender, SessionClient.FormatId(frame.Header.SenderId));
+            if (LogFrom(sender)) _logger.LogInformation("REQUEST from {Client} ({Id}): no compatible image", sender, SessionClient.FormatId(frame.Header.SenderId));
             return; // silence: another donor may have one (§4.2)
         }
         DeliveryMode mode = ChooseDelivery(request.DeliveryModes);
@@ -71,7 +71,7 @@ public sealed partial class RecoveryServer
         var ids = new MessageIds(_nextMessageId++, sessionId, _donorId);
         if (offer.TryEmit(_sendBuffer, ids, out int written) != WireStatus.Ok) { Reject("OFFER:emit-failed"); return; }
         Send(written, replyTo);
-        _logger.LogInformation("REQUEST from {Client} ({Id}): offered {Image} v{Version} in session {Session:x8} ({Mode})",
+        if (LogFrom(sender)) _logger.LogInformation("REQUEST from {Client} ({Id}): offered {Image} v{Version} in session {Session:x8} ({Mode})",
             sender, SessionClient.FormatId(frame.Header.SenderId), image.Name, image.Version, sessionId, mode);
     }
 
@@ -186,7 +186,7 @@ public sealed partial class RecoveryServer
         }
         SessionState before = session.State;
         var client = session.Join(frame.Header.SenderId, sender, Math.Min(accept.FragmentsHeld, session.Geometry.FragmentCount), now);
-        if (!known)
+        if (!known && LogFrom(sender))
         {
             _logger.LogInformation("ACCEPT from {Client} ({Id}): joined session {Session:x8} {Image} ({State}{Late}, holds {Held} fragments)",
                 sender, client.IdText, session.SessionId, session.Image.Name, session.State,
@@ -215,7 +215,7 @@ public sealed partial class RecoveryServer
         SessionState before = session.State;
         ClientState clientBefore = client.State;
         session.OnStatus(client, message, now);
-        if (client.State == ClientState.Complete && clientBefore != ClientState.Complete)
+        if (client.State == ClientState.Complete && clientBefore != ClientState.Complete && LogFrom(sender))
             _logger.LogInformation("session {Session:x8}: {Client} ({Id}) COMPLETE", session.SessionId, sender, client.IdText);
         if (session.State != before) LogTransition(session, before);
     }
@@ -228,6 +228,11 @@ public sealed partial class RecoveryServer
         ulong clientId = frame.Header.SenderId;
         _sessions.TryGetValue(sessionId, out ImageSession? session);
         var key = (sessionId, clientId, result.ImageId);
+        if (!_recordedResults.Contains(key) && session?.FindClient(clientId) is null && !MayRecordStrangerResult(sender))
+        {
+            Reject("RESULT:rate-limited");
+            return; // neither recorded nor acknowledged: a real machine repeats its RESULT
+        }
         if (!_recordedResults.Contains(key))
         {
             // Recorded even when the session is unknown (we restarted since): every outcome counts.
@@ -245,7 +250,7 @@ public sealed partial class RecoveryServer
             _recordedResults.Add(key);
             _resultsRecorded++;
             if (session is not null && client is not null) session.MarkReported(client, outcome + " (" + result.Reason + ")", now);
-            _logger.LogInformation("RESULT from {Client} ({Id}) session {Session:x8} {Image}: {Outcome} {Detail}",
+            if (LogFrom(sender)) _logger.LogInformation("RESULT from {Client} ({Id}) session {Session:x8} {Image}: {Outcome} {Detail}",
                 sender, SessionClient.FormatId(clientId), sessionId, imageName, outcome, detail);
         }
         // Acknowledge every copy: the client repeats RESULT until it sees this (§4.8).
@@ -272,7 +277,7 @@ public sealed partial class RecoveryServer
         _results.Append(new ResultRecord(DateTimeOffset.UtcNow, sender.ToString(), client.IdText, session.SessionId, session.Image.Name,
             "left", (uint)abort.Reason, "client sent ABORT: " + abort.Reason, client.FragmentsHeld, session.RepairRounds));
         _resultsRecorded++;
-        _logger.LogInformation("ABORT from {Client} ({Id}) session {Session:x8}: {Reason}", sender, client.IdText, session.SessionId, abort.Reason);
+        if (LogFrom(sender)) _logger.LogInformation("ABORT from {Client} ({Id}) session {Session:x8}: {Reason}", sender, client.IdText, session.SessionId, abort.Reason);
     }
 
     private void RecordTimeout(ImageSession session, SessionClient client, TimeSpan now)

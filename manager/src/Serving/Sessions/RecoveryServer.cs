@@ -12,6 +12,7 @@ using UefiRecovery.Core.Protocol;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Manager.Serving.Faults;
+using UefiRecovery.Manager.Serving.Limits;
 using UefiRecovery.Manager.Serving.Network;
 using UefiRecovery.Manager.Serving.Pacing;
 using UefiRecovery.Manager.Serving.Results;
@@ -44,7 +45,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly Dictionary<uint, ImageSession> _sessions = new();
     private readonly OfferTable _offers = new(MaxOffers, TimeSpan.FromSeconds(30));
-    private readonly HashSet<(uint Session, ulong Client, ulong Image)> _recordedResults = new();
+    private readonly BoundedKeySet<(uint Session, ulong Client, ulong Image)> _recordedResults = new(MaxRecordedResultKeys);
     private readonly Dictionary<string, long> _rejects = new();
     private readonly byte[] _sendBuffer = new byte[ProtocolLimits.MaxDatagram + 64];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -109,6 +110,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         var snapshot = _catalog.Reload();
         LogCatalog(snapshot);
         _catalog.Reloaded += LogCatalog;
+        _catalog.ReloadFailed += e => _logger.LogError("catalog: reload failed, still offering the previous catalog: {Error}", e.GetType().Name + ": " + e.Message);
         _catalog.Watch();
         PublishStatus(Now);
         _logger.LogInformation("serving {Folder} on udp {Endpoint}, delivery {Delivery}, rate {Rate} Mbit/s, donor id {Id:x16}",
@@ -157,7 +159,13 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
                 _logger.LogWarning("receive failed: {Error}", e.SocketErrorCode);
                 continue;
             }
-            if (Interlocked.Read(ref _queued) >= MaxQueuedDatagrams)
+            if (got.Length > ProtocolLimits.MaxDatagram)
+            {
+                // No message is this long (§5.2); not worth a copy.
+                Interlocked.Increment(ref _oversizeDrops);
+                continue;
+            }
+            if (Interlocked.Read(ref _queued) >= MaxQueuedDatagrams || Interlocked.Read(ref _queuedBytes) >= MaxQueuedBytes)
             {
                 Interlocked.Increment(ref _overflowDrops);
                 continue;
@@ -165,12 +173,14 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             byte[] copy = ArrayPool<byte>.Shared.Rent(Math.Max(got.Length, 1));
             buffer.AsSpan(0, got.Length).CopyTo(copy);
             _inbound.Enqueue(new Inbound(copy, got.Length, got.Sender));
+            Interlocked.Add(ref _queuedBytes, copy.Length);
             Interlocked.Increment(ref _queued);
             _wake.Set();
         }
     }
 
     private long _overflowDrops;
+    private long _oversizeDrops;
 
     private void EngineLoop(CancellationToken stoppingToken)
     {
@@ -209,6 +219,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         for (int i = 0; i < 4096 && _inbound.TryDequeue(out Inbound item); i++)
         {
             Interlocked.Decrement(ref _queued);
+            Interlocked.Add(ref _queuedBytes, -item.Buffer.Length);
             _datagramsReceived++;
             try
             {
@@ -218,7 +229,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             {
                 // A bug, never an input condition: count it, log it, keep serving the other clients.
                 Reject("internal-error");
-                _logger.LogError(e, "internal error handling a datagram from {Sender}", item.Sender);
+                if (LogFrom(item.Sender, LogLevel.Error)) _logger.LogError(e, "internal error handling a datagram from {Sender}", item.Sender);
             }
             finally
             {
@@ -250,6 +261,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         foreach (uint id in _endedScratch) _sessions.Remove(id);
         _offers.Expire(now);
         TrimFinishedSessions();
+        ReportSuppressed(now);
     }
 
     // Finished sessions are kept for the status view only; a flood of short sessions must not pile them up.

@@ -54,4 +54,19 @@ public sealed class OfferTableTests
         table.Add(7, Image, 9, Geometry(), DeliveryMode.Broadcast, 0, TimeSpan.Zero);
         Assert.Null(table.Take(7, 10, 1, TimeSpan.Zero));
     }
+
+    [Fact]
+    public void AddAndTake_ManyAcceptedOffers_EvictionQueueStaysBounded()
+    {
+        // Each taken offer leaves its id in the eviction queue; a REQUEST/ACCEPT flood must not grow it.
+        var table = new OfferTable(64, TimeSpan.FromSeconds(30));
+        for (uint id = 1; id <= 100_000; id++)
+        {
+            table.Add(id, Image, 9, Geometry(), DeliveryMode.Unicast, owner: id, TimeSpan.Zero);
+            if (id % 2 == 0) Assert.NotNull(table.Take(id, 9, id, TimeSpan.Zero));
+        }
+        Assert.True(table.QueuedIds <= 2 * 64, table.QueuedIds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(table.Count <= 64);
+        Assert.True(table.Contains(99_999));
+    }
 }
