@@ -8,13 +8,15 @@ namespace UefiRecovery.Manager;
 /// <summary>The manager's command line: image tools, the recovery server, simulated clients.</summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    public static int Main(string[] args) => CommandRunner.Run(BuildRoot(), args, new InvocationConfiguration());
+
+    public static RootCommand BuildRoot()
     {
         var root = new RootCommand("UefiRecovery manager: serves signed firmware images to machines in recovery.");
         root.Subcommands.Add(ImageCommand.Build());
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(SimulateCommand.Build());
         root.Subcommands.Add(BenchmarkCommand.Build());
-        return root.Parse(args).Invoke();
+        return root;
     }
 }

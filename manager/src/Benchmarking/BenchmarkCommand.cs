@@ -31,24 +31,40 @@ public static class BenchmarkCommand
         foreach (Option option in new Option[] { size, clients, rate, losses, skipUftp, skipTftp, work, report, repeat, sendBatch }) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            TextWriter stderr = parse.InvocationConfiguration.Error;
+            if (!Environment.IsPrivilegedProcess)
+            {
+                stderr.WriteLine("benchmark: needs root: it creates network namespaces, veth pairs and a bridge (ip netns), and removes them after");
+                return ExitCodes.MissingPrerequisite;
+            }
             var lossList = new List<double>();
             foreach (string part in parse.GetValue(losses)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || p < 0 || p >= 100)
                 {
-                    Console.Error.WriteLine("benchmark: --loss takes percentages 0..99");
-                    return 2;
+                    stderr.WriteLine("benchmark: --loss takes percentages 0..99");
+                    return ExitCodes.UsageOrInput;
                 }
                 lossList.Add(p);
             }
             var options = new BenchmarkOptions((long)(parse.GetValue(size) * 1024 * 1024), parse.GetValue(clients), parse.GetValue(rate), lossList,
                 parse.GetValue(skipUftp), parse.GetValue(skipTftp), parse.GetValue(work), Math.Max(1, parse.GetValue(repeat)), parse.GetValue(sendBatch));
-            BenchmarkReport result = await new BenchmarkRunner(options, Console.Out).RunAsync().ConfigureAwait(false);
+            BenchmarkReport result;
+            try
+            {
+                result = await new BenchmarkRunner(options, Console.Out).RunAsync().ConfigureAwait(false);
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                // A peer program (uftp, in.tftpd, atftp, nft, ip) is not installed.
+                stderr.WriteLine("benchmark: cannot run a required program (packages: .ci/packages.txt): " + e.Message);
+                return ExitCodes.MissingPrerequisite;
+            }
             Console.Out.WriteLine();
             Console.Out.WriteLine(Summary(result));
             if (parse.GetValue(report) is { } path)
                 await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
-            return 0;
+            return ExitCodes.Ok;
         });
         return command;
     }

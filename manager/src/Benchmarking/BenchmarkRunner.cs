@@ -179,13 +179,16 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         var pack = await ChildProcess.RunAsync(null, ChildProcess.Self().Concat(new[]
         {
             "image", "pack", "--payload", payload, "--image-type", BenchmarkOptions.ImageType, "--version", "0x10002", "--lsv", "0x10000",
-            "--key", privateKey, "-o", _capsule,
+            "--key", privateKey, "-o", _capsule, "--max-image-size", MaxImageSize,
         }), RunTimeout).ConfigureAwait(false);
         if (pack.ExitCode != 0) throw new InvalidOperationException("image pack failed:\n" + pack.Output);
         File.Delete(payload);
         _capsuleBytes = await File.ReadAllBytesAsync(_capsule).ConfigureAwait(false);
         log.WriteLine($"image: {_capsuleBytes.Length} bytes (signed capsule of a {options.ImageBytes}-byte payload)");
     }
+
+    // The capsule is the payload plus a few KiB of headers and signature: --size-mib may exceed the default cap.
+    private string MaxImageSize => (options.ImageBytes + (1 << 20)).ToString(CultureInfo.InvariantCulture);
 
     private async Task StartServeAsync()
     {
@@ -195,7 +198,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             "--destination", _lab.BroadcastAddress, "--trusted", _publicKey, "--status-http", "127.0.0.1:0",
             "--results", Path.Combine(_work, "results.jsonl"), "--gather", GatherSeconds,
             "--rate", options.RateMbitPerSecond.ToString(CultureInfo.InvariantCulture), "--live", "false",
-            "--send-batch", options.SendBatch ? "true" : "false",
+            "--send-batch", options.SendBatch ? "true" : "false", "--max-image-size", MaxImageSize,
         }));
         log.WriteLine("manager: group DATA sent " + (options.SendBatch ? "in sendmmsg batches of up to 32" : "one sendto per datagram (--send-batch false)"));
         string ready = await _serve.WaitForLineAsync("ready udp=", TimeSpan.FromSeconds(60)).ConfigureAwait(false);

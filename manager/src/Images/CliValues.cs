@@ -3,7 +3,9 @@ using System.Globalization;
 using System.IO;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using UefiRecovery.Core.Common;
+using UefiRecovery.Manager.Files;
 
 namespace UefiRecovery.Manager.Images;
 
@@ -36,6 +38,25 @@ internal static class CliValues
         return true;
     }
 
+    /// <summary>A byte count: a number (decimal or 0x hex) with an optional binary suffix K, KiB, M, MiB, G or GiB.</summary>
+    public static bool TryParseByteSize(string? text, out long bytes)
+    {
+        bytes = 0;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        string trimmed = text.Trim();
+        int shift = 0;
+        foreach (var (suffix, bits) in new[] { ("KiB", 10), ("MiB", 20), ("GiB", 30), ("K", 10), ("M", 20), ("G", 30) })
+        {
+            if (!trimmed.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) continue;
+            trimmed = trimmed[..^suffix.Length];
+            shift = bits;
+            break;
+        }
+        if (!TryParseUInt64(trimmed, out ulong number) || number > (ulong)(long.MaxValue >> shift)) return false;
+        bytes = (long)number << shift;
+        return true;
+    }
+
     public static bool TryParseGuid(string? text, out EfiGuid guid)
     {
         guid = default;
@@ -52,7 +73,7 @@ internal static class CliValues
     /// <summary>SHA-256 of the big-endian modulus of an RSA key in a PEM file (public or private key, or a certificate).</summary>
     public static byte[] ModulusHashFromPem(string path)
     {
-        string pem = File.ReadAllText(path);
+        string pem = ReadKeyText(path);
         using RSA rsa = pem.Contains("CERTIFICATE", StringComparison.Ordinal)
             ? X509Certificate2.CreateFromPem(pem).GetRSAPublicKey() ?? throw new ArgumentException(path + ": certificate key is not RSA")
             : ImportRsa(pem);
@@ -69,19 +90,23 @@ internal static class CliValues
     /// <summary>Loads one certificate from DER or PEM and returns its DER bytes.</summary>
     public static byte[] CertificateDer(string path)
     {
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = RegularFile.Read(path, ImageLimits.MaxKeyFileBytes);
         if (bytes.Length > 0 && bytes[0] == 0x30)
         {
             return bytes;
         }
-        return X509Certificate2.CreateFromPem(File.ReadAllText(path)).RawData;
+        return X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(bytes)).RawData;
     }
 
     /// <summary>Every certificate in a PEM file (for --extra-cert).</summary>
     public static X509Certificate2Collection CertificatesFromPem(string path)
     {
         var collection = new X509Certificate2Collection();
-        collection.ImportFromPemFile(path);
+        collection.ImportFromPem(ReadKeyText(path));
         return collection;
     }
+
+    /// <summary>A key or certificate file as text, read with <see cref="RegularFile"/> (regular file, at most 1 MiB).</summary>
+    /// <exception cref="IOException">It cannot be read; the message says why.</exception>
+    public static string ReadKeyText(string path) => Encoding.UTF8.GetString(RegularFile.Read(path, ImageLimits.MaxKeyFileBytes));
 }

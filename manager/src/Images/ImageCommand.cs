@@ -13,12 +13,4 @@ public static class ImageCommand
         command.Subcommands.Add(InspectCommand.Build());
         return command;
     }
-
-    /// <summary>Exit codes shared by the image commands.</summary>
-    internal static class ExitCodes
-    {
-        public const int Accepted = 0;
-        public const int Rejected = 1;
-        public const int UsageOrIoError = 2;
-    }
 }

@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using UefiRecovery.Core.Image;
+using UefiRecovery.Manager.Files;
 
 namespace UefiRecovery.Manager.Images;
 
@@ -12,21 +13,25 @@ internal static class InspectCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "Capsule file." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
+        var maxSize = ImageLimits.CreateOption("capsule file");
         var command = new Command("inspect", "Print every header field of an FMP capsule (structure only, no trust decision).");
         command.Arguments.Add(file);
         command.Options.Add(json);
+        command.Options.Add(maxSize);
         command.SetAction(parseResult =>
         {
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
-            byte[] bytes;
-            try
+            TextWriter stderr = parseResult.InvocationConfiguration.Error;
+            if (!ImageLimits.TryParse(parseResult.GetValue(maxSize), out long maxBytes, out string sizeError))
             {
-                bytes = File.ReadAllBytes(parseResult.GetValue(file)!.FullName);
+                stderr.WriteLine("image inspect: " + sizeError);
+                return ExitCodes.UsageOrInput;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            string path = parseResult.GetValue(file)!.FullName;
+            if (!RegularFile.TryRead(path, maxBytes, out byte[] bytes, out string readError, "--max-image-size"))
             {
-                parseResult.InvocationConfiguration.Error.WriteLine("image inspect: " + e.Message);
-                return ImageCommand.ExitCodes.UsageOrIoError;
+                stderr.WriteLine("image inspect: " + path + ": " + readError);
+                return ExitCodes.UsageOrInput;
             }
 
             CapsuleStatus status = CapsuleParser.TryParse(bytes, out FmpCapsule capsule);
@@ -59,7 +64,7 @@ internal static class InspectCommand
             {
                 stdout.WriteLine($"not a well-formed FMP capsule: {(int)status} {status}: {CapsuleStatusText.Describe(status)}");
             }
-            return status == CapsuleStatus.Ok ? ImageCommand.ExitCodes.Accepted : ImageCommand.ExitCodes.Rejected;
+            return status == CapsuleStatus.Ok ? ExitCodes.Ok : ExitCodes.Rejected;
         });
         return command;
     }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using UefiRecovery.Core.Common;
+using UefiRecovery.Manager.Files;
 
 namespace UefiRecovery.Manager.Images;
 
@@ -26,9 +27,10 @@ internal static class PackCommand
         var cert = new Option<FileInfo?>("--cert") { Description = "pkcs7: signer certificate PEM (may hold the key too)." };
         var extraCerts = new Option<FileInfo[]>("--extra-cert") { Description = "pkcs7: more certificates to embed (intermediates).", AllowMultipleArgumentsPerToken = true };
         var output = new Option<FileInfo>("--output", "-o") { Description = "Capsule file to write.", Required = true };
+        var maxSize = ImageLimits.CreateOption("payload file");
 
         var command = new Command("pack", "Build a signed FMP capsule in EDK2's layout.");
-        foreach (Option option in new Option[] { payload, imageType, version, lsv, key, monotonicCount, hardwareInstance, imageIndex, dependency, format, cert, extraCerts, output })
+        foreach (Option option in new Option[] { payload, imageType, version, lsv, key, monotonicCount, hardwareInstance, imageIndex, dependency, format, cert, extraCerts, output, maxSize })
         {
             command.Options.Add(option);
         }
@@ -52,6 +54,10 @@ internal static class PackCommand
             {
                 return Fail(stderr, "--monotonic-count, --hardware-instance (64-bit) or --image-index (0..255) is not a number");
             }
+            if (!ImageLimits.TryParse(parseResult.GetValue(maxSize), out long maxBytes, out string sizeError))
+            {
+                return Fail(stderr, sizeError);
+            }
             byte[] dependencyBytes = Array.Empty<byte>();
             string? dependencyHex = parseResult.GetValue(dependency);
             if (!string.IsNullOrEmpty(dependencyHex))
@@ -73,7 +79,7 @@ internal static class PackCommand
 
             try
             {
-                var spec = new CapsuleSpec(File.ReadAllBytes(parseResult.GetValue(payload)!.FullName), type, fwVersion, lowest, count, instance, (byte)index)
+                var spec = new CapsuleSpec(RegularFile.Read(parseResult.GetValue(payload)!.FullName, maxBytes, "--max-image-size"), type, fwVersion, lowest, count, instance, (byte)index)
                 {
                     Dependency = dependencyBytes,
                 };
@@ -86,7 +92,8 @@ internal static class PackCommand
                     {
                         return Fail(stderr, "--format pkcs7 needs --cert (signer certificate)");
                     }
-                    using X509Certificate2 signer = X509Certificate2.CreateFromPemFile(certFile.FullName, keyFile?.FullName);
+                    string certPem = CliValues.ReadKeyText(certFile.FullName);
+                    using X509Certificate2 signer = X509Certificate2.CreateFromPem(certPem, keyFile is null ? certPem : CliValues.ReadKeyText(keyFile.FullName));
                     var extras = new X509Certificate2Collection();
                     foreach (FileInfo extra in parseResult.GetValue(extraCerts) ?? Array.Empty<FileInfo>())
                     {
@@ -100,13 +107,13 @@ internal static class PackCommand
                     {
                         return Fail(stderr, "--format rsa2048 needs --key (RSA-2048 private key PEM)");
                     }
-                    using RSA rsa = CliValues.ImportRsa(File.ReadAllText(keyFile.FullName));
+                    using RSA rsa = CliValues.ImportRsa(CliValues.ReadKeyText(keyFile.FullName));
                     capsule = CapsuleWriter.BuildRsa2048(spec, rsa);
                 }
                 FileInfo outputFile = parseResult.GetValue(output)!;
                 File.WriteAllBytes(outputFile.FullName, capsule);
                 stdout.WriteLine($"wrote {outputFile.FullName} ({capsule.Length} bytes, {parseResult.GetValue(format)}, FwVersion 0x{fwVersion:X8}, LSV 0x{lowest:X8})");
-                return ImageCommand.ExitCodes.Accepted;
+                return ExitCodes.Ok;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
             {
@@ -119,6 +126,6 @@ internal static class PackCommand
     private static int Fail(TextWriter stderr, string message)
     {
         stderr.WriteLine("image pack: " + message);
-        return ImageCommand.ExitCodes.UsageOrIoError;
+        return ExitCodes.UsageOrInput;
     }
 }

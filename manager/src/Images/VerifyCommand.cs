@@ -4,12 +4,13 @@ using System.IO;
 using System.Security.Cryptography;
 using UefiRecovery.Core.Common;
 using UefiRecovery.Core.Image;
+using UefiRecovery.Manager.Files;
 
 namespace UefiRecovery.Manager.Images;
 
 /// <summary>
 /// `image verify FILE`: the same portable verifier the firmware runs (parse, trust store, policy).
-/// Exit 0 on accept, 1 on reject, 2 on a usage or I/O error.
+/// Exit 0 on accept, 1 on reject, 2 on a usage error or an input it could not read (<see cref="ExitCodes"/>).
 /// </summary>
 internal static class VerifyCommand
 {
@@ -28,10 +29,11 @@ internal static class VerifyCommand
         var currentVersion = new Option<string>("--current-version") { Description = "Installed version (for dependency expressions).", DefaultValueFactory = _ => "0" };
         var regionSize = new Option<string?>("--region-size") { Description = "Bytes in the target region (default: no limit)." };
         var json = new Option<bool>("--json") { Description = "Print a machine-readable verdict." };
+        var maxSize = ImageLimits.CreateOption("capsule file");
 
         var command = new Command("verify", "Verify a capsule the way the recovery firmware does.");
         command.Arguments.Add(file);
-        foreach (Option option in new Option[] { keyHashes, keys, roots, imageType, lowest, hardwareInstance, imageIndex, currentVersion, regionSize, json })
+        foreach (Option option in new Option[] { keyHashes, keys, roots, imageType, lowest, hardwareInstance, imageIndex, currentVersion, regionSize, json, maxSize })
         {
             command.Options.Add(option);
         }
@@ -50,6 +52,10 @@ internal static class VerifyCommand
                 || !CliValues.TryParseUInt32(parseResult.GetValue(currentVersion), out uint current))
             {
                 return Fail(stderr, "a numeric option is not a number in range");
+            }
+            if (!ImageLimits.TryParse(parseResult.GetValue(maxSize), out long maxBytes, out string sizeError))
+            {
+                return Fail(stderr, sizeError);
             }
             ulong region = ulong.MaxValue;
             string? regionText = parseResult.GetValue(regionSize);
@@ -89,7 +95,11 @@ internal static class VerifyCommand
                         return Fail(stderr, "trust store full: " + root.FullName);
                     }
                 }
-                capsuleBytes = File.ReadAllBytes(parseResult.GetValue(file)!.FullName);
+                string capsulePath = parseResult.GetValue(file)!.FullName;
+                if (!RegularFile.TryRead(capsulePath, maxBytes, out capsuleBytes, out string readError, "--max-image-size"))
+                {
+                    return Fail(stderr, capsulePath + ": " + readError);
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
             {
@@ -148,7 +158,7 @@ internal static class VerifyCommand
                     ? $"ACCEPT: {certTypeName}, FwVersion 0x{fwVersion:X8}, LSV 0x{capsuleLsv:X8}, payload {payloadLength} bytes, sha256 {payloadHash}"
                     : $"REJECT {verdict.Code} {verdict.Status}: {verdict.Message}{detail}");
             }
-            return verdict.IsAccepted ? ImageCommand.ExitCodes.Accepted : ImageCommand.ExitCodes.Rejected;
+            return verdict.IsAccepted ? ExitCodes.Ok : ExitCodes.Rejected;
         });
         return command;
     }
@@ -156,6 +166,6 @@ internal static class VerifyCommand
     private static int Fail(TextWriter stderr, string message)
     {
         stderr.WriteLine("image verify: " + message);
-        return ImageCommand.ExitCodes.UsageOrIoError;
+        return ExitCodes.UsageOrInput;
     }
 }

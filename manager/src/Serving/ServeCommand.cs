@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using UefiRecovery.Core.Protocol;
+using UefiRecovery.Manager.Images;
 using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Faults;
@@ -46,7 +47,9 @@ public static class ServeCommand
         var results = new Option<string>("--results") { Description = "JSON-lines file every RESULT is appended to (flushed per record); 'off' writes none.", DefaultValueFactory = _ => "results.jsonl" };
         var secretFile = new Option<string?>("--secret-file") { Description = "File holding the 32-byte secret member tokens and abort keys are derived from (created 0600 at first start). Default: " + DonorSecret.DefaultFileName + " beside the results log; with '--results off' and no --secret-file, a secret in memory that a restart forgets." };
         var signingKey = new Option<string?>("--signing-key") { Description = "RSA-2048 private key (PEM) to sign every OFFER with; machines configured with uefirecovery.trust.manager take only offers signed by it." };
-        var http = new Option<string>("--status-http") { Description = "127.0.0.1:port for GET /status (port 0 picks one; 'off' disables).", DefaultValueFactory = _ => "127.0.0.1:8480" };
+        var http = new Option<string>("--status-http") { Description = "Loopback address:port for GET /status, 127.0.0.1:PORT or [::1]:PORT (port 0 picks one; 'off' disables).", DefaultValueFactory = _ => "127.0.0.1:8480" };
+        var statusHosts = new Option<string[]>("--status-host") { Description = "More Host names GET /status answers to (besides localhost and loopback addresses), e.g. a name an SSH tunnel or proxy uses.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
+        var maxImageSize = ImageLimits.CreateOption("capsule file in --images");
         var timeout = new Option<double>("--client-timeout") { Description = "Seconds of silence after which a client is dropped and recorded as timed out.", DefaultValueFactory = _ => 10 };
         var ttl = new Option<int>("--ttl") { Description = "IP TTL of multicast datagrams (1 = this segment only).", DefaultValueFactory = _ => 1 };
         var gather = new Option<double>("--gather") { Description = "Seconds to wait after the first ACCEPT for other machines before the first pass (default: the client's offer window T_offer; longer than " + SessionTimings.MaxGatherSeconds.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " s makes clients re-send ACCEPTs until they give up and rediscover).", DefaultValueFactory = _ => SessionTimings.DefaultGather.TotalSeconds };
@@ -58,7 +61,7 @@ public static class ServeCommand
         var insecure = new Option<bool>("--insecure-serve-unverified") { Description = "TEST ONLY: act as a rogue donor (serve capsules unverified, announced as whatever each machine asks for). Never in production." };
 
         var command = new Command("serve", "Serve signed images to machines in recovery.");
-        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, secretFile, signingKey, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends })
+        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, secretFile, signingKey, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends, statusHosts, maxImageSize })
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -74,8 +77,8 @@ public static class ServeCommand
             string httpText = parse.GetValue(http)!;
             if (!string.Equals(httpText, "off", StringComparison.OrdinalIgnoreCase))
             {
-                if (!EndpointText.TryParse(httpText, 8480, out IPEndPoint parsedHttp) || !IPAddress.IsLoopback(parsedHttp.Address))
-                    return Fail("--status-http must be a loopback address[:port] or 'off' (the status is not for the network)");
+                if (!EndpointText.TryParseWithIPv6(httpText, 8480, out IPEndPoint parsedHttp) || !IPAddress.IsLoopback(parsedHttp.Address))
+                    return Fail("--status-http must be a loopback address[:port] (127.0.0.1:8480, [::1]:8480) or 'off' (the status is not for the network)");
                 statusEndpoint = parsedHttp;
             }
             if (!FaultOptions.TryParse(parse.GetValue(faults), out FaultOptions faultOptions, out string faultError))
@@ -92,6 +95,11 @@ public static class ServeCommand
                     $"serve: warning: --gather {gatherSeconds} s is longer than {SessionTimings.MaxGatherSeconds:0.##} s; clients with default timings may give up their ACCEPT while the donor gathers and rediscover (they rejoin the same session; docs/protocol.md §7.2.3)"));
             string resultsText = parse.GetValue(results)!;
             string? resultsPath = string.Equals(resultsText, "off", StringComparison.OrdinalIgnoreCase) ? null : resultsText;
+            if (!ImageLimits.TryParse(parse.GetValue(maxImageSize), out long maxImageBytes, out string sizeError))
+                return Fail(sizeError);
+            string[] hostNames = parse.GetValue(statusHosts)!;
+            foreach (string hostName in hostNames)
+                if (!StatusHostCheck.IsValidName(hostName)) return Fail("--status-host takes host names without port or scheme: " + hostName);
             int donorPriority = parse.GetValue(priority);
             if (donorPriority is < 0 or > 255) return Fail("--priority must be 0..255");
 
@@ -110,6 +118,8 @@ public static class ServeCommand
                 SecretFile = parse.GetValue(secretFile) ?? (resultsPath is null ? null : DonorSecret.DefaultPathBeside(resultsPath)),
                 SigningKeyPath = parse.GetValue(signingKey),
                 StatusHttp = statusEndpoint,
+                StatusHostNames = hostNames,
+                MaxImageBytes = maxImageBytes,
                 ClientTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 Gather = TimeSpan.FromSeconds(gatherSeconds),
                 MulticastTtl = Math.Clamp(parse.GetValue(ttl), 1, 255),
@@ -156,6 +166,7 @@ public static class ServeCommand
             web.WebHost.UseKestrel(kestrel => kestrel.Listen(options.StatusHttp));
             AddServices(web, options, verifier, credentials);
             WebApplication app = web.Build();
+            app.UseStatusHostCheck(new StatusHostCheck(options.StatusHostNames));
             app.MapStatus();
             host = app;
         }
@@ -176,7 +187,15 @@ public static class ServeCommand
 
         using (host)
         {
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException)
+            {
+                // The UDP port or the status port is taken, or the address is not on this host.
+                return Fail("cannot listen: " + e.Message);
+            }
             var server = host.Services.GetRequiredService<RecoveryServer>();
             string httpText = "off";
             if (options.StatusHttp is not null)
@@ -220,7 +239,7 @@ public static class ServeCommand
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(verifier);
         builder.Services.AddSingleton(credentials);
-        builder.Services.AddSingleton(services => new ImageCatalog(options.ImagesFolder, services.GetRequiredService<ICapsuleVerifier>()));
+        builder.Services.AddSingleton(services => new ImageCatalog(options.ImagesFolder, services.GetRequiredService<ICapsuleVerifier>(), options.MaxImageBytes));
         builder.Services.AddSingleton(_ => new ResultLog(options.ResultsPath));
         builder.Services.AddSingleton<RecoveryServer>();
         builder.Services.AddSingleton<IStatusSource>(services => services.GetRequiredService<RecoveryServer>());
@@ -232,6 +251,6 @@ public static class ServeCommand
     private static int Fail(string message)
     {
         Console.Error.WriteLine("serve: " + message);
-        return 2;
+        return ExitCodes.UsageOrInput;
     }
 }

@@ -43,8 +43,14 @@ public sealed record ServeOptions
     /// <summary>RSA-2048 private key PEM that signs every OFFER (--signing-key), or null for unsigned OFFERs.</summary>
     public string? SigningKeyPath { get; init; }
 
-    /// <summary>127.0.0.1:port for GET /status, or null when the endpoint is off.</summary>
+    /// <summary>A loopback address and port (127.0.0.1 or [::1]) for GET /status, or null when the endpoint is off.</summary>
     public required IPEndPoint? StatusHttp { get; init; }
+
+    /// <summary>Host names the status endpoint answers besides localhost and loopback addresses (--status-host).</summary>
+    public IReadOnlyList<string> StatusHostNames { get; init; } = Array.Empty<string>();
+
+    /// <summary>Capsules larger than this are refused unread (--max-image-size).</summary>
+    public long MaxImageBytes { get; init; } = Images.ImageLimits.DefaultMaxImageBytes;
 
     /// <summary>A client not heard from for this long is dropped from its session and recorded as timed out.</summary>
     public required TimeSpan ClientTimeout { get; init; }

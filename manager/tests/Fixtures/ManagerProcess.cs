@@ -36,7 +36,31 @@ public sealed class ManagerProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output);
 
-    public static string ManagerDll => Path.Combine(AppContext.BaseDirectory, "uefirecovery-manager.dll");
+    /// <summary>Every line the manager wrote (stdout and stderr) since it started, also those no longer kept in <see cref="Output"/>.</summary>
+    public long OutputLines => Interlocked.Read(ref _outputLines);
+
+    /// <summary>Characters (plus one per line end) of everything the manager wrote since it started.</summary>
+    public long OutputBytes => Interlocked.Read(ref _outputBytes);
+
+    private long _outputLines;
+    private long _outputBytes;
+
+    /// <summary>The manager's resident set size now (VmRSS of /proc/PID/status), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        foreach (string line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
+            string kib = line["VmRSS:".Length..].Trim().Split(' ')[0];
+            return long.Parse(kib, System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        throw new InvalidOperationException("no VmRSS for process " + _process.Id);
+    }
+
+    /// <summary>The manager built with these tests; UEFIRECOVERY_MANAGER_DLL runs the process tests against another build (e.g. an older one, to see a test fail there).</summary>
+    public static string ManagerDll => Environment.GetEnvironmentVariable("UEFIRECOVERY_MANAGER_DLL") is { Length: > 0 } other
+        ? other
+        : Path.Combine(AppContext.BaseDirectory, "uefirecovery-manager.dll");
 
     /// <summary>Starts `serve` with <paramref name="arguments"/>; inside <paramref name="netns"/> when given (via `ip netns exec`).</summary>
     public static async Task<ManagerProcess> StartAsync(IEnumerable<string> arguments, string? netns = null, IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null)
@@ -83,6 +107,8 @@ public sealed class ManagerProcess : IAsyncDisposable
     private void OnLine(string? line)
     {
         if (line is null) return;
+        Interlocked.Increment(ref _outputLines);
+        Interlocked.Add(ref _outputBytes, line.Length + 1);
         _output.Enqueue(line);
         while (_output.Count > 2000) _output.TryDequeue(out _);
         if (line.StartsWith("ready udp=", StringComparison.Ordinal)) _ready.TrySetResult(line);
@@ -108,9 +134,18 @@ public sealed class ManagerProcess : IAsyncDisposable
             var run = await ProcessOutputAsync("ip", "netns", "exec", _netns, "curl", "-s", "--max-time", "10", StatusUri.ToString()).ConfigureAwait(false);
             return JsonDocument.Parse(run);
         }
-        using var http = new System.Net.Http.HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        string json = await http.GetStringAsync(StatusUri).ConfigureAwait(false);
+        string json = await Http.GetStringAsync(StatusUri).ConfigureAwait(false);
         return JsonDocument.Parse(json);
+    }
+
+    // One client for all requests: the flood tests poll /status hundreds of times.
+    private static readonly System.Net.Http.HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>traffic.datagramsReceived of GET /status: datagrams the manager has taken off its queue and handled.</summary>
+    public async Task<long> DatagramsHandledAsync()
+    {
+        using JsonDocument status = await GetStatusAsync().ConfigureAwait(false);
+        return status.RootElement.GetProperty("traffic").GetProperty("datagramsReceived").GetInt64();
     }
 
     private static async Task<string> ProcessOutputAsync(params string[] command)

@@ -3,16 +3,17 @@ using System.CommandLine;
 using System.IO;
 using System.Reflection;
 using System.Text.Json;
+using System.Threading.Tasks;
 using UefiRecovery.Core.Common;
 using UefiRecovery.Core.Image;
-using UefiRecovery.Manager.Images;
+using UefiRecovery.Manager.Tests.Fixtures;
 using Xunit;
 
 namespace UefiRecovery.Manager.Tests.Images;
 
 /// <summary>
-/// `image pack|verify|inspect` run in-process through the real command tree (the same ImageCommand.Build()
-/// Program.Main uses), with output captured per invocation. Inputs are the EDK2 vectors in ../shared.
+/// `image pack|verify|inspect` run in-process through the real command tree and runner (Program.BuildRoot()
+/// and CommandRunner, as Program.Main), with output captured per invocation. Inputs are the EDK2 vectors in ../shared.
 /// </summary>
 public sealed class ImageCommandTests : IDisposable
 {
@@ -36,11 +37,9 @@ public sealed class ImageCommandTests : IDisposable
 
     private static (int ExitCode, string Output, string Error) Run(params string[] args)
     {
-        var root = new RootCommand("test root");
-        root.Subcommands.Add(ImageCommand.Build());
         var output = new StringWriter();
         var error = new StringWriter();
-        int exitCode = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        int exitCode = CommandRunner.Run(Program.BuildRoot(), args, new InvocationConfiguration { Output = output, Error = error });
         return (exitCode, output.ToString(), error.ToString());
     }
 
@@ -264,5 +263,91 @@ public sealed class ImageCommandTests : IDisposable
         Assert.Equal(0, Program.Main(["image", "inspect", Vectors("rsa2048/B_rsa2048_testkey_ovmfvars.cap")]));
         Assert.Equal(1, Program.Main(["image", "verify", Vectors("rsa2048/C_rsa2048_testkey_payload4k_TAMPERED.cap"),
             "--trusted-key-hash", TestKeyHash, "--image-type", ImageType, "--lowest-supported", "0"]));
+    }
+
+    private string NotRegular(string kind) => kind switch
+    {
+        "symlink-to-dev-zero" => SpecialFiles.SymlinkTo(Temp("zero.cap"), "/dev/zero"),
+        "fifo" => SpecialFiles.Fifo(Temp("fifo.cap")),
+        "directory" => Directory.CreateDirectory(Temp("dir.cap")).FullName,
+        "sparse-1GiB" => SpecialFiles.Sparse(Temp("huge.cap"), 1L << 30),
+        _ => throw new ArgumentException(kind),
+    };
+
+    public static TheoryData<string, string> NotRegularInputs => new()
+    {
+        { "symlink-to-dev-zero", "not a regular file (a character device, via symlink to /dev/zero)" },
+        { "fifo", "not a regular file (a FIFO)" },
+        { "directory", "not a regular file (a directory)" },
+        { "sparse-1GiB", "larger than the limit of 67108864 bytes (--max-image-size)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotRegularInputs))]
+    public async Task Verify_NotARegularCapsuleFile_ExitTwoWithOneLine(string kind, string reason)
+    {
+        string path = NotRegular(kind);
+        // A FIFO must be refused, not waited on: bounded so the old behaviour fails instead of hanging.
+        var (exitCode, output, error) = await Task.Run(() => Run("image", "verify", path, "--trusted-key-hash", TestKeyHash,
+            "--image-type", ImageType, "--lowest-supported", "0")).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(ExitCodes.UsageOrInput, exitCode);
+        Assert.Equal("", output);
+        Assert.Equal("image verify: " + path + ": " + reason + Environment.NewLine, error);
+    }
+
+    [Theory]
+    [MemberData(nameof(NotRegularInputs))]
+    public async Task Inspect_NotARegularCapsuleFile_ExitTwoWithOneLine(string kind, string reason)
+    {
+        string path = NotRegular(kind);
+        var (exitCode, output, error) = await Task.Run(() => Run("image", "inspect", path)).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(ExitCodes.UsageOrInput, exitCode);
+        Assert.Equal("", output);
+        Assert.Equal("image inspect: " + path + ": " + reason + Environment.NewLine, error);
+    }
+
+    [Fact]
+    public void Verify_CapsuleAboveMaxImageSize_ExitTwoAcceptedWithLargerLimit()
+    {
+        string capsule = Vectors("rsa2048/A_rsa2048_testkey_payload4k.cap");
+        var small = Run("image", "verify", capsule, "--trusted-key-hash", TestKeyHash, "--image-type", ImageType, "--lowest-supported", "0", "--max-image-size", "4KiB");
+        Assert.Equal(ExitCodes.UsageOrInput, small.ExitCode);
+        Assert.EndsWith(": larger than the limit of 4096 bytes (--max-image-size)" + Environment.NewLine, small.Error, StringComparison.Ordinal);
+        var enough = Run("image", "verify", capsule, "--trusted-key-hash", TestKeyHash, "--image-type", ImageType, "--lowest-supported", "0", "--max-image-size", "8KiB");
+        Assert.Equal(ExitCodes.Ok, enough.ExitCode);
+    }
+
+    [Fact]
+    public void Verify_TrustedKeyIsDevZero_ExitTwoWithOneLine()
+    {
+        var (exitCode, _, error) = Run("image", "verify", Vectors("rsa2048/A_rsa2048_testkey_payload4k.cap"), "--trusted-key", "/dev/zero",
+            "--image-type", ImageType, "--lowest-supported", "0");
+        Assert.Equal(ExitCodes.UsageOrInput, exitCode);
+        Assert.Equal("image verify: /dev/zero: not a regular file (a character device)" + Environment.NewLine, error);
+    }
+
+    [Fact]
+    public async Task Pack_PayloadFifo_ExitTwoAndNothingWritten()
+    {
+        string fifo = SpecialFiles.Fifo(Temp("payload.fifo"));
+        var (exitCode, _, error) = await Task.Run(() => Run("image", "pack", "--payload", fifo, "--image-type", ImageType, "--version", "1", "--lsv", "1",
+            "--key", Vectors("keys/edk2-rsa2048-test/TestSigningPrivateKey.pem"), "-o", Temp("out.cap"))).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(ExitCodes.UsageOrInput, exitCode);
+        Assert.Equal("image pack: " + fifo + ": not a regular file (a FIFO)" + Environment.NewLine, error);
+        Assert.False(File.Exists(Temp("out.cap")));
+    }
+
+    [Theory]
+    [InlineData("image", "verify", "x.cap")]
+    [InlineData("image", "verify", "x.cap", "--image-type", ImageType, "--lowest-supported", "0", "--no-such-option")]
+    [InlineData("image", "inspect")]
+    [InlineData("image", "pack", "--payload", "p.bin")]
+    public void Commands_CommandLineErrors_ExitTwoNeverOne(params string[] args)
+    {
+        // 1 means "rejected" to a script; a command line that does not parse must not look like a verdict.
+        var (exitCode, output, error) = Run(args);
+        Assert.Equal(ExitCodes.UsageOrInput, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains("(--help lists the options)", error, StringComparison.Ordinal);
     }
 }

@@ -66,4 +66,66 @@ public sealed class CatalogAndLifecycleTests
         Assert.Equal(0, exitCode);
         Assert.Contains("stopped;", manager.Output, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// What someone can leave in the images folder: a symlink to /dev/zero, a FIFO, a sparse file far above
+    /// --max-image-size. At start-up and again on a live reload while a machine is being served: each is
+    /// listed with its reason, nothing else changes, and the running session completes.
+    /// </summary>
+    [Fact]
+    public async Task Serve_HostileFilesInImages_RejectedWithReasonsAtStartAndOnLiveReload()
+    {
+        using var folder = new TempFolder();
+        string images = Directory.CreateDirectory(folder.Combine("images")).FullName;
+        string capsule = await ManagerCli.PackCapsuleAsync(images, "good.cap", 512 << 10, seed: 24, SharedFiles.TrustedPrivateKey);
+        SpecialFiles.SymlinkTo(Path.Combine(images, "zero.cap"), "/dev/zero");
+        SpecialFiles.Fifo(Path.Combine(images, "fifo.cap"));
+        SpecialFiles.Sparse(Path.Combine(images, "huge.cap"), 8L << 30);
+        string results = folder.Combine("r.jsonl");
+        await using var manager = await ManagerProcess.StartAsync(new[]
+        {
+            "--images", images, "--listen", "127.0.0.1:0", "--delivery", "unicast", "--trusted", SharedFiles.TrustedPublicKey,
+            "--results", results, "--status-http", "127.0.0.1:0", "--gather", "0.2", "--rate", "4", "--max-image-size", "1MiB",
+        });
+        var expected = new System.Collections.Generic.Dictionary<string, string>
+        {
+            ["zero.cap"] = "not a regular file (a character device, via symlink to /dev/zero)",
+            ["fifo.cap"] = "not a regular file (a FIFO)",
+            ["huge.cap"] = "larger than the limit of 1048576 bytes (--max-image-size)",
+        };
+        using (JsonDocument status = await manager.GetStatusAsync())
+        {
+            Assert.Equal("good.cap", Assert.Single(status.RootElement.GetProperty("images").EnumerateArray()).GetProperty("name").GetString());
+            Assert.Equal(expected, Rejected(status.RootElement));
+        }
+
+        // A machine is being served (4 Mbit/s: about a second for 512 KiB) when more of the same arrive.
+        var recovery = ManagerCli.SimulateAsync(new[]
+        {
+            "--clients", "1", "--manager", manager.UdpEndPoint.ToString(), "--bind", "127.0.0.1", "--client-port", "0",
+            "--trusted", SharedFiles.TrustedPublicKey, "--out", folder.Combine("out"), "--timeout", "120",
+        }, folder.Combine("report.json"));
+        await NamespaceTestHelpers.WaitForSessionAsync(manager, s => s.GetProperty("state").GetString() == "Sending", TimeSpan.FromSeconds(60));
+        SpecialFiles.SymlinkTo(Path.Combine(images, "zero2.cap"), "/dev/zero");
+        SpecialFiles.Fifo(Path.Combine(images, "fifo2.cap"));
+        expected["zero2.cap"] = expected["zero.cap"];
+        expected["fifo2.cap"] = expected["fifo.cap"];
+        System.Collections.Generic.Dictionary<string, string> reloaded = new();
+        for (int i = 0; i < 100 && reloaded.Count < expected.Count; i++)
+        {
+            await Task.Delay(100);
+            Assert.False(manager.HasExited, manager.Output);
+            using JsonDocument status = await manager.GetStatusAsync();
+            reloaded = Rejected(status.RootElement);
+        }
+        Assert.Equal(expected, reloaded);
+
+        var (run, report) = await recovery;
+        Assert.True(run.ExitCode == 0, run.Stderr + "\n--- manager ---\n" + manager.Output);
+        NamespaceTestHelpers.AssertByteExact(capsule, NamespaceTestHelpers.Clients(report)[0]);
+        Assert.Contains(NamespaceTestHelpers.ReadResults(results), r => r.Outcome == "success");
+    }
+
+    private static System.Collections.Generic.Dictionary<string, string> Rejected(JsonElement root) =>
+        root.GetProperty("rejectedImages").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("reason").GetString()!);
 }

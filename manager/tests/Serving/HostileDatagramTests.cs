@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading.Tasks;
+using UefiRecovery.Manager.Hostile;
 using UefiRecovery.Manager.Tests.Fixtures;
 using Xunit;
 using static UefiRecovery.Manager.Tests.Serving.NamespaceTestHelpers;

@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
+using System.Text;
 using UefiRecovery.Core.Image;
+using UefiRecovery.Manager.Files;
 using UefiRecovery.Manager.Images;
 
 namespace UefiRecovery.Manager.Serving.Catalog;
@@ -40,9 +42,9 @@ public static class TrustStoreLoader
             bool used = false;
             try
             {
-                byte[] head = File.ReadAllBytes(path);
+                byte[] head = RegularFile.Read(path, ImageLimits.MaxKeyFileBytes);
                 bool isDerCertificate = head.Length > 0 && head[0] == 0x30;
-                bool isPemCertificate = !isDerCertificate && File.ReadAllText(path).Contains("CERTIFICATE", StringComparison.Ordinal);
+                bool isPemCertificate = !isDerCertificate && Encoding.UTF8.GetString(head).Contains("CERTIFICATE", StringComparison.Ordinal);
                 if (!isDerCertificate)
                 {
                     used |= trust.TryAddKeyHash(CliValues.ModulusHashFromPem(path));

@@ -3,35 +3,40 @@ using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
 using System.Threading;
+using UefiRecovery.Manager.Files;
 
 namespace UefiRecovery.Manager.Serving.Catalog;
 
 /// <summary>
 /// The folder of signed capsules the manager serves. Every file is verified at load; bad ones are
 /// reported and not offered. A reload builds a new snapshot and swaps it in whole, so a session that
-/// is running keeps the bytes it started with even if the file changes under it.
+/// is running keeps the bytes it started with even if the file changes under it. Whatever is in the
+/// folder (a symlink to /dev/zero, a FIFO, a huge or vanishing file) is a rejection with a reason, never
+/// a crash: a reload runs while sessions are live, and losing the process would lose them all.
 /// </summary>
 public sealed class ImageCatalog : IDisposable
 {
-    // Capsules bigger than this are refused at load: clients preallocate the image buffer, and a
-    // runaway file must not exhaust the manager's memory either.
-    public const long MaxImageBytes = 256L * 1024 * 1024;
-
     private readonly string _folder;
     private readonly ICapsuleVerifier _verifier;
+    private readonly long _maxImageBytes;
     private readonly object _reloadGate = new();
     private FileSystemWatcher? _watcher;
     private Timer? _debounce;
     private Snapshot _current = new(Array.Empty<CatalogImage>(), Array.Empty<CatalogRejection>(), 0);
 
-    public ImageCatalog(string folder, ICapsuleVerifier verifier)
+    /// <param name="maxImageBytes">Capsules larger than this are refused unread (--max-image-size): the manager holds each offered capsule in memory.</param>
+    public ImageCatalog(string folder, ICapsuleVerifier verifier, long maxImageBytes = Images.ImageLimits.DefaultMaxImageBytes)
     {
         _folder = Path.GetFullPath(folder);
         _verifier = verifier;
+        _maxImageBytes = maxImageBytes;
     }
 
     /// <summary>Raised after every reload, with the new snapshot.</summary>
     public event Action<Snapshot>? Reloaded;
+
+    /// <summary>Raised when a reload the watcher started failed as a whole; the previous snapshot stays.</summary>
+    public event Action<Exception>? ReloadFailed;
 
     public Snapshot Current => Volatile.Read(ref _current);
 
@@ -47,10 +52,8 @@ public sealed class ImageCatalog : IDisposable
             {
                 rejected.Add(new CatalogRejection(_folder, "folder does not exist"));
             }
-            else
+            else if (TryList(rejected) is { } files)
             {
-                var files = Directory.GetFiles(_folder);
-                Array.Sort(files, StringComparer.Ordinal);
                 foreach (string path in files)
                 {
                     string name = Path.GetFileName(path);
@@ -69,7 +72,7 @@ public sealed class ImageCatalog : IDisposable
     public void Watch()
     {
         if (_watcher is not null || !Directory.Exists(_folder)) return;
-        _debounce = new Timer(_ => Reload());
+        _debounce = new Timer(_ => ReloadFromWatcher());
         _watcher = new FileSystemWatcher(_folder) { IncludeSubdirectories = false, NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size };
         FileSystemEventHandler changed = (_, _) => _debounce.Change(TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
         _watcher.Created += changed;
@@ -79,24 +82,56 @@ public sealed class ImageCatalog : IDisposable
         _watcher.EnableRaisingEvents = true;
     }
 
-    private void LoadOne(string path, string name, List<CatalogImage> images, List<CatalogRejection> rejected)
+    // A timer thread: an exception escaping here would end the process.
+    private void ReloadFromWatcher()
     {
-        byte[] bytes;
-        DateTime written;
         try
         {
-            var info = new FileInfo(path);
-            if (info.Length > MaxImageBytes) { rejected.Add(new CatalogRejection(name, $"larger than {MaxImageBytes} bytes")); return; }
-            if (info.Length == 0) { rejected.Add(new CatalogRejection(name, "empty file")); return; }
-            written = info.LastWriteTimeUtc;
-            bytes = File.ReadAllBytes(path);
+            Reload();
+        }
+        catch (Exception e)
+        {
+            ReloadFailed?.Invoke(e);
+        }
+    }
+
+    private string[]? TryList(List<CatalogRejection> rejected)
+    {
+        try
+        {
+            var files = Directory.GetFiles(_folder);
+            Array.Sort(files, StringComparer.Ordinal);
+            return files;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            rejected.Add(new CatalogRejection(name, "unreadable: " + e.Message));
+            rejected.Add(new CatalogRejection(_folder, "cannot list the folder: " + e.Message));
+            return null;
+        }
+    }
+
+    private void LoadOne(string path, string name, List<CatalogImage> images, List<CatalogRejection> rejected)
+    {
+        if (!RegularFile.TryRead(path, _maxImageBytes, out byte[] bytes, out string error, "--max-image-size"))
+        {
+            rejected.Add(new CatalogRejection(name, error));
             return;
         }
-        CapsuleVerdict verdict = _verifier.Verify(name, bytes);
+        if (bytes.Length == 0) { rejected.Add(new CatalogRejection(name, "empty file")); return; }
+        DateTime written;
+        try { written = File.GetLastWriteTimeUtc(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { written = DateTime.MinValue; }
+        CapsuleVerdict verdict;
+        try
+        {
+            verdict = _verifier.Verify(name, bytes);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The portable verifier returns statuses; an exception is a bug, and it must not take the catalog down.
+            rejected.Add(new CatalogRejection(name, "verifier failed: " + e.GetType().Name + ": " + e.Message));
+            return;
+        }
         if (!verdict.Accepted)
         {
             rejected.Add(new CatalogRejection(name, verdict.Reason));

@@ -37,6 +37,7 @@ public sealed class OfferTable(int capacity, TimeSpan validity)
         DeliveryMode mode, UnicastOwner? owner, TimeSpan now)
     {
         while (_offers.Count >= capacity && _order.TryDequeue(out uint oldest)) Remove(oldest);
+        DropTakenFromOrder();
         var offer = new PendingOffer(sessionId, image, imageId, geometry, manifest, mode, owner, now);
         _offers[sessionId] = offer;
         _order.Enqueue(sessionId);
@@ -48,6 +49,21 @@ public sealed class OfferTable(int capacity, TimeSpan validity)
 
     /// <summary>Pending unicast offers whose machine is at <paramref name="address"/>.</summary>
     public int UnicastOffersAt(IPAddress address) => _unicastPerAddress.TryGetValue(address, out int n) ? n : 0;
+
+    /// <summary>Entries in the eviction queue, taken offers included until they are dropped (bounded by twice the capacity).</summary>
+    public int QueuedIds => _order.Count;
+
+    // A taken offer leaves its id in the queue until it reaches the front; under a flood of REQUEST and
+    // ACCEPT pairs that would grow the queue without bound, so it is rebuilt once it is twice the table.
+    private void DropTakenFromOrder()
+    {
+        if (_order.Count < 2 * capacity) return;
+        for (int n = _order.Count; n > 0; n--)
+        {
+            uint id = _order.Dequeue();
+            if (_offers.ContainsKey(id)) _order.Enqueue(id);
+        }
+    }
 
     /// <summary>
     /// Takes the offer for <paramref name="sessionId"/> if it is still valid, for <paramref name="imageId"/>, and

@@ -44,7 +44,7 @@ public sealed partial class RecoveryServer
         CatalogImage? image = ChooseImage(request);
         if (image is null)
         {
-            _logger.LogInformation("REQUEST from {Client} ({Id}): no compatible image", sender, SessionClient.FormatId(frame.Header.SenderId));
+            if (LogFrom(sender)) _logger.LogInformation("REQUEST from {Client} ({Id}): no compatible image", sender, SessionClient.FormatId(frame.Header.SenderId));
             return; // silence: another donor may have one (§4.2)
         }
         DeliveryMode mode = ChooseDelivery(request.DeliveryModes);
@@ -98,7 +98,7 @@ public sealed partial class RecoveryServer
         status = sign ? _signer!.TryEmit(offer, _sendBuffer, ids, senderId, out written) : offer.TryEmit(_sendBuffer, ids, out written);
         if (status != WireStatus.Ok) { Reject("OFFER:emit-failed"); return; }
         Send(written, replyTo);
-        _logger.LogInformation("REQUEST from {Client} ({Id}): offered {Image} v{Version} in session {Session:x8} ({Mode}{Signed})",
+        if (LogFrom(sender)) _logger.LogInformation("REQUEST from {Client} ({Id}): offered {Image} v{Version} in session {Session:x8} ({Mode}{Signed})",
             sender, SessionClient.FormatId(senderId), image.Name, image.Version, sessionId, mode, sign ? ", signed" : "");
     }
 
@@ -233,7 +233,7 @@ public sealed partial class RecoveryServer
         }
         SessionState before = session.State;
         var client = session.Join(accept.MemberToken, senderId, sender, Math.Min(accept.FragmentsHeld, session.Geometry.FragmentCount), now);
-        if (!known)
+        if (!known && LogFrom(sender))
         {
             _logger.LogInformation("ACCEPT from {Client} ({Id}, member {Member}): joined session {Session:x8} {Image} ({State}{Late}, holds {Held} fragments)",
                 sender, client.IdText, client.MemberTag, session.SessionId, session.Image.Name, session.State,
@@ -282,7 +282,7 @@ public sealed partial class RecoveryServer
         SessionState before = session.State;
         ClientState clientBefore = client.State;
         session.OnStatus(client, message, now);
-        if (client.State == ClientState.Complete && clientBefore != ClientState.Complete)
+        if (client.State == ClientState.Complete && clientBefore != ClientState.Complete && LogFrom(sender))
             _logger.LogInformation("session {Session:x8}: {Client} ({Id}) COMPLETE", session.SessionId, sender, client.IdText);
         if (session.State != before) LogTransition(session, before);
     }
@@ -318,7 +318,7 @@ public sealed partial class RecoveryServer
             RememberRecorded(key);
             _resultsRecorded++;
             if (session is not null && client is not null) session.MarkReported(client, outcome + " (" + result.Reason + ")", now);
-            _logger.LogInformation("RESULT from {Client} ({Id}, member {Member}) session {Session:x8} {Image}: {Outcome} {Detail}",
+            if (LogFrom(sender)) _logger.LogInformation("RESULT from {Client} ({Id}, member {Member}) session {Session:x8} {Image}: {Outcome} {Detail}",
                 sender, SessionClient.FormatId(clientId), SessionClient.TagFor(result.MemberToken), sessionId, imageName, outcome, detail);
         }
         // Acknowledge every copy: the client repeats RESULT until it sees this (§4.8).
@@ -327,12 +327,8 @@ public sealed partial class RecoveryServer
         if (ack.TryEmit(_sendBuffer, ids, out int written) == WireStatus.Ok) Send(written, ReplyTo(sender));
     }
 
-    // One record per (session, member token); the oldest keys are forgotten first so the set stays bounded.
-    private void RememberRecorded((uint Session, ulong Token) key)
-    {
-        while (_recordedOrder.Count >= MaxRecordedResultKeys && _recordedOrder.TryDequeue(out var oldest)) _recordedResults.Remove(oldest);
-        if (_recordedResults.Add(key)) _recordedOrder.Enqueue(key);
-    }
+    // One record per (session, member token); the set forgets its oldest keys, so it stays bounded.
+    private void RememberRecorded((uint Session, ulong Token) key) => _recordedResults.Add(key);
 
     private string FindImageName(ulong imageId)
     {
@@ -355,7 +351,7 @@ public sealed partial class RecoveryServer
             "left", (uint)abort.Reason, "client sent ABORT: " + abort.Reason, client.FragmentsHeld, session.RepairRounds,
             client.MemberTag, Authenticated: true));
         _resultsRecorded++;
-        _logger.LogInformation("ABORT from {Client} ({Id}) session {Session:x8}: {Reason}", sender, client.IdText, session.SessionId, abort.Reason);
+        if (LogFrom(sender)) _logger.LogInformation("ABORT from {Client} ({Id}) session {Session:x8}: {Reason}", sender, client.IdText, session.SessionId, abort.Reason);
     }
 
     private void RecordTimeout(ImageSession session, SessionClient client, TimeSpan now)

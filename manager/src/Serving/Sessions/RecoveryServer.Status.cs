@@ -62,6 +62,7 @@ public sealed partial class RecoveryServer
 
         var reasons = new Dictionary<string, long>(_rejects);
         if (Interlocked.Read(ref _overflowDrops) is long drops and > 0) reasons["queue-overflow"] = drops;
+        if (Interlocked.Read(ref _oversizeDrops) is long oversize and > 0) reasons["oversize"] = oversize;
         long sendFailures = (_socket?.SendFailures ?? 0) + Interlocked.Read(ref _batchSendFailures);
         if (_transport is FaultInjectingTransport faults)
         {

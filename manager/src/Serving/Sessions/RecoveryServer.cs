@@ -13,6 +13,7 @@ using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Manager.Serving.Faults;
 using UefiRecovery.Manager.Serving.Membership;
+using UefiRecovery.Manager.Serving.Limits;
 using UefiRecovery.Manager.Serving.Network;
 using UefiRecovery.Manager.Serving.Pacing;
 using UefiRecovery.Manager.Serving.Results;
@@ -37,7 +38,6 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private const int ReceiveBufferBytes = 65536;
     // §7.2 rule 11: live unicast sessions plus pending unicast offers per source address.
     public const int MaxUnicastPerAddress = 4;
-    private const int MaxRecordedResultKeys = 65536;
     private const int ManifestsKept = 16;
     // Hashing a whole image for a manifest nobody asked for before, and RSA signatures, are the two
     // expensive things a datagram can make the engine do: each has its own budget.
@@ -53,8 +53,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly Dictionary<uint, ImageSession> _sessions = new();
     private readonly OfferTable _offers = new(MaxOffers, TimeSpan.FromSeconds(30));
-    private readonly HashSet<(uint Session, ulong Token)> _recordedResults = new();
-    private readonly Queue<(uint Session, ulong Token)> _recordedOrder = new();
+    private readonly BoundedKeySet<(uint Session, ulong Token)> _recordedResults = new(MaxRecordedResultKeys);
     private readonly MembershipKeys _keys;
     private readonly OfferSigner? _signer;
     private readonly string? _secretFile;
@@ -131,6 +130,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         WarmManifests(snapshot);
         _catalog.Reloaded += LogCatalog;
         _catalog.Reloaded += WarmManifests;
+        _catalog.ReloadFailed += e => _logger.LogError("catalog: reload failed, still offering the previous catalog: {Error}", e.GetType().Name + ": " + e.Message);
         _catalog.Watch();
         PublishStatus(Now);
         _logger.LogInformation("serving {Folder} on udp {Endpoint}, delivery {Delivery}, rate {Rate} Mbit/s, donor id {Id:x16}",
@@ -185,7 +185,13 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
                 _logger.LogWarning("receive failed: {Error}", e.SocketErrorCode);
                 continue;
             }
-            if (Interlocked.Read(ref _queued) >= MaxQueuedDatagrams)
+            if (got.Length > ProtocolLimits.MaxDatagram)
+            {
+                // No message is this long (§5.2); not worth a copy.
+                Interlocked.Increment(ref _oversizeDrops);
+                continue;
+            }
+            if (Interlocked.Read(ref _queued) >= MaxQueuedDatagrams || Interlocked.Read(ref _queuedBytes) >= MaxQueuedBytes)
             {
                 Interlocked.Increment(ref _overflowDrops);
                 continue;
@@ -193,12 +199,14 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             byte[] copy = ArrayPool<byte>.Shared.Rent(Math.Max(got.Length, 1));
             buffer.AsSpan(0, got.Length).CopyTo(copy);
             _inbound.Enqueue(new Inbound(copy, got.Length, got.Sender));
+            Interlocked.Add(ref _queuedBytes, copy.Length);
             Interlocked.Increment(ref _queued);
             _wake.Set();
         }
     }
 
     private long _overflowDrops;
+    private long _oversizeDrops;
 
     private void EngineLoop(CancellationToken stoppingToken)
     {
@@ -237,6 +245,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         for (int i = 0; i < 4096 && _inbound.TryDequeue(out Inbound item); i++)
         {
             Interlocked.Decrement(ref _queued);
+            Interlocked.Add(ref _queuedBytes, -item.Buffer.Length);
             _datagramsReceived++;
             try
             {
@@ -246,7 +255,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             {
                 // A bug, never an input condition: count it, log it, keep serving the other clients.
                 Reject("internal-error");
-                _logger.LogError(e, "internal error handling a datagram from {Sender}", item.Sender);
+                if (LogFrom(item.Sender, LogLevel.Error)) _logger.LogError(e, "internal error handling a datagram from {Sender}", item.Sender);
             }
             finally
             {
@@ -279,6 +288,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         _offers.Expire(now);
         TrimFinishedSessions();
         LogBadTokens(now);
+        ReportSuppressed(now);
     }
 
     // Finished sessions are kept for the status view only; a flood of short sessions must not pile them up.

@@ -17,4 +17,21 @@ public static class StatusEndpoint
         routes.MapGet("/", () => HttpResults.Redirect("/status"));
         return routes;
     }
+
+    /// <summary>Answers every request whose Host does not name this host with 421 Misdirected Request (<see cref="StatusHostCheck"/>).</summary>
+    public static WebApplication UseStatusHostCheck(this WebApplication app, StatusHostCheck check)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (check.Allows(context.Request.Headers.Host.ToString()))
+            {
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+            context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync("421 Misdirected Request: Host not accepted; use http://localhost:PORT/status, a loopback address, or start serve with --status-host NAME\n").ConfigureAwait(false);
+        });
+        return app;
+    }
 }

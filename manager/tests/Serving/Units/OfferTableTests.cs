@@ -81,4 +81,21 @@ public sealed class OfferTableTests
         Add(table, 6, DeliveryMode.Broadcast, null, TimeSpan.FromSeconds(11)); // evicts offer 3
         Assert.Equal(0, table.UnicastOffersAt(There));
     }
+
+    [Fact]
+    public void AddAndTake_ManyAcceptedOffers_EvictionQueueStaysBounded()
+    {
+        // Each taken offer leaves its id in the eviction queue; a REQUEST/ACCEPT flood must not grow it.
+        var table = new OfferTable(64, TimeSpan.FromSeconds(30));
+        for (uint id = 1; id <= 100_000; id++)
+        {
+            // Each from its own address: the per-address unicast limit is not what this test is about.
+            var address = new System.Net.IPAddress(id);
+            Add(table, id, DeliveryMode.Unicast, new UnicastOwner(id, address), TimeSpan.Zero);
+            if (id % 2 == 0) Assert.NotNull(table.Take(id, 9, id, address, TimeSpan.Zero));
+        }
+        Assert.True(table.QueuedIds <= 2 * 64, table.QueuedIds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(table.Count <= 64);
+        Assert.True(table.Contains(99_999));
+    }
 }

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using UefiRecovery.Core.Protocol;
 using UefiRecovery.Core.Protocol.Wire;
 
-namespace UefiRecovery.Manager.Tests.Fixtures;
+namespace UefiRecovery.Manager.Hostile;
 
 /// <summary>
 /// Seeded generator of malformed and hostile datagrams for a donor: random junk, truncations, bit flips

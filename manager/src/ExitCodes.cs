@@ -1,0 +1,26 @@
+namespace UefiRecovery.Manager;
+
+/// <summary>
+/// Exit codes of every command (docs/operating.md §6). 1 means only "the image was rejected", so a script
+/// can tell a bad capsule from a command that could not do its job.
+/// </summary>
+public static class ExitCodes
+{
+    /// <summary>Done; for `image verify`/`inspect`: the capsule is accepted / well formed.</summary>
+    public const int Ok = 0;
+
+    /// <summary>`image verify`: the capsule is rejected; `image inspect`: it is not a well-formed capsule.</summary>
+    public const int Rejected = 1;
+
+    /// <summary>A bad command line, or an input file that cannot be read (missing, not a regular file, too large, bad key).</summary>
+    public const int UsageOrInput = 2;
+
+    /// <summary>An unexpected error inside the manager (a bug): one line on stderr, no stack trace.</summary>
+    public const int InternalError = 3;
+
+    /// <summary>The environment lacks what the command needs (`benchmark`: root for network namespaces, or a tool).</summary>
+    public const int MissingPrerequisite = 4;
+
+    /// <summary>Ctrl+C or SIGTERM stopped a command before it finished (the shell's convention for SIGINT).</summary>
+    public const int Interrupted = 130;
+}

@@ -1,0 +1,50 @@
+using System;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using UefiRecovery.Manager.Serving.Limits;
+
+namespace UefiRecovery.Manager.Serving.Sessions;
+
+/// <summary>
+/// What a datagram may cost beyond its own handling, so that a flood (docs/operating.md §7) costs
+/// bounded memory and bounded log growth. The result log needs no limit of its own since protocol v2:
+/// only a RESULT carrying a member token the manager derived (§7.4) is recorded, once per member.
+/// Engine thread only.
+/// </summary>
+public sealed partial class RecoveryServer
+{
+    // Log lines caused by one datagram: a machine logs a handful per recovery (REQUEST every backoff,
+    // twice when it also broadcasts it, join, COMPLETE, RESULT), so 20 at once and one per second is
+    // plenty; all sources together 500 at once and 10 per second. What is suppressed is summarised every 10 s.
+    private static readonly RateLimit LogLinesPerSource = new(1, 20);
+    private static readonly RateLimit LogLinesTotal = new(10, 500);
+
+    private const int MaxLimitedSources = 4096;
+    private const int MaxRecordedResultKeys = 65536;
+    private static readonly TimeSpan SuppressedSummaryInterval = TimeSpan.FromSeconds(10);
+
+    // Queued but not yet handled datagrams, in rented bytes: with MaxQueuedDatagrams alone a flood of
+    // large datagrams could hold 65536 × 16 KiB.
+    private const long MaxQueuedBytes = 16L * 1024 * 1024;
+
+    private readonly SourceRateLimiter _logLimiter = new(LogLinesPerSource, LogLinesTotal, MaxLimitedSources);
+    private TimeSpan _nextSuppressedSummaryAt = SuppressedSummaryInterval;
+    private long _queuedBytes;
+
+    /// <summary>
+    /// Whether a log line caused by a datagram from <paramref name="sender"/> may be written now. A line
+    /// the logger would drop anyway (the live view shows warnings only) takes no token and is not counted.
+    /// </summary>
+    private bool LogFrom(IPEndPoint sender, LogLevel level = LogLevel.Information) =>
+        _logger.IsEnabled(level) && _logLimiter.TryTake(sender.Address, Now);
+
+    private void ReportSuppressed(TimeSpan now)
+    {
+        if (now < _nextSuppressedSummaryAt) return;
+        _nextSuppressedSummaryAt = now + SuppressedSummaryInterval;
+        var lines = _logLimiter.TakeSummary(now, 5);
+        if (lines.Suppressed > 0)
+            _logger.LogWarning("flood: suppressed {Lines} log lines from {Sources} sources in the last {Seconds:0} s (most: {Worst})",
+                lines.Suppressed, lines.Sources, SuppressedSummaryInterval.TotalSeconds, lines.WorstText);
+    }
+}
