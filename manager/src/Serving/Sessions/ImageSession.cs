@@ -158,8 +158,8 @@ public sealed class ImageSession
 
     /// <summary>
     /// The next fragment of the current pass, or false when the pass is done (then a status round is due).
-    /// <paramref name="manifestFirst"/> says that this is the first DATA of its manifest group in this pass:
-    /// the group's MANIFEST goes out before it (§7.2 rule 4), in pass 0 and in every repair pass.
+    /// <paramref name="manifestFirst"/> says that the group's MANIFEST goes out before this DATA (§7.2 rule 4):
+    /// before each group's first DATA in pass 0, and before a group's first fragment in a repair pass.
     /// </summary>
     public bool TryTakeNextFragment(TimeSpan now, out uint index, out bool manifestFirst)
     {
@@ -183,7 +183,11 @@ public sealed class ImageSession
         index = (uint)next;
         _pending.Remove(index);
         _cursor = index + 1;
-        manifestFirst = _groupsAnnounced.Add(Manifest.Tree.Shape.GroupOf(index));
+        // §7.2 rule 4: in the first pass every group's MANIFEST goes before its first DATA; in a repair pass only
+        // where the pass carries the group's first fragment, because a member that lacks a group's MANIFEST always
+        // NACKs that fragment (§6.3 rule 5) and every other member already checked the group.
+        uint group = Manifest.Tree.Shape.GroupOf(index);
+        manifestFirst = (Pass == 0 || index == Manifest.Tree.Shape.FirstOf(group)) && _groupsAnnounced.Add(group);
         return true;
     }
 

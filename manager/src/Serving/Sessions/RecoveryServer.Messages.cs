@@ -275,9 +275,18 @@ public sealed partial class RecoveryServer
         SessionClient? client = session.FindClient(message.MemberToken);
         if (client is null)
         {
-            // Its token is good but it never joined (its ACCEPTs were lost): only members count.
-            Reject("STATUS:not-a-member");
-            return;
+            // The token proves this machine got our OFFER of this session at this address, but its ACCEPTs were
+            // lost while the broadcast DATA reached it (§7.2 rule 7): it is a member, joined by its STATUS.
+            if (session.Clients.Count >= MaxClientsPerSession)
+            {
+                Reject("STATUS:session-full");
+                return;
+            }
+            client = session.Join(message.MemberToken, frame.Header.SenderId, sender,
+                Math.Min(message.FragmentsHeld, session.Geometry.FragmentCount), now);
+            if (LogFrom(sender))
+                _logger.LogInformation("STATUS from {Client} ({Id}, member {Member}): joined session {Session:x8} by its STATUS (its ACCEPTs were lost)",
+                    sender, client.IdText, client.MemberTag, session.SessionId);
         }
         SessionState before = session.State;
         ClientState clientBefore = client.State;
