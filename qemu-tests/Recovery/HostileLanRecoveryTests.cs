@@ -144,7 +144,8 @@ public sealed class HostileLanRecoveryTests
         string dll = await RecoveryManager.RequireAsync();
         var arguments = new List<string>
         {
-            dll, "serve", "--images", imagesDir, "--listen", RogueAddress + ":40123", "--delivery", "broadcast",
+            // 0.0.0.0: a socket bound to its unicast address would not see the machines' broadcast REQUESTs.
+            dll, "serve", "--images", imagesDir, "--listen", "0.0.0.0:40123", "--delivery", "broadcast",
             "--destination", E2eRecoveryLab.Broadcast, "--trusted-key-hash", RecoveryManager.TestKeyHash, "--results", resultsPath,
             "--status-http", "off", "--live", "false", "--rate", "20", "--client-timeout", "60", "--gather", "1", "--name", "rogue",
             "--insecure-serve-unverified",

@@ -540,7 +540,7 @@ internal static unsafe class RecoveryRun
     /// </summary>
     private static void PrintReceived(Span<char> line, ClientSession client)
     {
-        new ConsoleLine(line).Append("RECOVERY RECEIVED fragments=").AppendDecimal((ulong)client.FragmentCount)
+        new ConsoleLine(line).Append("RECOVERY RECEIVED fragments=").AppendDecimal((ulong)client.ChosenOffer.Offer.Geometry.FragmentCount)
             .Append(" corrupted=").AppendDecimal((ulong)client.CorruptedFragments)
             .Append(" forged=").AppendDecimal((ulong)client.ForgedFragments)
             .Append(" duplicates=").AppendDecimal((ulong)client.DuplicateFragments)
