@@ -81,7 +81,7 @@ public static class NetstackSeeds
             600, 300, 525, PeerAddress, 40123);
         byte[] payload = new byte[repr.BufferLength];
         repr.Emit(payload);
-        return UdpFrom(MacAddress.Broadcast, Ipv4Address.Broadcast, DhcpMessage.ServerPort, DhcpMessage.ClientPort, payload);
+        return Udp(MacAddress.Broadcast, Ipv4Address.Broadcast, DhcpMessage.ServerPort, DhcpMessage.ClientPort, payload);
     }
 
     private static byte[] Arp(ArpOperation operation, MacAddress destinationMac, Ipv4Address target, MacAddress targetMac)
@@ -116,13 +116,10 @@ public static class NetstackSeeds
         return frame;
     }
 
+    /// <summary>A UDP datagram from the peer (10.77.0.2, 02:00:00:77:00:02).</summary>
     private static byte[] Udp(MacAddress destinationMac, Ipv4Address destination, ushort sourcePort, ushort destinationPort, ReadOnlySpan<byte> payload)
-        => UdpFrom(destinationMac, destination, sourcePort, destinationPort, payload, PeerAddress);
-
-    private static byte[] UdpFrom(MacAddress destinationMac, Ipv4Address destination, ushort sourcePort, ushort destinationPort,
-        ReadOnlySpan<byte> payload, Ipv4Address? source = null)
     {
-        Ipv4Address from = source ?? PeerAddress;
+        Ipv4Address from = PeerAddress;
         var udp = new UdpRepr(sourcePort, destinationPort, payload.Length);
         var ip = new Ipv4Repr(from, destination, IpProtocol.Udp, udp.BufferLength);
         byte[] frame = new byte[EthernetFrame.HeaderLength + ip.BufferLength];

@@ -36,12 +36,12 @@ public sealed class ProtocolTarget : FuzzTarget
 
         // An exactly sized array: a read past the datagram throws instead of reading the scratch buffer.
         byte[] exact = datagram.ToArray();
-        WireStatus structure = MessageFrame.TryReadStructure(exact, out MessageFrame unchecked_);
+        WireStatus structure = MessageFrame.TryReadStructure(exact, out MessageFrame structural);
         WireStatus status = MessageFrame.TryParse(exact, out MessageFrame frame);
         InvariantViolation.Check(status != WireStatus.Ok || structure == WireStatus.Ok, "TryParse accepted what TryReadStructure refused");
         if (structure == WireStatus.Ok)
         {
-            RunParsers(unchecked_); // the §6.3 path: DATA is classified before its CRC is trusted
+            RunParsers(structural); // the §6.3 path: DATA is classified before its CRC is trusted
         }
         if (status == WireStatus.Ok)
         {

@@ -94,6 +94,32 @@ public sealed class RsaDifferentialTests
         }
     }
 
+    /// <summary>
+    /// EDK2's RSA2048 capsules (../shared/vectors/edk2-capsules/rsa2048): the signature checked with the
+    /// modulus each capsule carries (e = 65537) over SignedData || MonotonicCount. A and B verify, C
+    /// (tampered) does not, D verifies under its own, untrusted key (the trust check, not the RSA
+    /// arithmetic, refuses it: CapsuleVerifierTests).
+    /// </summary>
+    [Theory]
+    [InlineData(Image.Edk2Vectors.RsaA, true)]
+    [InlineData(Image.Edk2Vectors.RsaB, true)]
+    [InlineData(Image.Edk2Vectors.RsaC, false)]
+    [InlineData(Image.Edk2Vectors.RsaD, true)]
+    public void Verify_Edk2Rsa2048Capsule_SameVerdictAsBouncyCastle(string path, bool expected)
+    {
+        byte[] file = SharedVectors.Read(path);
+        Assert.Equal(UefiRecovery.Core.Image.CapsuleStatus.Ok, UefiRecovery.Core.Image.CapsuleParser.TryParse(file, out UefiRecovery.Core.Image.FmpCapsule capsule));
+        byte[] modulus = capsule.CertificateData.Slice(16, 256).ToArray();
+        byte[] signature = capsule.CertificateData.Slice(16 + 256, 256).ToArray();
+        byte[] message = new byte[capsule.SignedData.Length + 8];
+        capsule.SignedData.CopyTo(message);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(message.AsSpan(capsule.SignedData.Length), capsule.Authentication.MonotonicCount);
+        var key = new RsaKeyParameters(false, new BigInteger(1, modulus), BigInteger.ValueOf(65537));
+
+        Assert.Equal(expected, Ours(key, message, signature));
+        Assert.Equal(expected, BcRsa.Verify(key, message, signature));
+    }
+
     // ---- Documented differences: both verdicts asserted, with the reason. ----
 
     /// <summary>
