@@ -12,7 +12,8 @@ namespace UefiRecovery.Fuzz.Seeds;
 /// <summary>
 /// Small signed FMP capsules for the checked-in capsule and pkcs7 corpora (`seeds` command, docs/fuzzing.md),
 /// in EDK2's layout (docs/image-format.md): RSA2048 with image header v1 and v3 (with a dependency
-/// expression), PKCS7 with a three-level chain, with and without signed attributes. Fresh keys each time:
+/// expression), PKCS7 with a three-level chain, with and without signed attributes, and PKCS7 chains that
+/// end in a chain rule (too long, path length exceeded, a foreign self-signed root). Fresh keys each time:
 /// regenerating gives other bytes, which is fine for seeds.
 /// </summary>
 public static class CapsuleSeeds
@@ -28,13 +29,25 @@ public static class CapsuleSeeds
         byte[] dependency = Dependency();
         yield return ("rsa2048-v3-dependency", Build(3, dependency, toSign => Rsa2048CertData(rsa, toSign), CapsuleGuids.CertTypeRsa2048Sha256), Array.Empty<byte>());
 
-        (X509Certificate2 root, X509Certificate2 intermediate, X509Certificate2 signer) = Chain();
-        using (root)
-        using (intermediate)
-        using (signer)
+        using (Chain chain = Chain.Make(1, null))
         {
-            yield return ("pkcs7-attributes", Build(3, Array.Empty<byte>(), toSign => Pkcs7CertData(signer, intermediate, toSign, true), CapsuleGuids.CertTypePkcs7), root.RawData);
-            yield return ("pkcs7-no-attributes", Build(3, Array.Empty<byte>(), toSign => Pkcs7CertData(signer, intermediate, toSign, false), CapsuleGuids.CertTypePkcs7), root.RawData);
+            yield return ("pkcs7-attributes", Build(3, Array.Empty<byte>(), toSign => Pkcs7CertData(chain, toSign, true), CapsuleGuids.CertTypePkcs7), chain.Root.RawData);
+            yield return ("pkcs7-no-attributes", Build(3, Array.Empty<byte>(), toSign => Pkcs7CertData(chain, toSign, false), CapsuleGuids.CertTypePkcs7), chain.Root.RawData);
+        }
+        // Chains that end in the chain rules rather than in success, so mutations start next to them.
+        using (Chain chain = Chain.Make(4, null))
+        {
+            yield return ("pkcs7-chain-too-long", Build(3, Array.Empty<byte>(), toSign => Pkcs7CertData(chain, toSign, true), CapsuleGuids.CertTypePkcs7), chain.Root.RawData);
+        }
+        using (Chain chain = Chain.Make(2, 0))
+        {
+            yield return ("pkcs7-path-length-exceeded", Build(3, Array.Empty<byte>(), toSign => Pkcs7CertData(chain, toSign, true), CapsuleGuids.CertTypePkcs7), chain.Root.RawData);
+        }
+        using (Chain chain = Chain.Make(1, null))
+        using (Chain other = Chain.Make(0, null))
+        {
+            chain.Extra.Add(chain.Root);
+            yield return ("pkcs7-untrusted-root-in-cms", Build(3, Array.Empty<byte>(), toSign => Pkcs7CertData(chain, toSign, true), CapsuleGuids.CertTypePkcs7), other.Root.RawData);
         }
     }
 
@@ -96,15 +109,16 @@ public static class CapsuleSeeds
         return block;
     }
 
-    private static byte[] Pkcs7CertData(X509Certificate2 signer, X509Certificate2 intermediate, byte[] toSign, bool signedAttributes)
+    private static byte[] Pkcs7CertData(Chain chain, byte[] toSign, bool signedAttributes)
     {
         var cms = new SignedCms(new ContentInfo(toSign), detached: true);
-        var cmsSigner = new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, signer)
+        var cmsSigner = new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, chain.Signer)
         {
             DigestAlgorithm = new Oid("2.16.840.1.101.3.4.2.1"),
             IncludeOption = X509IncludeOption.EndCertOnly,
         };
-        cmsSigner.Certificates.Add(intermediate);
+        foreach (X509Certificate2 intermediate in chain.Intermediates) cmsSigner.Certificates.Add(intermediate);
+        foreach (X509Certificate2 extra in chain.Extra) cmsSigner.Certificates.Add(extra);
         if (signedAttributes) cmsSigner.SignedAttributes.Add(new Pkcs9SigningTime(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
         cms.ComputeSignature(cmsSigner);
         return cms.Encode();
@@ -123,22 +137,50 @@ public static class CapsuleSeeds
         return expression;
     }
 
-    private static (X509Certificate2, X509Certificate2, X509Certificate2) Chain()
+    /// <summary>Root → <c>n</c> intermediates → signer (with its private key), all RSA-2048.</summary>
+    private sealed class Chain : IDisposable
     {
-        DateTimeOffset from = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        using RSA rootKey = RSA.Create(2048);
-        using RSA intermediateKey = RSA.Create(2048);
-        using RSA signerKey = RSA.Create(2048);
-        X509Certificate2 root = Request("CN=Fuzz Seed Root", rootKey, true).CreateSelfSigned(from, from.AddYears(20));
-        X509Certificate2 intermediate = Request("CN=Fuzz Seed Intermediate", intermediateKey, true).Create(root, from, from.AddYears(10), new byte[] { 2 });
-        using X509Certificate2 signerPublic = Request("CN=Fuzz Seed Signer", signerKey, false).Create(intermediate.CopyWithPrivateKey(intermediateKey), from, from.AddYears(5), new byte[] { 3 });
-        return (root, intermediate, signerPublic.CopyWithPrivateKey(signerKey));
+        public X509Certificate2 Root { get; private set; } = null!;
+        public List<X509Certificate2> Intermediates { get; } = new List<X509Certificate2>();
+        public X509Certificate2 Signer { get; private set; } = null!;
+        /// <summary>More certificates for the CMS (not part of the path).</summary>
+        public List<X509Certificate2> Extra { get; } = new List<X509Certificate2>();
+
+        /// <param name="pathLength">pathLenConstraint of the first intermediate (below the root), or none.</param>
+        public static Chain Make(int intermediates, int? pathLength)
+        {
+            DateTimeOffset from = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            var chain = new Chain();
+            using RSA rootKey = RSA.Create(2048);
+            chain.Root = Request("CN=Fuzz Seed Root", rootKey, true, null).CreateSelfSigned(from, from.AddYears(20));
+            X509Certificate2 issuer = chain.Root;
+            for (int i = 0; i < intermediates; i++)
+            {
+                using RSA key = RSA.Create(2048);
+                using X509Certificate2 issued = Request("CN=Fuzz Seed Intermediate " + i, key, true, i == 0 ? pathLength : null)
+                    .Create(issuer, from, from.AddYears(10), new byte[] { (byte)(2 + i) });
+                X509Certificate2 withKey = issued.CopyWithPrivateKey(key);
+                chain.Intermediates.Add(withKey);
+                issuer = withKey;
+            }
+            using RSA signerKey = RSA.Create(2048);
+            using X509Certificate2 signer = Request("CN=Fuzz Seed Signer", signerKey, false, null).Create(issuer, from, from.AddYears(5), new byte[] { 0x40 });
+            chain.Signer = signer.CopyWithPrivateKey(signerKey);
+            return chain;
+        }
+
+        public void Dispose()
+        {
+            Root.Dispose();
+            foreach (X509Certificate2 certificate in Intermediates) certificate.Dispose();
+            Signer.Dispose();
+        }
     }
 
-    private static CertificateRequest Request(string subject, RSA key, bool ca)
+    private static CertificateRequest Request(string subject, RSA key, bool ca, int? pathLength)
     {
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(ca, false, 0, true));
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(ca, pathLength.HasValue, pathLength ?? 0, true));
         if (ca) request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
         return request;
     }

@@ -12,8 +12,10 @@ namespace UefiRecovery.Fuzz.Targets;
 /// <see cref="CapsuleVerifier.Verify"/> (SHA-256, RSA2048 or PKCS7, policy, dependency expression).
 /// To get past the trust check at all, the harness trusts the anchors the input carries (the RSA2048
 /// modulus; the first and last PKCS7 certificate): a random capsule can never carry a trusted
-/// signature, and the trust decision itself is covered by the unit and differential tests. Policy and
-/// the dependency expression are also run whether or not the signature holds.
+/// signature, and the trust decision itself is covered by the unit and differential tests. When the
+/// PKCS7 CertData does not even parse, the root of the checked-in pkcs7 seed is trusted instead, so the
+/// verifier still parses the mutated CMS. Policy and the dependency expression are also run whether or
+/// not the signature holds.
 /// </summary>
 public sealed class CapsuleTarget : FuzzTarget
 {
@@ -23,9 +25,13 @@ public sealed class CapsuleTarget : FuzzTarget
     private readonly TrustStore _trust = new TrustStore(1, 2, 2 * 8192);
     private readonly CapsuleVerifier _verifier;
 
+    private readonly byte[] _fallbackRoot;
+
     public CapsuleTarget()
     {
         _verifier = new CapsuleVerifier(_trust);
+        string seed = Path.Combine(Seeds.CheckedInCorpus.Folder(Paths.FuzzDir, "pkcs7"), "gen-pkcs7-attributes.bin");
+        _fallbackRoot = File.Exists(seed) ? Pkcs7Target.RootOf(File.ReadAllBytes(seed)) : Array.Empty<byte>();
     }
 
     public override string Name => "capsule";
@@ -72,13 +78,19 @@ public sealed class CapsuleTarget : FuzzTarget
             Sha256.Hash(certData.Slice(RsaModulusOffset, RsaModulusLength), hash);
             _trust.TryAddKeyHash(hash);
         }
-        else if (capsule.Authentication.IsPkcs7
-            && CmsSignedData.TryParse(certData, Pkcs7Verifier.MaxCertificates, out CmsSignedData signedData, out _) == Pkcs7Failure.None
-            && signedData.Certificates.Count > 0)
+        else if (capsule.Authentication.IsPkcs7)
         {
-            CertificateSet certificates = signedData.Certificates;
-            if (certificates.TryGet(certificates.Count - 1, out X509Certificate last)) _trust.TryAddRootCertificate(last.Encoded);
-            if (certificates.Count > 1 && certificates.TryGet(0, out X509Certificate first)) _trust.TryAddRootCertificate(first.Encoded);
+            if (CmsSignedData.TryParse(certData, Pkcs7Verifier.MaxCertificates, out CmsSignedData signedData, out _) == Pkcs7Failure.None
+                && signedData.Certificates.Count > 0)
+            {
+                CertificateSet certificates = signedData.Certificates;
+                if (certificates.TryGet(certificates.Count - 1, out X509Certificate last)) _trust.TryAddRootCertificate(last.Encoded);
+                if (certificates.Count > 1 && certificates.TryGet(0, out X509Certificate first)) _trust.TryAddRootCertificate(first.Encoded);
+            }
+            else
+            {
+                _trust.TryAddRootCertificate(_fallbackRoot);
+            }
         }
     }
 

@@ -88,6 +88,14 @@ public sealed class Pkcs7Target : FuzzTarget
         return Frame(mode, digest, root, capsule.CertificateData);
     }
 
+    /// <summary>The root certificate of one of this target's inputs (empty when the input is too short).</summary>
+    public static byte[] RootOf(byte[] framed)
+    {
+        if (framed.Length < HeaderLength) return Array.Empty<byte>();
+        int rootLength = Math.Min(BinaryPrimitives.ReadUInt16BigEndian(framed.AsSpan(1 + Sha256.DigestSize)), framed.Length - HeaderLength);
+        return framed.AsSpan(HeaderLength, rootLength).ToArray();
+    }
+
     public static byte[] Frame(byte mode, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> root, ReadOnlySpan<byte> certData)
     {
         byte[] framed = new byte[HeaderLength + root.Length + certData.Length];
