@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Wire;
+
+namespace UefiRecovery.Fuzz.Seeds;
+
+/// <summary>
+/// Seeds for the protocol target, made at run time by the codec's own emit functions: one valid datagram
+/// of each message (and each STATUS kind), so the corpus follows the codec when fields or versions change.
+/// Each seed is the control byte 1 (repair the CRC, see ProtocolTarget) followed by the datagram.
+/// When a message type is added, add its emit here (ProtocolSeedTests checks every parser has a seed).
+/// </summary>
+public static class ProtocolSeeds
+{
+    private const ulong ClientId = 0x0000_5254_0012_3456;
+    private const ulong DonorId = 0x4D41_4E41_4745_5231;
+    private const uint Session = 0x1A2B_3C4D;
+    private const ulong ImageId = 0xC8F5_D034_1D54_D951;
+
+    public static IEnumerable<(string Name, byte[] Data)> All()
+    {
+        byte[] buffer = new byte[ProtocolLimits.MaxDatagram];
+        ImageTypeId.TryRead(Convert.FromHexString("1B1A3C6E4D3F0E4F9C642A5D8B1F7E10"), out ImageTypeId imageType);
+        var client = new MessageIds(0x101, 0, ClientId);
+        var clientInSession = new MessageIds(0x102, Session, ClientId);
+        var donor = new MessageIds(0x201, Session, DonorId);
+        int n;
+
+        new RequestMessage(imageType, 0x0001_0001, 0x0001_0000, 0x5254_0012_3456, ProtocolLimits.DefaultDatagram,
+            0xC0A8_6414, 0, RequestReason.FirmwareInvalid, DeliveryModes.All).TryEmit(buffer, client, out n);
+        yield return Seed("request", buffer, n);
+
+        FragmentGeometry.TryCreate(10_000, 1432, 7, out FragmentGeometry geometry);
+        new OfferMessage(0x101, ImageId, imageType, 0x0001_0002, 0x0001_0000, geometry, DeliveryMode.Broadcast,
+            0xC0A8_64FF, ProtocolConstants.ClientPort, 3).TryEmit(buffer, donor, out n);
+        yield return Seed("offer", buffer, n);
+
+        new AcceptMessage(0x201, ImageId, 0).TryEmit(buffer, clientInSession, out n);
+        yield return Seed("accept", buffer, n);
+
+        DataMessage.TryEmit(buffer, donor, 3, 1, new byte[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 }, out n);
+        yield return Seed("data", buffer, n);
+
+        new StatusRequestMessage(1, 500, 128, 0).TryEmit(buffer, donor, out n);
+        yield return Seed("status-request", buffer, n);
+
+        StatusMessage.TryEmitComplete(buffer, clientInSession, 2, 7, 1, out n);
+        yield return Seed("status-complete", buffer, n);
+
+        StatusMessage.TryEmitRanges(buffer, clientInSession, 1, false, 4, 1,
+            new[] { new NackRange(1, 1), new NackRange(4, 2) }, out n);
+        yield return Seed("status-ranges", buffer, n);
+
+        StatusMessage.TryEmitBitmap(buffer, clientInSession, 1, true, 4, 1, 0, new byte[] { 0x32, 0x01 }, out n);
+        yield return Seed("status-bitmap", buffer, n);
+
+        new ResultMessage(ImageId, ResultOutcome.Success, ResultReason.None, 0x0001_0002).TryEmit(buffer, clientInSession, out n);
+        yield return Seed("result", buffer, n);
+
+        new ResultAckMessage(0x106).TryEmit(buffer, donor, out n);
+        yield return Seed("result-ack", buffer, n);
+
+        new AbortMessage(AbortReason.DonorShutdown).TryEmit(buffer, donor, out n);
+        yield return Seed("abort", buffer, n);
+    }
+
+    private static (string, byte[]) Seed(string name, byte[] buffer, int length)
+    {
+        if (length <= 0) throw new InvalidOperationException("the codec refused to emit the " + name + " seed");
+        byte[] seed = new byte[1 + length];
+        seed[0] = 1;
+        buffer.AsSpan(0, length).CopyTo(seed.AsSpan(1));
+        return (name, seed);
+    }
+}
