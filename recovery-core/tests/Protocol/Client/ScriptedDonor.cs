@@ -243,15 +243,16 @@ internal sealed class ScriptedDonor
         {
             return;
         }
+        // §7.2 rule 2, in the manager's order: the token (for the session the ACCEPT names) first; a wrong one
+        // is dropped without an answer, so a forged OFFER's made-up token never draws an ABORT.
+        if (accept.MemberToken != TokenFor(frame.Header.SessionId, frame.Header.SenderId, source.Address))
+        {
+            AcceptsWithWrongToken++;
+            return;
+        }
         if (frame.Header.SessionId != SessionId || accept.ImageId != ImageId)
         {
             SendAbort(AbortReason.UnknownSession, source, frame.Header.SessionId);
-            return;
-        }
-        if (accept.MemberToken != TokenFor(SessionId, frame.Header.SenderId, source.Address))
-        {
-            // §7.2 rule 2: a wrong token is dropped without an answer.
-            AcceptsWithWrongToken++;
             return;
         }
         AcceptsReceived++;
