@@ -1,0 +1,232 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Wire;
+using UefiRecovery.Manager.Tests.Fixtures;
+using Xunit;
+using Xunit.Abstractions;
+using static UefiRecovery.Manager.Tests.Serving.NamespaceTestHelpers;
+
+namespace UefiRecovery.Manager.Tests.Serving;
+
+/// <summary>
+/// Red team (issue #10): the real manager process against an attacker on its LAN (docs/protocol.md §7.2, §9).
+/// A forged source address is played by a socket bound to that loopback address, as in HostileLanTests. Each
+/// test asserts what §9 / docs/operating.md promise and FAILS on branch proto; its message gives the measured
+/// effect. Filter: Category=RedTeam.
+/// </summary>
+[Trait("Category", "RedTeam")]
+public sealed class RedTeamTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly ITestOutputHelper _output;
+
+    public RedTeamTests(ITestOutputHelper output)
+    {
+        _output = output;
+    }
+
+    private static async Task<(ManagerProcess Manager, string Capsule, string Results)> StartAsync(TempFolder folder, int imageBytes, string delivery, params string[] extra)
+    {
+        string images = Directory.CreateDirectory(folder.Combine("images")).FullName;
+        string capsule = await ManagerCli.PackCapsuleAsync(images, "fw.cap", imageBytes, seed: 41, SharedFiles.TrustedPrivateKey);
+        string results = folder.Combine("results.jsonl");
+        var args = new List<string>
+        {
+            "--images", images, "--listen", "127.0.0.1:0", "--delivery", delivery, "--trusted", SharedFiles.TrustedPublicKey,
+            "--results", results, "--status-http", "127.0.0.1:0", "--gather", "0.2", "--rate", "20",
+        };
+        args.AddRange(extra);
+        return (await ManagerProcess.StartAsync(args), capsule, results);
+    }
+
+    private static async Task<JsonElement> TrafficAsync(ManagerProcess manager)
+    {
+        using JsonDocument status = await manager.GetStatusAsync();
+        return status.RootElement.GetProperty("traffic").Clone();
+    }
+
+    private static long Reason(JsonElement traffic, string name) =>
+        traffic.GetProperty("rejectReasons").TryGetProperty(name, out JsonElement n) ? n.GetInt64() : 0;
+
+    /// <summary>Sends REQUESTs from <paramref name="probe"/> until the stop token fires, <paramref name="perSecond"/> a second.</summary>
+    private static Task LoopAsync(Action send, int perSecond, CancellationToken stop) => Task.Run(async () =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            send();
+            try { await Task.Delay(1000 / perSecond, stop); } catch (OperationCanceledException) { }
+        }
+    });
+
+    // ---- F4: four spoofed REQUESTs from the victim's address fill its unicast quota (§7.2 rule 11) ----
+
+    [Fact]
+    public async Task Unicast_AttackerRequestsFromTheVictimsAddress_VictimStillRecovers()
+    {
+        using var folder = new TempFolder();
+        var (started, capsule, _) = await StartAsync(folder, 256 << 10, "unicast");
+        await using var manager = started;
+        // The attacker claims the victim's address (127.0.0.1 here; on a LAN any source address) with MACs of
+        // its own, ten REQUESTs a second: each makes a pending unicast offer "at" that address, the OFFERs go to
+        // the victim, which ignores them. Four pending offers per address is the limit; the victim's own REQUEST
+        // is then refused as "one address, many MACs", and the attacker refills the quota as offers expire.
+        using var spoof = new WireProbe("127.0.0.1");
+        using var stop = new CancellationTokenSource();
+        ulong mac = 0x0A0000000000;
+        Task attack = LoopAsync(() => spoof.SendRequest(manager.UdpEndPoint, mac++), 10, stop.Token);
+        await Task.Delay(1000);
+
+        var (run, report) = await ManagerCli.SimulateAsync(new[]
+        {
+            "--clients", "1", "--manager", manager.UdpEndPoint.ToString(), "--bind", "127.0.0.1", "--client-port", "0",
+            "--trusted", SharedFiles.TrustedPublicKey, "--timeout", "45", "--mac-base", "020000000001", "--out", folder.Combine("out"),
+        }, folder.Combine("r.json"));
+        stop.Cancel();
+        await attack;
+
+        long refused = Reason(await TrafficAsync(manager), "REQUEST:unicast-per-address-limit");
+        _output.WriteLine("exit " + run.ExitCode + ", refused REQUESTs " + refused + "\n" + run.Stderr);
+        Assert.True(run.ExitCode == 0, "victim not recovered in 45 s; manager refused " + refused + " REQUESTs as unicast-per-address-limit, attacker sent ~10/s");
+        AssertByteExact(capsule, Clients(report)[0]);
+    }
+
+    // ---- F5: REQUESTs with ever new max datagram sizes evict the warmed manifest and drain the hashing budget ----
+
+    [Fact]
+    public async Task Request_AttackerCyclesMaxDatagramSizes_MachineWithDefaultSizeStillGetsAnOffer()
+    {
+        using var folder = new TempFolder();
+        // A 16 MiB image: the 64 MiB/s manifest budget is four builds a second.
+        var (started, _, _) = await StartAsync(folder, 16 << 20, "broadcast");
+        await using var manager = started;
+        // 200 REQUESTs a second (16 KB/s), each with a max datagram nobody asked for before: 16 of them push the
+        // warmed 1432-byte manifest out of the LRU cache, the rest keep the budget spent.
+        var attackers = Enumerable.Range(20, 8).Select(i => new WireProbe("127.0.0." + i)).ToList();
+        using var stop = new CancellationTokenSource();
+        ushort size = 600;
+        int next = 0;
+        Task attack = LoopAsync(() =>
+        {
+            attackers[next++ % attackers.Count].SendRequest(manager.UdpEndPoint, 0x0A0000000000UL + size, size, DeliveryModes.Broadcast);
+            size = (ushort)(size >= 1400 ? 600 : size + 1);
+        }, 200, stop.Token);
+        // Long enough for 16 builds at four a second: the warmed entry is out (nobody asked for it meanwhile).
+        await Task.Delay(8000);
+
+        // A machine with the default max datagram (1472) asks once a second for 15 s.
+        using var machine = new WireProbe("127.0.0.10");
+        int answered = 0;
+        for (int i = 0; i < 15; i++)
+        {
+            uint id = machine.SendRequest(manager.UdpEndPoint, 0x020000000001, 1472, DeliveryModes.Broadcast);
+            if (await machine.WaitForOfferAsync(id, TimeSpan.FromSeconds(1)) is not null) answered++;
+        }
+        stop.Cancel();
+        await attack;
+        foreach (var a in attackers) a.Dispose();
+
+        long refused = Reason(await TrafficAsync(manager), "REQUEST:manifest-budget");
+        _output.WriteLine("answered " + answered + " of 15, manifest-budget refusals " + refused);
+        Assert.True(answered >= 13, "the machine got " + answered + " offers for 15 REQUESTs; manager refused " + refused + " REQUESTs as manifest-budget");
+    }
+
+    // ---- F7: results recorded for any MAC, without bound, by an attacker that sees its own OFFERs ----
+
+    [Fact]
+    public async Task Result_AttackerReportsSuccessForManyMacsFromItsOwnAddress_ResultLogStaysBoundedAndHasNoSuccessForThem()
+    {
+        using var folder = new TempFolder();
+        var (started, _, results) = await StartAsync(folder, 64 << 10, "broadcast");
+        await using var manager = started;
+        using JsonDocument status = await manager.GetStatusAsync();
+        ulong imageId = Convert.ToUInt64(status.RootElement.GetProperty("images")[0].GetProperty("sha256").GetString()![..16], 16);
+        // The attacker asks in the name of 500 MACs (one of them a real machine's) from its own address: each
+        // OFFER carries a genuine token for (session, that MAC, the attacker's address); a RESULT success with it
+        // is recorded, for a session nobody ever accepted.
+        using var attacker = new WireProbe("127.0.0.30");
+        const int macs = 500;
+        int recordedFor = 0;
+        for (ulong i = 0; i < macs; i++)
+        {
+            ulong mac = 0x525400120000 + i;
+            uint id = attacker.SendRequest(manager.UdpEndPoint, mac, 1472, DeliveryModes.Broadcast);
+            var offer = await attacker.WaitForOfferAsync(id, TimeSpan.FromSeconds(2));
+            if (offer is null) continue;
+            attacker.SendResult(manager.UdpEndPoint, mac, offer.Value.Datagram.SessionId, imageId, offer.Value.Offer.Binding.MemberToken,
+                ResultOutcome.Success, ResultReason.None);
+            recordedFor++;
+        }
+        await Task.Delay(1000);
+
+        var records = ReadResults(results);
+        long bytes = new FileInfo(results).Length;
+        _output.WriteLine(records.Count + " records, " + bytes + " bytes; first: " + (records.Count > 0 ? records[0].ToString() : ""));
+        bool fakeSuccess = records.Any(r => r.ClientId == "52:54:00:12:00:00" && r.Outcome == "success");
+        Assert.True(!fakeSuccess && records.Count < 50, records.Count + " success records (" + bytes + " bytes) for " + recordedFor
+            + " MACs that never received anything, all from 127.0.0.30; success recorded for 52:54:00:12:00:00: " + fakeSuccess);
+    }
+
+    // ---- F8: the manager's own signed OFFER, asked for in the victim's name from the attacker's address ----
+
+    [Fact]
+    public async Task SignedOffers_AttackerRelaysTheManagersOfferMadeForItsOwnAddress_VictimStillRecovers()
+    {
+        using var folder = new TempFolder();
+        var (started, capsule, _) = await StartAsync(folder, 256 << 10, "unicast", "--signing-key", SharedFiles.UntrustedPrivateKey);
+        await using var manager = started;
+        // The attacker sees the victim's broadcast REQUEST (here: the victim's DISCOVER copy goes to the
+        // attacker's socket, which stands for the segment's broadcast). It sends the same bytes — the victim's
+        // MAC as sender id, the victim's message id — to the manager from its own address, gets a genuinely
+        // signed OFFER (in-reply-to and requester id are the victim's, the token is for the attacker's address),
+        // and forwards it to the victim. The victim keeps one offer per donor id: the relayed one replaces its own.
+        using var attacker = new WireProbe("127.0.0.40");
+        using var stop = new CancellationTokenSource();
+        int relayed = 0;
+        IPEndPoint? victim = null;
+        Task relay = Task.Run(async () =>
+        {
+            int seen = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                var all = attacker.All;
+                for (; seen < all.Count; seen++)
+                {
+                    var d = all[seen];
+                    if (d.Type == MessageType.Request)
+                    {
+                        victim = d.Source;
+                        attacker.Send(d.Bytes, manager.UdpEndPoint);
+                    }
+                    else if (d.Type == MessageType.Offer && victim is not null)
+                    {
+                        attacker.Send(d.Bytes, victim);
+                        relayed++;
+                    }
+                }
+                try { await Task.Delay(2, stop.Token); } catch (OperationCanceledException) { }
+            }
+        });
+
+        var (run, report) = await ManagerCli.SimulateAsync(new[]
+        {
+            "--clients", "1", "--manager", manager.UdpEndPoint.ToString(), "--discover", "--broadcast", attacker.LocalEndPoint.ToString(),
+            "--bind", "127.0.0.1", "--client-port", "0", "--trusted", SharedFiles.TrustedPublicKey,
+            "--trusted-manager", SharedFiles.UntrustedPublicKey, "--timeout", "45", "--out", folder.Combine("out"),
+        }, folder.Combine("r.json"));
+        stop.Cancel();
+        await relay;
+
+        long badTokens = Reason(await TrafficAsync(manager), "ACCEPT:bad-token");
+        _output.WriteLine("exit " + run.ExitCode + ", relayed " + relayed + ", ACCEPT:bad-token " + badTokens + "\n" + run.Stderr);
+        Assert.True(run.ExitCode == 0, "victim (trusting only the manager's key) not recovered in 45 s: " + relayed
+            + " genuine signed OFFERs relayed, ACCEPTs seen by the attacker " + attacker.All.Count(d => d.Type == MessageType.Accept));
+        AssertByteExact(capsule, Clients(report)[0]);
+    }
+}
