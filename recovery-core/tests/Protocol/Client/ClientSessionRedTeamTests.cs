@@ -272,4 +272,71 @@ public class ClientSessionRedTeamTests
         Assert.NotEmpty(rounds);
         Assert.True(rounds[0] == 7, "the answer to the donor's round 7 carried round " + rounds[0]);
     }
+
+    // ---- F10: a keyless ABORT(unknown session), spoofed from the donor's address, ends a session that paused ----
+
+    [Fact]
+    public void SpoofedKeylessAbortDuringAPauseOfThreeSeconds_SessionNotEnded()
+    {
+        ClientHarness h = new ClientHarness(200_000, seed: 37);
+        ScriptedDonor honest = h.AddGenuineDonor(Honest);
+        honest.FragmentsPerTick = 1;
+        h.AddClient(ClientHarness.DefaultConfig(0));
+        var attacker = new SniffingAttacker(h.Network, 7);
+        Assert.True(h.RunUntil(() => h.Client(0).State == ClientState.Receiving && h.Client(0).FragmentsHeld > 10, 20_000));
+        // A pause without progress, as in a few status rounds with a silent member (W = 2 s each with 200 members):
+        // the donor says nothing for 3.5 s. The attacker knows session id and donor id from the broadcast DATA.
+        honest.Online = false;
+        h.RunUntil(() => false, 3500);
+        var abort = new AbortMessage(AbortReason.UnknownSession, 0, default);
+        byte[] buffer = new byte[128];
+        Assert.Equal(WireStatus.Ok, abort.TryEmit(buffer, new MessageIds(attacker.NextMessageId(), honest.SessionId, Honest), out int n));
+        attacker.SendAs(buffer.AsSpan(0, n), DonorEndpoint(honest), new DatagramEndpoint(ClientHarness.ClientBaseAddress, ProtocolConstants.ClientPort));
+        h.Step();
+
+        Assert.True(h.Client(0).State == ClientState.Receiving, "one spoofed keyless ABORT took the client to " + h.Client(0).State
+            + " (events " + h.EventsSeen(0) + ")");
+    }
+
+    // ---- F11: every member answers every forged STATUS_REQUEST: a reflector towards the manager ----
+
+    [Fact]
+    public void ForgedStatusRequestsWithZeroWindow_TenMembers_StatusesToTheDonorStayBounded()
+    {
+        ClientHarness h = new ClientHarness(200_000, seed: 38);
+        ScriptedDonor honest = h.AddGenuineDonor(Honest);
+        honest.FragmentsPerTick = 1;
+        for (int i = 0; i < 10; i++)
+        {
+            h.AddClient(ClientHarness.DefaultConfig(i));
+        }
+        var attacker = new SniffingAttacker(h.Network, 8);
+        int statuses = 0;
+        attacker.TestObserver = (bytes, from, to, now) =>
+        {
+            if (MessageFrame.TryParse(bytes, out MessageFrame f) == WireStatus.Ok && f.Type == MessageType.Status)
+            {
+                statuses++;
+            }
+        };
+        Assert.True(h.RunUntil(() => h.Client(9).State == ClientState.Receiving && h.Client(9).FragmentsHeld > 20, 20_000));
+        honest.Online = false; // only the attacker talks from here on; the members stay incomplete
+        // Ten seconds, one forged STATUS_REQUEST (48 bytes, broadcast, window 0, a new round each) every 10 ms.
+        int before = statuses;
+        uint round = 100;
+        ulong end = h.Now + 10_000;
+        h.RunUntil(() =>
+        {
+            if (h.Now % 10 == 0)
+            {
+                attacker.SendStatusRequest(honest.SessionId, Honest, round++, 0, DonorEndpoint(honest));
+            }
+            return h.Now >= end;
+        }, 20_000);
+        int caused = statuses - before;
+
+        _output.WriteLine(attacker.Sent + " forged requests, " + caused + " STATUS sent to the donor");
+        // Without the attacker (a silent donor) each member sends an unsolicited STATUS after T_quiet, 3 s then 6 s.
+        Assert.True(caused < 10 * 20, attacker.Sent + " forged broadcast requests made 10 members send " + caused + " STATUS to the donor");
+    }
 }
