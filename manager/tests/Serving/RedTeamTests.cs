@@ -229,4 +229,60 @@ public sealed class RedTeamTests
             + " genuine signed OFFERs relayed, ACCEPTs seen by the attacker " + attacker.All.Count(d => d.Type == MessageType.Accept));
         AssertByteExact(capsule, Clients(report)[0]);
     }
+
+    // ---- F12: memberships of the attacker's own that NACK everything share the manager's rate with the victim ----
+
+    [Fact]
+    public async Task Sessions_AttackerKeepsThirtyTwoOwnSessionsRepairingEverything_VictimsTransferNotSlowedDown()
+    {
+        using var folder = new TempFolder();
+        var (started, capsule, _) = await StartAsync(folder, 1 << 20, "unicast");
+        await using var manager = started;
+        string[] victim(string name) => new[]
+        {
+            "--clients", "1", "--manager", manager.UdpEndPoint.ToString(), "--bind", "127.0.0.1", "--client-port", "0",
+            "--trusted", SharedFiles.TrustedPublicKey, "--timeout", "170", "--mac-base", "020000000001", "--out", folder.Combine(name),
+        };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (alone, aloneReport) = await ManagerCli.SimulateAsync(victim("alone"), folder.Combine("alone.json"));
+        double aloneSeconds = clock.Elapsed.TotalSeconds;
+        Assert.True(alone.ExitCode == 0, alone.Stderr);
+
+        // 8 addresses of its own × 4 MACs (the unicast quota per address): 32 genuine memberships, each its own
+        // unicast session, each telling the manager twice a second (unsolicited STATUS) that it misses every
+        // fragment. No spoofing, nothing but the attacker's own tokens; about 64 datagrams a second.
+        var probes = Enumerable.Range(50, 8).Select(i => new WireProbe("127.0.0." + i)).ToList();
+        var members = new List<(WireProbe Probe, ulong Mac, uint Session, ulong Token, uint Fragments)>();
+        ulong imageId = 0;
+        foreach (var probe in probes)
+        {
+            for (ulong k = 0; k < 4; k++)
+            {
+                ulong mac = 0x0A0000000100 + (ulong)members.Count;
+                var offer = await probe.WaitForOfferAsync(probe.SendRequest(manager.UdpEndPoint, mac), Patience);
+                Assert.NotNull(offer);
+                var (o, d) = offer!.Value;
+                imageId = o.ImageId;
+                probe.SendAccept(manager.UdpEndPoint, mac, d.SessionId, d.MessageId, o.ImageId, o.Binding.MemberToken);
+                members.Add((probe, mac, d.SessionId, o.Binding.MemberToken, o.Geometry.FragmentCount));
+            }
+        }
+        using var stop = new CancellationTokenSource();
+        Task nack = LoopAsync(() =>
+        {
+            foreach (var m in members) m.Probe.SendNack(manager.UdpEndPoint, m.Mac, m.Session, 0, m.Token, 0, new NackRange(0, m.Fragments));
+        }, 2, stop.Token);
+        await Task.Delay(3000);
+
+        clock.Restart();
+        var (attacked, attackedReport) = await ManagerCli.SimulateAsync(victim("attacked"), folder.Combine("attacked.json"));
+        double attackedSeconds = clock.Elapsed.TotalSeconds;
+        stop.Cancel();
+        await nack;
+        foreach (var p in probes) p.Dispose();
+
+        _output.WriteLine("victim alone " + aloneSeconds.ToString("0.0") + " s, beside 32 attacker sessions " + attackedSeconds.ToString("0.0") + " s (exit " + attacked.ExitCode + ")");
+        Assert.True(attacked.ExitCode == 0 && attackedSeconds < 4 * aloneSeconds + 5,
+            "victim took " + attackedSeconds.ToString("0.0") + " s beside 32 attacker sessions, " + aloneSeconds.ToString("0.0") + " s alone (exit " + attacked.ExitCode + ")");
+    }
 }
