@@ -97,7 +97,7 @@ public sealed class CoreTestBootTests
             Assert.True(File.Exists(source), "vector missing: " + source);
             builder.WithFile("CORETEST/" + espName, File.ReadAllBytes(source));
         }
-        (byte[] signedOffer, byte[] keyHash) = SignedOfferVector.Create(requesterId: 0x0000525400123456);
+        (byte[] signedOffer, byte[] keyHash) = SignedOfferVector.Create(requesterId: 0x0000525400123456, requesterAddress: 0xC0A86414);
         builder.WithFile("CORETEST/OFFER.BIN", signedOffer);
         builder.WithFile("CORETEST/OFFERKEY.BIN", keyHash);
         var machine = new QemuMachine(new QemuMachineOptions

@@ -10,7 +10,7 @@ namespace UefiRecovery.QemuTests.CoreTest;
 /// </summary>
 internal static class SignedOfferVector
 {
-    public static (byte[] Datagram, byte[] KeyHash) Create(ulong requesterId)
+    public static (byte[] Datagram, byte[] KeyHash) Create(ulong requesterId, uint requesterAddress)
     {
         using RSA key = RSA.Create(2048);
         byte[] modulus = key.ExportParameters(false).Modulus!;
@@ -22,7 +22,7 @@ internal static class SignedOfferVector
         byte[] datagram = new byte[OfferSignature.SignedDatagramLength];
         offer.TryBeginSignedEmit(datagram, new MessageIds(0x201, 0x1A2B3C4D, 0x4D414E4147455231), modulus);
         byte[] digest = new byte[32];
-        OfferSignature.TryComputeDigest(datagram, requesterId, new UefiRecovery.Core.Crypto.Sha256(), digest);
+        OfferSignature.TryComputeDigest(datagram, requesterId, requesterAddress, new UefiRecovery.Core.Crypto.Sha256(), digest);
         OfferSignature.TryFinish(datagram, key.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1), out _);
         return (datagram, SHA256.HashData(modulus));
     }

@@ -20,6 +20,9 @@ internal static unsafe class OfferSignatureChecks
     /// <summary>The requester the host signed OFFER.BIN for (qemu-tests CoreTestBootTests uses the same value).</summary>
     public const ulong RequesterId = 0x0000525400123456;
 
+    /// <summary>The requester's address the host signed for (192.168.100.20).</summary>
+    public const uint RequesterAddress = 0xC0A86414;
+
     private const int Repeats = 8;
     private const int LeafRuns = 2000;
 
@@ -41,18 +44,19 @@ internal static unsafe class OfferSignatureChecks
             return;
 
         Sha256 sha = new Sha256();
-        bool valid = Check(offer, RequesterId, key, sha) == OfferSignatureCheck.Valid;
+        bool valid = Check(offer, RequesterId, RequesterAddress, key, sha) == OfferSignatureCheck.Valid;
         long start = MonotonicClock.Now.Milliseconds;
         for (int i = 0; i < Repeats; i++)
-            valid &= Check(offer, RequesterId, key, sha) == OfferSignatureCheck.Valid;
+            valid &= Check(offer, RequesterId, RequesterAddress, key, sha) == OfferSignatureCheck.Valid;
         long elapsed = MonotonicClock.Now.Milliseconds - start;
         report.Check("offer.signature-valid", valid);
-        report.Check("offer.other-requester-rejected", Check(offer, RequesterId + 1, key, sha) == OfferSignatureCheck.BadSignature);
+        report.Check("offer.other-requester-rejected", Check(offer, RequesterId + 1, RequesterAddress, key, sha) == OfferSignatureCheck.BadSignature
+            && Check(offer, RequesterId, RequesterAddress + 1, key, sha) == OfferSignatureCheck.BadSignature);
         offer[40] ^= 0x01; // the image id: what the signature exists to protect
         FixCrc(offer);
-        report.Check("offer.changed-field-rejected", Check(offer, RequesterId, key, sha) == OfferSignatureCheck.BadSignature);
+        report.Check("offer.changed-field-rejected", Check(offer, RequesterId, RequesterAddress, key, sha) == OfferSignatureCheck.BadSignature);
         key[0] ^= 0x01;
-        report.Check("offer.untrusted-key-rejected", Check(offer, RequesterId, key, sha) == OfferSignatureCheck.UntrustedKey);
+        report.Check("offer.untrusted-key-rejected", Check(offer, RequesterId, RequesterAddress, key, sha) == OfferSignatureCheck.UntrustedKey);
 
         byte[] fragment = new byte[1432];
         PortableManifestHash hash = new PortableManifestHash();
@@ -69,11 +73,11 @@ internal static unsafe class OfferSignatureChecks
             .WriteLine(report.SystemTable);
     }
 
-    private static OfferSignatureCheck Check(byte[] offer, ulong requester, byte[] key, Sha256 sha)
+    private static OfferSignatureCheck Check(byte[] offer, ulong requester, uint address, byte[] key, Sha256 sha)
     {
         if (MessageFrame.TryParse(offer, out MessageFrame frame) != WireStatus.Ok)
             return OfferSignatureCheck.None;
-        return OfferSignature.Check(frame, requester, key, sha);
+        return OfferSignature.Check(frame, requester, address, key, sha);
     }
 
     private static void FixCrc(byte[] datagram)

@@ -53,9 +53,12 @@ public sealed class SignedOfferTests
         Assert.Equal(OfferSignature.SignedDatagramLength, datagram.Length);
         Assert.Equal(OfferSignatureKind.Rsa2048Sha256, offer.Value.Offer.SignatureKind);
         Assert.Equal(WireStatus.Ok, MessageFrame.TryParse(datagram, out MessageFrame frame));
-        Assert.Equal(OfferSignatureCheck.Valid, OfferSignature.Check(frame, mac, ModulusHash(SharedFiles.UntrustedPublicKey), new Sha256()));
-        Assert.Equal(OfferSignatureCheck.UntrustedKey, OfferSignature.Check(frame, mac, ModulusHash(SharedFiles.TrustedPublicKey), new Sha256()));
-        Assert.Equal(OfferSignatureCheck.BadSignature, OfferSignature.Check(frame, mac + 1, ModulusHash(SharedFiles.UntrustedPublicKey), new Sha256()));
+        const uint probeAddress = 0x7F000009; // 127.0.0.9, where the REQUEST came from
+        Assert.Equal(OfferSignatureCheck.Valid, OfferSignature.Check(frame, mac, probeAddress, ModulusHash(SharedFiles.UntrustedPublicKey), new Sha256()));
+        Assert.Equal(OfferSignatureCheck.UntrustedKey, OfferSignature.Check(frame, mac, probeAddress, ModulusHash(SharedFiles.TrustedPublicKey), new Sha256()));
+        Assert.Equal(OfferSignatureCheck.BadSignature, OfferSignature.Check(frame, mac + 1, probeAddress, ModulusHash(SharedFiles.UntrustedPublicKey), new Sha256()));
+        // Signed for the address the manager saw the REQUEST come from: a relayed copy does not verify elsewhere.
+        Assert.Equal(OfferSignatureCheck.BadSignature, OfferSignature.Check(frame, mac, probeAddress + 1, ModulusHash(SharedFiles.UntrustedPublicKey), new Sha256()));
         Assert.Contains(Convert.ToHexStringLower(ModulusHash(SharedFiles.UntrustedPublicKey)), manager.Output, StringComparison.Ordinal);
 
         // A machine whose path cannot carry a 640-byte OFFER (it cannot require signed offers either) gets it unsigned.

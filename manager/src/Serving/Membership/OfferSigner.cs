@@ -77,15 +77,16 @@ public sealed class OfferSigner : IDisposable
     }
 
     /// <summary>
-    /// Emits <paramref name="offer"/> signed for the machine <paramref name="requesterId"/> into
+    /// Emits <paramref name="offer"/> signed for the machine <paramref name="requesterId"/> at <paramref name="requesterAddress"/> (the
+    /// REQUEST's source as seen here, big-endian IPv4) into
     /// <paramref name="destination"/>: a 640-byte datagram.
     /// </summary>
-    public WireStatus TryEmit(in OfferMessage offer, Span<byte> destination, in MessageIds ids, ulong requesterId, out int written)
+    public WireStatus TryEmit(in OfferMessage offer, Span<byte> destination, in MessageIds ids, ulong requesterId, uint requesterAddress, out int written)
     {
         written = 0;
         WireStatus status = offer.TryBeginSignedEmit(destination, ids, _modulus);
         if (status != WireStatus.Ok) return status;
-        if (!OfferSignature.TryComputeDigest(destination.Slice(0, OfferSignature.SignedDatagramLength), requesterId, _sha, _digest))
+        if (!OfferSignature.TryComputeDigest(destination.Slice(0, OfferSignature.SignedDatagramLength), requesterId, requesterAddress, _sha, _digest))
             return WireStatus.BufferTooSmall;
         if (!_rsa.TrySignHash(_digest, _signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, out int signed) || signed != _signature.Length)
             return WireStatus.BadField;

@@ -95,7 +95,7 @@ public sealed partial class RecoveryServer
             (ushort)delivery.Port, DonorLoad(), binding);
         var ids = new MessageIds(_nextMessageId++, sessionId, _donorId);
         int written;
-        status = sign ? _signer!.TryEmit(offer, _sendBuffer, ids, senderId, out written) : offer.TryEmit(_sendBuffer, ids, out written);
+        status = sign ? _signer!.TryEmit(offer, _sendBuffer, ids, senderId, DonorIdentity.AddressToWire(sender.Address), out written) : offer.TryEmit(_sendBuffer, ids, out written);
         if (status != WireStatus.Ok) { Reject("OFFER:emit-failed"); return; }
         Send(written, replyTo);
         if (LogFrom(sender)) _logger.LogInformation("REQUEST from {Client} ({Id}): offered {Image} v{Version} in session {Session:x8} ({Mode}{Signed})",

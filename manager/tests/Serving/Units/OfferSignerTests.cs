@@ -16,6 +16,7 @@ namespace UefiRecovery.Manager.Tests.Serving.Units;
 public sealed class OfferSignerTests
 {
     private const ulong Requester = 0x0000525400123456;
+    private const uint RequesterAddress = 0xC0A86414;
 
     private static OfferMessage Offer()
     {
@@ -36,7 +37,7 @@ public sealed class OfferSignerTests
     {
         using var signer = OfferSigner.Load(SharedFiles.UntrustedPrivateKey);
         var buffer = new byte[1024];
-        Assert.Equal(WireStatus.Ok, signer.TryEmit(Offer(), buffer, new MessageIds(0x201, 0x1A2B3C4D, 0x4D414E4147455231), Requester, out int written));
+        Assert.Equal(WireStatus.Ok, signer.TryEmit(Offer(), buffer, new MessageIds(0x201, 0x1A2B3C4D, 0x4D414E4147455231), Requester, RequesterAddress, out int written));
         Assert.Equal(OfferSignature.SignedDatagramLength, written);
         Assert.Equal(WireStatus.Ok, MessageFrame.TryParse(buffer.AsSpan(0, written), out MessageFrame frame));
         Assert.Equal(WireStatus.Ok, OfferMessage.TryParse(frame, out OfferMessage parsed));
@@ -44,10 +45,11 @@ public sealed class OfferSignerTests
 
         byte[] right = TrustedHash(SharedFiles.UntrustedPublicKey);
         Assert.Equal(Convert.ToHexStringLower(right), signer.ModulusSha256Hex);
-        Assert.Equal(OfferSignatureCheck.Valid, OfferSignature.Check(frame, Requester, right, new Sha256()));
-        Assert.Equal(OfferSignatureCheck.UntrustedKey, OfferSignature.Check(frame, Requester, TrustedHash(SharedFiles.TrustedPublicKey), new Sha256()));
-        // Bound to the machine that asked: the same datagram is no good for another sender id.
-        Assert.Equal(OfferSignatureCheck.BadSignature, OfferSignature.Check(frame, Requester + 1, right, new Sha256()));
+        Assert.Equal(OfferSignatureCheck.Valid, OfferSignature.Check(frame, Requester, RequesterAddress, right, new Sha256()));
+        Assert.Equal(OfferSignatureCheck.UntrustedKey, OfferSignature.Check(frame, Requester, RequesterAddress, TrustedHash(SharedFiles.TrustedPublicKey), new Sha256()));
+        // Bound to the machine that asked, at its address: the same datagram is no good for another sender id or address.
+        Assert.Equal(OfferSignatureCheck.BadSignature, OfferSignature.Check(frame, Requester + 1, RequesterAddress, right, new Sha256()));
+        Assert.Equal(OfferSignatureCheck.BadSignature, OfferSignature.Check(frame, Requester, RequesterAddress ^ 1, right, new Sha256()));
     }
 
     [Fact]

@@ -405,7 +405,7 @@ public sealed class ClientSession
         }
         _signatureChecks++;
         SignatureChecks++;
-        return OfferSignature.VerifyTrustedKeySignature(frame, _clientId, _sha);
+        return OfferSignature.VerifyTrustedKeySignature(frame, _clientId, _config.Ipv4Address, _sha);
     }
 
     private bool IsFromChosenSession(in MessageFrame frame)

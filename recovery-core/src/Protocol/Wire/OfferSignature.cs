@@ -7,8 +7,9 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// <summary>
 /// The optional RSA-2048 signature of an OFFER (docs/protocol.md §4.2, §6.8): RSASSA-PKCS1-v1_5 with
 /// SHA-256 over the first 384 bytes of the datagram (header with the CRC field as zero, the fixed fields,
-/// the modulus) followed by the requester's sender id, which binds the offer to the machine that asked
-/// without sending it. The donor signs the digest with its private key; the client checks the modulus
+/// the modulus) followed by the requester's sender id and the IPv4 address the donor saw the REQUEST come
+/// from, which bind the offer to the machine that asked (at the address its token is for) without sending
+/// either: an OFFER the manager signed for a relayed copy of another machine's REQUEST does not verify there. The donor signs the digest with its private key; the client checks the modulus
 /// against its trusted hashes before spending an RSA operation on it.
 /// </summary>
 public static class OfferSignature
@@ -35,19 +36,20 @@ public static class OfferSignature
     /// <see cref="OfferMessage.TryBeginSignedEmit"/> (or received): the CRC field is hashed as zero whatever
     /// it holds. False when <paramref name="datagram"/> is not a whole signed OFFER.
     /// </summary>
-    public static bool TryComputeDigest(ReadOnlySpan<byte> datagram, ulong requesterId, Sha256 sha, Span<byte> digest)
+    public static bool TryComputeDigest(ReadOnlySpan<byte> datagram, ulong requesterId, uint requesterAddress, Sha256 sha, Span<byte> digest)
     {
         if (datagram.Length != SignedDatagramLength || digest.Length < Sha256.DigestSize)
         {
             return false;
         }
-        Span<byte> scratch = stackalloc byte[8];
+        Span<byte> scratch = stackalloc byte[12];
         sha.Initialize();
         sha.Append(datagram.Slice(0, MessageHeader.CrcOffset));
         scratch.Slice(0, 4).Clear();
         sha.Append(scratch.Slice(0, 4));
         sha.Append(datagram.Slice(MessageHeader.Length, SignedLength - MessageHeader.Length));
         BinaryPrimitives.WriteUInt64BigEndian(scratch, requesterId);
+        BinaryPrimitives.WriteUInt32BigEndian(scratch.Slice(8), requesterAddress);
         sha.Append(scratch);
         return sha.Finish(digest);
     }
@@ -74,14 +76,14 @@ public static class OfferSignature
     /// each, concatenated). The cheap checks come first: kind, then the modulus hash, and only then RSA.
     /// </summary>
     public static OfferSignatureCheck Check(
-        in MessageFrame frame, ulong requesterId, ReadOnlySpan<byte> trustedModulusHashes, Sha256 sha)
+        in MessageFrame frame, ulong requesterId, uint requesterAddress, ReadOnlySpan<byte> trustedModulusHashes, Sha256 sha)
     {
         OfferSignatureCheck key = CheckKey(frame, trustedModulusHashes, sha);
         if (key != OfferSignatureCheck.Valid)
         {
             return key;
         }
-        return VerifyTrustedKeySignature(frame, requesterId, sha) ? OfferSignatureCheck.Valid : OfferSignatureCheck.BadSignature;
+        return VerifyTrustedKeySignature(frame, requesterId, requesterAddress, sha) ? OfferSignatureCheck.Valid : OfferSignatureCheck.BadSignature;
     }
 
     /// <summary>
@@ -104,11 +106,11 @@ public static class OfferSignature
     }
 
     /// <summary>The expensive half: one RSA-2048 public operation. Call only after <see cref="CheckKey"/> said the key is trusted.</summary>
-    public static bool VerifyTrustedKeySignature(in MessageFrame frame, ulong requesterId, Sha256 sha)
+    public static bool VerifyTrustedKeySignature(in MessageFrame frame, ulong requesterId, uint requesterAddress, Sha256 sha)
     {
         ReadOnlySpan<byte> message = frame.Message;
         Span<byte> digest = stackalloc byte[Sha256.DigestSize];
-        if (!TryComputeDigest(message, requesterId, sha, digest))
+        if (!TryComputeDigest(message, requesterId, requesterAddress, sha, digest))
         {
             return false;
         }

@@ -232,7 +232,7 @@ internal sealed class ScriptedDonor
         }
         else
         {
-            Send(SignedOffer(offer, frame.Header.SenderId, out int written), written, source);
+            Send(SignedOffer(offer, frame.Header.SenderId, source.Address, out int written), written, source);
         }
         OffersSent++;
     }
@@ -370,7 +370,7 @@ internal sealed class ScriptedDonor
         Send(ack.TryEmit(_send, new MessageIds(NextMessageId(), frame.Header.SessionId, DonorId), out int written), written, source);
     }
 
-    private WireStatus SignedOffer(in OfferMessage offer, ulong requesterId, out int written)
+    private WireStatus SignedOffer(in OfferMessage offer, ulong requesterId, uint requesterAddress, out int written)
     {
         written = 0;
         byte[] modulus = SigningKey!.ExportParameters(false).Modulus!;
@@ -380,7 +380,7 @@ internal sealed class ScriptedDonor
             return status;
         }
         byte[] digest = new byte[32];
-        OfferSignature.TryComputeDigest(_send.AsSpan(0, OfferSignature.SignedDatagramLength), requesterId, new UefiRecovery.Core.Crypto.Sha256(), digest);
+        OfferSignature.TryComputeDigest(_send.AsSpan(0, OfferSignature.SignedDatagramLength), requesterId, requesterAddress, new UefiRecovery.Core.Crypto.Sha256(), digest);
         byte[] signature = SigningKey.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return OfferSignature.TryFinish(_send, signature, out written);
     }
