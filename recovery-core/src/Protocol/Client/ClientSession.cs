@@ -51,9 +51,10 @@ public sealed class ClientSession
     private uint _offerSequence;
     // Bit i: configured manager i sent an acceptable OFFER for the current discovery (early close, §6.1).
     private uint _managersOffered;
-    // RSA checks spent in the current one-second window (§6.8).
+    // RSA checks spent on this discovery's signed offers (§6.8: at most MaxSignatureChecksPerDiscovery).
     private int _signatureChecks;
-    private ulong _signatureWindowStart;
+    // A claim proved false this run (rejected image, stalled session, bad signature): §6.4.
+    private bool _claimsDisproved;
 
     // The chosen offer and the image it describes; the image survives rediscovery for resume (§6.6).
     private OfferRecord _chosen;
@@ -73,6 +74,10 @@ public sealed class ClientSession
     private uint _statusPendingRound;
     private ushort _statusPendingMaxRanges;
     private ulong _statusDueAt;
+    // §6.5: answers a STATUS_REQUEST earned without progress since the last STATUS draw on this budget.
+    private ulong _statusBudgetMs = StatusBudgetCapMs;
+    private ulong _statusBudgetAt;
+    private uint _heldAtLastStatus;
 
     // Verdict and RESULT (§6.7).
     private ImageVerdict _verdict;
@@ -107,7 +112,8 @@ public sealed class ClientSession
             _manifestHash = new PortableManifestHash();
         }
         _sha = new Sha256();
-        _offers = new DonorSelector(DonorSelector.DefaultCapacity);
+        _offers = new DonorSelector(DonorSelector.DefaultCapacity,
+            config.TrustedManagerKeyCount > 0 ? OfferSignature.SignedDatagramLength : 0);
         _excluded = new DonorExclusions(DonorExclusions.DefaultCapacity);
         _ranges = new NackRange[ProtocolLimits.MaxNackRanges];
         _nackBitmap = new byte[ProtocolLimits.MaxNackBitmapBytes];
@@ -158,8 +164,13 @@ public sealed class ClientSession
     /// <summary>The offer being accepted or received (valid from DonorChosen on).</summary>
     public OfferRecord ChosenOffer => _chosen;
 
-    /// <summary>Most RSA signature checks the client spends on signed offers per second (§6.8).</summary>
-    public const int MaxSignatureChecksPerSecond = 8;
+    /// <summary>Most RSA signature checks the client spends on the signed offers of one discovery (§6.8).</summary>
+    public const int MaxSignatureChecksPerDiscovery = 16;
+
+    // §6.5: without progress since its last STATUS, a client answers STATUS_REQUESTs at 1 per second sustained,
+    // 3 at once; a STATUS after new fragments arrived is always sent.
+    private const ulong StatusBudgetCostMs = 1000;
+    private const ulong StatusBudgetCapMs = 3000;
 
     public uint FragmentCount => _bitmap.Count;
 
@@ -314,20 +325,35 @@ public sealed class ClientSession
             return;
         }
         ulong donorId = frame.Header.SenderId;
-        if (offer.InReplyTo != _discoveryMessageId || !IsAcceptable(offer, donorId, source, now))
+        if (offer.InReplyTo != _discoveryMessageId || !IsAcceptable(offer, source))
         {
             return;
         }
-        if (_config.TrustedManagerKeyCount > 0 && !IsSignedByTrustedManager(frame, now))
+        OfferTraits traits = OfferTraits.None;
+        ReadOnlySpan<byte> keep = default;
+        if (_config.TrustedManagerKeyCount > 0)
         {
-            OffersUnauthenticated++;
-            return;
+            // §6.8: the cheap half now (signed, with a trusted modulus); the RSA check when it would be chosen.
+            if (OfferSignature.CheckKey(frame, _config.TrustedManagerKeyHashes, _sha) != OfferSignatureCheck.Valid)
+            {
+                OffersUnauthenticated++;
+                return;
+            }
+            traits |= OfferTraits.SignaturePending;
+            keep = frame.Message;
         }
-        bool fromManager = NoteManagerOffered(source);
+        if (NoteManagerOffered(source))
+        {
+            traits |= OfferTraits.FromConfiguredManager;
+        }
+        if (_excluded.Demotes(donorId, source.Address, now))
+        {
+            traits |= OfferTraits.Demoted;
+        }
         OfferRecord record = new OfferRecord(
-            donorId, source, frame.Header.MessageId, frame.Header.SessionId, offer, _offerSequence, fromManager);
+            donorId, source, frame.Header.MessageId, frame.Header.SessionId, offer, _offerSequence, traits, _random.NextUInt32());
         _offerSequence++;
-        if (_offers.TryAdd(record, _policy, Context))
+        if (_offers.TryAdd(record, keep, _policy, Context))
         {
             events |= ClientEvents.OfferReceived;
             if (!_offerWindowOpen)
@@ -360,10 +386,10 @@ public sealed class ClientSession
         return matched;
     }
 
-    private PolicyContext Context => new PolicyContext(HeldImageId, ImagesRejected > 0);
+    private PolicyContext Context => new PolicyContext(HeldImageId, _claimsDisproved);
 
     /// <summary>§6.4: what makes an offer acceptable before the policy ranks it.</summary>
-    private bool IsAcceptable(in OfferMessage offer, ulong donorId, in DatagramEndpoint source, ulong now)
+    private bool IsAcceptable(in OfferMessage offer, in DatagramEndpoint source)
     {
         DeliveryModes modeBit = (DeliveryModes)(1 << ((int)offer.DeliveryMode - 1));
         return offer.ImageType.Matches(_config.ImageType)
@@ -373,7 +399,9 @@ public sealed class ClientSession
             && offer.Geometry.FragmentSize <= _config.MaxDatagram - ProtocolConstants.FragmentOverhead
             && ManifestFits(offer)
             && (_config.DeliveryModes & modeBit) != 0
-            && !_excluded.Matches(donorId, source.Address, offer.Binding.ManifestRoot, now);
+            // A unicast session streams to the address in the offer: it must be ours.
+            && (offer.DeliveryMode != DeliveryMode.Unicast || _config.Ipv4Address == 0 || offer.DeliveryAddress == _config.Ipv4Address)
+            && !_excluded.ExcludesRoot(offer.Binding.ManifestRoot);
     }
 
     /// <summary>§6.4: the offer's MANIFESTs must fit this client's datagrams.</summary>
@@ -384,28 +412,17 @@ public sealed class ClientSession
     }
 
     /// <summary>
-    /// §6.8: a signature from a trusted manager key. Unsigned offers and untrusted keys cost one hash;
-    /// RSA runs at most <see cref="MaxSignatureChecksPerSecond"/> times a second, so a flood of offers
-    /// carrying the (public) trusted modulus cannot keep the client busy with RSA.
+    /// §6.8: the RSA half of a kept signed offer's check, done when the offer would be chosen, in ranking order,
+    /// at most <see cref="MaxSignatureChecksPerDiscovery"/> per discovery: offers that arrived in a flood wait
+    /// for their turn instead of being dropped, and junk that ranks first costs one check each and disproves
+    /// the claims it made.
     /// </summary>
-    private bool IsSignedByTrustedManager(in MessageFrame frame, ulong now)
+    private bool VerifyKeptSignature(ReadOnlySpan<byte> datagram)
     {
-        if (OfferSignature.CheckKey(frame, _config.TrustedManagerKeyHashes, _sha) != OfferSignatureCheck.Valid)
-        {
-            return false;
-        }
-        if (now - _signatureWindowStart >= 1000)
-        {
-            _signatureWindowStart = now;
-            _signatureChecks = 0;
-        }
-        if (_signatureChecks >= MaxSignatureChecksPerSecond)
-        {
-            return false;
-        }
-        _signatureChecks++;
         SignatureChecks++;
-        return OfferSignature.VerifyTrustedKeySignature(frame, _clientId, _config.Ipv4Address, _sha);
+        _signatureChecks++;
+        return MessageFrame.TryParse(datagram, out MessageFrame frame) == WireStatus.Ok
+            && OfferSignature.VerifyTrustedKeySignature(frame, _clientId, _config.Ipv4Address, _sha);
     }
 
     private bool IsFromChosenSession(in MessageFrame frame)
@@ -576,8 +593,10 @@ public sealed class ClientSession
         {
             return;
         }
-        if (_statusPending && _statusPendingRound == request.Round)
+        if (_statusPending && request.Round <= _statusPendingRound)
         {
+            // The same round again, or an older one: it must not change the round the answer carries (a forged
+            // old round would make the donor read the answer as late and drop its NACKs, §7.2 rule 6).
             return;
         }
         // §4.5/§6.5: spread answers over the window so members do not answer in one burst, but never
@@ -620,15 +639,16 @@ public sealed class ClientSession
             // §6.5: nothing of the session arrived yet; a donor that restarted or is full cannot know the key.
             if (fromDonor || OpensAbortCommitment(abort.AbortKey))
             {
-                _offers.Remove(_chosen.DonorId);
+                _offers.Remove(_chosen.ArrivalSequence);
                 ChooseNextOrRediscover(now, ref events);
             }
         }
         else if (_state == ClientState.Receiving)
         {
-            bool keyless = fromDonor && abort.Reason == AbortReason.UnknownSession
-                && now - _lastProgressAt >= _timings.QuietInitialMs;
-            if (OpensAbortCommitment(abort.AbortKey) || keyless)
+            // Only the key ends a running session: a keyless ABORT can be spoofed from the donor's address by
+            // anyone who saw a broadcast DATA. A restarted donor with its secret sends a keyed one (§7.4);
+            // without it, T_lost ends the session.
+            if (OpensAbortCommitment(abort.AbortKey))
             {
                 events |= ClientEvents.SessionAborted;
                 EnterDiscovering(now);
@@ -681,6 +701,7 @@ public sealed class ClientSession
         // §6.7: tell the donor, exclude the offer (its root for good, its id and address for a while),
         // drop every fragment (we cannot tell which ones were bad), and ask the network again.
         ImagesRejected++;
+        _claimsDisproved = true;
         events |= ClientEvents.ImageRejected;
         ResultMessage rejection = new ResultMessage(
             _heldImageId, ResultOutcome.Failure, _verdict.Reason, _config.CurrentVersion, _chosen.Offer.Binding.MemberToken);
@@ -722,7 +743,7 @@ public sealed class ClientSession
                     if (_acceptTimer.Attempts >= _timings.AcceptAttempts)
                     {
                         events |= ClientEvents.AcceptTimedOut;
-                        _offers.Remove(_chosen.DonorId);
+                        _offers.Remove(_chosen.ArrivalSequence);
                         ChooseNextOrRediscover(now, ref events);
                         break;
                     }
@@ -736,6 +757,7 @@ public sealed class ClientSession
                     // §6.5: liveness is progress. A donor that only keeps talking (STATUS_REQUESTs, forged
                     // or useless DATA) is left, and not taken again for T_stall; held fragments stay.
                     SessionsStalled++;
+                    _claimsDisproved = true;
                     events |= ClientEvents.SessionLost;
                     _excluded.ExcludeStalled(_chosen.DonorId, _chosen.DonorEndpoint.Address, now + _timings.ExcludeStalledMs);
                     EnterDiscovering(now);
@@ -776,11 +798,25 @@ public sealed class ClientSession
 
     private void RunStatusAnswer(ulong now, ref ClientEvents events)
     {
-        if (_statusPending && now >= _statusDueAt)
+        _statusBudgetMs = Math.Min(StatusBudgetCapMs, _statusBudgetMs + (now - _statusBudgetAt));
+        _statusBudgetAt = now;
+        if (!_statusPending || now < _statusDueAt)
         {
-            _statusPending = false;
-            SendStatus(_statusPendingRound, _statusPendingMaxRanges, ref events);
+            return;
         }
+        // §6.5: after progress the answer always goes; without progress (nothing new since the last STATUS)
+        // it draws on the budget, so forged STATUS_REQUESTs cannot turn every member into a reflector.
+        bool progressed = FragmentsHeld != _heldAtLastStatus;
+        if (!progressed && _statusBudgetMs < StatusBudgetCostMs)
+        {
+            return;
+        }
+        if (!progressed)
+        {
+            _statusBudgetMs -= StatusBudgetCostMs;
+        }
+        _statusPending = false;
+        SendStatus(_statusPendingRound, _statusPendingMaxRanges, ref events);
     }
 
     private void EnterDiscovering(ulong now)
@@ -790,6 +826,7 @@ public sealed class ClientSession
         _offerWindowOpen = false;
         _offerSequence = 0;
         _managersOffered = 0;
+        _signatureChecks = 0;
         _statusPending = false;
         _discoveryMessageId = NextMessageId();
         _requestTimer.Start(now, _timings.RequestInitialMs, _timings.RequestMaxMs, _timings.JitterPercent);
@@ -798,10 +835,33 @@ public sealed class ClientSession
     /// <summary>Takes the best remaining offer (§6.4), or starts a new discovery when none is left.</summary>
     private void ChooseNextOrRediscover(ulong now, ref ClientEvents events)
     {
-        if (!_offers.TrySelectBest(_policy, Context, out OfferRecord best))
+        OfferRecord best;
+        while (true)
         {
-            EnterDiscovering(now);
-            return;
+            if (!_offers.TrySelectBest(_policy, Context, out best, out int slot))
+            {
+                EnterDiscovering(now);
+                return;
+            }
+            if (!best.SignaturePending)
+            {
+                break;
+            }
+            if (_signatureChecks >= MaxSignatureChecksPerDiscovery)
+            {
+                EnterDiscovering(now);
+                return;
+            }
+            if (VerifyKeptSignature(_offers.DatagramAt(slot)))
+            {
+                _offers.MarkSignatureChecked(slot);
+                best = _offers[slot];
+                break;
+            }
+            // A signature that does not verify: that offer's claims were false (§6.4), and it is gone.
+            OffersUnauthenticated++;
+            _claimsDisproved = true;
+            _offers.Remove(best.ArrivalSequence);
         }
         _chosen = best;
         PrepareImage(best.Offer);
@@ -935,6 +995,7 @@ public sealed class ClientSession
         {
             _transport.TrySend(_chosen.DonorEndpoint, new ReadOnlySpan<byte>(_sendBuffer, 0, written));
             StatusesSent++;
+            _heldAtLastStatus = FragmentsHeld;
             events |= ClientEvents.StatusSent;
         }
     }

@@ -1,11 +1,12 @@
 namespace UefiRecovery.Core.Protocol.Client;
 
 /// <summary>
-/// Offers the client will not take again (docs/protocol.md §6.7). A rejected image excludes its donor id
-/// and source address for T_exclude, and its manifest root for the rest of the run when the bytes
-/// themselves were bad; a stalled session excludes id and address for T_stall. An offer matching any live key is not acceptable. Bounded: when
-/// full, the entry that protects least (no root, earliest expiry) is reused. One rogue at one address
-/// holds one entry, because its later offers already match it and are never taken.
+/// What failed before (docs/protocol.md §6.7). A manifest root whose bytes were bad is excluded for the rest
+/// of the run: no offer with it is acceptable (an honest root can never be excluded, its bytes verify). A donor
+/// id or source address that failed (a rejected image: T_exclude; a stalled session: T_stall) only demotes its
+/// later offers below the others until it expires — ids and addresses are claims anyone can copy, so a failure
+/// staged in the honest manager's name must not shut the manager out. Bounded: when full, the entry that protects
+/// least (no root, earliest expiry) is reused.
 /// </summary>
 public sealed class DonorExclusions
 {
@@ -45,7 +46,8 @@ public sealed class DonorExclusions
         Add(donorId, address, default, false, until);
     }
 
-    public bool Matches(ulong donorId, uint address, Hash128 root, ulong now)
+    /// <summary>Whether <paramref name="root"/> belongs to an image whose bytes failed verification: never acceptable again.</summary>
+    public bool ExcludesRoot(Hash128 root)
     {
         for (int i = 0; i < _count; i++)
         {
@@ -53,6 +55,15 @@ public sealed class DonorExclusions
             {
                 return true;
             }
+        }
+        return false;
+    }
+
+    /// <summary>Whether an offer from <paramref name="donorId"/> at <paramref name="address"/> ranks after the others now.</summary>
+    public bool Demotes(ulong donorId, uint address, ulong now)
+    {
+        for (int i = 0; i < _count; i++)
+        {
             if (now < _expiresAt[i] && (_donorIds[i] == donorId || (address != 0 && _addresses[i] == address)))
             {
                 return true;

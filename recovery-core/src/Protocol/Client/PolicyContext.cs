@@ -12,6 +12,9 @@ public readonly struct PolicyContext
     /// <summary>Image id of the fragments held (0 = none), for <see cref="DonorRule.ResumeHeldImage"/>.</summary>
     public ulong HeldImageId { get; }
 
-    /// <summary>True once an image was rejected this run: announced versions no longer rank offers.</summary>
+    /// <summary>
+    /// True once a claim proved false this run (a rejected image, a stalled session, a bad signature): announced
+    /// versions no longer rank offers, and ties go to a random draw instead of the first to answer.
+    /// </summary>
     public bool IgnoreVersionClaims { get; }
 }

@@ -231,9 +231,12 @@ public class ClientSessionReceiveTests
             start = answeredAt + 1;
         }
 
-        // The real request (short window) is pending; forged ones with other rounds and long windows arrive
-        // behind it every millisecond. The answer still goes out within the real request's window.
-        Assert.Equal(WireStatus.Ok, new StatusRequestMessage(2, 50, 128, 0).TryEmit(request, new MessageIds(++_donorMessageId, Session, Donor), out n));
+        // A repair brought a new fragment, then the real request (short window) is pending; forged ones with
+        // other rounds and long windows arrive behind it every millisecond. The answer still goes out within
+        // the real request's window (and, after progress, owes nothing to the no-progress answer budget).
+        Inject(DataDatagram(3, 1432));
+        _client.Poll(start);
+        Assert.Equal(WireStatus.Ok, new StatusRequestMessage(1000, 50, 128, 0).TryEmit(request, new MessageIds(++_donorMessageId, Session, Donor), out n));
         Inject(request.AsSpan(0, n));
         _client.Poll(start);
         bool answered = false;

@@ -140,7 +140,7 @@ public class ClientSessionRedTeamTests
         ulong rogueId = 0xE000000000000000;
         attacker.OnRequest = (bytes, seen, now) =>
         {
-            for (int i = 0; i < ClientSession.MaxSignatureChecksPerSecond; i++)
+            for (int i = 0; i < 8; i++)
             {
                 attacker.SendBadlySignedOffer(seen, new MessageIds(attacker.NextMessageId(), 0x0BAD0100 + (uint)i, rogueId++),
                     OfferLike(honest, seen.MessageId, ClientHarness.GenuineVersion, attacker.RandomToken(), attacker.RandomHash(), attacker.RandomHash()),

@@ -288,7 +288,14 @@ internal sealed class ScriptedDonor
         }
         if (frame.Header.SessionId != SessionId)
         {
-            SendAbort(AbortReason.UnknownSession, source, frame.Header.SessionId);
+            // §7.2 rule 7: a membership of a session this donor forgot (it restarted with the same secret) gets a
+            // keyed ABORT, which the client takes even while Receiving; anything else gets nothing.
+            if (status.MemberToken == TokenFor(frame.Header.SessionId, frame.Header.SenderId, source.Address))
+            {
+                var abort = new AbortMessage(AbortReason.UnknownSession, status.MemberToken, AbortKeyFor(status.MemberToken));
+                Send(abort.TryEmit(_send, new MessageIds(NextMessageId(), frame.Header.SessionId, DonorId), out int n), n, source);
+                AbortsSent++;
+            }
             return;
         }
         int member = FindMember(status.MemberToken);
