@@ -16,8 +16,8 @@ namespace UefiRecovery.QemuTests.Recovery;
 /// Changed-blocks recovery in OVMF with the real manager (issue #11): a region that differs from the image in
 /// one block is fixed by writing that block (written=1, one erase, block 0 not erased); the same start in
 /// all-blocks mode writes 132 and ends with the same bytes; a region that differs in every block writes 132.
-/// The image is the region as the app sees it (<see cref="FlashWriteLab.CaptureAppTimeRegionAsync"/>) with the
-/// chosen blocks changed, so OVMF's own boot writes do not count as differences. Needs root; else skipped.
+/// The image is the region as the app of that very boot sees it (<see cref="FlashWriteLab.RecoverFromSeenAsync"/>)
+/// with the chosen blocks changed, so OVMF's own boot writes do not count as differences. Needs root; else skipped.
 /// </summary>
 public sealed class ChangedBlocksRecoveryTests
 {
@@ -34,16 +34,17 @@ public sealed class ChangedBlocksRecoveryTests
         using FlashWriteLab lab = FlashWriteLab.Create("rcv-changed-one");
         byte[] pristine = FirmwareBoot.PristineVars();
         byte[] start = InterruptedRecovery.DamageRegion(pristine);
-        byte[] seen = await lab.CaptureAppTimeRegionAsync("0-capture", start);
-        byte[] image = WithBlock(seen, pristine, DamagedBlock);
-        _output.WriteLine("start as the app sees it differs from the image in blocks " + E2eRecoveryLab.DifferingBlocks(image, seen));
 
-        await lab.ServeAsync("1-serve-changed", image);
-        FlashWriteRun changed = await lab.RecoverAsync("1-changed", start, "changed");
+        // The image: the region as the app sees it, with the damaged block as it should be.
+        FlashWriteRun changed = await lab.RecoverFromSeenAsync("1-changed", start, "changed", seen => WithBlock(seen, pristine, DamagedBlock));
+        byte[] image = WithBlock(changed.Seen, pristine, DamagedBlock);
+        Assert.Equal(DamagedBlock.ToString(System.Globalization.CultureInfo.InvariantCulture), E2eRecoveryLab.DifferingBlocks(image, changed.Seen));
         AssertRecoveredByteExact(changed, image, lab);
         BootAssert.True(changed.Written == 1 && changed.Erases == 1 && !changed.HeaderErased, changed.Exit,
             $"one block written and erased, block 0 untouched: {changed.Write?.Text} / {changed.Detail?.Text}");
+        BootAssert.True(Blocks(changed).Count == 1 && Blocks(changed)[0] == DamagedBlock, changed.Exit, "only the damaged block written");
 
+        // All blocks, same start, same image (OVMF's boot writes differ a little: every block is written anyway).
         await lab.ServeAsync("2-serve-all", image);
         FlashWriteRun all = await lab.RecoverAsync("2-all", start, "all");
         AssertRecoveredByteExact(all, image, lab);
@@ -59,20 +60,39 @@ public sealed class ChangedBlocksRecoveryTests
     {
         using FlashWriteLab lab = FlashWriteLab.Create("rcv-changed-every");
         byte[] pristine = FirmwareBoot.PristineVars();
-        byte[] seen = await lab.CaptureAppTimeRegionAsync("0-capture", pristine);
-        // The last byte of every block changed (bits set or cleared): headers untouched, so the image stays valid.
+
+        FlashWriteRun changed = await lab.RecoverFromSeenAsync("1-changed", pristine, "changed", EveryBlockChanged);
+        byte[] image = EveryBlockChanged(changed.Seen);
+        Assert.Equal(132, E2eRecoveryLab.DifferingBlocks(image, changed.Seen).Split(',').Length);
+        AssertRecoveredByteExact(changed, image, lab);
+        BootAssert.True(changed.Written == 132, changed.Exit, "132 blocks written: " + changed.Write?.Text);
+        _output.WriteLine($"{changed.Write!.Text} / {changed.Detail!.Text}");
+    }
+
+    // The last byte of every block changed (bits set or cleared): headers untouched, so the image stays valid.
+    private static byte[] EveryBlockChanged(byte[] seen)
+    {
         byte[] image = (byte[])seen.Clone();
         for (int block = 0; block < image.Length / BlockSize; block++)
         {
             image[block * BlockSize + BlockSize - 1] ^= 0x5A;
         }
-        Assert.Equal(132, E2eRecoveryLab.DifferingBlocks(image, seen).Split(',').Length);
+        return image;
+    }
 
-        await lab.ServeAsync("1-serve", image);
-        FlashWriteRun changed = await lab.RecoverAsync("1-changed", pristine, "changed");
-        AssertRecoveredByteExact(changed, image, lab);
-        BootAssert.True(changed.Written == 132, changed.Exit, "132 blocks written: " + changed.Write?.Text);
-        _output.WriteLine($"{changed.Write!.Text} / {changed.Detail!.Text}");
+    // The blocks named by the app's "FLASH block=N action=.. begin" lines (uefirecovery.log=debug).
+    private static System.Collections.Generic.List<int> Blocks(FlashWriteRun run)
+    {
+        var blocks = new System.Collections.Generic.List<int>();
+        foreach (SerialLine line in run.Serial.Lines)
+        {
+            System.Text.RegularExpressions.Match match = System.Text.RegularExpressions.Regex.Match(line.Text, @"^FLASH block=(\d+) action=\S+ begin$");
+            if (match.Success)
+            {
+                blocks.Add(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        return blocks;
     }
 
     private static void AssertRecoveredByteExact(FlashWriteRun run, byte[] image, FlashWriteLab lab)

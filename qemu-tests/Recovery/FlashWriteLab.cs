@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
-using UefiRecovery.QemuTests.Firmware;
 using UefiRecovery.QemuTests.Infrastructure;
 using UefiRecovery.Testbed.App;
 using UefiRecovery.Testbed.Esp;
@@ -15,10 +14,8 @@ namespace UefiRecovery.QemuTests.Recovery;
 /// <summary>
 /// Recoveries whose region differs from the image in chosen blocks, with the real manager (ChangedBlocksRecoveryTests,
 /// the flash-write figures). OVMF writes variables into the NV region at every boot before any app runs, so "the
-/// region differs in one block" must hold at the moment the app compares: <see cref="CaptureAppTimeRegionAsync"/>
-/// boots the start region once in fvbcheck mode (same NIC and MAC, so OVMF's boot writes are the same) and keeps
-/// the flash as the app saw it; an image made from that capture differs from the next boot's region exactly where
-/// the test changed it.
+/// region differs in one block" must hold at the moment the app compares: <see cref="RecoverFromSeenAsync"/> makes
+/// the image from the region as that boot's app sees it.
 /// </summary>
 internal sealed class FlashWriteLab : IDisposable
 {
@@ -60,18 +57,6 @@ internal sealed class FlashWriteLab : IDisposable
         }
     }
 
-    /// <summary>The region as the app sees it after OVMF booted <paramref name="start"/> (an fvbcheck boot that writes nothing itself).</summary>
-    public async Task<byte[]> CaptureAppTimeRegionAsync(string name, byte[] start)
-    {
-        string directory = Path.Combine(RunDirectory, name);
-        QemuMachine machine = Machine(directory, start, new[] { FirmwareBoot.FvbCheckMode, EfiAppConsole.DebugExitOemString }, interruptedMarker: false);
-        await using QemuRun run = machine.Start();
-        QemuExit exit = await run.WaitForExitAsync();
-        BootAssert.SentinelAndExitCode(exit, run.Serial.Find(new Regex("^FIRMWARE FVBCHECK DONE result=ok$")), "the capture boot's fvbcheck",
-            DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
-        return File.ReadAllBytes(exit.VarsPath);
-    }
-
     /// <summary>Signs <paramref name="payload"/> (the real manager's image pack) and (re)starts serve with it alone: a fresh manager, no client known.</summary>
     public async Task ServeAsync(string name, byte[] payload, int gatherSeconds = 0)
     {
@@ -84,16 +69,48 @@ internal sealed class FlashWriteLab : IDisposable
         _manager = await E2eRecoveryLab.ServeAsync(_ns, images, ResultsPath, gatherSeconds);
     }
 
-    /// <summary>An interrupted recovery of <paramref name="start"/> (ESP marker in-progress, auto mode) in the given write mode.</summary>
+    /// <summary>An interrupted recovery of <paramref name="start"/> (ESP marker in-progress, auto mode) in the given write mode, from the manager already serving.</summary>
     public async Task<FlashWriteRun> RecoverAsync(string name, byte[] start, string writeMode)
     {
-        string directory = Path.Combine(RunDirectory, name);
-        var oem = new List<string>(E2eRecoveryLab.MachineOemStrings("auto", Address)) { "uefirecovery.flash.write=" + writeMode };
-        QemuMachine machine = Machine(directory, start, oem, interruptedMarker: true);
+        QemuMachine machine = Machine(Path.Combine(RunDirectory, name), start, OemStrings(writeMode), interruptedMarker: true);
         await using QemuRun run = machine.Start();
         QemuExit exit = await run.WaitForExitAsync();
-        return new FlashWriteRun(exit, run.Serial, File.ReadAllBytes(exit.VarsPath));
+        return new FlashWriteRun(exit, run.Serial, File.ReadAllBytes(exit.VarsPath), Array.Empty<byte>());
     }
+
+    /// <summary>
+    /// As <see cref="RecoverAsync"/>, with the image made from the region as this very boot's app sees it: OVMF's
+    /// own boot writes are not repeatable byte for byte (its Ip4Dxe stores a per-NIC variable whose content changes
+    /// at every boot), so no earlier boot can tell what the app will compare. Once the app has printed its verdict
+    /// (it reads the region then, and nothing writes it until the recovery does), the flash file is read,
+    /// <paramref name="makeImage"/> turns it into the image, and the manager is (re)started with it; the app, asking
+    /// every second meanwhile, gets it from its next REQUEST. <see cref="FlashWriteRun.Seen"/> is that region.
+    /// </summary>
+    public async Task<FlashWriteRun> RecoverFromSeenAsync(string name, byte[] start, string writeMode, Func<byte[], byte[]> makeImage)
+    {
+        _manager?.Dispose();
+        _manager = null;
+        QemuMachine machine = Machine(Path.Combine(RunDirectory, name), start, OemStrings(writeMode), interruptedMarker: true);
+        await using QemuRun run = machine.Start();
+        SerialLine? verdict = await run.Serial.WaitForLineAsync(new Regex("^RECOVERY REGION "), TimeSpan.FromMinutes(3));
+        if (verdict == null)
+        {
+            QemuExit early = await run.KillAsync();
+            BootAssert.Fail(early, "no RECOVERY REGION line");
+        }
+        byte[] seen = E2eRecoveryLab.ReadWhileRunning(run.VarsPath);
+        await ServeAsync(name + "-serve", makeImage(seen));
+        QemuExit exit = await run.WaitForExitAsync();
+        return new FlashWriteRun(exit, run.Serial, File.ReadAllBytes(exit.VarsPath), seen);
+    }
+
+    // A REQUEST every second while no manager answers (the manager may start after the app).
+    private static List<string> OemStrings(string writeMode) => new(E2eRecoveryLab.MachineOemStrings("auto", Address))
+    {
+        "uefirecovery.flash.write=" + writeMode,
+        "uefirecovery.log=debug",
+        "uefirecovery.timeout.request-backoff=1",
+    };
 
     private QemuMachine Machine(string directory, byte[] start, IReadOnlyList<string> oemStrings, bool interruptedMarker)
     {
@@ -121,8 +138,8 @@ internal sealed class FlashWriteLab : IDisposable
     }
 }
 
-/// <summary>One recovery boot of <see cref="FlashWriteLab"/>: how it ended, its console and the flash afterwards.</summary>
-internal sealed record FlashWriteRun(QemuExit Exit, SerialLog Serial, byte[] VarsAfter)
+/// <summary>One recovery boot of <see cref="FlashWriteLab"/>: how it ended, its console, the flash afterwards, and the region its app compared (when captured).</summary>
+internal sealed record FlashWriteRun(QemuExit Exit, SerialLog Serial, byte[] VarsAfter, byte[] Seen)
 {
     private static readonly Regex WriteLine = new(@"^RECOVERY WRITE recovery=recovered result=success block=-1 written=(?<written>\d+) erases=(?<erases>\d+) retries=0$");
     private static readonly Regex DetailLine = new(@"^RECOVERY WRITE-DETAIL mode=(?<mode>\S+) skipped=(?<skipped>\d+) in-place=(?<inplace>\d+) bytes=(?<bytes>\d+) header-erased=(?<header>yes|no) ms=(?<ms>\d+) region-sha256=(?<sha>[0-9a-f]{64})$");
