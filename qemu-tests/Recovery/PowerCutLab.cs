@@ -16,7 +16,7 @@ namespace UefiRecovery.QemuTests.Recovery;
 /// Shared setup of <see cref="PowerCutRecoveryTests"/>, made once for all its rows: the signed capsule of
 /// Debian's pristine OVMF vars, one ESP image to copy, a namespace with the real manager serving it, and per
 /// write mode a traced reference recovery from which the cut points are chosen (<see cref="PlanAsync"/>).
-/// Every boot gets its own MAC and address, so the manager sees each machine once.
+/// Every row is its own machine (MAC and address), cut and then booted again with the same identity.
 /// </summary>
 public sealed class PowerCutLab : IDisposable
 {

@@ -60,10 +60,11 @@ public sealed class PowerCutRecoveryTests : IClassFixture<PowerCutLab>
         string directory = Path.Combine(_lab.RunDirectory, $"{writeMode}-point{point}");
         EspImage esp = _lab.NewEsp(directory);
 
-        // 1: forced recovery, cut at the chosen write.
-        (string mac1, string address1) = _lab.NextMachine();
+        // 1: forced recovery, cut at the chosen write. The machine keeps its MAC and address for the next boot: the
+        // manager meets it again with the session it was cut out of (a rebooted member is served anew).
+        (string mac, string address) = _lab.NextMachine();
         string trace = Path.Combine(directory, "cut.trace");
-        QemuMachine cutMachine = _lab.Machine(Path.Combine(directory, "1-cut"), esp, mac1, PowerCutLab.OemStrings("recover", address1, writeMode), null,
+        QemuMachine cutMachine = _lab.Machine(Path.Combine(directory, "1-cut"), esp, mac, PowerCutLab.OemStrings("recover", address, writeMode), null,
             new FlashWriteTracing { TracePath = trace, CutBeforeWrite = cut.WriteIndex + 1, AttachOn = PowerCutLab.TraceFrom }, TimeSpan.FromMinutes(4));
         QemuExit killed;
         await using (QemuRun run = cutMachine.Start())
@@ -83,9 +84,8 @@ public sealed class PowerCutRecoveryTests : IClassFixture<PowerCutLab>
         }
         _output.WriteLine($"after the cut: blocks differing from the payload: {E2eRecoveryLab.DifferingBlocks(_lab.Payload, afterCut)}");
 
-        // 2: power back on: the same vars file and ESP image, auto mode, another MAC.
-        (string mac2, string address2) = _lab.NextMachine();
-        QemuMachine nextMachine = _lab.Machine(Path.Combine(directory, "2-next-boot"), esp, mac2, PowerCutLab.OemStrings("auto", address2, writeMode),
+        // 2: power back on: the same machine, vars file and ESP image, auto mode.
+        QemuMachine nextMachine = _lab.Machine(Path.Combine(directory, "2-next-boot"), esp, mac, PowerCutLab.OemStrings("auto", address, writeMode),
             killed.VarsPath, null, TimeSpan.FromMinutes(5));
         await using QemuRun next = nextMachine.Start();
         SerialLine? outcome = await next.Serial.WaitForLineAsync(Outcome, TimeSpan.FromMinutes(5));
@@ -114,7 +114,7 @@ public sealed class PowerCutRecoveryTests : IClassFixture<PowerCutLab>
         byte[] after = File.ReadAllBytes(exit.VarsPath);
         Assert.True(after.AsSpan().SequenceEqual(_lab.Payload), "vars differ from the payload in blocks " + E2eRecoveryLab.DifferingBlocks(_lab.Payload, after));
         string results = string.Join("\n", E2eRecoveryLab.ResultLines(_lab.ResultsPath));
-        Assert.Matches(new Regex("\"clientId\":\"" + mac2 + "\".*\"outcome\":\"success\",\"code\":0"), results);
+        Assert.Matches(new Regex("\"clientId\":\"" + mac + "\".*\"outcome\":\"success\",\"code\":0"), results);
     }
 
     // The cut run wrote exactly what the reference wrote before the chosen write, and not that write.
