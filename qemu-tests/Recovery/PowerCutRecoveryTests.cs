@@ -66,12 +66,7 @@ public sealed class PowerCutRecoveryTests : IClassFixture<PowerCutLab>
         string trace = Path.Combine(directory, "cut.trace");
         QemuMachine cutMachine = _lab.Machine(Path.Combine(directory, "1-cut"), esp, mac, PowerCutLab.OemStrings("recover", address, writeMode), null,
             new FlashWriteTracing { TracePath = trace, CutBeforeWrite = cut.WriteIndex + 1, AttachOn = PowerCutLab.TraceFrom }, TimeSpan.FromMinutes(4));
-        QemuExit killed;
-        await using (QemuRun run = cutMachine.Start())
-        {
-            killed = await run.WaitForExitAsync();
-            await PowerCutLab.AssertTracedAsync(run, killed);
-        }
+        (QemuExit killed, _) = await _lab.TracedBootAsync(cutMachine);
         BootAssert.True(!killed.TimedOut && Regex.IsMatch(killed.SerialText, "^FIRMWARE MARKER state=in-progress written=yes", RegexOptions.Multiline)
             && !Regex.IsMatch(killed.SerialText, "^RECOVERY WRITE ", RegexOptions.Multiline), killed,
             "the cut must end the boot inside the app's write\nmanager:\n" + _lab.ManagerOutput);
