@@ -59,7 +59,8 @@ public sealed class RecoveryConfig
 
     /// <summary>
     /// <c>uefirecovery.flash.write=all</c>: recovery erases and rewrites every block; <c>changed</c> (the
-    /// default) only the blocks that differ from the image (docs/firmware-regions.md).
+    /// default) only the blocks that differ from the image (docs/firmware-regions.md). Protected: <c>all</c> opens
+    /// the header block's erase window at every recovery.
     /// </summary>
     public bool FlashWriteAllBlocks { get; private set; }
 
@@ -278,7 +279,7 @@ public sealed class RecoveryConfig
 
             case ConfigKey.TestFvbFault:
                 if (!FvbTestFaultNames.TryParse(value, out FvbTestFault fault))
-                    return NoteRejection(ConfigApplyResult.BadValue(which, "unknown FVB call (none, open, get-block-size, get-attributes, get-physical-address)"));
+                    return ConfigApplyResult.BadValue(which, "unknown FVB call (none, open, get-block-size, get-attributes, get-physical-address)");
                 TestFvbFault = fault;
                 return ConfigApplyResult.Applied(which);
 

@@ -21,26 +21,40 @@ public sealed class FlashWriteConfigTests
     [Theory]
     [InlineData("all", true)]
     [InlineData("changed", false)]
-    public void TryApplyFrom_FlashWriteFromEspFile_Applied(string value, bool all)
+    public void TryApplyFrom_FlashWriteFromSmbios_Applied(string value, bool all)
     {
         var config = new RecoveryConfig();
 
-        ConfigApplyResult result = config.TryApplyFrom(ConfigSource.EspFile, "uefirecovery.flash.write=" + value, osWritable: true);
+        ConfigApplyResult result = config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.flash.write=" + value);
 
         Assert.True(result.IsApplied);
         Assert.Equal(all, config.FlashWriteAllBlocks);
     }
 
     [Fact]
-    public void TryApply_FlashWriteUnknown_BadValueUnchanged()
+    public void TryApplyFrom_FlashWriteFromEspFile_RefusedChangedStays()
+    {
+        // all-blocks erases the header block at every recovery: not the OS's choice (docs/config.md).
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyFrom(ConfigSource.EspFile, "uefirecovery.flash.write=all", osWritable: true);
+
+        Assert.Equal(ConfigStatus.SourceNotTrusted, result.Status);
+        Assert.False(config.FlashWriteAllBlocks);
+        Assert.False(config.ProtectedKeyRejected);
+    }
+
+    [Fact]
+    public void TryApplyFrom_FlashWriteUnknownFromSmbios_BadValueProtectedKeyRejected()
     {
         var config = new RecoveryConfig();
 
-        ConfigApplyResult result = config.TryApplyEntry("uefirecovery.flash.write=some");
+        ConfigApplyResult result = config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.flash.write=some");
 
         Assert.Equal(ConfigStatus.BadValue, result.Status);
         Assert.False(config.FlashWriteAllBlocks);
-        Assert.False(config.ProtectedKeyRejected);
+        Assert.True(config.ProtectedKeyRejected);
+        Assert.Equal(1, config.ProtectedRejections);
     }
 
     [Theory]
@@ -82,6 +96,7 @@ public sealed class FlashWriteConfigTests
         Assert.Equal(ConfigStatus.BadValue, result.Status);
         Assert.Equal(FvbTestFault.None, config.TestFvbFault);
         Assert.True(config.ProtectedKeyRejected);
+        Assert.Equal(1, config.ProtectedRejections);
         Assert.Equal(ConfigKey.TestFvbFault, config.FirstRejectedProtectedKey);
     }
 }
