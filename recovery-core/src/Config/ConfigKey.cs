@@ -23,4 +23,6 @@ public enum ConfigKey : byte
     TrustX509,
     RequestBackoffTimeout,
     RecoveryTimeout,
+    FlashWrite,
+    TestFvbFault,
 }

@@ -28,6 +28,8 @@ public static class ConfigKeyNames
     public const string TrustX509 = RecoveryTargetConfig.TrustX509Key;
     public const string RequestBackoffTimeout = "uefirecovery.timeout.request-backoff";
     public const string RecoveryTimeout = "uefirecovery.timeout.recovery";
+    public const string FlashWrite = "uefirecovery.flash.write";
+    public const string TestFvbFault = "uefirecovery.test.fvb-fail";
 
     /// <summary>The key a name stands for; <see cref="ConfigKey.None"/> when it is not one of ours.</summary>
     public static ConfigKey Lookup(ReadOnlySpan<char> name)
@@ -51,6 +53,8 @@ public static class ConfigKeyNames
         if (TextEquals(name, TrustX509)) return ConfigKey.TrustX509;
         if (TextEquals(name, RequestBackoffTimeout)) return ConfigKey.RequestBackoffTimeout;
         if (TextEquals(name, RecoveryTimeout)) return ConfigKey.RecoveryTimeout;
+        if (TextEquals(name, FlashWrite)) return ConfigKey.FlashWrite;
+        if (TextEquals(name, TestFvbFault)) return ConfigKey.TestFvbFault;
         return ConfigKey.None;
     }
 
@@ -76,11 +80,13 @@ public static class ConfigKeyNames
         ConfigKey.TrustX509 => TrustX509,
         ConfigKey.RequestBackoffTimeout => RequestBackoffTimeout,
         ConfigKey.RecoveryTimeout => RecoveryTimeout,
+        ConfigKey.FlashWrite => FlashWrite,
+        ConfigKey.TestFvbFault => TestFvbFault,
         _ => "",
     };
 
     /// <summary>The last key of <see cref="ConfigKey"/>, for loops over all keys.</summary>
-    public const ConfigKey LastKey = ConfigKey.RecoveryTimeout;
+    public const ConfigKey LastKey = ConfigKey.TestFvbFault;
 
     /// <summary>Keys one source may give several times (each adds a value); every other key is single-valued.</summary>
     public static bool IsMultiValued(ConfigKey key) => key == ConfigKey.Manager || key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.Target;
@@ -90,8 +96,9 @@ public static class ConfigKeyNames
     /// (docs/config.md, "What the running OS can do"): what firmware is accepted and where it is written (the
     /// Root of Trust for Update, SP 800-147 §3.1), what makes the app write flash (fvbcheck's self-test
     /// write), and what decides whether and when recovery reaches its manager (address, discovery,
-    /// timeouts) or how it ends (debugexit). They come only from SMBIOS (BMC, hypervisor) and from an EFI
-    /// variable without RUNTIME_ACCESS (set before the OS). One row per key, so a new one is one more line.
+    /// timeouts) or how it ends (debugexit), how recovery writes the flash (flash.write: all blocks erases the
+    /// header block every time), and the test-only FVB failure. They come only from SMBIOS (BMC, hypervisor) and
+    /// from an EFI variable without RUNTIME_ACCESS (set before the OS). One row per key, so a new one is one more line.
     /// </summary>
     public static bool IsProtected(ConfigKey key) => key switch
     {
@@ -109,6 +116,8 @@ public static class ConfigKeyNames
         ConfigKey.RecoveryTimeout => true,
         ConfigKey.RequestBackoffTimeout => true,
         ConfigKey.DebugExit => true,
+        ConfigKey.FlashWrite => true,
+        ConfigKey.TestFvbFault => true,
         _ => false,
     };
 
