@@ -68,7 +68,7 @@ public sealed class LossyRecoveryTests
         BootAssert.True(toGuest > 0, exit, "the drop rule in front of the tap dropped nothing:\n" + listing);
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY OFFER donor=10\.216\.0\.1:40123 .* mode=broadcast$")), exit, "the manager's offer" + managerOutput);
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY VERIFIED version=0x00010002 payload=540672 ")), exit, "the verified capsule");
-        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY WRITE recovery=recovered result=success block=-1 written=132 ")), exit, "132 blocks written");
+        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY WRITE recovery=recovered result=success block=-1 written=\d+ ")), exit, "the changed blocks written");
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY RESULT outcome=success reason=0 acked=yes$")), exit, "RESULT acknowledged" + managerOutput);
         BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
             "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));

@@ -94,7 +94,7 @@ public sealed class ManagerLateRecoveryTests
         SerialLine? offer = run.Serial.Find(new Regex(@"^RECOVERY OFFER donor=10\.216\.0\.1:40123 .* mode=broadcast$"));
         BootAssert.NotNull(offer, exit, "the late manager's offer" + managerOutput);
         BootAssert.True(offer!.Elapsed > waiting!.Elapsed, exit, "the offer came before the waiting notice");
-        BootAssert.NotNull(run.Serial.Find(new Regex(@"^RECOVERY WRITE recovery=recovered result=success block=-1 written=132 ")), exit, "132 blocks written");
+        BootAssert.NotNull(run.Serial.Find(new Regex(@"^RECOVERY WRITE recovery=recovered result=success block=-1 written=\d+ ")), exit, "the changed blocks written");
         BootAssert.NotNull(run.Serial.Find(new Regex(@"^RECOVERY RESULT outcome=success reason=0 acked=yes$")), exit, "RESULT acknowledged" + managerOutput);
         BootAssert.SentinelAndExitCode(exit, run.Serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
             "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));

@@ -14,7 +14,14 @@ public static class QemuCommandLine
 
     public static List<string> Build(QemuMachineOptions options, string ovmfCodePath, string varsCopyPath)
     {
-        var arguments = new List<string>
+        var arguments = new List<string>();
+        if (options.FlashTracing != null)
+        {
+            // One block-layer worker thread for the whole run: every vars-file pwrite64 then comes from the same
+            // thread, which strace's per-thread call counting (inject when=N) needs (FlashWriteTracing).
+            arguments.AddRange(new[] { "-object", "main-loop,id=main-loop,thread-pool-min=1,thread-pool-max=1" });
+        }
+        arguments.AddRange(new[]
         {
             "-machine", "q35,accel=tcg",
             "-m", options.MemoryMiB.ToString(),
@@ -25,7 +32,7 @@ public static class QemuCommandLine
             "-drive", $"if=pflash,format=raw,unit=1,file={varsCopyPath}",
             "-drive", options.BootDisk.QemuDriveOption,
             "-device", $"isa-debug-exit,iobase=0x{DebugExitIoBase:x2},iosize=0x04",
-        };
+        });
         options.Nic.AppendArguments(arguments, options.MacAddress);
         if (options.NicCapturePath != null && options.Nic.HasNic)
         {

@@ -42,6 +42,9 @@ public sealed class QemuMachineOptions
     /// <summary>Run QEMU inside this network namespace (<c>ip netns exec</c>), where its tap device lives.</summary>
     public string? NetworkNamespace { get; init; }
 
+    /// <summary>Log QEMU's writes to the vars file, and optionally cut the power at one (strace; needs root for ptrace of QEMU in a namespace).</summary>
+    public FlashWriteTracing? FlashTracing { get; init; }
+
     /// <summary>Added after the standard arguments, for one-off experiments.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = Array.Empty<string>();
 }

@@ -48,6 +48,12 @@ public sealed class QemuRun : IDisposable, IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>
+    /// With <see cref="FlashWriteTracing.AttachOn"/>: completes with the tracer once its console line appeared
+    /// (then await <see cref="FlashWriteTracer.Attached"/>); null otherwise.
+    /// </summary>
+    public Task<FlashWriteTracer>? FlashTracerStarted { get; internal set; }
+
     public TimeSpan Elapsed => _clock.Elapsed;
 
     private QemuRun(Process process, Stopwatch clock, SerialLog serial, string varsPath, string runDirectory,
@@ -200,6 +206,10 @@ public sealed class QemuRun : IDisposable, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await KillAsync().ConfigureAwait(false);
+        if (FlashTracerStarted is { IsCompletedSuccessfully: true })
+        {
+            FlashTracerStarted.Result.Dispose();
+        }
         Serial.Dispose();
         _process.Dispose();
     }

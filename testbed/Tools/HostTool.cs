@@ -34,13 +34,16 @@ public sealed class HostTool
     public static readonly HostTool MkfsVfat = Program("mkfs.vfat", "dosfstools");
     public static readonly HostTool Ip = Program("ip", "iproute2");
 
+    /// <summary>Logs QEMU's writes to the vars file and cuts the power at one of them (<see cref="Qemu.FlashWriteTracing"/>).</summary>
+    public static readonly HostTool Strace = Program("strace", "strace");
+
     /// <summary>What booting an ESP folder in QEMU needs.</summary>
     public static readonly HostTool[] ForQemuBoot = { QemuSystemX86, OvmfCode, OvmfVars };
 
     /// <summary>What building a FAT image of an ESP needs.</summary>
     public static readonly HostTool[] ForFatImage = { MkfsVfat, MMd, MCopy };
 
-    public static readonly HostTool[] All = { QemuSystemX86, OvmfCode, OvmfVars, LldLink, MCopy, MMd, MkfsVfat, Ip };
+    public static readonly HostTool[] All = { QemuSystemX86, OvmfCode, OvmfVars, LldLink, MCopy, MMd, MkfsVfat, Ip, Strace };
 
     private static HostTool Program(string name, string packages) => new(name, packages, searchPath: true);
 

@@ -20,6 +20,7 @@ namespace UefiRecovery.Efi.Firmware;
 ///   FIRMWARE SELFTEST-WRITE BEGIN blocks=N, FIRMWARE MARKER state=.. written=yes|no (each marker write)
 ///   FIRMWARE SELFTEST-WRITE recovery=&lt;RecoveryStatus&gt; result=&lt;FlashWriteStatus&gt; block=N written=N skipped=N erases=N retries=N device=..
 ///   FIRMWARE SELFTEST-WRITE result=refused reason=source-not-protected key=&lt;key&gt; source=&lt;source&gt;   (mode or write from an OS-writable source)
+///   FIRMWARE FTW protocol=present max-block=0x..|absent status=0x..
 ///   FIRMWARE FVBCHECK DONE result=ok|fail
 /// </summary>
 internal static unsafe class FvbCheckMode
@@ -100,6 +101,7 @@ internal static unsafe class FvbCheckMode
             }
         }
 
+        PrintFaultTolerantWrite(services, line, systemTable);
         if (!found)
         {
             new ConsoleLine(line).Append("FIRMWARE REGION fs=").Append(Guid(target.FileSystemGuid, value))
@@ -225,6 +227,24 @@ internal static unsafe class FvbCheckMode
         RegionVerdict after = RegionValidator.Validate(region, target, markerStore.Read(), block);
         PrintRegion(line, guidText, target, baseAddress, region, attributes, backing, after, systemTable);
         return recovery.Status == RecoveryStatus.Recovered && after.IsValid ? MachineExitCodes.Success : MachineExitCodes.Failure;
+    }
+
+    /// <summary>
+    /// "FIRMWARE FTW protocol=present max-block=0x.." or "protocol=absent status=0x..": whether the firmware
+    /// publishes EFI_FAULT_TOLERANT_WRITE_PROTOCOL (docs/firmware-regions.md, why recovery does not use it on OVMF).
+    /// </summary>
+    private static void PrintFaultTolerantWrite(UefiBootServices services, Span<char> line, SystemTable* systemTable)
+    {
+        EfiResult located = services.LocateProtocol(out FaultTolerantWriteProtocol* ftw);
+        if (!located.IsSuccess || ftw == null)
+        {
+            new ConsoleLine(line).Append("FIRMWARE FTW protocol=absent status=").AppendHex(located.Status.Value).WriteLine(systemTable);
+            return;
+        }
+        nuint maxBlock = 0;
+        EfiStatus status = ftw->GetMaxBlockSize(ftw, &maxBlock);
+        var text = new ConsoleLine(line).Append("FIRMWARE FTW protocol=present max-block=");
+        (status.IsError ? text.Append("unknown status=").AppendHex(status.Value) : text.AppendHex((ulong)maxBlock)).WriteLine(systemTable);
     }
 
     private static void PrintRegion(Span<char> line, Span<char> guidText, in RegionTarget target, ulong baseAddress,

@@ -46,6 +46,13 @@ internal static class FvbCheckText
         _ => "power-lost",
     };
 
+    public static string Action(BlockAction action) => action switch
+    {
+        BlockAction.Skip => "skip",
+        BlockAction.Program => "program",
+        _ => "erase-program",
+    };
+
     public static string Marker(RecoveryMarkerState state) => state switch
     {
         RecoveryMarkerState.Absent => "absent",

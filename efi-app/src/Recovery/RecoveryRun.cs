@@ -36,7 +36,10 @@ namespace UefiRecovery.Efi.Recovery;
 ///   RECOVERY RECEIVED fragments=N corrupted=C forged=F duplicates=D unauthenticated-offers=U signature-checks=S stalled=L
 ///   RECOVERY REJECTED code=.. reason=.. message=".." result-reason=..   (image refused, next donor)
 ///   RECOVERY VERIFIED version=0x.. payload=N
+///   RECOVERY FVB call=open|get-block-size|get-attributes|get-physical-address status=0x.. injected=yes|no   (then DONE failed)
 ///   RECOVERY WRITE recovery=.. result=.. written=.. erases=.. retries=..
+///   RECOVERY WRITE-DETAIL mode=changed|all skipped=.. in-place=.. bytes=.. header-erased=yes|no ms=.. region-sha256=<64 hex>
+///   FLASH block=N action=.. begin | result=.. attempts=N                (uefirecovery.log=debug, each block written)
 ///   RECOVERY MULTICAST left group=.. leave=sent|not-sent   (multicast session: IGMPv2 Leave)
 ///   RECOVERY RESULT outcome=success|failure reason=.. acked=yes|no
 ///   RECOVERY DONE verdict=recovered|failed reason=..
@@ -107,9 +110,16 @@ internal static unsafe class RecoveryRun
             new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=region-not-found").WriteLine(systemTable);
             return MachineExitCodes.Failure;
         }
+        // Every FVB call's result is checked before anything is erased; uefirecovery.test.fvb-fail (test only,
+        // protected sources) makes one of them fail on purpose.
+        FvbTestFault fault = config.TestFvbFault;
         using ProtocolScope<FirmwareVolumeBlock2Protocol> scope = services.OpenGetProtocol<FirmwareVolumeBlock2Protocol>(handles.Handles[index]);
+        if (!scope.IsOpen || fault == FvbTestFault.Open)
+            return FvbCallFailed(line, FvbTestFault.Open, scope.IsOpen ? EfiStatus.DeviceError : scope.Status, fault == FvbTestFault.Open);
         var fvb = new UefiFirmwareVolumeBlock(scope.Pointer);
-        fvb.GetBlockSize(0).TryGetValue(out FvbBlockRun run);
+        EfiResult<FvbBlockRun> blockSize = fault == FvbTestFault.GetBlockSize ? EfiResult<FvbBlockRun>.Failure(EfiStatus.DeviceError) : fvb.GetBlockSize(0);
+        if (!blockSize.TryGetValue(out FvbBlockRun run))
+            return FvbCallFailed(line, FvbTestFault.GetBlockSize, blockSize.Status, fault == FvbTestFault.GetBlockSize);
         var flash = new FvbFlashRegion(fvb, (int)Math.Min((ulong)run.BlockSize, int.MaxValue), (int)Math.Min((ulong)run.NumberOfBlocks, int.MaxValue));
         byte[] block = new byte[Math.Max(flash.BlockSize, 1)];
         RegionVerdict verdict = RegionValidator.Validate(flash, region, marker, block);
@@ -124,8 +134,14 @@ internal static unsafe class RecoveryRun
 
         // Never "recover" a region whose writes cannot land: write-disabled, or a RAM copy of the FV
         // (the same rule as fvbcheck's restore-selftest, docs/firmware-regions.md).
-        uint attributes = fvb.GetAttributes().TryGetValue(out uint fvbAttributes) ? fvbAttributes : 0;
-        ulong baseAddress = fvb.GetPhysicalAddress().TryGetValue(out ulong fvbBase) ? fvbBase : 0;
+        EfiResult<uint> attributeResult = fault == FvbTestFault.GetAttributes ? EfiResult<uint>.Failure(EfiStatus.DeviceError) : fvb.GetAttributes();
+        if (!attributeResult.TryGetValue(out uint attributes))
+            return FvbCallFailed(line, FvbTestFault.GetAttributes, attributeResult.Status, fault == FvbTestFault.GetAttributes);
+        // EFI_UNSUPPORTED is the spec's answer for a volume that is not memory-mapped: backing unknown, as fvbcheck says.
+        EfiResult<ulong> addressResult = fault == FvbTestFault.GetPhysicalAddress ? EfiResult<ulong>.Failure(EfiStatus.DeviceError) : fvb.GetPhysicalAddress();
+        if (!addressResult.IsSuccess && addressResult.Status != EfiStatus.Unsupported)
+            return FvbCallFailed(line, FvbTestFault.GetPhysicalAddress, addressResult.Status, fault == FvbTestFault.GetPhysicalAddress);
+        ulong baseAddress = addressResult.TryGetValue(out ulong fvbBase) ? fvbBase : 0;
         FvbBacking backing = baseAddress == 0 ? FvbBacking.Unknown : MemoryMapProbe.Classify(boot, baseAddress, out _, out _);
         string? notWritable = (attributes & WriteStatusAttribute) == 0 ? "write-disabled" : backing == FvbBacking.Ram ? "ram-backed-emulation" : null;
 
@@ -314,7 +330,13 @@ internal static unsafe class RecoveryRun
         // ---- verified: the whole capsule passed; now and only now the flash is touched. The network is
         // still served between flash operations, so STATUS_REQUESTs get their COMPLETE answer. ----
         ReadOnlySpan<byte> capsuleBytes = client.VerifiedImage;
-        CapsuleParser.TryParse(capsuleBytes, out FmpCapsule capsule);
+        CapsuleStatus parsed = CapsuleParser.TryParse(capsuleBytes, out FmpCapsule capsule);
+        if (parsed != CapsuleStatus.Ok)
+        {
+            // The verifier parsed the same bytes; a difference here is a defect, and nothing is written.
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=capsule-parse status=").AppendDecimal((ulong)(int)parsed).WriteLine(s_st);
+            return MachineExitCodes.Failure;
+        }
         ReadOnlySpan<byte> payload = capsule.Payload;
         uint version = capsule.PayloadHeader.FwVersion;
         new ConsoleLine(line).Append("RECOVERY VERIFIED version=").AppendHex(version, 8).Append(" payload=").AppendDecimal((ulong)payload.Length)
@@ -322,13 +344,25 @@ internal static unsafe class RecoveryRun
         new ConsoleLine(line).Append("RECOVERY PHASE writing blocks=").AppendDecimal((ulong)region.BlockCount).WriteLine(s_st);
         wroteFlash = true;
 
-        RecoveryResult recovery = RegionRecovery.Run(new FlashWriter(new ServicedFlashRegion(flash, pump), MaxAttempts), new ReportingMarkerStore(markerStore, s_st),
-            region, payload, FlashWriteMode.AllBlocks, HeaderBlockPolicy.KeepBootable);
+        // Only the blocks that differ (uefirecovery.flash.write=all: every block), the header block last
+        // with its headers right after its erase (docs/firmware-regions.md).
+        FlashWriteMode mode = config.FlashWriteAllBlocks ? FlashWriteMode.AllBlocks : FlashWriteMode.ChangedBlocks;
+        var writer = new FlashWriter(new ServicedFlashRegion(flash, pump), MaxAttempts);
+        if (config.DebugLog)
+            writer.Progress = new FlashProgressLines(s_st);
+        long writeStart = MonotonicClock.Now.Milliseconds;
+        RecoveryResult recovery = RegionRecovery.Run(writer, new ReportingMarkerStore(markerStore, s_st), region, payload, mode, HeaderBlockPolicy.KeepBootable);
+        long writeMs = MonotonicClock.Now.Milliseconds - writeStart;
         FlashWriteResult write = recovery.Write;
         new ConsoleLine(line).Append("RECOVERY WRITE recovery=").Append(FvbCheckText.Recovery(recovery.Status))
             .Append(" result=").Append(FvbCheckText.WriteStatus(write.Status))
             .Append(" block=").AppendDecimal((long)write.Block).Append(" written=").AppendDecimal((ulong)write.BlocksWritten)
             .Append(" erases=").AppendDecimal((ulong)write.Erases).Append(" retries=").AppendDecimal((ulong)write.Retries)
+            .WriteLine(s_st);
+        new ConsoleLine(line).Append("RECOVERY WRITE-DETAIL mode=").Append(mode == FlashWriteMode.AllBlocks ? "all" : "changed")
+            .Append(" skipped=").AppendDecimal((ulong)write.BlocksSkipped).Append(" in-place=").AppendDecimal((ulong)write.BlocksProgrammedInPlace)
+            .Append(" bytes=").AppendDecimal((ulong)write.BytesProgrammed).Append(" header-erased=").Append(write.HeaderBlockErased ? "yes" : "no")
+            .Append(" ms=").AppendDecimal((ulong)writeMs).Append(" region-sha256=").Append(HexText(writer.RegionDigest))
             .WriteLine(s_st);
         RegionVerdict after = RegionValidator.Validate(flash, region, markerStore.Read(), block);
         PrintRegion(line, after, markerStore.Read(), true);
@@ -359,6 +393,31 @@ internal static unsafe class RecoveryRun
         new ConsoleLine(line).Append("RECOVERY DONE verdict=").Append(success ? "recovered" : "failed")
             .Append(" reason=").Append(success ? "none" : FvbCheckText.Recovery(recovery.Status)).WriteLine(s_st);
         return success ? MachineExitCodes.Success : MachineExitCodes.Failure;
+    }
+
+    /// <summary>
+    /// A failed FVB call before anything was erased: "RECOVERY FVB call=NAME status=0x.. injected=yes|no" and
+    /// "RECOVERY DONE verdict=failed reason=fvb-NAME" (NAME as in <see cref="FvbTestFaultNames"/>).
+    /// </summary>
+    private static int FvbCallFailed(Span<char> line, FvbTestFault call, EfiStatus status, bool injected)
+    {
+        new ConsoleLine(line).Append("RECOVERY FVB call=").Append(FvbTestFaultNames.Name(call)).Append(" status=").AppendHex(status.Value)
+            .Append(" injected=").Append(injected ? "yes" : "no").WriteLine(s_st);
+        new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=fvb-").Append(FvbTestFaultNames.Name(call)).WriteLine(s_st);
+        return MachineExitCodes.Failure;
+    }
+
+    // The whole digest as 64 lower-case hex digits (sha256sum's form); all zero when the final check did not run.
+    private static ReadOnlySpan<char> HexText(ReadOnlySpan<byte> digest)
+    {
+        const string digits = "0123456789abcdef";
+        char[] text = new char[2 * digest.Length];
+        for (int i = 0; i < digest.Length; i++)
+        {
+            text[2 * i] = digits[digest[i] >> 4];
+            text[2 * i + 1] = digits[digest[i] & 0xF];
+        }
+        return text;
     }
 
     /// <summary>

@@ -5,7 +5,9 @@ namespace UefiRecovery.Efi.Recovery;
 
 /// <summary>
 /// An <see cref="IFlashRegion"/> that runs one <see cref="RecoveryNetworkPump"/> round before every erase
-/// and write: the flash operations are passed through unchanged, in the same order.
+/// (so STATUS requests are answered during a long write); the flash operations are passed through
+/// unchanged, in the same order. Never before a write: a write right after an erase (the header block's
+/// headers, docs/firmware-regions.md) must follow it with nothing in between.
 /// </summary>
 internal sealed class ServicedFlashRegion : IFlashRegion
 {
@@ -30,9 +32,5 @@ internal sealed class ServicedFlashRegion : IFlashRegion
         return _inner.TryErase(firstLba, count);
     }
 
-    public FlashStatus TryWrite(int lba, int offset, ReadOnlySpan<byte> source)
-    {
-        _pump.Pump(out _);
-        return _inner.TryWrite(lba, offset, source);
-    }
+    public FlashStatus TryWrite(int lba, int offset, ReadOnlySpan<byte> source) => _inner.TryWrite(lba, offset, source);
 }

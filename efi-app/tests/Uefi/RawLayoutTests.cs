@@ -513,6 +513,30 @@ public sealed unsafe class RawLayoutTests
         Assert.Equal("A5BC5231DEEA3D43862EC01CDC291F44", Convert.ToHexString(new ReadOnlySpan<byte>(&guid, sizeof(EfiGuid))));
     }
 
+    /// <summary>EDK2 MdeModulePkg FaultTolerantWrite.h EFI_FAULT_TOLERANT_WRITE_PROTOCOL: six functions in header order.</summary>
+    [Fact]
+    public void FaultTolerantWriteProtocol_Layout_MatchesEdk2Header()
+    {
+        FaultTolerantWriteProtocol s = default;
+        byte* b = (byte*)&s;
+        LayoutAssert.Matches<FaultTolerantWriteProtocol>(sizeof(FaultTolerantWriteProtocol), 0x30,
+            new FieldOffset("GetMaxBlockSize", (byte*)&s.GetMaxBlockSize - b, 0x0),
+            new FieldOffset("Allocate", (byte*)&s.Allocate - b, 0x8),
+            new FieldOffset("Write", (byte*)&s.Write - b, 0x10),
+            new FieldOffset("Restart", (byte*)&s.Restart - b, 0x18),
+            new FieldOffset("Abort", (byte*)&s.Abort - b, 0x20),
+            new FieldOffset("GetLastWrite", (byte*)&s.GetLastWrite - b, 0x28));
+    }
+
+    /// <summary>EFI_FAULT_TOLERANT_WRITE_PROTOCOL_GUID 3EBD9E82-2C78-4DE6-9786-8D4BFCB7C881, as stored in memory.</summary>
+    [Fact]
+    public void FaultTolerantWriteProtocol_Guid_MatchesEdk2Header()
+    {
+        EfiGuid guid = FaultTolerantWriteProtocol.Guid;
+
+        Assert.Equal("829EBD3E782CE64D97868D4BFCB7C881", Convert.ToHexString(new ReadOnlySpan<byte>(&guid, sizeof(EfiGuid))));
+    }
+
     /// <summary>PI 1.8 Vol. 5 §13.3 EFI_CPU_IO_PROTOCOL_ACCESS.</summary>
     [Fact]
     public void CpuIoProtocolAccess_Layout_MatchesSpec()

@@ -28,6 +28,8 @@ public static class ConfigKeyNames
     public const string TrustX509 = RecoveryTargetConfig.TrustX509Key;
     public const string RequestBackoffTimeout = "uefirecovery.timeout.request-backoff";
     public const string RecoveryTimeout = "uefirecovery.timeout.recovery";
+    public const string FlashWrite = "uefirecovery.flash.write";
+    public const string TestFvbFault = "uefirecovery.test.fvb-fail";
     public const string TrustManager = RecoveryTargetConfig.TrustManagerKey;
 
     /// <summary>The key a name stands for; <see cref="ConfigKey.None"/> when it is not one of ours.</summary>
@@ -52,6 +54,8 @@ public static class ConfigKeyNames
         if (TextEquals(name, TrustX509)) return ConfigKey.TrustX509;
         if (TextEquals(name, RequestBackoffTimeout)) return ConfigKey.RequestBackoffTimeout;
         if (TextEquals(name, RecoveryTimeout)) return ConfigKey.RecoveryTimeout;
+        if (TextEquals(name, FlashWrite)) return ConfigKey.FlashWrite;
+        if (TextEquals(name, TestFvbFault)) return ConfigKey.TestFvbFault;
         if (TextEquals(name, TrustManager)) return ConfigKey.TrustManager;
         return ConfigKey.None;
     }
@@ -78,6 +82,8 @@ public static class ConfigKeyNames
         ConfigKey.TrustX509 => TrustX509,
         ConfigKey.RequestBackoffTimeout => RequestBackoffTimeout,
         ConfigKey.RecoveryTimeout => RecoveryTimeout,
+        ConfigKey.FlashWrite => FlashWrite,
+        ConfigKey.TestFvbFault => TestFvbFault,
         ConfigKey.TrustManager => TrustManager,
         _ => "",
     };
@@ -94,8 +100,9 @@ public static class ConfigKeyNames
     /// (docs/config.md, "What the running OS can do"): what firmware is accepted and where it is written (the
     /// Root of Trust for Update, SP 800-147 §3.1), what makes the app write flash (fvbcheck's self-test
     /// write), and what decides whether and when recovery reaches its manager (address, discovery,
-    /// timeouts) or how it ends (debugexit). They come only from SMBIOS (BMC, hypervisor) and from an EFI
-    /// variable without RUNTIME_ACCESS (set before the OS). One row per key, so a new one is one more line.
+    /// timeouts) or how it ends (debugexit), how recovery writes the flash (flash.write: all blocks erases the
+    /// header block every time), and the test-only FVB failure. They come only from SMBIOS (BMC, hypervisor) and
+    /// from an EFI variable without RUNTIME_ACCESS (set before the OS). One row per key, so a new one is one more line.
     /// </summary>
     public static bool IsProtected(ConfigKey key) => key switch
     {
@@ -113,6 +120,8 @@ public static class ConfigKeyNames
         ConfigKey.RecoveryTimeout => true,
         ConfigKey.RequestBackoffTimeout => true,
         ConfigKey.DebugExit => true,
+        ConfigKey.FlashWrite => true,
+        ConfigKey.TestFvbFault => true,
         ConfigKey.TrustManager => true,
         _ => false,
     };

@@ -57,6 +57,19 @@ public sealed class RecoveryConfig
 
     public RecoveryMode Mode { get; private set; } = RecoveryMode.Default;
 
+    /// <summary>
+    /// <c>uefirecovery.flash.write=all</c>: recovery erases and rewrites every block; <c>changed</c> (the
+    /// default) only the blocks that differ from the image (docs/firmware-regions.md). Protected: <c>all</c> opens
+    /// the header block's erase window at every recovery.
+    /// </summary>
+    public bool FlashWriteAllBlocks { get; private set; }
+
+    /// <summary>
+    /// <c>uefirecovery.test.fvb-fail</c> (TEST ONLY, protected: SMBIOS or a boot-services-only variable):
+    /// the recovery run treats this FVB call as failed, to prove it stops before any erase.
+    /// </summary>
+    public FvbTestFault TestFvbFault { get; private set; }
+
     /// <summary><c>uefirecovery.debugexit=1</c>: end through QEMU's isa-debug-exit port.</summary>
     public bool DebugExit { get; private set; }
 
@@ -257,6 +270,18 @@ public sealed class RecoveryConfig
                 if (ConfigKeyNames.TextEquals(value, "restore-selftest")) FvbCheckRestoreSelfTest = true;
                 else if (ConfigKeyNames.TextEquals(value, "none")) FvbCheckRestoreSelfTest = false;
                 else return ConfigApplyResult.BadValue(which, "unknown write (none, restore-selftest)");
+                return ConfigApplyResult.Applied(which);
+
+            case ConfigKey.FlashWrite:
+                if (ConfigKeyNames.TextEquals(value, "changed")) FlashWriteAllBlocks = false;
+                else if (ConfigKeyNames.TextEquals(value, "all")) FlashWriteAllBlocks = true;
+                else return ConfigApplyResult.BadValue(which, "unknown flash write (changed, all)");
+                return ConfigApplyResult.Applied(which);
+
+            case ConfigKey.TestFvbFault:
+                if (!FvbTestFaultNames.TryParse(value, out FvbTestFault fault))
+                    return ConfigApplyResult.BadValue(which, "unknown FVB call (none, open, get-block-size, get-attributes, get-physical-address)");
+                TestFvbFault = fault;
                 return ConfigApplyResult.Applied(which);
 
             case ConfigKey.LogLevel:

@@ -4,7 +4,7 @@ namespace UefiRecovery.Core.Firmware;
 public readonly struct FlashWriteResult
 {
     public FlashWriteResult(FlashWriteStatus status, int block, FlashStatus deviceStatus, int blocksWritten,
-        int blocksSkipped, int erases, int retries)
+        int blocksSkipped, int erases, int retries, int blocksProgrammedInPlace, long bytesProgrammed, bool headerBlockErased)
     {
         Status = status;
         Block = block;
@@ -13,6 +13,9 @@ public readonly struct FlashWriteResult
         BlocksSkipped = blocksSkipped;
         Erases = erases;
         Retries = retries;
+        BlocksProgrammedInPlace = blocksProgrammedInPlace;
+        BytesProgrammed = bytesProgrammed;
+        HeaderBlockErased = headerBlockErased;
     }
 
     public FlashWriteStatus Status { get; }
@@ -25,7 +28,7 @@ public readonly struct FlashWriteResult
     /// <summary>The device's status for the last failed operation (Ok when the failure was a compare).</summary>
     public FlashStatus DeviceStatus { get; }
 
-    /// <summary>Blocks erased, written and verified.</summary>
+    /// <summary>Blocks changed (erased and programmed, or programmed in place) and read back equal.</summary>
     public int BlocksWritten { get; }
 
     /// <summary>Blocks left alone because they already held the image's bytes.</summary>
@@ -36,4 +39,16 @@ public readonly struct FlashWriteResult
 
     /// <summary>Attempts beyond the first, over all blocks.</summary>
     public int Retries { get; }
+
+    /// <summary>Of <see cref="BlocksWritten"/>, those whose change only cleared bits: programmed without an erase.</summary>
+    public int BlocksProgrammedInPlace { get; }
+
+    /// <summary>Bytes handed to the device's write (erased bytes that stay FFh are not programmed).</summary>
+    public long BytesProgrammed { get; }
+
+    /// <summary>
+    /// The header block was erased: the one stretch of the write during which a power cut leaves no valid
+    /// header (docs/firmware-regions.md). False when block 0 was unchanged or only programmed in place.
+    /// </summary>
+    public bool HeaderBlockErased { get; }
 }

@@ -15,10 +15,12 @@ public enum HeaderBlockPolicy
     InvalidateFirst,
 
     /// <summary>
-    /// Treat block 0 like any other block (only when changed, in LBA order) and write its headers FIRST
-    /// after its erase, so the headers are invalid only between that one erase and the first write.
-    /// Right for OVMF 2022.11, which faults before the boot manager when the store header is invalid:
-    /// here an interruption is detected by the recovery marker kept outside the region.
+    /// Keep valid headers on the flash for as long as possible: the other changed blocks first (from the
+    /// last down to block 1), block 0 LAST and only when it differs; in place (no erase) when only its body
+    /// changes by clearing bits; after an erase, its headers are the very next write. The headers are then
+    /// invalid only between block 0's erase and the end of that one header write.
+    /// Right for OVMF 2022.11, which wipes the region and then faults before the boot manager when a header
+    /// is invalid: there an interruption is detected by the recovery marker kept outside the region.
     /// </summary>
     KeepBootable,
 }

@@ -1,3 +1,4 @@
+using System;
 using UefiRecovery.Core.Config;
 using Xunit;
 
@@ -100,6 +101,6 @@ public sealed class RecoveryTimeoutConfigTests
         Assert.Equal(ConfigKey.RequestBackoffTimeout, ConfigKeyNames.Lookup("uefirecovery.timeout.request-backoff"));
         Assert.Equal(ConfigKey.RecoveryTimeout, ConfigKeyNames.Lookup("uefirecovery.timeout.recovery"));
         Assert.Equal("uefirecovery.timeout.recovery", ConfigKeyNames.Name(ConfigKey.RecoveryTimeout));
-        Assert.Equal(ConfigKey.TrustManager, ConfigKeyNames.LastKey);
+        Assert.Equal(ConfigKeyNames.LastKey, System.Linq.Enumerable.Max(Enum.GetValues<ConfigKey>()));
     }
 }

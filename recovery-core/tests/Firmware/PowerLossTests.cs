@@ -1,103 +1,128 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using UefiRecovery.Core.Firmware;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace UefiRecovery.Core.Tests.Firmware;
 
 /// <summary>
-/// Power loss at every single operation of a recovery (marker writes, each erase, each write; the
-/// operation in flight is cut half-way). After each interruption, the next boot's verdict must be
-/// "invalid", or the region must hold exactly the target image; never "valid" with mixed contents.
-/// Then a second, uninterrupted recovery must restore the target exactly.
+/// Power loss at every unit of a recovery: each marker write, each erase and each single byte program (QEMU
+/// writes every byte program through to the vars file, so a cut can fall between any two). After each cut:
+/// the next boot's verdict is "invalid" unless the region holds exactly the target or the start; the points
+/// at which OVMF 2022.11 would no longer boot (<see cref="OvmfBootModel"/>) are exactly the header block's
+/// erase-to-header stretch; and a second, uninterrupted recovery restores the target exactly.
 /// </summary>
 public sealed class PowerLossTests
 {
     private const int BlockSize = 0x1000;
+
+    /// <summary>Bytes of block 0 OVMF checks before it boots: FV header (0x48) and store header up to State (0x5D).</summary>
+    private const int BootCriticalHeaderBytes = 0x5E;
+
     private static readonly RegionTarget Ovmf = RegionTarget.OvmfNvStore4M;
 
     public enum Start
     {
-        /// <summary>Variable store header broken plus FTW spare garbage: a region the validator rejects.</summary>
+        /// <summary>Variable store header broken plus FTW spare garbage: a region the validator rejects (OVMF cannot boot it either).</summary>
         Corrupted,
 
-        /// <summary>A valid region with different variables: recovery requested by the operator.</summary>
+        /// <summary>A valid region with different variables (blocks 0-4 and 65, bits set and cleared): an operator-requested recovery.</summary>
         ValidButDifferent,
+
+        /// <summary>Valid; block 0's variables differ from the target only by cleared bits (the target is "more written"): no erase of block 0 needed.</summary>
+        HeaderBlockOnlyClears,
     }
 
-    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+    private readonly ITestOutputHelper _output;
 
-    public PowerLossTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
+    public PowerLossTests(ITestOutputHelper output) => _output = output;
+
+    public static IEnumerable<object[]> KeepBootableRows() => new[]
+    {
+        new object[] { Start.ValidButDifferent, FlashWriteMode.ChangedBlocks, true },
+        new object[] { Start.ValidButDifferent, FlashWriteMode.ChangedBlocks, false },
+        new object[] { Start.ValidButDifferent, FlashWriteMode.AllBlocks, true },
+        new object[] { Start.HeaderBlockOnlyClears, FlashWriteMode.ChangedBlocks, true },
+        new object[] { Start.Corrupted, FlashWriteMode.ChangedBlocks, true },
+    };
 
     [Theory]
-    [InlineData(Start.Corrupted, HeaderBlockPolicy.InvalidateFirst)]
-    [InlineData(Start.ValidButDifferent, HeaderBlockPolicy.InvalidateFirst)]
-    [InlineData(Start.Corrupted, HeaderBlockPolicy.KeepBootable)]
-    [InlineData(Start.ValidButDifferent, HeaderBlockPolicy.KeepBootable)]
-    public void Recover_InterruptedAtEveryOperation_NeverValidWithMixedContents(Start start, HeaderBlockPolicy policy)
+    [MemberData(nameof(KeepBootableRows))]
+    public void Recover_KeepBootableCutAtEveryUnit_UnbootableOnlyInHeaderEraseWindowAndRecoveredNext(Start start, FlashWriteMode mode, bool atomicErase)
     {
-        byte[] target = OvmfVarsImage.Fresh();
+        byte[] target = Target(start);
         byte[] initial = MakeStart(start);
-        int totalOperations = CountOperations(initial, target, policy);
-        Assert.True(totalOperations > 4, "the uninterrupted recovery used " + totalOperations + " operations");
-        int bricked = 0;
+        (long units, List<FlashOperation> operations) = Uninterrupted(initial, target, mode, HeaderBlockPolicy.KeepBootable, atomicErase);
 
-        for (int budget = 0; budget < totalOperations; budget++)
+        // The one stretch where no valid header is on the flash: after block 0's erase starts, before byte 0x5D of its first write.
+        var window = new HashSet<long>();
+        int headerErase = operations.FindIndex(o => o.Kind == 'E' && o.Lba == 0);
+        if (headerErase >= 0)
         {
-            var power = new PowerSupply(budget);
-            var region = new SimulatedFlashRegion(initial, BlockSize, power);
-            var marker = new SimulatedMarkerStore(power);
-
-            RecoveryResult result = RegionRecovery.Run(new FlashWriter(region, 3), marker, Ovmf, target, FlashWriteMode.ChangedBlocks, policy);
-            Assert.NotEqual(RecoveryStatus.Recovered, result.Status);
-
-            byte[] after = region.Contents;
-            bool equalsTarget = after.AsSpan().SequenceEqual(target);
-            bool untouched = after.AsSpan().SequenceEqual(initial);
-
-            // 1. The full rule (with the marker) at the next boot.
-            RegionVerdict withMarker = RegionValidator.Validate(after, Ovmf, marker.State);
-            Assert.True(!withMarker.IsValid || equalsTarget || untouched,
-                "budget " + budget + ": valid with mixed contents");
-            if (marker.State == RecoveryMarkerState.InProgress)
+            FlashOperation erase = operations[headerErase];
+            FlashOperation next = operations[headerErase + 1];
+            Assert.True(next.Kind == 'W' && next.Lba == 0 && next.Offset == 0 && next.Length >= BootCriticalHeaderBytes,
+                "the write right after block 0's erase is not its header: " + next);
+            Assert.True(operations.Skip(headerErase).All(o => o.Lba == 0), "block 0 is not the last block written");
+            for (long cut = atomicErase ? erase.FirstUnit + 1 : erase.FirstUnit; cut <= erase.FirstUnit + BootCriticalHeaderBytes; cut++)
             {
-                Assert.False(withMarker.IsValid, "budget " + budget + ": marker InProgress but verdict valid");
+                window.Add(cut);
             }
-
-            // 2. InvalidateFirst: the write order alone suffices (no marker, firmware that leaves an invalid header alone).
-            if (policy == HeaderBlockPolicy.InvalidateFirst)
-            {
-                RegionVerdict orderOnly = RegionValidator.Validate(after, Ovmf, RecoveryMarkerState.Absent);
-                Assert.True(!orderOnly.IsValid || equalsTarget || untouched,
-                    "budget " + budget + ": header-last order let a mixed region look valid (" + orderOnly.ReasonName + ")");
-            }
-            if (OvmfBootModel.Bricks(after) && !OvmfBootModel.Bricks(initial))
-            {
-                bricked++;
-            }
-
-            // 3. OVMF's boot re-creates an invalid FV header; the marker must still say invalid.
-            byte[] afterOvmfBoot = OvmfBootModel.Apply(after);
-            RegionVerdict afterOvmf = RegionValidator.Validate(afterOvmfBoot, Ovmf, marker.State);
-            Assert.True(!afterOvmf.IsValid || afterOvmfBoot.AsSpan().SequenceEqual(target) || afterOvmfBoot.AsSpan().SequenceEqual(initial),
-                "budget " + budget + ": OVMF's header repair turned an interrupted recovery valid");
-
-            // 4. The next boot recovers completely.
-            var power2 = new PowerSupply();
-            var region2 = new SimulatedFlashRegion(afterOvmfBoot, BlockSize, power2);
-            var marker2 = new SimulatedMarkerStore(power2, marker.State);
-            RecoveryResult again = RegionRecovery.Run(new FlashWriter(region2, 3), marker2, Ovmf, target, FlashWriteMode.ChangedBlocks, policy);
-            Assert.Equal(RecoveryStatus.Recovered, again.Status);
-            Assert.Equal(target, region2.Contents);
-            Assert.True(RegionValidator.Validate(region2.Contents, Ovmf, marker2.State).IsValid);
         }
 
-        // Interruption points after which OVMF 2022.11 would no longer reach the boot manager (and so
-        // never start the recovery app again), counting only points where the start region did boot.
-        _output.WriteLine(policy + " from " + start + ": " + totalOperations + " operations, " + bricked + " interruption points leave OVMF unbootable");
-        if (policy == HeaderBlockPolicy.KeepBootable)
+        var bricked = new List<long>();
+        for (long budget = 0; budget < units; budget++)
         {
-            // Only block 0's erase and its header write are exposed.
-            Assert.True(bricked <= 2, bricked + " unbootable points");
+            byte[] after = CutAt(initial, target, mode, HeaderBlockPolicy.KeepBootable, atomicErase, budget, out RecoveryMarkerState marker);
+            if (OvmfBootModel.Bricks(after) && !OvmfBootModel.Bricks(initial))
+            {
+                bricked.Add(budget);
+            }
+            // A whole second recovery (two SHA-256 passes of 528 KiB) per point: every point of a short write and
+            // of the header block; every 4th elsewhere in a long one (those cuts all leave one torn non-header block).
+            if (units <= 200 || budget % 4 == 0 || window.Contains(budget) || window.Contains(budget - 1) || window.Contains(budget + 1))
+            {
+                AssertNextBootRecovers(after, initial, target, marker, "cut after " + budget + " units");
+            }
+        }
+
+        _output.WriteLine($"{start} {mode} atomic-erase={atomicErase}: {units} units ({operations.Count} device calls); "
+            + $"unbootable after {bricked.Count} cut points: {Ranges(bricked)}; header window {Ranges(window.OrderBy(x => x).ToList())}");
+        if (OvmfBootModel.Bricks(initial))
+        {
+            return; // OVMF could not have started the app on this start anyway; the marker protocol is what is checked.
+        }
+        Assert.Equal(window.OrderBy(x => x), bricked);
+        if (start == Start.HeaderBlockOnlyClears)
+        {
+            Assert.Empty(bricked); // block 0 programmed in place: no window at all
+        }
+        else
+        {
+            Assert.Equal(atomicErase ? BootCriticalHeaderBytes : BootCriticalHeaderBytes + 1, bricked.Count);
+        }
+    }
+
+    [Theory]
+    [InlineData(Start.Corrupted)]
+    [InlineData(Start.ValidButDifferent)]
+    public void Recover_InvalidateFirstCutAtEveryUnit_NeverValidWithoutMarker(Start start)
+    {
+        byte[] target = Target(start);
+        byte[] initial = MakeStart(start);
+        (long units, _) = Uninterrupted(initial, target, FlashWriteMode.ChangedBlocks, HeaderBlockPolicy.InvalidateFirst, atomicErase: false);
+        for (long budget = 0; budget < units; budget++)
+        {
+            byte[] after = CutAt(initial, target, FlashWriteMode.ChangedBlocks, HeaderBlockPolicy.InvalidateFirst, false, budget, out RecoveryMarkerState marker);
+            bool equalsTarget = after.AsSpan().SequenceEqual(target);
+            bool untouched = after.AsSpan().SequenceEqual(initial);
+            // The write order alone suffices (firmware that leaves an invalid header alone, no marker needed).
+            RegionVerdict orderOnly = RegionValidator.Validate(after, Ovmf, RecoveryMarkerState.Absent);
+            Assert.True(!orderOnly.IsValid || equalsTarget || untouched,
+                "cut after " + budget + " units: header-last order let a mixed region look valid (" + orderOnly.ReasonName + ")");
+            AssertNextBootRecovers(after, initial, target, marker, "cut after " + budget + " units");
         }
     }
 
@@ -114,6 +139,7 @@ public sealed class PowerLossTests
         Assert.Equal(RecoveryStatus.MarkerNotRecorded, result.Status);
         Assert.Equal(initial, region.Contents);
         Assert.Equal(0, region.Erases);
+        Assert.Equal(0, region.Writes);
     }
 
     [Fact]
@@ -132,6 +158,7 @@ public sealed class PowerLossTests
         Assert.Equal(RegionReason.VariableStoreBadState, result.ImageVerdict.Reason);
         Assert.Equal(RecoveryMarkerState.Absent, marker.State);
         Assert.Equal(initial, region.Contents);
+        Assert.Equal(0, region.Erases);
     }
 
     [Fact]
@@ -149,14 +176,67 @@ public sealed class PowerLossTests
         Assert.Equal(target, region.Contents);
     }
 
-    private static int CountOperations(byte[] initial, byte[] target, HeaderBlockPolicy policy)
+    // After a cut: never valid with mixed contents; with the marker in progress never valid at all; OVMF's
+    // own re-initialisation of a bad FV header does not make it valid either; the next recovery completes.
+    private static void AssertNextBootRecovers(byte[] after, byte[] initial, byte[] target, RecoveryMarkerState marker, string where)
+    {
+        bool equalsTarget = after.AsSpan().SequenceEqual(target);
+        bool untouched = after.AsSpan().SequenceEqual(initial);
+        RegionVerdict withMarker = RegionValidator.Validate(after, Ovmf, marker);
+        Assert.True(!withMarker.IsValid || equalsTarget || untouched, where + ": valid with mixed contents");
+        if (marker == RecoveryMarkerState.InProgress)
+        {
+            Assert.False(withMarker.IsValid, where + ": marker InProgress but verdict valid");
+        }
+        byte[] afterOvmfBoot = OvmfBootModel.Apply(after);
+        RegionVerdict afterOvmf = RegionValidator.Validate(afterOvmfBoot, Ovmf, marker);
+        Assert.True(!afterOvmf.IsValid || afterOvmfBoot.AsSpan().SequenceEqual(target) || afterOvmfBoot.AsSpan().SequenceEqual(initial),
+            where + ": OVMF's header repair turned an interrupted recovery valid");
+
+        var power = new PowerSupply();
+        var region = new SimulatedFlashRegion(afterOvmfBoot, BlockSize, power);
+        var store = new SimulatedMarkerStore(power, marker);
+        RecoveryResult again = RegionRecovery.Run(new FlashWriter(region, 3), store, Ovmf, target, FlashWriteMode.ChangedBlocks, HeaderBlockPolicy.KeepBootable);
+        Assert.True(again.Status == RecoveryStatus.Recovered, where + ": the next recovery ended " + again.Status + " " + again.Write.Status);
+        Assert.True(region.Contents.AsSpan().SequenceEqual(target), where + ": the next recovery did not restore the target");
+    }
+
+    private static byte[] CutAt(byte[] initial, byte[] target, FlashWriteMode mode, HeaderBlockPolicy policy, bool atomicErase, long budget,
+        out RecoveryMarkerState marker)
+    {
+        var power = new PowerSupply(budget);
+        var region = new SimulatedFlashRegion(initial, BlockSize, power) { AtomicErase = atomicErase };
+        var store = new SimulatedMarkerStore(power);
+        RecoveryResult result = RegionRecovery.Run(new FlashWriter(region, 3), store, Ovmf, target, mode, policy);
+        Assert.NotEqual(RecoveryStatus.Recovered, result.Status);
+        marker = store.State;
+        return region.Contents;
+    }
+
+    private static (long Units, List<FlashOperation> Operations) Uninterrupted(byte[] initial, byte[] target, FlashWriteMode mode,
+        HeaderBlockPolicy policy, bool atomicErase)
     {
         var power = new PowerSupply();
-        var region = new SimulatedFlashRegion(initial, BlockSize, power);
+        var region = new SimulatedFlashRegion(initial, BlockSize, power) { AtomicErase = atomicErase };
         var marker = new SimulatedMarkerStore(power);
-        RecoveryResult result = RegionRecovery.Run(new FlashWriter(region, 3), marker, Ovmf, target, FlashWriteMode.ChangedBlocks, policy);
+        RecoveryResult result = RegionRecovery.Run(new FlashWriter(region, 3), marker, Ovmf, target, mode, policy);
         Assert.Equal(RecoveryStatus.Recovered, result.Status);
-        return power.OperationsUsed;
+        Assert.True(power.UnitsUsed > 4, "the uninterrupted recovery used " + power.UnitsUsed + " units");
+        return (power.UnitsUsed, region.Operations);
+    }
+
+    private static byte[] Target(Start start)
+    {
+        byte[] image = OvmfVarsImage.Fresh();
+        if (start == Start.HeaderBlockOnlyClears)
+        {
+            // The target has "more written" in block 0's variable area than the start: bits only cleared.
+            for (int i = 0x100; i < 0x180; i++)
+            {
+                image[i] = 0x00;
+            }
+        }
+        return image;
     }
 
     private static byte[] MakeStart(Start start)
@@ -170,7 +250,7 @@ public sealed class PowerLossTests
                 image[i] = (byte)i;
             }
         }
-        else
+        else if (start == Start.ValidButDifferent)
         {
             // Different variable data in blocks 0-4 and 65 (where OVMF writes), headers intact.
             for (int i = 0x64; i < 0x4A00; i++)
@@ -179,6 +259,33 @@ public sealed class PowerLossTests
             }
             image[0x41020] = 0x00;
         }
+        else
+        {
+            // Fresh: block 0's body is erased (FFh), the target programs some of it.
+            image[0x41020] = 0x00;
+        }
         return image;
+    }
+
+    private static string Ranges(List<long> points)
+    {
+        if (points.Count == 0)
+        {
+            return "none";
+        }
+        var text = new List<string>();
+        long first = points[0];
+        long previous = first;
+        foreach (long p in points.Skip(1).Append(long.MinValue))
+        {
+            if (p == previous + 1)
+            {
+                previous = p;
+                continue;
+            }
+            text.Add(first == previous ? first.ToString() : first + "-" + previous);
+            first = previous = p;
+        }
+        return string.Join(",", text);
     }
 }

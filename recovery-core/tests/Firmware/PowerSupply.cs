@@ -1,35 +1,43 @@
 namespace UefiRecovery.Core.Tests.Firmware;
 
 /// <summary>
-/// A budget of state-changing operations shared by the simulated flash and marker store: when it runs
-/// out, the operation in flight is cut off half-done and everything after it fails (the machine is off).
+/// A budget of state-changing units shared by the simulated flash and marker store: an erase, one byte
+/// program (QEMU's pflash and OVMF's QemuFlashWrite program a write byte by byte, each reaching the vars
+/// file on its own) and a marker write cost one unit each. When the budget runs out, the operation in
+/// flight is cut where it stands and everything after it fails (the machine is off).
 /// </summary>
 internal sealed class PowerSupply
 {
-    private int _remaining;
+    private long _remaining;
 
-    public PowerSupply(int operations = int.MaxValue) => _remaining = operations;
+    public PowerSupply(long units = long.MaxValue) => _remaining = units;
 
     public bool IsOff { get; private set; }
 
-    public int OperationsUsed { get; private set; }
+    public long UnitsUsed { get; private set; }
 
-    /// <summary>True: the operation completes. False: it is interrupted now (first time) or the power is already off.</summary>
-    public bool TryConsume(out bool interruptedNow)
+    /// <summary>
+    /// Asks for <paramref name="units"/>; <paramref name="granted"/> of them complete. False when the power
+    /// went off during this request or was already off (then <paramref name="granted"/> is what still completed).
+    /// </summary>
+    public bool TryConsume(int units, out int granted)
     {
-        interruptedNow = false;
+        granted = 0;
         if (IsOff)
         {
             return false;
         }
-        if (_remaining == 0)
+        if (_remaining < units)
         {
+            granted = (int)_remaining;
+            UnitsUsed += granted;
+            _remaining = 0;
             IsOff = true;
-            interruptedNow = true;
             return false;
         }
-        _remaining--;
-        OperationsUsed++;
+        _remaining -= units;
+        UnitsUsed += units;
+        granted = units;
         return true;
     }
 }

@@ -7,8 +7,10 @@ namespace UefiRecovery.Core.Tests.Firmware;
 /// <summary>
 /// NOR flash in memory with erase polarity 1: erase sets a block to FFh, write ANDs bytes in (only clears
 /// bits). Also models OVMF's CFI quirk: after an erase, reads return 80h 00h until the next write.
-/// Power loss cuts the operation in flight half-way: an erase leaves the first half FFh and the rest as
-/// it was, a write programs only the first half of its span. Faults can be injected per block.
+/// Power loss (<see cref="PowerSupply"/>) cuts a write between two byte programs (bytes in ascending order,
+/// as OVMF's QemuFlashWrite programs them); an erase cut short is torn (first half FFh, the rest as it
+/// was: real NOR) unless <see cref="AtomicErase"/> (QEMU's pflash writes an erase to the file in one go).
+/// Faults can be injected per block.
 /// </summary>
 internal sealed class SimulatedFlashRegion : IFlashRegion
 {
@@ -34,7 +36,16 @@ internal sealed class SimulatedFlashRegion : IFlashRegion
 
     public int Writes { get; private set; }
 
+    /// <summary>Bytes handed to <see cref="TryWrite"/> that were programmed.</summary>
+    public long BytesProgrammed { get; private set; }
+
+    /// <summary>An erase cut by power loss did not happen at all (QEMU) instead of leaving a torn block (real NOR).</summary>
+    public bool AtomicErase { get; init; }
+
     public int ReadsInStatusMode { get; private set; }
+
+    /// <summary>Every erase and write issued, in order (also those cut or refused).</summary>
+    public List<FlashOperation> Operations { get; } = new();
 
     /// <summary>Block → remaining write calls that fail with DeviceError.</summary>
     public Dictionary<int, int> FailingWrites { get; } = new();
@@ -77,15 +88,17 @@ internal sealed class SimulatedFlashRegion : IFlashRegion
         }
         for (int lba = firstLba; lba < firstLba + count; lba++)
         {
+            Operations.Add(new FlashOperation('E', lba, 0, BlockSize, _power.UnitsUsed));
             if (FailingErases.Contains(lba))
             {
                 return FlashStatus.DeviceError;
             }
-            bool ok = _power.TryConsume(out bool interruptedNow);
+            bool wasOn = !_power.IsOff;
+            bool ok = _power.TryConsume(1, out _);
             Span<byte> block = _data.AsSpan(lba * BlockSize, BlockSize);
             if (!ok)
             {
-                if (interruptedNow)
+                if (wasOn && !AtomicErase)
                 {
                     block.Slice(0, BlockSize / 2).Fill(0xFF);
                 }
@@ -104,18 +117,19 @@ internal sealed class SimulatedFlashRegion : IFlashRegion
         {
             return FlashStatus.OutOfRange;
         }
+        Operations.Add(new FlashOperation('W', lba, offset, source.Length, _power.UnitsUsed));
         if (FailingWrites.TryGetValue(lba, out int failures) && failures > 0)
         {
             FailingWrites[lba] = failures - 1;
             return FlashStatus.DeviceError;
         }
-        bool ok = _power.TryConsume(out bool interruptedNow);
+        bool ok = _power.TryConsume(source.Length, out int programmed);
         Span<byte> target = _data.AsSpan(lba * BlockSize + offset, source.Length);
-        int programmed = ok ? source.Length : interruptedNow ? source.Length / 2 : 0;
         for (int i = 0; i < programmed; i++)
         {
             target[i] &= source[i];
         }
+        BytesProgrammed += programmed;
         if (!ok)
         {
             return FlashStatus.PowerLost;

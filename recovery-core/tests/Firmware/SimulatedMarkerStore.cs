@@ -21,7 +21,7 @@ internal sealed class SimulatedMarkerStore : IRecoveryMarkerStore
 
     public bool TryWrite(RecoveryMarkerState state)
     {
-        if (FailWrites || !_power.TryConsume(out _))
+        if (FailWrites || !_power.TryConsume(1, out _))
         {
             return false;
         }
