@@ -78,7 +78,6 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private TokenBucket _pacer;
     private ulong _donorId;
     private uint _nextMessageId = 1;
-    private int _roundRobin;
     private long _queued;
     private long _datagramsReceived;
     private long _datagramsRejected;
@@ -349,25 +348,12 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             int size = DataMessage.MessageLength(session.Geometry.FragmentSize) * Math.Max(copies, 1);
             if (!_pacer.TryTake(size, out TimeSpan wait)) return wait;
             if (!session.TryTakeNextFragment(now, out uint index, out bool manifestFirst)) continue;
-            if (manifestFirst) _pacer.Spend(SendManifest(session, session.Manifest.Tree.Shape.GroupOf(index)));
+            int manifestBytes = manifestFirst ? SendManifest(session, session.Manifest.Tree.Shape.GroupOf(index)) : 0;
+            _pacer.Spend(manifestBytes);
             SendFragment(session, index, now);
+            ChargeShare(session, size + manifestBytes);
         }
         return TimeSpan.Zero;
-    }
-
-    private ImageSession? NextSendingSession()
-    {
-        if (_sessions.Count == 0) return null;
-        int i = 0;
-        ImageSession? first = null;
-        foreach (var session in _sessions.Values)
-        {
-            if (session.State != SessionState.Sending) { i++; continue; }
-            first ??= session;
-            if (i++ >= _roundRobin) { _roundRobin = i; return session; }
-        }
-        _roundRobin = 0;
-        return first;
     }
 
     private static int CountReceiving(ImageSession session)
