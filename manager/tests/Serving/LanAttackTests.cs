@@ -298,6 +298,33 @@ public sealed class LanAttackTests
     }
 
     [Fact]
+    public async Task Sessions_MembershipThatNacksEverythingAndNeverProgresses_DroppedAfterThreeRepairPassesAndRecorded()
+    {
+        using var folder = new TempFolder();
+        var (started, _, results) = await StartAsync(folder, 64 << 10, "unicast");
+        await using var manager = started;
+        using var attacker = new WireProbe("127.0.0.60");
+        const ulong mac = 0x0A0000000200;
+        var offer = await attacker.WaitForOfferAsync(attacker.SendRequest(manager.UdpEndPoint, mac), Patience);
+        Assert.NotNull(offer);
+        var (o, d) = offer!.Value;
+        attacker.SendAccept(manager.UdpEndPoint, mac, d.SessionId, d.MessageId, o.ImageId, o.Binding.MemberToken);
+        using var stop = new CancellationTokenSource();
+        Task nack = LoopAsync(() => attacker.SendNack(manager.UdpEndPoint, mac, d.SessionId, 0, o.Binding.MemberToken, 0,
+            new NackRange(0, o.Geometry.FragmentCount)), 4, stop.Token);
+        DateTime until = DateTime.UtcNow + Patience;
+        while (ReadResults(results).Count == 0 && DateTime.UtcNow < until) await Task.Delay(200);
+        stop.Cancel();
+        await nack;
+
+        var record = Assert.Single(ReadResults(results));
+        _output.WriteLine(record.Detail + "; DATA datagrams the attacker got: " + attacker.All.Count(x => x.Type == MessageType.Data));
+        Assert.Equal("timeout", record.Outcome);
+        Assert.StartsWith("no progress after 3 repair passes", record.Detail, StringComparison.Ordinal);
+        Assert.False(record.Authenticated);
+    }
+
+    [Fact]
     public async Task Result_TokensFromOffersOfAnEarlierRun_RecordedOnlyUnderTheRateLimitAndMarkedSessionUnknown()
     {
         // After a restart (same secret) the manager cannot tell a machine that finished its write from an attacker
