@@ -363,11 +363,11 @@ public sealed partial class RecoveryServer
         string imageName = session?.Image.Name ?? FindImageName(result.ImageId);
         string outcome = result.Outcome == ResultOutcome.Success ? "success" : "failure";
         string detail = string.Create(CultureInfo.InvariantCulture, $"{result.Reason}; firmware version now {result.FirmwareVersion}")
-            + (session is null ? "; session unknown to this manager run (it restarted since, or nobody accepted that offer)"
+            + (session is null ? "; session unknown to this manager run (it restarted since, or the offer is long forgotten)"
                 : client is null ? "; not a member of the session (its ACCEPT and STATUS never arrived)" : "");
-        // A RESULT comes only after the machine held every fragment (§6.7: it verifies the complete image
+        // A member's RESULT comes only after it held every fragment (§6.7: it verifies the complete image
         // first), so for its session's image that is what it held, whatever its last STATUS said (a clean
-        // transfer can end before any status round).
+        // transfer can end before any status round). Of a non-member the manager knows nothing.
         long held = session is not null && client is not null && result.ImageId == session.ImageId
             ? session.Geometry.FragmentCount : client?.FragmentsHeld ?? 0;
         List<string> sameMac = _macBook.OthersThan(clientId, sender.Address);
