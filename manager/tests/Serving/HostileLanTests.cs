@@ -147,7 +147,9 @@ public sealed class HostileLanTests
         AssertByteExact(capsule, Clients(report)[0]);
         Assert.False(moved, "the victim's delivery address moved");
         Assert.DoesNotContain(attacker.All, d => d.SessionId == session && d.Type is MessageType.Data or MessageType.Manifest or MessageType.StatusRequest);
-        JsonElement victimSession = (await SessionsAsync(manager)).Single(s => s.GetProperty("sessionId").GetUInt32() == session);
+        // The status is a snapshot published every 250 ms: the victim can exit before the one showing its RESULT.
+        JsonElement victimSession = await WaitForSessionAsync(manager, s => s.GetProperty("sessionId").GetUInt32() == session
+            && s.GetProperty("clients").EnumerateArray().All(c => c.GetProperty("state").GetString() == "Reported"), TimeSpan.FromSeconds(10));
         JsonElement member = Assert.Single(victimSession.GetProperty("clients").EnumerateArray());
         Assert.Equal(victimAddress, member.GetProperty("address").GetString());
         Assert.Equal("Reported", member.GetProperty("state").GetString());
@@ -270,26 +272,68 @@ public sealed class HostileLanTests
         Assert.Equal(1, Reason(await TrafficAsync(second), "RESULT:bad-token"));
     }
 
+    /// <summary>Four machines at one address REQUEST and ACCEPT: four live unicast sessions there, each token-proven.</summary>
+    private static async Task<List<(ulong Mac, uint Session)>> FourLiveUnicastSessionsAsync(ManagerProcess manager, WireProbe crowd, ulong macBase)
+    {
+        var live = new List<(ulong, uint)>();
+        for (ulong mac = macBase + 1; mac <= macBase + 4; mac++)
+        {
+            var offer = await crowd.WaitForOfferAsync(crowd.SendRequest(manager.UdpEndPoint, mac), Patience);
+            Assert.NotNull(offer);
+            var (o, d) = offer!.Value;
+            crowd.SendAccept(manager.UdpEndPoint, mac, d.SessionId, d.MessageId, o.ImageId, o.Binding.MemberToken);
+            live.Add((mac, d.SessionId));
+        }
+        foreach (var (_, session) in live) await WaitForSessionAsync(manager, s => s.GetProperty("sessionId").GetUInt32() == session, Patience);
+        return live;
+    }
+
     [Fact]
-    public async Task Request_FifthUnicastMachineFromOneAddress_SilentAndCounted()
+    public async Task Request_FifthUnicastMachineAtAnAddressWithFourLiveSessions_SilentAndCounted()
     {
         using var folder = new TempFolder();
-        var (started, _, _) = await StartUnicastAsync(folder, 64 << 10, rate: 20);
+        var (started, _, _) = await StartUnicastAsync(folder, 64 << 10, rate: 1);
         await using var manager = started;
         using var crowd = new WireProbe("127.0.0.6");
-        var requests = new List<uint>();
-        for (ulong mac = 1; mac <= 5; mac++) requests.Add(crowd.SendRequest(manager.UdpEndPoint, 0x020000000900 + mac));
-        for (int i = 0; i < 4; i++) Assert.NotNull(await crowd.WaitForOfferAsync(requests[i], Patience));
-        Assert.Null(await crowd.WaitForOfferAsync(requests[4], TimeSpan.FromSeconds(2)));
+        var live = await FourLiveUnicastSessionsAsync(manager, crowd, 0x020000000900);
+        uint fifth = crowd.SendRequest(manager.UdpEndPoint, 0x020000000905);
+        Assert.Null(await crowd.WaitForOfferAsync(fifth, TimeSpan.FromSeconds(2)));
         Assert.Equal(1, Reason(await TrafficAsync(manager), "REQUEST:unicast-per-address-limit"));
 
-        // A machine already offered still gets its offer again; another address is not affected.
-        uint again = crowd.SendRequest(manager.UdpEndPoint, 0x020000000901);
-        var repeated = await crowd.WaitForOfferAsync(again, Patience);
+        // A machine with a live session still gets its session again; another address is not affected.
+        var repeated = await crowd.WaitForOfferAsync(crowd.SendRequest(manager.UdpEndPoint, live[0].Mac), Patience);
         Assert.NotNull(repeated);
-        Assert.Equal((await crowd.WaitForOfferAsync(requests[0], Patience))!.Value.Datagram.SessionId, repeated!.Value.Datagram.SessionId);
+        Assert.Equal(live[0].Session, repeated!.Value.Datagram.SessionId);
         using var neighbour = new WireProbe("127.0.0.7");
         Assert.NotNull(await neighbour.WaitForOfferAsync(neighbour.SendRequest(manager.UdpEndPoint, 0x020000000999), Patience));
+    }
+
+    [Fact]
+    public async Task Accept_FifthOfferAtAnAddressAcceptedAfterFourWentLive_SessionFullAndCounted()
+    {
+        // Pending offers do not count toward the four per address (a spoofed REQUEST makes them, §7.2 rule 11): a
+        // fifth machine is offered, and refused only when it accepts while four sessions at its address are live.
+        using var folder = new TempFolder();
+        var (started, _, _) = await StartUnicastAsync(folder, 64 << 10, rate: 1);
+        await using var manager = started;
+        using var crowd = new WireProbe("127.0.0.8");
+        const ulong late = 0x020000000A05;
+        var fifth = await crowd.WaitForOfferAsync(crowd.SendRequest(manager.UdpEndPoint, late), Patience);
+        Assert.NotNull(fifth);
+        await FourLiveUnicastSessionsAsync(manager, crowd, 0x020000000A00);
+        var (o, d) = fifth!.Value;
+        crowd.SendAccept(manager.UdpEndPoint, late, d.SessionId, d.MessageId, o.ImageId, o.Binding.MemberToken);
+        var abort = await crowd.WaitForAsync(x => x.Type == MessageType.Abort && x.SessionId == d.SessionId, Patience);
+        Assert.NotNull(abort);
+        Assert.Equal(WireStatus.Ok, MessageFrame.TryParse(abort!.Bytes, out MessageFrame frame));
+        Assert.Equal(WireStatus.Ok, AbortMessage.TryParse(frame, out AbortMessage parsed));
+        Assert.Equal(AbortReason.SessionFull, parsed.Reason);
+        // The status is a snapshot published every 250 ms.
+        long refused = 0;
+        for (DateTime end = DateTime.UtcNow + TimeSpan.FromSeconds(10); refused == 0 && DateTime.UtcNow < end; await Task.Delay(100))
+            refused = Reason(await TrafficAsync(manager), "ACCEPT:unicast-per-address-limit");
+        Assert.Equal(1, refused);
+        Assert.DoesNotContain(await SessionsAsync(manager), s => s.GetProperty("sessionId").GetUInt32() == d.SessionId);
     }
 
     [Fact]

@@ -12,7 +12,12 @@ namespace UefiRecovery.Manager.Serving.Results;
 /// </summary>
 public sealed class ResultLog : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    // Fields a record does not have (null) are left out of its line.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
     private readonly FileStream? _stream;
     private readonly object _gate = new();
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace UefiRecovery.Manager.Serving.Results;
 
@@ -7,6 +8,9 @@ namespace UefiRecovery.Manager.Serving.Results;
 /// <see cref="Member"/> names the membership (a digest of its token, docs/operating.md §3); <see cref="Authenticated"/>
 /// is true when the record's content came from the machine in a message carrying its member token (RESULT,
 /// ABORT), false when the manager wrote it itself (timeout). Both are absent in lines written before version 2.
+/// <see cref="SessionKnown"/> is false for a RESULT of a session this manager run does not know (it restarted, or the
+/// token came from an OFFER nobody accepted): such records rest on the token alone and are rate-limited.
+/// <see cref="SameMacAt"/> lists other addresses this MAC proved a membership from during this run; absent when none.
 /// </summary>
 public sealed record ResultRecord(
     DateTimeOffset Time,
@@ -20,4 +24,6 @@ public sealed record ResultRecord(
     long FragmentsReceived,
     int RepairRounds,
     string? Member = null,
-    bool? Authenticated = null);
+    bool? Authenticated = null,
+    bool? SessionKnown = null,
+    IReadOnlyList<string>? SameMacAt = null);

@@ -25,6 +25,13 @@ public sealed class ImageSession
     // Manifest groups whose MANIFEST went out in the current pass.
     private readonly FragmentSet _groupsAnnounced;
     private uint _lastRepairPassRound;
+    // When the latest repair pass stopped sending (§7.2 rule 6: answers arriving up to a poll grace later may
+    // predate it); MinValue while no repair pass has ended.
+    private TimeSpan _lastRepairPassEndedAt = TimeSpan.MinValue;
+    // Members the latest repair pass carried NACKed fragments for: their no-progress count grows when it ends.
+    private readonly List<SessionClient> _servedByPass = new();
+    // Members dropped for making no progress, handed to the engine by the next Tick (recorded like a timeout).
+    private readonly List<SessionClient> _dropped = new();
     private readonly SessionTimings _timings;
     private uint _cursor;
     private TimeSpan _roundDeadline;
@@ -110,12 +117,19 @@ public sealed class ImageSession
                 existing.State = ClientState.Receiving;
                 existing.FragmentsHeld = fragmentsHeld;
                 existing.MissingFragments = -1;
+                // A reboot (its token proves the same machine at the same address) starts its progress count
+                // from what it holds now. A member dropped for no progress gets one more repair pass: progress in
+                // it clears the count, none drops it again (re-ACCEPTing buys one pass, not three).
+                if (rebooted) existing.BestFragmentsHeld = fragmentsHeld;
+                if (existing.DropReason is not null)
+                    existing.RepairPassesWithoutProgress = Math.Min(existing.RepairPassesWithoutProgress, _timings.NoProgressPasses - 1);
+                existing.DropReason = null;
                 existing.FirstUnansweredAt = TimeSpan.MinValue;
                 WakeForLateJoiner(now);
             }
             return existing;
         }
-        var client = new SessionClient(token, clientId, endPoint, now) { FragmentsHeld = fragmentsHeld };
+        var client = new SessionClient(token, clientId, endPoint, now) { FragmentsHeld = fragmentsHeld, BestFragmentsHeld = fragmentsHeld };
         _clients.Add(token, client);
         if (State == SessionState.Offered)
         {
@@ -216,11 +230,17 @@ public sealed class ImageSession
         client.CorruptedSeen = status.CorruptedCount;
         if (status.Round != 0 && status.Round <= Round) client.AnsweredRound = Math.Max(client.AnsweredRound, status.Round);
         if (!client.IsActive) return;
-        // §7.2 rule 6: an answer to a round that closed before the latest repair pass began was computed
-        // before that pass reached the member; the pass already carries those fragments, so they are not
-        // queued again (a member that lost that copy too NACKs it in the next round). Under load, late
-        // answers otherwise put every fragment of a repair pass into the next one as well.
-        FragmentSet? stale = status.Round != 0 && status.Round <= _lastRepairPassRound ? _lastRepairPass : null;
+        bool mayPredatePass = MayPredateLatestRepairPass(status.Round, now);
+        if (client.FragmentsHeld > client.BestFragmentsHeld)
+        {
+            client.BestFragmentsHeld = client.FragmentsHeld;
+            client.RepairPassesWithoutProgress = 0;
+            client.FragmentsResentWithoutProgress = 0;
+        }
+        // §7.2 rule 6: an answer that may have been computed before the latest repair pass reached the member
+        // does not queue again the fragments that pass carries (a member that lost that copy too NACKs it in the
+        // next round). Under load, late answers otherwise put every fragment of a repair pass into the next one.
+        FragmentSet? stale = mayPredatePass ? _lastRepairPass : null;
         switch (status.Kind)
         {
             case StatusKind.Complete:
@@ -228,6 +248,9 @@ public sealed class ImageSession
                 client.State = ClientState.Complete;
                 client.MissingFragments = 0;
                 client.HasMoreNacks = false;
+                client.NacksListed = 0;
+                client.RepairPassesWithoutProgress = 0;
+                client.FragmentsResentWithoutProgress = 0;
                 break;
             case StatusKind.NackRanges:
             {
@@ -241,6 +264,7 @@ public sealed class ImageSession
                 client.State = ClientState.Receiving;
                 client.MissingFragments = status.HasMore ? Math.Max(missing, (int)(Geometry.FragmentCount - client.FragmentsHeld)) : missing;
                 client.HasMoreNacks = status.HasMore;
+                client.NacksListed = missing;
                 break;
             }
             case StatusKind.NackBitmap:
@@ -263,11 +287,45 @@ public sealed class ImageSession
                 client.State = ClientState.Receiving;
                 client.MissingFragments = status.HasMore ? Math.Max(missing, (int)(Geometry.FragmentCount - client.FragmentsHeld)) : missing;
                 client.HasMoreNacks = status.HasMore;
+                client.NacksListed = missing;
                 break;
             }
         }
+        if (!mayPredatePass && client.State == ClientState.Receiving && MadeNoProgress(client)) Drop(client, now);
         // An unsolicited NACK while idle (the client noticed it is short) starts a repair at once.
         if (State == SessionState.AwaitingResults && !_repair.IsEmpty) StartRepairPass(now);
+    }
+
+    /// <summary>
+    /// §7.2 rule 6: whether a STATUS arriving now may have been computed before the latest repair pass reached the
+    /// member — it arrives while that pass is being sent or within the poll grace after it ended — unless it echoes a
+    /// round the donor started after that pass (such a round's STATUS_REQUEST followed the pass's last DATA). Decided
+    /// by arrival time: STATUS_REQUEST is not authenticated, so a forged one can make a member echo any older round,
+    /// and a NACK that arrives later than that is always taken, so a fragment lost in a repair pass is sent again.
+    /// </summary>
+    private bool MayPredateLatestRepairPass(uint echoedRound, TimeSpan now)
+    {
+        if (_lastRepairPass.IsEmpty) return false;
+        if (State == SessionState.Sending && Pass > 0) return true;
+        if (_lastRepairPassEndedAt == TimeSpan.MinValue || now - _lastRepairPassEndedAt > _timings.RoundGrace) return false;
+        return !(echoedRound > _lastRepairPassRound && echoedRound <= Round);
+    }
+
+    // Repair passes carried this member's NACKs again and again and it holds no more than before (docs/operating.md,
+    // "no progress"). An honest member under heavy loss still gains fragments; one that NACKs everything and never
+    // progresses only takes rate from everyone else.
+    private bool MadeNoProgress(SessionClient client) =>
+        client.RepairPassesWithoutProgress >= _timings.NoProgressPasses
+        && client.FragmentsResentWithoutProgress >= _timings.NoProgressFragments;
+
+    private void Drop(SessionClient client, TimeSpan now)
+    {
+        client.State = ClientState.TimedOut;
+        client.LastHeard = now;
+        client.DropReason = "no progress after " + client.RepairPassesWithoutProgress.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + " repair passes (" + client.FragmentsResentWithoutProgress.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + " NACKed fragments sent again, still holds " + client.FragmentsHeld.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+        _dropped.Add(client);
     }
 
     public void MarkReported(SessionClient client, string resultText, TimeSpan now)
@@ -289,6 +347,8 @@ public sealed class ImageSession
     /// </summary>
     public SessionAction Tick(TimeSpan now, List<SessionClient> timedOut)
     {
+        timedOut.AddRange(_dropped);
+        _dropped.Clear();
         foreach (var client in _clients.Values)
         {
             bool silent = client.State == ClientState.Receiving && client.SilentRounds >= _timings.SilentRoundsBeforeDrop
@@ -385,6 +445,15 @@ public sealed class ImageSession
     {
         _lastRepairPass.CopyFrom(_repair);
         _lastRepairPassRound = Round;
+        // The pass carries what each NACKing member listed (or the previous pass did, rule 6): count it for them.
+        _servedByPass.Clear();
+        foreach (var client in _clients.Values)
+        {
+            if (client.State != ClientState.Receiving || client.NacksListed == 0) continue;
+            client.FragmentsResentWithoutProgress += client.NacksListed;
+            client.NacksListed = 0;
+            _servedByPass.Add(client);
+        }
         _pending.TakeAll(_repair);
         _cursor = 0;
         _groupsAnnounced.Clear();
@@ -425,8 +494,17 @@ public sealed class ImageSession
 
     private void Enter(SessionState state, TimeSpan now)
     {
+        if (State == SessionState.Sending && state != SessionState.Sending && Pass > 0) EndRepairPass(now);
         State = state;
         StateSince = now;
+    }
+
+    // A repair pass is over: each member it carried NACKs for has had them sent once more.
+    private void EndRepairPass(TimeSpan now)
+    {
+        _lastRepairPassEndedAt = now;
+        foreach (var client in _servedByPass) client.RepairPassesWithoutProgress++;
+        _servedByPass.Clear();
     }
 }
 

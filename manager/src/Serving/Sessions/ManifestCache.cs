@@ -9,16 +9,19 @@ namespace UefiRecovery.Manager.Serving.Sessions;
 
 /// <summary>
 /// The fragment manifests (docs/protocol.md §5.4) the manager offers, one per (image, fragment size), built
-/// once and kept: building one hashes the whole image. Bounded (least recently used out), and new builds
-/// asked for by REQUESTs come out of a hashing budget, so a flood of REQUESTs with ever new max datagram sizes
-/// cannot keep the engine hashing; the configured fragment size is built ahead for every image at load
-/// (<see cref="Warm"/>), outside the budget. Thread-safe: the engine reads, the catalog watcher warms.
+/// once and kept while the image is in the catalog: building one hashes the whole image. Only the few sizes of
+/// <see cref="FragmentSizes"/> are ever asked for, so this holds at most that many trees per catalog image and
+/// never evicts one a REQUEST could ask for again; <see cref="Retain"/> drops the trees of images that left the
+/// catalog. The configured size (and the default client's) is built ahead at load (<see cref="Warm"/>), outside
+/// any budget; the other sizes are built on the first REQUEST that needs them, out of a hashing budget, so a burst
+/// of such REQUESTs costs at most one build per size and image. Thread-safe: the engine reads, the catalog watcher
+/// warms and retains.
 /// </summary>
-public sealed class ManifestCache(int capacity, WorkBudget buildBudget)
+public sealed class ManifestCache(WorkBudget buildBudget)
 {
     private readonly object _gate = new();
-    private readonly Dictionary<(ulong ImageId, ushort FragmentSize), Entry> _entries = new();
-    private long _clock;
+    private readonly Dictionary<(ulong ImageId, ushort FragmentSize), OfferedManifest> _entries = new();
+    private long _builds;
 
     public int Count
     {
@@ -26,17 +29,20 @@ public sealed class ManifestCache(int capacity, WorkBudget buildBudget)
     }
 
     /// <summary>Trees built since start (for the status and the tests).</summary>
-    public long Builds { get; private set; }
+    public long Builds
+    {
+        get { lock (_gate) return _builds; }
+    }
 
     /// <summary>
-    /// The manifest of <paramref name="image"/> cut by <paramref name="geometry"/>: cached, or built now if
-    /// the budget allows; null when it is not cached and the budget is spent (the REQUEST goes unanswered).
+    /// The manifest of <paramref name="image"/> cut by <paramref name="geometry"/>: kept, or built now if the
+    /// budget allows; null when it is not built yet and the budget is spent (the REQUEST goes unanswered).
     /// </summary>
     public OfferedManifest? GetOrBuild(CatalogImage image, ulong imageId, FragmentGeometry geometry, TimeSpan now)
     {
         lock (_gate)
         {
-            if (TryTouch(imageId, geometry.FragmentSize, out OfferedManifest? cached)) return cached;
+            if (_entries.TryGetValue((imageId, geometry.FragmentSize), out OfferedManifest? kept)) return kept;
         }
         if (!buildBudget.TrySpend(image.Bytes.Length, now)) return null;
         return Build(image, imageId, geometry);
@@ -53,9 +59,25 @@ public sealed class ManifestCache(int capacity, WorkBudget buildBudget)
             ulong imageId = DonorIdentity.ImageIdFor(image.Sha256);
             lock (_gate)
             {
-                if (TryTouch(imageId, fragmentSize, out _)) continue;
+                if (_entries.ContainsKey((imageId, fragmentSize))) continue;
             }
             Build(image, imageId, geometry);
+        }
+    }
+
+    /// <summary>
+    /// Forgets the trees of images not in <paramref name="catalog"/> (after a reload). Sessions and pending offers
+    /// keep their own reference to the tree they announced, so they are not affected.
+    /// </summary>
+    public void Retain(IEnumerable<CatalogImage> catalog)
+    {
+        var keep = new HashSet<ulong>();
+        foreach (var image in catalog) keep.Add(DonorIdentity.ImageIdFor(image.Sha256));
+        lock (_gate)
+        {
+            var gone = new List<(ulong, ushort)>();
+            foreach (var key in _entries.Keys) if (!keep.Contains(key.ImageId)) gone.Add(key);
+            foreach (var key in gone) _entries.Remove(key);
         }
     }
 
@@ -65,41 +87,13 @@ public sealed class ManifestCache(int capacity, WorkBudget buildBudget)
         ManifestTree tree = ManifestTree.Build(image.Bytes, geometry, imageId, shift, new HostManifestHash());
         lock (_gate)
         {
-            Builds++;
+            _builds++;
             var key = (imageId, geometry.FragmentSize);
-            if (_entries.TryGetValue(key, out Entry? raced)) return raced.Manifest;
-            while (_entries.Count >= capacity) EvictLeastRecentlyUsed();
+            if (_entries.TryGetValue(key, out OfferedManifest? raced)) return raced;
             var manifest = new OfferedManifest(tree, shift);
-            _entries[key] = new Entry(manifest) { LastUsed = ++_clock };
+            _entries[key] = manifest;
             return manifest;
         }
-    }
-
-    private bool TryTouch(ulong imageId, ushort fragmentSize, out OfferedManifest? manifest)
-    {
-        if (_entries.TryGetValue((imageId, fragmentSize), out Entry? entry))
-        {
-            entry.LastUsed = ++_clock;
-            manifest = entry.Manifest;
-            return true;
-        }
-        manifest = null;
-        return false;
-    }
-
-    private void EvictLeastRecentlyUsed()
-    {
-        (ulong, ushort)? oldest = null;
-        long oldestUse = long.MaxValue;
-        foreach (var (key, entry) in _entries)
-            if (entry.LastUsed < oldestUse) { oldestUse = entry.LastUsed; oldest = key; }
-        if (oldest is { } key1) _entries.Remove(key1);
-    }
-
-    private sealed class Entry(OfferedManifest manifest)
-    {
-        public OfferedManifest Manifest { get; } = manifest;
-        public long LastUsed { get; set; }
     }
 }
 

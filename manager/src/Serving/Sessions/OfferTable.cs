@@ -11,14 +11,21 @@ namespace UefiRecovery.Manager.Serving.Sessions;
 /// Offers made for sessions that do not exist yet (docs/protocol.md §7.2.1: the session is created
 /// lazily on the first ACCEPT, the offer stays valid at least 10 s). Bounded, oldest evicted first, so a
 /// flood of REQUESTs can neither exhaust memory nor the session table: it can only push out old offers,
-/// whose clients then get ABORT(unknown session) and simply ask again. Unicast offers are counted per
-/// owner address, for the per-address limit of §7.2 rule 11.
+/// whose clients then get ABORT(unknown session) and simply ask again. Pending unicast offers are also
+/// bounded per owner address (§7.2 rule 11): a new one evicts the oldest for that address, never another
+/// address's, and is never refused. A REQUEST with a forged source address makes such an offer, so refusing
+/// would let a spoofer keep a machine's address "full"; evicting only costs that spoofer its own offers, as
+/// long as the machine accepts within <paramref name="unicastPerAddress"/> of the spoofer's REQUESTs.
 /// </summary>
-public sealed class OfferTable(int capacity, TimeSpan validity)
+public sealed class OfferTable(int capacity, TimeSpan validity, int unicastPerAddress = int.MaxValue)
 {
     private readonly Dictionary<uint, PendingOffer> _offers = new();
     private readonly Queue<uint> _order = new();
-    private readonly Dictionary<IPAddress, int> _unicastPerAddress = new();
+    // Pending unicast offers per owner address, oldest first (at most unicastPerAddress each).
+    private readonly Dictionary<IPAddress, List<uint>> _unicastPerAddress = new();
+
+    /// <summary>Unicast offers evicted to make room for a newer one at the same address.</summary>
+    public long UnicastEvictions { get; private set; }
 
     public int Count => _offers.Count;
 
@@ -36,19 +43,31 @@ public sealed class OfferTable(int capacity, TimeSpan validity)
     public PendingOffer Add(uint sessionId, CatalogImage image, ulong imageId, FragmentGeometry geometry, OfferedManifest manifest,
         DeliveryMode mode, UnicastOwner? owner, TimeSpan now)
     {
+        if (owner is { } o)
+        {
+            while (_unicastPerAddress.TryGetValue(o.Address, out var atAddress) && atAddress.Count >= unicastPerAddress)
+            {
+                Remove(atAddress[0]);
+                UnicastEvictions++;
+            }
+        }
         while (_offers.Count >= capacity && _order.TryDequeue(out uint oldest)) Remove(oldest);
         DropTakenFromOrder();
         var offer = new PendingOffer(sessionId, image, imageId, geometry, manifest, mode, owner, now);
         _offers[sessionId] = offer;
         _order.Enqueue(sessionId);
-        if (owner is { } o) _unicastPerAddress[o.Address] = UnicastOffersAt(o.Address) + 1;
+        if (owner is { } owned)
+        {
+            if (!_unicastPerAddress.TryGetValue(owned.Address, out var list)) _unicastPerAddress[owned.Address] = list = new List<uint>();
+            list.Add(sessionId);
+        }
         return offer;
     }
 
     public bool Contains(uint sessionId) => _offers.ContainsKey(sessionId);
 
     /// <summary>Pending unicast offers whose machine is at <paramref name="address"/>.</summary>
-    public int UnicastOffersAt(IPAddress address) => _unicastPerAddress.TryGetValue(address, out int n) ? n : 0;
+    public int UnicastOffersAt(IPAddress address) => _unicastPerAddress.TryGetValue(address, out var list) ? list.Count : 0;
 
     /// <summary>Entries in the eviction queue, taken offers included until they are dropped (bounded by twice the capacity).</summary>
     public int QueuedIds => _order.Count;
@@ -91,9 +110,9 @@ public sealed class OfferTable(int capacity, TimeSpan validity)
     private void Remove(uint sessionId)
     {
         if (!_offers.Remove(sessionId, out var offer) || offer.Owner is not { } owner) return;
-        int left = UnicastOffersAt(owner.Address) - 1;
-        if (left > 0) _unicastPerAddress[owner.Address] = left;
-        else _unicastPerAddress.Remove(owner.Address);
+        if (!_unicastPerAddress.TryGetValue(owner.Address, out var list)) return;
+        list.Remove(sessionId);
+        if (list.Count == 0) _unicastPerAddress.Remove(owner.Address);
     }
 
     /// <summary>One outstanding offer.</summary>

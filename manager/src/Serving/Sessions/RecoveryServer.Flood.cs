@@ -7,9 +7,10 @@ namespace UefiRecovery.Manager.Serving.Sessions;
 
 /// <summary>
 /// What a datagram may cost beyond its own handling, so that a flood (docs/operating.md §7) costs
-/// bounded memory and bounded log growth. The result log needs no limit of its own since protocol v2:
-/// only a RESULT carrying a member token the manager derived (§7.4) is recorded, once per member.
-/// Engine thread only.
+/// bounded memory and bounded log and result-log growth. A member's RESULT is recorded once per membership
+/// without a limit. A genuine token alone is not enough for that: anyone can ask in any MAC's name from its own
+/// address and get one (§7.4), so a RESULT whose token no member of a session of this run carries is recorded
+/// only under a rate limit (<see cref="Results.StrangerResultGate"/>). Engine thread only.
 /// </summary>
 public sealed partial class RecoveryServer
 {
@@ -18,6 +19,13 @@ public sealed partial class RecoveryServer
     // plenty; all sources together 500 at once and 10 per second. What is suppressed is summarised every 10 s.
     private static readonly RateLimit LogLinesPerSource = new(1, 20);
     private static readonly RateLimit LogLinesTotal = new(10, 500);
+
+    // RESULTs from non-members (the manager restarted, the machine's ACCEPT and STATUS were lost, or a token asked
+    // for in another MAC's name): 16 at once per source (machines behind one NAT address finishing together) and
+    // one per second; 100 at once and 5 per second from all sources. A refused one is not acknowledged, so a real
+    // machine repeats it (8 tries, 1 s apart) and is recorded then.
+    private static readonly RateLimit StrangerResultsPerSource = new(1, 16);
+    private static readonly RateLimit StrangerResultsTotal = new(5, 100);
 
     private const int MaxLimitedSources = 4096;
     private const int MaxRecordedResultKeys = 65536;
@@ -28,6 +36,7 @@ public sealed partial class RecoveryServer
     private const long MaxQueuedBytes = 16L * 1024 * 1024;
 
     private readonly SourceRateLimiter _logLimiter = new(LogLinesPerSource, LogLinesTotal, MaxLimitedSources);
+    private readonly Results.StrangerResultGate _strangerResults = new(StrangerResultsPerSource, StrangerResultsTotal, MaxLimitedSources, MaxRecordedResultKeys);
     private TimeSpan _nextSuppressedSummaryAt = SuppressedSummaryInterval;
     private long _queuedBytes;
 
@@ -46,5 +55,9 @@ public sealed partial class RecoveryServer
         if (lines.Suppressed > 0)
             _logger.LogWarning("flood: suppressed {Lines} log lines from {Sources} sources in the last {Seconds:0} s (most: {Worst})",
                 lines.Suppressed, lines.Sources, SuppressedSummaryInterval.TotalSeconds, lines.WorstText);
+        var results = _strangerResults.TakeSummary(now, 5);
+        if (results.Suppressed > 0)
+            _logger.LogWarning("flood: refused {Results} RESULTs from non-members (not recorded, not acknowledged) from {Sources} sources in the last {Seconds:0} s (most: {Worst})",
+                results.Suppressed, results.Sources, SuppressedSummaryInterval.TotalSeconds, results.WorstText);
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
@@ -49,10 +50,11 @@ public sealed partial class RecoveryServer
         }
         DeliveryMode mode = ChooseDelivery(request.DeliveryModes);
         if (mode == 0) { Reject("REQUEST:no-common-delivery-mode"); return; }
-        int fragmentSize = Math.Min(_options.FragmentSize, request.MaxDatagram - ProtocolConstants.FragmentOverhead);
+        // One of a few fixed sizes (§5.2), the largest that fits the client: each size costs a manifest per image.
+        ushort fragmentSize = FragmentSizes.ForClient(_fragmentSizes, request.MaxDatagram);
         if (image.Bytes.LongLength > uint.MaxValue) { Reject("REQUEST:image-too-large-for-v1"); return; }
-        if (!FragmentGeometry.TryCreate((uint)image.Bytes.Length, (ushort)fragmentSize,
-                FragmentGeometry.CountFor((uint)image.Bytes.Length, (ushort)fragmentSize), out FragmentGeometry geometry))
+        if (!FragmentGeometry.TryCreate((uint)image.Bytes.Length, fragmentSize,
+                FragmentGeometry.CountFor((uint)image.Bytes.Length, fragmentSize), out FragmentGeometry geometry))
         {
             Reject("REQUEST:no-valid-geometry");
             return;
@@ -63,9 +65,10 @@ public sealed partial class RecoveryServer
         ulong imageId = DonorIdentity.ImageIdFor(image.Sha256);
         ImageSession? live = FindLiveSession(imageId, geometry, mode, owner);
         OfferTable.PendingOffer? pending = live is null ? _offers.FindSame(imageId, geometry.FragmentSize, mode, owner, now) : null;
-        if (live is null && pending is null && owner is { } o && UnicastAt(o.Address) >= MaxUnicastPerAddress)
+        if (live is null && pending is null && owner is { } o && LiveUnicastAt(o.Address) >= MaxUnicastPerAddress)
         {
-            // One address, many MACs: someone is asking for streams it may aim anywhere. Silence, counted.
+            // Four machines at this address already proved their tokens and run unicast sessions: silence, counted.
+            // Pending offers do not count (§7.2 rule 11): anyone can make them with a forged source address.
             Reject("REQUEST:unicast-per-address-limit");
             return;
         }
@@ -78,8 +81,7 @@ public sealed partial class RecoveryServer
         }
         bool sign = _signer is not null && request.MaxDatagram >= OfferSignature.SignedDatagramLength;
         if (sign && !_signatureBudget.TrySpend(1, now)) { Reject("REQUEST:signature-budget"); return; }
-        uint sessionId = live?.SessionId ?? pending?.SessionId
-            ?? _offers.Add(NewSessionId(), image, imageId, geometry, manifest, mode, owner, now).SessionId;
+        uint sessionId = live?.SessionId ?? pending?.SessionId ?? OfferNewSession(image, imageId, geometry, manifest, mode, owner, now);
 
         IPEndPoint replyTo = ReplyTo(sender);
         IPEndPoint delivery = mode == DeliveryMode.Unicast ? replyTo : GroupDestination;
@@ -147,13 +149,21 @@ public sealed partial class RecoveryServer
         return null;
     }
 
-    /// <summary>Live unicast sessions and pending unicast offers for machines at <paramref name="address"/> (§7.2 rule 11).</summary>
-    private int UnicastAt(IPAddress address)
+    /// <summary>Live unicast sessions of machines at <paramref name="address"/> (§7.2 rule 11).</summary>
+    private int LiveUnicastAt(IPAddress address)
     {
-        int n = _offers.UnicastOffersAt(address);
+        int n = 0;
         foreach (var session in _sessions.Values)
             if (!session.IsEnded && session.Owner is { } owner && owner.Address.Equals(address)) n++;
         return n;
+    }
+
+    private uint OfferNewSession(CatalogImage image, ulong imageId, FragmentGeometry geometry, OfferedManifest manifest,
+        DeliveryMode mode, UnicastOwner? owner, TimeSpan now)
+    {
+        uint sessionId = _offers.Add(NewSessionId(), image, imageId, geometry, manifest, mode, owner, now).SessionId;
+        _strangerResults.Offered(sessionId);
+        return sessionId;
     }
 
     // Random and unused, so a restarted donor does not reuse an id clients still remember (§3.3).
@@ -208,10 +218,18 @@ public sealed partial class RecoveryServer
                 SendKeylessAbort(frame.Header.SessionId, AbortReason.SessionFull, sender);
                 return;
             }
+            if (offer.Owner is not null && LiveUnicastAt(sender.Address) >= MaxUnicastPerAddress)
+            {
+                // Offered while this address had room; four others at it went live since (§7.2 rule 11).
+                Reject("ACCEPT:unicast-per-address-limit");
+                SendKeylessAbort(frame.Header.SessionId, AbortReason.SessionFull, sender);
+                return;
+            }
             // The first ACCEPT creates the session (§7.2.1).
             session = new ImageSession(offer.SessionId, offer.Image, offer.ImageId, offer.Geometry, offer.Manifest, offer.Mode,
                 offer.Mode == DeliveryMode.Unicast ? null : GroupDestination, offer.Owner, _timings, now);
             _sessions[offer.SessionId] = session;
+            _strangerResults.Started(offer.SessionId);
         }
         else if (session.ImageId != accept.ImageId)
         {
@@ -233,6 +251,7 @@ public sealed partial class RecoveryServer
         }
         SessionState before = session.State;
         var client = session.Join(accept.MemberToken, senderId, sender, Math.Min(accept.FragmentsHeld, session.Geometry.FragmentCount), now);
+        _macBook.Note(senderId, sender.Address);
         if (!known && LogFrom(sender))
         {
             _logger.LogInformation("ACCEPT from {Client} ({Id}, member {Member}): joined session {Session:x8} {Image} ({State}{Late}, holds {Held} fragments)",
@@ -284,6 +303,7 @@ public sealed partial class RecoveryServer
             }
             client = session.Join(message.MemberToken, frame.Header.SenderId, sender,
                 Math.Min(message.FragmentsHeld, session.Geometry.FragmentCount), now);
+            _macBook.Note(frame.Header.SenderId, sender.Address);
             if (LogFrom(sender))
                 _logger.LogInformation("STATUS from {Client} ({Id}, member {Member}): joined session {Session:x8} by its STATUS (its ACCEPTs were lost)",
                     sender, client.IdText, client.MemberTag, session.SessionId);
@@ -310,30 +330,59 @@ public sealed partial class RecoveryServer
         var key = (sessionId, result.MemberToken);
         if (!_recordedResults.Contains(key))
         {
-            // Recorded even when the session is unknown (we restarted since, with the same secret): the token
-            // proves the membership, and every outcome counts.
-            string imageName = session?.Image.Name ?? FindImageName(result.ImageId);
-            string outcome = result.Outcome == ResultOutcome.Success ? "success" : "failure";
-            string detail = string.Create(CultureInfo.InvariantCulture, $"{result.Reason}; firmware version now {result.FirmwareVersion}")
-                + (session is null ? "; session unknown to this manager run (it restarted since)" : client is null ? "; from a machine whose ACCEPT never arrived" : "");
-            // A RESULT comes only after the machine held every fragment (§6.7: it verifies the complete image
-            // first), so for its session's image that is what it held, whatever its last STATUS said (a clean
-            // transfer can end before any status round).
-            long held = session is not null && result.ImageId == session.ImageId
-                ? session.Geometry.FragmentCount : client?.FragmentsHeld ?? 0;
-            _results.Append(new ResultRecord(DateTimeOffset.UtcNow, sender.ToString(), SessionClient.FormatId(clientId), sessionId,
-                imageName, outcome, (uint)result.Reason, detail, held, session?.RepairRounds ?? 0,
-                SessionClient.TagFor(result.MemberToken), Authenticated: true));
+            // A genuine token from a non-member (we restarted since, its ACCEPT and STATUS were lost, or someone asked
+            // in that MAC's name from its own address): recorded only under a rate limit, and never for a session
+            // this run offered and never started (nothing was ever sent under that id).
+            if (client is null)
+            {
+                switch (_strangerResults.Judge(sessionId, sender.Address, now))
+                {
+                    case StrangerVerdict.NeverStarted:
+                        Reject("RESULT:session-never-started");
+                        if (LogFrom(sender, LogLevel.Warning))
+                            _logger.LogWarning("RESULT from {Client} ({Id}) for session {Session:x8}, which was offered but never started: not recorded",
+                                sender, SessionClient.FormatId(clientId), sessionId);
+                        return;
+                    case StrangerVerdict.RateLimited:
+                        Reject("RESULT:rate-limited");
+                        return;
+                }
+            }
+            RecordResult(result, session, client, sessionId, clientId, sender, now);
             RememberRecorded(key);
-            _resultsRecorded++;
-            if (session is not null && client is not null) session.MarkReported(client, outcome + " (" + result.Reason + ")", now);
-            if (LogFrom(sender)) _logger.LogInformation("RESULT from {Client} ({Id}, member {Member}) session {Session:x8} {Image}: {Outcome} {Detail}",
-                sender, SessionClient.FormatId(clientId), SessionClient.TagFor(result.MemberToken), sessionId, imageName, outcome, detail);
         }
         // Acknowledge every copy: the client repeats RESULT until it sees this (§4.8).
         var ack = new ResultAckMessage(frame.Header.MessageId, result.MemberToken);
         var ids = new MessageIds(_nextMessageId++, sessionId, _donorId);
         if (ack.TryEmit(_sendBuffer, ids, out int written) == WireStatus.Ok) Send(written, ReplyTo(sender));
+    }
+
+    private void RecordResult(in ResultMessage result, ImageSession? session, SessionClient? client, uint sessionId, ulong clientId,
+        IPEndPoint sender, TimeSpan now)
+    {
+        string imageName = session?.Image.Name ?? FindImageName(result.ImageId);
+        string outcome = result.Outcome == ResultOutcome.Success ? "success" : "failure";
+        string detail = string.Create(CultureInfo.InvariantCulture, $"{result.Reason}; firmware version now {result.FirmwareVersion}")
+            + (session is null ? "; session unknown to this manager run (it restarted since, or the offer is long forgotten)"
+                : client is null ? "; not a member of the session (its ACCEPT and STATUS never arrived)" : "");
+        // A member's RESULT comes only after it held every fragment (§6.7: it verifies the complete image
+        // first), so for its session's image that is what it held, whatever its last STATUS said (a clean
+        // transfer can end before any status round). Of a non-member the manager knows nothing.
+        long held = session is not null && client is not null && result.ImageId == session.ImageId
+            ? session.Geometry.FragmentCount : client?.FragmentsHeld ?? 0;
+        List<string> sameMac = _macBook.OthersThan(clientId, sender.Address);
+        _macBook.Note(clientId, sender.Address);
+        _results.Append(new ResultRecord(DateTimeOffset.UtcNow, sender.ToString(), SessionClient.FormatId(clientId), sessionId,
+            imageName, outcome, (uint)result.Reason, detail, held, session?.RepairRounds ?? 0,
+            SessionClient.TagFor(result.MemberToken), Authenticated: true, SessionKnown: session is not null,
+            SameMacAt: sameMac.Count > 0 ? sameMac : null));
+        _resultsRecorded++;
+        if (session is not null && client is not null) session.MarkReported(client, outcome + " (" + result.Reason + ")", now);
+        if (sameMac.Count > 0 && LogFrom(sender, LogLevel.Warning))
+            _logger.LogWarning("RESULT {Outcome} for MAC {Id} from {Client}, but that MAC also proved a membership at {Others} during this run: two machines, or one asking in the other's name",
+                outcome, SessionClient.FormatId(clientId), sender.Address, string.Join(", ", sameMac));
+        if (LogFrom(sender)) _logger.LogInformation("RESULT from {Client} ({Id}, member {Member}) session {Session:x8} {Image}: {Outcome} {Detail}",
+            sender, SessionClient.FormatId(clientId), SessionClient.TagFor(result.MemberToken), sessionId, imageName, outcome, detail);
     }
 
     // One record per (session, member token); the set forgets its oldest keys, so it stays bounded.
@@ -358,19 +407,22 @@ public sealed partial class RecoveryServer
         session.MarkLeft(client, now);
         _results.Append(new ResultRecord(DateTimeOffset.UtcNow, sender.ToString(), client.IdText, session.SessionId, session.Image.Name,
             "left", (uint)abort.Reason, "client sent ABORT: " + abort.Reason, client.FragmentsHeld, session.RepairRounds,
-            client.MemberTag, Authenticated: true));
+            client.MemberTag, Authenticated: true, SessionKnown: true));
         _resultsRecorded++;
         if (LogFrom(sender)) _logger.LogInformation("ABORT from {Client} ({Id}) session {Session:x8}: {Reason}", sender, client.IdText, session.SessionId, abort.Reason);
     }
 
     private void RecordTimeout(ImageSession session, SessionClient client, TimeSpan now)
     {
-        client.ResultText = "timed out";
+        client.ResultText = client.DropReason is null ? "timed out" : "dropped: " + client.DropReason;
+        string detail = client.DropReason
+            ?? "no answer for " + (client.CompletedAt > TimeSpan.Zero && client.MissingFragments == 0 ? "RESULT" : "status requests");
         _results.Append(new ResultRecord(DateTimeOffset.UtcNow, client.EndPoint.ToString(), client.IdText, session.SessionId, session.Image.Name,
-            "timeout", (uint)ResultReason.Timeout, "no answer for " + (client.CompletedAt > TimeSpan.Zero && client.MissingFragments == 0 ? "RESULT" : "status requests"),
-            client.FragmentsHeld, session.RepairRounds, client.MemberTag, Authenticated: false));
+            "timeout", (uint)ResultReason.Timeout, detail, client.FragmentsHeld, session.RepairRounds, client.MemberTag, Authenticated: false,
+            SessionKnown: true));
         _resultsRecorded++;
-        _logger.LogWarning("session {Session:x8}: {Client} ({Id}) timed out", session.SessionId, client.EndPoint, client.IdText);
+        _logger.LogWarning("session {Session:x8}: {Client} ({Id}) {What}", session.SessionId, client.EndPoint, client.IdText,
+            client.DropReason is null ? "timed out" : "dropped: " + client.DropReason);
     }
 
     /// <summary>

@@ -45,9 +45,11 @@ public sealed partial class RecoveryServer
                 double progress = client.State is ClientState.Complete or ClientState.Reported
                     ? 1.0
                     : session.Geometry.FragmentCount == 0 ? 0 : Math.Min(1.0, client.FragmentsHeld / (double)session.Geometry.FragmentCount);
-                var sameMac = new List<string>();
+                // Other live members with this MAC, and other addresses it proved a membership from this run (a RESULT
+                // in its name from elsewhere, a member that has ended).
+                var sameMac = _macBook.OthersThan(client.ClientId, client.Address);
                 if (addressesByMac.TryGetValue(client.ClientId, out var addresses))
-                    foreach (string address in addresses) if (address != client.Address.ToString()) sameMac.Add(address);
+                    foreach (string address in addresses) if (address != client.Address.ToString() && !sameMac.Contains(address)) sameMac.Add(address);
                 clients.Add(new ClientStatus(client.EndPoint.ToString(), client.IdText, client.State.ToString(), progress,
                     Math.Max(client.MissingFragments, 0), (now - client.LastHeard).TotalSeconds, client.ResultText, client.MemberTag, sameMac));
             }
@@ -63,6 +65,8 @@ public sealed partial class RecoveryServer
         var reasons = new Dictionary<string, long>(_rejects);
         if (Interlocked.Read(ref _overflowDrops) is long drops and > 0) reasons["queue-overflow"] = drops;
         if (Interlocked.Read(ref _oversizeDrops) is long oversize and > 0) reasons["oversize"] = oversize;
+        // Not a dropped datagram: a pending unicast offer pushed out by a newer REQUEST from the same address (§7.2 rule 11).
+        if (_offers.UnicastEvictions > 0) reasons["unicast-offer-evicted"] = _offers.UnicastEvictions;
         long sendFailures = (_socket?.SendFailures ?? 0) + Interlocked.Read(ref _batchSendFailures);
         if (_transport is FaultInjectingTransport faults)
         {

@@ -36,9 +36,11 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private const int MaxFinishedSessionsKept = 64;
     private const int MaxClientsPerSession = 4096;
     private const int ReceiveBufferBytes = 65536;
-    // §7.2 rule 11: live unicast sessions plus pending unicast offers per source address.
+    // §7.2 rule 11: live unicast sessions per source address (each needed a token-proven ACCEPT from there).
     public const int MaxUnicastPerAddress = 4;
-    private const int ManifestsKept = 16;
+    // Pending unicast offers per address: a spoofed REQUEST makes one, so more only evict the oldest there. 16
+    // gives a machine 16 of a spoofer's REQUESTs to accept in (1.6 s at 10 a second; it accepts within T_offer).
+    public const int MaxPendingUnicastPerAddress = 16;
     // Hashing a whole image for a manifest nobody asked for before, and RSA signatures, are the two
     // expensive things a datagram can make the engine do: each has its own budget.
     private const double ManifestHashBytesPerSecond = 64.0 * 1024 * 1024;
@@ -52,12 +54,15 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private readonly ConcurrentQueue<Inbound> _inbound = new();
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly Dictionary<uint, ImageSession> _sessions = new();
-    private readonly OfferTable _offers = new(MaxOffers, TimeSpan.FromSeconds(30));
+    private readonly OfferTable _offers = new(MaxOffers, TimeSpan.FromSeconds(30), MaxPendingUnicastPerAddress);
     private readonly BoundedKeySet<(uint Session, ulong Token)> _recordedResults = new(MaxRecordedResultKeys);
     private readonly MembershipKeys _keys;
+    // Where each MAC proved a membership this run: one MAC at two addresses is flagged in the status and the result log.
+    private readonly MacAddressBook _macBook = new(MaxRecordedResultKeys);
     private readonly OfferSigner? _signer;
     private readonly string? _secretFile;
-    private readonly ManifestCache _manifests = new(ManifestsKept, new WorkBudget(ManifestHashBytesPerSecond, ManifestHashBytesPerSecond));
+    private readonly ManifestCache _manifests = new(new WorkBudget(ManifestHashBytesPerSecond, ManifestHashBytesPerSecond));
+    private readonly IReadOnlyList<ushort> _fragmentSizes;
     private readonly WorkBudget _signatureBudget = new(SignaturesPerSecond, SignaturesPerSecond);
     private readonly byte[] _manifestLeaves = new byte[ManifestMessage.MaxLeafCount * Hash128.Length];
     private readonly byte[] _manifestProof = new byte[ManifestMessage.MaxProofLength * Hash128.Length];
@@ -78,7 +83,6 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private TokenBucket _pacer;
     private ulong _donorId;
     private uint _nextMessageId = 1;
-    private int _roundRobin;
     private long _queued;
     private long _datagramsReceived;
     private long _datagramsRejected;
@@ -98,6 +102,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         _results = results;
         _logger = logger;
         _timings = new SessionTimings { ClientTimeout = options.ClientTimeout, Gather = options.Gather };
+        _fragmentSizes = FragmentSizes.Offered(options.FragmentSize);
         // Burst: 10 ms of line rate (at least 64 KiB). The sender sleeps in whole milliseconds, and on a
         // busy host it wakes late; a bucket that holds 10 ms lets it catch up instead of losing the rate.
         // Receivers' socket buffers absorb a burst of this size easily.
@@ -349,25 +354,12 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             int size = DataMessage.MessageLength(session.Geometry.FragmentSize) * Math.Max(copies, 1);
             if (!_pacer.TryTake(size, out TimeSpan wait)) return wait;
             if (!session.TryTakeNextFragment(now, out uint index, out bool manifestFirst)) continue;
-            if (manifestFirst) _pacer.Spend(SendManifest(session, session.Manifest.Tree.Shape.GroupOf(index)));
+            int manifestBytes = manifestFirst ? SendManifest(session, session.Manifest.Tree.Shape.GroupOf(index)) : 0;
+            _pacer.Spend(manifestBytes);
             SendFragment(session, index, now);
+            ChargeShare(session, size + manifestBytes);
         }
         return TimeSpan.Zero;
-    }
-
-    private ImageSession? NextSendingSession()
-    {
-        if (_sessions.Count == 0) return null;
-        int i = 0;
-        ImageSession? first = null;
-        foreach (var session in _sessions.Values)
-        {
-            if (session.State != SessionState.Sending) { i++; continue; }
-            first ??= session;
-            if (i++ >= _roundRobin) { _roundRobin = i; return session; }
-        }
-        _roundRobin = 0;
-        return first;
     }
 
     private static int CountReceiving(ImageSession session)
@@ -491,12 +483,14 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             Send(written, ReplyTo(destination));
     }
 
-    // The configured fragment size, and the one a machine with the default max datagram gets, are built at load.
+    // The configured fragment size, and the one a machine with the default max datagram gets, are built at load;
+    // the other offered sizes on first use. Trees of images that left the catalog are dropped.
     private void WarmManifests(ImageCatalog.Snapshot snapshot)
     {
-        int defaultClient = ProtocolLimits.DefaultDatagram - ProtocolConstants.FragmentOverhead;
+        _manifests.Retain(snapshot.Images);
         _manifests.Warm(snapshot.Images, (ushort)_options.FragmentSize);
-        if (defaultClient < _options.FragmentSize) _manifests.Warm(snapshot.Images, (ushort)defaultClient);
+        ushort defaultClient = FragmentSizes.ForClient(_fragmentSizes, ProtocolLimits.DefaultDatagram);
+        if (defaultClient != _options.FragmentSize) _manifests.Warm(snapshot.Images, defaultClient);
     }
 
     private readonly record struct Inbound(byte[] Buffer, int Length, IPEndPoint Sender);

@@ -75,6 +75,21 @@ public sealed class SessionClient(ulong token, ulong clientId, IPEndPoint endPoi
     /// <summary>Consecutive status rounds this client left unanswered.</summary>
     public int SilentRounds { get; set; }
 
+    /// <summary>The most fragments it ever said it held: progress is holding more than this.</summary>
+    public uint BestFragmentsHeld { get; set; }
+
+    /// <summary>NACKs it listed since the last repair pass began (what the next pass carries for it).</summary>
+    public int NacksListed { get; set; }
+
+    /// <summary>Repair passes that carried its NACKs since it last made progress .</summary>
+    public int RepairPassesWithoutProgress { get; set; }
+
+    /// <summary>Fragments it NACKed that repair passes sent again since it last made progress.</summary>
+    public long FragmentsResentWithoutProgress { get; set; }
+
+    /// <summary>Why the session dropped it, when that was not silence (recorded as a timeout with this detail).</summary>
+    public string? DropReason { get; set; }
+
     /// <summary>When it said COMPLETE (the RESULT timeout runs from here).</summary>
     public TimeSpan CompletedAt { get; set; }
 

@@ -58,4 +58,79 @@ public sealed class DonorSecretTests
     {
         Assert.NotEqual(DonorSecret.CreateEphemeral(), DonorSecret.CreateEphemeral());
     }
+
+    private static string PrivateSecret(TempFolder folder, string name)
+    {
+        string path = folder.Combine(name);
+        File.WriteAllBytes(path, new byte[32]);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return path;
+    }
+
+    [Fact]
+    public void LoadOrCreate_SymlinkToAGoodSecret_RefusedNotFollowed()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var folder = new TempFolder();
+        string target = PrivateSecret(folder, "real.secret");
+        string link = SpecialFiles.SymlinkTo(folder.Combine("member.secret"), target);
+        var error = Assert.Throws<InvalidDataException>(() => DonorSecret.LoadOrCreate(link, out _));
+        Assert.Contains("is a symbolic link (to " + target + ")", error.Message, StringComparison.Ordinal);
+        Assert.Contains("does not follow links", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadOrCreate_DanglingSymlink_RefusedAndNothingCreatedWhereItPoints()
+    {
+        // Following it would create the secret wherever whoever made the link wanted it.
+        if (OperatingSystem.IsWindows()) return;
+        using var folder = new TempFolder();
+        string target = folder.Combine("elsewhere.secret");
+        string link = SpecialFiles.SymlinkTo(folder.Combine("member.secret"), target);
+        Assert.Throws<InvalidDataException>(() => DonorSecret.LoadOrCreate(link, out _));
+        Assert.False(File.Exists(target));
+        Assert.Single(Directory.GetFileSystemEntries(folder.FullPath)); // only the link is there
+    }
+
+    [Fact]
+    public void LoadOrCreate_Fifo_RefusedAsNotARegularFile()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var folder = new TempFolder();
+        string fifo = SpecialFiles.Fifo(folder.Combine("member.secret"));
+        File.SetUnixFileMode(fifo, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var error = Assert.Throws<InvalidDataException>(() => DonorSecret.LoadOrCreate(fifo, out _));
+        Assert.Contains("not a regular file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadOrCreate_OwnedByAnotherUser_RefusedWithChownHint()
+    {
+        // Needs root to give the file away (the tests run as root, README).
+        if (!OperatingSystem.IsLinux()) return;
+        using var folder = new TempFolder();
+        string path = PrivateSecret(folder, "member.secret");
+        using (var chown = System.Diagnostics.Process.Start("chown", new[] { "65534", path })!)
+        {
+            chown.WaitForExit();
+            Assert.True(chown.ExitCode == 0, "chown 65534 failed: this test needs root");
+        }
+        var error = Assert.Throws<InvalidDataException>(() => DonorSecret.LoadOrCreate(path, out _));
+        Assert.Contains("owned by uid 65534", error.Message, StringComparison.Ordinal);
+        Assert.Contains("chown 0 " + path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadOrCreate_OwnPrivateFile_Read()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var folder = new TempFolder();
+        string path = folder.Combine("member.secret");
+        byte[] bytes = new byte[32];
+        new Random(5).NextBytes(bytes);
+        File.WriteAllBytes(path, bytes);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.Equal(bytes, DonorSecret.LoadOrCreate(path, out bool created));
+        Assert.False(created);
+    }
 }

@@ -64,6 +64,34 @@ public sealed class ImageSessionTests
         return buffer.AsSpan(0, n).ToArray();
     }
 
+    private static byte[] NackHolding(uint round, uint held, params NackRange[] ranges)
+    {
+        var buffer = new byte[2048];
+        Assert.Equal(WireStatus.Ok, StatusMessage.TryEmitRanges(buffer, new MessageIds(1, 0x1234, 7), new StatusReport(round, held, 0, 0, 7), false, ranges, out int n));
+        return buffer.AsSpan(0, n).ToArray();
+    }
+
+    /// <summary>
+    /// One member, pass 0, round 1 NACKs fragment 3, and the repair pass {3} is sent at <paramref name="passAt"/>;
+    /// the session is then in round 2, asked. Returns the member.
+    /// </summary>
+    private static SessionClient AfterRepairPassOfFragmentThree(ImageSession session, TimeSpan passAt)
+    {
+        var member = Join(session, 1, T0);
+        var timedOut = new List<SessionClient>();
+        session.Tick(passAt, timedOut);
+        DrainPass(session, passAt);
+        session.Tick(passAt, timedOut);
+        session.MarkAsked(passAt);
+        Status(session, member, Nack(1, new NackRange(3, 1)), passAt);
+        session.Tick(passAt, timedOut);
+        Assert.Equal(new List<uint> { 3 }, DrainPass(session, passAt));
+        Assert.Equal(SessionAction.SendStatusRequest, session.Tick(passAt, timedOut));
+        session.MarkAsked(passAt);
+        Assert.Equal(2u, session.Round);
+        return member;
+    }
+
     private static byte[] Complete(uint round)
     {
         var buffer = new byte[128];
@@ -314,5 +342,168 @@ public sealed class ImageSessionTests
         Assert.Equal(new IPEndPoint(IPAddress.Parse("10.0.0.7"), 5555), member.EndPoint);
         member.Rejoined(new IPEndPoint(IPAddress.Parse("10.0.0.66"), 40124));
         Assert.Equal(new IPEndPoint(IPAddress.Parse("10.0.0.7"), 5555), member.EndPoint);
+    }
+
+    /// <summary>(round the STATUS echoes, ms after the repair pass {3} ended that it arrives, is 3 queued again).</summary>
+    public static TheoryData<uint, int, bool> AnswersAfterARepairPass => new()
+    {
+        { 1, 0, false },    // echoes the round before the pass, arrives as the pass ends: may predate it
+        { 1, 200, false },  // still within the poll grace
+        { 1, 201, true },   // later than the grace: computed after the pass reached the member, whatever round it echoes
+        { 0, 50, false },   // unsolicited, within the grace
+        { 0, 500, true },
+        { 2, 0, true },     // echoes the round asked after the pass: its request followed the pass's last DATA
+        { 3, 50, false },   // echoes a round not asked yet (a forged request): no exemption
+        { 3, 250, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(AnswersAfterARepairPass))]
+    public void OnStatus_NackOfAFragmentTheLatestRepairPassCarried_StaleOnlyByArrivalTime(uint echoedRound, int msAfterPass, bool queuedAgain)
+    {
+        var session = NewSession();
+        TimeSpan passAt = T0 + TimeSpan.FromSeconds(1);
+        var member = AfterRepairPassOfFragmentThree(session, passAt);
+        Status(session, member, Nack(echoedRound, new NackRange(3, 1), new NackRange(7, 1)), passAt + TimeSpan.FromMilliseconds(msAfterPass));
+        // 7 was not in the pass: always news. 3 was.
+        Assert.Equal(queuedAgain ? 2 : 1, session.RepairFragments);
+    }
+
+    [Fact]
+    public void OnStatus_UnsolicitedNackWhileARepairPassIsSent_FragmentsOfThatPassNotQueuedAgain()
+    {
+        var session = NewSession();
+        var member = Join(session, 1, T0);
+        var timedOut = new List<SessionClient>();
+        TimeSpan now = T0 + TimeSpan.FromSeconds(1);
+        session.Tick(now, timedOut);
+        DrainPass(session, now);
+        session.Tick(now, timedOut);
+        session.MarkAsked(now);
+        Status(session, member, Nack(1, new NackRange(2, 2)), now);
+        session.Tick(now, timedOut);
+        Assert.Equal(SessionState.Sending, session.State);
+        // Seconds into a long pass: whatever it echoes, it arrives while the pass is being sent.
+        Status(session, member, Nack(0, new NackRange(2, 2), new NackRange(8, 1)), now + TimeSpan.FromSeconds(5));
+        Assert.Equal(1, session.RepairFragments);
+    }
+
+    [Fact]
+    public void OnStatus_ForgedRequestsMakeEveryAnswerEchoAnOldRound_FragmentLostInARepairPassIsSentAgain()
+    {
+        // Red team F3: STATUS_REQUEST is not authenticated, so an attacker who repeats every broadcast STATUS_REQUEST
+        // with round 1 makes the member's answers echo round 1. Judged by the echoed round, every one of them was a
+        // late answer and its NACK of the fragment lost in the repair pass was dropped for ever (a livelock).
+        var session = NewSession();
+        var member = Join(session, 1, T0);
+        var timedOut = new List<SessionClient>();
+        TimeSpan now = T0 + TimeSpan.FromSeconds(1);
+        session.Tick(now, timedOut);
+        Assert.Equal((int)Fragments, DrainPass(session, now).Count);
+        // Round 1: the member lost fragment 3 in pass 0 and says so; the repair pass carries 3, and it is lost again.
+        session.Tick(now, timedOut);
+        session.MarkAsked(now);
+        Status(session, member, NackHolding(1, Fragments - 1, new NackRange(3, 1)), now);
+        session.Tick(now, timedOut);
+        Assert.Equal(new List<uint> { 3 }, DrainPass(session, now));
+
+        // From here on every answer says "3 is missing" and echoes round 1; each comes as soon as the round is asked.
+        int resent = 0;
+        uint rounds = 0;
+        for (int i = 0; i < 50 && resent == 0; i++)
+        {
+            SessionAction action = session.Tick(now, timedOut);
+            if (session.State == SessionState.Sending) { resent += DrainPass(session, now).FindAll(f => f == 3).Count; continue; }
+            if (action == SessionAction.SendStatusRequest)
+            {
+                session.MarkAsked(now);
+                rounds = session.Round;
+                Status(session, member, NackHolding(1, Fragments - 1, new NackRange(3, 1)), now);
+            }
+            now += TimeSpan.FromSeconds(3); // the round's deadline
+        }
+
+        Assert.Empty(timedOut);
+        Assert.True(resent > 0, "fragment 3 was never sent again: " + rounds + " status rounds, state " + session.State
+            + ", member " + member.State + " missing " + member.MissingFragments + ", repair rounds " + session.RepairRounds);
+    }
+
+    /// <summary>Up to <paramref name="passes"/> repair passes for <paramref name="member"/> alone: before each it NACKs <paramref name="nacks"/> holding <paramref name="held"/>(pass).</summary>
+    private static List<SessionClient> RepairPasses(ImageSession session, SessionClient member, int passes, Func<int, uint> held, params NackRange[] nacks)
+    {
+        var timedOut = new List<SessionClient>();
+        TimeSpan now = T0 + TimeSpan.FromSeconds(1);
+        session.Tick(now, timedOut);
+        DrainPass(session, now);
+        for (int pass = 0; pass < passes && timedOut.Count == 0; pass++)
+        {
+            if (session.Tick(now, timedOut) == SessionAction.SendStatusRequest) session.MarkAsked(now);
+            now += TimeSpan.FromMilliseconds(500); // after the poll grace: a fresh answer whatever it echoes
+            Status(session, member, NackHolding(session.Round, held(pass), nacks), now);
+            session.Tick(now, timedOut);
+            DrainPass(session, now);
+        }
+        for (int i = 0; i < 3; i++) session.Tick(now, timedOut); // hand over a drop, close the round
+        return timedOut;
+    }
+
+    [Fact]
+    public void OnStatus_MemberNacksEverythingAndHoldsNothingMoreAfterThreeRepairPasses_DroppedWithTheReason()
+    {
+        // Red team F12: a membership that NACKs every fragment twice a second and never progresses made every repair
+        // pass a full image and took the manager's rate from everyone else.
+        var session = NewSession();
+        var member = Join(session, 1, T0);
+        var timedOut = RepairPasses(session, member, passes: 10, held: _ => 0, new NackRange(0, Fragments));
+        Assert.Same(member, Assert.Single(timedOut));
+        Assert.Equal(ClientState.TimedOut, member.State);
+        Assert.Equal(3, member.RepairPassesWithoutProgress);
+        Assert.Contains("no progress after 3 repair passes (30 NACKed fragments sent again", member.DropReason, StringComparison.Ordinal);
+        Assert.Equal(SessionState.Finished, session.State);
+    }
+
+    [Fact]
+    public void OnStatus_MemberGainsAFragmentPerPassUnderHeavyLoss_NeverDropped()
+    {
+        var session = NewSession();
+        var member = Join(session, 1, T0);
+        Assert.Empty(RepairPasses(session, member, passes: 8, held: pass => (uint)pass + 1, new NackRange(1, Fragments - 1)));
+        Assert.Equal(ClientState.Receiving, member.State);
+    }
+
+    [Fact]
+    public void OnStatus_MemberMissingOneFragmentLosesItFivePassesInARow_NotDroppedBeforeSixteenCopies()
+    {
+        // 1 fragment lost 5 times: 5 copies without progress, fewer than the 16 an honest member would have to lose.
+        var session = NewSession();
+        var member = Join(session, 1, T0);
+        Assert.Empty(RepairPasses(session, member, passes: 5, held: _ => Fragments - 1, new NackRange(4, 1)));
+        Assert.Equal(5, member.RepairPassesWithoutProgress);
+        Assert.Equal(ClientState.Receiving, member.State);
+    }
+
+    [Fact]
+    public void Join_MemberDroppedForNoProgressAcceptsAgain_OneMorePassThenDroppedAgain()
+    {
+        var session = NewSession();
+        var member = Join(session, 1, T0);
+        Assert.Single(RepairPasses(session, member, passes: 10, held: _ => 0, new NackRange(0, Fragments)));
+        TimeSpan now = T0 + TimeSpan.FromSeconds(60);
+        Assert.Same(member, Join(session, 1, now));
+        Assert.Equal(ClientState.Receiving, member.State);
+        Assert.Equal(2, member.RepairPassesWithoutProgress);
+        var timedOut = new List<SessionClient>();
+        // Its first answer after rejoining does not drop it; the repair pass it asks for is its last chance.
+        for (int i = 0; i < 10 && timedOut.Count == 0; i++)
+        {
+            if (session.Tick(now, timedOut) == SessionAction.SendStatusRequest) session.MarkAsked(now);
+            now += TimeSpan.FromMilliseconds(500);
+            Status(session, member, NackHolding(session.Round, 0, new NackRange(0, Fragments)), now);
+            if (i == 0) Assert.Equal(ClientState.Receiving, member.State);
+            session.Tick(now, timedOut);
+            DrainPass(session, now);
+        }
+        Assert.Same(member, Assert.Single(timedOut));
+        Assert.Equal(3, member.RepairPassesWithoutProgress);
     }
 }

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace UefiRecovery.Manager.Tests.Serving.Units;
 
-/// <summary>The manager's fragment manifests (docs/protocol.md §5.4): built once per (image, fragment size), bounded, budgeted.</summary>
+/// <summary>The manager's fragment manifests (docs/protocol.md §5.4): built once per (image, fragment size), kept while the image is in the catalog, budgeted.</summary>
 public sealed class ManifestCacheTests
 {
     private static CatalogImage Image(int seed)
@@ -24,7 +24,7 @@ public sealed class ManifestCacheTests
     [Fact]
     public void GetOrBuild_SameImageAndSize_BuiltOnceWithTheRuleShiftAndTheSameRoot()
     {
-        var cache = new ManifestCache(4, new WorkBudget(1e9, 1e9));
+        var cache = new ManifestCache(new WorkBudget(1e9, 1e9));
         CatalogImage image = Image(1);
         ulong id = DonorIdentity.ImageIdFor(image.Sha256);
         OfferedManifest first = cache.GetOrBuild(image, id, Geometry(1432), TimeSpan.Zero)!;
@@ -40,7 +40,7 @@ public sealed class ManifestCacheTests
     public void GetOrBuild_NewSizesWhileBudgetSpent_NullUntilItRefills()
     {
         // 150,000 bytes of hashing per second, at most 150,000 banked: one 100,000-byte image at a time.
-        var cache = new ManifestCache(16, new WorkBudget(150_000, 150_000));
+        var cache = new ManifestCache(new WorkBudget(150_000, 150_000));
         CatalogImage image = Image(2);
         ulong id = DonorIdentity.ImageIdFor(image.Sha256);
         TimeSpan t = TimeSpan.FromSeconds(10);
@@ -52,19 +52,38 @@ public sealed class ManifestCacheTests
     }
 
     [Fact]
-    public void Warm_ThenCapacityExceeded_LeastRecentlyUsedEvicted()
+    public void GetOrBuild_EveryOfferedSizeOfEveryCatalogImage_NothingEvictedAndNothingBuiltTwice()
     {
-        var cache = new ManifestCache(2, new WorkBudget(1e9, 1e9));
-        CatalogImage a = Image(3), b = Image(4), c = Image(5);
-        cache.Warm(new[] { a, b }, 1432);
-        Assert.Equal(2, cache.Count);
-        cache.GetOrBuild(a, DonorIdentity.ImageIdFor(a.Sha256), Geometry(1432), TimeSpan.Zero); // a is fresh, b the oldest
-        cache.Warm(new[] { c }, 1432);
+        // The old cache was least-recently-used with 16 entries: 16 odd sizes pushed out the warmed one (red team F5).
+        var cache = new ManifestCache(new WorkBudget(1e9, 1e9));
+        CatalogImage[] images = { Image(3), Image(4), Image(5), Image(6) };
+        var sizes = FragmentSizes.Offered(8932);
+        cache.Warm(images, 1432);
+        foreach (var image in images)
+            foreach (ushort size in sizes)
+                cache.GetOrBuild(image, DonorIdentity.ImageIdFor(image.Sha256), Geometry(size), TimeSpan.Zero);
+        long builds = cache.Builds;
+        Assert.Equal(images.Length * sizes.Count, cache.Count);
+        foreach (var image in images)
+            foreach (ushort size in sizes)
+                Assert.NotNull(cache.GetOrBuild(image, DonorIdentity.ImageIdFor(image.Sha256), Geometry(size), TimeSpan.Zero));
+        Assert.Equal(builds, cache.Builds);
+    }
+
+    [Fact]
+    public void Retain_ImageLeftTheCatalog_OnlyItsTreesDropped()
+    {
+        var cache = new ManifestCache(new WorkBudget(1e9, 1e9));
+        CatalogImage kept = Image(7), gone = Image(8);
+        cache.Warm(new[] { kept, gone }, 1432);
+        cache.Warm(new[] { kept, gone }, 508);
+        Assert.Equal(4, cache.Count);
+        cache.Retain(new[] { kept });
         Assert.Equal(2, cache.Count);
         long builds = cache.Builds;
-        cache.GetOrBuild(a, DonorIdentity.ImageIdFor(a.Sha256), Geometry(1432), TimeSpan.Zero);
+        cache.GetOrBuild(kept, DonorIdentity.ImageIdFor(kept.Sha256), Geometry(508), TimeSpan.Zero);
         Assert.Equal(builds, cache.Builds);
-        cache.GetOrBuild(b, DonorIdentity.ImageIdFor(b.Sha256), Geometry(1432), TimeSpan.Zero);
+        cache.GetOrBuild(gone, DonorIdentity.ImageIdFor(gone.Sha256), Geometry(508), TimeSpan.Zero);
         Assert.Equal(builds + 1, cache.Builds);
     }
 }

@@ -98,4 +98,26 @@ public sealed class OfferTableTests
         Assert.True(table.Count <= 64);
         Assert.True(table.Contains(99_999));
     }
+
+    [Fact]
+    public void Add_UnicastOffersBeyondThePerAddressCap_OldestAtThatAddressEvictedOthersKept()
+    {
+        // Red team F4: a spoofer's REQUESTs from a machine's address must not keep that address "full"; each new
+        // offer there pushes out the oldest one there, never another address's, and is never refused.
+        var table = new OfferTable(64, TimeSpan.FromSeconds(30), unicastPerAddress: 3);
+        Add(table, 100, DeliveryMode.Unicast, new UnicastOwner(100, There), TimeSpan.Zero);
+        for (uint id = 1; id <= 5; id++) Add(table, id, DeliveryMode.Unicast, new UnicastOwner(id, Here), TimeSpan.FromSeconds(id));
+        Assert.Equal(3, table.UnicastOffersAt(Here));
+        Assert.False(table.Contains(1));
+        Assert.False(table.Contains(2));
+        Assert.True(table.Contains(3) && table.Contains(4) && table.Contains(5));
+        Assert.True(table.Contains(100));
+        Assert.Equal(1, table.UnicastOffersAt(There));
+        Assert.Equal(2, table.UnicastEvictions);
+        // A taken offer frees its place at the address without an eviction.
+        Assert.NotNull(table.Take(4, 9, 4, Here, TimeSpan.FromSeconds(6)));
+        Add(table, 6, DeliveryMode.Unicast, new UnicastOwner(6, Here), TimeSpan.FromSeconds(6));
+        Assert.True(table.Contains(3));
+        Assert.Equal(2, table.UnicastEvictions);
+    }
 }
