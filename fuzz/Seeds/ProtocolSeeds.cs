@@ -17,6 +17,7 @@ public static class ProtocolSeeds
     private const ulong DonorId = 0x4D41_4E41_4745_5231;
     private const uint Session = 0x1A2B_3C4D;
     private const ulong ImageId = 0xC8F5_D034_1D54_D951;
+    private const ulong Token = 0x0123_4567_89AB_CDEF;
 
     public static IEnumerable<(string Name, byte[] Data)> All()
     {
@@ -32,11 +33,25 @@ public static class ProtocolSeeds
         yield return Seed("request", buffer, n);
 
         FragmentGeometry.TryCreate(10_000, 1432, 7, out FragmentGeometry geometry);
-        new OfferMessage(0x101, ImageId, imageType, 0x0001_0002, 0x0001_0000, geometry, DeliveryMode.Broadcast,
-            0xC0A8_64FF, ProtocolConstants.ClientPort, 3).TryEmit(buffer, donor, out n);
+        var binding = new OfferBinding(Token, new Hash128(0x4B3D_B296_46E5_FAFC, 0xDE05_35F0_3EC8_B2B9), 3, new Hash128(1, 2));
+        var offer = new OfferMessage(0x101, ImageId, imageType, 0x0001_0002, 0x0001_0000, geometry, DeliveryMode.Broadcast,
+            0xC0A8_64FF, ProtocolConstants.ClientPort, 3, binding);
+        offer.TryEmit(buffer, donor, out n);
         yield return Seed("offer", buffer, n);
 
-        new AcceptMessage(0x201, ImageId, 0).TryEmit(buffer, clientInSession, out n);
+        // A signed OFFER's layout (modulus and signature bytes are not checked by the codec).
+        byte[] modulus = new byte[OfferSignature.Rsa2048Bytes];
+        modulus[0] = 0xC3;
+        offer.TryBeginSignedEmit(buffer, donor, modulus);
+        OfferSignature.TryFinish(buffer, new byte[OfferSignature.Rsa2048Bytes], out n);
+        yield return Seed("offer-signed", buffer, n);
+
+        byte[] leaves = new byte[7 * Hash128.Length];
+        leaves[0] = 0xBE;
+        ManifestMessage.TryEmit(buffer, donor, 0, leaves, ReadOnlySpan<byte>.Empty, out n);
+        yield return Seed("manifest", buffer, n);
+
+        new AcceptMessage(0x201, ImageId, 0, Token).TryEmit(buffer, clientInSession, out n);
         yield return Seed("accept", buffer, n);
 
         DataMessage.TryEmit(buffer, donor, 3, 1, new byte[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 }, out n);
@@ -45,23 +60,23 @@ public static class ProtocolSeeds
         new StatusRequestMessage(1, 500, 128, 0).TryEmit(buffer, donor, out n);
         yield return Seed("status-request", buffer, n);
 
-        StatusMessage.TryEmitComplete(buffer, clientInSession, 2, 7, 1, out n);
+        StatusMessage.TryEmitComplete(buffer, clientInSession, new StatusReport(2, 7, 1, 0, Token), out n);
         yield return Seed("status-complete", buffer, n);
 
-        StatusMessage.TryEmitRanges(buffer, clientInSession, 1, false, 4, 1,
+        StatusMessage.TryEmitRanges(buffer, clientInSession, new StatusReport(1, 4, 1, 2, Token), false,
             new[] { new NackRange(1, 1), new NackRange(4, 2) }, out n);
         yield return Seed("status-ranges", buffer, n);
 
-        StatusMessage.TryEmitBitmap(buffer, clientInSession, 1, true, 4, 1, 0, new byte[] { 0x32, 0x01 }, out n);
+        StatusMessage.TryEmitBitmap(buffer, clientInSession, new StatusReport(1, 4, 1, 0, Token), true, 0, new byte[] { 0x32, 0x01 }, out n);
         yield return Seed("status-bitmap", buffer, n);
 
-        new ResultMessage(ImageId, ResultOutcome.Success, ResultReason.None, 0x0001_0002).TryEmit(buffer, clientInSession, out n);
+        new ResultMessage(ImageId, ResultOutcome.Success, ResultReason.None, 0x0001_0002, Token).TryEmit(buffer, clientInSession, out n);
         yield return Seed("result", buffer, n);
 
-        new ResultAckMessage(0x106).TryEmit(buffer, donor, out n);
+        new ResultAckMessage(0x106, Token).TryEmit(buffer, donor, out n);
         yield return Seed("result-ack", buffer, n);
 
-        new AbortMessage(AbortReason.DonorShutdown).TryEmit(buffer, donor, out n);
+        new AbortMessage(AbortReason.DonorShutdown, Token, new Hash128(0xA0A1_A2A3_A4A5_A6A7, 0xA8A9_AAAB_ACAD_AEAF)).TryEmit(buffer, donor, out n);
         yield return Seed("abort", buffer, n);
     }
 

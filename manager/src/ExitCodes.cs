@@ -1,7 +1,7 @@
 namespace UefiRecovery.Manager;
 
 /// <summary>
-/// Exit codes of every command (docs/operating.md §5). 1 means only "the image was rejected", so a script
+/// Exit codes of every command (docs/operating.md §6). 1 means only "the image was rejected", so a script
 /// can tell a bad capsule from a command that could not do its job.
 /// </summary>
 public static class ExitCodes

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace UefiRecovery.Manager.Tests;
 
-/// <summary>The exit-code contract of every command (docs/operating.md §5): one line on stderr, never a stack trace, never 1 for an error.</summary>
+/// <summary>The exit-code contract of every command (docs/operating.md §6): one line on stderr, never a stack trace, never 1 for an error.</summary>
 public sealed class CommandRunnerTests
 {
     private static (int ExitCode, string Error) Run(RootCommand root, params string[] args)

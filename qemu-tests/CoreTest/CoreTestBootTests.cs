@@ -47,6 +47,12 @@ public sealed class CoreTestBootTests
         ("protocol.loopback-transfer-finished", ""),
         ("protocol.loopback-image-byte-exact", ""),
         ("protocol.loopback-nack-and-bitmap-repair", ""),
+        ("protocol.loopback-forged-fragment-recognised", ""),
+        ("offer.signed-offer-loaded", ""),
+        ("offer.signature-valid", ""),
+        ("offer.other-requester-rejected", ""),
+        ("offer.changed-field-rejected", ""),
+        ("offer.untrusted-key-rejected", ""),
         ("netstack.arp-reply-equals-linux", ""),
         ("netstack.echo-reply-equals-linux", ""),
         ("netstack.udp-delivered", ""),
@@ -91,6 +97,9 @@ public sealed class CoreTestBootTests
             Assert.True(File.Exists(source), "vector missing: " + source);
             builder.WithFile("CORETEST/" + espName, File.ReadAllBytes(source));
         }
+        (byte[] signedOffer, byte[] keyHash) = SignedOfferVector.Create(requesterId: 0x0000525400123456, requesterAddress: 0xC0A86414);
+        builder.WithFile("CORETEST/OFFER.BIN", signedOffer);
+        builder.WithFile("CORETEST/OFFERKEY.BIN", keyHash);
         var machine = new QemuMachine(new QemuMachineOptions
         {
             BootDisk = builder.BuildFolder(Path.Combine(runDirectory, "esp")),
@@ -133,6 +142,9 @@ public sealed class CoreTestBootTests
             BootAssert.NotNull(times, exit, "CORETEST TIMES " + name);
             figure.AppendLine(times!.Text);
         }
+        SerialLine? offerTime = serial.Find(new Regex("^CORETEST TIME offer-signature "));
+        BootAssert.NotNull(offerTime, exit, "CORETEST TIME offer-signature");
+        figure.AppendLine(offerTime!.Text);
         SerialLine? arena = serial.Find(new Regex("^CORETEST ARENA "));
         if (arena != null)
         {

@@ -162,6 +162,29 @@ internal static class E2eRecoveryLab
     }
 
     /// <summary>
+    /// Another host on the segment: a namespace joined to <paramref name="bridge"/> through a veth port, holding
+    /// <paramref name="address"/>/24 (an attacker or a rogue donor in the hostile-LAN tests).
+    /// </summary>
+    public static NetworkNamespace AddPeerBehindPort(NetworkNamespace ns, string bridge, string address)
+    {
+        NetworkNamespace peer = NetworkNamespace.Create(NamespacePrefix);
+        try
+        {
+            string port = ns.DeviceName("pport");
+            string inside = ns.DeviceName("peer");
+            ns.AddVethPair(port, inside, peer);
+            ns.AttachToBridge(port, bridge);
+            peer.SetAddress(inside, address + "/24");
+            return peer;
+        }
+        catch
+        {
+            peer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Sends <paramref name="count"/> small UDP datagrams from <paramref name="fromAddress"/> (which picks the
     /// interface) to <paramref name="group"/>:<paramref name="port"/>, TTL 1, with the host's own socket API (python3).
     /// </summary>

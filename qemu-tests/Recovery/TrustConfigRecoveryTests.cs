@@ -67,7 +67,7 @@ public sealed class TrustConfigRecoveryTests
         string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(lab.RunDirectory, manager);
 
         Find(serial, exit, @"^CONFIG trust\.x509 path=\\certs\\root\.der bytes=" + root.Length + " status=pinned$");
-        Find(serial, exit, @"^RECOVERY TRUST rsa2048=0 \[\] x509=1 \[" + pin.Substring(0, 8) + @"\] image-type=" + RecoveryManager.ImageType
+        Find(serial, exit, @"^RECOVERY TRUST rsa2048=0 \[\] x509=1 \[" + pin.Substring(0, 8) + @"\] manager=0 \[\] image-type=" + RecoveryManager.ImageType
             + " lsv=0x00010000$");
         Find(serial, exit, @"^RECOVERY VERIFIED version=0x00010002 payload=540672 capsule=" + new FileInfo(Pkcs7Capsule).Length + "$");
         Find(serial, exit, @"^RECOVERY WRITE recovery=recovered result=success block=-1 written=\d+ ");
@@ -146,7 +146,7 @@ public sealed class TrustConfigRecoveryTests
         });
         string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(lab.RunDirectory, manager);
 
-        Find(serial, exit, @"^RECOVERY TRUST rsa2048=2 \[9129c4bd,e5ea9839\] x509=0 \[\] image-type=" + RecoveryManager.ImageType + " lsv=0x00010000$");
+        Find(serial, exit, @"^RECOVERY TRUST rsa2048=2 \[9129c4bd,e5ea9839\] x509=0 \[\] manager=0 \[\] image-type=" + RecoveryManager.ImageType + " lsv=0x00010000$");
         Find(serial, exit, @"^RECOVERY VERIFIED version=0x00010002 payload=540672 ");
         Find(serial, exit, @"^RECOVERY RESULT outcome=success reason=0 acked=yes$", managerOutput);
         BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),

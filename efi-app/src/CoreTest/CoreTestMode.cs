@@ -25,7 +25,9 @@ internal static unsafe class CoreTestMode
         services.DisableWatchdog();
 
         CoreTestReport report = new CoreTestReport(systemTable);
-        CapsuleChecks.Run(report, EspFileReader.Open(services), systemTable->BootServices, systemTable->RuntimeServices);
+        EspFileReader? esp = EspFileReader.Open(services);
+        CapsuleChecks.Run(report, esp, systemTable->BootServices, systemTable->RuntimeServices);
+        OfferSignatureChecks.Run(report, esp);
         ProtocolLoopbackChecks.Run(report);
         NetstackChecks.Run(report);
         MonotonicClock.Stop();

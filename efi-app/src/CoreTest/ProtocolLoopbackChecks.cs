@@ -40,11 +40,13 @@ internal static class ProtocolLoopbackChecks
         report.Check("protocol.loopback-transfer-finished", client.State == ClientState.Finished && client.ResultAcknowledged && donor.ResultAcked);
         report.Check("protocol.loopback-image-byte-exact", client.VerifiedImage.SequenceEqual(image));
         report.Check("protocol.loopback-nack-and-bitmap-repair", donor.StatusesSeen > 0 && donor.BitmapsSeen > 0 && donor.DataSent > donor.FirstPassSent);
+        report.Check("protocol.loopback-forged-fragment-recognised", donor.ForgedSent == 1 && client.ForgedFragments == 1);
         new ConsoleLine(stackalloc char[160]).Append("CORETEST INFO protocol held=").AppendDecimal((ulong)client.FragmentsHeld)
             .Append(" data=").AppendDecimal((ulong)donor.DataSent)
             .Append(" first_pass=").AppendDecimal((ulong)donor.FirstPassSent)
             .Append(" statuses=").AppendDecimal((ulong)donor.StatusesSeen)
             .Append(" bitmaps=").AppendDecimal((ulong)donor.BitmapsSeen)
+            .Append(" forged=").AppendDecimal((ulong)client.ForgedFragments)
             .Append(" simulated_ms=").AppendDecimal(now)
             .WriteLine(report.SystemTable);
     }

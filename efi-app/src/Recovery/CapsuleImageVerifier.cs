@@ -71,6 +71,7 @@ internal sealed class CapsuleImageVerifier : IImageVerifier
             case CapsuleStatus.HardwareInstanceMismatch:
             case CapsuleStatus.DependencyMalformed:
             case CapsuleStatus.DependencyNotSatisfied:
+            case CapsuleStatus.DependencyInstalledVersionUnknown:
                 return ResultReason.WrongPlatform;
             case CapsuleStatus.VersionBelowOwnLowestSupported:
             case CapsuleStatus.RollbackBelowStoredLowestSupported:

@@ -32,7 +32,8 @@ namespace UefiRecovery.Efi.Recovery;
 ///   RECOVERY PHASE network|discovering|receiving|verifying|writing|reporting
 ///   RECOVERY OFFER donor=.. image=0x.. version=0x.. size=.. mode=..
 ///   RECOVERY PROGRESS bytes=N of M rate=K KiB/s round=R [#####.....]   (R = STATUS messages sent so far)
-///   RECOVERY REPAIR status=R held=H of C corrupted=K                    (each NACKing STATUS: a repair round)
+///   RECOVERY REPAIR status=R held=H of C corrupted=K forged=F           (each NACKing STATUS: a repair round)
+///   RECOVERY RECEIVED fragments=N corrupted=C forged=F duplicates=D unauthenticated-offers=U signature-checks=S stalled=L
 ///   RECOVERY REJECTED code=.. reason=.. message=".." result-reason=..   (image refused, next donor)
 ///   RECOVERY VERIFIED version=0x.. payload=N
 ///   RECOVERY FVB call=open|get-block-size|get-attributes|get-physical-address status=0x.. injected=yes|no   (then DONE failed)
@@ -228,6 +229,9 @@ internal static unsafe class RecoveryRun
             // uefirecovery.timeout.request-backoff: the cap of the no-offer REQUEST backoff (default 8 s).
             Timings = new ClientTimings { RequestMaxMs = config.RequestBackoffSeconds * 1000 },
         };
+        // uefirecovery.trust.manager: only offers signed by one of these keys are taken (docs/protocol.md §6.8).
+        for (int k = 0; k < targetConfig.TrustedManagerKeyCount; k++)
+            clientConfig.TryAddTrustedManagerKey(targetConfig.GetTrustedManagerKeyHash(k));
         // Every uefirecovery.manager (up to 4, in the order given) is asked; docs/config.md.
         for (int m = 0; m < config.ManagerCount; m++)
             clientConfig.TryAddManager(new DatagramEndpoint(config.GetManagerAddress(m), config.GetManagerPort(m)));
@@ -300,12 +304,14 @@ internal static unsafe class RecoveryRun
                 // A STATUS that NACKs fragments: the donor's next pass repairs them (one repair round).
                 new ConsoleLine(line).Append("RECOVERY REPAIR status=").AppendDecimal((ulong)client.StatusesSent)
                     .Append(" held=").AppendDecimal((ulong)client.FragmentsHeld).Append(" of ").AppendDecimal((ulong)client.FragmentCount)
-                    .Append(" corrupted=").AppendDecimal((ulong)client.CorruptedFragments).WriteLine(s_st);
+                    .Append(" corrupted=").AppendDecimal((ulong)client.CorruptedFragments)
+                    .Append(" forged=").AppendDecimal((ulong)client.ForgedFragments).WriteLine(s_st);
             }
             if ((events & ClientEvents.ImageComplete) != 0)
             {
                 // The verifier already ran in this Poll (a rejection has cleared the fragments): all were held.
                 PrintProgress(line, client, now.Milliseconds - receiveStart, complete: true);
+                PrintReceived(line, client);
                 new ConsoleLine(line).Append("RECOVERY PHASE verifying").WriteLine(s_st);
             }
             if ((events & ClientEvents.ImageRejected) != 0)
@@ -473,7 +479,7 @@ internal static unsafe class RecoveryRun
     }
 
     /// <summary>
-    /// The trust in force, once: "RECOVERY TRUST rsa2048=N [h1,h2] x509=M [h1] image-type=GUID lsv=0x.." with
+    /// The trust in force, once: "RECOVERY TRUST rsa2048=N [h1,h2] x509=M [h1] manager=K [h1] image-type=GUID lsv=0x.." with
     /// each anchor shown by the first 4 bytes of its SHA-256 (the modulus hash, or the certificate's DER hash = its pin).
     /// </summary>
     private static void PrintTrust(Span<char> line, TrustStore trust, RecoveryTargetConfig target)
@@ -491,6 +497,9 @@ internal static unsafe class RecoveryRun
         }
         char[] guid = new char[36];
         target.ImageType.TryFormat(guid, out int guidLength);
+        text = text.Append("] manager=").AppendDecimal((ulong)target.TrustedManagerKeyCount).Append(" [");
+        for (int i = 0; i < target.TrustedManagerKeyCount; i++)
+            text = AppendShortHash(i == 0 ? text : text.Append(","), target.GetTrustedManagerKeyHash(i));
         text.Append("] image-type=").Append(new ReadOnlySpan<char>(guid, 0, guidLength)).Append(" lsv=").AppendHex(target.LowestSupportedVersion, 8).WriteLine(s_st);
     }
 
@@ -584,10 +593,27 @@ internal static unsafe class RecoveryRun
         progress.Append("]").WriteLine(s_st);
     }
 
+    /// <summary>
+    /// What the transfer met on the way (docs/protocol.md §6.3, §9): "RECOVERY RECEIVED fragments=N corrupted=C
+    /// forged=F duplicates=D unauthenticated-offers=U stalled=S".
+    /// </summary>
+    private static void PrintReceived(Span<char> line, ClientSession client)
+    {
+        new ConsoleLine(line).Append("RECOVERY RECEIVED fragments=").AppendDecimal((ulong)client.ChosenOffer.Offer.Geometry.FragmentCount)
+            .Append(" corrupted=").AppendDecimal((ulong)client.CorruptedFragments)
+            .Append(" forged=").AppendDecimal((ulong)client.ForgedFragments)
+            .Append(" duplicates=").AppendDecimal((ulong)client.DuplicateFragments)
+            .Append(" unauthenticated-offers=").AppendDecimal((ulong)client.OffersUnauthenticated)
+            .Append(" signature-checks=").AppendDecimal((ulong)client.SignatureChecks)
+            .Append(" stalled=").AppendDecimal((ulong)client.SessionsStalled).WriteLine(s_st);
+    }
+
     private static void PrintRejection(Span<char> line, CapsuleImageVerifier verifier, ResultReason reason)
     {
         var rejected = new ConsoleLine(line).Append("RECOVERY REJECTED ");
-        if (verifier.LastImageIdMismatch)
+        if (reason == ResultReason.AnnouncedVersionMismatch)
+            rejected = rejected.Append("code=0 reason=AnnouncedVersionMismatch message=\"the capsule's version is not the one the offer announced\"");
+        else if (verifier.LastImageIdMismatch)
             rejected = rejected.Append("code=0 reason=ImageIdMismatch message=\"the image's SHA-256 does not match the offered image id\"");
         else
             rejected = rejected.Append("code=").AppendDecimal((ulong)(int)verifier.LastStatus).Append(" reason=").Append(StatusName(verifier.LastStatus))

@@ -233,10 +233,10 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             bool exact = run.ExitCode == 0 && results.All(r => r.GetProperty("succeeded").GetBoolean() && r.GetProperty("imageSha256").GetString() == sha);
             double wall = doc.RootElement.GetProperty("wallSeconds").GetDouble();
             uint sessionId = results[0].GetProperty("sessionId").GetUInt32();
-            (double sentRatio, int rounds, double donorRate) = await SessionCostAsync(sessionId).ConfigureAwait(false);
+            (double sentRatio, int rounds, double donorRate, double manifestRatio) = await SessionCostAsync(sessionId).ConfigureAwait(false);
             var figure = new BenchmarkFigure(sharedSocket ? "ours (broadcast, shared group socket)" : "ours (broadcast)", clients, lossPercent, lossPercent == 0 ? "none" : kernelLoss ? "kernel nftables, shared" : "per machine, seeded",
                 wall, _capsuleBytes.Length / wall / 1e6, exact, sentRatio, rounds,
-                string.Create(CultureInfo.InvariantCulture, $"donor DATA rate while sending {donorRate:0.00} MB/s; ")
+                string.Create(CultureInfo.InvariantCulture, $"donor DATA rate while sending {donorRate:0.00} MB/s, MANIFEST bytes {manifestRatio * 100:0.00} % of the image (in sent/image); ")
                 + (sharedSocket ? "receive: ONE socket for all machines, each batch handed to every engine in turn on one thread (each engine still CRC-checks, parses and copies every datagram); " : "receive: a group socket and a thread per machine; ")
                 + "wall = machines start .. last RESULT acknowledged (discovery, " + OfferWindowSeconds + " s offer window, " + GatherSeconds + " s gather and the SHA-256 image-id check included; capsule signature checks are left to the tests so 20 simulated machines on one host measure the protocol, not 20 RSA/SHA passes)",
                 PhasesOf(doc.RootElement, donorCpu));
@@ -249,12 +249,12 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         }
     }
 
-    // DATA bytes (headers included) the donor sent for the session, per image byte, and its repair rounds.
-    // The status is a snapshot published every 250 ms: wait for one that shows the session Finished, or the
-    // last DATA of the session may be missing from the count.
-    private async Task<(double SentRatio, int Rounds, double DonorRate)> SessionCostAsync(uint sessionId)
+    // DATA and MANIFEST bytes (headers included) the donor sent for the session, per image byte, its repair
+    // rounds, and the MANIFEST part alone. The status is a snapshot published every 250 ms: wait for one that
+    // shows the session Finished, or the last DATA of the session may be missing from the count.
+    private async Task<(double SentRatio, int Rounds, double DonorRate, double ManifestRatio)> SessionCostAsync(uint sessionId)
     {
-        (double, int, double) last = (double.NaN, -1, double.NaN);
+        (double, int, double, double) last = (double.NaN, -1, double.NaN, double.NaN);
         for (int attempt = 0; attempt < 20; attempt++)
         {
             var curl = await ChildProcess.RunAsync(_server.Namespace, new[] { "curl", "-s", "--max-time", "10", _statusUrl }, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
@@ -262,8 +262,9 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             foreach (var session in status.RootElement.GetProperty("sessions").EnumerateArray())
             {
                 if (session.GetProperty("sessionId").GetUInt32() != sessionId) continue;
-                last = (session.GetProperty("dataBytesSent").GetInt64() / (double)_capsuleBytes.Length, session.GetProperty("repairRounds").GetInt32(),
-                    session.GetProperty("throughputMBytesPerSecond").GetDouble());
+                long manifest = session.GetProperty("manifestBytesSent").GetInt64();
+                last = ((session.GetProperty("dataBytesSent").GetInt64() + manifest) / (double)_capsuleBytes.Length, session.GetProperty("repairRounds").GetInt32(),
+                    session.GetProperty("throughputMBytesPerSecond").GetDouble(), manifest / (double)_capsuleBytes.Length);
                 if (session.GetProperty("state").GetString() == "Finished") return last;
             }
             await Task.Delay(150).ConfigureAwait(false);

@@ -16,6 +16,7 @@ using UefiRecovery.Manager.Images;
 using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Faults;
+using UefiRecovery.Manager.Serving.Membership;
 using UefiRecovery.Manager.Serving.Results;
 using UefiRecovery.Manager.Serving.Sessions;
 using UefiRecovery.Manager.Serving.Status;
@@ -40,10 +41,12 @@ public static class ServeCommand
         var destination = new Option<string?>("--destination") { Description = "Broadcast address (default 255.255.255.255) or multicast group (default 239.255.40.124) for DATA and STATUS_REQUEST." };
         var clientPort = new Option<int>("--client-port") { Description = "Port clients listen on in broadcast/multicast sessions.", DefaultValueFactory = _ => ProtocolConstants.ClientPort };
         var rate = new Option<double>("--rate") { Description = "Pace DATA at this many Mbit/s (0 = unpaced).", DefaultValueFactory = _ => 100 };
-        var fragment = new Option<int>("--fragment-size") { Description = "Bytes of image per DATA datagram.", DefaultValueFactory = _ => ProtocolLimits.DefaultDatagram - ProtocolConstants.FragmentOverhead };
+        var fragment = new Option<int>("--fragment-size") { Description = "Bytes of image per DATA datagram (508..8932). A machine with a smaller max datagram gets the largest of 1432, 1372, 1232, 1000, 508 below it that fits.", DefaultValueFactory = _ => ProtocolLimits.DefaultDatagram - ProtocolConstants.FragmentOverhead };
         var trusted = new Option<string[]>("--trusted") { Description = "Trust anchors: PEM RSA key or certificate (RSA2048/SHA256 capsules), certificate PEM/DER (PKCS7 root).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
         var trustedHash = new Option<string[]>("--trusted-key-hash") { Description = "Trusted SHA-256 of an RSA modulus, 64 hex digits (EDK2 PcdRsa2048Sha256PublicKeyBuffer).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
-        var results = new Option<string>("--results") { Description = "JSON-lines file every RESULT is appended to (flushed per record).", DefaultValueFactory = _ => "results.jsonl" };
+        var results = new Option<string>("--results") { Description = "JSON-lines file every RESULT is appended to (flushed per record); 'off' writes none.", DefaultValueFactory = _ => "results.jsonl" };
+        var secretFile = new Option<string?>("--secret-file") { Description = "File holding the 32-byte secret member tokens and abort keys are derived from (created 0600 at first start). Default: " + DonorSecret.DefaultFileName + " beside the results log; with '--results off' and no --secret-file, a secret in memory that a restart forgets." };
+        var signingKey = new Option<string?>("--signing-key") { Description = "RSA-2048 private key (PEM) to sign every OFFER with; machines configured with uefirecovery.trust.manager take only offers signed by it." };
         var http = new Option<string>("--status-http") { Description = "Loopback address:port for GET /status, 127.0.0.1:PORT or [::1]:PORT (port 0 picks one; 'off' disables).", DefaultValueFactory = _ => "127.0.0.1:8480" };
         var statusHosts = new Option<string[]>("--status-host") { Description = "More Host names GET /status answers to (besides localhost and loopback addresses), e.g. a name an SSH tunnel or proxy uses.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
         var maxImageSize = ImageLimits.CreateOption("capsule file in --images");
@@ -58,7 +61,7 @@ public static class ServeCommand
         var insecure = new Option<bool>("--insecure-serve-unverified") { Description = "TEST ONLY: act as a rogue donor (serve capsules unverified, announced as whatever each machine asks for). Never in production." };
 
         var command = new Command("serve", "Serve signed images to machines in recovery.");
-        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends, statusHosts, maxImageSize })
+        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, secretFile, signingKey, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends, statusHosts, maxImageSize })
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -90,6 +93,8 @@ public static class ServeCommand
             if (gatherSeconds > SessionTimings.MaxGatherSeconds)
                 Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"serve: warning: --gather {gatherSeconds} s is longer than {SessionTimings.MaxGatherSeconds:0.##} s; clients with default timings may give up their ACCEPT while the donor gathers and rediscover (they rejoin the same session; docs/protocol.md §7.2.3)"));
+            string resultsText = parse.GetValue(results)!;
+            string? resultsPath = string.Equals(resultsText, "off", StringComparison.OrdinalIgnoreCase) ? null : resultsText;
             if (!ImageLimits.TryParse(parse.GetValue(maxImageSize), out long maxImageBytes, out string sizeError))
                 return Fail(sizeError);
             string[] hostNames = parse.GetValue(statusHosts)!;
@@ -109,7 +114,9 @@ public static class ServeCommand
                 FragmentSize = fragmentSize,
                 TrustedKeys = parse.GetValue(trusted)!,
                 TrustedKeyHashes = parse.GetValue(trustedHash)!,
-                ResultsPath = parse.GetValue(results)!,
+                ResultsPath = resultsPath,
+                SecretFile = parse.GetValue(secretFile) ?? (resultsPath is null ? null : DonorSecret.DefaultPathBeside(resultsPath)),
+                SigningKeyPath = parse.GetValue(signingKey),
                 StatusHttp = statusEndpoint,
                 StatusHostNames = hostNames,
                 MaxImageBytes = maxImageBytes,
@@ -142,12 +149,22 @@ public static class ServeCommand
             return Fail("cannot load trusted keys: " + e.Message);
         }
 
+        DonorCredentials credentials;
+        try
+        {
+            credentials = LoadCredentials(options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return Fail(e.Message);
+        }
+
         IHost host;
         if (options.StatusHttp is not null)
         {
             var web = WebApplication.CreateSlimBuilder();
             web.WebHost.UseKestrel(kestrel => kestrel.Listen(options.StatusHttp));
-            AddServices(web, options, verifier);
+            AddServices(web, options, verifier, credentials);
             WebApplication app = web.Build();
             app.UseStatusHostCheck(new StatusHostCheck(options.StatusHostNames));
             app.MapStatus();
@@ -157,7 +174,7 @@ public static class ServeCommand
         {
             // No status endpoint: a plain Generic Host, so no HTTP listener exists at all.
             var plain = Host.CreateApplicationBuilder();
-            AddServices(plain, options, verifier);
+            AddServices(plain, options, verifier, credentials);
             host = plain.Build();
         }
 
@@ -193,7 +210,25 @@ public static class ServeCommand
         return 0;
     }
 
-    private static void AddServices(IHostApplicationBuilder builder, ServeOptions options, ICapsuleVerifier verifier)
+    /// <summary>The member secret (file or memory, docs/protocol.md §7.4) and the optional OFFER signing key.</summary>
+    private static DonorCredentials LoadCredentials(ServeOptions options)
+    {
+        byte[] secret;
+        if (options.SecretFile is not null)
+        {
+            secret = DonorSecret.LoadOrCreate(options.SecretFile, out bool created);
+            if (created) Console.Error.WriteLine("serve: created the member secret " + options.SecretFile + " (mode 0600; back it up with the results log, keep it private)");
+        }
+        else
+        {
+            secret = DonorSecret.CreateEphemeral();
+            Console.Error.WriteLine("serve: warning: no results log and no --secret-file: the member secret lives in memory only, so a restart forgets every membership (RESULTs and STATUS of earlier sessions are then dropped, not recorded)");
+        }
+        OfferSigner? signer = options.SigningKeyPath is null ? null : OfferSigner.Load(options.SigningKeyPath);
+        return new DonorCredentials(new MembershipKeys(secret), options.SecretFile, signer);
+    }
+
+    private static void AddServices(IHostApplicationBuilder builder, ServeOptions options, ICapsuleVerifier verifier, DonorCredentials credentials)
     {
         builder.Logging.ClearProviders();
         if (options.LiveView)
@@ -203,6 +238,7 @@ public static class ServeCommand
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(verifier);
+        builder.Services.AddSingleton(credentials);
         builder.Services.AddSingleton(services => new ImageCatalog(options.ImagesFolder, services.GetRequiredService<ICapsuleVerifier>(), options.MaxImageBytes));
         builder.Services.AddSingleton(_ => new ResultLog(options.ResultsPath));
         builder.Services.AddSingleton<RecoveryServer>();

@@ -31,7 +31,17 @@ public sealed record ServeOptions
     /// <summary>Trusted SHA-256 hashes of RSA moduli, hex.</summary>
     public IReadOnlyList<string> TrustedKeyHashes { get; init; } = Array.Empty<string>();
 
-    public required string ResultsPath { get; init; }
+    /// <summary>The result log, or null for none (`--results off`).</summary>
+    public required string? ResultsPath { get; init; }
+
+    /// <summary>
+    /// The file holding the member secret (docs/protocol.md §7.4): --secret-file, else beside the results log;
+    /// null (no results log, no --secret-file) keeps a random secret in memory only.
+    /// </summary>
+    public string? SecretFile { get; init; }
+
+    /// <summary>RSA-2048 private key PEM that signs every OFFER (--signing-key), or null for unsigned OFFERs.</summary>
+    public string? SigningKeyPath { get; init; }
 
     /// <summary>A loopback address and port (127.0.0.1 or [::1]) for GET /status, or null when the endpoint is off.</summary>
     public required IPEndPoint? StatusHttp { get; init; }

@@ -48,6 +48,7 @@ public static class SimulateCommand
         var report = new Option<string?>("--report") { Description = "Write the JSON report here (default: print it)." };
         var trusted = new Option<string[]>("--trusted") { Description = "Trust anchors the machines verify capsules with (PEM RSA key/certificate, DER/PEM root). Without any, only the image id (SHA-256) is checked.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
         var trustedHash = new Option<string[]>("--trusted-key-hash") { Description = "Trusted SHA-256 of an RSA modulus (64 hex digits).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
+        var trustedManager = new Option<string[]>("--trusted-manager") { Description = "Manager signing keys the machines trust (uefirecovery.trust.manager): PEM RSA public key, certificate or private key file, or the modulus SHA-256 as 64 hex digits; up to 4. With any, the machines take only OFFERs signed by one of them.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
         var prefer = new Option<string[]>("--prefer") { Description = "Preferred donor ids (16 hex digits), most preferred first.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
         var quiet = new Option<double>("--quiet-timeout") { Description = "T_quiet seconds (unsolicited STATUS after session silence).", DefaultValueFactory = _ => 3 };
         var offerWindow = new Option<double>("--offer-window") { Description = "T_offer seconds: after the first acceptable OFFER, wait this long for others.", DefaultValueFactory = _ => 0.75 };
@@ -55,7 +56,7 @@ public static class SimulateCommand
         var lost = new Option<double>("--lost-timeout") { Description = "T_lost seconds (rediscover after total session silence).", DefaultValueFactory = _ => 30 };
 
         var command = new Command("simulate", "Run simulated recovering machines (the portable client engine over real UDP sockets).");
-        foreach (Option option in new Option[] { clients, manager, discover, broadcast, bind, clientPort, modes, imageType, lowest, current, capacity, maxDatagram, faults, seed, macBase, stagger, timeout, output, report, trusted, trustedHash, prefer, quiet, offerWindow, lost, sharedSocket })
+        foreach (Option option in new Option[] { clients, manager, discover, broadcast, bind, clientPort, modes, imageType, lowest, current, capacity, maxDatagram, faults, seed, macBase, stagger, timeout, output, report, trusted, trustedHash, trustedManager, prefer, quiet, offerWindow, lost, sharedSocket })
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -92,6 +93,13 @@ public static class SimulateCommand
                 try { trust = TrustStoreLoader.Load(trustFiles, trustHashes); }
                 catch (InvalidDataException e) { return Fail(e.Message); }
             }
+            var managerKeys = new List<byte[]>();
+            foreach (string key in parse.GetValue(trustedManager)!)
+            {
+                try { managerKeys.Add(ManagerKeyHash.FromArgument(key)); }
+                catch (InvalidDataException e) { return Fail("--trusted-manager: " + e.Message); }
+            }
+            if (managerKeys.Count > ClientConfig.MaxTrustedManagerKeys) return Fail("--trusted-manager: at most " + ClientConfig.MaxTrustedManagerKeys + " keys");
             string? outFolder = parse.GetValue(output);
             if (outFolder is not null) Directory.CreateDirectory(outFolder);
 
@@ -127,7 +135,11 @@ public static class SimulateCommand
                         Timings = timings,
                         Policy = DonorPolicy.CreateDefault(preferred.ToArray()),
                         RandomSeed = (ulong)(uint)parse.GetValue(seed) * 1_000_003UL + (mac0 + (ulong)i),
+                        // The manifest leaf of every fragment is a SHA-256: with the CPU's SHA instructions, not the
+                        // firmware's portable code, so 20 simulated machines on one host measure the protocol.
+                        ManifestHash = new Core.Protocol.Manifest.HostManifestHash(),
                     };
+                    foreach (byte[] hash in managerKeys) config.TryAddTrustedManagerKey(hash);
                     var verifier = new ClientImageVerifier(trust is null ? null : new CapsuleVerifier(trust),
                         ClientImageVerifier.TargetFor(type, parse.GetValue(lowest), parse.GetValue(current)));
                     FaultOptions mine = faultOptions.IsActive ? faultOptions.WithSeed(unchecked(faultOptions.Seed * 7919 + i)) : faultOptions;
@@ -193,7 +205,7 @@ public static class SimulateCommand
             else Console.Out.WriteLine(json);
             foreach (var r in results)
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"client {r.ClientId}: {(r.Succeeded ? "recovered" : "FAILED")} ({r.State}) in {r.Seconds:0.00} s, {r.FragmentsHeld}/{r.FragmentCount} fragments, corrupted {r.CorruptedFragments}, rejected images {r.ImagesRejected}{(r.LastRejection is null ? "" : " (" + r.LastRejection + ")")}"));
+                    $"client {r.ClientId}: {(r.Succeeded ? "recovered" : "FAILED")} ({r.State}) in {r.Seconds:0.00} s, {r.FragmentsHeld}/{r.FragmentCount} fragments, corrupted {r.CorruptedFragments}, forged {r.ForgedFragments}, unauthenticated offers {r.OffersUnauthenticated}, rejected images {r.ImagesRejected}{(r.LastRejection is null ? "" : " (" + r.LastRejection + ")")}"));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{succeeded}/{count} recovered, wall time {summary.WallSeconds:0.000} s, CPU {summary.CpuSeconds:0.000} s (user {user:0.000}, kernel {kernel:0.000}); transfer phase (first DATA .. last machine holding every fragment) {(transfer is { } t ? t.ToString("0.000", CultureInfo.InvariantCulture) + " s" : "n/a")}"));
             return succeeded == count ? 0 : 1;

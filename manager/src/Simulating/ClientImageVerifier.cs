@@ -67,7 +67,7 @@ public sealed class ClientImageVerifier(CapsuleVerifier? capsuleVerifier, Update
         CapsuleStatus.SignatureInvalid or CapsuleStatus.Pkcs7VerificationFailed or CapsuleStatus.Rsa2048CertLengthInvalid
             or CapsuleStatus.Rsa2048HashTypeUnsupported => ResultReason.SignatureInvalid,
         CapsuleStatus.ImageTypeMismatch or CapsuleStatus.ImageIndexMismatch or CapsuleStatus.HardwareInstanceMismatch
-            or CapsuleStatus.DependencyNotSatisfied => ResultReason.WrongPlatform,
+            or CapsuleStatus.DependencyNotSatisfied or CapsuleStatus.DependencyInstalledVersionUnknown => ResultReason.WrongPlatform,
         CapsuleStatus.VersionBelowOwnLowestSupported or CapsuleStatus.RollbackBelowStoredLowestSupported => ResultReason.VersionTooLow,
         CapsuleStatus.PayloadTooLarge => ResultReason.ImageTooLarge,
         _ => ResultReason.MalformedImage,

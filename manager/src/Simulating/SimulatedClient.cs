@@ -174,6 +174,7 @@ public sealed class SimulatedClient
             _session.StatusesSent, _session.ImagesRejected, _verifier.LastRejection, _aborted, _lost, _joins,
             _session.ResultAcknowledged,
             faults?.Dropped ?? 0, faults?.Corrupted ?? 0, faults?.Duplicated ?? 0, faults?.Reordered ?? 0,
-            new SimulatedClientPhases(_started.TotalSeconds, _firstRequestAt, _firstOfferAt, _acceptSentAt, _firstDataAt, _allHeldAt, _verifiedAt, _acknowledgedAt));
+            new SimulatedClientPhases(_started.TotalSeconds, _firstRequestAt, _firstOfferAt, _acceptSentAt, _firstDataAt, _allHeldAt, _verifiedAt, _acknowledgedAt),
+            _session.ForgedFragments, _session.OffersUnauthenticated, _session.SignatureChecks, _session.SessionsStalled);
     }
 }

@@ -31,7 +31,11 @@ public sealed record SimulatedClientReport(
     long InjectedCorruptions,
     long InjectedDuplicates,
     long InjectedReorders,
-    SimulatedClientPhases Phases);
+    SimulatedClientPhases Phases,
+    uint ForgedFragments = 0,
+    uint OffersUnauthenticated = 0,
+    uint SignatureChecks = 0,
+    uint SessionsStalled = 0);
 
 /// <summary>
 /// The whole run: every client, the wall time from the first start to the last finish, the CPU time this

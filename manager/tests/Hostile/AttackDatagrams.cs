@@ -61,7 +61,8 @@ public sealed class AttackDatagrams
             || OfferMessage.TryParse(frame, out OfferMessage offer) != WireStatus.Ok) return false;
         // The REQUEST's sender id was derived from its message id, which the OFFER echoes.
         var ids = new MessageIds((uint)_random.Next(1, int.MaxValue), frame.Header.SessionId, MacFor(offer.InReplyTo));
-        if (new AcceptMessage(frame.Header.MessageId, offer.ImageId, 0).TryEmit(_buffer, ids, out int n) != WireStatus.Ok) return false;
+        // The OFFER came back to this tool's own address, so it holds the member token like any machine would.
+        if (new AcceptMessage(frame.Header.MessageId, offer.ImageId, 0, offer.Binding.MemberToken).TryEmit(_buffer, ids, out int n) != WireStatus.Ok) return false;
         answer = _buffer.AsMemory(0, n);
         return true;
     }
@@ -73,10 +74,13 @@ public sealed class AttackDatagrams
 
     private uint RandomSessionId() => (uint)_random.NextInt64(1, uint.MaxValue);
 
+    // A guessed member token (docs/protocol.md §7.4): 64 random bits the manager did not derive.
+    private ulong RandomToken() => (ulong)_random.NextInt64(1, long.MaxValue);
+
     private int ForgedResult()
     {
         var outcome = _random.Next(2) == 0 ? ResultOutcome.Success : ResultOutcome.Failure;
-        var result = new ResultMessage((ulong)_random.NextInt64(), outcome, (ResultReason)_random.Next(0, 14), (uint)_random.Next());
+        var result = new ResultMessage((ulong)_random.NextInt64(), outcome, (ResultReason)_random.Next(0, 14), (uint)_random.Next(), RandomToken());
         return Emitted(result.TryEmit(_buffer, RandomIds(RandomSessionId()), out int n), n);
     }
 
@@ -94,11 +98,11 @@ public sealed class AttackDatagrams
     {
         MessageIds ids = RandomIds(RandomSessionId());
         if (_random.Next(2) == 0)
-            return Emitted(new AcceptMessage((uint)_random.Next(), (ulong)_random.NextInt64(), 0).TryEmit(_buffer, ids, out int accept), accept);
+            return Emitted(new AcceptMessage((uint)_random.Next(), (ulong)_random.NextInt64(), 0, RandomToken()).TryEmit(_buffer, ids, out int accept), accept);
         if (_random.Next(2) == 0)
-            return Emitted(StatusMessage.TryEmitComplete(_buffer, ids, (uint)_random.Next(0, 8), (uint)_random.Next(), 0, out int complete), complete);
+            return Emitted(StatusMessage.TryEmitComplete(_buffer, ids, new StatusReport((uint)_random.Next(0, 8), (uint)_random.Next(), 0, 0, RandomToken()), out int complete), complete);
         Span<NackRange> ranges = stackalloc NackRange[] { new NackRange(0, (uint)_random.Next(1, 1 << 24)) };
-        return Emitted(StatusMessage.TryEmitRanges(_buffer, ids, (uint)_random.Next(0, 8), false, 0, 0, ranges, out int nack), nack);
+        return Emitted(StatusMessage.TryEmitRanges(_buffer, ids, new StatusReport((uint)_random.Next(0, 8), 0, 0, 0, RandomToken()), false, ranges, out int nack), nack);
     }
 
     private int Garbage()

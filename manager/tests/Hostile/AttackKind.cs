@@ -1,6 +1,6 @@
 namespace UefiRecovery.Manager.Hostile;
 
-/// <summary>What the attack tool sends (docs/operating.md §6 says what each one costs the manager).</summary>
+/// <summary>What the attack tool sends (docs/operating.md §7 says what each one costs the manager).</summary>
 public enum AttackKind
 {
     /// <summary>RESULTs with valid CRCs for random sessions, senders and image ids: the result log and its de-duplication.</summary>

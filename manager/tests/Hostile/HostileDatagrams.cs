@@ -40,19 +40,22 @@ public sealed class HostileDatagrams
         var buffer = new byte[2048];
         int n;
         if (new RequestMessage(TypeId, 1, 0, 0x02AABBCCDDEE, 1472, 0, 0, RequestReason.FirmwareInvalid, DeliveryModes.All).TryEmit(buffer, Ids(0), out n) == WireStatus.Ok) Keep(buffer, n);
-        if (new AcceptMessage(1, LiveImageId, 0).TryEmit(buffer, Ids(LiveSessionId), out n) == WireStatus.Ok) Keep(buffer, n);
-        if (StatusMessage.TryEmitComplete(buffer, Ids(LiveSessionId), 1, 10, 0, out n) == WireStatus.Ok) Keep(buffer, n);
+        // Member tokens are guessed: an attacker without the OFFER has nothing better (docs/protocol.md §7.4).
+        if (new AcceptMessage(1, LiveImageId, 0, Token()).TryEmit(buffer, Ids(LiveSessionId), out n) == WireStatus.Ok) Keep(buffer, n);
+        if (StatusMessage.TryEmitComplete(buffer, Ids(LiveSessionId), new StatusReport(1, 10, 0, 0, Token()), out n) == WireStatus.Ok) Keep(buffer, n);
         var ranges = new[] { new NackRange(0, 100), new NackRange(200, uint.MaxValue - 300) };
-        if (StatusMessage.TryEmitRanges(buffer, Ids(LiveSessionId), 1, true, 5, 7, ranges, out n) == WireStatus.Ok) Keep(buffer, n);
+        if (StatusMessage.TryEmitRanges(buffer, Ids(LiveSessionId), new StatusReport(1, 5, 7, 0, Token()), true, ranges, out n) == WireStatus.Ok) Keep(buffer, n);
         var bitmap = new byte[1024];
         Array.Fill(bitmap, (byte)0xFF);
-        if (StatusMessage.TryEmitBitmap(buffer, Ids(LiveSessionId), 0, false, 0, 0, uint.MaxValue - 8 * 1024 + 1, bitmap, out n) == WireStatus.Ok) Keep(buffer, n);
-        if (new ResultMessage(LiveImageId, ResultOutcome.Failure, ResultReason.SignatureInvalid, 3).TryEmit(buffer, Ids(0x12345678), out n) == WireStatus.Ok) Keep(buffer, n);
-        if (new AbortMessage(AbortReason.ClientLeaving).TryEmit(buffer, Ids(LiveSessionId), out n) == WireStatus.Ok) Keep(buffer, n);
+        if (StatusMessage.TryEmitBitmap(buffer, Ids(LiveSessionId), new StatusReport(0, 0, 0, 0, Token()), false, uint.MaxValue - 8 * 1024 + 1, bitmap, out n) == WireStatus.Ok) Keep(buffer, n);
+        if (new ResultMessage(LiveImageId, ResultOutcome.Failure, ResultReason.SignatureInvalid, 3, Token()).TryEmit(buffer, Ids(0x12345678), out n) == WireStatus.Ok) Keep(buffer, n);
+        if (new AbortMessage(AbortReason.ClientLeaving, Token(), default).TryEmit(buffer, Ids(LiveSessionId), out n) == WireStatus.Ok) Keep(buffer, n);
         if (DataMessage.TryEmit(buffer, Ids(LiveSessionId), 3, 0, new byte[100], out n) == WireStatus.Ok) Keep(buffer, n);
         if (new StatusRequestMessage(1, 100, 128, 0).TryEmit(buffer, Ids(LiveSessionId), out n) == WireStatus.Ok) Keep(buffer, n);
         if (_templates.Count != 9) throw new InvalidOperationException("a template failed to emit");
     }
+
+    private ulong Token() => (ulong)_random.NextInt64(1, long.MaxValue);
 
     private void Keep(byte[] buffer, int length) => _templates.Add(buffer.AsSpan(0, length).ToArray());
 

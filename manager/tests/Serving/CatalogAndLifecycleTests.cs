@@ -128,4 +128,24 @@ public sealed class CatalogAndLifecycleTests
 
     private static System.Collections.Generic.Dictionary<string, string> Rejected(JsonElement root) =>
         root.GetProperty("rejectedImages").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("reason").GetString()!);
+
+    [Fact]
+    public async Task Serve_SecretFileIsASymlinkToAGoodSecret_ExitTwoWithOneLineAndNothingListens()
+    {
+        using var folder = new TempFolder();
+        string images = Directory.CreateDirectory(folder.Combine("images")).FullName;
+        string real = folder.Combine("real.secret");
+        File.WriteAllBytes(real, new byte[32]);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(real, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        string link = SpecialFiles.SymlinkTo(folder.Combine("member.secret"), real);
+        var run = await ManagerCli.RunAsync(new[]
+        {
+            "serve", "--images", images, "--listen", "127.0.0.1:0", "--trusted", SharedFiles.TrustedPublicKey,
+            "--results", "off", "--secret-file", link, "--status-http", "off",
+        }, timeout: TimeSpan.FromMinutes(2));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("serve: secret file " + link + " is a symbolic link (to " + real + ")", run.Stderr.Split(';')[0]);
+        Assert.Single(run.Stderr.TrimEnd().Split('\n'));
+        Assert.DoesNotContain("ready udp=", run.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -25,4 +25,6 @@ public enum ConfigKey : byte
     RecoveryTimeout,
     FlashWrite,
     TestFvbFault,
+    /// <summary>uefirecovery.trust.manager: SHA-256 of a manager signing key; only offers it signs are taken (docs/protocol.md §6.8).</summary>
+    TrustManager,
 }

@@ -30,6 +30,7 @@ public static class ConfigKeyNames
     public const string RecoveryTimeout = "uefirecovery.timeout.recovery";
     public const string FlashWrite = "uefirecovery.flash.write";
     public const string TestFvbFault = "uefirecovery.test.fvb-fail";
+    public const string TrustManager = RecoveryTargetConfig.TrustManagerKey;
 
     /// <summary>The key a name stands for; <see cref="ConfigKey.None"/> when it is not one of ours.</summary>
     public static ConfigKey Lookup(ReadOnlySpan<char> name)
@@ -55,6 +56,7 @@ public static class ConfigKeyNames
         if (TextEquals(name, RecoveryTimeout)) return ConfigKey.RecoveryTimeout;
         if (TextEquals(name, FlashWrite)) return ConfigKey.FlashWrite;
         if (TextEquals(name, TestFvbFault)) return ConfigKey.TestFvbFault;
+        if (TextEquals(name, TrustManager)) return ConfigKey.TrustManager;
         return ConfigKey.None;
     }
 
@@ -82,14 +84,16 @@ public static class ConfigKeyNames
         ConfigKey.RecoveryTimeout => RecoveryTimeout,
         ConfigKey.FlashWrite => FlashWrite,
         ConfigKey.TestFvbFault => TestFvbFault,
+        ConfigKey.TrustManager => TrustManager,
         _ => "",
     };
 
     /// <summary>The last key of <see cref="ConfigKey"/>, for loops over all keys.</summary>
-    public const ConfigKey LastKey = ConfigKey.TestFvbFault;
+    public const ConfigKey LastKey = ConfigKey.TrustManager;
 
     /// <summary>Keys one source may give several times (each adds a value); every other key is single-valued.</summary>
-    public static bool IsMultiValued(ConfigKey key) => key == ConfigKey.Manager || key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.Target;
+    public static bool IsMultiValued(ConfigKey key) => key == ConfigKey.Manager || key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.Target
+        || key == ConfigKey.TrustManager;
 
     /// <summary>
     /// Keys a source the running OS can write (the ESP file, an EFI variable with RUNTIME_ACCESS) may not set
@@ -118,6 +122,7 @@ public static class ConfigKeyNames
         ConfigKey.DebugExit => true,
         ConfigKey.FlashWrite => true,
         ConfigKey.TestFvbFault => true,
+        ConfigKey.TrustManager => true,
         _ => false,
     };
 

@@ -248,6 +248,7 @@ public sealed class RecoveryConfig
                 return ConfigApplyResult.Applied(which);
 
             case ConfigKey.TrustRsa2048:
+            case ConfigKey.TrustManager:
             case ConfigKey.TrustX509:
             case ConfigKey.ImageType:
             case ConfigKey.LowestSupportedVersion:

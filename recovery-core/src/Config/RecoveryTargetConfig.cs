@@ -14,6 +14,8 @@ namespace UefiRecovery.Core.Config;
 ///   uefirecovery.next          = \EFI\...: loader started when the firmware is valid (mode=auto)
 ///   uefirecovery.trust.x509    = \path\on\esp.der,sha256=64 hex digits: a PKCS7 root certificate (DER) read
 ///                                from the app's volume and trusted only when its SHA-256 is the pinned one (up to 2)
+///   uefirecovery.trust.manager = 64 hex digits: SHA-256 of a manager's RSA-2048 signing modulus (up to 4); with
+///                                any, only offers signed by one of them are taken (docs/protocol.md §6.8)
 /// Allocated once; applying allocates nothing.
 /// </summary>
 public sealed class RecoveryTargetConfig
@@ -23,6 +25,7 @@ public sealed class RecoveryTargetConfig
     public const string LowestSupportedVersionKey = "uefirecovery.lsv";
     public const string NextLoaderKey = "uefirecovery.next";
     public const string TrustX509Key = "uefirecovery.trust.x509";
+    public const string TrustManagerKey = "uefirecovery.trust.manager";
 
     public const int MaxTrustedKeys = 4;
     public const int KeyHashLength = 32;
@@ -34,6 +37,7 @@ public sealed class RecoveryTargetConfig
     public const int MaxCertificateBytes = 4096;
 
     private readonly byte[] _keyHashes = new byte[MaxTrustedKeys * KeyHashLength];
+    private readonly byte[] _managerKeyHashes = new byte[MaxTrustedKeys * KeyHashLength];
     private readonly char[] _nextLoader = new char[MaxNextLoaderLength];
     private int _nextLoaderLength;
     private readonly char[] _certificatePaths = new char[MaxRootCertificates * MaxCertificatePathLength];
@@ -60,6 +64,12 @@ public sealed class RecoveryTargetConfig
 
     public ReadOnlySpan<char> NextLoader => new ReadOnlySpan<char>(_nextLoader, 0, _nextLoaderLength);
 
+    /// <summary>Manager signing keys (<c>uefirecovery.trust.manager</c>): with any, only signed offers are taken.</summary>
+    public int TrustedManagerKeyCount { get; private set; }
+
+    public ReadOnlySpan<byte> GetTrustedManagerKeyHash(int index) =>
+        index < 0 || index >= TrustedManagerKeyCount ? default : new ReadOnlySpan<byte>(_managerKeyHashes, index * KeyHashLength, KeyHashLength);
+
     public ReadOnlySpan<byte> GetTrustedKeyHash(int index) =>
         index < 0 || index >= TrustedKeyCount ? default : new ReadOnlySpan<byte>(_keyHashes, index * KeyHashLength, KeyHashLength);
 
@@ -81,6 +91,24 @@ public sealed class RecoveryTargetConfig
             }
             hash.CopyTo(new Span<byte>(_keyHashes, TrustedKeyCount * KeyHashLength, KeyHashLength));
             TrustedKeyCount++;
+            reason = "";
+            return true;
+        }
+        if (ConfigKeyNames.TextEquals(key, TrustManagerKey))
+        {
+            if (TrustedManagerKeyCount == MaxTrustedKeys)
+            {
+                reason = "more than 4 manager keys";
+                return false;
+            }
+            Span<byte> hash = stackalloc byte[KeyHashLength];
+            if (!TryParseHex(value, hash))
+            {
+                reason = "not 64 hex digits (SHA-256 of the manager's RSA modulus)";
+                return false;
+            }
+            hash.CopyTo(new Span<byte>(_managerKeyHashes, TrustedManagerKeyCount * KeyHashLength, KeyHashLength));
+            TrustedManagerKeyCount++;
             reason = "";
             return true;
         }

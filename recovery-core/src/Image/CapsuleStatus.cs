@@ -59,4 +59,6 @@ public enum CapsuleStatus
     PayloadTooLarge = 306,
     DependencyMalformed = 307,
     DependencyNotSatisfied = 308,
+    /// <summary>The dependency names this machine's own image type, whose installed version cannot be read (0).</summary>
+    DependencyInstalledVersionUnknown = 309,
 }

@@ -48,6 +48,7 @@ public static class CapsuleStatusText
             case CapsuleStatus.PayloadTooLarge: return "the payload is larger than the target region";
             case CapsuleStatus.DependencyMalformed: return "the dependency expression cannot be evaluated (stack or type error)";
             case CapsuleStatus.DependencyNotSatisfied: return "the dependency expression evaluates to FALSE for this machine";
+            case CapsuleStatus.DependencyInstalledVersionUnknown: return "the dependency expression needs the installed version, which this machine cannot read";
             default: return "no verdict";
         }
     }

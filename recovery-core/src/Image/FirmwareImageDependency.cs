@@ -87,7 +87,9 @@ public static class FirmwareImageDependency
     /// Evaluates a measured expression (EDK2 EvaluateDependency semantics: binary operators compare the top of
     /// the stack with the element below it, "top OP next"). PUSH_GUID pushes <paramref name="currentVersion"/>
     /// for the machine's own image type; any other GUID is unknown here, so the expression is not satisfied.
-    /// Returns Ok, DependencyNotSatisfied or DependencyMalformed.
+    /// A <paramref name="currentVersion"/> of 0 means "cannot be read" (as in the protocol's REQUEST): an
+    /// expression that needs it fails closed instead of comparing against 0 ("installed &lt; X" would hold).
+    /// Returns Ok, DependencyNotSatisfied, DependencyInstalledVersionUnknown or DependencyMalformed.
     /// </summary>
     public static CapsuleStatus Evaluate(ReadOnlySpan<byte> expression, EfiGuid ownImageTypeId, uint currentVersion)
     {
@@ -109,6 +111,10 @@ public static class FirmwareImageDependency
                     if (!guid.Equals(ownImageTypeId))
                     {
                         return CapsuleStatus.DependencyNotSatisfied;
+                    }
+                    if (currentVersion == 0)
+                    {
+                        return CapsuleStatus.DependencyInstalledVersionUnknown;
                     }
                     if (!Push(values, isBoolean, ref depth, currentVersion, false))
                     {

@@ -1,13 +1,13 @@
 namespace UefiRecovery.Core.Protocol;
 
-/// <summary>Fixed numbers of the recovery protocol, version 1 (docs/protocol.md §2, §3).</summary>
+/// <summary>Fixed numbers of the recovery protocol, version 2 (docs/protocol.md §2, §3).</summary>
 public static class ProtocolConstants
 {
     /// <summary>"URCP" in ASCII, the first four bytes of every message (§3.1).</summary>
     public const uint Magic = 0x55524350u;
 
     /// <summary>The protocol version this code speaks; other versions are rejected, not guessed at.</summary>
-    public const byte Version = 1;
+    public const byte Version = 2;
 
     /// <summary>UDP port donors (manager, peer servers) listen on (§2). Not IANA-assigned; configurable.</summary>
     public const ushort DonorPort = 40123;

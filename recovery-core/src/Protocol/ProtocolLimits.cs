@@ -13,7 +13,7 @@ public static class ProtocolLimits
     /// <summary>Ethernet MTU 1500 minus IPv4 and UDP headers: the default and the usual maximum.</summary>
     public const int DefaultDatagram = 1472;
 
-    /// <summary>Jumbo-frame MTU 9000 minus IPv4 and UDP headers: the largest datagram version 1 allows.</summary>
+    /// <summary>Jumbo-frame MTU 9000 minus IPv4 and UDP headers: the largest datagram the protocol allows.</summary>
     public const int MaxDatagram = 8972;
 
     /// <summary>Smallest fragment a donor may offer (MinDatagram minus header and DATA prefix).</summary>

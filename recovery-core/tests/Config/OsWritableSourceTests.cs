@@ -26,6 +26,7 @@ public sealed class OsWritableSourceTests
         { "uefirecovery.timeout.recovery=1", ConfigKey.RecoveryTimeout },
         { "uefirecovery.timeout.request-backoff=3600", ConfigKey.RequestBackoffTimeout },
         { "uefirecovery.debugexit=1", ConfigKey.DebugExit },
+        { "uefirecovery.trust.manager=" + new string('a', 64), ConfigKey.TrustManager },
     };
 
     [Theory]

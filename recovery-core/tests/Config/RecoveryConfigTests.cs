@@ -267,3 +267,26 @@ public sealed class RecoveryConfigTests
         Assert.True(config.DiscoverByBroadcast);
     }
 }
+
+public sealed class TrustManagerConfigTests
+{
+    [Fact]
+    public void TrustManager_UpToFourHashes_FifthAndBadHexRefused()
+    {
+        var config = new RecoveryConfig();
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.True(config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.trust.manager=" + new string((char)('a' + i), 64)).IsApplied);
+        }
+
+        ConfigApplyResult fifth = config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.trust.manager=" + new string('e', 64));
+        ConfigApplyResult badHex = new RecoveryConfig().TryApplyFrom(ConfigSource.Smbios, "uefirecovery.trust.manager=xyz");
+
+        Assert.Equal(4, config.Target.TrustedManagerKeyCount);
+        Assert.Equal(0xCC, config.Target.GetTrustedManagerKeyHash(2)[0]);
+        Assert.Equal(ConfigStatus.BadValue, fifth.Status);
+        Assert.Equal("more than 4 manager keys", fifth.Reason);
+        Assert.Equal(ConfigStatus.BadValue, badHex.Status);
+        Assert.True(config.ProtectedKeyRejected, "a refused manager key from a trusted source stops recovery");
+    }
+}

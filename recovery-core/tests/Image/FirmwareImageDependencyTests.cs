@@ -78,6 +78,16 @@ public class FirmwareImageDependencyTests
     }
 
     [Fact]
+    public void Evaluate_OwnTypeWithInstalledVersionUnreadable_FailsClosed()
+    {
+        // PUSH_VERSION 0x20000, PUSH_GUID own, LT, END ("top < next": installed < 2.0) held for an unreadable
+        // (0) version before; now an expression that needs the installed version fails when it cannot be read.
+        byte[] expression = [0x01, 0x00, 0x00, 0x02, 0x00, .. PushOwn(), 0x0B, 0x0D];
+        Assert.Equal(CapsuleStatus.DependencyInstalledVersionUnknown, FirmwareImageDependency.Evaluate(expression, Own, 0));
+        Assert.Equal(CapsuleStatus.Ok, FirmwareImageDependency.Evaluate(expression, Own, 0x10000));
+    }
+
+    [Fact]
     public void Evaluate_StackDeeperThanLimit_Malformed()
     {
         byte[] expression = new byte[200];

@@ -42,6 +42,14 @@ public sealed class TokenBucket
         return false;
     }
 
+    /// <summary>Spends <paramref name="bytes"/> already sent (a MANIFEST ahead of its DATA): the bucket may go into debt, which later sends repay.</summary>
+    public void Spend(int bytes)
+    {
+        if (IsUnlimited || bytes <= 0) return;
+        Refill();
+        _tokens -= bytes;
+    }
+
     /// <summary>Blocks the calling (sender) thread until <paramref name="bytes"/> may go; sleeps for long waits, spins for short ones.</summary>
     public void Take(int bytes, CancellationToken cancellationToken)
     {

@@ -8,25 +8,34 @@ namespace UefiRecovery.Manager.Serving.Results;
 /// <summary>
 /// Appends every RESULT as one JSON object per line and flushes it to disk before returning, so a
 /// crash or power loss of the manager never loses an outcome that was already acknowledged.
+/// With no path (`serve --results off`) nothing is written: results are only logged and shown.
 /// </summary>
 public sealed class ResultLog : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-    private readonly FileStream _stream;
+    // Fields a record does not have (null) are left out of its line.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+    private readonly FileStream? _stream;
     private readonly object _gate = new();
 
-    public ResultLog(string path)
+    public ResultLog(string? path)
     {
+        FilePath = path;
+        if (path is null) return;
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
         _stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        FilePath = path;
     }
 
-    public string FilePath { get; }
+    /// <summary>The log file, or null when results are not written.</summary>
+    public string? FilePath { get; }
 
     public void Append(ResultRecord record)
     {
+        if (_stream is null) return;
         byte[] line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record, Json) + "\n");
         lock (_gate)
         {
@@ -39,6 +48,6 @@ public sealed class ResultLog : IDisposable
 
     public void Dispose()
     {
-        lock (_gate) _stream.Dispose();
+        lock (_gate) _stream?.Dispose();
     }
 }

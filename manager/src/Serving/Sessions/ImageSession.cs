@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Net;
 using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Manifest;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Catalog;
 
@@ -11,8 +12,9 @@ namespace UefiRecovery.Manager.Serving.Sessions;
 /// One image being served to every client that accepted it (docs/protocol.md §6): the first pass, then
 /// status rounds and repair passes of the union of all NACKs, until each member is complete, has left
 /// or has timed out. Late joiners are added to the running pass; what they missed comes back as their
-/// NACKs in the next round, so the session never restarts. Single-threaded: only the engine calls it.
-/// Time is passed in.
+/// NACKs in the next round, so the session never restarts. Members are keyed by their token (§7.4), so one
+/// MAC at two addresses is two members. Each pass announces a manifest group's MANIFEST before its first
+/// DATA (§7.2 rule 4). Single-threaded: only the engine calls it. Time is passed in.
 /// </summary>
 public sealed class ImageSession
 {
@@ -20,17 +22,27 @@ public sealed class ImageSession
     private readonly FragmentSet _pending;
     private readonly FragmentSet _repair;
     private readonly FragmentSet _lastRepairPass;
+    // Manifest groups whose MANIFEST went out in the current pass.
+    private readonly FragmentSet _groupsAnnounced;
     private uint _lastRepairPassRound;
+    // When the latest repair pass stopped sending (§7.2 rule 6: answers arriving up to a poll grace later may
+    // predate it); MinValue while no repair pass has ended.
+    private TimeSpan _lastRepairPassEndedAt = TimeSpan.MinValue;
+    // Members the latest repair pass carried NACKed fragments for: their no-progress count grows when it ends.
+    private readonly List<SessionClient> _servedByPass = new();
+    // Members dropped for making no progress, handed to the engine by the next Tick (recorded like a timeout).
+    private readonly List<SessionClient> _dropped = new();
     private readonly SessionTimings _timings;
     private uint _cursor;
     private TimeSpan _roundDeadline;
     private TimeSpan _firstDataAt = TimeSpan.MinValue;
     private TimeSpan _lastDataAt;
 
-    public ImageSession(uint sessionId, CatalogImage image, ulong imageId, FragmentGeometry geometry, DeliveryMode delivery,
-        IPEndPoint? groupDestination, ulong ownerClientId, SessionTimings timings, TimeSpan now)
+    public ImageSession(uint sessionId, CatalogImage image, ulong imageId, FragmentGeometry geometry, OfferedManifest manifest,
+        DeliveryMode delivery, IPEndPoint? groupDestination, UnicastOwner? owner, SessionTimings timings, TimeSpan now)
     {
-        OwnerClientId = ownerClientId;
+        Owner = owner;
+        Manifest = manifest;
         SessionId = sessionId;
         Image = image;
         ImageId = imageId;
@@ -43,6 +55,7 @@ public sealed class ImageSession
         _pending = new FragmentSet(geometry.FragmentCount);
         _repair = new FragmentSet(geometry.FragmentCount);
         _lastRepairPass = new FragmentSet(geometry.FragmentCount);
+        _groupsAnnounced = new FragmentSet(manifest.Tree.Shape.GroupCount);
     }
 
     public uint SessionId { get; }
@@ -54,8 +67,11 @@ public sealed class ImageSession
     /// <summary>Broadcast address or multicast group with the client port; null for unicast sessions.</summary>
     public IPEndPoint? GroupDestination { get; }
 
-    /// <summary>Unicast sessions belong to one client (§7.2.11); 0 for shared broadcast/multicast sessions.</summary>
-    public ulong OwnerClientId { get; }
+    /// <summary>Unicast sessions belong to one client at one address (§7.2 rule 11); null for shared broadcast/multicast sessions.</summary>
+    public UnicastOwner? Owner { get; }
+
+    /// <summary>The fragment manifest the OFFER's root stands for (§5.4).</summary>
+    public OfferedManifest Manifest { get; }
 
     public SessionState State { get; private set; } = SessionState.Offered;
     public TimeSpan CreatedAt { get; }
@@ -65,6 +81,8 @@ public sealed class ImageSession
     public int RepairRounds { get; private set; }
     public long DataDatagramsSent { get; private set; }
     public long DataBytesSent { get; private set; }
+    public long ManifestDatagramsSent { get; private set; }
+    public long ManifestBytesSent { get; private set; }
     public int PendingFragments => _pending.Count;
     public int RepairFragments => _repair.Count;
     public IReadOnlyCollection<SessionClient> Clients => _clients.Values;
@@ -75,18 +93,20 @@ public sealed class ImageSession
 
     public bool IsEnded => State == SessionState.Finished;
 
-    public SessionClient? FindClient(ulong clientId) => _clients.TryGetValue(clientId, out var c) ? c : null;
+    /// <summary>The member holding <paramref name="token"/>, or null.</summary>
+    public SessionClient? FindClient(ulong token) => _clients.TryGetValue(token, out var c) ? c : null;
 
     /// <summary>
-    /// Adds (or refreshes) a member. The first member starts the session: with a full pass, or with a
-    /// status round when it already holds fragments (resuming after a donor restart, §6.6). A later
-    /// member joins whatever is running.
+    /// Adds (or refreshes) the member whose ACCEPT proved <paramref name="token"/> for <paramref name="clientId"/>
+    /// at <paramref name="endPoint"/>'s address. The first member starts the session: with a full pass, or with
+    /// a status round when it already holds fragments (resuming after a donor restart, §6.6). A later member
+    /// joins whatever is running. A machine that rebooted keeps its address and so its token (the same member).
     /// </summary>
-    public SessionClient Join(ulong clientId, IPEndPoint endPoint, uint fragmentsHeld, TimeSpan now)
+    public SessionClient Join(ulong token, ulong clientId, IPEndPoint endPoint, uint fragmentsHeld, TimeSpan now)
     {
-        if (_clients.TryGetValue(clientId, out var existing))
+        if (_clients.TryGetValue(token, out var existing))
         {
-            existing.EndPoint = endPoint;
+            existing.Rejoined(endPoint);
             existing.LastHeard = now;
             // Came back after a timeout, or rebooted (power loss mid-write) and holds less than it
             // had: serve it again. Without the second case a machine that said COMPLETE and then lost
@@ -97,13 +117,20 @@ public sealed class ImageSession
                 existing.State = ClientState.Receiving;
                 existing.FragmentsHeld = fragmentsHeld;
                 existing.MissingFragments = -1;
+                // A reboot (its token proves the same machine at the same address) starts its progress count
+                // from what it holds now. A member dropped for no progress gets one more repair pass: progress in
+                // it clears the count, none drops it again (re-ACCEPTing buys one pass, not three).
+                if (rebooted) existing.BestFragmentsHeld = fragmentsHeld;
+                if (existing.DropReason is not null)
+                    existing.RepairPassesWithoutProgress = Math.Min(existing.RepairPassesWithoutProgress, _timings.NoProgressPasses - 1);
+                existing.DropReason = null;
                 existing.FirstUnansweredAt = TimeSpan.MinValue;
                 WakeForLateJoiner(now);
             }
             return existing;
         }
-        var client = new SessionClient(clientId, endPoint, now) { FragmentsHeld = fragmentsHeld };
-        _clients.Add(clientId, client);
+        var client = new SessionClient(token, clientId, endPoint, now) { FragmentsHeld = fragmentsHeld, BestFragmentsHeld = fragmentsHeld };
+        _clients.Add(token, client);
         if (State == SessionState.Offered)
         {
             // Gathering (§7.2.3): machines that boot together share the first pass.
@@ -132,6 +159,7 @@ public sealed class ImageSession
         }
         _pending.AddAll();
         _cursor = 0;
+        _groupsAnnounced.Clear();
         Enter(SessionState.Sending, now);
     }
 
@@ -142,10 +170,15 @@ public sealed class ImageSession
         if (State is SessionState.AwaitingResults or SessionState.Finished) EnterStatusRound(now, immediate: true);
     }
 
-    /// <summary>The next fragment of the current pass, or false when the pass is done (then a status round is due).</summary>
-    public bool TryTakeNextFragment(TimeSpan now, out uint index)
+    /// <summary>
+    /// The next fragment of the current pass, or false when the pass is done (then a status round is due).
+    /// <paramref name="manifestFirst"/> says that the group's MANIFEST goes out before this DATA (§7.2 rule 4):
+    /// before each group's first DATA in pass 0, and before a group's first fragment in a repair pass.
+    /// </summary>
+    public bool TryTakeNextFragment(TimeSpan now, out uint index, out bool manifestFirst)
     {
         index = 0;
+        manifestFirst = false;
         if (State != SessionState.Sending) return false;
         if (CountReceiving() == 0)
         {
@@ -164,6 +197,11 @@ public sealed class ImageSession
         index = (uint)next;
         _pending.Remove(index);
         _cursor = index + 1;
+        // §7.2 rule 4: in the first pass every group's MANIFEST goes before its first DATA; in a repair pass only
+        // where the pass carries the group's first fragment, because a member that lacks a group's MANIFEST always
+        // NACKs that fragment (§6.3 rule 5) and every other member already checked the group.
+        uint group = Manifest.Tree.Shape.GroupOf(index);
+        manifestFirst = (Pass == 0 || index == Manifest.Tree.Shape.FirstOf(group)) && _groupsAnnounced.Add(group);
         return true;
     }
 
@@ -173,6 +211,13 @@ public sealed class ImageSession
         _lastDataAt = now;
         DataDatagramsSent += datagrams;
         DataBytesSent += bytes;
+    }
+
+    /// <summary>MANIFEST datagrams sent for this session: their cost is shown beside the DATA's.</summary>
+    public void CountManifest(int datagrams, int bytes)
+    {
+        ManifestDatagramsSent += datagrams;
+        ManifestBytesSent += bytes;
     }
 
     /// <summary>Folds one STATUS into the session: progress, COMPLETE, or NACKs into the repair union.</summary>
@@ -185,11 +230,17 @@ public sealed class ImageSession
         client.CorruptedSeen = status.CorruptedCount;
         if (status.Round != 0 && status.Round <= Round) client.AnsweredRound = Math.Max(client.AnsweredRound, status.Round);
         if (!client.IsActive) return;
-        // §7.2 rule 6: an answer to a round that closed before the latest repair pass began was computed
-        // before that pass reached the member; the pass already carries those fragments, so they are not
-        // queued again (a member that lost that copy too NACKs it in the next round). Under load, late
-        // answers otherwise put every fragment of a repair pass into the next one as well.
-        FragmentSet? stale = status.Round != 0 && status.Round <= _lastRepairPassRound ? _lastRepairPass : null;
+        bool mayPredatePass = MayPredateLatestRepairPass(status.Round, now);
+        if (client.FragmentsHeld > client.BestFragmentsHeld)
+        {
+            client.BestFragmentsHeld = client.FragmentsHeld;
+            client.RepairPassesWithoutProgress = 0;
+            client.FragmentsResentWithoutProgress = 0;
+        }
+        // §7.2 rule 6: an answer that may have been computed before the latest repair pass reached the member
+        // does not queue again the fragments that pass carries (a member that lost that copy too NACKs it in the
+        // next round). Under load, late answers otherwise put every fragment of a repair pass into the next one.
+        FragmentSet? stale = mayPredatePass ? _lastRepairPass : null;
         switch (status.Kind)
         {
             case StatusKind.Complete:
@@ -197,6 +248,9 @@ public sealed class ImageSession
                 client.State = ClientState.Complete;
                 client.MissingFragments = 0;
                 client.HasMoreNacks = false;
+                client.NacksListed = 0;
+                client.RepairPassesWithoutProgress = 0;
+                client.FragmentsResentWithoutProgress = 0;
                 break;
             case StatusKind.NackRanges:
             {
@@ -210,6 +264,7 @@ public sealed class ImageSession
                 client.State = ClientState.Receiving;
                 client.MissingFragments = status.HasMore ? Math.Max(missing, (int)(Geometry.FragmentCount - client.FragmentsHeld)) : missing;
                 client.HasMoreNacks = status.HasMore;
+                client.NacksListed = missing;
                 break;
             }
             case StatusKind.NackBitmap:
@@ -232,11 +287,45 @@ public sealed class ImageSession
                 client.State = ClientState.Receiving;
                 client.MissingFragments = status.HasMore ? Math.Max(missing, (int)(Geometry.FragmentCount - client.FragmentsHeld)) : missing;
                 client.HasMoreNacks = status.HasMore;
+                client.NacksListed = missing;
                 break;
             }
         }
+        if (!mayPredatePass && client.State == ClientState.Receiving && MadeNoProgress(client)) Drop(client, now);
         // An unsolicited NACK while idle (the client noticed it is short) starts a repair at once.
         if (State == SessionState.AwaitingResults && !_repair.IsEmpty) StartRepairPass(now);
+    }
+
+    /// <summary>
+    /// §7.2 rule 6: whether a STATUS arriving now may have been computed before the latest repair pass reached the
+    /// member — it arrives while that pass is being sent or within the poll grace after it ended — unless it echoes a
+    /// round the donor started after that pass (such a round's STATUS_REQUEST followed the pass's last DATA). Decided
+    /// by arrival time: STATUS_REQUEST is not authenticated, so a forged one can make a member echo any older round,
+    /// and a NACK that arrives later than that is always taken, so a fragment lost in a repair pass is sent again.
+    /// </summary>
+    private bool MayPredateLatestRepairPass(uint echoedRound, TimeSpan now)
+    {
+        if (_lastRepairPass.IsEmpty) return false;
+        if (State == SessionState.Sending && Pass > 0) return true;
+        if (_lastRepairPassEndedAt == TimeSpan.MinValue || now - _lastRepairPassEndedAt > _timings.RoundGrace) return false;
+        return !(echoedRound > _lastRepairPassRound && echoedRound <= Round);
+    }
+
+    // Repair passes carried this member's NACKs again and again and it holds no more than before (docs/operating.md,
+    // "no progress"). An honest member under heavy loss still gains fragments; one that NACKs everything and never
+    // progresses only takes rate from everyone else.
+    private bool MadeNoProgress(SessionClient client) =>
+        client.RepairPassesWithoutProgress >= _timings.NoProgressPasses
+        && client.FragmentsResentWithoutProgress >= _timings.NoProgressFragments;
+
+    private void Drop(SessionClient client, TimeSpan now)
+    {
+        client.State = ClientState.TimedOut;
+        client.LastHeard = now;
+        client.DropReason = "no progress after " + client.RepairPassesWithoutProgress.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + " repair passes (" + client.FragmentsResentWithoutProgress.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + " NACKed fragments sent again, still holds " + client.FragmentsHeld.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+        _dropped.Add(client);
     }
 
     public void MarkReported(SessionClient client, string resultText, TimeSpan now)
@@ -258,6 +347,8 @@ public sealed class ImageSession
     /// </summary>
     public SessionAction Tick(TimeSpan now, List<SessionClient> timedOut)
     {
+        timedOut.AddRange(_dropped);
+        _dropped.Clear();
         foreach (var client in _clients.Values)
         {
             bool silent = client.State == ClientState.Receiving && client.SilentRounds >= _timings.SilentRoundsBeforeDrop
@@ -354,8 +445,18 @@ public sealed class ImageSession
     {
         _lastRepairPass.CopyFrom(_repair);
         _lastRepairPassRound = Round;
+        // The pass carries what each NACKing member listed (or the previous pass did, rule 6): count it for them.
+        _servedByPass.Clear();
+        foreach (var client in _clients.Values)
+        {
+            if (client.State != ClientState.Receiving || client.NacksListed == 0) continue;
+            client.FragmentsResentWithoutProgress += client.NacksListed;
+            client.NacksListed = 0;
+            _servedByPass.Add(client);
+        }
         _pending.TakeAll(_repair);
         _cursor = 0;
+        _groupsAnnounced.Clear();
         Pass++;
         RepairRounds++;
         Enter(SessionState.Sending, now);
@@ -393,10 +494,22 @@ public sealed class ImageSession
 
     private void Enter(SessionState state, TimeSpan now)
     {
+        if (State == SessionState.Sending && state != SessionState.Sending && Pass > 0) EndRepairPass(now);
         State = state;
         StateSince = now;
     }
+
+    // A repair pass is over: each member it carried NACKs for has had them sent once more.
+    private void EndRepairPass(TimeSpan now)
+    {
+        _lastRepairPassEndedAt = now;
+        foreach (var client in _servedByPass) client.RepairPassesWithoutProgress++;
+        _servedByPass.Clear();
+    }
 }
+
+/// <summary>The one machine (sender id at an address) a unicast session belongs to (§7.2 rule 11).</summary>
+public readonly record struct UnicastOwner(ulong ClientId, IPAddress Address);
 
 /// <summary>What a session asks the engine to do after a tick.</summary>
 public enum SessionAction

@@ -11,17 +11,26 @@ namespace UefiRecovery.Manager.Serving.Sessions;
 /// Offers made for sessions that do not exist yet (docs/protocol.md §7.2.1: the session is created
 /// lazily on the first ACCEPT, the offer stays valid at least 10 s). Bounded, oldest evicted first, so a
 /// flood of REQUESTs can neither exhaust memory nor the session table: it can only push out old offers,
-/// whose clients then get ABORT(unknown session) and simply ask again.
+/// whose clients then get ABORT(unknown session) and simply ask again. Pending unicast offers are also
+/// bounded per owner address (§7.2 rule 11): a new one evicts the oldest for that address, never another
+/// address's, and is never refused. A REQUEST with a forged source address makes such an offer, so refusing
+/// would let a spoofer keep a machine's address "full"; evicting only costs that spoofer its own offers, as
+/// long as the machine accepts within <paramref name="unicastPerAddress"/> of the spoofer's REQUESTs.
 /// </summary>
-public sealed class OfferTable(int capacity, TimeSpan validity)
+public sealed class OfferTable(int capacity, TimeSpan validity, int unicastPerAddress = int.MaxValue)
 {
     private readonly Dictionary<uint, PendingOffer> _offers = new();
     private readonly Queue<uint> _order = new();
+    // Pending unicast offers per owner address, oldest first (at most unicastPerAddress each).
+    private readonly Dictionary<IPAddress, List<uint>> _unicastPerAddress = new();
+
+    /// <summary>Unicast offers evicted to make room for a newer one at the same address.</summary>
+    public long UnicastEvictions { get; private set; }
 
     public int Count => _offers.Count;
 
     /// <summary>An offer already made for the same image, geometry, mode and owner (a repeated REQUEST gets the same one).</summary>
-    public PendingOffer? FindSame(ulong imageId, ushort fragmentSize, DeliveryMode mode, ulong owner, TimeSpan now)
+    public PendingOffer? FindSame(ulong imageId, ushort fragmentSize, DeliveryMode mode, UnicastOwner? owner, TimeSpan now)
     {
         foreach (var offer in _offers.Values)
         {
@@ -31,17 +40,34 @@ public sealed class OfferTable(int capacity, TimeSpan validity)
         return null;
     }
 
-    public PendingOffer Add(uint sessionId, CatalogImage image, ulong imageId, FragmentGeometry geometry, DeliveryMode mode, ulong owner, TimeSpan now)
+    public PendingOffer Add(uint sessionId, CatalogImage image, ulong imageId, FragmentGeometry geometry, OfferedManifest manifest,
+        DeliveryMode mode, UnicastOwner? owner, TimeSpan now)
     {
-        while (_offers.Count >= capacity && _order.TryDequeue(out uint oldest)) _offers.Remove(oldest);
+        if (owner is { } o)
+        {
+            while (_unicastPerAddress.TryGetValue(o.Address, out var atAddress) && atAddress.Count >= unicastPerAddress)
+            {
+                Remove(atAddress[0]);
+                UnicastEvictions++;
+            }
+        }
+        while (_offers.Count >= capacity && _order.TryDequeue(out uint oldest)) Remove(oldest);
         DropTakenFromOrder();
-        var offer = new PendingOffer(sessionId, image, imageId, geometry, mode, owner, now);
+        var offer = new PendingOffer(sessionId, image, imageId, geometry, manifest, mode, owner, now);
         _offers[sessionId] = offer;
         _order.Enqueue(sessionId);
+        if (owner is { } owned)
+        {
+            if (!_unicastPerAddress.TryGetValue(owned.Address, out var list)) _unicastPerAddress[owned.Address] = list = new List<uint>();
+            list.Add(sessionId);
+        }
         return offer;
     }
 
     public bool Contains(uint sessionId) => _offers.ContainsKey(sessionId);
+
+    /// <summary>Pending unicast offers whose machine is at <paramref name="address"/>.</summary>
+    public int UnicastOffersAt(IPAddress address) => _unicastPerAddress.TryGetValue(address, out var list) ? list.Count : 0;
 
     /// <summary>Entries in the eviction queue, taken offers included until they are dropped (bounded by twice the capacity).</summary>
     public int QueuedIds => _order.Count;
@@ -60,13 +86,13 @@ public sealed class OfferTable(int capacity, TimeSpan validity)
 
     /// <summary>
     /// Takes the offer for <paramref name="sessionId"/> if it is still valid, for <paramref name="imageId"/>, and
-    /// (for a unicast offer) accepted by the client it was made to.
+    /// (for a unicast offer) accepted by the machine at the address it was made to.
     /// </summary>
-    public PendingOffer? Take(uint sessionId, ulong imageId, ulong clientId, TimeSpan now)
+    public PendingOffer? Take(uint sessionId, ulong imageId, ulong clientId, IPAddress address, TimeSpan now)
     {
         if (!_offers.TryGetValue(sessionId, out var offer) || offer.ImageId != imageId || now - offer.MadeAt >= validity
-            || (offer.Owner != 0 && offer.Owner != clientId)) return null;
-        _offers.Remove(sessionId);
+            || (offer.Owner is { } owner && (owner.ClientId != clientId || !owner.Address.Equals(address)))) return null;
+        Remove(sessionId);
         return offer;
     }
 
@@ -77,10 +103,19 @@ public sealed class OfferTable(int capacity, TimeSpan validity)
         {
             if (_offers.TryGetValue(oldest, out var offer) && now - offer.MadeAt < validity) break;
             _order.Dequeue();
-            if (offer is not null && now - offer.MadeAt >= validity) _offers.Remove(oldest);
+            if (offer is not null && now - offer.MadeAt >= validity) Remove(oldest);
         }
     }
 
+    private void Remove(uint sessionId)
+    {
+        if (!_offers.Remove(sessionId, out var offer) || offer.Owner is not { } owner) return;
+        if (!_unicastPerAddress.TryGetValue(owner.Address, out var list)) return;
+        list.Remove(sessionId);
+        if (list.Count == 0) _unicastPerAddress.Remove(owner.Address);
+    }
+
     /// <summary>One outstanding offer.</summary>
-    public sealed record PendingOffer(uint SessionId, CatalogImage Image, ulong ImageId, FragmentGeometry Geometry, DeliveryMode Mode, ulong Owner, TimeSpan MadeAt);
+    public sealed record PendingOffer(uint SessionId, CatalogImage Image, ulong ImageId, FragmentGeometry Geometry, OfferedManifest Manifest,
+        DeliveryMode Mode, UnicastOwner? Owner, TimeSpan MadeAt);
 }

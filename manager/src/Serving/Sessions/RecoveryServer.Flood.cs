@@ -6,8 +6,11 @@ using UefiRecovery.Manager.Serving.Limits;
 namespace UefiRecovery.Manager.Serving.Sessions;
 
 /// <summary>
-/// What a datagram may cost beyond its own handling, so that a flood (docs/operating.md §6) costs
-/// bounded memory and bounded log and result-log growth. Engine thread only.
+/// What a datagram may cost beyond its own handling, so that a flood (docs/operating.md §7) costs
+/// bounded memory and bounded log and result-log growth. A member's RESULT is recorded once per membership
+/// without a limit. A genuine token alone is not enough for that: anyone can ask in any MAC's name from its own
+/// address and get one (§7.4), so a RESULT whose token no member of a session of this run carries is recorded
+/// only under a rate limit (<see cref="Results.StrangerResultGate"/>). Engine thread only.
 /// </summary>
 public sealed partial class RecoveryServer
 {
@@ -17,10 +20,10 @@ public sealed partial class RecoveryServer
     private static readonly RateLimit LogLinesPerSource = new(1, 20);
     private static readonly RateLimit LogLinesTotal = new(10, 500);
 
-    // RESULTs from a sender that is not a member of the session it names (the manager restarted, or a
-    // forgery) are recorded too (protocol.md §7.2 rule 8), but a flood of them must not fill the disk.
-    // A refused one is not acknowledged, so a real machine repeats it (N_res = 8, 1 s apart) and is
-    // recorded then. 16 at once per source: machines behind one NAT address finishing together.
+    // RESULTs from non-members (the manager restarted, the machine's ACCEPT and STATUS were lost, or a token asked
+    // for in another MAC's name): 16 at once per source (machines behind one NAT address finishing together) and
+    // one per second; 100 at once and 5 per second from all sources. A refused one is not acknowledged, so a real
+    // machine repeats it (8 tries, 1 s apart) and is recorded then.
     private static readonly RateLimit StrangerResultsPerSource = new(1, 16);
     private static readonly RateLimit StrangerResultsTotal = new(5, 100);
 
@@ -33,7 +36,7 @@ public sealed partial class RecoveryServer
     private const long MaxQueuedBytes = 16L * 1024 * 1024;
 
     private readonly SourceRateLimiter _logLimiter = new(LogLinesPerSource, LogLinesTotal, MaxLimitedSources);
-    private readonly SourceRateLimiter _strangerResults = new(StrangerResultsPerSource, StrangerResultsTotal, MaxLimitedSources);
+    private readonly Results.StrangerResultGate _strangerResults = new(StrangerResultsPerSource, StrangerResultsTotal, MaxLimitedSources, MaxRecordedResultKeys);
     private TimeSpan _nextSuppressedSummaryAt = SuppressedSummaryInterval;
     private long _queuedBytes;
 
@@ -43,9 +46,6 @@ public sealed partial class RecoveryServer
     /// </summary>
     private bool LogFrom(IPEndPoint sender, LogLevel level = LogLevel.Information) =>
         _logger.IsEnabled(level) && _logLimiter.TryTake(sender.Address, Now);
-
-    /// <summary>Whether a RESULT from a non-member may be recorded now; if not, it is neither recorded nor acknowledged.</summary>
-    private bool MayRecordStrangerResult(IPEndPoint sender) => _strangerResults.TryTake(sender.Address, Now);
 
     private void ReportSuppressed(TimeSpan now)
     {

@@ -22,6 +22,20 @@ public sealed partial class RecoveryServer
         var rejected = new List<RejectedImageStatus>();
         foreach (var bad in snapshot.Rejected) rejected.Add(new RejectedImageStatus(bad.Name, bad.Reason));
 
+        // One MAC at several addresses is several members (§7.4): list the others beside each.
+        var addressesByMac = new Dictionary<ulong, List<string>>();
+        foreach (var session in _sessions.Values)
+        {
+            if (session.IsEnded) continue;
+            foreach (var client in session.Clients)
+            {
+                if (!client.IsActive) continue;
+                if (!addressesByMac.TryGetValue(client.ClientId, out var list)) addressesByMac[client.ClientId] = list = new List<string>();
+                string address = client.Address.ToString();
+                if (!list.Contains(address)) list.Add(address);
+            }
+        }
+
         var sessions = new List<SessionStatus>();
         foreach (var session in _sessions.Values)
         {
@@ -31,20 +45,28 @@ public sealed partial class RecoveryServer
                 double progress = client.State is ClientState.Complete or ClientState.Reported
                     ? 1.0
                     : session.Geometry.FragmentCount == 0 ? 0 : Math.Min(1.0, client.FragmentsHeld / (double)session.Geometry.FragmentCount);
+                // Other live members with this MAC, and other addresses it proved a membership from this run (a RESULT
+                // in its name from elsewhere, a member that has ended).
+                var sameMac = _macBook.OthersThan(client.ClientId, client.Address);
+                if (addressesByMac.TryGetValue(client.ClientId, out var addresses))
+                    foreach (string address in addresses) if (address != client.Address.ToString() && !sameMac.Contains(address)) sameMac.Add(address);
                 clients.Add(new ClientStatus(client.EndPoint.ToString(), client.IdText, client.State.ToString(), progress,
-                    Math.Max(client.MissingFragments, 0), (now - client.LastHeard).TotalSeconds, client.ResultText));
+                    Math.Max(client.MissingFragments, 0), (now - client.LastHeard).TotalSeconds, client.ResultText, client.MemberTag, sameMac));
             }
             double seconds = session.SendingSeconds(now);
             sessions.Add(new SessionStatus(session.SessionId, session.Image.Name, session.Geometry.ImageSize, session.Geometry.FragmentSize,
                 (int)session.Geometry.FragmentCount, session.State.ToString(), session.Pass, session.RepairRounds,
                 session.State == SessionState.Sending ? session.PendingFragments : session.RepairFragments,
                 session.DataDatagramsSent, session.DataBytesSent, seconds > 0 ? session.DataBytesSent / seconds / 1e6 : 0,
-                (now - session.CreatedAt).TotalSeconds, clients));
+                (now - session.CreatedAt).TotalSeconds, clients, session.ManifestDatagramsSent, session.ManifestBytesSent,
+                session.Manifest.GroupShift));
         }
 
         var reasons = new Dictionary<string, long>(_rejects);
         if (Interlocked.Read(ref _overflowDrops) is long drops and > 0) reasons["queue-overflow"] = drops;
         if (Interlocked.Read(ref _oversizeDrops) is long oversize and > 0) reasons["oversize"] = oversize;
+        // Not a dropped datagram: a pending unicast offer pushed out by a newer REQUEST from the same address (§7.2 rule 11).
+        if (_offers.UnicastEvictions > 0) reasons["unicast-offer-evicted"] = _offers.UnicastEvictions;
         long sendFailures = (_socket?.SendFailures ?? 0) + Interlocked.Read(ref _batchSendFailures);
         if (_transport is FaultInjectingTransport faults)
         {
@@ -55,7 +77,8 @@ public sealed partial class RecoveryServer
         }
         var traffic = new TrafficStatus(_datagramsReceived, _datagramsRejected, _datagramsSent, _bytesSent, sendFailures, reasons);
         Volatile.Write(ref _status, new ServerStatus(DateTimeOffset.UtcNow, _startedAt, LocalEndPoint.ToString(), _options.Delivery.ToString(),
-            DataDestinationText(), _options.RateMbitPerSecond, images, rejected, sessions, traffic, _resultsRecorded));
+            DataDestinationText(), _options.RateMbitPerSecond, images, rejected, sessions, traffic, _resultsRecorded,
+            _secretFile ?? "memory", _signer?.ModulusSha256Hex, _forgedResults));
     }
 
     private string DataDestinationText() => _options.Delivery == Core.Protocol.Wire.DeliveryMode.Unicast

@@ -12,6 +12,7 @@ using UefiRecovery.Core.Protocol;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Manager.Serving.Faults;
+using UefiRecovery.Manager.Serving.Membership;
 using UefiRecovery.Manager.Serving.Limits;
 using UefiRecovery.Manager.Serving.Network;
 using UefiRecovery.Manager.Serving.Pacing;
@@ -35,6 +36,15 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private const int MaxFinishedSessionsKept = 64;
     private const int MaxClientsPerSession = 4096;
     private const int ReceiveBufferBytes = 65536;
+    // §7.2 rule 11: live unicast sessions per source address (each needed a token-proven ACCEPT from there).
+    public const int MaxUnicastPerAddress = 4;
+    // Pending unicast offers per address: a spoofed REQUEST makes one, so more only evict the oldest there. 16
+    // gives a machine 16 of a spoofer's REQUESTs to accept in (1.6 s at 10 a second; it accepts within T_offer).
+    public const int MaxPendingUnicastPerAddress = 16;
+    // Hashing a whole image for a manifest nobody asked for before, and RSA signatures, are the two
+    // expensive things a datagram can make the engine do: each has its own budget.
+    private const double ManifestHashBytesPerSecond = 64.0 * 1024 * 1024;
+    private const double SignaturesPerSecond = 200;
 
     private readonly ServeOptions _options;
     private readonly ImageCatalog _catalog;
@@ -44,8 +54,18 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private readonly ConcurrentQueue<Inbound> _inbound = new();
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly Dictionary<uint, ImageSession> _sessions = new();
-    private readonly OfferTable _offers = new(MaxOffers, TimeSpan.FromSeconds(30));
-    private readonly BoundedKeySet<(uint Session, ulong Client, ulong Image)> _recordedResults = new(MaxRecordedResultKeys);
+    private readonly OfferTable _offers = new(MaxOffers, TimeSpan.FromSeconds(30), MaxPendingUnicastPerAddress);
+    private readonly BoundedKeySet<(uint Session, ulong Token)> _recordedResults = new(MaxRecordedResultKeys);
+    private readonly MembershipKeys _keys;
+    // Where each MAC proved a membership this run: one MAC at two addresses is flagged in the status and the result log.
+    private readonly MacAddressBook _macBook = new(MaxRecordedResultKeys);
+    private readonly OfferSigner? _signer;
+    private readonly string? _secretFile;
+    private readonly ManifestCache _manifests = new(new WorkBudget(ManifestHashBytesPerSecond, ManifestHashBytesPerSecond));
+    private readonly IReadOnlyList<ushort> _fragmentSizes;
+    private readonly WorkBudget _signatureBudget = new(SignaturesPerSecond, SignaturesPerSecond);
+    private readonly byte[] _manifestLeaves = new byte[ManifestMessage.MaxLeafCount * Hash128.Length];
+    private readonly byte[] _manifestProof = new byte[ManifestMessage.MaxProofLength * Hash128.Length];
     private readonly Dictionary<string, long> _rejects = new();
     private readonly byte[] _sendBuffer = new byte[ProtocolLimits.MaxDatagram + 64];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -63,7 +83,6 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private TokenBucket _pacer;
     private ulong _donorId;
     private uint _nextMessageId = 1;
-    private int _roundRobin;
     private long _queued;
     private long _datagramsReceived;
     private long _datagramsRejected;
@@ -73,13 +92,17 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private TimeSpan _nextSnapshotAt;
     private ServerStatus _status;
 
-    public RecoveryServer(ServeOptions options, ImageCatalog catalog, ResultLog results, ILogger<RecoveryServer> logger)
+    public RecoveryServer(ServeOptions options, ImageCatalog catalog, ResultLog results, DonorCredentials credentials, ILogger<RecoveryServer> logger)
     {
         _options = options;
+        _keys = credentials.Keys;
+        _signer = credentials.Signer;
+        _secretFile = credentials.SecretFile;
         _catalog = catalog;
         _results = results;
         _logger = logger;
         _timings = new SessionTimings { ClientTimeout = options.ClientTimeout, Gather = options.Gather };
+        _fragmentSizes = FragmentSizes.Offered(options.FragmentSize);
         // Burst: 10 ms of line rate (at least 64 KiB). The sender sleeps in whole milliseconds, and on a
         // busy host it wakes late; a bucket that holds 10 ms lets it catch up instead of losing the rate.
         // Receivers' socket buffers absorb a burst of this size easily.
@@ -109,12 +132,18 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
 
         var snapshot = _catalog.Reload();
         LogCatalog(snapshot);
+        WarmManifests(snapshot);
         _catalog.Reloaded += LogCatalog;
+        _catalog.Reloaded += WarmManifests;
         _catalog.ReloadFailed += e => _logger.LogError("catalog: reload failed, still offering the previous catalog: {Error}", e.GetType().Name + ": " + e.Message);
         _catalog.Watch();
         PublishStatus(Now);
         _logger.LogInformation("serving {Folder} on udp {Endpoint}, delivery {Delivery}, rate {Rate} Mbit/s, donor id {Id:x16}",
             _catalog.Folder, _socket.LocalEndPoint, _options.Delivery, _options.RateMbitPerSecond, _donorId);
+        if (_secretFile is not null) _logger.LogInformation("member tokens and abort keys derived from the secret in {SecretFile}", _secretFile);
+        else _logger.LogWarning("member tokens and abort keys derived from a secret kept in memory only: after a restart, RESULTs and STATUS of earlier sessions are not recognised (give --secret-file or --results)");
+        if (_signer is not null)
+            _logger.LogInformation("signing every OFFER with RSA-2048, modulus SHA-256 {Hash} (the machines' uefirecovery.trust.manager)", _signer.ModulusSha256Hex);
         return base.StartAsync(cancellationToken);
     }
 
@@ -129,10 +158,12 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        // Graceful shutdown: tell every live session so clients look for another donor (or come back
-        // to us) at once instead of waiting for their timeout.
+        // Graceful shutdown (§7.2 rule 10): tell each member of every live session, with its own abort key, so
+        // the machines look for another donor (or come back to us) at once instead of waiting for their timeout.
         foreach (var session in _sessions.Values)
-            if (session.State is not (SessionState.Offered or SessionState.Finished)) SendAbort(session, AbortReason.DonorShutdown, null);
+            if (session.State is not (SessionState.Offered or SessionState.Finished))
+                foreach (var client in session.Clients)
+                    if (client.IsActive) SendMemberAbort(session, client, AbortReason.DonorShutdown);
         PublishStatus(Now);
         _logger.LogInformation("stopped; {Results} results recorded in {Path}", _resultsRecorded, _results.FilePath);
         _transport?.Dispose();
@@ -261,6 +292,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         foreach (uint id in _endedScratch) _sessions.Remove(id);
         _offers.Expire(now);
         TrimFinishedSessions();
+        LogBadTokens(now);
         ReportSuppressed(now);
     }
 
@@ -321,25 +353,13 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             int copies = session.Delivery == DeliveryMode.Unicast ? CountReceiving(session) : 1;
             int size = DataMessage.MessageLength(session.Geometry.FragmentSize) * Math.Max(copies, 1);
             if (!_pacer.TryTake(size, out TimeSpan wait)) return wait;
-            if (!session.TryTakeNextFragment(now, out uint index)) continue;
+            if (!session.TryTakeNextFragment(now, out uint index, out bool manifestFirst)) continue;
+            int manifestBytes = manifestFirst ? SendManifest(session, session.Manifest.Tree.Shape.GroupOf(index)) : 0;
+            _pacer.Spend(manifestBytes);
             SendFragment(session, index, now);
+            ChargeShare(session, size + manifestBytes);
         }
         return TimeSpan.Zero;
-    }
-
-    private ImageSession? NextSendingSession()
-    {
-        if (_sessions.Count == 0) return null;
-        int i = 0;
-        ImageSession? first = null;
-        foreach (var session in _sessions.Values)
-        {
-            if (session.State != SessionState.Sending) { i++; continue; }
-            first ??= session;
-            if (i++ >= _roundRobin) { _roundRobin = i; return session; }
-        }
-        _roundRobin = 0;
-        return first;
     }
 
     private static int CountReceiving(ImageSession session)
@@ -368,6 +388,32 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         session.CountData(copies, written * copies, now);
     }
 
+    /// <summary>
+    /// Sends group <paramref name="group"/>'s MANIFEST (its leaves and proof, §4.10) to where the session's DATA
+    /// goes, just before the group's first DATA of the pass. Returns the bytes sent (all copies).
+    /// </summary>
+    private int SendManifest(ImageSession session, uint group)
+    {
+        if (!session.Manifest.Tree.TryWriteGroup(group, _manifestLeaves, _manifestProof, out int leafBytes, out int proofBytes)) return 0;
+        var ids = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
+        uint first = session.Manifest.Tree.Shape.FirstOf(group);
+        ReadOnlySpan<byte> leaves = _manifestLeaves.AsSpan(0, leafBytes);
+        ReadOnlySpan<byte> proof = _manifestProof.AsSpan(0, proofBytes);
+        if (_sendBatch is not null && session.GroupDestination is { } destination && LinuxSendBatch.CanSendTo(destination))
+        {
+            Span<byte> slot = _sendBatch.NextSlot(destination);
+            if (ManifestMessage.TryEmit(slot, ids, first, leaves, proof, out int batched) != WireStatus.Ok) return 0;
+            _sendBatch.Commit(batched);
+            CountSent(batched);
+            session.CountManifest(1, batched);
+            return batched;
+        }
+        if (ManifestMessage.TryEmit(_sendBuffer, ids, first, leaves, proof, out int written) != WireStatus.Ok) return 0;
+        int copies = SendToSession(session, written, onlyReceiving: true);
+        session.CountManifest(copies, written * copies);
+        return written * copies;
+    }
+
     /// <summary>Sends the message in the send buffer to the session: once to the group, or to each (receiving) member.</summary>
     private int SendToSession(ImageSession session, int length, bool onlyReceiving)
     {
@@ -380,11 +426,18 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         foreach (var client in session.Clients)
         {
             if (onlyReceiving ? client.State != ClientState.Receiving : !client.IsActive) continue;
-            Send(length, client.EndPoint);
+            Send(length, ReplyTo(client.EndPoint));
             copies++;
         }
         return copies;
     }
+
+    /// <summary>
+    /// Where an answer to <paramref name="source"/> goes: the source itself, or, for a machine without an
+    /// address yet (0.0.0.0), the broadcast address on the client port (§7.2 rule 1).
+    /// </summary>
+    private IPEndPoint ReplyTo(IPEndPoint source) =>
+        source.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Broadcast, _options.ClientPort) : source;
 
     private void Send(int length, IPEndPoint destination)
     {
@@ -412,16 +465,32 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             if (client.State != ClientState.Receiving || client.SilentRounds < _timings.SilentRoundsBeforeTargeted) continue;
             var targeted = new StatusRequestMessage(session.Round, session.CurrentWindowMs, ProtocolLimits.MaxNackRanges, client.ClientId);
             var targetIds = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
-            if (targeted.TryEmit(_sendBuffer, targetIds, out int n) == WireStatus.Ok) Send(n, session.GroupDestination ?? client.EndPoint);
+            if (targeted.TryEmit(_sendBuffer, targetIds, out int n) == WireStatus.Ok) Send(n, session.GroupDestination ?? ReplyTo(client.EndPoint));
         }
     }
 
-    private void SendAbort(ImageSession session, AbortReason reason, IPEndPoint? only)
+    /// <summary>
+    /// ABORT to one member, at its own address, carrying its token and abort key (§4.9, §7.2 rule 10): the key
+    /// opens the commitment of that member's OFFER, so it ends that membership and no other.
+    /// </summary>
+    private void SendMemberAbort(ImageSession session, SessionClient client, AbortReason reason) =>
+        SendKeyedAbort(session.SessionId, client.Token, reason, client.EndPoint);
+
+    private void SendKeyedAbort(uint sessionId, ulong token, AbortReason reason, IPEndPoint destination)
     {
-        var ids = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
-        if (new AbortMessage(reason).TryEmit(_sendBuffer, ids, out int written) != WireStatus.Ok) return;
-        if (only is not null) Send(written, only);
-        else SendToSession(session, written, onlyReceiving: false);
+        var ids = new MessageIds(_nextMessageId++, sessionId, _donorId);
+        if (new AbortMessage(reason, token, _keys.AbortKey(token)).TryEmit(_sendBuffer, ids, out int written) == WireStatus.Ok)
+            Send(written, ReplyTo(destination));
+    }
+
+    // The configured fragment size, and the one a machine with the default max datagram gets, are built at load;
+    // the other offered sizes on first use. Trees of images that left the catalog are dropped.
+    private void WarmManifests(ImageCatalog.Snapshot snapshot)
+    {
+        _manifests.Retain(snapshot.Images);
+        _manifests.Warm(snapshot.Images, (ushort)_options.FragmentSize);
+        ushort defaultClient = FragmentSizes.ForClient(_fragmentSizes, ProtocolLimits.DefaultDatagram);
+        if (defaultClient != _options.FragmentSize) _manifests.Warm(snapshot.Images, defaultClient);
     }
 
     private readonly record struct Inbound(byte[] Buffer, int Length, IPEndPoint Sender);

@@ -19,11 +19,41 @@ public enum ClientState
     Left,
 }
 
-/// <summary>One member of a session: where it is, what it last said, when it was last heard.</summary>
-public sealed class SessionClient(ulong clientId, IPEndPoint endPoint, TimeSpan joinedAt)
+/// <summary>
+/// One member of a session: where it is, what it last said, when it was last heard. A member is its token
+/// (docs/protocol.md §7.4), which stands for its sender id and source address together: the address is
+/// fixed at join (a REQUEST from another address makes another member, even with the same MAC). Only a
+/// token-proven ACCEPT from that same address may change the port (a machine that rebooted).
+/// </summary>
+public sealed class SessionClient(ulong token, ulong clientId, IPEndPoint endPoint, TimeSpan joinedAt)
 {
+    /// <summary>The member token: a secret between the manager and this member, never shown or logged.</summary>
+    public ulong Token { get; } = token;
+
     public ulong ClientId { get; } = clientId;
-    public IPEndPoint EndPoint { get; set; } = endPoint;
+
+    /// <summary>The member's IPv4 address: fixed, its token was derived from it.</summary>
+    public IPAddress Address { get; } = endPoint.Address;
+
+    /// <summary>Where unicast DATA and donor ABORTs go: <see cref="Address"/> and the port of its latest ACCEPT.</summary>
+    public IPEndPoint EndPoint { get; private set; } = endPoint;
+
+    /// <summary>A token-proven ACCEPT came from <paramref name="endPoint"/> (same address, perhaps a new port after a reboot).</summary>
+    public void Rejoined(IPEndPoint endPoint)
+    {
+        if (endPoint.Address.Equals(Address)) EndPoint = endPoint;
+    }
+
+    /// <summary>A label for logs, the status and the result log that tells members apart without revealing the token.</summary>
+    public string MemberTag => TagFor(Token);
+
+    /// <summary>The first 8 hex digits of SHA-256 over the token: stable per membership, useless for forging one.</summary>
+    public static string TagFor(ulong token)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, token);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes).AsSpan(0, 4));
+    }
     public TimeSpan JoinedAt { get; } = joinedAt;
     public TimeSpan LastHeard { get; set; } = joinedAt;
     public ClientState State { get; set; } = ClientState.Receiving;
@@ -44,6 +74,21 @@ public sealed class SessionClient(ulong clientId, IPEndPoint endPoint, TimeSpan 
 
     /// <summary>Consecutive status rounds this client left unanswered.</summary>
     public int SilentRounds { get; set; }
+
+    /// <summary>The most fragments it ever said it held: progress is holding more than this.</summary>
+    public uint BestFragmentsHeld { get; set; }
+
+    /// <summary>NACKs it listed since the last repair pass began (what the next pass carries for it).</summary>
+    public int NacksListed { get; set; }
+
+    /// <summary>Repair passes that carried its NACKs since it last made progress .</summary>
+    public int RepairPassesWithoutProgress { get; set; }
+
+    /// <summary>Fragments it NACKed that repair passes sent again since it last made progress.</summary>
+    public long FragmentsResentWithoutProgress { get; set; }
+
+    /// <summary>Why the session dropped it, when that was not silence (recorded as a timeout with this detail).</summary>
+    public string? DropReason { get; set; }
 
     /// <summary>When it said COMPLETE (the RESULT timeout runs from here).</summary>
     public TimeSpan CompletedAt { get; set; }

@@ -62,6 +62,17 @@ public sealed record SessionTimings
     /// </summary>
     public int StatusRequestCopies { get; init; } = 2;
 
+    /// <summary>
+    /// A member whose NACKs this many repair passes carried without it holding one fragment more is dropped
+    /// (recorded like a timeout, with the reason; docs/operating.md). Together with <see cref="NoProgressFragments"/>:
+    /// an honest member under heavy loss still gains fragments, and one missing a few fragments would have to
+    /// lose every copy of at least 16 of them in a row (at 10 % loss, 1 in 10^16).
+    /// </summary>
+    public int NoProgressPasses { get; init; } = 3;
+
+    /// <summary>How many of its NACKed fragments must have been sent again, without progress, before it is dropped.</summary>
+    public int NoProgressFragments { get; init; } = 16;
+
     /// <summary>A finished session stays visible in the status this long.</summary>
     public TimeSpan FinishedLinger { get; init; } = TimeSpan.FromSeconds(60);
 

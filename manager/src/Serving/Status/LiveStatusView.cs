@@ -43,7 +43,7 @@ public sealed class LiveStatusView(IStatusSource source) : BackgroundService
             ImagesTable(status),
             SessionsTable(status),
             new Markup(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"datagrams in {status.Traffic.DatagramsReceived} (rejected {status.Traffic.DatagramsRejected})  out {status.Traffic.DatagramsSent}  bytes out {status.Traffic.BytesSent}  send failures {status.Traffic.SendFailures}"))));
+                $"datagrams in {status.Traffic.DatagramsReceived} (rejected {status.Traffic.DatagramsRejected}, forged RESULTs {status.ForgedResultsDropped})  out {status.Traffic.DatagramsSent}  bytes out {status.Traffic.BytesSent}  send failures {status.Traffic.SendFailures}"))));
         return rows;
     }
 
@@ -72,7 +72,8 @@ public sealed class LiveStatusView(IStatusSource source) : BackgroundService
                 table.AddRow(
                     first ? head : "", first ? Markup.Escape(session.Image) : "", first ? session.State : "",
                     first ? session.Pass.ToString(CultureInfo.InvariantCulture) : "", first ? session.RepairRounds.ToString(CultureInfo.InvariantCulture) : "", first ? rate : "",
-                    Markup.Escape(client.Address), Bar(client.Progress), client.MissingFragments.ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape(client.Address) + (client.SameMacAt is { Count: > 0 } others ? "[yellow]" + Markup.Escape(" (same MAC also at " + string.Join(", ", others) + ")") + "[/]" : ""),
+                    Bar(client.Progress), client.MissingFragments.ToString(CultureInfo.InvariantCulture),
                     Markup.Escape(client.Result ?? client.State));
                 first = false;
             }

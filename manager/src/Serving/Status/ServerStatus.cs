@@ -18,7 +18,10 @@ public sealed record ServerStatus(
     IReadOnlyList<RejectedImageStatus> RejectedImages,
     IReadOnlyList<SessionStatus> Sessions,
     TrafficStatus Traffic,
-    long ResultsRecorded);
+    long ResultsRecorded,
+    string MemberSecret = "",
+    string? OfferSigningKeySha256 = null,
+    long ForgedResultsDropped = 0);
 
 public sealed record ImageStatus(string Name, string ImageTypeId, uint Version, uint LowestSupportedVersion, long Size, string Sha256);
 
@@ -38,7 +41,10 @@ public sealed record SessionStatus(
     long DataBytesSent,
     double ThroughputMBytesPerSecond,
     double ElapsedSeconds,
-    IReadOnlyList<ClientStatus> Clients);
+    IReadOnlyList<ClientStatus> Clients,
+    long ManifestDatagramsSent = 0,
+    long ManifestBytesSent = 0,
+    int ManifestGroupShift = 0);
 
 public sealed record ClientStatus(
     string Address,
@@ -47,7 +53,9 @@ public sealed record ClientStatus(
     double Progress,
     int MissingFragments,
     double SecondsSinceHeard,
-    string? Result);
+    string? Result,
+    string Member = "",
+    IReadOnlyList<string>? SameMacAt = null);
 
 public sealed record TrafficStatus(
     long DatagramsReceived,

@@ -1,3 +1,5 @@
+using System;
+using UefiRecovery.Core.Crypto;
 using UefiRecovery.Core.Protocol.Wire;
 
 namespace UefiRecovery.Core.Protocol.Client;
@@ -48,6 +50,28 @@ public sealed class ClientConfig
         }
     }
 
+    /// <summary>Most manager signing keys a client trusts (<c>uefirecovery.trust.manager</c>, docs/config.md).</summary>
+    public const int MaxTrustedManagerKeys = 4;
+
+    private readonly byte[] _trustedManagerKeys = new byte[MaxTrustedManagerKeys * Sha256.DigestSize];
+
+    /// <summary>Manager key hashes (SHA-256 of the RSA modulus). When any is set, only offers signed by one of them are acceptable (§6.8).</summary>
+    public int TrustedManagerKeyCount { get; private set; }
+
+    /// <summary>The configured hashes, 32 bytes each, concatenated.</summary>
+    public ReadOnlySpan<byte> TrustedManagerKeyHashes =>
+        new ReadOnlySpan<byte>(_trustedManagerKeys, 0, TrustedManagerKeyCount * Sha256.DigestSize);
+
+    /// <summary>Adds a trusted manager key hash; false when it is not 32 bytes or the list is full.</summary>
+    public bool TryAddTrustedManagerKey(ReadOnlySpan<byte> modulusSha256)
+    {
+        if (modulusSha256.Length != Sha256.DigestSize || TrustedManagerKeyCount == MaxTrustedManagerKeys)
+            return false;
+        modulusSha256.CopyTo(new Span<byte>(_trustedManagerKeys, TrustedManagerKeyCount * Sha256.DigestSize, Sha256.DigestSize));
+        TrustedManagerKeyCount++;
+        return true;
+    }
+
     /// <summary>Adds a manager; false (nothing changes) when unspecified, already listed or the list is full.</summary>
     public bool TryAddManager(in DatagramEndpoint manager)
     {
@@ -94,6 +118,13 @@ public sealed class ClientConfig
     /// further (docs/protocol.md §4.6). Off = ranges only.
     /// </summary>
     public bool UseBitmapStatus { get; set; } = true;
+
+    /// <summary>
+    /// The manifest hashes (docs/protocol.md §5.4); null = the portable SHA-256 the firmware uses. A host
+    /// that runs many engines (the manager's simulate) passes one backed by the CPU's SHA instructions,
+    /// one instance per session.
+    /// </summary>
+    public Manifest.IManifestHash? ManifestHash { get; set; }
 
     /// <summary>Datagrams handled per Poll at most, so one Poll cannot starve the caller.</summary>
     public int MaxReceivesPerPoll { get; set; } = 64;

@@ -1,14 +1,16 @@
 using System;
+using UefiRecovery.Core.Crypto;
+using UefiRecovery.Core.Protocol.Manifest;
 using UefiRecovery.Core.Protocol.Wire;
 
 namespace UefiRecovery.Core.Protocol.Client;
 
 /// <summary>
 /// The recovering machine's side of the protocol (docs/protocol.md §6): discovers donors, chooses one
-/// by policy, joins its session, assembles the image from numbered fragments in any order, answers
-/// status requests with NACKs, hands the complete image to the verifier and reports the result.
-/// Driven by <see cref="Poll"/> with the time passed in; every buffer is allocated at creation and
-/// nothing is allocated per packet.
+/// by policy, joins its session, assembles the image from numbered fragments in any order, checking each
+/// against the offer's fragment manifest as it arrives (§5.4), answers status requests with NACKs, hands
+/// the complete image to the verifier and reports the result. Driven by <see cref="Poll"/> with the time
+/// passed in; every buffer is allocated at creation and nothing is allocated per packet.
 /// </summary>
 public sealed class ClientSession
 {
@@ -21,7 +23,15 @@ public sealed class ClientSession
     private readonly byte[] _sendBuffer;
     private readonly byte[] _receiveBuffer;
     private readonly byte[] _image;
+    // Present fragments (verified or tentative, §6.3): what STATUS does not NACK.
     private readonly FragmentBitmap _bitmap;
+    // Present but not yet checked: their group's MANIFEST has not arrived.
+    private readonly FragmentBitmap _tentative;
+    // Groups whose MANIFEST verified against the root; their leaves are in _leaves.
+    private readonly FragmentBitmap _groupsVerified;
+    private readonly Hash128[] _leaves;
+    private readonly IManifestHash _manifestHash;
+    private readonly Sha256 _sha;
     private readonly DonorSelector _offers;
     private readonly DonorExclusions _excluded;
     private readonly NackRange[] _ranges;
@@ -41,6 +51,10 @@ public sealed class ClientSession
     private uint _offerSequence;
     // Bit i: configured manager i sent an acceptable OFFER for the current discovery (early close, §6.1).
     private uint _managersOffered;
+    // RSA checks spent on this discovery's signed offers (§6.8: at most MaxSignatureChecksPerDiscovery).
+    private int _signatureChecks;
+    // A claim proved false this run (rejected image, stalled session, bad signature): §6.4.
+    private bool _claimsDisproved;
 
     // The chosen offer and the image it describes; the image survives rediscovery for resume (§6.6).
     private OfferRecord _chosen;
@@ -48,8 +62,11 @@ public sealed class ClientSession
     private uint _acceptMessageId;
     private ulong _heldImageId;
     private FragmentGeometry _geometry;
+    private ManifestShape _shape;
+    private Hash128 _heldRoot;
 
-    // Receiving (§6.3, §6.5).
+    // Receiving (§6.3, §6.5). Liveness is progress (a newly held fragment); traffic only drives the quiet timer.
+    private ulong _lastProgressAt;
     private ulong _lastSessionTrafficAt;
     private bool _quietTimerStale;
     private RetryBackoff _quietTimer;
@@ -57,6 +74,10 @@ public sealed class ClientSession
     private uint _statusPendingRound;
     private ushort _statusPendingMaxRanges;
     private ulong _statusDueAt;
+    // §6.5: answers a STATUS_REQUEST earned without progress since the last STATUS draw on this budget.
+    private ulong _statusBudgetMs = StatusBudgetCapMs;
+    private ulong _statusBudgetAt;
+    private uint _heldAtLastStatus;
 
     // Verdict and RESULT (§6.7).
     private ImageVerdict _verdict;
@@ -77,8 +98,22 @@ public sealed class ClientSession
         _receiveBuffer = new byte[config.MaxDatagram];
         _image = new byte[config.ImageCapacity];
         uint fragmentCapacity = FragmentGeometry.CountFor(config.ImageCapacity, (ushort)ProtocolLimits.MinFragmentSize);
-        _bitmap = new FragmentBitmap(Math.Min(fragmentCapacity, ProtocolLimits.MaxFragmentCount));
-        _offers = new DonorSelector(DonorSelector.DefaultCapacity);
+        uint capacity = Math.Min(fragmentCapacity, ProtocolLimits.MaxFragmentCount);
+        _bitmap = new FragmentBitmap(capacity);
+        _tentative = new FragmentBitmap(capacity);
+        _groupsVerified = new FragmentBitmap(capacity);
+        _leaves = new Hash128[capacity];
+        if (config.ManifestHash != null)
+        {
+            _manifestHash = config.ManifestHash;
+        }
+        else
+        {
+            _manifestHash = new PortableManifestHash();
+        }
+        _sha = new Sha256();
+        _offers = new DonorSelector(DonorSelector.DefaultCapacity,
+            config.TrustedManagerKeyCount > 0 ? OfferSignature.SignedDatagramLength : 0);
         _excluded = new DonorExclusions(DonorExclusions.DefaultCapacity);
         _ranges = new NackRange[ProtocolLimits.MaxNackRanges];
         _nackBitmap = new byte[ProtocolLimits.MaxNackBitmapBytes];
@@ -113,6 +148,10 @@ public sealed class ClientSession
         {
             return ClientSetupStatus.InvalidImageCapacity;
         }
+        if (config.TrustedManagerKeyCount > 0 && config.MaxDatagram < OfferSignature.SignedDatagramLength)
+        {
+            return ClientSetupStatus.DatagramTooSmallForSignedOffers;
+        }
         session = new ClientSession(config, transport, verifier);
         return ClientSetupStatus.Ok;
     }
@@ -125,8 +164,21 @@ public sealed class ClientSession
     /// <summary>The offer being accepted or received (valid from DonorChosen on).</summary>
     public OfferRecord ChosenOffer => _chosen;
 
+    /// <summary>Most RSA signature checks the client spends on the signed offers of one discovery (§6.8).</summary>
+    public const int MaxSignatureChecksPerDiscovery = 16;
+
+    // §6.5: without progress since its last STATUS, a client answers STATUS_REQUESTs at 1 per second sustained,
+    // 3 at once; a STATUS after new fragments arrived is always sent.
+    private const ulong StatusBudgetCostMs = 1000;
+    private const ulong StatusBudgetCapMs = 3000;
+
     public uint FragmentCount => _bitmap.Count;
-    public uint FragmentsHeld => _bitmap.HeldCount;
+
+    /// <summary>Fragments held and verified against the manifest.</summary>
+    public uint FragmentsHeld => _bitmap.HeldCount - _tentative.HeldCount;
+
+    /// <summary>Fragments kept tentatively until their group's MANIFEST arrives.</summary>
+    public uint FragmentsTentative => _tentative.HeldCount;
 
     /// <summary>Image id of the fragments held (0 if none).</summary>
     public ulong HeldImageId => _bitmap.HeldCount != 0 ? _heldImageId : 0;
@@ -141,7 +193,7 @@ public sealed class ClientSession
     public ReadOnlySpan<byte> VerifiedImage =>
         _state >= ClientState.Verified ? new ReadOnlySpan<byte>(_image, 0, (int)_geometry.ImageSize) : default;
 
-    /// <summary>Donors excluded after a rejected image.</summary>
+    /// <summary>Exclusion entries in use (rejected images and stalled sessions, §6.7).</summary>
     public int ExcludedDonorCount => _excluded.Count;
 
     // Counters for the status display and the tests.
@@ -151,6 +203,14 @@ public sealed class ClientSession
     /// <summary>DATA of the current image that arrived with a bad CRC (§6.3).</summary>
     public uint CorruptedFragments { get; private set; }
     public uint DuplicateFragments { get; private set; }
+    /// <summary>DATA and MANIFEST of the current session with a good CRC that failed the manifest (§5.4).</summary>
+    public uint ForgedFragments { get; private set; }
+    /// <summary>Offers dropped because signed offers are required and theirs was missing, untrusted or bad (§6.8).</summary>
+    public uint OffersUnauthenticated { get; private set; }
+    /// <summary>RSA checks spent on signed offers.</summary>
+    public uint SignatureChecks { get; private set; }
+    /// <summary>Sessions left because they made no progress for T_lost (§6.5).</summary>
+    public uint SessionsStalled { get; private set; }
     public uint RequestsSent { get; private set; }
     public uint StatusesSent { get; private set; }
     public uint ImagesRejected { get; private set; }
@@ -202,7 +262,7 @@ public sealed class ClientSession
         }
         _result = new ResultMessage(
             _heldImageId, success ? ResultOutcome.Success : ResultOutcome.Failure,
-            success ? ResultReason.None : reason, firmwareVersion);
+            success ? ResultReason.None : reason, firmwareVersion, _chosen.Offer.Binding.MemberToken);
         _resultMessageId = NextMessageId();
         _resultTimer.Start(nowMs, _timings.ResultRetryMs, _timings.ResultRetryMs, _timings.JitterPercent);
         _state = ClientState.Reporting;
@@ -235,6 +295,9 @@ public sealed class ClientSession
             case MessageType.Data:
                 HandleData(frame, now, ref events);
                 break;
+            case MessageType.Manifest:
+                HandleManifest(frame, now, ref events);
+                break;
             case MessageType.StatusRequest:
                 HandleStatusRequest(frame, now, ref events);
                 break;
@@ -242,7 +305,7 @@ public sealed class ClientSession
                 HandleResultAck(frame, ref events);
                 break;
             case MessageType.Abort:
-                HandleAbort(frame, now, ref events);
+                HandleAbort(frame, source, now, ref events);
                 break;
             default:
                 // REQUEST, ACCEPT, STATUS and RESULT are addressed to donors.
@@ -262,14 +325,35 @@ public sealed class ClientSession
             return;
         }
         ulong donorId = frame.Header.SenderId;
-        if (offer.InReplyTo != _discoveryMessageId || !IsAcceptable(offer, donorId))
+        if (offer.InReplyTo != _discoveryMessageId || !IsAcceptable(offer, source))
         {
             return;
         }
-        NoteManagerOffered(source);
-        OfferRecord record = new OfferRecord(donorId, source, frame.Header.MessageId, frame.Header.SessionId, offer, _offerSequence);
+        OfferTraits traits = OfferTraits.None;
+        ReadOnlySpan<byte> keep = default;
+        if (_config.TrustedManagerKeyCount > 0)
+        {
+            // §6.8: the cheap half now (signed, with a trusted modulus); the RSA check when it would be chosen.
+            if (OfferSignature.CheckKey(frame, _config.TrustedManagerKeyHashes, _sha) != OfferSignatureCheck.Valid)
+            {
+                OffersUnauthenticated++;
+                return;
+            }
+            traits |= OfferTraits.SignaturePending;
+            keep = frame.Message;
+        }
+        if (NoteManagerOffered(source))
+        {
+            traits |= OfferTraits.FromConfiguredManager;
+        }
+        if (_excluded.Demotes(donorId, source.Address, now))
+        {
+            traits |= OfferTraits.Demoted;
+        }
+        OfferRecord record = new OfferRecord(
+            donorId, source, frame.Header.MessageId, frame.Header.SessionId, offer, _offerSequence, traits, _random.NextUInt32());
         _offerSequence++;
-        if (_offers.TryAdd(record, _policy, HeldImageId))
+        if (_offers.TryAdd(record, keep, _policy, Context))
         {
             events |= ClientEvents.OfferReceived;
             if (!_offerWindowOpen)
@@ -288,19 +372,24 @@ public sealed class ClientSession
     }
 
     /// <summary>Marks the configured manager the offer came from (a manager answers from the address and port asked).</summary>
-    private void NoteManagerOffered(in DatagramEndpoint source)
+    private bool NoteManagerOffered(in DatagramEndpoint source)
     {
+        bool matched = false;
         for (int i = 0; i < _config.ManagerCount; i++)
         {
             if (_config.GetManager(i).Matches(source))
             {
                 _managersOffered |= 1u << i;
+                matched = true;
             }
         }
+        return matched;
     }
 
+    private PolicyContext Context => new PolicyContext(HeldImageId, _claimsDisproved);
+
     /// <summary>§6.4: what makes an offer acceptable before the policy ranks it.</summary>
-    private bool IsAcceptable(in OfferMessage offer, ulong donorId)
+    private bool IsAcceptable(in OfferMessage offer, in DatagramEndpoint source)
     {
         DeliveryModes modeBit = (DeliveryModes)(1 << ((int)offer.DeliveryMode - 1));
         return offer.ImageType.Matches(_config.ImageType)
@@ -308,8 +397,32 @@ public sealed class ClientSession
             && offer.Geometry.ImageSize <= (uint)_image.Length
             && offer.Geometry.FragmentCount <= _bitmap.Capacity
             && offer.Geometry.FragmentSize <= _config.MaxDatagram - ProtocolConstants.FragmentOverhead
+            && ManifestFits(offer)
             && (_config.DeliveryModes & modeBit) != 0
-            && !_excluded.Contains(donorId);
+            // A unicast session streams to the address in the offer: it must be ours.
+            && (offer.DeliveryMode != DeliveryMode.Unicast || _config.Ipv4Address == 0 || offer.DeliveryAddress == _config.Ipv4Address)
+            && !_excluded.ExcludesRoot(offer.Binding.ManifestRoot);
+    }
+
+    /// <summary>§6.4: the offer's MANIFESTs must fit this client's datagrams.</summary>
+    private bool ManifestFits(in OfferMessage offer)
+    {
+        return ManifestShape.TryCreate(offer.Geometry.FragmentCount, offer.Binding.GroupShift, out ManifestShape shape)
+            && shape.LargestManifestPayload <= _config.MaxDatagram - MessageHeader.Length;
+    }
+
+    /// <summary>
+    /// §6.8: the RSA half of a kept signed offer's check, done when the offer would be chosen, in ranking order,
+    /// at most <see cref="MaxSignatureChecksPerDiscovery"/> per discovery: offers that arrived in a flood wait
+    /// for their turn instead of being dropped, and junk that ranks first costs one check each and disproves
+    /// the claims it made.
+    /// </summary>
+    private bool VerifyKeptSignature(ReadOnlySpan<byte> datagram)
+    {
+        SignatureChecks++;
+        _signatureChecks++;
+        return MessageFrame.TryParse(datagram, out MessageFrame frame) == WireStatus.Ok
+            && OfferSignature.VerifyTrustedKeySignature(frame, _clientId, _config.Ipv4Address, _sha);
     }
 
     private bool IsFromChosenSession(in MessageFrame frame)
@@ -333,21 +446,110 @@ public sealed class ClientSession
             return;
         }
         NoteSessionTraffic(now, ref events);
-        if (_state != ClientState.Receiving)
-        {
-            DuplicateFragments++;
-            return;
-        }
         uint index = data.FragmentIndex;
-        if (_bitmap.IsHeld(index))
+        if (_state != ClientState.Receiving || _bitmap.IsHeld(index))
         {
             DuplicateFragments++;
             return;
         }
-        data.Fragment.CopyTo(new Span<byte>(_image, (int)_geometry.OffsetOf(index), data.Fragment.Length));
+        uint group = _shape.GroupOf(index);
+        if (_groupsVerified.IsHeld(group))
+        {
+            // §6.3 rule 4: checked on arrival; a forged copy never takes the place of the good one.
+            if (!_manifestHash.Leaf(_heldImageId, index, data.Fragment).Equals(_leaves[index]))
+            {
+                ForgedFragments++;
+                return;
+            }
+            StoreFragment(index, data.Fragment);
+            OnProgress(now, ref events);
+            return;
+        }
+        if (index == _shape.FirstOf(group))
+        {
+            // §6.3 rule 5: the group's first fragment stays missing until its MANIFEST is here, so the
+            // next STATUS asks for it and the repair pass brings the MANIFEST along.
+            return;
+        }
+        StoreFragment(index, data.Fragment);
+        _tentative.TryMarkHeld(index);
+    }
+
+    private void StoreFragment(uint index, ReadOnlySpan<byte> fragment)
+    {
+        fragment.CopyTo(new Span<byte>(_image, (int)_geometry.OffsetOf(index), fragment.Length));
         _bitmap.TryMarkHeld(index);
+    }
+
+    /// <summary>§6.3 rule 3: a MANIFEST that proves against the chosen offer's root makes its group checkable.</summary>
+    private void HandleManifest(in MessageFrame frame, ulong now, ref ClientEvents events)
+    {
+        if (!IsFromChosenSession(frame))
+        {
+            return;
+        }
+        if (ManifestMessage.TryParse(frame, out ManifestMessage manifest) != WireStatus.Ok)
+        {
+            MalformedDropped++;
+            return;
+        }
+        NoteSessionTraffic(now, ref events);
+        if (_state != ClientState.Receiving || manifest.FirstIndex >= _shape.FragmentCount)
+        {
+            return;
+        }
+        uint group = _shape.GroupOf(manifest.FirstIndex);
+        if (_groupsVerified.IsHeld(group))
+        {
+            return;
+        }
+        if (!ManifestProof.Verify(_manifestHash, _shape, _chosen.Offer.Binding.ManifestRoot, manifest.FirstIndex,
+                manifest.Leaves, manifest.Proof))
+        {
+            ForgedFragments++;
+            return;
+        }
+        uint first = manifest.FirstIndex;
+        for (int i = 0; i < manifest.LeafCount; i++)
+        {
+            _leaves[first + (uint)i] = Hash128.Read(manifest.Leaves.Slice(i * Hash128.Length));
+        }
+        _groupsVerified.TryMarkHeld(group);
+        CheckTentative(group, now, ref events);
+    }
+
+    /// <summary>§6.3 rule 5: the tentative fragments of a group whose leaves just arrived are checked now.</summary>
+    private void CheckTentative(uint group, ulong now, ref ClientEvents events)
+    {
+        uint first = _shape.FirstOf(group);
+        uint end = first + _shape.LeafCountOf(group);
+        bool progressed = false;
+        for (uint index = _tentative.NextHeld(first); index < end; index = _tentative.NextHeld(index + 1))
+        {
+            _tentative.TryMarkMissing(index);
+            int length = _geometry.LengthOf(index);
+            ReadOnlySpan<byte> fragment = new ReadOnlySpan<byte>(_image, (int)_geometry.OffsetOf(index), length);
+            if (_manifestHash.Leaf(_heldImageId, index, fragment).Equals(_leaves[index]))
+            {
+                progressed = true;
+            }
+            else
+            {
+                ForgedFragments++;
+                _bitmap.TryMarkMissing(index);
+            }
+        }
+        if (progressed)
+        {
+            OnProgress(now, ref events);
+        }
+    }
+
+    private void OnProgress(ulong now, ref ClientEvents events)
+    {
+        _lastProgressAt = now;
         events |= ClientEvents.FragmentsReceived;
-        if (_bitmap.IsComplete)
+        if (_bitmap.IsComplete && _tentative.HeldCount == 0)
         {
             OnImageComplete(now, ref events);
         }
@@ -391,15 +593,21 @@ public sealed class ClientSession
         {
             return;
         }
-        if (_statusPending && _statusPendingRound == request.Round)
+        if (_statusPending && request.Round <= _statusPendingRound)
         {
+            // The same round again, or an older one: it must not change the round the answer carries (a forged
+            // old round would make the donor read the answer as late and drop its NACKs, §7.2 rule 6).
             return;
         }
+        // §4.5/§6.5: spread answers over the window so members do not answer in one burst, but never
+        // longer than MaxAnswerDelayMs, and a later request never postpones an answer already due
+        // (STATUS_REQUEST is unauthenticated: a forged one must not be able to silence the client).
+        uint window = Math.Min(request.ResponseWindowMs, _timings.MaxAnswerDelayMs);
+        ulong due = now + (window == 0 ? 0u : _random.NextBelow(window));
+        _statusDueAt = _statusPending && _statusDueAt < due ? _statusDueAt : due;
         _statusPending = true;
         _statusPendingRound = request.Round;
         _statusPendingMaxRanges = request.MaxRanges;
-        // §4.5: spread answers uniformly over the window so members do not answer in one burst.
-        _statusDueAt = now + (request.ResponseWindowMs == 0 ? 0u : _random.NextBelow(request.ResponseWindowMs));
     }
 
     private void HandleResultAck(in MessageFrame frame, ref ClientEvents events)
@@ -408,7 +616,9 @@ public sealed class ClientSession
         {
             return;
         }
-        if (ResultAckMessage.TryParse(frame, out ResultAckMessage ack) != WireStatus.Ok || ack.InReplyTo != _resultMessageId)
+        // §6.5: only an ACK that names our RESULT and carries our token (nobody who missed our OFFER has it).
+        if (ResultAckMessage.TryParse(frame, out ResultAckMessage ack) != WireStatus.Ok || ack.InReplyTo != _resultMessageId
+            || ack.MemberToken != _chosen.Offer.Binding.MemberToken)
         {
             return;
         }
@@ -417,23 +627,48 @@ public sealed class ClientSession
         events |= ClientEvents.ResultAcknowledged | ClientEvents.Finished;
     }
 
-    private void HandleAbort(in MessageFrame frame, ulong now, ref ClientEvents events)
+    private void HandleAbort(in MessageFrame frame, in DatagramEndpoint source, ulong now, ref ClientEvents events)
     {
-        if (!IsFromChosenSession(frame) || AbortMessage.TryParse(frame, out AbortMessage _) != WireStatus.Ok)
+        if (!IsFromChosenSession(frame) || AbortMessage.TryParse(frame, out AbortMessage abort) != WireStatus.Ok)
         {
             return;
         }
+        bool fromDonor = source.Matches(_chosen.DonorEndpoint);
         if (_state == ClientState.Accepting)
         {
-            _offers.Remove(_chosen.DonorId);
-            ChooseNextOrRediscover(now, ref events);
+            // §6.5: nothing of the session arrived yet; a donor that restarted or is full cannot know the key.
+            if (fromDonor || OpensAbortCommitment(abort.AbortKey))
+            {
+                _offers.Remove(_chosen.ArrivalSequence);
+                ChooseNextOrRediscover(now, ref events);
+            }
         }
         else if (_state == ClientState.Receiving)
         {
-            events |= ClientEvents.SessionAborted;
-            EnterDiscovering(now);
+            // Only the key ends a running session: a keyless ABORT can be spoofed from the donor's address by
+            // anyone who saw a broadcast DATA. A restarted donor with its secret sends a keyed one (§7.4);
+            // without it, T_lost ends the session.
+            if (OpensAbortCommitment(abort.AbortKey))
+            {
+                events |= ClientEvents.SessionAborted;
+                EnterDiscovering(now);
+            }
         }
         // Verified/Reporting: the image is already ours; the RESULT may simply stay unacknowledged.
+    }
+
+    /// <summary>§4.9: SHA-256 of the key begins with the commitment the chosen OFFER carried.</summary>
+    private bool OpensAbortCommitment(Hash128 key)
+    {
+        if (key.IsZero)
+        {
+            return false;
+        }
+        Span<byte> bytes = stackalloc byte[Hash128.Length];
+        Span<byte> digest = stackalloc byte[Sha256.DigestSize];
+        key.Write(bytes);
+        Sha256.Hash(bytes, digest);
+        return Hash128.Read(digest).Equals(_chosen.Offer.Binding.AbortCommitment);
     }
 
     /// <summary>Any DATA or STATUS_REQUEST of the session confirms the ACCEPT and resets the silence timers.</summary>
@@ -452,25 +687,35 @@ public sealed class ClientSession
     {
         events |= ClientEvents.ImageComplete;
         _verdict = _verifier.Verify(new ReadOnlySpan<byte>(_image, 0, (int)_geometry.ImageSize), _chosen.Offer);
+        if (_verdict.IsAccepted && _verdict.ImageVersion != _chosen.Offer.ImageVersion)
+        {
+            // §6.7: the announced version was a claim; the verified capsule says otherwise.
+            _verdict = ImageVerdict.Reject(ResultReason.AnnouncedVersionMismatch);
+        }
         if (_verdict.IsAccepted)
         {
             _state = ClientState.Verified;
             events |= ClientEvents.ImageVerified;
             return;
         }
-        // §6.7: tell the donor, never trust it again this run, drop every fragment (we cannot tell which
-        // ones were bad), and ask the network again.
+        // §6.7: tell the donor, exclude the offer (its root for good, its id and address for a while),
+        // drop every fragment (we cannot tell which ones were bad), and ask the network again.
         ImagesRejected++;
+        _claimsDisproved = true;
         events |= ClientEvents.ImageRejected;
-        ResultMessage rejection = new ResultMessage(_heldImageId, ResultOutcome.Failure, _verdict.Reason, _config.CurrentVersion);
+        ResultMessage rejection = new ResultMessage(
+            _heldImageId, ResultOutcome.Failure, _verdict.Reason, _config.CurrentVersion, _chosen.Offer.Binding.MemberToken);
         if (rejection.TryEmit(_sendBuffer, new MessageIds(NextMessageId(), _chosen.SessionId, _clientId), out int written) == WireStatus.Ok)
         {
             _transport.TrySend(_chosen.DonorEndpoint, new ReadOnlySpan<byte>(_sendBuffer, 0, written));
             events |= ClientEvents.ResultSent;
         }
-        _excluded.Add(_chosen.DonorId);
-        _bitmap.Reset(0);
-        _heldImageId = 0;
+        // The root goes only when the bytes are bad: a capsule whose id or version the offer misstated may be
+        // genuine, and excluding its root would let a replayed offer shut out the honest donor (§6.7).
+        bool bytesAreBad = _verdict.Reason != ResultReason.ImageIdMismatch && _verdict.Reason != ResultReason.AnnouncedVersionMismatch;
+        _excluded.ExcludeRejected(_chosen.DonorId, _chosen.DonorEndpoint.Address, _chosen.Offer.Binding.ManifestRoot,
+            bytesAreBad, now + _timings.ExcludeRejectedMs);
+        ForgetImage();
         _reason = RequestReason.RetryAfterRejection;
         EnterDiscovering(now);
     }
@@ -498,7 +743,7 @@ public sealed class ClientSession
                     if (_acceptTimer.Attempts >= _timings.AcceptAttempts)
                     {
                         events |= ClientEvents.AcceptTimedOut;
-                        _offers.Remove(_chosen.DonorId);
+                        _offers.Remove(_chosen.ArrivalSequence);
                         ChooseNextOrRediscover(now, ref events);
                         break;
                     }
@@ -507,9 +752,14 @@ public sealed class ClientSession
                 break;
             case ClientState.Receiving:
                 RunStatusAnswer(now, ref events);
-                if (now - _lastSessionTrafficAt >= _timings.SessionLostMs)
+                if (now - _lastProgressAt >= _timings.SessionLostMs)
                 {
+                    // §6.5: liveness is progress. A donor that only keeps talking (STATUS_REQUESTs, forged
+                    // or useless DATA) is left, and not taken again for T_stall; held fragments stay.
+                    SessionsStalled++;
+                    _claimsDisproved = true;
                     events |= ClientEvents.SessionLost;
+                    _excluded.ExcludeStalled(_chosen.DonorId, _chosen.DonorEndpoint.Address, now + _timings.ExcludeStalledMs);
                     EnterDiscovering(now);
                     break;
                 }
@@ -548,11 +798,25 @@ public sealed class ClientSession
 
     private void RunStatusAnswer(ulong now, ref ClientEvents events)
     {
-        if (_statusPending && now >= _statusDueAt)
+        _statusBudgetMs = Math.Min(StatusBudgetCapMs, _statusBudgetMs + (now - _statusBudgetAt));
+        _statusBudgetAt = now;
+        if (!_statusPending || now < _statusDueAt)
         {
-            _statusPending = false;
-            SendStatus(_statusPendingRound, _statusPendingMaxRanges, ref events);
+            return;
         }
+        // §6.5: after progress the answer always goes; without progress (nothing new since the last STATUS)
+        // it draws on the budget, so forged STATUS_REQUESTs cannot turn every member into a reflector.
+        bool progressed = FragmentsHeld != _heldAtLastStatus;
+        if (!progressed && _statusBudgetMs < StatusBudgetCostMs)
+        {
+            return;
+        }
+        if (!progressed)
+        {
+            _statusBudgetMs -= StatusBudgetCostMs;
+        }
+        _statusPending = false;
+        SendStatus(_statusPendingRound, _statusPendingMaxRanges, ref events);
     }
 
     private void EnterDiscovering(ulong now)
@@ -562,6 +826,7 @@ public sealed class ClientSession
         _offerWindowOpen = false;
         _offerSequence = 0;
         _managersOffered = 0;
+        _signatureChecks = 0;
         _statusPending = false;
         _discoveryMessageId = NextMessageId();
         _requestTimer.Start(now, _timings.RequestInitialMs, _timings.RequestMaxMs, _timings.JitterPercent);
@@ -570,10 +835,33 @@ public sealed class ClientSession
     /// <summary>Takes the best remaining offer (§6.4), or starts a new discovery when none is left.</summary>
     private void ChooseNextOrRediscover(ulong now, ref ClientEvents events)
     {
-        if (!_offers.TrySelectBest(_policy, HeldImageId, out OfferRecord best))
+        OfferRecord best;
+        while (true)
         {
-            EnterDiscovering(now);
-            return;
+            if (!_offers.TrySelectBest(_policy, Context, out best, out int slot))
+            {
+                EnterDiscovering(now);
+                return;
+            }
+            if (!best.SignaturePending)
+            {
+                break;
+            }
+            if (_signatureChecks >= MaxSignatureChecksPerDiscovery)
+            {
+                EnterDiscovering(now);
+                return;
+            }
+            if (VerifyKeptSignature(_offers.DatagramAt(slot)))
+            {
+                _offers.MarkSignatureChecked(slot);
+                best = _offers[slot];
+                break;
+            }
+            // A signature that does not verify: that offer's claims were false (§6.4), and it is gone.
+            OffersUnauthenticated++;
+            _claimsDisproved = true;
+            _offers.Remove(best.ArrivalSequence);
         }
         _chosen = best;
         PrepareImage(best.Offer);
@@ -583,6 +871,7 @@ public sealed class ClientSession
         }
         _state = ClientState.Accepting;
         _statusPending = false;
+        _lastProgressAt = now;
         _lastSessionTrafficAt = now;
         _quietTimerStale = true;
         _acceptTimer.Start(now, _timings.AcceptRetryMs, _timings.AcceptRetryMs, _timings.JitterPercent);
@@ -591,21 +880,37 @@ public sealed class ClientSession
         SendAccept(now);
     }
 
-    /// <summary>§6.6: keep held fragments when the same image is offered with the same geometry.</summary>
+    /// <summary>§6.6: keep held fragments when the same image is offered with the same geometry and manifest root.</summary>
     private void PrepareImage(in OfferMessage offer)
     {
         FragmentGeometry g = offer.Geometry;
         bool sameImage = offer.ImageId == _heldImageId && g.ImageSize == _geometry.ImageSize
-            && g.FragmentSize == _geometry.FragmentSize && _bitmap.Count == g.FragmentCount;
-        if (sameImage)
+            && g.FragmentSize == _geometry.FragmentSize && _bitmap.Count == g.FragmentCount
+            && offer.Binding.ManifestRoot.Equals(_heldRoot);
+        ManifestShape.TryCreate(g.FragmentCount, offer.Binding.GroupShift, out ManifestShape shape);
+        if (sameImage && shape.GroupShift == _shape.GroupShift)
         {
             return;
         }
         _bitmap.Reset(g.FragmentCount);
+        _tentative.Reset(g.FragmentCount);
+        _groupsVerified.Reset(shape.GroupCount);
         _heldImageId = offer.ImageId;
+        _heldRoot = offer.Binding.ManifestRoot;
         _geometry = g;
+        _shape = shape;
         CorruptedFragments = 0;
         DuplicateFragments = 0;
+        ForgedFragments = 0;
+    }
+
+    private void ForgetImage()
+    {
+        _bitmap.Reset(0);
+        _tentative.Reset(0);
+        _groupsVerified.Reset(0);
+        _heldImageId = 0;
+        _heldRoot = default;
     }
 
     // ---- send path ----------------------------------------------------------------------------
@@ -639,7 +944,8 @@ public sealed class ClientSession
 
     private void SendAccept(ulong now)
     {
-        AcceptMessage accept = new AcceptMessage(_chosen.OfferMessageId, _chosen.Offer.ImageId, _bitmap.HeldCount);
+        AcceptMessage accept = new AcceptMessage(
+            _chosen.OfferMessageId, _chosen.Offer.ImageId, FragmentsHeld, _chosen.Offer.Binding.MemberToken);
         // §3.3: retransmissions repeat the ACCEPT's message id.
         if (accept.TryEmit(_sendBuffer, new MessageIds(_acceptMessageId, _chosen.SessionId, _clientId), out int written) == WireStatus.Ok)
         {
@@ -655,11 +961,12 @@ public sealed class ClientSession
     private void SendStatus(uint round, ushort donorMaxRanges, ref ClientEvents events)
     {
         MessageIds ids = new MessageIds(NextMessageId(), _chosen.SessionId, _clientId);
+        var report = new StatusReport(round, FragmentsHeld, CorruptedFragments, ForgedFragments, _chosen.Offer.Binding.MemberToken);
         WireStatus status;
         int written;
-        if (_bitmap.IsComplete)
+        if (_bitmap.IsComplete && _tentative.HeldCount == 0)
         {
-            status = StatusMessage.TryEmitComplete(_sendBuffer, ids, round, _bitmap.HeldCount, CorruptedFragments, out written);
+            status = StatusMessage.TryEmitComplete(_sendBuffer, ids, report, out written);
         }
         else
         {
@@ -677,19 +984,18 @@ public sealed class ClientSession
                 Span<byte> bits = new Span<byte>(_nackBitmap, 0, bitmapBytes);
                 _bitmap.WriteMissingBitmap(windowStart, bits);
                 bool bitmapMore = windowEnd < _bitmap.Count && _bitmap.NextMissing((uint)windowEnd) < _bitmap.Count;
-                status = StatusMessage.TryEmitBitmap(
-                    _sendBuffer, ids, round, bitmapMore, _bitmap.HeldCount, CorruptedFragments, windowStart, bits, out written);
+                status = StatusMessage.TryEmitBitmap(_sendBuffer, ids, report, bitmapMore, windowStart, bits, out written);
             }
             else
             {
-                status = StatusMessage.TryEmitRanges(
-                    _sendBuffer, ids, round, more, _bitmap.HeldCount, CorruptedFragments, ranges.Slice(0, count), out written);
+                status = StatusMessage.TryEmitRanges(_sendBuffer, ids, report, more, ranges.Slice(0, count), out written);
             }
         }
         if (status == WireStatus.Ok)
         {
             _transport.TrySend(_chosen.DonorEndpoint, new ReadOnlySpan<byte>(_sendBuffer, 0, written));
             StatusesSent++;
+            _heldAtLastStatus = FragmentsHeld;
             events |= ClientEvents.StatusSent;
         }
     }

@@ -14,4 +14,6 @@ public enum ClientSetupStatus : byte
     NoDiscoveryTarget,
     /// <summary>Image capacity is 0.</summary>
     InvalidImageCapacity,
+    /// <summary>Signed offers are required but the max datagram cannot hold one (640 bytes, docs/protocol.md §4.2).</summary>
+    DatagramTooSmallForSignedOffers,
 }

@@ -27,8 +27,17 @@ public sealed class ClientTimings
     /// <summary>Cap of the unsolicited-STATUS backoff.</summary>
     public uint QuietMaxMs { get; set; } = 12000;
 
-    /// <summary>T_lost: silence of the session after which the client rediscovers (keeping fragments).</summary>
+    /// <summary>T_lost: time without progress (a newly held fragment) after which the client leaves the session and rediscovers, keeping fragments.</summary>
     public uint SessionLostMs { get; set; } = 30000;
+
+    /// <summary>T_exclude: how long a donor id and address stay excluded after its image was rejected (§6.7).</summary>
+    public uint ExcludeRejectedMs { get; set; } = 600000;
+
+    /// <summary>T_stall: how long a donor id and address stay excluded after a session made no progress for T_lost (§6.7).</summary>
+    public uint ExcludeStalledMs { get; set; } = 60000;
+
+    /// <summary>Cap of the STATUS answer delay whatever window a STATUS_REQUEST asks for (§6.5).</summary>
+    public uint MaxAnswerDelayMs { get; set; } = 2000;
 
     /// <summary>T_res: RESULT retransmission delay.</summary>
     public uint ResultRetryMs { get; set; } = 1000;

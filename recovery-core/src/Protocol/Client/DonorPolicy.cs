@@ -21,12 +21,15 @@ public sealed class DonorPolicy
         preferredDonors.CopyTo(_preferredDonors);
     }
 
-    /// <summary>The default: highest version, then preferred donor, then lowest load, then first offer.</summary>
+    /// <summary>
+    /// The default: a configured manager (protected configuration, a fact) before an announced version (a claim),
+    /// then the highest version, then the preferred list, then the lowest load, then the first offer.
+    /// </summary>
     public static DonorPolicy CreateDefault(ReadOnlySpan<ulong> preferredDonors)
     {
         ReadOnlySpan<DonorRule> rules = stackalloc DonorRule[]
         {
-            DonorRule.HighestVersion, DonorRule.PreferredDonor, DonorRule.LowestLoad, DonorRule.FirstOffer,
+            DonorRule.ConfiguredManager, DonorRule.HighestVersion, DonorRule.PreferredDonor, DonorRule.LowestLoad, DonorRule.FirstOffer,
         };
         return new DonorPolicy(rules, preferredDonors);
     }
@@ -49,23 +52,40 @@ public sealed class DonorPolicy
     }
 
     /// <summary>
-    /// Negative when <paramref name="a"/> is the better donor, positive when <paramref name="b"/> is,
-    /// by the rules in order and finally by arrival order.
+    /// Negative when <paramref name="a"/> is the better donor, positive when <paramref name="b"/> is: an offer whose
+    /// donor id or address failed recently ranks after the others whatever the rules say (§6.7), then the rules in
+    /// order, and finally arrival order — or, once a claim proved false this run, a random draw, so that an attacker
+    /// who always answers first cannot always be chosen (§6.4).
     /// </summary>
-    public int Compare(in OfferRecord a, in OfferRecord b, ulong heldImageId)
+    public int Compare(in OfferRecord a, in OfferRecord b, in PolicyContext context)
     {
+        if (a.Demoted != b.Demoted)
+        {
+            return a.Demoted ? 1 : -1;
+        }
         for (int i = 0; i < _rules.Length; i++)
         {
-            int c = CompareBy(_rules[i], a, b, heldImageId);
+            if (_rules[i] == DonorRule.HighestVersion && context.IgnoreVersionClaims)
+            {
+                // §6.4: an announced version is a claim; once one proved false this run, it ranks nothing.
+                continue;
+            }
+            int c = CompareBy(_rules[i], a, b, context);
             if (c != 0)
             {
                 return c;
             }
         }
-        return Order(a.ArrivalSequence, b.ArrivalSequence);
+        return ArrivalOrLot(a, b, context);
     }
 
-    private int CompareBy(DonorRule rule, in OfferRecord a, in OfferRecord b, ulong heldImageId)
+    private static int ArrivalOrLot(in OfferRecord a, in OfferRecord b, in PolicyContext context)
+    {
+        int c = context.IgnoreVersionClaims ? Order(a.Lot, b.Lot) : 0;
+        return c != 0 ? c : Order(a.ArrivalSequence, b.ArrivalSequence);
+    }
+
+    private int CompareBy(DonorRule rule, in OfferRecord a, in OfferRecord b, in PolicyContext context)
     {
         switch (rule)
         {
@@ -73,14 +93,16 @@ public sealed class DonorPolicy
                 return Order(b.Offer.ImageVersion, a.Offer.ImageVersion);
             case DonorRule.PreferredDonor:
                 return Order((uint)PreferenceRank(a.DonorId), (uint)PreferenceRank(b.DonorId));
+            case DonorRule.ConfiguredManager:
+                return a.FromConfiguredManager == b.FromConfiguredManager ? 0 : (a.FromConfiguredManager ? -1 : 1);
             case DonorRule.LowestLoad:
                 return Order(a.Offer.DonorLoad, b.Offer.DonorLoad);
             case DonorRule.ResumeHeldImage:
-                bool aHeld = heldImageId != 0 && a.Offer.ImageId == heldImageId;
-                bool bHeld = heldImageId != 0 && b.Offer.ImageId == heldImageId;
+                bool aHeld = context.HeldImageId != 0 && a.Offer.ImageId == context.HeldImageId;
+                bool bHeld = context.HeldImageId != 0 && b.Offer.ImageId == context.HeldImageId;
                 return aHeld == bHeld ? 0 : (aHeld ? -1 : 1);
             case DonorRule.FirstOffer:
-                return Order(a.ArrivalSequence, b.ArrivalSequence);
+                return ArrivalOrLot(a, b, context);
             default:
                 return 0;
         }

@@ -5,7 +5,7 @@ using UefiRecovery.Core.Protocol.Wire;
 namespace UefiRecovery.Core.Protocol.Client;
 
 /// <summary>
-/// One bit per fragment: set = held with a good CRC (docs/protocol.md §6.3). Storage is allocated once
+/// One bit per fragment (or per manifest group): set = held (docs/protocol.md §6.3). Storage is allocated once
 /// for <see cref="Capacity"/> fragments; <see cref="Reset"/> reuses it for each image.
 /// </summary>
 public sealed class FragmentBitmap
@@ -65,6 +65,24 @@ public sealed class FragmentBitmap
         }
         word |= bit;
         _held++;
+        return true;
+    }
+
+    /// <summary>Marks <paramref name="index"/> missing again. True if it was held (a copy found bad after all).</summary>
+    public bool TryMarkMissing(uint index)
+    {
+        if (index >= _count)
+        {
+            return false;
+        }
+        ulong bit = 1UL << (int)(index & 63);
+        ref ulong word = ref _words[index >> 6];
+        if ((word & bit) == 0)
+        {
+            return false;
+        }
+        word &= ~bit;
+        _held--;
         return true;
     }
 

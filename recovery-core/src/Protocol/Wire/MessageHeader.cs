@@ -45,10 +45,10 @@ public readonly struct MessageHeader
     /// <summary>The CRC-32 as carried in the datagram (not necessarily correct).</summary>
     public uint Crc { get; }
 
-    /// <summary>Whether <paramref name="type"/> is one of the types version 1 can parse.</summary>
+    /// <summary>Whether <paramref name="type"/> is one of the types version 2 can parse.</summary>
     public static bool IsDefinedType(byte type)
     {
-        return type >= (byte)MessageType.Request && type <= (byte)MessageType.Abort;
+        return type >= (byte)MessageType.Request && type <= (byte)MessageType.Manifest;
     }
 
     /// <summary>Whether <paramref name="type"/> is reserved for a later version of the protocol.</summary>

@@ -31,6 +31,6 @@ public readonly struct MessageIds
     /// <summary>Nonzero id of the sender: a client's MAC in the low 48 bits, a donor's configured id.</summary>
     public ulong SenderId { get; }
 
-    /// <summary>Header flags; version 1 defines none and emits 0.</summary>
+    /// <summary>Header flags; none are defined; emitted as 0.</summary>
     public ushort Flags { get; }
 }

@@ -21,6 +21,8 @@ public enum MessageType : byte
     ResultAck = 0x08,
     /// <summary>Either side ends a session.</summary>
     Abort = 0x09,
+    /// <summary>Donor sends the leaf hashes of one group of fragments with their proof (§4.10).</summary>
+    Manifest = 0x0A,
     /// <summary>Reserved for manager-initiated recovery: instruction to an agent (later issue).</summary>
     RecoveryInstruction = 0x10,
     /// <summary>Reserved for manager-initiated recovery: readiness notification (later issue).</summary>

@@ -6,17 +6,28 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// <summary>
 /// OFFER: a donor holding a compatible image offers it and a session to join (docs/protocol.md §4.2).
 /// Header session id is the (nonzero) session the client would join; header sender id is the donor id.
-/// Payload, 56 bytes:
+/// Payload, 96 bytes, then 512 more when signed:
 /// <code>
 ///  0 in-reply-to u32 (REQUEST message id)  4 image id u64   12 image type 16
 /// 28 image version u32   32 lowest supported version u32   36 image size u32
 /// 40 fragment count u32  44 fragment size u16   46 delivery port u16
-/// 48 delivery address u32   52 delivery mode u8   53 donor load u8   54 reserved u16 (0)
+/// 48 delivery address u32   52 delivery mode u8   53 donor load u8
+/// 54 manifest group shift u8 (0..8)   55 signature kind u8 (0 none, 1 RSA-2048/SHA-256)
+/// 56 member token u64 (nonzero)   64 manifest root 16   80 abort commitment 16
+/// 96 (kind 1) RSA modulus 256   352 (kind 1) signature 256
 /// </code>
+/// The signature itself is handled by <see cref="OfferSignature"/>; this type carries its kind only.
 /// </summary>
 public readonly struct OfferMessage
 {
-    public const int PayloadLength = 56;
+    /// <summary>Payload of an unsigned OFFER.</summary>
+    public const int PayloadLength = 96;
+
+    /// <summary>Payload of an RSA-2048 signed OFFER: the fixed part, the modulus and the signature.</summary>
+    public const int SignedPayloadLength = PayloadLength + OfferSignature.Rsa2048BlockLength;
+
+    /// <summary>Largest manifest group shift: a MANIFEST covers at most 256 fragments.</summary>
+    public const byte MaxGroupShift = 8;
 
     private const int InReplyToOffset = 0;
     private const int ImageIdOffset = 4;
@@ -30,11 +41,16 @@ public readonly struct OfferMessage
     private const int DeliveryAddressOffset = 48;
     private const int DeliveryModeOffset = 52;
     private const int LoadOffset = 53;
-    private const int ReservedOffset = 54;
+    private const int GroupShiftOffset = 54;
+    private const int SignatureKindOffset = 55;
+    private const int MemberTokenOffset = 56;
+    private const int ManifestRootOffset = 64;
+    private const int AbortCommitmentOffset = 80;
 
     public OfferMessage(
         uint inReplyTo, ulong imageId, ImageTypeId imageType, uint imageVersion, uint lowestSupportedVersion,
-        FragmentGeometry geometry, DeliveryMode deliveryMode, uint deliveryAddress, ushort deliveryPort, byte donorLoad)
+        FragmentGeometry geometry, DeliveryMode deliveryMode, uint deliveryAddress, ushort deliveryPort, byte donorLoad,
+        OfferBinding binding)
     {
         InReplyTo = inReplyTo;
         ImageId = imageId;
@@ -46,6 +62,15 @@ public readonly struct OfferMessage
         DeliveryAddress = deliveryAddress;
         DeliveryPort = deliveryPort;
         DonorLoad = donorLoad;
+        Binding = binding;
+        SignatureKind = OfferSignatureKind.None;
+    }
+
+    private OfferMessage(in OfferMessage fields, OfferSignatureKind signatureKind)
+        : this(fields.InReplyTo, fields.ImageId, fields.ImageType, fields.ImageVersion, fields.LowestSupportedVersion,
+            fields.Geometry, fields.DeliveryMode, fields.DeliveryAddress, fields.DeliveryPort, fields.DonorLoad, fields.Binding)
+    {
+        SignatureKind = signatureKind;
     }
 
     /// <summary>Message id of the REQUEST this answers.</summary>
@@ -56,7 +81,7 @@ public readonly struct OfferMessage
 
     public ImageTypeId ImageType { get; }
 
-    /// <summary>FMP version of the offered image.</summary>
+    /// <summary>FMP version of the offered image: a claim until the capsule is verified (§6.7).</summary>
     public uint ImageVersion { get; }
 
     /// <summary>FMP lowest supported version carried by the image.</summary>
@@ -76,6 +101,12 @@ public readonly struct OfferMessage
     /// <summary>0 = idle .. 255 = saturated; the donor's own estimate.</summary>
     public byte DonorLoad { get; }
 
+    /// <summary>What ties the session to this offer: member token, manifest root and group shift, abort commitment.</summary>
+    public OfferBinding Binding { get; }
+
+    /// <summary>Whether a signature follows the fixed fields (checked by <see cref="OfferSignature"/>, not here).</summary>
+    public OfferSignatureKind SignatureKind { get; }
+
     public static WireStatus TryParse(in MessageFrame frame, out OfferMessage message)
     {
         message = default;
@@ -84,19 +115,27 @@ public readonly struct OfferMessage
             return WireStatus.WrongType;
         }
         ReadOnlySpan<byte> p = frame.Payload;
-        if (p.Length != PayloadLength)
+        if (p.Length < PayloadLength)
         {
             return WireStatus.BadPayloadLength;
         }
-        if (BinaryPrimitives.ReadUInt16BigEndian(p.Slice(ReservedOffset)) != 0)
+        byte kind = p[SignatureKindOffset];
+        if (kind > (byte)OfferSignatureKind.Rsa2048Sha256)
         {
-            return WireStatus.ReservedNotZero;
+            return WireStatus.BadField;
+        }
+        if (p.Length != (kind == (byte)OfferSignatureKind.None ? PayloadLength : SignedPayloadLength))
+        {
+            return WireStatus.BadPayloadLength;
         }
         ulong imageId = BinaryPrimitives.ReadUInt64BigEndian(p.Slice(ImageIdOffset));
         byte mode = p[DeliveryModeOffset];
         ushort port = BinaryPrimitives.ReadUInt16BigEndian(p.Slice(DeliveryPortOffset));
         uint address = BinaryPrimitives.ReadUInt32BigEndian(p.Slice(DeliveryAddressOffset));
-        if (imageId == 0 || frame.Header.SessionId == 0 || !IsKnownMode(mode) || port == 0 || address == 0)
+        byte groupShift = p[GroupShiftOffset];
+        ulong token = BinaryPrimitives.ReadUInt64BigEndian(p.Slice(MemberTokenOffset));
+        if (imageId == 0 || frame.Header.SessionId == 0 || !IsKnownMode(mode) || port == 0 || address == 0
+            || groupShift > MaxGroupShift || token == 0)
         {
             return WireStatus.BadField;
         }
@@ -109,7 +148,9 @@ public readonly struct OfferMessage
             return WireStatus.BadField;
         }
         ImageTypeId.TryRead(p.Slice(ImageTypeOffset), out ImageTypeId imageType);
-        message = new OfferMessage(
+        var binding = new OfferBinding(
+            token, Hash128.Read(p.Slice(ManifestRootOffset)), groupShift, Hash128.Read(p.Slice(AbortCommitmentOffset)));
+        var fields = new OfferMessage(
             BinaryPrimitives.ReadUInt32BigEndian(p.Slice(InReplyToOffset)),
             imageId,
             imageType,
@@ -119,20 +160,55 @@ public readonly struct OfferMessage
             (DeliveryMode)mode,
             address,
             port,
-            p[LoadOffset]);
+            p[LoadOffset],
+            binding);
+        message = new OfferMessage(fields, (OfferSignatureKind)kind);
         return WireStatus.Ok;
     }
 
-    /// <summary>Emits 32 + 56 bytes. The header's session id must be nonzero and the geometry valid.</summary>
+    /// <summary>Emits an unsigned OFFER: 32 + 96 bytes. The header's session id must be nonzero and the geometry valid.</summary>
     public WireStatus TryEmit(Span<byte> destination, in MessageIds ids, out int written)
     {
         written = 0;
-        if (ImageId == 0 || ids.SessionId == 0 || !IsKnownMode((byte)DeliveryMode) || DeliveryPort == 0
-            || DeliveryAddress == 0 || Geometry.FragmentCount == 0)
+        WireStatus status = TryWriteFields(destination, ids, PayloadLength, OfferSignatureKind.None);
+        if (status != WireStatus.Ok)
+        {
+            return status;
+        }
+        written = MessageFrame.FinishEmit(destination, MessageHeader.Length + PayloadLength);
+        return WireStatus.Ok;
+    }
+
+    /// <summary>
+    /// First half of a signed emit: writes the header, the fixed fields and <paramref name="modulus"/>
+    /// (256 bytes) and leaves the signature and the CRC to <see cref="OfferSignature.TryFinish"/>.
+    /// </summary>
+    public WireStatus TryBeginSignedEmit(Span<byte> destination, in MessageIds ids, ReadOnlySpan<byte> modulus)
+    {
+        if (modulus.Length != OfferSignature.Rsa2048Bytes || modulus[0] < 0x80)
         {
             return WireStatus.BadField;
         }
-        WireStatus status = MessageFrame.TryBeginEmit(destination, MessageType.Offer, ids, PayloadLength, out Span<byte> p);
+        WireStatus status = TryWriteFields(destination, ids, SignedPayloadLength, OfferSignatureKind.Rsa2048Sha256);
+        if (status != WireStatus.Ok)
+        {
+            return status;
+        }
+        Span<byte> p = destination.Slice(MessageHeader.Length, SignedPayloadLength);
+        modulus.CopyTo(p.Slice(PayloadLength));
+        p.Slice(PayloadLength + OfferSignature.Rsa2048Bytes).Clear();
+        return WireStatus.Ok;
+    }
+
+    private WireStatus TryWriteFields(Span<byte> destination, in MessageIds ids, int payloadLength, OfferSignatureKind kind)
+    {
+        if (ImageId == 0 || ids.SessionId == 0 || !IsKnownMode((byte)DeliveryMode) || DeliveryPort == 0
+            || DeliveryAddress == 0 || Geometry.FragmentCount == 0 || Binding.MemberToken == 0
+            || Binding.GroupShift > MaxGroupShift)
+        {
+            return WireStatus.BadField;
+        }
+        WireStatus status = MessageFrame.TryBeginEmit(destination, MessageType.Offer, ids, payloadLength, out Span<byte> p);
         if (status != WireStatus.Ok)
         {
             return status;
@@ -149,8 +225,11 @@ public readonly struct OfferMessage
         BinaryPrimitives.WriteUInt32BigEndian(p.Slice(DeliveryAddressOffset), DeliveryAddress);
         p[DeliveryModeOffset] = (byte)DeliveryMode;
         p[LoadOffset] = DonorLoad;
-        BinaryPrimitives.WriteUInt16BigEndian(p.Slice(ReservedOffset), 0);
-        written = MessageFrame.FinishEmit(destination, MessageHeader.Length + PayloadLength);
+        p[GroupShiftOffset] = Binding.GroupShift;
+        p[SignatureKindOffset] = (byte)kind;
+        BinaryPrimitives.WriteUInt64BigEndian(p.Slice(MemberTokenOffset), Binding.MemberToken);
+        Binding.ManifestRoot.Write(p.Slice(ManifestRootOffset));
+        Binding.AbortCommitment.Write(p.Slice(AbortCommitmentOffset));
         return WireStatus.Ok;
     }
 

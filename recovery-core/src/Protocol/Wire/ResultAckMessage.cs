@@ -5,18 +5,25 @@ namespace UefiRecovery.Core.Protocol.Wire;
 
 /// <summary>
 /// RESULT_ACK: the donor recorded a RESULT (docs/protocol.md §4.8). Sent unicast to the client.
-/// Payload, 4 bytes: <c>0 in-reply-to u32 (RESULT message id)</c>.
+/// Payload, 12 bytes: <c>0 in-reply-to u32 (RESULT message id)   4 member token u64 (the RESULT's)</c>.
 /// </summary>
 public readonly struct ResultAckMessage
 {
-    public const int PayloadLength = 4;
+    public const int PayloadLength = 12;
 
-    public ResultAckMessage(uint inReplyTo)
+    private const int InReplyToOffset = 0;
+    private const int TokenOffset = 4;
+
+    public ResultAckMessage(uint inReplyTo, ulong memberToken)
     {
         InReplyTo = inReplyTo;
+        MemberToken = memberToken;
     }
 
     public uint InReplyTo { get; }
+
+    /// <summary>The token of the RESULT acknowledged: a client takes only an ACK that carries its own.</summary>
+    public ulong MemberToken { get; }
 
     public static WireStatus TryParse(in MessageFrame frame, out ResultAckMessage message)
     {
@@ -25,23 +32,25 @@ public readonly struct ResultAckMessage
         {
             return WireStatus.WrongType;
         }
-        if (frame.Payload.Length != PayloadLength)
+        ReadOnlySpan<byte> p = frame.Payload;
+        if (p.Length != PayloadLength)
         {
             return WireStatus.BadPayloadLength;
         }
-        if (frame.Header.SessionId == 0)
+        ulong token = BinaryPrimitives.ReadUInt64BigEndian(p.Slice(TokenOffset));
+        if (frame.Header.SessionId == 0 || token == 0)
         {
             return WireStatus.BadField;
         }
-        message = new ResultAckMessage(BinaryPrimitives.ReadUInt32BigEndian(frame.Payload));
+        message = new ResultAckMessage(BinaryPrimitives.ReadUInt32BigEndian(p.Slice(InReplyToOffset)), token);
         return WireStatus.Ok;
     }
 
-    /// <summary>Emits 32 + 4 bytes.</summary>
+    /// <summary>Emits 32 + 12 bytes.</summary>
     public WireStatus TryEmit(Span<byte> destination, in MessageIds ids, out int written)
     {
         written = 0;
-        if (ids.SessionId == 0)
+        if (ids.SessionId == 0 || MemberToken == 0)
         {
             return WireStatus.BadField;
         }
@@ -50,7 +59,8 @@ public readonly struct ResultAckMessage
         {
             return status;
         }
-        BinaryPrimitives.WriteUInt32BigEndian(p, InReplyTo);
+        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(InReplyToOffset), InReplyTo);
+        BinaryPrimitives.WriteUInt64BigEndian(p.Slice(TokenOffset), MemberToken);
         written = MessageFrame.FinishEmit(destination, MessageHeader.Length + PayloadLength);
         return WireStatus.Ok;
     }

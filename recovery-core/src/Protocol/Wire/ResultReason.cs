@@ -17,5 +17,7 @@ public enum ResultReason : ushort
     Aborted = 11,
     ImageTooLarge = 12,
     ImageIdMismatch = 13,
+    /// <summary>The verified capsule's version is not the one the OFFER announced (docs/protocol.md §6.7).</summary>
+    AnnouncedVersionMismatch = 14,
     Other = 0xFFFF,
 }

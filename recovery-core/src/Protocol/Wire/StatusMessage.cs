@@ -5,11 +5,12 @@ namespace UefiRecovery.Core.Protocol.Wire;
 
 /// <summary>
 /// STATUS: a client's answer to STATUS_REQUEST, or an unsolicited report (round 0) when the session went
-/// quiet (docs/protocol.md §4.6). Sent to the donor. Payload: 16 bytes, then a body by kind:
+/// quiet (docs/protocol.md §4.6). Sent to the donor. Payload: 28 bytes, then a body by kind:
 /// <code>
 ///  0 round u32 (echoed; 0 = unsolicited)   4 kind u8   5 flags u8 (bit 0 MORE)   6 count u16
-///  8 fragments held u32   12 corrupted fragments seen u32
-/// 16 body: COMPLETE: none (count 0, flags 0)
+///  8 fragments held u32   12 corrupted fragments seen u32   16 forged fragments seen u32
+/// 20 member token u64 (nonzero)
+/// 28 body: COMPLETE: none (count 0, flags 0)
 ///          NACK ranges: count × (first u32, count u32), ascending, separated by at least one held fragment
 ///          NACK bitmap: window start u32, then count bytes; bit i (LSB first) of byte j set means
 ///                       fragment windowStart + 8j + i is missing or corrupted
@@ -18,7 +19,7 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// </summary>
 public readonly ref struct StatusMessage
 {
-    public const int FixedLength = 16;
+    public const int FixedLength = 28;
     public const int BitmapPrefixLength = 4;
 
     private const int RoundOffset = 0;
@@ -27,16 +28,19 @@ public readonly ref struct StatusMessage
     private const int CountOffset = 6;
     private const int HeldOffset = 8;
     private const int CorruptedOffset = 12;
+    private const int ForgedOffset = 16;
+    private const int TokenOffset = 20;
 
     private StatusMessage(
-        uint round, StatusKind kind, StatusFlags flags, uint fragmentsHeld, uint corruptedCount,
-        ushort count, uint bitmapWindowStart, ReadOnlySpan<byte> body)
+        StatusReport report, StatusKind kind, StatusFlags flags, ushort count, uint bitmapWindowStart, ReadOnlySpan<byte> body)
     {
-        Round = round;
+        Round = report.Round;
         Kind = kind;
         Flags = flags;
-        FragmentsHeld = fragmentsHeld;
-        CorruptedCount = corruptedCount;
+        FragmentsHeld = report.FragmentsHeld;
+        CorruptedCount = report.CorruptedCount;
+        ForgedCount = report.ForgedCount;
+        MemberToken = report.MemberToken;
         Count = count;
         BitmapWindowStart = bitmapWindowStart;
         _body = body;
@@ -54,6 +58,12 @@ public readonly ref struct StatusMessage
 
     /// <summary>DATA messages that arrived with a bad CRC since the session began (diagnostics).</summary>
     public uint CorruptedCount { get; }
+
+    /// <summary>DATA and MANIFEST with a good CRC that failed the manifest (diagnostics).</summary>
+    public uint ForgedCount { get; }
+
+    /// <summary>The member's token (docs/protocol.md §7.4).</summary>
+    public ulong MemberToken { get; }
 
     /// <summary>Number of ranges (NACK ranges) or bitmap bytes (NACK bitmap); 0 for COMPLETE.</summary>
     public ushort Count { get; }
@@ -95,11 +105,14 @@ public readonly ref struct StatusMessage
         ushort count = BinaryPrimitives.ReadUInt16BigEndian(p.Slice(CountOffset));
         uint held = BinaryPrimitives.ReadUInt32BigEndian(p.Slice(HeldOffset));
         uint corrupted = BinaryPrimitives.ReadUInt32BigEndian(p.Slice(CorruptedOffset));
+        uint forged = BinaryPrimitives.ReadUInt32BigEndian(p.Slice(ForgedOffset));
+        ulong token = BinaryPrimitives.ReadUInt64BigEndian(p.Slice(TokenOffset));
         ReadOnlySpan<byte> body = p.Slice(FixedLength);
-        if ((flags & ~(byte)StatusFlags.More) != 0)
+        if ((flags & ~(byte)StatusFlags.More) != 0 || token == 0)
         {
             return WireStatus.BadField;
         }
+        var report = new StatusReport(round, held, corrupted, forged, token);
         switch ((StatusKind)kind)
         {
             case StatusKind.Complete:
@@ -111,7 +124,7 @@ public readonly ref struct StatusMessage
                 {
                     return WireStatus.BadField;
                 }
-                message = new StatusMessage(round, StatusKind.Complete, StatusFlags.None, held, corrupted, 0, 0, body);
+                message = new StatusMessage(report, StatusKind.Complete, StatusFlags.None, 0, 0, body);
                 return WireStatus.Ok;
             case StatusKind.NackRanges:
                 if (count == 0 || count > ProtocolLimits.MaxNackRanges)
@@ -126,7 +139,7 @@ public readonly ref struct StatusMessage
                 {
                     return WireStatus.BadField;
                 }
-                message = new StatusMessage(round, StatusKind.NackRanges, (StatusFlags)flags, held, corrupted, count, 0, body);
+                message = new StatusMessage(report, StatusKind.NackRanges, (StatusFlags)flags, count, 0, body);
                 return WireStatus.Ok;
             case StatusKind.NackBitmap:
                 if (count == 0 || count > ProtocolLimits.MaxNackBitmapBytes)
@@ -143,20 +156,18 @@ public readonly ref struct StatusMessage
                     return WireStatus.BadField;
                 }
                 message = new StatusMessage(
-                    round, StatusKind.NackBitmap, (StatusFlags)flags, held, corrupted, count, windowStart,
-                    body.Slice(BitmapPrefixLength));
+                    report, StatusKind.NackBitmap, (StatusFlags)flags, count, windowStart, body.Slice(BitmapPrefixLength));
                 return WireStatus.Ok;
             default:
                 return WireStatus.BadField;
         }
     }
 
-    /// <summary>Emits a COMPLETE status: 32 + 16 bytes.</summary>
-    public static WireStatus TryEmitComplete(
-        Span<byte> destination, in MessageIds ids, uint round, uint fragmentsHeld, uint corruptedCount, out int written)
+    /// <summary>Emits a COMPLETE status: 32 + 28 bytes.</summary>
+    public static WireStatus TryEmitComplete(Span<byte> destination, in MessageIds ids, in StatusReport report, out int written)
     {
         written = 0;
-        if (ids.SessionId == 0)
+        if (ids.SessionId == 0 || report.MemberToken == 0)
         {
             return WireStatus.BadField;
         }
@@ -165,19 +176,18 @@ public readonly ref struct StatusMessage
         {
             return status;
         }
-        WriteFixed(p, round, StatusKind.Complete, StatusFlags.None, 0, fragmentsHeld, corruptedCount);
+        WriteFixed(p, report, StatusKind.Complete, StatusFlags.None, 0);
         written = MessageFrame.FinishEmit(destination, MessageHeader.Length + FixedLength);
         return WireStatus.Ok;
     }
 
-    /// <summary>Emits a NACK-ranges status: 32 + 16 + 8 × ranges.Length bytes. Ranges must be canonical
+    /// <summary>Emits a NACK-ranges status: 32 + 28 + 8 × ranges.Length bytes. Ranges must be canonical
     /// (ascending, nonempty, not touching) and at most <see cref="ProtocolLimits.MaxNackRanges"/>.</summary>
     public static WireStatus TryEmitRanges(
-        Span<byte> destination, in MessageIds ids, uint round, bool more, uint fragmentsHeld, uint corruptedCount,
-        ReadOnlySpan<NackRange> ranges, out int written)
+        Span<byte> destination, in MessageIds ids, in StatusReport report, bool more, ReadOnlySpan<NackRange> ranges, out int written)
     {
         written = 0;
-        if (ids.SessionId == 0 || ranges.IsEmpty || ranges.Length > ProtocolLimits.MaxNackRanges)
+        if (ids.SessionId == 0 || report.MemberToken == 0 || ranges.IsEmpty || ranges.Length > ProtocolLimits.MaxNackRanges)
         {
             return WireStatus.BadField;
         }
@@ -194,8 +204,7 @@ public readonly ref struct StatusMessage
         {
             return status;
         }
-        WriteFixed(p, round, StatusKind.NackRanges, more ? StatusFlags.More : StatusFlags.None,
-            (ushort)ranges.Length, fragmentsHeld, corruptedCount);
+        WriteFixed(p, report, StatusKind.NackRanges, more ? StatusFlags.More : StatusFlags.None, (ushort)ranges.Length);
         Span<byte> body = p.Slice(FixedLength);
         for (int i = 0; i < ranges.Length; i++)
         {
@@ -206,13 +215,13 @@ public readonly ref struct StatusMessage
         return WireStatus.Ok;
     }
 
-    /// <summary>Emits a NACK-bitmap status: 32 + 16 + 4 + bitmap.Length bytes.</summary>
+    /// <summary>Emits a NACK-bitmap status: 32 + 28 + 4 + bitmap.Length bytes.</summary>
     public static WireStatus TryEmitBitmap(
-        Span<byte> destination, in MessageIds ids, uint round, bool more, uint fragmentsHeld, uint corruptedCount,
-        uint windowStart, ReadOnlySpan<byte> bitmap, out int written)
+        Span<byte> destination, in MessageIds ids, in StatusReport report, bool more, uint windowStart, ReadOnlySpan<byte> bitmap,
+        out int written)
     {
         written = 0;
-        if (ids.SessionId == 0 || bitmap.IsEmpty || bitmap.Length > ProtocolLimits.MaxNackBitmapBytes
+        if (ids.SessionId == 0 || report.MemberToken == 0 || bitmap.IsEmpty || bitmap.Length > ProtocolLimits.MaxNackBitmapBytes
             || (ulong)windowStart + (ulong)bitmap.Length * 8 > 1UL << 32)
         {
             return WireStatus.BadField;
@@ -223,23 +232,23 @@ public readonly ref struct StatusMessage
         {
             return status;
         }
-        WriteFixed(p, round, StatusKind.NackBitmap, more ? StatusFlags.More : StatusFlags.None,
-            (ushort)bitmap.Length, fragmentsHeld, corruptedCount);
+        WriteFixed(p, report, StatusKind.NackBitmap, more ? StatusFlags.More : StatusFlags.None, (ushort)bitmap.Length);
         BinaryPrimitives.WriteUInt32BigEndian(p.Slice(FixedLength), windowStart);
         bitmap.CopyTo(p.Slice(FixedLength + BitmapPrefixLength));
         written = MessageFrame.FinishEmit(destination, MessageHeader.Length + payloadLength);
         return WireStatus.Ok;
     }
 
-    private static void WriteFixed(
-        Span<byte> p, uint round, StatusKind kind, StatusFlags flags, ushort count, uint held, uint corrupted)
+    private static void WriteFixed(Span<byte> p, in StatusReport report, StatusKind kind, StatusFlags flags, ushort count)
     {
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(RoundOffset), round);
+        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(RoundOffset), report.Round);
         p[KindOffset] = (byte)kind;
         p[FlagsOffset] = (byte)flags;
         BinaryPrimitives.WriteUInt16BigEndian(p.Slice(CountOffset), count);
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(HeldOffset), held);
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(CorruptedOffset), corrupted);
+        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(HeldOffset), report.FragmentsHeld);
+        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(CorruptedOffset), report.CorruptedCount);
+        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(ForgedOffset), report.ForgedCount);
+        BinaryPrimitives.WriteUInt64BigEndian(p.Slice(TokenOffset), report.MemberToken);
     }
 
     // Canonical ranges let a donor merge NACKs in one forward sweep and bound its work per STATUS.

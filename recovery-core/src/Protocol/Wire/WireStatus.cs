@@ -14,9 +14,9 @@ public enum WireStatus : byte
     LengthMismatch,
     /// <summary>The CRC-32 over the message does not match: corrupted in transit.</summary>
     BadChecksum,
-    /// <summary>A type byte version 1 does not define.</summary>
+    /// <summary>A type byte this version does not define.</summary>
     UnknownType,
-    /// <summary>A type version 1 reserves for a later issue (manager-initiated recovery).</summary>
+    /// <summary>A type this version reserves for a later issue (manager-initiated recovery).</summary>
     ReservedType,
     /// <summary>The frame is valid but of another type than the parser asked for.</summary>
     WrongType,

@@ -110,11 +110,11 @@ public class ClientSessionHostileInputTests
         templates[1] = buffer.AsSpan(0, n).ToArray();
         Assert.Equal(WireStatus.Ok, chosen.Offer.TryEmit(buffer, ids, out n));
         templates[2] = buffer.AsSpan(0, n).ToArray();
-        Assert.Equal(WireStatus.Ok, new ResultAckMessage(1).TryEmit(buffer, ids, out n));
+        Assert.Equal(WireStatus.Ok, new ResultAckMessage(1, chosen.Offer.Binding.MemberToken).TryEmit(buffer, ids, out n));
         templates[3] = buffer.AsSpan(0, n).ToArray();
-        Assert.Equal(WireStatus.Ok, new AbortMessage(AbortReason.Unspecified).TryEmit(buffer, new MessageIds(1, 0x1234, chosen.DonorId), out n));
+        Assert.Equal(WireStatus.Ok, new AbortMessage(AbortReason.Unspecified, 0, default).TryEmit(buffer, new MessageIds(1, 0x1234, chosen.DonorId), out n));
         templates[4] = buffer.AsSpan(0, n).ToArray();
-        Assert.Equal(WireStatus.Ok, StatusMessage.TryEmitComplete(buffer, ids, 1, 1, 0, out n));
+        Assert.Equal(WireStatus.Ok, StatusMessage.TryEmitComplete(buffer, ids, new StatusReport(1, 1, 0, 0, chosen.Offer.Binding.MemberToken), out n));
         templates[5] = buffer.AsSpan(0, n).ToArray();
         return templates;
     }

@@ -10,22 +10,37 @@ public class ClientSessionPolicyTests
     private const ulong DonorA = 0xD0000000000000A1;
     private const ulong DonorB = 0xD0000000000000B2;
 
-    /// <summary>A (registered first, so its OFFER arrives first) and B, with the given versions and loads.</summary>
+    /// <summary>
+    /// A (registered first, so its OFFER arrives first) and B, with the given versions and loads. Each
+    /// version is its own genuine release (other bytes), so the version each announces is the one its
+    /// image really carries (docs/protocol.md §6.7 checks that).
+    /// </summary>
     private static ClientHarness TwoDonors(uint versionA, byte loadA, uint versionB, byte loadB, DonorPolicy? policy)
     {
         ClientHarness h = new ClientHarness(30_000, seed: 21);
-        h.AddDonor(DonorA, h.Genuine, h.GenuineId, versionA).Load = loadA;
-        h.AddDonor(DonorB, h.Genuine, h.GenuineId, versionB).Load = loadB;
+        byte[] imageA = versionA == ClientHarness.GenuineVersion ? h.Genuine : Release(versionA);
+        byte[] imageB = versionB == ClientHarness.GenuineVersion ? h.Genuine : Release(versionB);
+        h.AddDonor(DonorA, imageA, 0xA000 + versionA, versionA).Load = loadA;
+        h.AddDonor(DonorB, imageB, 0xA000 + versionB, versionB).Load = loadB;
         ClientConfig config = ClientHarness.DefaultConfig(0);
         config.Policy = policy;
         h.AddClient(config);
+        h.Verifier(0).AlsoAccept(versionA == ClientHarness.GenuineVersion ? imageB : imageA,
+            versionA == ClientHarness.GenuineVersion ? versionB : versionA);
         return h;
+    }
+
+    private static byte[] Release(uint version)
+    {
+        byte[] image = new byte[30_000];
+        new Random((int)version).NextBytes(image);
+        return image;
     }
 
     private static ulong RunAndReturnChosenDonor(ClientHarness h)
     {
         Assert.True(h.RunUntilAllFinished(60_000));
-        Assert.True(h.Client(0).VerifiedImage.SequenceEqual(h.Genuine));
+        Assert.Equal(0, h.Verifier(0).Rejections);
         ulong chosen = h.Client(0).ChosenOffer.DonorId;
         ulong other = chosen == DonorA ? DonorB : DonorA;
         // The other donor offered too but never got an ACCEPT.

@@ -1,6 +1,7 @@
 using System;
 using UefiRecovery.Core.Protocol;
 using UefiRecovery.Core.Protocol.Client;
+using UefiRecovery.Core.Protocol.Manifest;
 using UefiRecovery.Core.Protocol.Wire;
 using Xunit;
 
@@ -15,6 +16,7 @@ public class ClientSessionReceiveTests
     private const ulong Donor = 0xD0000000000000A1;
     private const uint Session = 0x5E550001;
     private const ulong ImageId = 0x1234567800000001;
+    private const ulong Token = 0x70CE70CE70CE70CE;
     private static readonly DatagramEndpoint DonorEndpoint = new DatagramEndpoint(0x0A000001, ProtocolConstants.DonorPort);
 
     private readonly byte[] _image = new byte[10000];
@@ -23,6 +25,7 @@ public class ClientSessionReceiveTests
     private readonly ExpectedImageVerifier _verifier;
     private readonly ClientSession _client;
     private readonly FragmentGeometry _geometry;
+    private readonly ManifestTree _tree;
     private uint _donorMessageId = 0x9000;
 
     public ClientSessionReceiveTests()
@@ -32,6 +35,30 @@ public class ClientSessionReceiveTests
         Assert.Equal(ClientSetupStatus.Ok, ClientSession.TryCreate(ClientHarness.DefaultConfig(0), _transport, _verifier, out ClientSession? client));
         _client = client!;
         Assert.True(FragmentGeometry.TryCreate(10000, 1432, 7, out _geometry));
+        _tree = ManifestTree.Build(_image, _geometry, ImageId, ManifestShape.ChooseGroupShift(7, 1432), new PortableManifestHash());
+    }
+
+    private static readonly Hash128 AbortKey = new Hash128(0xA0A1A2A3A4A5A6A7, 0xA8A9AAABACADAEAF);
+
+    private OfferBinding Binding => new OfferBinding(Token, _tree.Root, ManifestShape.ChooseGroupShift(7, 1432), Commitment(AbortKey));
+
+    private static Hash128 Commitment(Hash128 key)
+    {
+        byte[] bytes = new byte[16];
+        key.Write(bytes);
+        return Hash128.Read(System.Security.Cryptography.SHA256.HashData(bytes));
+    }
+
+    /// <summary>The MANIFEST of the one group these 7 fragments make.</summary>
+    private byte[] ManifestDatagram()
+    {
+        byte[] leaves = new byte[16 * 8];
+        byte[] proof = new byte[16 * 24];
+        Assert.True(_tree.TryWriteGroup(0, leaves, proof, out int leafBytes, out int proofBytes));
+        byte[] datagram = new byte[512];
+        Assert.Equal(WireStatus.Ok, ManifestMessage.TryEmit(datagram, new MessageIds(++_donorMessageId, Session, Donor), 0,
+            leaves.AsSpan(0, leafBytes), proof.AsSpan(0, proofBytes), out int n));
+        return datagram.AsSpan(0, n).ToArray();
     }
 
     private MessageFrame TakeSent(MessageType expected, out DatagramEndpoint destination)
@@ -70,7 +97,7 @@ public class ClientSessionReceiveTests
 
         byte[] offer = new byte[200];
         OfferMessage o = new OfferMessage(requestId, ImageId, ClientHarness.Platform, 0x00010002, 0x00010000, _geometry,
-            DeliveryMode.Broadcast, 0x0A0000FF, ProtocolConstants.ClientPort, 0);
+            DeliveryMode.Broadcast, 0x0A0000FF, ProtocolConstants.ClientPort, 0, Binding);
         Assert.Equal(WireStatus.Ok, o.TryEmit(offer, new MessageIds(++_donorMessageId, Session, Donor), out int n));
         Inject(offer.AsSpan(0, n));
         Assert.Equal(ClientEvents.OfferReceived, _client.Poll(10) & ClientEvents.OfferReceived);
@@ -90,6 +117,7 @@ public class ClientSessionReceiveTests
     {
         JoinSession();
 
+        Inject(ManifestDatagram());
         Inject(DataDatagram(0, 1432));
         Assert.Equal(ClientEvents.Joined | ClientEvents.FragmentsReceived, _client.Poll(801) & (ClientEvents.Joined | ClientEvents.FragmentsReceived));
         Assert.Equal(1u, _client.FragmentsHeld);
@@ -157,7 +185,7 @@ public class ClientSessionReceiveTests
         uint resultId = resultFrame.Header.MessageId;
 
         byte[] ack = new byte[64];
-        Assert.Equal(WireStatus.Ok, new ResultAckMessage(resultId + 1).TryEmit(ack, new MessageIds(++_donorMessageId, Session, Donor), out n));
+        Assert.Equal(WireStatus.Ok, new ResultAckMessage(resultId + 1, Token).TryEmit(ack, new MessageIds(++_donorMessageId, Session, Donor), out n));
         Inject(ack.AsSpan(0, n));
         _client.Poll(810);
         Assert.Equal(ClientState.Reporting, _client.State);
@@ -166,10 +194,110 @@ public class ClientSessionReceiveTests
         _client.Poll(2500);
         Assert.Equal(resultId, TakeSent(MessageType.Result, out _).Header.MessageId);
 
-        Assert.Equal(WireStatus.Ok, new ResultAckMessage(resultId).TryEmit(ack, new MessageIds(++_donorMessageId, Session, Donor), out n));
+        Assert.Equal(WireStatus.Ok, new ResultAckMessage(resultId, Token).TryEmit(ack, new MessageIds(++_donorMessageId, Session, Donor), out n));
         Inject(ack.AsSpan(0, n));
         Assert.Equal(ClientEvents.Finished, _client.Poll(2501) & ClientEvents.Finished);
         Assert.True(_client.ResultAcknowledged);
+    }
+
+    [Fact]
+    public void Poll_ForgedLongWindowRequests_AnswerCappedAndNeverPostponed()
+    {
+        JoinSession();
+        Inject(ManifestDatagram());
+        Inject(DataDatagram(0, 1432));
+        _client.Poll(801);
+        byte[] request = new byte[64];
+
+        // A STATUS_REQUEST asking for the longest window is answered within 2 s anyway (docs/protocol.md §6.5),
+        // every time (ten rounds, so a lucky draw from a 10 s window cannot pass for the cap).
+        int n;
+        ulong start = 1000;
+        for (uint round = 900; round < 910; round++)
+        {
+            Assert.Equal(WireStatus.Ok, new StatusRequestMessage(round, 10000, 128, 0).TryEmit(request, new MessageIds(++_donorMessageId, Session, Donor), out n));
+            Inject(request.AsSpan(0, n));
+            _client.Poll(start);
+            ulong answeredAt = 0;
+            for (ulong t = start + 1; t <= start + 2000 && answeredAt == 0; t++)
+            {
+                if ((_client.Poll(t) & ClientEvents.StatusSent) != 0)
+                {
+                    answeredAt = t;
+                }
+            }
+            Assert.True(answeredAt != 0, "round " + round + " answered within 2 s");
+            TakeSent(MessageType.Status, out _);
+            start = answeredAt + 1;
+        }
+
+        // A repair brought a new fragment, then the real request (short window) is pending; forged ones with
+        // other rounds and long windows arrive behind it every millisecond. The answer still goes out within
+        // the real request's window (and, after progress, owes nothing to the no-progress answer budget).
+        Inject(DataDatagram(3, 1432));
+        _client.Poll(start);
+        Assert.Equal(WireStatus.Ok, new StatusRequestMessage(1000, 50, 128, 0).TryEmit(request, new MessageIds(++_donorMessageId, Session, Donor), out n));
+        Inject(request.AsSpan(0, n));
+        _client.Poll(start);
+        bool answered = false;
+        for (ulong t = start + 1; t < start + 50 && !answered; t++)
+        {
+            Assert.Equal(WireStatus.Ok, new StatusRequestMessage(5000 + (uint)t, 10000, 128, 0).TryEmit(
+                request, new MessageIds(++_donorMessageId, Session, Donor), out n));
+            Inject(request.AsSpan(0, n));
+            answered = (_client.Poll(t) & ClientEvents.StatusSent) != 0;
+        }
+        Assert.True(answered, "a forged request must not postpone the pending answer");
+    }
+
+    [Fact]
+    public void Poll_ResultAckWithoutOurToken_Ignored_AbortNeedsTheKey()
+    {
+        JoinSession();
+        Inject(ManifestDatagram());
+        for (uint i = 0; i < 7; i++)
+        {
+            Inject(DataDatagram(i, _geometry.LengthOf(i)));
+        }
+        Assert.Equal(ClientEvents.ImageVerified, _client.Poll(801) & ClientEvents.ImageVerified);
+        Assert.True(_client.ReportOutcome(802, true, ResultReason.None, 0x00010002));
+        _client.Poll(803);
+        uint resultId = TakeSent(MessageType.Result, out _).Header.MessageId;
+
+        byte[] ack = new byte[64];
+        Assert.Equal(WireStatus.Ok, new ResultAckMessage(resultId, Token ^ 1).TryEmit(ack, new MessageIds(++_donorMessageId, Session, Donor), out int n));
+        Inject(ack.AsSpan(0, n));
+        _client.Poll(804);
+        Assert.Equal(ClientState.Reporting, _client.State);
+
+        Assert.Equal(WireStatus.Ok, new ResultAckMessage(resultId, Token).TryEmit(ack, new MessageIds(++_donorMessageId, Session, Donor), out n));
+        Inject(ack.AsSpan(0, n));
+        _client.Poll(805);
+        Assert.Equal(ClientState.Finished, _client.State);
+    }
+
+    [Fact]
+    public void Poll_AbortWhileReceiving_OnlyTheCommittedKeyEndsTheSession()
+    {
+        JoinSession();
+        Inject(ManifestDatagram());
+        Inject(DataDatagram(1, 1432));
+        _client.Poll(801);
+        Assert.Equal(ClientState.Receiving, _client.State);
+        byte[] abort = new byte[64];
+
+        // A guessed key, even from the donor's own address: ignored (the session made progress just now).
+        Assert.Equal(WireStatus.Ok, new AbortMessage(AbortReason.UnknownSession, Token, new Hash128(1, 2)).TryEmit(
+            abort, new MessageIds(++_donorMessageId, Session, Donor), out int n));
+        Inject(abort.AsSpan(0, n));
+        _client.Poll(802);
+        Assert.Equal(ClientState.Receiving, _client.State);
+
+        Assert.Equal(WireStatus.Ok, new AbortMessage(AbortReason.DonorShutdown, Token, AbortKey).TryEmit(
+            abort, new MessageIds(++_donorMessageId, Session, Donor), out n));
+        Inject(abort.AsSpan(0, n));
+        Assert.Equal(ClientEvents.SessionAborted, _client.Poll(803) & ClientEvents.SessionAborted);
+        Assert.Equal(ClientState.Discovering, _client.State);
     }
 
     [Fact]
@@ -179,7 +307,7 @@ public class ClientSessionReceiveTests
         MessageFrame request = TakeSent(MessageType.Request, out _);
         byte[] offer = new byte[200];
         OfferMessage o = new OfferMessage(request.Header.MessageId + 1, ImageId, ClientHarness.Platform, 0x00010002, 0, _geometry,
-            DeliveryMode.Broadcast, 0x0A0000FF, ProtocolConstants.ClientPort, 0);
+            DeliveryMode.Broadcast, 0x0A0000FF, ProtocolConstants.ClientPort, 0, Binding);
         Assert.Equal(WireStatus.Ok, o.TryEmit(offer, new MessageIds(1, Session, Donor), out int n));
         Inject(offer.AsSpan(0, n));
 

@@ -6,17 +6,26 @@ namespace UefiRecovery.Core.Tests.Protocol.Client;
 
 /// <summary>
 /// Stands in for the capsule verifier: accepts exactly the genuine image bytes (as a signature check
-/// would) and rejects anything else as SignatureInvalid. Allocation-free.
+/// would), reporting the version they carry, and rejects anything else as SignatureInvalid. Allocation-free.
 /// </summary>
 internal sealed class ExpectedImageVerifier : IImageVerifier
 {
     private readonly byte[] _genuine;
     private readonly uint _version;
+    private byte[]? _other;
+    private uint _otherVersion;
 
     public ExpectedImageVerifier(byte[] genuine, uint version)
     {
         _genuine = genuine;
         _version = version;
+    }
+
+    /// <summary>Also accepts <paramref name="image"/>, which carries <paramref name="version"/> (a second genuine release).</summary>
+    public void AlsoAccept(byte[] image, uint version)
+    {
+        _other = image;
+        _otherVersion = version;
     }
 
     public int Calls { get; private set; }
@@ -30,6 +39,10 @@ internal sealed class ExpectedImageVerifier : IImageVerifier
         if (image.SequenceEqual(_genuine))
         {
             return ImageVerdict.Accept(_version);
+        }
+        if (_other is not null && image.SequenceEqual(_other))
+        {
+            return ImageVerdict.Accept(_otherVersion);
         }
         Rejections++;
         return ImageVerdict.Reject(ResultReason.SignatureInvalid);

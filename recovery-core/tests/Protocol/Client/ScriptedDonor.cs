@@ -1,13 +1,17 @@
 using System;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Manifest;
 using UefiRecovery.Core.Protocol.Wire;
 
 namespace UefiRecovery.Core.Tests.Protocol.Client;
 
 /// <summary>
-/// A small donor written from docs/protocol.md §7 on top of the codec: answers REQUEST with OFFER, takes
-/// ACCEPTs into one session, sends paced passes of DATA, polls with STATUS_REQUEST, repairs the union of
-/// NACKs, acknowledges RESULTs, and can crash/restart. Allocation-free after construction. It is the
+/// A small donor written from docs/protocol.md §7 on top of the codec: answers REQUEST with OFFER (member
+/// token, manifest root, abort commitment), takes token-proven ACCEPTs into one session, sends paced passes
+/// of DATA with each group's MANIFEST first, polls with STATUS_REQUEST, repairs the union of NACKs,
+/// acknowledges RESULTs, and can crash/restart. Allocation-free per message after construction. It is the
 /// client's peer in these tests; the manager's real donor is built separately on the same codec.
 /// </summary>
 internal sealed class ScriptedDonor
@@ -20,6 +24,13 @@ internal sealed class ScriptedDonor
     private readonly bool[] _needed;
     private readonly uint[] _firstPassOrder;
     private readonly ulong[] _memberIds = new ulong[MaxMembers];
+    private readonly ulong[] _memberTokens = new ulong[MaxMembers];
+    private readonly DatagramEndpoint[] _memberEndpoints = new DatagramEndpoint[MaxMembers];
+    private ManifestTree _manifest;
+    private readonly bool[] _manifestSentThisPass;
+    private readonly byte[] _leafScratch = new byte[ManifestMessage.MaxLeafCount * Hash128.Length];
+    private readonly byte[] _proofScratch = new byte[ManifestMessage.MaxProofLength * Hash128.Length];
+    private readonly ulong _secret;
     private readonly bool[] _memberComplete = new bool[MaxMembers];
     private readonly bool[] _memberAnswered = new bool[MaxMembers];
     private readonly bool[] _memberResuming = new bool[MaxMembers];
@@ -63,6 +74,10 @@ internal sealed class ScriptedDonor
             (_firstPassOrder[i], _firstPassOrder[j]) = (_firstPassOrder[j], _firstPassOrder[i]);
         }
         DeliveryAddress = SimulatedNetwork.SubnetBroadcast;
+        GroupShift = ManifestShape.ChooseGroupShift(count, fragmentSize);
+        _manifest = ManifestTree.Build(image, _geometry, imageId, GroupShift, new PortableManifestHash());
+        _manifestSentThisPass = new bool[_manifest.Shape.GroupCount];
+        _secret = seed ^ 0x5EC2E7;
     }
 
     private enum DonorPhase
@@ -74,13 +89,32 @@ internal sealed class ScriptedDonor
         AwaitingResults,
     }
 
-    public ulong DonorId { get; }
+    public ulong DonorId { get; private set; }
     public uint Address { get; }
     public ulong ImageId { get; }
     public ImageTypeId ImageType { get; }
     public uint ImageVersion { get; }
     public uint SessionId { get; private set; }
     public FragmentGeometry Geometry => _geometry;
+    public byte GroupShift { get; }
+    public Hash128 ManifestRoot => _manifest.Root;
+    public ManifestShape ManifestShape => _manifest.Shape;
+
+    /// <summary>Sends no MANIFEST at all (a donor that lost them, or a test of the held-back fragments).</summary>
+    public bool SendManifests { get; set; } = true;
+
+    /// <summary>A rogue that takes a new donor id for every OFFER (finding 2 of the hostile-LAN issue).</summary>
+    public bool RotateIdOnEveryOffer { get; set; }
+
+    /// <summary>A rogue that changes one byte of its image (so its manifest root) for every OFFER.</summary>
+    public bool RotateImageOnEveryOffer { get; set; }
+
+    /// <summary>A rogue that never sends DATA, only a STATUS_REQUEST every <see cref="StatusRequestOnlyIntervalMs"/>.</summary>
+    public bool StatusRequestsOnly { get; set; }
+    public uint StatusRequestOnlyIntervalMs { get; set; } = 20_000;
+
+    /// <summary>When set, every OFFER is signed with this RSA-2048 key (docs/protocol.md §4.2, §6.8).</summary>
+    public RSA? SigningKey { get; set; }
 
     // Behaviour knobs.
     public bool Online { get; set; } = true;
@@ -107,6 +141,9 @@ internal sealed class ScriptedDonor
     public uint OffersSent { get; private set; }
     public uint AcceptsReceived { get; private set; }
     public uint DataSent { get; private set; }
+    public uint ManifestsSent { get; private set; }
+    public uint AcceptsWithWrongToken { get; private set; }
+    public uint MaxForgedReported { get; private set; }
     public uint PassesStarted { get; private set; }
     public uint StatusRequestsSent { get; private set; }
     public uint StatusesReceived { get; private set; }
@@ -136,6 +173,7 @@ internal sealed class ScriptedDonor
         SessionId = newSessionId;
         _memberCount = 0;
         _phase = DonorPhase.Idle;
+        _round = 0;
         Array.Clear(_needed);
     }
 
@@ -174,10 +212,28 @@ internal sealed class ScriptedDonor
         {
             return;
         }
+        if (RotateIdOnEveryOffer)
+        {
+            DonorId++;
+        }
+        if (RotateImageOnEveryOffer)
+        {
+            _image[OffersSent % (uint)_image.Length] ^= 0x01;
+            _manifest = ManifestTree.Build(_image, _geometry, ImageId, GroupShift, new PortableManifestHash());
+        }
+        ulong token = TokenFor(SessionId, frame.Header.SenderId, source.Address);
+        var binding = new OfferBinding(token, _manifest.Root, GroupShift, CommitmentFor(token));
         OfferMessage offer = new OfferMessage(
             frame.Header.MessageId, ImageId, ImageType, ImageVersion, ImageVersion, _geometry, Mode,
-            Mode == DeliveryMode.Unicast ? source.Address : DeliveryAddress, ProtocolConstants.ClientPort, Load);
-        Send(offer.TryEmit(_send, NextIds(), out int written), written, source);
+            Mode == DeliveryMode.Unicast ? source.Address : DeliveryAddress, ProtocolConstants.ClientPort, Load, binding);
+        if (SigningKey is null)
+        {
+            Send(offer.TryEmit(_send, NextIds(), out int written), written, source);
+        }
+        else
+        {
+            Send(SignedOffer(offer, frame.Header.SenderId, source.Address, out int written), written, source);
+        }
         OffersSent++;
     }
 
@@ -187,6 +243,13 @@ internal sealed class ScriptedDonor
         {
             return;
         }
+        // §7.2 rule 2, in the manager's order: the token (for the session the ACCEPT names) first; a wrong one
+        // is dropped without an answer, so a forged OFFER's made-up token never draws an ABORT.
+        if (accept.MemberToken != TokenFor(frame.Header.SessionId, frame.Header.SenderId, source.Address))
+        {
+            AcceptsWithWrongToken++;
+            return;
+        }
         if (frame.Header.SessionId != SessionId || accept.ImageId != ImageId)
         {
             SendAbort(AbortReason.UnknownSession, source, frame.Header.SessionId);
@@ -194,10 +257,12 @@ internal sealed class ScriptedDonor
         }
         AcceptsReceived++;
         LastAcceptFragmentsHeld = accept.FragmentsHeld;
-        int member = FindMember(frame.Header.SenderId);
+        int member = FindMember(accept.MemberToken);
         if (member < 0 && _memberCount < MaxMembers)
         {
             _memberIds[_memberCount] = frame.Header.SenderId;
+            _memberTokens[_memberCount] = accept.MemberToken;
+            _memberEndpoints[_memberCount] = source;
             _memberComplete[_memberCount] = false;
             _memberResuming[_memberCount] = accept.FragmentsHeld != 0;
             _memberCount++;
@@ -223,15 +288,23 @@ internal sealed class ScriptedDonor
         }
         if (frame.Header.SessionId != SessionId)
         {
-            SendAbort(AbortReason.UnknownSession, source, frame.Header.SessionId);
+            // §7.2 rule 7: a membership of a session this donor forgot (it restarted with the same secret) gets a
+            // keyed ABORT, which the client takes even while Receiving; anything else gets nothing.
+            if (status.MemberToken == TokenFor(frame.Header.SessionId, frame.Header.SenderId, source.Address))
+            {
+                var abort = new AbortMessage(AbortReason.UnknownSession, status.MemberToken, AbortKeyFor(status.MemberToken));
+                Send(abort.TryEmit(_send, new MessageIds(NextMessageId(), frame.Header.SessionId, DonorId), out int n), n, source);
+                AbortsSent++;
+            }
             return;
         }
-        int member = FindMember(frame.Header.SenderId);
-        if (member < 0)
+        int member = FindMember(status.MemberToken);
+        if (member < 0 || _memberIds[member] != frame.Header.SenderId || !_memberEndpoints[member].Matches(source))
         {
             return;
         }
         StatusesReceived++;
+        MaxForgedReported = Math.Max(MaxForgedReported, status.ForgedCount);
         MaxStatusDatagram = Math.Max(MaxStatusDatagram, (uint)datagramLength);
         CorruptedReported = Math.Max(CorruptedReported, status.CorruptedCount);
         if (status.Round == 0)
@@ -293,21 +366,45 @@ internal sealed class ScriptedDonor
             return;
         }
         ResultsReceived++;
-        int member = FindMember(frame.Header.SenderId);
+        int member = FindMember(result.MemberToken);
         if (member >= 0 && frame.Header.SessionId == SessionId)
         {
             _memberComplete[member] = true; // §7.2 rule 8: a member that reported is done
         }
         LastResultOutcome = result.Outcome;
         LastResultReason = result.Reason;
-        ResultAckMessage ack = new ResultAckMessage(frame.Header.MessageId);
+        ResultAckMessage ack = new ResultAckMessage(frame.Header.MessageId, result.MemberToken);
         Send(ack.TryEmit(_send, new MessageIds(NextMessageId(), frame.Header.SessionId, DonorId), out int written), written, source);
+    }
+
+    private WireStatus SignedOffer(in OfferMessage offer, ulong requesterId, uint requesterAddress, out int written)
+    {
+        written = 0;
+        byte[] modulus = SigningKey!.ExportParameters(false).Modulus!;
+        WireStatus status = offer.TryBeginSignedEmit(_send, NextIds(), modulus);
+        if (status != WireStatus.Ok)
+        {
+            return status;
+        }
+        byte[] digest = new byte[32];
+        OfferSignature.TryComputeDigest(_send.AsSpan(0, OfferSignature.SignedDatagramLength), requesterId, requesterAddress, new UefiRecovery.Core.Crypto.Sha256(), digest);
+        byte[] signature = SigningKey.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return OfferSignature.TryFinish(_send, signature, out written);
     }
 
     public void Tick(ulong now)
     {
         if (!Online)
         {
+            return;
+        }
+        if (StatusRequestsOnly)
+        {
+            if (_phase != DonorPhase.Idle && now >= _phaseDeadline)
+            {
+                Poll(now);
+                _phaseDeadline = now + StatusRequestOnlyIntervalMs;
+            }
             return;
         }
         switch (_phase)
@@ -338,6 +435,7 @@ internal sealed class ScriptedDonor
 
     private void StartPass()
     {
+        Array.Clear(_manifestSentThisPass);
         _phase = DonorPhase.Sending;
         _cursor = 0;
         _pass = (ushort)PassesStarted;
@@ -371,10 +469,70 @@ internal sealed class ScriptedDonor
 
     private void SendData(uint index)
     {
+        uint group = _manifest.Shape.GroupOf(index);
+        if (SendManifests && !_manifestSentThisPass[group])
+        {
+            // §7.2 rule 4: each group's MANIFEST before its first DATA of the pass.
+            _manifestSentThisPass[group] = true;
+            SendManifest(group);
+        }
         ReadOnlySpan<byte> fragment = _image.AsSpan((int)_geometry.OffsetOf(index), _geometry.LengthOf(index));
         WireStatus status = DataMessage.TryEmit(_send, NextIds(), index, _pass, fragment, out int written);
         Send(status, written, new DatagramEndpoint(DeliveryTarget(), ProtocolConstants.ClientPort));
         DataSent++;
+    }
+
+    /// <summary>Sends group <paramref name="group"/>'s MANIFEST to the delivery address.</summary>
+    public void SendManifest(uint group)
+    {
+        _manifest.TryWriteGroup(group, _leafScratch, _proofScratch, out int leafBytes, out int proofBytes);
+        WireStatus status = ManifestMessage.TryEmit(
+            _send, NextIds(), _manifest.Shape.FirstOf(group), _leafScratch.AsSpan(0, leafBytes), _proofScratch.AsSpan(0, proofBytes),
+            out int written);
+        Send(status, written, new DatagramEndpoint(DeliveryTarget(), ProtocolConstants.ClientPort));
+        ManifestsSent++;
+    }
+
+    /// <summary>Ends member <paramref name="member"/>'s session with its abort key (§4.9).</summary>
+    public void AbortMember(int member, AbortReason reason)
+    {
+        ulong token = _memberTokens[member];
+        var abort = new AbortMessage(reason, token, AbortKeyFor(token));
+        Send(abort.TryEmit(_send, NextIds(), out int written), written, _memberEndpoints[member]);
+        AbortsSent++;
+    }
+
+    /// <summary>The token this donor gives (session, sender, address): a keyed hash, as §7.4 asks of a real donor.</summary>
+    public ulong TokenFor(uint session, ulong senderId, uint address)
+    {
+        Span<byte> input = stackalloc byte[24];
+        BinaryPrimitives.WriteUInt64BigEndian(input, _secret);
+        BinaryPrimitives.WriteUInt32BigEndian(input.Slice(8), session);
+        BinaryPrimitives.WriteUInt64BigEndian(input.Slice(12), senderId);
+        BinaryPrimitives.WriteUInt32BigEndian(input.Slice(20), address);
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(input, digest);
+        ulong token = BinaryPrimitives.ReadUInt64BigEndian(digest);
+        return token == 0 ? 1 : token;
+    }
+
+    public Hash128 AbortKeyFor(ulong token)
+    {
+        Span<byte> input = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt64BigEndian(input, _secret ^ 0xAB0127);
+        BinaryPrimitives.WriteUInt64BigEndian(input.Slice(8), token);
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(input, digest);
+        return Hash128.Read(digest);
+    }
+
+    public Hash128 CommitmentFor(ulong token)
+    {
+        Span<byte> key = stackalloc byte[16];
+        AbortKeyFor(token).Write(key);
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(key, digest);
+        return Hash128.Read(digest);
     }
 
     private void Poll(ulong now)
@@ -427,11 +585,11 @@ internal sealed class ScriptedDonor
         return DeliveryAddress;
     }
 
-    private int FindMember(ulong id)
+    private int FindMember(ulong token)
     {
         for (int i = 0; i < _memberCount; i++)
         {
-            if (_memberIds[i] == id)
+            if (_memberTokens[i] == token)
             {
                 return i;
             }
@@ -445,7 +603,7 @@ internal sealed class ScriptedDonor
         {
             return;
         }
-        AbortMessage abort = new AbortMessage(reason);
+        AbortMessage abort = new AbortMessage(reason, 0, default);
         Send(abort.TryEmit(_send, new MessageIds(NextMessageId(), sessionId, DonorId), out int written), written, destination);
         AbortsSent++;
     }

@@ -35,6 +35,12 @@ internal sealed class SimulatedNetwork
 
     public uint DeliveredDown { get; private set; }
 
+    /// <summary>
+    /// Sees every client datagram before the donors do (test observers and, for broadcast ones, a LAN attacker,
+    /// which reacts before a donor can: it has nothing to compute). Null: nothing is copied.
+    /// </summary>
+    public Action<byte[], DatagramEndpoint, DatagramEndpoint, ulong>? UplinkTap { get; set; }
+
     public void AddClient(TestClientTransport client)
     {
         _held[_clientCount] = new DatagramRing(1, ProtocolLimitsForTests.SlotSize);
@@ -120,6 +126,7 @@ internal sealed class SimulatedNetwork
                 {
                     break;
                 }
+                UplinkTap?.Invoke(_upScratch.AsSpan(0, length).ToArray(), from, destination, now);
                 if (Uplink.ShouldLose())
                 {
                     continue;

@@ -17,6 +17,15 @@ public class MessageCodecTests
         return type;
     }
 
+    private static StatusReport Report(uint round, uint held) => new StatusReport(round, held, 1, 2, ExampleDatagrams.Token);
+
+    private static string ToHex(Hash128 value)
+    {
+        byte[] bytes = new byte[Hash128.Length];
+        value.Write(bytes);
+        return Convert.ToHexString(bytes);
+    }
+
     private static MessageFrame Frame(byte[] datagram)
     {
         Assert.Equal(WireStatus.Ok, MessageFrame.TryParse(datagram, out MessageFrame frame));
@@ -75,7 +84,7 @@ public class MessageCodecTests
         Assert.Equal(0u, frame.Header.SessionId);
         Assert.Equal(ExampleDatagrams.ClientId, frame.Header.SenderId);
         Assert.Equal(48, frame.Header.PayloadLength);
-        Assert.Equal(0x4FEDB831u, frame.Header.Crc);
+        Assert.Equal(0x065B6D32u, frame.Header.Crc);
         Assert.Equal(48, frame.Payload.Length);
     }
 
@@ -123,6 +132,11 @@ public class MessageCodecTests
         Assert.Equal(0xC0A864FFu, m.DeliveryAddress);
         Assert.Equal(ProtocolConstants.ClientPort, m.DeliveryPort);
         Assert.Equal(3, m.DonorLoad);
+        Assert.Equal(3, m.Binding.GroupShift);
+        Assert.Equal(OfferSignatureKind.None, m.SignatureKind);
+        Assert.Equal(ExampleDatagrams.Token, m.Binding.MemberToken);
+        Assert.Equal(ExampleDatagrams.ManifestRootHex, ToHex(m.Binding.ManifestRoot));
+        Assert.Equal(ExampleDatagrams.AbortCommitmentHex, ToHex(m.Binding.AbortCommitment));
         Assert.Equal(ExampleDatagrams.SessionId, frame.Header.SessionId);
         Assert.Equal(ExampleDatagrams.DonorId, frame.Header.SenderId);
     }
@@ -131,8 +145,10 @@ public class MessageCodecTests
     public void OfferTryEmit_ExampleValues_MatchesAnnex()
     {
         Assert.True(FragmentGeometry.TryCreate(10000, 1432, 7, out FragmentGeometry g));
+        var binding = new OfferBinding(ExampleDatagrams.Token, Hash128.Read(Convert.FromHexString(ExampleDatagrams.ManifestRootHex)), 3,
+            Hash128.Read(Convert.FromHexString(ExampleDatagrams.AbortCommitmentHex)));
         OfferMessage m = new OfferMessage(0x101, ExampleDatagrams.ImageId, ExampleType(), 0x00010002, 0x00010000, g,
-            DeliveryMode.Broadcast, 0xC0A864FF, ProtocolConstants.ClientPort, 3);
+            DeliveryMode.Broadcast, 0xC0A864FF, ProtocolConstants.ClientPort, 3, binding);
         AssertEmits(ExampleDatagrams.Offer, (Span<byte> b, out int n) => m.TryEmit(b, DonorIds(0x201), out n));
     }
 
@@ -143,6 +159,7 @@ public class MessageCodecTests
         Assert.Equal(0x201u, m.InReplyTo);
         Assert.Equal(ExampleDatagrams.ImageId, m.ImageId);
         Assert.Equal(0u, m.FragmentsHeld);
+        Assert.Equal(ExampleDatagrams.Token, m.MemberToken);
         AssertEmits(ExampleDatagrams.Accept, (Span<byte> b, out int n) => m.TryEmit(b, ClientIds(0x102), out n));
     }
 
@@ -178,6 +195,8 @@ public class MessageCodecTests
         Assert.False(m.HasMore);
         Assert.Equal(4u, m.FragmentsHeld);
         Assert.Equal(1u, m.CorruptedCount);
+        Assert.Equal(2u, m.ForgedCount);
+        Assert.Equal(ExampleDatagrams.Token, m.MemberToken);
         Assert.Equal(2, m.RangeCount);
         Assert.Equal(1u, m.GetRange(0).First);
         Assert.Equal(1u, m.GetRange(0).Count);
@@ -185,7 +204,7 @@ public class MessageCodecTests
         Assert.Equal(2u, m.GetRange(1).Count);
         NackRange[] ranges = { new NackRange(1, 1), new NackRange(4, 2) };
         AssertEmits(ExampleDatagrams.StatusRanges,
-            (Span<byte> b, out int n) => StatusMessage.TryEmitRanges(b, ClientIds(0x103), 1, false, 4, 1, ranges, out n));
+            (Span<byte> b, out int n) => StatusMessage.TryEmitRanges(b, ClientIds(0x103), Report(1, 4), false, ranges, out n));
     }
 
     [Fact]
@@ -198,7 +217,7 @@ public class MessageCodecTests
         Assert.Equal(0, m.RangeCount);
         Assert.True(m.Bitmap.IsEmpty);
         AssertEmits(ExampleDatagrams.StatusComplete,
-            (Span<byte> b, out int n) => StatusMessage.TryEmitComplete(b, ClientIds(0x104), 2, 7, 1, out n));
+            (Span<byte> b, out int n) => StatusMessage.TryEmitComplete(b, ClientIds(0x104), Report(2, 7), out n));
     }
 
     [Fact]
@@ -210,7 +229,7 @@ public class MessageCodecTests
         Assert.Equal("32", Convert.ToHexString(m.Bitmap));
         // 0x32 = bits 1, 4, 5: the same fragments as the ranges example.
         AssertEmits(ExampleDatagrams.StatusBitmap,
-            (Span<byte> b, out int n) => StatusMessage.TryEmitBitmap(b, ClientIds(0x105), 1, false, 4, 1, 0, new byte[] { 0x32 }, out n));
+            (Span<byte> b, out int n) => StatusMessage.TryEmitBitmap(b, ClientIds(0x105), Report(1, 4), false, 0, new byte[] { 0x32 }, out n));
     }
 
     [Fact]
@@ -221,6 +240,7 @@ public class MessageCodecTests
         Assert.Equal(ResultOutcome.Success, m.Outcome);
         Assert.Equal(ResultReason.None, m.Reason);
         Assert.Equal(0x00010002u, m.FirmwareVersion);
+        Assert.Equal(ExampleDatagrams.Token, m.MemberToken);
         AssertEmits(ExampleDatagrams.Result, (Span<byte> b, out int n) => m.TryEmit(b, ClientIds(0x106), out n));
     }
 
@@ -229,8 +249,11 @@ public class MessageCodecTests
     {
         Assert.Equal(WireStatus.Ok, ResultAckMessage.TryParse(Frame(ExampleDatagrams.Bytes(ExampleDatagrams.ResultAck)), out ResultAckMessage ack));
         Assert.Equal(0x106u, ack.InReplyTo);
+        Assert.Equal(ExampleDatagrams.Token, ack.MemberToken);
         Assert.Equal(WireStatus.Ok, AbortMessage.TryParse(Frame(ExampleDatagrams.Bytes(ExampleDatagrams.Abort)), out AbortMessage abort));
         Assert.Equal(AbortReason.DonorShutdown, abort.Reason);
+        Assert.Equal(ExampleDatagrams.Token, abort.MemberToken);
+        Assert.Equal(ExampleDatagrams.AbortKeyHex, ToHex(abort.AbortKey));
         AssertEmits(ExampleDatagrams.ResultAck, (Span<byte> b, out int n) => ack.TryEmit(b, DonorIds(0x204), out n));
         AssertEmits(ExampleDatagrams.Abort, (Span<byte> b, out int n) => abort.TryEmit(b, DonorIds(0x205), out n));
     }

@@ -26,7 +26,7 @@ internal static class MessageReemitter
                 return status != WireStatus.Ok ? status : request.TryEmit(output, ids, out written);
             case MessageType.Offer:
                 status = OfferMessage.TryParse(frame, out OfferMessage offer);
-                return status != WireStatus.Ok ? status : offer.TryEmit(output, ids, out written);
+                return status != WireStatus.Ok ? status : ReemitOffer(offer, frame, ids, output, out written);
             case MessageType.Accept:
                 status = AcceptMessage.TryParse(frame, out AcceptMessage accept);
                 return status != WireStatus.Ok ? status : accept.TryEmit(output, ids, out written);
@@ -49,29 +49,50 @@ internal static class MessageReemitter
             case MessageType.Abort:
                 status = AbortMessage.TryParse(frame, out AbortMessage abort);
                 return status != WireStatus.Ok ? status : abort.TryEmit(output, ids, out written);
+            case MessageType.Manifest:
+                status = ManifestMessage.TryParse(frame, out ManifestMessage manifest);
+                return status != WireStatus.Ok ? status
+                    : ManifestMessage.TryEmit(output, ids, manifest.FirstIndex, manifest.Leaves, manifest.Proof, out written);
             default:
                 throw new InvalidOperationException("frame parser accepted an undefined type");
         }
     }
 
+    // A signed OFFER is re-emitted with the same modulus and signature bytes (the codec does not judge them).
+    private static WireStatus ReemitOffer(in OfferMessage offer, in MessageFrame frame, in MessageIds ids, Span<byte> output, out int written)
+    {
+        if (offer.SignatureKind == OfferSignatureKind.None)
+        {
+            return offer.TryEmit(output, ids, out written);
+        }
+        written = 0;
+        ReadOnlySpan<byte> message = frame.Message;
+        if (output.Length < OfferSignature.SignedDatagramLength)
+        {
+            return WireStatus.BufferTooSmall;
+        }
+        ReadOnlySpan<byte> modulus = message.Slice(MessageHeader.Length + OfferMessage.PayloadLength, OfferSignature.Rsa2048Bytes);
+        WireStatus status = offer.TryBeginSignedEmit(output, ids, modulus);
+        return status != WireStatus.Ok ? status
+            : OfferSignature.TryFinish(output, message.Slice(OfferSignature.SignedLength, OfferSignature.Rsa2048Bytes), out written);
+    }
+
     private static WireStatus ReemitStatus(in StatusMessage report, in MessageIds ids, Span<byte> output, out int written)
     {
+        var fields = new StatusReport(report.Round, report.FragmentsHeld, report.CorruptedCount, report.ForgedCount, report.MemberToken);
         switch (report.Kind)
         {
             case StatusKind.Complete:
-                return StatusMessage.TryEmitComplete(output, ids, report.Round, report.FragmentsHeld, report.CorruptedCount, out written);
+                return StatusMessage.TryEmitComplete(output, ids, fields, out written);
             case StatusKind.NackRanges:
                 NackRange[] ranges = new NackRange[report.RangeCount];
                 for (int i = 0; i < ranges.Length; i++)
                 {
                     ranges[i] = report.GetRange(i);
                 }
-                return StatusMessage.TryEmitRanges(
-                    output, ids, report.Round, report.HasMore, report.FragmentsHeld, report.CorruptedCount, ranges, out written);
+                return StatusMessage.TryEmitRanges(output, ids, fields, report.HasMore, ranges, out written);
             default:
-                return StatusMessage.TryEmitBitmap(
-                    output, ids, report.Round, report.HasMore, report.FragmentsHeld, report.CorruptedCount,
-                    report.BitmapWindowStart, report.Bitmap, out written);
+                return StatusMessage.TryEmitBitmap(output, ids, fields, report.HasMore, report.BitmapWindowStart, report.Bitmap, out written);
         }
     }
 

@@ -1,0 +1,45 @@
+using System;
+using System.Buffers.Binary;
+
+namespace UefiRecovery.Core.Protocol;
+
+/// <summary>
+/// A 16-byte value on the wire: a manifest node or root, an abort key or commitment (docs/protocol.md
+/// §5.4, §7.4). Held as two big-endian halves so it copies and compares without touching the heap.
+/// </summary>
+public readonly struct Hash128
+{
+    public const int Length = 16;
+
+    public Hash128(ulong high, ulong low)
+    {
+        High = high;
+        Low = low;
+    }
+
+    /// <summary>Bytes 0..7, big-endian.</summary>
+    public ulong High { get; }
+
+    /// <summary>Bytes 8..15, big-endian.</summary>
+    public ulong Low { get; }
+
+    public bool IsZero => High == 0 && Low == 0;
+
+    /// <summary>The first 16 bytes of <paramref name="source"/> (at least 16 bytes long).</summary>
+    public static Hash128 Read(ReadOnlySpan<byte> source)
+    {
+        return new Hash128(BinaryPrimitives.ReadUInt64BigEndian(source), BinaryPrimitives.ReadUInt64BigEndian(source.Slice(8)));
+    }
+
+    /// <summary>Writes the 16 bytes to the start of <paramref name="destination"/> (at least 16 bytes long).</summary>
+    public void Write(Span<byte> destination)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(destination, High);
+        BinaryPrimitives.WriteUInt64BigEndian(destination.Slice(8), Low);
+    }
+
+    public bool Equals(Hash128 other)
+    {
+        return High == other.High && Low == other.Low;
+    }
+}
