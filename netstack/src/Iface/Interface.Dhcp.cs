@@ -1,0 +1,63 @@
+using System;
+using UefiRecovery.Netstack.Socket;
+using UefiRecovery.Netstack.Wire;
+
+namespace UefiRecovery.Netstack.Iface
+{
+    /// <summary>The DHCP client's port 68: its replies go in, its messages go out, its leases set the address.</summary>
+    public sealed partial class Interface
+    {
+        /// <summary>Lets the DHCP client own port 68 and drive the address from its leases.</summary>
+        public void AttachDhcp(DhcpClient client) { _dhcp = client; }
+
+        private void ProcessDhcp(ReadOnlySpan<byte> payload, in UdpRepr udp, Instant now)
+        {
+            if (udp.SourcePort != DhcpMessage.ServerPort) return;
+            if (!Check(DhcpMessage.TryCreate(payload, out DhcpMessage message), WireStatus.Truncated)) return;
+            if (!Check(DhcpRepr.Parse(message, out DhcpRepr dhcp))) return;
+            DhcpClient client = _dhcp!;
+            if (client.Process(dhcp, now)) ApplyDhcp(client, now);
+        }
+
+        private void ApplyDhcp(DhcpClient client, Instant now)
+        {
+            if (client.HasLease)
+            {
+                DhcpLease lease = client.Lease;
+                SetAddress(lease.Address, lease.SubnetMask, lease.Router, now);
+            }
+            else
+            {
+                ClearAddress();
+            }
+        }
+
+        private void PollDhcp(Instant now)
+        {
+            DhcpClient? client = _dhcp;
+            if (client == null) return;
+            if (client.Poll(now)) ApplyDhcp(client, now);
+            if (!client.TryGetTransmit(now, out DhcpRepr message, out Ipv4Address destination)) return;
+
+            bool renewing = client.HasLease && HasAddress;
+            Ipv4Address source = renewing ? Address : Ipv4Address.Unspecified;
+            MacAddress mac;
+            if (destination.IsLimitedBroadcast) mac = MacAddress.Broadcast;
+            else if (!TryResolveNextHop(destination, now, out mac, out bool drop))
+            {
+                // Unresolved: ARP is under way; the client retries at the next poll. If unreachable,
+                // count it as sent so the client's own backoff (and later rebinding) takes over.
+                if (drop) client.OnTransmitted(now);
+                return;
+            }
+            var udp = new UdpRepr(DhcpMessage.ClientPort, DhcpMessage.ServerPort, message.BufferLength);
+            var ip = new Ipv4Repr(source, destination, IpProtocol.Udp, udp.BufferLength, Ipv4Repr.DefaultTimeToLive, _nextIdentification++);
+            if (!TryBeginIpv4(mac, ip, out Span<byte> datagram)) return;
+            message.Emit(datagram.Slice(UdpPacket.HeaderLength));
+            udp.Emit(datagram, source, destination);
+            _device.EndTransmit();
+            client.OnTransmitted(now);
+            Counters.DhcpMessagesSent++;
+        }
+    }
+}
