@@ -51,11 +51,9 @@ namespace UefiRecovery.Netstack.Iface
                 return;
             }
             var udp = new UdpRepr(DhcpMessage.ClientPort, DhcpMessage.ServerPort, message.BufferLength);
-            var ip = new Ipv4Repr(source, destination, IpProtocol.Udp, udp.BufferLength, Ipv4Repr.DefaultTimeToLive, _nextIdentification++);
-            if (!TryBeginIpv4(mac, ip, out Span<byte> datagram)) return;
+            if (!TryBeginUdp(mac, source, destination, udp, out Span<byte> datagram)) return;
             message.Emit(datagram.Slice(UdpPacket.HeaderLength));
-            udp.Emit(datagram, source, destination);
-            _device.EndTransmit();
+            EndUdp(datagram, source, destination, udp);
             client.OnTransmitted(now);
             Counters.DhcpMessagesSent++;
         }

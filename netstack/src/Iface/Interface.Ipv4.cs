@@ -86,7 +86,7 @@ namespace UefiRecovery.Netstack.Iface
         /// Lends a TX frame, writes Ethernet and IPv4 headers and zero padding up to the Ethernet
         /// minimum, and returns the IP payload span for the caller to fill before EndTransmit.
         /// </summary>
-        private bool TryBeginIpv4(MacAddress destination, in Ipv4Repr ip, out Span<byte> payload)
+        private bool TryBeginIpv4(MacAddress destination, scoped in Ipv4Repr ip, out Span<byte> payload)
         {
             payload = default;
             int length = EthernetFrame.HeaderLength + ip.BufferLength;

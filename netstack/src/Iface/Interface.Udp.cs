@@ -79,14 +79,29 @@ namespace UefiRecovery.Netstack.Iface
                 }
                 Ipv4Address source = HasAddress ? Address : Ipv4Address.Unspecified;
                 var udp = new UdpRepr(socket.LocalPort, destination.Port, payload.Length);
-                var ip = new Ipv4Repr(source, to, IpProtocol.Udp, udp.BufferLength, Ipv4Repr.DefaultTimeToLive, _nextIdentification++);
-                if (!TryBeginIpv4(mac, ip, out Span<byte> datagram)) return;
+                if (!TryBeginUdp(mac, source, to, udp, out Span<byte> datagram)) return;
                 payload.CopyTo(datagram.Slice(UdpPacket.HeaderLength));
-                udp.Emit(datagram, source, to);
-                _device.EndTransmit();
+                EndUdp(datagram, source, to, udp);
                 socket.DequeueTransmit(position, false);
                 Counters.UdpTransmitted++;
             }
+        }
+
+        /// <summary>
+        /// Lends a TX frame for <paramref name="udp"/> with its Ethernet and IPv4 headers written and returns the UDP
+        /// datagram span; the caller puts the payload after the UDP header, then calls <see cref="EndUdp"/>.
+        /// </summary>
+        private bool TryBeginUdp(MacAddress mac, Ipv4Address source, Ipv4Address destination, in UdpRepr udp, out Span<byte> datagram)
+        {
+            var ip = new Ipv4Repr(source, destination, IpProtocol.Udp, udp.BufferLength, Ipv4Repr.DefaultTimeToLive, _nextIdentification++);
+            return TryBeginIpv4(mac, ip, out datagram);
+        }
+
+        /// <summary>Writes the UDP header with the checksum over the payload now in place, and sends the frame.</summary>
+        private void EndUdp(Span<byte> datagram, Ipv4Address source, Ipv4Address destination, in UdpRepr udp)
+        {
+            udp.Emit(datagram, source, destination);
+            _device.EndTransmit();
         }
     }
 }
