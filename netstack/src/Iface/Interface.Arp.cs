@@ -22,21 +22,36 @@ namespace UefiRecovery.Netstack.Iface
         {
             if (!Check(ArpPacket.TryCreate(payload, out ArpPacket packet), WireStatus.Truncated)) return;
             if (!Check(ArpRepr.Parse(packet, out ArpRepr arp))) return;
-            if (!HasAddress) return;
-            if (!arp.SenderHardwareAddress.IsUnicast || arp.SenderHardwareAddress.IsBroadcast) return;
+            if (!HasAddress)
+            {
+                Counters.FramesNotForUs++;
+                return;
+            }
+            if (!Check(arp.SenderHardwareAddress.IsUnicast && !arp.SenderHardwareAddress.IsBroadcast, WireStatus.BadValue)) return;
             if (arp.SenderProtocolAddress.Equals(Address))
             {
                 // Someone else claims our address (RFC 5227 §2.4); note it, never "correct" the cache to them.
+                // With our own MAC it is our announcement reflected back to us.
                 if (!arp.SenderHardwareAddress.Equals(MacAddress)) Counters.AddressConflicts++;
+                else Counters.FramesNotForUs++;
                 return;
             }
             bool forUs = arp.TargetProtocolAddress.Equals(Address);
             if (arp.SenderProtocolAddress.IsUnicast)
                 _arp.Update(arp.SenderProtocolAddress, arp.SenderHardwareAddress, now, forUs);
-            if (!forUs || arp.Operation != ArpOperation.Request) return;
-
+            if (!forUs)
+            {
+                Counters.FramesNotForUs++; // only refreshed an entry we already had
+                return;
+            }
+            if (arp.Operation != ArpOperation.Request)
+            {
+                Counters.ArpRepliesReceived++;
+                return;
+            }
             var reply = new ArpRepr(ArpOperation.Reply, MacAddress, Address, arp.SenderHardwareAddress, arp.SenderProtocolAddress);
             if (TrySendArp(arp.SenderHardwareAddress, reply)) Counters.ArpRepliesSent++;
+            else Counters.RepliesNotSent++;
         }
 
         private void PollAnnouncements(Instant now)

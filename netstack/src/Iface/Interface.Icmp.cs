@@ -18,7 +18,11 @@ namespace UefiRecovery.Netstack.Iface
             // The reply goes back to the frame's sender (the host or its router) without an ARP lookup.
             var reply = new IcmpEchoRepr(false, echo.Identifier, echo.SequenceNumber, echo.DataLength);
             var replyIp = new Ipv4Repr(Address, ip.Source, IpProtocol.Icmp, reply.BufferLength, Ipv4Repr.DefaultTimeToLive, _nextIdentification++);
-            if (!TryBeginIpv4(sourceMac, replyIp, out Span<byte> icmp)) return;
+            if (!TryBeginIpv4(sourceMac, replyIp, out Span<byte> icmp))
+            {
+                Counters.RepliesNotSent++;
+                return;
+            }
             packet.Data.CopyTo(icmp.Slice(IcmpPacket.HeaderLength));
             reply.Emit(icmp);
             _device.EndTransmit();

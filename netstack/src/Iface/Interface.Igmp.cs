@@ -68,10 +68,13 @@ namespace UefiRecovery.Netstack.Iface
             }
             if (igmp.Type == IgmpMessageType.MembershipReportV1 || igmp.Type == IgmpMessageType.MembershipReportV2)
             {
+                Counters.IgmpReportsReceived++;
                 // Another member answered for the group: ours would be redundant (report suppression, RFC 2236 §3).
                 int i = IndexOfGroup(igmp.GroupAddress);
                 if (i >= 0 && _unsolicitedLeft[i] == 0) _reportDueMs[i] = long.MaxValue;
+                return;
             }
+            Counters.FramesUnsupported++; // a Leave: only routers act on it
         }
 
         /// <summary>

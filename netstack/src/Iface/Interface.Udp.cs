@@ -43,6 +43,8 @@ namespace UefiRecovery.Netstack.Iface
                 if (s == null || s.LocalPort != udp.DestinationPort) continue;
                 if (s.TryEnqueueReceived(packet.Payload, new UdpEndpoint(ip.Source, udp.SourcePort), ip.Destination))
                     Counters.UdpDelivered++;
+                else
+                    Counters.UdpSocketFull++;
                 return;
             }
             // No ICMP port unreachable is sent (see docs/netstack.md).
