@@ -18,27 +18,15 @@ namespace UefiRecovery.Netstack.Iface
             if (!Check(DhcpRepr.Parse(message, out DhcpRepr dhcp))) return;
             Counters.DhcpMessagesReceived++;
             DhcpClient client = _dhcp!;
-            if (client.Process(dhcp, now)) ApplyDhcp(client, now);
+            ApplyLease(client.Process(dhcp, now), client, now);
         }
 
-        private void ApplyDhcp(DhcpClient client, Instant now)
-        {
-            if (client.HasLease)
-            {
-                DhcpLease lease = client.Lease;
-                SetAddress(lease.Address, lease.SubnetMask, lease.Router, now);
-            }
-            else
-            {
-                ClearAddress();
-            }
-        }
-
+        /// <summary>Once per <see cref="Poll"/>: the client's timers (an expired lease deconfigures), then the message it has due.</summary>
         private void PollDhcp(Instant now)
         {
             DhcpClient? client = _dhcp;
             if (client == null) return;
-            if (client.Poll(now)) ApplyDhcp(client, now);
+            ApplyLease(client.Poll(now), client, now);
             if (!client.TryGetTransmit(now, out DhcpRepr message, out Ipv4Address destination)) return;
 
             bool renewing = client.HasLease && HasAddress;
@@ -58,6 +46,18 @@ namespace UefiRecovery.Netstack.Iface
             EndUdp(datagram, source, destination, udp);
             client.OnTransmitted(now);
             Counters.DhcpMessagesSent++;
+        }
+
+        /// <summary>The one place a DHCP result becomes the interface address, applied when the client reports it.</summary>
+        private void ApplyLease(DhcpEvent happened, DhcpClient client, Instant now)
+        {
+            if (happened == DhcpEvent.Bound || happened == DhcpEvent.Renewed)
+            {
+                DhcpLease lease = client.Lease;
+                SetAddress(lease.Address, lease.SubnetMask, lease.Router, now);
+            }
+            else if (happened == DhcpEvent.Lost)
+                ClearAddress();
         }
     }
 }
