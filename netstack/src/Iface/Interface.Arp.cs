@@ -20,14 +20,14 @@ namespace UefiRecovery.Netstack.Iface
 
         private void ProcessArp(ReadOnlySpan<byte> payload, Instant now)
         {
-            if (!Check(ArpPacket.TryCreate(payload, out ArpPacket packet), WireStatus.Truncated)) return;
+            if (!Check(ArpPacket.TryCreate(payload, out ArpPacket packet), PacketStatus.Truncated)) return;
             if (!Check(ArpRepr.Parse(packet, out ArpRepr arp))) return;
             if (!HasAddress)
             {
                 Counters.FramesNotForUs++;
                 return;
             }
-            if (!Check(arp.SenderHardwareAddress.IsUnicast && !arp.SenderHardwareAddress.IsBroadcast, WireStatus.BadValue)) return;
+            if (!Check(arp.SenderHardwareAddress.IsUnicast && !arp.SenderHardwareAddress.IsBroadcast, PacketStatus.BadValue)) return;
             if (arp.SenderProtocolAddress.Equals(Address))
             {
                 // Someone else claims our address (RFC 5227 §2.4); note it, never "correct" the cache to them.

@@ -13,8 +13,8 @@ namespace UefiRecovery.Netstack.Iface
         private void ProcessDhcp(ReadOnlySpan<byte> payload, in UdpRepr udp, Instant now)
         {
             // Servers and relay agents answer from port 67 (RFC 2131 §4.1, RFC 1542 §5.4).
-            if (!Check(udp.SourcePort == DhcpMessage.ServerPort, WireStatus.BadValue)) return;
-            if (!Check(DhcpMessage.TryCreate(payload, out DhcpMessage message), WireStatus.Truncated)) return;
+            if (!Check(udp.SourcePort == DhcpMessage.ServerPort, PacketStatus.BadValue)) return;
+            if (!Check(DhcpMessage.TryCreate(payload, out DhcpMessage message), PacketStatus.Truncated)) return;
             if (!Check(DhcpRepr.Parse(message, out DhcpRepr dhcp))) return;
             Counters.DhcpMessagesReceived++;
             DhcpClient client = _dhcp!;

@@ -8,7 +8,7 @@ namespace UefiRecovery.Netstack.Iface
     {
         private void ProcessIcmp(ReadOnlySpan<byte> payload, in Ipv4Repr ip, MacAddress sourceMac)
         {
-            if (!Check(IcmpPacket.TryCreate(payload, out IcmpPacket packet), WireStatus.Truncated)) return;
+            if (!Check(IcmpPacket.TryCreate(payload, out IcmpPacket packet), PacketStatus.Truncated)) return;
             if (!Check(IcmpEchoRepr.Parse(packet, out IcmpEchoRepr echo))) return;
             if (!echo.IsRequest || !ip.Source.IsUnicast)
             {

@@ -51,7 +51,7 @@ namespace UefiRecovery.Netstack.Iface
 
         private void ProcessIgmp(ReadOnlySpan<byte> payload, Instant now)
         {
-            if (!Check(IgmpPacket.TryCreate(payload, out IgmpPacket packet), WireStatus.Truncated)) return;
+            if (!Check(IgmpPacket.TryCreate(payload, out IgmpPacket packet), PacketStatus.Truncated)) return;
             if (!Check(IgmpRepr.Parse(packet, out IgmpRepr igmp))) return;
             if (igmp.Type == IgmpMessageType.MembershipQuery)
             {

@@ -8,10 +8,10 @@ namespace UefiRecovery.Netstack.Iface
     {
         private void ProcessIpv4(ReadOnlySpan<byte> payload, MacAddress sourceMac, Instant now)
         {
-            if (!Check(Ipv4Packet.TryCreate(payload, out Ipv4Packet packet), WireStatus.Truncated)) return;
+            if (!Check(Ipv4Packet.TryCreate(payload, out Ipv4Packet packet), PacketStatus.Truncated)) return;
             if (!Check(Ipv4Repr.Parse(packet, out Ipv4Repr ip))) return;
             // RFC 1122 §3.2.1.3: a broadcast or multicast source is invalid.
-            if (!Check(!ip.Source.IsMulticast && !ip.Source.IsLimitedBroadcast && !ip.Source.IsLoopback, WireStatus.BadValue)) return;
+            if (!Check(!ip.Source.IsMulticast && !ip.Source.IsLimitedBroadcast && !ip.Source.IsLoopback, PacketStatus.BadValue)) return;
             bool unicastToUs = HasAddress && ip.Destination.Equals(Address);
             bool accepted = unicastToUs || ip.Destination.IsLimitedBroadcast
                 || (HasAddress && ip.Destination.Equals(Address.SubnetBroadcast(SubnetMask)))

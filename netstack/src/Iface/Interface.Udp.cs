@@ -24,7 +24,7 @@ namespace UefiRecovery.Netstack.Iface
 
         private void ProcessUdp(ReadOnlySpan<byte> payload, in Ipv4Repr ip, bool accepted, Instant now)
         {
-            if (!Check(UdpPacket.TryCreate(payload, out UdpPacket packet), WireStatus.Truncated)) return;
+            if (!Check(UdpPacket.TryCreate(payload, out UdpPacket packet), PacketStatus.Truncated)) return;
             bool forDhcp = _dhcp != null && packet.DestinationPort == DhcpMessage.ClientPort;
             if (!accepted && !(forDhcp && !HasAddress))
             {

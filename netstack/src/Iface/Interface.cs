@@ -107,7 +107,7 @@ namespace UefiRecovery.Netstack.Iface
         public void ProcessFrame(ReadOnlySpan<byte> buffer, Instant now)
         {
             Counters.FramesReceived++;
-            if (!Check(EthernetFrame.TryCreate(buffer, out EthernetFrame frame), WireStatus.Truncated)) return;
+            if (!Check(EthernetFrame.TryCreate(buffer, out EthernetFrame frame), PacketStatus.Truncated)) return;
             MacAddress destination = frame.Destination;
             if (!destination.Equals(MacAddress) && !destination.IsBroadcast && !IsJoinedMac(destination))
             {
@@ -115,7 +115,7 @@ namespace UefiRecovery.Netstack.Iface
                 return;
             }
             MacAddress source = frame.Source;
-            if (!Check(!source.IsMulticast, WireStatus.BadValue)) return;
+            if (!Check(!source.IsMulticast, PacketStatus.BadValue)) return;
             switch (frame.EtherType)
             {
                 case EtherType.Arp:
@@ -134,16 +134,16 @@ namespace UefiRecovery.Netstack.Iface
         /// Parse-or-drop in one line (smoltcp's <c>check!</c>): true when <paramref name="ok"/>; otherwise
         /// the frame is counted as dropped for <paramref name="reason"/> and the caller returns.
         /// </summary>
-        private bool Check(bool ok, WireStatus reason)
+        private bool Check(bool ok, PacketStatus reason)
         {
             if (!ok) Counters.CountDrop(reason);
             return ok;
         }
 
         /// <summary>Parse-or-drop for a <c>Repr.Parse</c> result: true on Ok, else the drop is counted under the parser's reason.</summary>
-        private bool Check(WireStatus status)
+        private bool Check(PacketStatus status)
         {
-            if (status == WireStatus.Ok) return true;
+            if (status == PacketStatus.Ok) return true;
             Counters.CountDrop(status);
             return false;
         }

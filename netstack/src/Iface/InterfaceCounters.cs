@@ -10,7 +10,7 @@ namespace UefiRecovery.Netstack.Iface
     /// </summary>
     public sealed class InterfaceCounters
     {
-        private readonly long[] _dropsByStatus = new long[(int)WireStatus.BadValue + 1];
+        private readonly long[] _dropsByStatus = new long[(int)PacketStatus.BadValue + 1];
 
         public long FramesReceived;
         /// <summary>Outcome: addressed to another host (MAC or IP), or ARP before we have an address.</summary>
@@ -52,7 +52,7 @@ namespace UefiRecovery.Netstack.Iface
         public long NoRoute;
 
         /// <summary>Outcome: frames dropped by a parser or a validity rule, by the reason it gave.</summary>
-        public long Dropped(WireStatus reason) => _dropsByStatus[(int)reason];
+        public long Dropped(PacketStatus reason) => _dropsByStatus[(int)reason];
 
         public long DroppedTotal
         {
@@ -64,7 +64,7 @@ namespace UefiRecovery.Netstack.Iface
             }
         }
 
-        internal void CountDrop(WireStatus reason)
+        internal void CountDrop(PacketStatus reason)
         {
             int i = (int)reason;
             if (i >= 0 && i < _dropsByStatus.Length) _dropsByStatus[i]++;

@@ -37,13 +37,13 @@ namespace UefiRecovery.Netstack.Tests.Socket
                     EthernetFrame.TryCreate(frame, out EthernetFrame eth);
                     if (eth.EtherType != EtherType.Ipv4) continue;
                     Assert.True(Ipv4Packet.TryCreate(eth.Payload, out Ipv4Packet p));
-                    Assert.Equal(WireStatus.Ok, Ipv4Repr.Parse(p, out ip));
+                    Assert.Equal(PacketStatus.Ok, Ipv4Repr.Parse(p, out ip));
                     Assert.True(UdpPacket.TryCreate(p.Payload, out UdpPacket u));
-                    Assert.Equal(WireStatus.Ok, UdpRepr.Parse(u, ip.Source, ip.Destination, out UdpRepr udp));
+                    Assert.Equal(PacketStatus.Ok, UdpRepr.Parse(u, ip.Source, ip.Destination, out UdpRepr udp));
                     Assert.Equal(68, udp.SourcePort);
                     Assert.Equal(67, udp.DestinationPort);
                     Assert.True(DhcpMessage.TryCreate(u.Payload, out DhcpMessage m));
-                    Assert.Equal(WireStatus.Ok, DhcpRepr.Parse(m, out message));
+                    Assert.Equal(PacketStatus.Ok, DhcpRepr.Parse(m, out message));
                     ethDst = eth.Destination;
                     return true;
                 }

@@ -22,7 +22,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
         [MemberData(nameof(CorpusNames))]
         public void ParseChain_CompleteCapturedFrame_Ok(string name)
         {
-            Assert.Equal(WireStatus.Ok, ParseChain.Parse(Hex.Bytes(ArpTests.CorpusByName(name))));
+            Assert.Equal(PacketStatus.Ok, ParseChain.Parse(Hex.Bytes(ArpTests.CorpusByName(name))));
         }
 
         [Theory]
@@ -34,8 +34,8 @@ namespace UefiRecovery.Netstack.Tests.Wire
             {
                 // A fresh array of exactly this length: reading past it would throw.
                 byte[] prefix = frame.AsSpan(0, length).ToArray();
-                WireStatus status = ParseChain.Parse(prefix);
-                Assert.True(status != WireStatus.Ok, $"{name}: prefix of {length} bytes accepted");
+                PacketStatus status = ParseChain.Parse(prefix);
+                Assert.True(status != PacketStatus.Ok, $"{name}: prefix of {length} bytes accepted");
             }
         }
 
@@ -199,52 +199,52 @@ namespace UefiRecovery.Netstack.Tests.Wire
             if (!EthernetFrame.TryCreate(buffer, out EthernetFrame frame)) return false;
             if (frame.EtherType == EtherType.Arp)
             {
-                if (!ArpPacket.TryCreate(frame.Payload, out ArpPacket arp) || ArpRepr.Parse(arp, out ArpRepr a) != WireStatus.Ok) return false;
+                if (!ArpPacket.TryCreate(frame.Payload, out ArpPacket arp) || ArpRepr.Parse(arp, out ArpRepr a) != PacketStatus.Ok) return false;
                 a.Emit(emit);
                 ArpPacket.TryCreate(emit.AsSpan(0, a.BufferLength), out ArpPacket again);
-                Assert.Equal(WireStatus.Ok, ArpRepr.Parse(again, out ArpRepr b));
+                Assert.Equal(PacketStatus.Ok, ArpRepr.Parse(again, out ArpRepr b));
                 Assert.Equal(a, b);
                 return true;
             }
-            if (!Ipv4Packet.TryCreate(frame.Payload, out Ipv4Packet ip) || Ipv4Repr.Parse(ip, out Ipv4Repr ipRepr) != WireStatus.Ok) return false;
+            if (!Ipv4Packet.TryCreate(frame.Payload, out Ipv4Packet ip) || Ipv4Repr.Parse(ip, out Ipv4Repr ipRepr) != PacketStatus.Ok) return false;
             if (ipRepr.Protocol == IpProtocol.Icmp)
             {
-                if (!IcmpPacket.TryCreate(ip.Payload, out IcmpPacket icmp) || IcmpEchoRepr.Parse(icmp, out IcmpEchoRepr e) != WireStatus.Ok) return false;
+                if (!IcmpPacket.TryCreate(ip.Payload, out IcmpPacket icmp) || IcmpEchoRepr.Parse(icmp, out IcmpEchoRepr e) != PacketStatus.Ok) return false;
                 icmp.Data.CopyTo(emit.AsSpan(8));
                 e.Emit(emit);
                 IcmpPacket.TryCreate(emit.AsSpan(0, e.BufferLength), out IcmpPacket icmp2);
-                Assert.Equal(WireStatus.Ok, IcmpEchoRepr.Parse(icmp2, out IcmpEchoRepr e2));
+                Assert.Equal(PacketStatus.Ok, IcmpEchoRepr.Parse(icmp2, out IcmpEchoRepr e2));
                 Assert.Equal(e, e2);
                 return true;
             }
             if (ipRepr.Protocol == IpProtocol.Igmp)
             {
-                if (!IgmpPacket.TryCreate(ip.Payload, out IgmpPacket igmp) || IgmpRepr.Parse(igmp, out IgmpRepr g) != WireStatus.Ok) return false;
+                if (!IgmpPacket.TryCreate(ip.Payload, out IgmpPacket igmp) || IgmpRepr.Parse(igmp, out IgmpRepr g) != PacketStatus.Ok) return false;
                 if (igmp.Length != IgmpPacket.HeaderLength) return true; // a v3 query keeps its tail; only v2 fields re-emit
                 g.Emit(emit);
                 IgmpPacket.TryCreate(emit.AsSpan(0, g.BufferLength), out IgmpPacket igmp2);
-                Assert.Equal(WireStatus.Ok, IgmpRepr.Parse(igmp2, out IgmpRepr g2));
+                Assert.Equal(PacketStatus.Ok, IgmpRepr.Parse(igmp2, out IgmpRepr g2));
                 Assert.Equal(g, g2);
                 // The IPv4 header (with Router Alert) re-emits identically.
                 ipRepr.Emit(emit);
                 Ipv4Packet.TryCreate(emit.AsSpan(0, ipRepr.BufferLength), out Ipv4Packet ip2);
-                Assert.Equal(WireStatus.Ok, Ipv4Repr.Parse(ip2, out Ipv4Repr ipRepr2));
+                Assert.Equal(PacketStatus.Ok, Ipv4Repr.Parse(ip2, out Ipv4Repr ipRepr2));
                 Assert.Equal(ipRepr, ipRepr2);
                 return true;
             }
             if (ipRepr.Protocol != IpProtocol.Udp) return false;
             if (!UdpPacket.TryCreate(ip.Payload, out UdpPacket udp)) return false;
-            if (UdpRepr.Parse(udp, ipRepr.Source, ipRepr.Destination, out UdpRepr u) != WireStatus.Ok) return false;
+            if (UdpRepr.Parse(udp, ipRepr.Source, ipRepr.Destination, out UdpRepr u) != PacketStatus.Ok) return false;
             udp.Payload.CopyTo(emit.AsSpan(8));
             u.Emit(emit, ipRepr.Source, ipRepr.Destination);
             UdpPacket.TryCreate(emit.AsSpan(0, u.BufferLength), out UdpPacket udp2);
-            Assert.Equal(WireStatus.Ok, UdpRepr.Parse(udp2, ipRepr.Source, ipRepr.Destination, out UdpRepr u2));
+            Assert.Equal(PacketStatus.Ok, UdpRepr.Parse(udp2, ipRepr.Source, ipRepr.Destination, out UdpRepr u2));
             Assert.Equal(u, u2);
-            if (!DhcpMessage.TryCreate(udp.Payload, out DhcpMessage dhcp) || DhcpRepr.Parse(dhcp, out DhcpRepr d) != WireStatus.Ok) return true;
+            if (!DhcpMessage.TryCreate(udp.Payload, out DhcpMessage dhcp) || DhcpRepr.Parse(dhcp, out DhcpRepr d) != PacketStatus.Ok) return true;
             if (d.BufferLength > emit.Length) return true;
             d.Emit(emit);
             DhcpMessage.TryCreate(emit.AsSpan(0, d.BufferLength), out DhcpMessage dhcp2);
-            Assert.Equal(WireStatus.Ok, DhcpRepr.Parse(dhcp2, out DhcpRepr d2));
+            Assert.Equal(PacketStatus.Ok, DhcpRepr.Parse(dhcp2, out DhcpRepr d2));
             Assert.Equal(d, d2);
             return true;
         }
