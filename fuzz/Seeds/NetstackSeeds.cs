@@ -67,7 +67,7 @@ public static class NetstackSeeds
         ReadOnlySpan<byte> discover = device.LastSent;
         if (!EthernetFrame.TryCreate(discover, out EthernetFrame frame) || !Ipv4Packet.TryCreate(frame.Payload, out Ipv4Packet ip)
             || !UdpPacket.TryCreate(ip.Payload, out UdpPacket udp) || !DhcpMessage.TryCreate(udp.Payload, out DhcpMessage dhcp)
-            || DhcpRepr.Parse(dhcp, out DhcpRepr repr) != WireStatus.Ok)
+            || DhcpRepr.Parse(dhcp, out DhcpRepr repr) != PacketStatus.Ok)
         {
             throw new InvalidOperationException("the DHCP client sent no DISCOVER at its first poll");
         }

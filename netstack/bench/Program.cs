@@ -41,11 +41,11 @@ namespace UefiRecovery.Netstack.Bench
         private static bool ParseOnly(ReadOnlySpan<byte> frame)
         {
             if (!EthernetFrame.TryCreate(frame, out EthernetFrame eth)) return false;
-            if (!Ipv4Packet.TryCreate(eth.Payload, out Ipv4Packet ip) || Ipv4Repr.Parse(ip, out Ipv4Repr ipRepr) != WireStatus.Ok) return false;
+            if (!Ipv4Packet.TryCreate(eth.Payload, out Ipv4Packet ip) || Ipv4Repr.Parse(ip, out Ipv4Repr ipRepr) != PacketStatus.Ok) return false;
             if (!UdpPacket.TryCreate(ip.Payload, out UdpPacket udp)) return false;
-            if (UdpRepr.Parse(udp, ipRepr.Source, ipRepr.Destination, out UdpRepr u) != WireStatus.Ok) return false;
+            if (UdpRepr.Parse(udp, ipRepr.Source, ipRepr.Destination, out UdpRepr u) != PacketStatus.Ok) return false;
             if (u.DestinationPort != 68) return true;
-            return DhcpMessage.TryCreate(udp.Payload, out DhcpMessage m) && DhcpRepr.Parse(m, out _) == WireStatus.Ok;
+            return DhcpMessage.TryCreate(udp.Payload, out DhcpMessage m) && DhcpRepr.Parse(m, out _) == PacketStatus.Ok;
         }
 
         private delegate bool FrameCase(ReadOnlySpan<byte> frame);

@@ -4,8 +4,9 @@ namespace UefiRecovery.Netstack.Socket
 {
     /// <summary>
     /// DHCPv4 client state machine (RFC 2131 §4.4). It does no I/O: the interface hands it replies
-    /// addressed to port 68 and asks it what to send. Time is passed in; jitter and transaction ids
-    /// come from a seeded xorshift generator.
+    /// addressed to port 68 and asks it what to send. It configures nothing either: every call that
+    /// changes the lease returns what happened (<see cref="DhcpEvent"/>), and whoever owns the address
+    /// applies that result. Time is passed in; jitter and transaction ids come from a seeded xorshift generator.
     /// </summary>
     public sealed class DhcpClient
     {
@@ -42,45 +43,51 @@ namespace UefiRecovery.Netstack.Socket
 
         public bool HasLease => State == DhcpState.Bound || State == DhcpState.Renewing || State == DhcpState.Rebinding;
 
-        /// <summary>Increments every time a lease is acquired, renewed or lost, so a caller can notice changes.</summary>
+        /// <summary>Counts every Bound, Renewed and Lost returned so far, so a caller that does not see the results can notice changes.</summary>
         public int Generation { get; private set; }
 
         public long NaksReceived { get; private set; }
 
-        /// <summary>Drops any lease and starts over with a DISCOVER at the next poll.</summary>
-        public void Reset()
+        /// <summary>Drops any lease and starts over with a DISCOVER at the next poll. Lost when there was a lease.</summary>
+        public DhcpEvent Reset()
         {
-            if (HasLease) Generation++;
+            DhcpEvent happened = HasLease ? Report(DhcpEvent.Lost) : DhcpEvent.None;
             State = DhcpState.Init;
+            return happened;
         }
 
         /// <summary>
-        /// Advances timers: starts discovery, moves to RENEWING at T1, REBINDING at T2, and drops
-        /// the lease at expiry. Returns true when the lease was lost (the interface deconfigures).
+        /// Advances timers: starts discovery, moves to RENEWING at T1, REBINDING at T2, and drops the
+        /// lease at expiry. Returns Lost when the lease expired (the caller deconfigures), else None.
         /// </summary>
-        public bool Poll(Instant now)
+        public DhcpEvent Poll(Instant now)
         {
             long t = now.Milliseconds;
             switch (State)
             {
                 case DhcpState.Init:
                     StartDiscovery(t);
-                    return false;
+                    return DhcpEvent.None;
                 case DhcpState.Requesting:
                     if (t >= _nextTransmitMs && _attempts >= _config.MaxRequestAttempts) StartDiscovery(t);
-                    return false;
+                    return DhcpEvent.None;
                 default:
                     // A late poll may cross several deadlines at once: T1, T2 and expiry cascade.
                     if (State == DhcpState.Bound && t >= _renewAtMs) EnterRenewal(DhcpState.Renewing, t);
                     if (State == DhcpState.Renewing && t >= _rebindAtMs) EnterRenewal(DhcpState.Rebinding, t);
                     if (State == DhcpState.Rebinding && t >= _expireAtMs)
                     {
-                        Generation++;
                         StartDiscovery(t);
-                        return true;
+                        return Report(DhcpEvent.Lost);
                     }
-                    return false;
+                    return DhcpEvent.None;
             }
+        }
+
+        private DhcpEvent Report(DhcpEvent happened)
+        {
+            Generation++;
+            return happened;
         }
 
         /// <summary>
@@ -136,25 +143,26 @@ namespace UefiRecovery.Netstack.Socket
         }
 
         /// <summary>
-        /// Handles a DHCP reply. Returns true when the address configuration changed (a lease was
-        /// acquired, or one was lost through a NAK): the interface then applies <see cref="Lease"/>
-        /// or deconfigures.
+        /// Handles a DHCP reply: an OFFER moves SELECTING to REQUESTING (None); an ACK binds (Bound) or
+        /// extends (Renewed) the lease, and the caller configures <see cref="Lease"/>; a NAK drops it (Lost
+        /// when there was one), and the caller deconfigures. Replies to another transaction or client, or
+        /// that the state does not expect, are ignored (None).
         /// </summary>
-        public bool Process(in DhcpRepr reply, Instant now)
+        public DhcpEvent Process(in DhcpRepr reply, Instant now)
         {
-            if (!reply.IsReply || reply.TransactionId != _xid || !reply.ClientHardwareAddress.Equals(_mac)) return false;
+            if (!reply.IsReply || reply.TransactionId != _xid || !reply.ClientHardwareAddress.Equals(_mac)) return DhcpEvent.None;
             long t = now.Milliseconds;
             switch (State)
             {
                 case DhcpState.Selecting:
-                    if (reply.MessageType != DhcpMessageType.Offer) return false;
-                    if (!reply.YourAddress.IsUnicast || reply.ServerIdentifier.IsUnspecified) return false;
+                    if (reply.MessageType != DhcpMessageType.Offer) return DhcpEvent.None;
+                    if (!reply.YourAddress.IsUnicast || reply.ServerIdentifier.IsUnspecified) return DhcpEvent.None;
                     // The first acceptable offer wins (RFC 2131 §4.4.1 lets the client choose).
                     _offeredAddress = reply.YourAddress;
                     _offerServer = reply.ServerIdentifier;
                     State = DhcpState.Requesting;
                     ResetBackoff(t);
-                    return false;
+                    return DhcpEvent.None;
                 case DhcpState.Requesting:
                 case DhcpState.Renewing:
                 case DhcpState.Rebinding:
@@ -162,25 +170,24 @@ namespace UefiRecovery.Netstack.Socket
                     {
                         // In REQUESTING the NAK must come from the server we chose.
                         if (State == DhcpState.Requesting && !reply.ServerIdentifier.IsUnspecified
-                            && !reply.ServerIdentifier.Equals(_offerServer)) return false;
+                            && !reply.ServerIdentifier.Equals(_offerServer)) return DhcpEvent.None;
                         NaksReceived++;
                         bool hadLease = HasLease;
-                        if (hadLease) Generation++;
                         StartDiscovery(t);
-                        return hadLease;
+                        return hadLease ? Report(DhcpEvent.Lost) : DhcpEvent.None;
                     }
-                    if (reply.MessageType != DhcpMessageType.Ack || !reply.YourAddress.IsUnicast) return false;
+                    if (reply.MessageType != DhcpMessageType.Ack || !reply.YourAddress.IsUnicast) return DhcpEvent.None;
                     if (State == DhcpState.Requesting && !reply.ServerIdentifier.IsUnspecified
-                        && !reply.ServerIdentifier.Equals(_offerServer)) return false;
-                    Bind(reply, t);
-                    return true;
+                        && !reply.ServerIdentifier.Equals(_offerServer)) return DhcpEvent.None;
+                    return Bind(reply, t);
                 default:
-                    return false;
+                    return DhcpEvent.None;
             }
         }
 
-        private void Bind(in DhcpRepr ack, long t)
+        private DhcpEvent Bind(in DhcpRepr ack, long t)
         {
+            DhcpEvent happened = HasLease ? DhcpEvent.Renewed : DhcpEvent.Bound;
             uint lease = ack.LeaseTime != 0 ? ack.LeaseTime : _config.DefaultLeaseSeconds;
             Ipv4Address server = !ack.ServerIdentifier.IsUnspecified ? ack.ServerIdentifier
                 : (HasLease ? Lease.ServerIdentifier : _offerServer);
@@ -205,7 +212,7 @@ namespace UefiRecovery.Netstack.Socket
                 _expireAtMs = t + leaseMs;
             }
             State = DhcpState.Bound;
-            Generation++;
+            return Report(happened);
         }
 
         private void StartDiscovery(long t)

@@ -24,19 +24,19 @@ namespace UefiRecovery.Netstack.Wire
 
         public int BufferLength => ArpPacket.EthernetIpv4Length;
 
-        public static WireStatus Parse(in ArpPacket packet, out ArpRepr repr)
+        public static PacketStatus Parse(in ArpPacket packet, out ArpRepr repr)
         {
             repr = default;
             if (packet.HardwareType != ArpPacket.HardwareTypeEthernet || packet.ProtocolType != (ushort)EtherType.Ipv4)
-                return WireStatus.Unsupported;
+                return PacketStatus.Unsupported;
             if (packet.HardwareLength != MacAddress.Length || packet.ProtocolLength != Ipv4Address.Length)
-                return WireStatus.Malformed;
+                return PacketStatus.Malformed;
             ArpOperation op = packet.Operation;
-            if (op != ArpOperation.Request && op != ArpOperation.Reply) return WireStatus.Unsupported;
+            if (op != ArpOperation.Request && op != ArpOperation.Reply) return PacketStatus.Unsupported;
             repr = new ArpRepr(op,
                 MacAddress.Read(packet.SenderHardwareAddress), Ipv4Address.Read(packet.SenderProtocolAddress),
                 MacAddress.Read(packet.TargetHardwareAddress), Ipv4Address.Read(packet.TargetProtocolAddress));
-            return WireStatus.Ok;
+            return PacketStatus.Ok;
         }
 
         /// <summary>Writes exactly <see cref="BufferLength"/> bytes.</summary>

@@ -76,12 +76,12 @@ namespace UefiRecovery.Netstack.Wire
                 0, 0, 0, Ipv4Address.Unspecified, 0);
         }
 
-        public static WireStatus Parse(in DhcpMessage message, out DhcpRepr repr)
+        public static PacketStatus Parse(in DhcpMessage message, out DhcpRepr repr)
         {
             repr = default;
-            if (message.Cookie != DhcpMessage.MagicCookie) return WireStatus.Unsupported;
-            if (message.Op != DhcpMessage.OpRequest && message.Op != DhcpMessage.OpReply) return WireStatus.BadValue;
-            if (message.HardwareType != 1 || message.HardwareLength != MacAddress.Length) return WireStatus.Unsupported;
+            if (message.Cookie != DhcpMessage.MagicCookie) return PacketStatus.Unsupported;
+            if (message.Op != DhcpMessage.OpRequest && message.Op != DhcpMessage.OpReply) return PacketStatus.BadValue;
+            if (message.HardwareType != 1 || message.HardwareLength != MacAddress.Length) return PacketStatus.Unsupported;
 
             byte type = 0;
             Ipv4Address serverId = default, requested = default, mask = default, router = default, manager = default;
@@ -93,53 +93,53 @@ namespace UefiRecovery.Netstack.Wire
                 switch (code)
                 {
                     case DhcpOptionCode.MessageType:
-                        if (data.Length != 1) return WireStatus.Malformed;
+                        if (data.Length != 1) return PacketStatus.Malformed;
                         type = data[0];
                         break;
                     case DhcpOptionCode.ServerIdentifier:
-                        if (data.Length != 4) return WireStatus.Malformed;
+                        if (data.Length != 4) return PacketStatus.Malformed;
                         serverId = Ipv4Address.Read(data);
                         break;
                     case DhcpOptionCode.RequestedAddress:
-                        if (data.Length != 4) return WireStatus.Malformed;
+                        if (data.Length != 4) return PacketStatus.Malformed;
                         requested = Ipv4Address.Read(data);
                         break;
                     case DhcpOptionCode.SubnetMask:
-                        if (data.Length != 4) return WireStatus.Malformed;
+                        if (data.Length != 4) return PacketStatus.Malformed;
                         mask = Ipv4Address.Read(data);
                         break;
                     case DhcpOptionCode.Router:
                         // A list of routers in order of preference (RFC 2132 §3.5); the first is used.
-                        if (data.Length < 4 || (data.Length & 3) != 0) return WireStatus.Malformed;
+                        if (data.Length < 4 || (data.Length & 3) != 0) return PacketStatus.Malformed;
                         router = Ipv4Address.Read(data);
                         break;
                     case DhcpOptionCode.LeaseTime:
-                        if (data.Length != 4) return WireStatus.Malformed;
+                        if (data.Length != 4) return PacketStatus.Malformed;
                         lease = BinaryPrimitives.ReadUInt32BigEndian(data);
                         break;
                     case DhcpOptionCode.RenewalTime:
-                        if (data.Length != 4) return WireStatus.Malformed;
+                        if (data.Length != 4) return PacketStatus.Malformed;
                         renewal = BinaryPrimitives.ReadUInt32BigEndian(data);
                         break;
                     case DhcpOptionCode.RebindingTime:
-                        if (data.Length != 4) return WireStatus.Malformed;
+                        if (data.Length != 4) return PacketStatus.Malformed;
                         rebinding = BinaryPrimitives.ReadUInt32BigEndian(data);
                         break;
                     case DhcpOptionCode.VendorSpecific:
-                        if (!TryParseVendor(data, ref manager, ref managerPort)) return WireStatus.Malformed;
+                        if (!TryParseVendor(data, ref manager, ref managerPort)) return PacketStatus.Malformed;
                         break;
                 }
             }
-            if (reader.IsMalformed) return WireStatus.Malformed;
+            if (reader.IsMalformed) return PacketStatus.Malformed;
             // No option 53: a plain BOOTP message, which this client does not speak.
-            if (type < (byte)DhcpMessageType.Discover || type > (byte)DhcpMessageType.Inform) return WireStatus.Unsupported;
+            if (type < (byte)DhcpMessageType.Discover || type > (byte)DhcpMessageType.Inform) return PacketStatus.Unsupported;
 
             repr = new DhcpRepr((DhcpMessageType)type, message.Op == DhcpMessage.OpReply, message.TransactionId,
                 message.Seconds, (message.Flags & DhcpMessage.BroadcastFlag) != 0,
                 MacAddress.Read(message.ClientHardwareField), message.ClientAddress, message.YourAddress,
                 message.ServerAddress, message.RelayAgentAddress, serverId, requested, mask, router,
                 lease, renewal, rebinding, manager, managerPort);
-            return WireStatus.Ok;
+            return PacketStatus.Ok;
         }
 
         /// <summary>Our sub-options inside option 43 (RFC 2132 §8.4 encapsulation); unknown ones are skipped.</summary>

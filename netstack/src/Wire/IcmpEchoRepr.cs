@@ -21,15 +21,15 @@ namespace UefiRecovery.Netstack.Wire
 
         public int BufferLength => IcmpPacket.HeaderLength + DataLength;
 
-        public static WireStatus Parse(in IcmpPacket packet, out IcmpEchoRepr repr)
+        public static PacketStatus Parse(in IcmpPacket packet, out IcmpEchoRepr repr)
         {
             repr = default;
-            if (!packet.VerifyChecksum()) return WireStatus.BadChecksum;
+            if (!packet.VerifyChecksum()) return PacketStatus.BadChecksum;
             bool request = packet.Type == IcmpPacket.TypeEchoRequest;
-            if (!request && packet.Type != IcmpPacket.TypeEchoReply) return WireStatus.Unsupported;
-            if (packet.Code != 0) return WireStatus.BadValue;
+            if (!request && packet.Type != IcmpPacket.TypeEchoReply) return PacketStatus.Unsupported;
+            if (packet.Code != 0) return PacketStatus.BadValue;
             repr = new IcmpEchoRepr(request, packet.Identifier, packet.SequenceNumber, packet.Data.Length);
-            return WireStatus.Ok;
+            return PacketStatus.Ok;
         }
 
         /// <summary>

@@ -20,18 +20,18 @@ namespace UefiRecovery.Netstack.Wire
 
         public int BufferLength => IgmpPacket.HeaderLength;
 
-        public static WireStatus Parse(in IgmpPacket packet, out IgmpRepr repr)
+        public static PacketStatus Parse(in IgmpPacket packet, out IgmpRepr repr)
         {
             repr = default;
-            if (!packet.VerifyChecksum()) return WireStatus.BadChecksum;
+            if (!packet.VerifyChecksum()) return PacketStatus.BadChecksum;
             IgmpMessageType type = packet.Type;
             if (type != IgmpMessageType.MembershipQuery && type != IgmpMessageType.MembershipReportV1
                 && type != IgmpMessageType.MembershipReportV2 && type != IgmpMessageType.LeaveGroup)
-                return WireStatus.Unsupported;
+                return PacketStatus.Unsupported;
             // Only queries may be longer than 8 bytes (IGMPv3, RFC 3376 §7.1); other lengths are v3 reports.
-            if (type != IgmpMessageType.MembershipQuery && packet.Length != IgmpPacket.HeaderLength) return WireStatus.Unsupported;
+            if (type != IgmpMessageType.MembershipQuery && packet.Length != IgmpPacket.HeaderLength) return PacketStatus.Unsupported;
             repr = new IgmpRepr(type, packet.MaxResponseTime, packet.GroupAddress);
-            return WireStatus.Ok;
+            return PacketStatus.Ok;
         }
 
         /// <summary>Writes exactly <see cref="BufferLength"/> bytes, checksum included.</summary>

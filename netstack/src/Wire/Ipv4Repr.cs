@@ -49,37 +49,37 @@ namespace UefiRecovery.Netstack.Wire
         /// Checks version, header checksum, fragmentation and options. Fragments are refused
         /// (no reassembly), and so are options other than NOP, EOL and Router Alert.
         /// </summary>
-        public static WireStatus Parse(in Ipv4Packet packet, out Ipv4Repr repr)
+        public static PacketStatus Parse(in Ipv4Packet packet, out Ipv4Repr repr)
         {
             repr = default;
-            if (packet.Version != 4) return WireStatus.BadValue;
-            if (!packet.VerifyChecksum()) return WireStatus.BadChecksum;
-            if (packet.MoreFragments || packet.FragmentOffset != 0) return WireStatus.Fragmented;
-            WireStatus options = CheckOptions(packet.Options, out bool routerAlert);
-            if (options != WireStatus.Ok) return options;
+            if (packet.Version != 4) return PacketStatus.BadValue;
+            if (!packet.VerifyChecksum()) return PacketStatus.BadChecksum;
+            if (packet.MoreFragments || packet.FragmentOffset != 0) return PacketStatus.Fragmented;
+            PacketStatus options = CheckOptions(packet.Options, out bool routerAlert);
+            if (options != PacketStatus.Ok) return options;
             repr = new Ipv4Repr(packet.Source, packet.Destination, packet.Protocol, packet.Payload.Length,
                 packet.TimeToLive, packet.Identification, routerAlert, packet.TypeOfService);
-            return WireStatus.Ok;
+            return PacketStatus.Ok;
         }
 
         /// <summary>Walks the option list (RFC 791 §3.1 "Options"), checking every length.</summary>
-        private static WireStatus CheckOptions(ReadOnlySpan<byte> options, out bool routerAlert)
+        private static PacketStatus CheckOptions(ReadOnlySpan<byte> options, out bool routerAlert)
         {
             routerAlert = false;
             int i = 0;
             while (i < options.Length)
             {
                 int type = options[i];
-                if (type == OptionEndOfList) return WireStatus.Ok;
+                if (type == OptionEndOfList) return PacketStatus.Ok;
                 if (type == OptionNoOperation) { i++; continue; }
-                if (options.Length - i < 2) return WireStatus.Malformed;
+                if (options.Length - i < 2) return PacketStatus.Malformed;
                 int length = options[i + 1];
-                if (length < 2 || length > options.Length - i) return WireStatus.Malformed;
-                if (type != OptionRouterAlert) return WireStatus.UnsupportedOption;
+                if (length < 2 || length > options.Length - i) return PacketStatus.Malformed;
+                if (type != OptionRouterAlert) return PacketStatus.UnsupportedOption;
                 routerAlert = true;
                 i += length;
             }
-            return WireStatus.Ok;
+            return PacketStatus.Ok;
         }
 
         /// <summary>Writes the header (<see cref="HeaderLength"/> bytes, checksum included) into the start of <paramref name="buffer"/>.</summary>

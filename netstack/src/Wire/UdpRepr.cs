@@ -19,14 +19,14 @@ namespace UefiRecovery.Netstack.Wire
 
         public int BufferLength => UdpPacket.HeaderLength + PayloadLength;
 
-        public static WireStatus Parse(in UdpPacket packet, Ipv4Address source, Ipv4Address destination, out UdpRepr repr)
+        public static PacketStatus Parse(in UdpPacket packet, Ipv4Address source, Ipv4Address destination, out UdpRepr repr)
         {
             repr = default;
-            if (!packet.VerifyChecksum(source, destination)) return WireStatus.BadChecksum;
+            if (!packet.VerifyChecksum(source, destination)) return PacketStatus.BadChecksum;
             // Port 0 is reserved as a destination (RFC 768 / IANA); nothing can be listening there.
-            if (packet.DestinationPort == 0) return WireStatus.BadValue;
+            if (packet.DestinationPort == 0) return PacketStatus.BadValue;
             repr = new UdpRepr(packet.SourcePort, packet.DestinationPort, packet.Payload.Length);
-            return WireStatus.Ok;
+            return PacketStatus.Ok;
         }
 
         /// <summary>

@@ -109,7 +109,7 @@ namespace UefiRecovery.Netstack.Tests.Iface
             // The ICMP message is byte-identical to the kernel's; the IP header differs only in id and DF.
             Assert.Equal(Hex.Of(linux.AsSpan(34)), Hex.Of(sent.AsSpan(34)));
             Assert.True(Ipv4Packet.TryCreate(sent.AsSpan(14), out Ipv4Packet ip));
-            Assert.Equal(WireStatus.Ok, Ipv4Repr.Parse(ip, out Ipv4Repr repr));
+            Assert.Equal(PacketStatus.Ok, Ipv4Repr.Parse(ip, out Ipv4Repr repr));
             Assert.Equal(Frames.Net1.Value, repr.Source.Value);
             Assert.Equal(Frames.Net2.Value, repr.Destination.Value);
         }
@@ -311,7 +311,7 @@ namespace UefiRecovery.Netstack.Tests.Iface
             Assert.Equal(1, device.TransmitCount);
             Assert.True(EthernetFrame.TryCreate(device.SentSpan(0), out EthernetFrame frame));
             Assert.Equal(expectedMac, frame.Destination.Value);
-            Assert.Equal(WireStatus.Ok, ParseChain.Parse(device.SentSpan(0)));
+            Assert.Equal(PacketStatus.Ok, ParseChain.Parse(device.SentSpan(0)));
         }
 
         [Fact]
@@ -342,7 +342,7 @@ namespace UefiRecovery.Netstack.Tests.Iface
             Frames.FixChecksums(frame);
             device.Inject(frame);
             iface.Poll(new Instant(0));
-            Assert.Equal(1, iface.Counters.Dropped(WireStatus.Fragmented));
+            Assert.Equal(1, iface.Counters.Dropped(PacketStatus.Fragmented));
         }
 
         [Fact]

@@ -37,13 +37,13 @@ namespace UefiRecovery.Netstack.Tests.Socket
                     EthernetFrame.TryCreate(frame, out EthernetFrame eth);
                     if (eth.EtherType != EtherType.Ipv4) continue;
                     Assert.True(Ipv4Packet.TryCreate(eth.Payload, out Ipv4Packet p));
-                    Assert.Equal(WireStatus.Ok, Ipv4Repr.Parse(p, out ip));
+                    Assert.Equal(PacketStatus.Ok, Ipv4Repr.Parse(p, out ip));
                     Assert.True(UdpPacket.TryCreate(p.Payload, out UdpPacket u));
-                    Assert.Equal(WireStatus.Ok, UdpRepr.Parse(u, ip.Source, ip.Destination, out UdpRepr udp));
+                    Assert.Equal(PacketStatus.Ok, UdpRepr.Parse(u, ip.Source, ip.Destination, out UdpRepr udp));
                     Assert.Equal(68, udp.SourcePort);
                     Assert.Equal(67, udp.DestinationPort);
                     Assert.True(DhcpMessage.TryCreate(u.Payload, out DhcpMessage m));
-                    Assert.Equal(WireStatus.Ok, DhcpRepr.Parse(m, out message));
+                    Assert.Equal(PacketStatus.Ok, DhcpRepr.Parse(m, out message));
                     ethDst = eth.Destination;
                     return true;
                 }
@@ -244,6 +244,141 @@ namespace UefiRecovery.Netstack.Tests.Socket
             Assert.False(s.Iface.HasAddress);
             Assert.Equal(DhcpState.Selecting, s.Client.State);
             Assert.Equal(DhcpMessageType.Discover, s.NextDhcp().MessageType);
+        }
+
+        // What each call did to the lease is its result (DhcpEvent); the client itself configures nothing.
+
+        private static DhcpRepr Reply(DhcpMessageType type, uint xid, Ipv4Address yours) =>
+            new DhcpRepr(type, true, xid, 0, false, Frames.LinuxMac, default, yours, default, default,
+                Frames.Net1, default, Frames.Mask24, Frames.Net1, 600, 0, 0, default, 0);
+
+        private static uint PendingXid(DhcpClient client, long t)
+        {
+            Assert.True(client.TryGetTransmit(new Instant(t), out DhcpRepr message, out _));
+            client.OnTransmitted(new Instant(t));
+            return message.TransactionId;
+        }
+
+        /// <summary>A client bound at 20 ms to <see cref="Leased"/> for 600 s (T1 300 s, T2 525 s), driven without an interface.</summary>
+        private static DhcpClient BoundClient()
+        {
+            var client = new DhcpClient(Frames.LinuxMac, new DhcpConfig(), XorshiftInverse.SeedFor(CapturedXid));
+            Assert.Equal(DhcpEvent.None, client.Poll(new Instant(0)));
+            uint xid = PendingXid(client, 0);
+            Assert.Equal(DhcpEvent.None, client.Process(Reply(DhcpMessageType.Offer, xid, Leased), new Instant(10)));
+            Assert.Equal(DhcpState.Requesting, client.State);
+            PendingXid(client, 10);
+            Assert.Equal(DhcpEvent.Bound, client.Process(Reply(DhcpMessageType.Ack, xid, Leased), new Instant(20)));
+            return client;
+        }
+
+        [Fact]
+        public void Process_OfferThenAck_ReturnsBoundOnlyForTheAck()
+        {
+            DhcpClient client = BoundClient();
+            Assert.Equal(DhcpState.Bound, client.State);
+            Assert.Equal(Leased.Value, client.Lease.Address.Value);
+            Assert.Equal(1, client.Generation);
+            Assert.Equal(DhcpEvent.None, client.Poll(new Instant(30)));
+        }
+
+        [Fact]
+        public void Process_AckWhileRenewing_ReturnsRenewed()
+        {
+            DhcpClient client = BoundClient();
+            Assert.Equal(DhcpEvent.None, client.Poll(new Instant(300_020)));
+            Assert.Equal(DhcpState.Renewing, client.State);
+            uint xid = PendingXid(client, 300_020);
+            Ipv4Address moved = Ipv4Address.FromBytes(10, 77, 0, 60);
+            Assert.Equal(DhcpEvent.Renewed, client.Process(Reply(DhcpMessageType.Ack, xid, moved), new Instant(300_030)));
+            Assert.Equal(moved.Value, client.Lease.Address.Value);
+            Assert.Equal(2, client.Generation);
+        }
+
+        [Fact]
+        public void Process_NakWhileRenewing_ReturnsLost()
+        {
+            DhcpClient client = BoundClient();
+            client.Poll(new Instant(300_020));
+            uint xid = PendingXid(client, 300_020);
+            Assert.Equal(DhcpEvent.Lost, client.Process(Reply(DhcpMessageType.Nak, xid, default), new Instant(300_030)));
+            Assert.False(client.HasLease);
+            Assert.Equal(DhcpState.Selecting, client.State);
+        }
+
+        [Fact]
+        public void Process_NakWhileRequesting_ReturnsNone()
+        {
+            var client = new DhcpClient(Frames.LinuxMac, new DhcpConfig(), XorshiftInverse.SeedFor(CapturedXid));
+            client.Poll(new Instant(0));
+            uint xid = PendingXid(client, 0);
+            client.Process(Reply(DhcpMessageType.Offer, xid, Leased), new Instant(10));
+            Assert.Equal(DhcpEvent.None, client.Process(Reply(DhcpMessageType.Nak, xid, default), new Instant(20)));
+            Assert.Equal(1, client.NaksReceived);
+            Assert.Equal(0, client.Generation);
+        }
+
+        [Fact]
+        public void Process_ReplyToOtherXid_ReturnsNoneAndKeepsState()
+        {
+            DhcpClient client = BoundClient();
+            client.Poll(new Instant(300_020));
+            uint xid = PendingXid(client, 300_020);
+            Assert.Equal(DhcpEvent.None, client.Process(Reply(DhcpMessageType.Nak, xid + 1, default), new Instant(300_030)));
+            Assert.Equal(DhcpState.Renewing, client.State);
+            Assert.Equal(1, client.Generation);
+        }
+
+        [Fact]
+        public void Poll_LeaseExpired_ReturnsLostOnce()
+        {
+            DhcpClient client = BoundClient();
+            Assert.Equal(DhcpEvent.None, client.Poll(new Instant(599_999)));
+            Assert.Equal(DhcpEvent.Lost, client.Poll(new Instant(600_020))); // T1, T2 and expiry in one late poll
+            Assert.Equal(DhcpEvent.None, client.Poll(new Instant(600_030)));
+            Assert.Equal(DhcpState.Selecting, client.State);
+        }
+
+        [Fact]
+        public void Reset_WithLease_ReturnsLost()
+        {
+            DhcpClient client = BoundClient();
+            Assert.Equal(DhcpEvent.Lost, client.Reset());
+            Assert.Equal(DhcpEvent.None, client.Reset());
+            Assert.Equal(DhcpState.Init, client.State);
+        }
+
+        [Fact]
+        public void Poll_AckThenArpRequestInOneBatch_AddressAppliedBeforeTheNextFrame()
+        {
+            var s = new Stack(CapturedXid);
+            s.Iface.Poll(new Instant(0));
+            s.Device.Inject(Corpus.DnsmasqDhcpOffer);
+            s.Iface.Poll(new Instant(10));
+            s.Device.Inject(Corpus.DnsmasqDhcpAck);
+            s.Device.Inject(Frames.Arp(ArpOperation.Request, Frames.DnsmasqMac, Frames.Net1, default, Leased, MacAddress.Broadcast));
+            s.Iface.Poll(new Instant(20));
+            Assert.Equal(Leased.Value, s.Iface.Address.Value);
+            Assert.Equal(1, s.Iface.Counters.ArpRepliesSent);
+        }
+
+        [Fact]
+        public void Poll_NakWhileRenewing_ClearsTheAddress()
+        {
+            var s = new Stack(CapturedXid);
+            s.Bind();
+            s.Device.Inject(Frames.Arp(ArpOperation.Reply, Frames.DnsmasqMac, Frames.Net1, Frames.LinuxMac, Leased, Frames.LinuxMac));
+            s.Iface.Poll(new Instant(300_020));
+            s.Seen = 0;
+            DhcpRepr renew = default;
+            while (s.TryNextDhcp(out DhcpRepr m, out _, out _)) renew = m;
+            Assert.Equal(DhcpMessageType.Request, renew.MessageType);
+            Assert.Equal(Leased.Value, renew.ClientAddress.Value); // the RENEWING request, not the first one
+            Assert.True(s.Iface.HasAddress);
+            s.Device.Inject(Frames.Dhcp(Reply(DhcpMessageType.Nak, renew.TransactionId, default), Frames.Net1, Frames.DnsmasqMac));
+            s.Iface.Poll(new Instant(300_030));
+            Assert.False(s.Iface.HasAddress);
+            Assert.Equal(DhcpState.Selecting, s.Client.State);
         }
 
         [Fact]

@@ -16,7 +16,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
         [Fact]
         public void Parse_CapturedLinuxRequest_ReadsAllFields()
         {
-            Assert.Equal(WireStatus.Ok, ArpRepr.Parse(Packet(Hex.Bytes(Corpus.LinuxArpRequest)), out ArpRepr arp));
+            Assert.Equal(PacketStatus.Ok, ArpRepr.Parse(Packet(Hex.Bytes(Corpus.LinuxArpRequest)), out ArpRepr arp));
             Assert.Equal(ArpOperation.Request, arp.Operation);
             Assert.Equal(Frames.LinuxMac.Value, arp.SenderHardwareAddress.Value);
             Assert.Equal(Frames.Net2.Value, arp.SenderProtocolAddress.Value);
@@ -30,7 +30,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
         public void Emit_ParsedCapture_RoundTripsByteForByteIntoA5Buffer(string name)
         {
             byte[] frame = Hex.Bytes(CorpusByName(name));
-            Assert.Equal(WireStatus.Ok, ArpRepr.Parse(Packet(frame), out ArpRepr arp));
+            Assert.Equal(PacketStatus.Ok, ArpRepr.Parse(Packet(frame), out ArpRepr arp));
             byte[] buffer = new byte[arp.BufferLength];
             Array.Fill(buffer, (byte)0xA5);
             arp.Emit(buffer);
@@ -39,12 +39,12 @@ namespace UefiRecovery.Netstack.Tests.Wire
 
         [Theory]
         // Hardware type 6 (IEEE 802): not Ethernet.
-        [InlineData(14, 0x00, 15, 0x06, WireStatus.Unsupported)]
+        [InlineData(14, 0x00, 15, 0x06, PacketStatus.Unsupported)]
         // Protocol type 0x86dd: not IPv4.
-        [InlineData(16, 0x86, 17, 0xdd, WireStatus.Unsupported)]
+        [InlineData(16, 0x86, 17, 0xdd, PacketStatus.Unsupported)]
         // Opcode 3 (RARP request).
-        [InlineData(20, 0x00, 21, 0x03, WireStatus.Unsupported)]
-        public void Parse_OtherKinds_Unsupported(int i1, byte v1, int i2, byte v2, WireStatus expected)
+        [InlineData(20, 0x00, 21, 0x03, PacketStatus.Unsupported)]
+        public void Parse_OtherKinds_Unsupported(int i1, byte v1, int i2, byte v2, PacketStatus expected)
         {
             byte[] frame = Hex.Bytes(Corpus.LinuxArpRequest);
             frame[i1] = v1;
@@ -66,7 +66,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
             byte[] frame = Hex.Bytes(Corpus.LinuxArpRequest);
             frame[18] = 2; // hlen 2: fits, but is not Ethernet's 6
             Assert.True(ArpPacket.TryCreate(frame.AsSpan(14), out ArpPacket p));
-            Assert.Equal(WireStatus.Malformed, ArpRepr.Parse(p, out _));
+            Assert.Equal(PacketStatus.Malformed, ArpRepr.Parse(p, out _));
         }
 
         internal static string CorpusByName(string name) =>

@@ -18,7 +18,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
         private static DhcpRepr ParseOk(byte[] message)
         {
             Assert.True(DhcpMessage.TryCreate(message, out DhcpMessage m));
-            Assert.Equal(WireStatus.Ok, DhcpRepr.Parse(m, out DhcpRepr repr));
+            Assert.Equal(PacketStatus.Ok, DhcpRepr.Parse(m, out DhcpRepr repr));
             return repr;
         }
 
@@ -107,7 +107,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
             byte[] message = DhcpOf(Corpus.DnsmasqDhcpOffer);
             message[239] ^= 1;
             DhcpMessage.TryCreate(message, out DhcpMessage m);
-            Assert.Equal(WireStatus.Unsupported, DhcpRepr.Parse(m, out _));
+            Assert.Equal(PacketStatus.Unsupported, DhcpRepr.Parse(m, out _));
         }
 
         private static byte[] WithOptions(string optionsHex)
@@ -121,21 +121,21 @@ namespace UefiRecovery.Netstack.Tests.Wire
         }
 
         [Theory]
-        [InlineData("350102ff", WireStatus.Ok)]
-        [InlineData("350102", WireStatus.Ok)]                 // no End: the area simply ends
-        [InlineData("00003501020000ff", WireStatus.Ok)]       // Pad bytes anywhere
-        [InlineData("ff350102", WireStatus.Unsupported)]      // End before the message type: plain BOOTP
-        [InlineData("3501", WireStatus.Malformed)]            // length byte missing
-        [InlineData("350502", WireStatus.Malformed)]          // length past the end
-        [InlineData("35020202ff", WireStatus.Malformed)]      // message type must be one byte
-        [InlineData("350109ff", WireStatus.Unsupported)]      // message type 9 is not DHCPv4 (RFC 2132 §9.6 lists 1-8)
-        [InlineData("35010201030a0000ff", WireStatus.Malformed)] // subnet mask of 3 bytes
-        [InlineData("35010203050a000001ff", WireStatus.Malformed)] // router list not a multiple of 4
-        [InlineData("350102" + "2b0601040a4d0001" + "ff", WireStatus.Ok)]
-        [InlineData("350102" + "2b06010300000000" + "ff", WireStatus.Malformed)] // manager address sub-option of 3 bytes
-        [InlineData("350102" + "2b03010801" + "ff", WireStatus.Malformed)]       // sub-option runs past option 43
-        [InlineData("350102" + "2b04630201bb" + "ff", WireStatus.Ok)]             // unknown sub-option 99 skipped
-        public void Parse_OptionArea_ValidatesEveryLength(string options, WireStatus expected)
+        [InlineData("350102ff", PacketStatus.Ok)]
+        [InlineData("350102", PacketStatus.Ok)]                 // no End: the area simply ends
+        [InlineData("00003501020000ff", PacketStatus.Ok)]       // Pad bytes anywhere
+        [InlineData("ff350102", PacketStatus.Unsupported)]      // End before the message type: plain BOOTP
+        [InlineData("3501", PacketStatus.Malformed)]            // length byte missing
+        [InlineData("350502", PacketStatus.Malformed)]          // length past the end
+        [InlineData("35020202ff", PacketStatus.Malformed)]      // message type must be one byte
+        [InlineData("350109ff", PacketStatus.Unsupported)]      // message type 9 is not DHCPv4 (RFC 2132 §9.6 lists 1-8)
+        [InlineData("35010201030a0000ff", PacketStatus.Malformed)] // subnet mask of 3 bytes
+        [InlineData("35010203050a000001ff", PacketStatus.Malformed)] // router list not a multiple of 4
+        [InlineData("350102" + "2b0601040a4d0001" + "ff", PacketStatus.Ok)]
+        [InlineData("350102" + "2b06010300000000" + "ff", PacketStatus.Malformed)] // manager address sub-option of 3 bytes
+        [InlineData("350102" + "2b03010801" + "ff", PacketStatus.Malformed)]       // sub-option runs past option 43
+        [InlineData("350102" + "2b04630201bb" + "ff", PacketStatus.Ok)]             // unknown sub-option 99 skipped
+        public void Parse_OptionArea_ValidatesEveryLength(string options, PacketStatus expected)
         {
             DhcpMessage.TryCreate(WithOptions(options), out DhcpMessage m);
             Assert.Equal(expected, DhcpRepr.Parse(m, out _));
@@ -145,7 +145,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
         public void Parse_VendorSubOptions_ReadsManagerAddress()
         {
             DhcpMessage.TryCreate(WithOptions("350102" + "2b0a0202c350" + "01040a4d0009" + "ff"), out DhcpMessage m);
-            Assert.Equal(WireStatus.Ok, DhcpRepr.Parse(m, out DhcpRepr repr));
+            Assert.Equal(PacketStatus.Ok, DhcpRepr.Parse(m, out DhcpRepr repr));
             Assert.Equal(Ipv4Address.FromBytes(10, 77, 0, 9).Value, repr.ManagerAddress.Value);
             Assert.Equal(50000, repr.ManagerPort);
         }

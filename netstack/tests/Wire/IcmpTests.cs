@@ -13,7 +13,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
         public void Parse_CapturedEchoRequest_ReadsIdAndSequence()
         {
             Assert.True(IcmpPacket.TryCreate(IcmpOf(Corpus.LinuxEchoRequest), out IcmpPacket p));
-            Assert.Equal(WireStatus.Ok, IcmpEchoRepr.Parse(p, out IcmpEchoRepr echo));
+            Assert.Equal(PacketStatus.Ok, IcmpEchoRepr.Parse(p, out IcmpEchoRepr echo));
             Assert.True(echo.IsRequest);
             Assert.Equal(17890, echo.Identifier);
             Assert.Equal(1, echo.SequenceNumber);
@@ -38,7 +38,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
         {
             IcmpPacket.TryCreate(IcmpOf(Corpus.LinuxIcmpPortUnreachable), out IcmpPacket p);
             Assert.Equal(3, p.Type);
-            Assert.Equal(WireStatus.Unsupported, IcmpEchoRepr.Parse(p, out _));
+            Assert.Equal(PacketStatus.Unsupported, IcmpEchoRepr.Parse(p, out _));
         }
 
         [Fact]
@@ -47,7 +47,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
             byte[] icmp = IcmpOf(Corpus.LinuxEchoRequest);
             icmp[20] ^= 0x40;
             IcmpPacket.TryCreate(icmp, out IcmpPacket p);
-            Assert.Equal(WireStatus.BadChecksum, IcmpEchoRepr.Parse(p, out _));
+            Assert.Equal(PacketStatus.BadChecksum, IcmpEchoRepr.Parse(p, out _));
         }
 
         [Theory]

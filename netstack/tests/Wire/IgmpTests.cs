@@ -13,9 +13,9 @@ namespace UefiRecovery.Netstack.Tests.Wire
         {
             byte[] frame = Hex.Bytes(frameHex);
             Assert.True(Ipv4Packet.TryCreate(frame.AsSpan(14), out Ipv4Packet ip));
-            Assert.Equal(WireStatus.Ok, Ipv4Repr.Parse(ip, out Ipv4Repr ipRepr));
+            Assert.Equal(PacketStatus.Ok, Ipv4Repr.Parse(ip, out Ipv4Repr ipRepr));
             Assert.True(IgmpPacket.TryCreate(ip.Payload, out IgmpPacket igmp));
-            Assert.Equal(WireStatus.Ok, IgmpRepr.Parse(igmp, out IgmpRepr repr));
+            Assert.Equal(PacketStatus.Ok, IgmpRepr.Parse(igmp, out IgmpRepr repr));
             return (ipRepr, repr, ip.HeaderLength);
         }
 
@@ -65,7 +65,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
             frame[45] ^= 1;
             Ipv4Packet.TryCreate(frame.AsSpan(14), out Ipv4Packet ip);
             IgmpPacket.TryCreate(ip.Payload, out IgmpPacket igmp);
-            Assert.Equal(WireStatus.BadChecksum, IgmpRepr.Parse(igmp, out _));
+            Assert.Equal(PacketStatus.BadChecksum, IgmpRepr.Parse(igmp, out _));
         }
 
         [Fact]
@@ -76,7 +76,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
             ushort c = Checksum.Compute(v3);
             v3[2] = (byte)(c >> 8); v3[3] = (byte)c;
             Assert.True(IgmpPacket.TryCreate(v3, out IgmpPacket igmp));
-            Assert.Equal(WireStatus.Unsupported, IgmpRepr.Parse(igmp, out _));
+            Assert.Equal(PacketStatus.Unsupported, IgmpRepr.Parse(igmp, out _));
         }
     }
 }

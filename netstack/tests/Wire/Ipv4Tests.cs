@@ -21,7 +21,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
         public void Parse_CapturedEchoRequest_ReadsHeader()
         {
             Assert.True(Ipv4Packet.TryCreate(IpOf(Corpus.LinuxEchoRequest), out Ipv4Packet p));
-            Assert.Equal(WireStatus.Ok, Ipv4Repr.Parse(p, out Ipv4Repr ip));
+            Assert.Equal(PacketStatus.Ok, Ipv4Repr.Parse(p, out Ipv4Repr ip));
             Assert.Equal(Frames.Net2.Value, ip.Source.Value);
             Assert.Equal(Frames.Net1.Value, ip.Destination.Value);
             Assert.Equal(IpProtocol.Icmp, ip.Protocol);
@@ -81,7 +81,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
             byte[] ip = IpOf(Corpus.LinuxEchoRequest);
             ip[8] ^= 1; // TTL changed without fixing the checksum
             Ipv4Packet.TryCreate(ip, out Ipv4Packet p);
-            Assert.Equal(WireStatus.BadChecksum, Ipv4Repr.Parse(p, out _));
+            Assert.Equal(PacketStatus.BadChecksum, Ipv4Repr.Parse(p, out _));
         }
 
         [Theory]
@@ -93,7 +93,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
             ip[6] = hi; ip[7] = lo;
             FixHeaderChecksum(ip);
             Ipv4Packet.TryCreate(ip, out Ipv4Packet p);
-            Assert.Equal(WireStatus.Fragmented, Ipv4Repr.Parse(p, out _));
+            Assert.Equal(PacketStatus.Fragmented, Ipv4Repr.Parse(p, out _));
         }
 
         [Fact]
@@ -103,7 +103,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
             ip[0] = 0x65;
             FixHeaderChecksum(ip);
             Ipv4Packet.TryCreate(ip, out Ipv4Packet p);
-            Assert.Equal(WireStatus.BadValue, Ipv4Repr.Parse(p, out _));
+            Assert.Equal(PacketStatus.BadValue, Ipv4Repr.Parse(p, out _));
         }
 
         /// <summary>Inserts a 4-byte option area after the fixed header (IHL 6).</summary>
@@ -123,18 +123,18 @@ namespace UefiRecovery.Netstack.Tests.Wire
 
         [Theory]
         // Router Alert, RFC 2113 §2.1: 94 04 0000.
-        [InlineData("94040000", WireStatus.Ok)]
-        [InlineData("01010100", WireStatus.Ok)] // NOPs then End of List
+        [InlineData("94040000", PacketStatus.Ok)]
+        [InlineData("01010100", PacketStatus.Ok)] // NOPs then End of List
         // Record Route (RFC 791 type 7) with length 4: valid but not accepted.
-        [InlineData("07040400", WireStatus.UnsupportedOption)]
-        [InlineData("07090400", WireStatus.Malformed)] // option length past the header
-        [InlineData("01010107", WireStatus.Malformed)] // option type without a length byte
-        [InlineData("94010000", WireStatus.Malformed)] // option length below 2
-        public void Parse_Options_AcceptsOnlyHarmlessOnes(string options, WireStatus expected)
+        [InlineData("07040400", PacketStatus.UnsupportedOption)]
+        [InlineData("07090400", PacketStatus.Malformed)] // option length past the header
+        [InlineData("01010107", PacketStatus.Malformed)] // option type without a length byte
+        [InlineData("94010000", PacketStatus.Malformed)] // option length below 2
+        public void Parse_Options_AcceptsOnlyHarmlessOnes(string options, PacketStatus expected)
         {
             Assert.True(Ipv4Packet.TryCreate(WithOptions(options), out Ipv4Packet p));
             Assert.Equal(expected, Ipv4Repr.Parse(p, out Ipv4Repr ip));
-            if (expected == WireStatus.Ok) Assert.Equal(28, ip.PayloadLength);
+            if (expected == PacketStatus.Ok) Assert.Equal(28, ip.PayloadLength);
         }
     }
 }

@@ -13,7 +13,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
         public void Parse_CapturedLinuxDatagram_ReadsPortsAndPayload()
         {
             Assert.True(UdpPacket.TryCreate(UdpOf(Corpus.LinuxUdpDatagram), out UdpPacket p));
-            Assert.Equal(WireStatus.Ok, UdpRepr.Parse(p, Frames.Net2, Frames.Net1, out UdpRepr udp));
+            Assert.Equal(PacketStatus.Ok, UdpRepr.Parse(p, Frames.Net2, Frames.Net1, out UdpRepr udp));
             Assert.Equal(60258, udp.SourcePort);
             Assert.Equal(5000, udp.DestinationPort);
             Assert.Equal("hello from linux udp", System.Text.Encoding.ASCII.GetString(p.Payload));
@@ -40,7 +40,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
             udpBytes[6] = 0; udpBytes[7] = 0;
             udpBytes[10] ^= 0xFF; // payload change would otherwise fail the checksum
             UdpPacket.TryCreate(udpBytes, out UdpPacket p);
-            Assert.Equal(WireStatus.Ok, UdpRepr.Parse(p, Frames.Net2, Frames.Net1, out _));
+            Assert.Equal(PacketStatus.Ok, UdpRepr.Parse(p, Frames.Net2, Frames.Net1, out _));
         }
 
         [Fact]
@@ -49,14 +49,14 @@ namespace UefiRecovery.Netstack.Tests.Wire
             byte[] udpBytes = UdpOf(Corpus.LinuxUdpDatagram);
             udpBytes[10] ^= 0x01;
             UdpPacket.TryCreate(udpBytes, out UdpPacket p);
-            Assert.Equal(WireStatus.BadChecksum, UdpRepr.Parse(p, Frames.Net2, Frames.Net1, out _));
+            Assert.Equal(PacketStatus.BadChecksum, UdpRepr.Parse(p, Frames.Net2, Frames.Net1, out _));
         }
 
         [Fact]
         public void Parse_WrongPseudoHeaderAddress_BadChecksum()
         {
             UdpPacket.TryCreate(UdpOf(Corpus.LinuxUdpDatagram), out UdpPacket p);
-            Assert.Equal(WireStatus.BadChecksum, UdpRepr.Parse(p, Frames.Net2, Ipv4Address.FromBytes(10, 77, 0, 3), out _));
+            Assert.Equal(PacketStatus.BadChecksum, UdpRepr.Parse(p, Frames.Net2, Ipv4Address.FromBytes(10, 77, 0, 3), out _));
         }
 
         [Theory]
@@ -95,7 +95,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
             Assert.Equal(0xFF, d[6]);
             Assert.Equal(0xFF, d[7]);
             UdpPacket.TryCreate(d, out UdpPacket p);
-            Assert.Equal(WireStatus.Ok, UdpRepr.Parse(p, src, dst, out _));
+            Assert.Equal(PacketStatus.Ok, UdpRepr.Parse(p, src, dst, out _));
         }
     }
 }

@@ -86,11 +86,11 @@ internal sealed class ManagerProbe : IReceivedFrameObserver
     {
         if (_sequence == 0 || ReplySeen || !EthernetFrame.TryCreate(buffer, out EthernetFrame frame) || frame.EtherType != EtherType.Ipv4)
             return;
-        if (!Ipv4Packet.TryCreate(frame.Payload, out Ipv4Packet packet) || Ipv4Repr.Parse(packet, out Ipv4Repr ip) != WireStatus.Ok)
+        if (!Ipv4Packet.TryCreate(frame.Payload, out Ipv4Packet packet) || Ipv4Repr.Parse(packet, out Ipv4Repr ip) != PacketStatus.Ok)
             return;
         if (ip.Protocol != IpProtocol.Icmp || !ip.Source.Equals(_target) || !ip.Destination.Equals(_iface.Address))
             return;
-        if (!IcmpPacket.TryCreate(packet.Payload, out IcmpPacket icmp) || IcmpEchoRepr.Parse(icmp, out IcmpEchoRepr echo) != WireStatus.Ok)
+        if (!IcmpPacket.TryCreate(packet.Payload, out IcmpPacket icmp) || IcmpEchoRepr.Parse(icmp, out IcmpEchoRepr echo) != PacketStatus.Ok)
             return;
         if (echo.IsRequest || echo.Identifier != _identifier || echo.SequenceNumber != _sequence)
             return;

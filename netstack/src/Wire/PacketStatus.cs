@@ -1,7 +1,11 @@
 namespace UefiRecovery.Netstack.Wire
 {
-    /// <summary>Why a parse rejected its input. Ok is the only success value.</summary>
-    public enum WireStatus : byte
+    /// <summary>
+    /// Why a packet parser (Ethernet, ARP, IPv4, UDP, ICMP, IGMP, DHCP) rejected its input, and the reason a
+    /// dropped frame is counted under. Ok is the only success value. The recovery protocol's own codec has
+    /// its own result, <c>UefiRecovery.Core.Protocol.Wire.WireStatus</c> (bad magic, CRC, message type...).
+    /// </summary>
+    public enum PacketStatus : byte
     {
         Ok = 0,
         /// <summary>The buffer is shorter than a header or a length field says.</summary>
