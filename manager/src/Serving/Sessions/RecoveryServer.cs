@@ -73,7 +73,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private readonly List<uint> _endedScratch = new();
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
 
-    private UdpEndpoint? _socket;
+    private UdpSocketChannel? _socket;
 
     // Group DATA in sendmmsg batches (Linux, no fault injection): flushed before SendData returns, so every
     // other message (STATUS_REQUEST after a pass) still leaves after the DATA before it.
@@ -118,7 +118,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Bind before the host reports "started", so the ready line carries the real endpoint.
-        _socket = new UdpEndpoint(_options.Listen);
+        _socket = new UdpSocketChannel(_options.Listen);
         if (_options.Delivery == DeliveryMode.Multicast)
         {
             _socket.SetMulticastTtl(_options.MulticastTtl);
