@@ -79,7 +79,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     // other message (STATUS_REQUEST after a pass) still leaves after the DATA before it.
     private LinuxSendBatch? _sendBatch;
     private long _batchSendFailures;
-    private IUdpChannel? _transport;
+    private IUdpChannel? _channel;
     private TokenBucket _pacer;
     private ulong _donorId;
     private uint _nextMessageId = 1;
@@ -111,7 +111,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         _status = EmptyStatus();
     }
 
-    public IPEndPoint LocalEndPoint => _transport?.LocalEndPoint ?? _options.Listen;
+    public IPEndPoint LocalEndPoint => _channel?.LocalEndPoint ?? _options.Listen;
 
     public ServerStatus Current => Volatile.Read(ref _status);
 
@@ -124,8 +124,8 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             _socket.SetMulticastTtl(_options.MulticastTtl);
             if (!_options.Listen.Address.Equals(IPAddress.Any)) _socket.SetMulticastSendInterface(_options.Listen.Address);
         }
-        _transport = _options.Faults.IsActive
-            ? new FaultInjectingTransport(_socket, _options.Faults, FaultOptions.None)
+        _channel = _options.Faults.IsActive
+            ? new FaultInjectingChannel(_socket, _options.Faults, FaultOptions.None)
             : _socket;
         if (_options.BatchSends && OperatingSystem.IsLinux() && !_options.Faults.IsActive) _sendBatch = _socket.CreateSendBatch();
         _donorId = DonorIdentity.SenderIdFor(_options.DonorName, _socket.LocalEndPoint.Port);
@@ -166,7 +166,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
                     if (client.IsActive) SendMemberAbort(session, client, AbortReason.DonorShutdown);
         PublishStatus(Now);
         _logger.LogInformation("stopped; {Results} results recorded in {Path}", _resultsRecorded, _results.FilePath);
-        _transport?.Dispose();
+        _channel?.Dispose();
         _sendBatch?.Dispose();
         _sendBatch = null;
     }
@@ -181,7 +181,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             ReceivedDatagram got;
             try
             {
-                got = await _transport!.ReceiveAsync(buffer, stoppingToken).ConfigureAwait(false);
+                got = await _channel!.ReceiveAsync(buffer, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) { return; }
             catch (ObjectDisposedException) { return; }
@@ -441,7 +441,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
 
     private void Send(int length, IPEndPoint destination)
     {
-        _transport!.Send(_sendBuffer.AsSpan(0, length), destination);
+        _channel!.Send(_sendBuffer.AsSpan(0, length), destination);
         CountSent(length);
     }
 
