@@ -42,7 +42,7 @@ public sealed partial class RecoveryServer
             var clients = new List<ClientStatus>();
             foreach (var client in session.Clients)
             {
-                double progress = client.State is ClientState.Complete or ClientState.Reported
+                double progress = client.State is MemberState.Complete or MemberState.Reported
                     ? 1.0
                     : session.Geometry.FragmentCount == 0 ? 0 : Math.Min(1.0, client.FragmentsHeld / (double)session.Geometry.FragmentCount);
                 // Other live members with this MAC, and other addresses it proved a membership from this run (a RESULT

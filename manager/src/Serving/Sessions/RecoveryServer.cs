@@ -365,7 +365,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private static int CountReceiving(ImageSession session)
     {
         int n = 0;
-        foreach (var client in session.Clients) if (client.State == ClientState.Receiving) n++;
+        foreach (var client in session.Clients) if (client.State == MemberState.Receiving) n++;
         return n;
     }
 
@@ -425,7 +425,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         int copies = 0;
         foreach (var client in session.Clients)
         {
-            if (onlyReceiving ? client.State != ClientState.Receiving : !client.IsActive) continue;
+            if (onlyReceiving ? client.State != MemberState.Receiving : !client.IsActive) continue;
             Send(length, ReplyTo(client.EndPoint));
             copies++;
         }
@@ -462,7 +462,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         // Members silent for several rounds also get a request addressed to them alone (§7.2.5).
         foreach (var client in session.Clients)
         {
-            if (client.State != ClientState.Receiving || client.SilentRounds < _timings.SilentRoundsBeforeTargeted) continue;
+            if (client.State != MemberState.Receiving || client.SilentRounds < _timings.SilentRoundsBeforeTargeted) continue;
             var targeted = new StatusRequestMessage(session.Round, session.CurrentWindowMs, ProtocolLimits.MaxNackRanges, client.ClientId);
             var targetIds = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
             if (targeted.TryEmit(_sendBuffer, targetIds, out int n) == WireStatus.Ok) Send(n, session.GroupDestination ?? ReplyTo(client.EndPoint));
