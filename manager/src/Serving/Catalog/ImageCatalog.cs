@@ -121,7 +121,7 @@ public sealed class ImageCatalog : IDisposable
         DateTime written;
         try { written = File.GetLastWriteTimeUtc(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { written = DateTime.MinValue; }
-        CapsuleVerdict verdict;
+        CatalogVerdict verdict;
         try
         {
             verdict = _verifier.Verify(name, bytes);

@@ -15,21 +15,21 @@ public sealed class TrustedCapsuleVerifier(TrustStore trust) : ICapsuleVerifier
     private readonly CapsuleVerifier _verifier = new(trust);
     private readonly object _gate = new(); // the portable verifier keeps one hashing workspace
 
-    public CapsuleVerdict Verify(string fileName, byte[] capsuleBytes)
+    public CatalogVerdict Verify(string fileName, byte[] capsuleBytes)
     {
         lock (_gate)
         {
             CapsuleStatus parsed = CapsuleParser.TryParse(capsuleBytes, out FmpCapsule capsule);
-            if (parsed != CapsuleStatus.Ok) return CapsuleVerdict.Reject(Describe(parsed));
+            if (parsed != CapsuleStatus.Ok) return CatalogVerdict.Reject(Describe(parsed));
             var authentication = _verifier.Authenticate(capsule);
-            if (!authentication.IsAccepted) return CapsuleVerdict.Reject(Describe(authentication.Status));
+            if (!authentication.IsAccepted) return CatalogVerdict.Reject(Describe(authentication.Status));
             FmpPayloadHeader header = capsule.PayloadHeader;
-            if (header.FwVersion < header.LowestSupportedVersion) return CapsuleVerdict.Reject(Describe(CapsuleStatus.VersionBelowOwnLowestSupported));
-            if (capsule.Payload.IsEmpty) return CapsuleVerdict.Reject(Describe(CapsuleStatus.PayloadEmpty));
+            if (header.FwVersion < header.LowestSupportedVersion) return CatalogVerdict.Reject(Describe(CapsuleStatus.VersionBelowOwnLowestSupported));
+            if (capsule.Payload.IsEmpty) return CatalogVerdict.Reject(Describe(CapsuleStatus.PayloadEmpty));
             Span<byte> type = stackalloc byte[EfiGuid.Size];
             capsule.ImageHeader.UpdateImageTypeId.TryWrite(type);
             // System.Guid's byte layout is the EFI mixed-endian one, so the bytes round-trip unchanged.
-            return CapsuleVerdict.Accept(new Guid(type), header.FwVersion, header.LowestSupportedVersion);
+            return CatalogVerdict.Accept(new Guid(type), header.FwVersion, header.LowestSupportedVersion);
         }
     }
 

@@ -11,12 +11,12 @@ namespace UefiRecovery.Manager.Serving.Catalog;
 /// </summary>
 public sealed class UnverifiedCapsuleVerifier : ICapsuleVerifier
 {
-    public CapsuleVerdict Verify(string fileName, byte[] capsuleBytes)
+    public CatalogVerdict Verify(string fileName, byte[] capsuleBytes)
     {
         CapsuleStatus parsed = CapsuleParser.TryParse(capsuleBytes, out FmpCapsule capsule);
-        if (parsed != CapsuleStatus.Ok) return CapsuleVerdict.Reject(parsed + ": " + CapsuleStatusText.Describe(parsed));
+        if (parsed != CapsuleStatus.Ok) return CatalogVerdict.Reject(parsed + ": " + CapsuleStatusText.Describe(parsed));
         Span<byte> type = stackalloc byte[UefiRecovery.Core.Common.EfiGuid.Size];
         capsule.ImageHeader.UpdateImageTypeId.TryWrite(type);
-        return CapsuleVerdict.Accept(new Guid(type), capsule.PayloadHeader.FwVersion, capsule.PayloadHeader.LowestSupportedVersion);
+        return CatalogVerdict.Accept(new Guid(type), capsule.PayloadHeader.FwVersion, capsule.PayloadHeader.LowestSupportedVersion);
     }
 }

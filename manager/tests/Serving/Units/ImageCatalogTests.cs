@@ -16,12 +16,12 @@ public sealed class ImageCatalogTests : IDisposable
 
     private sealed class AcceptAll : ICapsuleVerifier
     {
-        public CapsuleVerdict Verify(string fileName, byte[] capsule) => CapsuleVerdict.Accept(Guid.Empty, 1, 0);
+        public CatalogVerdict Verify(string fileName, byte[] capsule) => CatalogVerdict.Accept(Guid.Empty, 1, 0);
     }
 
     private sealed class Broken : ICapsuleVerifier
     {
-        public CapsuleVerdict Verify(string fileName, byte[] capsule) => throw new InvalidOperationException("verifier bug");
+        public CatalogVerdict Verify(string fileName, byte[] capsule) => throw new InvalidOperationException("verifier bug");
     }
 
     [Fact]
