@@ -11,7 +11,7 @@ namespace UefiRecovery.Manager.Serving.Catalog;
 /// below the capsule's own lowest supported version, the payload is not empty). Device-specific policy
 /// (image type, rollback floor, region size, dependencies) is the client's, at accept time.
 /// </summary>
-public sealed class TrustedCapsuleVerifier(TrustStore trust) : ICapsuleVerifier
+public sealed class TrustedCapsuleVerifier(TrustStore trust) : ICatalogVerifier
 {
     // The rollback floor is each machine's own (UpdateTarget), checked when it verifies the received image.
     private const uint NoRollbackFloor = 0;

@@ -9,7 +9,7 @@ namespace UefiRecovery.Manager.Serving.Catalog;
 /// it and applies no version rule, so tampered, untrusted and rollback capsules are offered. It exists so
 /// end-to-end tests can show that the machine's own verification refuses what a rogue donor serves.
 /// </summary>
-public sealed class UnverifiedCapsuleVerifier : ICapsuleVerifier
+public sealed class UnverifiedCapsuleVerifier : ICatalogVerifier
 {
     public CatalogVerdict Verify(string fileName, byte[] capsuleBytes)
     {

@@ -80,7 +80,7 @@ public sealed class CatalogPolicyTests
         Assert.Equal(CapsuleStatus.RollbackBelowStoredLowestSupported, machine);
     }
 
-    private static ICapsuleVerifier CatalogVerifier() =>
+    private static ICatalogVerifier CatalogVerifier() =>
         CapsuleVerifierFactory.Create([SharedFiles.TrustedPublicKey, Pkcs7Root], []);
 
     private static CapsuleVerifier MachineVerifier() =>
