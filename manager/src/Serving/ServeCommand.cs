@@ -137,7 +137,7 @@ public static class ServeCommand
 
     public static async Task<int> RunAsync(ServeOptions options, CancellationToken cancellationToken)
     {
-        ICapsuleVerifier verifier;
+        ICatalogVerifier verifier;
         try
         {
             verifier = options.InsecureServeUnverified
@@ -228,7 +228,7 @@ public static class ServeCommand
         return new DonorCredentials(new MembershipKeys(secret), options.SecretFile, signer);
     }
 
-    private static void AddServices(IHostApplicationBuilder builder, ServeOptions options, ICapsuleVerifier verifier, DonorCredentials credentials)
+    private static void AddServices(IHostApplicationBuilder builder, ServeOptions options, ICatalogVerifier verifier, DonorCredentials credentials)
     {
         builder.Logging.ClearProviders();
         if (options.LiveView)
@@ -239,7 +239,7 @@ public static class ServeCommand
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(verifier);
         builder.Services.AddSingleton(credentials);
-        builder.Services.AddSingleton(services => new ImageCatalog(options.ImagesFolder, services.GetRequiredService<ICapsuleVerifier>(), options.MaxImageBytes));
+        builder.Services.AddSingleton(services => new ImageCatalog(options.ImagesFolder, services.GetRequiredService<ICatalogVerifier>(), options.MaxImageBytes));
         builder.Services.AddSingleton(_ => new ResultLog(options.ResultsPath));
         builder.Services.AddSingleton<RecoveryServer>();
         builder.Services.AddSingleton<IStatusSource>(services => services.GetRequiredService<RecoveryServer>());

@@ -52,7 +52,7 @@ public sealed class ClientImageVerifier(CapsuleVerifier? capsuleVerifier, Update
             return ImageVerdict.Reject(ResultReason.ImageIdMismatch);
         }
         if (capsuleVerifier is null) return ImageVerdict.Accept(offer.ImageVersion);
-        Core.Image.CapsuleVerdict verdict = capsuleVerifier.Verify(image, target, out FmpCapsule capsule);
+        CapsuleVerdict verdict = capsuleVerifier.Verify(image, target, out FmpCapsule capsule);
         if (!verdict.IsAccepted)
         {
             LastRejection = verdict.Status + ": " + verdict.Message;

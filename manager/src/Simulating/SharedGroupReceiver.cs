@@ -29,7 +29,7 @@ public sealed class SharedGroupReceiver : IDisposable
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { Blocking = false, EnableBroadcast = true };
         try
         {
-            UdpEndpoint.SetBuffers(_socket, receiveBufferBytes);
+            UdpSocketChannel.SetBuffers(_socket, receiveBufferBytes);
             _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             _socket.Bind(new IPEndPoint(IPAddress.Any, groupPort));
             _batch = new LinuxDatagramBatch(_socket);

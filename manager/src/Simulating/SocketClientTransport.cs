@@ -77,7 +77,7 @@ public sealed class SocketClientTransport : IDatagramTransport, IDisposable
         // for 1,472 bytes) in the queue, so 4 MiB held barely 1,000-1,800 DATA. A simulated machine that
         // is scheduled out for tens of milliseconds on a shared host catches up from its queue instead of
         // losing the pass; the memory is only used while datagrams wait.
-        Serving.Network.UdpEndpoint.SetBuffers(socket, ReceiveBufferBytes);
+        Serving.Network.UdpSocketChannel.SetBuffers(socket, ReceiveBufferBytes);
         return socket;
     }
 

@@ -86,18 +86,10 @@ public sealed class CapsuleVerifier
         {
             return CapsuleStatus.HardwareInstanceMismatch;
         }
-        FmpPayloadHeader payloadHeader = capsule.PayloadHeader;
-        if (payloadHeader.FwVersion < payloadHeader.LowestSupportedVersion)
+        CapsuleStatus versionsAndPayload = CheckVersionsAndPayload(capsule, target.StoredLowestSupportedVersion);
+        if (versionsAndPayload != CapsuleStatus.Ok)
         {
-            return CapsuleStatus.VersionBelowOwnLowestSupported;
-        }
-        if (payloadHeader.FwVersion < target.StoredLowestSupportedVersion)
-        {
-            return CapsuleStatus.RollbackBelowStoredLowestSupported;
-        }
-        if (capsule.Payload.IsEmpty)
-        {
-            return CapsuleStatus.PayloadEmpty;
+            return versionsAndPayload;
         }
         if ((ulong)capsule.Payload.Length > target.RegionSize)
         {
@@ -110,6 +102,30 @@ public sealed class CapsuleVerifier
             {
                 return dependency;
             }
+        }
+        return CapsuleStatus.Ok;
+    }
+
+    /// <summary>
+    /// The part of <see cref="CheckPolicy"/> that needs nothing of the device but its rollback floor: FwVersion
+    /// not below the capsule's own LowestSupportedVersion, nor below <paramref name="storedLowestSupportedVersion"/>
+    /// (0: no floor), and a payload that is not empty. The manager's catalog applies it with no floor (it knows
+    /// no machine's), so a rule changed here changes for the catalog and the machine alike.
+    /// </summary>
+    public static CapsuleStatus CheckVersionsAndPayload(FmpCapsule capsule, uint storedLowestSupportedVersion)
+    {
+        FmpPayloadHeader payloadHeader = capsule.PayloadHeader;
+        if (payloadHeader.FwVersion < payloadHeader.LowestSupportedVersion)
+        {
+            return CapsuleStatus.VersionBelowOwnLowestSupported;
+        }
+        if (payloadHeader.FwVersion < storedLowestSupportedVersion)
+        {
+            return CapsuleStatus.RollbackBelowStoredLowestSupported;
+        }
+        if (capsule.Payload.IsEmpty)
+        {
+            return CapsuleStatus.PayloadEmpty;
         }
         return CapsuleStatus.Ok;
     }

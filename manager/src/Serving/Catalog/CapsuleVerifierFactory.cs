@@ -17,7 +17,7 @@ namespace UefiRecovery.Manager.Serving.Catalog;
 public static class CapsuleVerifierFactory
 {
     /// <exception cref="InvalidDataException">A file or hash cannot be used as a trust anchor.</exception>
-    public static ICapsuleVerifier Create(IReadOnlyList<string> trustedFiles, IReadOnlyList<string> trustedKeyHashes) =>
+    public static ICatalogVerifier Create(IReadOnlyList<string> trustedFiles, IReadOnlyList<string> trustedKeyHashes) =>
         new TrustedCapsuleVerifier(TrustStoreLoader.Load(trustedFiles, trustedKeyHashes));
 }
 

@@ -17,7 +17,7 @@ namespace UefiRecovery.Manager.Serving.Catalog;
 public sealed class ImageCatalog : IDisposable
 {
     private readonly string _folder;
-    private readonly ICapsuleVerifier _verifier;
+    private readonly ICatalogVerifier _verifier;
     private readonly long _maxImageBytes;
     private readonly object _reloadGate = new();
     private FileSystemWatcher? _watcher;
@@ -25,7 +25,7 @@ public sealed class ImageCatalog : IDisposable
     private Snapshot _current = new(Array.Empty<CatalogImage>(), Array.Empty<CatalogRejection>(), 0);
 
     /// <param name="maxImageBytes">Capsules larger than this are refused unread (--max-image-size): the manager holds each offered capsule in memory.</param>
-    public ImageCatalog(string folder, ICapsuleVerifier verifier, long maxImageBytes = Images.ImageLimits.DefaultMaxImageBytes)
+    public ImageCatalog(string folder, ICatalogVerifier verifier, long maxImageBytes = Images.ImageLimits.DefaultMaxImageBytes)
     {
         _folder = Path.GetFullPath(folder);
         _verifier = verifier;
@@ -121,7 +121,7 @@ public sealed class ImageCatalog : IDisposable
         DateTime written;
         try { written = File.GetLastWriteTimeUtc(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { written = DateTime.MinValue; }
-        CapsuleVerdict verdict;
+        CatalogVerdict verdict;
         try
         {
             verdict = _verifier.Verify(name, bytes);

@@ -9,14 +9,14 @@ namespace UefiRecovery.Manager.Serving.Catalog;
 /// it and applies no version rule, so tampered, untrusted and rollback capsules are offered. It exists so
 /// end-to-end tests can show that the machine's own verification refuses what a rogue donor serves.
 /// </summary>
-public sealed class UnverifiedCapsuleVerifier : ICapsuleVerifier
+public sealed class UnverifiedCapsuleVerifier : ICatalogVerifier
 {
-    public CapsuleVerdict Verify(string fileName, byte[] capsuleBytes)
+    public CatalogVerdict Verify(string fileName, byte[] capsuleBytes)
     {
         CapsuleStatus parsed = CapsuleParser.TryParse(capsuleBytes, out FmpCapsule capsule);
-        if (parsed != CapsuleStatus.Ok) return CapsuleVerdict.Reject(parsed + ": " + CapsuleStatusText.Describe(parsed));
+        if (parsed != CapsuleStatus.Ok) return CatalogVerdict.Reject(parsed + ": " + CapsuleStatusText.Describe(parsed));
         Span<byte> type = stackalloc byte[UefiRecovery.Core.Common.EfiGuid.Size];
         capsule.ImageHeader.UpdateImageTypeId.TryWrite(type);
-        return CapsuleVerdict.Accept(new Guid(type), capsule.PayloadHeader.FwVersion, capsule.PayloadHeader.LowestSupportedVersion);
+        return CatalogVerdict.Accept(new Guid(type), capsule.PayloadHeader.FwVersion, capsule.PayloadHeader.LowestSupportedVersion);
     }
 }

@@ -47,7 +47,7 @@ public sealed unsafe class LinuxSendBatch : IDisposable
         }
     }
 
-    /// <summary>Datagrams the kernel refused (counted, never thrown, like <see cref="UdpEndpoint.Send"/>).</summary>
+    /// <summary>Datagrams the kernel refused (counted, never thrown, like <see cref="UdpSocketChannel.Send"/>).</summary>
     public long Failures { get; private set; }
 
     /// <summary>sendmmsg calls made (datagrams ÷ this = the batch size achieved).</summary>

@@ -112,9 +112,9 @@ public sealed class ImageSession
             // had: serve it again. Without the second case a machine that said COMPLETE and then lost
             // power was absorbed as complete, and no DATA ever reached it again.
             bool rebooted = existing.IsActive && fragmentsHeld < existing.FragmentsHeld;
-            if ((!existing.IsActive && existing.State != ClientState.Reported) || rebooted)
+            if ((!existing.IsActive && existing.State != MemberState.Reported) || rebooted)
             {
-                existing.State = ClientState.Receiving;
+                existing.State = MemberState.Receiving;
                 existing.FragmentsHeld = fragmentsHeld;
                 existing.MissingFragments = -1;
                 // A reboot (its token proves the same machine at the same address) starts its progress count
@@ -244,8 +244,8 @@ public sealed class ImageSession
         switch (status.Kind)
         {
             case StatusKind.Complete:
-                if (client.State == ClientState.Receiving) client.CompletedAt = now;
-                client.State = ClientState.Complete;
+                if (client.State == MemberState.Receiving) client.CompletedAt = now;
+                client.State = MemberState.Complete;
                 client.MissingFragments = 0;
                 client.HasMoreNacks = false;
                 client.NacksListed = 0;
@@ -261,7 +261,7 @@ public sealed class ImageSession
                     _repair.AddRangeExcept(range.First, range.Count, stale);
                     missing += (int)Math.Min(range.Count, Geometry.FragmentCount);
                 }
-                client.State = ClientState.Receiving;
+                client.State = MemberState.Receiving;
                 client.MissingFragments = status.HasMore ? Math.Max(missing, (int)(Geometry.FragmentCount - client.FragmentsHeld)) : missing;
                 client.HasMoreNacks = status.HasMore;
                 client.NacksListed = missing;
@@ -284,14 +284,14 @@ public sealed class ImageSession
                         if (stale is null || !stale.Contains((uint)fragment)) _repair.Add((uint)fragment);
                     }
                 }
-                client.State = ClientState.Receiving;
+                client.State = MemberState.Receiving;
                 client.MissingFragments = status.HasMore ? Math.Max(missing, (int)(Geometry.FragmentCount - client.FragmentsHeld)) : missing;
                 client.HasMoreNacks = status.HasMore;
                 client.NacksListed = missing;
                 break;
             }
         }
-        if (!mayPredatePass && client.State == ClientState.Receiving && MadeNoProgress(client)) Drop(client, now);
+        if (!mayPredatePass && client.State == MemberState.Receiving && MadeNoProgress(client)) Drop(client, now);
         // An unsolicited NACK while idle (the client noticed it is short) starts a repair at once.
         if (State == SessionState.AwaitingResults && !_repair.IsEmpty) StartRepairPass(now);
     }
@@ -320,7 +320,7 @@ public sealed class ImageSession
 
     private void Drop(SessionClient client, TimeSpan now)
     {
-        client.State = ClientState.TimedOut;
+        client.State = MemberState.TimedOut;
         client.LastHeard = now;
         client.DropReason = "no progress after " + client.RepairPassesWithoutProgress.ToString(System.Globalization.CultureInfo.InvariantCulture)
             + " repair passes (" + client.FragmentsResentWithoutProgress.ToString(System.Globalization.CultureInfo.InvariantCulture)
@@ -331,14 +331,14 @@ public sealed class ImageSession
     public void MarkReported(SessionClient client, string resultText, TimeSpan now)
     {
         client.LastHeard = now;
-        client.State = ClientState.Reported;
+        client.State = MemberState.Reported;
         client.ResultText = resultText;
     }
 
     public void MarkLeft(SessionClient client, TimeSpan now)
     {
         client.LastHeard = now;
-        if (client.State != ClientState.Reported) client.State = ClientState.Left;
+        if (client.State != MemberState.Reported) client.State = MemberState.Left;
     }
 
     /// <summary>
@@ -351,12 +351,12 @@ public sealed class ImageSession
         _dropped.Clear();
         foreach (var client in _clients.Values)
         {
-            bool silent = client.State == ClientState.Receiving && client.SilentRounds >= _timings.SilentRoundsBeforeDrop
+            bool silent = client.State == MemberState.Receiving && client.SilentRounds >= _timings.SilentRoundsBeforeDrop
                 && client.FirstUnansweredAt != TimeSpan.MinValue && now - client.FirstUnansweredAt > _timings.ClientTimeout;
-            bool noResult = client.State == ClientState.Complete && now - client.CompletedAt > _timings.ResultTimeout;
+            bool noResult = client.State == MemberState.Complete && now - client.CompletedAt > _timings.ResultTimeout;
             if (silent || noResult)
             {
-                client.State = ClientState.TimedOut;
+                client.State = MemberState.TimedOut;
                 timedOut.Add(client);
             }
         }
@@ -401,7 +401,7 @@ public sealed class ImageSession
         int asked = 0;
         foreach (var client in _clients.Values)
         {
-            if (client.State != ClientState.Receiving) continue;
+            if (client.State != MemberState.Receiving) continue;
             if (client.FirstUnansweredAt == TimeSpan.MinValue) client.FirstUnansweredAt = now;
             asked++;
         }
@@ -424,7 +424,7 @@ public sealed class ImageSession
     private SessionAction CloseRound(TimeSpan now)
     {
         foreach (var client in _clients.Values)
-            if (client.State == ClientState.Receiving && client.AnsweredRound < Round) client.SilentRounds++;
+            if (client.State == MemberState.Receiving && client.AnsweredRound < Round) client.SilentRounds++;
         if (!_repair.IsEmpty)
         {
             StartRepairPass(now);
@@ -449,7 +449,7 @@ public sealed class ImageSession
         _servedByPass.Clear();
         foreach (var client in _clients.Values)
         {
-            if (client.State != ClientState.Receiving || client.NacksListed == 0) continue;
+            if (client.State != MemberState.Receiving || client.NacksListed == 0) continue;
             client.FragmentsResentWithoutProgress += client.NacksListed;
             client.NacksListed = 0;
             _servedByPass.Add(client);
@@ -475,14 +475,14 @@ public sealed class ImageSession
     private bool AllAnswered()
     {
         foreach (var client in _clients.Values)
-            if (client.State == ClientState.Receiving && client.AnsweredRound < Round) return false;
+            if (client.State == MemberState.Receiving && client.AnsweredRound < Round) return false;
         return true;
     }
 
     private int CountReceiving()
     {
         int n = 0;
-        foreach (var client in _clients.Values) if (client.State == ClientState.Receiving) n++;
+        foreach (var client in _clients.Values) if (client.State == MemberState.Receiving) n++;
         return n;
     }
 

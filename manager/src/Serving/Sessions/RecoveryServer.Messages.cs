@@ -309,9 +309,9 @@ public sealed partial class RecoveryServer
                     sender, client.IdText, client.MemberTag, session.SessionId);
         }
         SessionState before = session.State;
-        ClientState clientBefore = client.State;
+        MemberState clientBefore = client.State;
         session.OnStatus(client, message, now);
-        if (client.State == ClientState.Complete && clientBefore != ClientState.Complete && LogFrom(sender))
+        if (client.State == MemberState.Complete && clientBefore != MemberState.Complete && LogFrom(sender))
             _logger.LogInformation("session {Session:x8}: {Client} ({Id}) COMPLETE", session.SessionId, sender, client.IdText);
         if (session.State != before) LogTransition(session, before);
     }

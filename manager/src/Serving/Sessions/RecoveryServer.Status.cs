@@ -42,7 +42,7 @@ public sealed partial class RecoveryServer
             var clients = new List<ClientStatus>();
             foreach (var client in session.Clients)
             {
-                double progress = client.State is ClientState.Complete or ClientState.Reported
+                double progress = client.State is MemberState.Complete or MemberState.Reported
                     ? 1.0
                     : session.Geometry.FragmentCount == 0 ? 0 : Math.Min(1.0, client.FragmentsHeld / (double)session.Geometry.FragmentCount);
                 // Other live members with this MAC, and other addresses it proved a membership from this run (a RESULT
@@ -68,7 +68,7 @@ public sealed partial class RecoveryServer
         // Not a dropped datagram: a pending unicast offer pushed out by a newer REQUEST from the same address (§7.2 rule 11).
         if (_offers.UnicastEvictions > 0) reasons["unicast-offer-evicted"] = _offers.UnicastEvictions;
         long sendFailures = (_socket?.SendFailures ?? 0) + Interlocked.Read(ref _batchSendFailures);
-        if (_transport is FaultInjectingTransport faults)
+        if (_channel is FaultInjectingChannel faults)
         {
             reasons["injected-drop"] = faults.SendFaults.Dropped;
             reasons["injected-corrupt"] = faults.SendFaults.Corrupted;

@@ -73,13 +73,13 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private readonly List<uint> _endedScratch = new();
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
 
-    private UdpEndpoint? _socket;
+    private UdpSocketChannel? _socket;
 
     // Group DATA in sendmmsg batches (Linux, no fault injection): flushed before SendData returns, so every
     // other message (STATUS_REQUEST after a pass) still leaves after the DATA before it.
     private LinuxSendBatch? _sendBatch;
     private long _batchSendFailures;
-    private IUdpChannel? _transport;
+    private IUdpChannel? _channel;
     private TokenBucket _pacer;
     private ulong _donorId;
     private uint _nextMessageId = 1;
@@ -111,21 +111,21 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         _status = EmptyStatus();
     }
 
-    public IPEndPoint LocalEndPoint => _transport?.LocalEndPoint ?? _options.Listen;
+    public IPEndPoint LocalEndPoint => _channel?.LocalEndPoint ?? _options.Listen;
 
     public ServerStatus Current => Volatile.Read(ref _status);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Bind before the host reports "started", so the ready line carries the real endpoint.
-        _socket = new UdpEndpoint(_options.Listen);
+        _socket = new UdpSocketChannel(_options.Listen);
         if (_options.Delivery == DeliveryMode.Multicast)
         {
             _socket.SetMulticastTtl(_options.MulticastTtl);
             if (!_options.Listen.Address.Equals(IPAddress.Any)) _socket.SetMulticastSendInterface(_options.Listen.Address);
         }
-        _transport = _options.Faults.IsActive
-            ? new FaultInjectingTransport(_socket, _options.Faults, FaultOptions.None)
+        _channel = _options.Faults.IsActive
+            ? new FaultInjectingChannel(_socket, _options.Faults, FaultOptions.None)
             : _socket;
         if (_options.BatchSends && OperatingSystem.IsLinux() && !_options.Faults.IsActive) _sendBatch = _socket.CreateSendBatch();
         _donorId = DonorIdentity.SenderIdFor(_options.DonorName, _socket.LocalEndPoint.Port);
@@ -166,7 +166,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
                     if (client.IsActive) SendMemberAbort(session, client, AbortReason.DonorShutdown);
         PublishStatus(Now);
         _logger.LogInformation("stopped; {Results} results recorded in {Path}", _resultsRecorded, _results.FilePath);
-        _transport?.Dispose();
+        _channel?.Dispose();
         _sendBatch?.Dispose();
         _sendBatch = null;
     }
@@ -181,7 +181,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             ReceivedDatagram got;
             try
             {
-                got = await _transport!.ReceiveAsync(buffer, stoppingToken).ConfigureAwait(false);
+                got = await _channel!.ReceiveAsync(buffer, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) { return; }
             catch (ObjectDisposedException) { return; }
@@ -365,7 +365,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private static int CountReceiving(ImageSession session)
     {
         int n = 0;
-        foreach (var client in session.Clients) if (client.State == ClientState.Receiving) n++;
+        foreach (var client in session.Clients) if (client.State == MemberState.Receiving) n++;
         return n;
     }
 
@@ -425,7 +425,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         int copies = 0;
         foreach (var client in session.Clients)
         {
-            if (onlyReceiving ? client.State != ClientState.Receiving : !client.IsActive) continue;
+            if (onlyReceiving ? client.State != MemberState.Receiving : !client.IsActive) continue;
             Send(length, ReplyTo(client.EndPoint));
             copies++;
         }
@@ -441,7 +441,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
 
     private void Send(int length, IPEndPoint destination)
     {
-        _transport!.Send(_sendBuffer.AsSpan(0, length), destination);
+        _channel!.Send(_sendBuffer.AsSpan(0, length), destination);
         CountSent(length);
     }
 
@@ -462,7 +462,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         // Members silent for several rounds also get a request addressed to them alone (§7.2.5).
         foreach (var client in session.Clients)
         {
-            if (client.State != ClientState.Receiving || client.SilentRounds < _timings.SilentRoundsBeforeTargeted) continue;
+            if (client.State != MemberState.Receiving || client.SilentRounds < _timings.SilentRoundsBeforeTargeted) continue;
             var targeted = new StatusRequestMessage(session.Round, session.CurrentWindowMs, ProtocolLimits.MaxNackRanges, client.ClientId);
             var targetIds = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
             if (targeted.TryEmit(_sendBuffer, targetIds, out int n) == WireStatus.Ok) Send(n, session.GroupDestination ?? ReplyTo(client.EndPoint));

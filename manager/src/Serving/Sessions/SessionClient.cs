@@ -4,21 +4,6 @@ using System.Net;
 
 namespace UefiRecovery.Manager.Serving.Sessions;
 
-/// <summary>What a client is doing in its session, as the manager knows it.</summary>
-public enum ClientState
-{
-    /// <summary>Still missing fragments (or not yet asked).</summary>
-    Receiving,
-    /// <summary>Said COMPLETE; now verifying and writing, RESULT still to come.</summary>
-    Complete,
-    /// <summary>Its RESULT is recorded.</summary>
-    Reported,
-    /// <summary>Silent for longer than the client timeout; recorded as timed out.</summary>
-    TimedOut,
-    /// <summary>Sent ABORT (left the session).</summary>
-    Left,
-}
-
 /// <summary>
 /// One member of a session: where it is, what it last said, when it was last heard. A member is its token
 /// (docs/protocol.md §7.4), which stands for its sender id and source address together: the address is
@@ -56,7 +41,7 @@ public sealed class SessionClient(ulong token, ulong clientId, IPEndPoint endPoi
     }
     public TimeSpan JoinedAt { get; } = joinedAt;
     public TimeSpan LastHeard { get; set; } = joinedAt;
-    public ClientState State { get; set; } = ClientState.Receiving;
+    public MemberState State { get; set; } = MemberState.Receiving;
     public uint FragmentsHeld { get; set; }
     public uint CorruptedSeen { get; set; }
     public int MissingFragments { get; set; } = -1;
@@ -96,7 +81,7 @@ public sealed class SessionClient(ulong token, ulong clientId, IPEndPoint endPoi
     /// <summary>MAC address form of the client id (the low 48 bits, §3.1).</summary>
     public string IdText => FormatId(ClientId);
 
-    public bool IsActive => State is ClientState.Receiving or ClientState.Complete;
+    public bool IsActive => State is MemberState.Receiving or MemberState.Complete;
 
     public static string FormatId(ulong id) =>
         (id >> 48) == 0

@@ -14,14 +14,14 @@ public sealed class ImageCatalogTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private sealed class AcceptAll : ICapsuleVerifier
+    private sealed class AcceptAll : ICatalogVerifier
     {
-        public CapsuleVerdict Verify(string fileName, byte[] capsule) => CapsuleVerdict.Accept(Guid.Empty, 1, 0);
+        public CatalogVerdict Verify(string fileName, byte[] capsule) => CatalogVerdict.Accept(Guid.Empty, 1, 0);
     }
 
-    private sealed class Broken : ICapsuleVerifier
+    private sealed class Broken : ICatalogVerifier
     {
-        public CapsuleVerdict Verify(string fileName, byte[] capsule) => throw new InvalidOperationException("verifier bug");
+        public CatalogVerdict Verify(string fileName, byte[] capsule) => throw new InvalidOperationException("verifier bug");
     }
 
     [Fact]

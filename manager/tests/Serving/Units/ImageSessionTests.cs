@@ -205,12 +205,12 @@ public sealed class ImageSessionTests
         session.MarkAsked(now);
         Status(session, member, Complete(1), now);
         session.Tick(now, timedOut);
-        Assert.Equal(ClientState.Complete, member.State);
+        Assert.Equal(MemberState.Complete, member.State);
         Assert.Equal(SessionState.AwaitingResults, session.State);
 
         var again = Join(session, 1, now);
         Assert.Same(member, again);
-        Assert.Equal(ClientState.Receiving, again.State);
+        Assert.Equal(MemberState.Receiving, again.State);
         Assert.Equal(0u, again.FragmentsHeld);
         Assert.Equal(SessionState.StatusRound, session.State);
         Assert.Equal(SessionAction.SendStatusRequest, session.Tick(now, timedOut));
@@ -232,7 +232,7 @@ public sealed class ImageSessionTests
         Join(session, 1, now); // a repeated ACCEPT (its first answer was lost)
         Assert.Equal(SessionState.Sending, session.State);
         Assert.Equal(new List<uint> { 4, 5, 6, 7, 8, 9 }, DrainPass(session, now));
-        Assert.Equal(ClientState.Receiving, member.State);
+        Assert.Equal(MemberState.Receiving, member.State);
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public sealed class ImageSessionTests
             now += TimeSpan.FromSeconds(1);
         }
         var gone = Assert.Single(timedOut);
-        Assert.Equal(ClientState.TimedOut, gone.State);
+        Assert.Equal(MemberState.TimedOut, gone.State);
         Assert.True(gone.SilentRounds >= 5);
         session.Tick(now, timedOut);
         Assert.Equal(SessionState.Finished, session.State);
@@ -328,7 +328,7 @@ public sealed class ImageSessionTests
         Assert.NotSame(real, other);
         Assert.Equal(2, session.Clients.Count);
         session.MarkReported(other, "success", T0);
-        Assert.Equal(ClientState.Receiving, real.State);
+        Assert.Equal(MemberState.Receiving, real.State);
         Assert.Equal(IPAddress.Parse("10.0.0.7"), real.EndPoint.Address);
     }
 
@@ -456,7 +456,7 @@ public sealed class ImageSessionTests
         var member = Join(session, 1, T0);
         var timedOut = RepairPasses(session, member, passes: 10, held: _ => 0, new NackRange(0, Fragments));
         Assert.Same(member, Assert.Single(timedOut));
-        Assert.Equal(ClientState.TimedOut, member.State);
+        Assert.Equal(MemberState.TimedOut, member.State);
         Assert.Equal(3, member.RepairPassesWithoutProgress);
         Assert.Contains("no progress after 3 repair passes (30 NACKed fragments sent again", member.DropReason, StringComparison.Ordinal);
         Assert.Equal(SessionState.Finished, session.State);
@@ -468,7 +468,7 @@ public sealed class ImageSessionTests
         var session = NewSession();
         var member = Join(session, 1, T0);
         Assert.Empty(RepairPasses(session, member, passes: 8, held: pass => (uint)pass + 1, new NackRange(1, Fragments - 1)));
-        Assert.Equal(ClientState.Receiving, member.State);
+        Assert.Equal(MemberState.Receiving, member.State);
     }
 
     [Fact]
@@ -479,7 +479,7 @@ public sealed class ImageSessionTests
         var member = Join(session, 1, T0);
         Assert.Empty(RepairPasses(session, member, passes: 5, held: _ => Fragments - 1, new NackRange(4, 1)));
         Assert.Equal(5, member.RepairPassesWithoutProgress);
-        Assert.Equal(ClientState.Receiving, member.State);
+        Assert.Equal(MemberState.Receiving, member.State);
     }
 
     [Fact]
@@ -490,7 +490,7 @@ public sealed class ImageSessionTests
         Assert.Single(RepairPasses(session, member, passes: 10, held: _ => 0, new NackRange(0, Fragments)));
         TimeSpan now = T0 + TimeSpan.FromSeconds(60);
         Assert.Same(member, Join(session, 1, now));
-        Assert.Equal(ClientState.Receiving, member.State);
+        Assert.Equal(MemberState.Receiving, member.State);
         Assert.Equal(2, member.RepairPassesWithoutProgress);
         var timedOut = new List<SessionClient>();
         // Its first answer after rejoining does not drop it; the repair pass it asks for is its last chance.
@@ -499,7 +499,7 @@ public sealed class ImageSessionTests
             if (session.Tick(now, timedOut) == SessionAction.SendStatusRequest) session.MarkAsked(now);
             now += TimeSpan.FromMilliseconds(500);
             Status(session, member, NackHolding(session.Round, 0, new NackRange(0, Fragments)), now);
-            if (i == 0) Assert.Equal(ClientState.Receiving, member.State);
+            if (i == 0) Assert.Equal(MemberState.Receiving, member.State);
             session.Tick(now, timedOut);
             DrainPass(session, now);
         }

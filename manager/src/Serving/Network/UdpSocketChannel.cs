@@ -7,11 +7,11 @@ using System.Threading.Tasks;
 namespace UefiRecovery.Manager.Serving.Network;
 
 /// <summary>
-/// The manager's (or a simulated client's) single UDP socket. Broadcast is enabled so one send reaches
+/// The <see cref="IUdpChannel"/> on a real UDP socket: the manager's (or a simulated client's) single socket. Broadcast is enabled so one send reaches
 /// every client on the segment; SO_REUSEADDR lets several processes share a well-known client port
 /// (every client in a broadcast session listens on the same port); a multicast group can be joined.
 /// </summary>
-public sealed class UdpEndpoint : IUdpChannel
+public sealed class UdpSocketChannel : IUdpChannel
 {
     // Large buffers: a burst of DATA at line rate must not overflow the kernel queue while we are scheduled out.
     private const int SocketBufferBytes = 4 * 1024 * 1024;
@@ -22,7 +22,7 @@ public sealed class UdpEndpoint : IUdpChannel
 
     private sealed record CachedAddress(IPEndPoint EndPoint, SocketAddress Address);
 
-    public UdpEndpoint(IPEndPoint bindTo, bool reuseAddress = false, IPAddress? multicastGroup = null, IPAddress? multicastInterface = null)
+    public UdpSocketChannel(IPEndPoint bindTo, bool reuseAddress = false, IPAddress? multicastGroup = null, IPAddress? multicastInterface = null)
     {
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         try

@@ -8,19 +8,19 @@ using UefiRecovery.Manager.Serving.Network;
 namespace UefiRecovery.Manager.Serving.Faults;
 
 /// <summary>
-/// Wraps a transport and drops, corrupts (flips 1 to 3 random bits), duplicates or reorders (holds one
+/// Wraps a channel and drops, corrupts (flips 1 to 3 random bits), duplicates or reorders (holds one
 /// datagram back until the next has passed) a seeded, reproducible fraction of the datagrams, on the
 /// way out, on the way in, or both. Loss also comes from the kernel (nftables) in the namespace tests;
 /// the other three faults cannot, since the kernel here has no netem.
 /// </summary>
-public sealed class FaultInjectingTransport : IUdpChannel
+public sealed class FaultInjectingChannel : IUdpChannel
 {
     private readonly IUdpChannel _inner;
     private readonly Direction _send;
     private readonly Direction _receive;
     private readonly Queue<(byte[] Bytes, IPEndPoint Sender)> _pendingReceives = new();
 
-    public FaultInjectingTransport(IUdpChannel inner, FaultOptions onSend, FaultOptions onReceive)
+    public FaultInjectingChannel(IUdpChannel inner, FaultOptions onSend, FaultOptions onReceive)
     {
         _inner = inner;
         _send = new Direction(onSend, onSend.Seed);
