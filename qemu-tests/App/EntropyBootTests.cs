@@ -7,6 +7,7 @@ using UefiRecovery.QemuTests.Infrastructure;
 using UefiRecovery.QemuTests.Network;
 using UefiRecovery.Testbed.App;
 using UefiRecovery.Testbed.Esp;
+using UefiRecovery.Testbed.Network;
 using UefiRecovery.Testbed.Qemu;
 using Xunit;
 
@@ -119,48 +120,33 @@ public sealed class EntropyBootTests
     }
 
     /// <summary>
-    /// The xid of the first DHCPDISCOVER in a classic pcap file (Ethernet link type), every length
-    /// checked before it is read. Formats: pcap (wiki.wireshark.org/Development/LibpcapFileFormat),
-    /// IPv4 (RFC 791), UDP (RFC 768), BOOTP/DHCP (RFC 2131 §2, message type option 53 of RFC 2132 §9.6).
+    /// The xid of the first DHCPDISCOVER the app sent, in the NIC's pcap capture (testbed's <see cref="PcapFile"/> and
+    /// <see cref="CapturedDatagram"/> read the frames), every length checked before it is read. Formats: BOOTP/DHCP
+    /// (RFC 2131 §2, message type option 53 of RFC 2132 §9.6).
     /// </summary>
     private static class DhcpDiscoverXid
     {
-        private const int PcapHeader = 24;
-        private const int RecordHeader = 16;
-        private const int EthernetHeader = 14;
         private const int BootpFixed = 236;
 
         public static uint? First(byte[] pcap)
         {
-            if (pcap.Length < PcapHeader || BitConverter.ToUInt32(pcap, 0) != 0xA1B2C3D4)
-                return null;   // filter-dump writes host-order (little-endian here) microsecond pcap
-            int offset = PcapHeader;
-            while (RecordHeader <= pcap.Length - offset)
+            if (!PcapFile.TryParse(pcap, out List<CapturedFrame> frames, out _))
+                return null;
+            foreach (CapturedFrame frame in frames)
             {
-                int included = (int)Math.Min(BitConverter.ToUInt32(pcap, offset + 8), int.MaxValue);
-                offset += RecordHeader;
-                if (included > pcap.Length - offset)
-                    return null;
-                uint? xid = DiscoverXid(new ReadOnlySpan<byte>(pcap, offset, included));
-                if (xid != null)
-                    return xid;
-                offset += included;
+                if (CapturedDatagram.TryParse(frame, out CapturedDatagram datagram) && datagram.Protocol == CapturedDatagram.ProtocolUdp
+                    && datagram.SourcePort == 68 && datagram.DestinationPort == 67)
+                {
+                    uint? xid = DiscoverXid(datagram.Payload);
+                    if (xid != null)
+                        return xid;
+                }
             }
             return null;
         }
 
-        private static uint? DiscoverXid(ReadOnlySpan<byte> frame)
+        private static uint? DiscoverXid(ReadOnlySpan<byte> bootp)
         {
-            if (frame.Length < EthernetHeader + 20 || frame[12] != 0x08 || frame[13] != 0x00)
-                return null;
-            ReadOnlySpan<byte> ip = frame.Slice(EthernetHeader);
-            int ipHeader = (ip[0] & 0x0F) * 4;
-            if ((ip[0] >> 4) != 4 || ipHeader < 20 || ip[9] != 17 || ipHeader + 8 > ip.Length)
-                return null;
-            ReadOnlySpan<byte> udp = ip.Slice(ipHeader);
-            if (((udp[0] << 8) | udp[1]) != 68 || ((udp[2] << 8) | udp[3]) != 67)
-                return null;
-            ReadOnlySpan<byte> bootp = udp.Slice(8);
             if (bootp.Length < BootpFixed + 4 || bootp[0] != 1)
                 return null;
             // Options after the magic cookie 99.130.83.99: 53 (message type) = 1 is a DISCOVER, and the

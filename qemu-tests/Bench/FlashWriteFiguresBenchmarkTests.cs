@@ -39,7 +39,7 @@ public sealed class FlashWriteFiguresBenchmarkTests
     public async Task FlashWriteFigures_ChangedBesideAllBlocks_RecoveredByteExact()
     {
         using FlashWriteLab lab = FlashWriteLab.Create("bench-flash-write");
-        byte[] pristine = FirmwareBoot.PristineVars();
+        byte[] pristine = PristineVars.Read();
         byte[] start = InterruptedRecovery.DamageRegion(pristine);
 
         var report = new StringBuilder();

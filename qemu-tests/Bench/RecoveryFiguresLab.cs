@@ -67,7 +67,7 @@ public sealed class RecoveryFiguresLab : IDisposable
                 "--enable-tftp", "--tftp-root=" + tftpRoot, "--dhcp-boot=" + BootFileName);
             NamespaceProcess probe = ns.StartProcess("/usr/bin/python3", Script("drain_probe.py"),
                 "--iface", bridge, "--app-ip", RecoveryMachineAddress, "--seconds", "3600");
-            await WaitForOutputAsync(probe, "PROBE ready", TimeSpan.FromSeconds(30));
+            await probe.WaitForOutputAsync("PROBE ready", TimeSpan.FromSeconds(30));
             return new RecoveryFiguresLab(ns, bridge, tap, runDirectory, dnsmasq, probe);
         }
         catch
@@ -78,32 +78,20 @@ public sealed class RecoveryFiguresLab : IDisposable
     }
 
     /// <summary>
-    /// <c>serve</c> for the one recovering machine: broadcast, trusted EDK2 test key, the given pacing
-    /// (Mbit/s, 0 = unpaced) and gather window (seconds); waits for the "ready" line.
+    /// <c>serve</c> for the one recovering machine: <see cref="ServeArguments"/>' defaults (broadcast, trusted EDK2 test key)
+    /// with the given pacing (Mbit/s, 0 = unpaced) and gather window (seconds); waits for the "ready" line.
     /// </summary>
-    public async Task<NamespaceProcess> ServeAsync(string imagesDir, string resultsPath, double rateMbit, double gatherSeconds)
-    {
-        string dll = await RecoveryManager.RequireAsync();
-        var arguments = new List<string>
+    public Task<NamespaceProcess> ServeAsync(string imagesDir, string resultsPath, double rateMbit, double gatherSeconds) =>
+        RecoveryManager.ServeAsync(Namespace, new ServeArguments(imagesDir, Listen, resultsPath)
         {
-            dll, "serve", "--images", imagesDir, "--listen", Listen, "--delivery", "broadcast", "--destination", Broadcast,
-            "--trusted-key-hash", RecoveryManager.TestKeyHash, "--results", resultsPath, "--status-http", "off", "--live", "false",
-            "--rate", rateMbit.ToString(CultureInfo.InvariantCulture), "--client-timeout", "300",
-            "--gather", gatherSeconds.ToString(CultureInfo.InvariantCulture), "--name", "figures",
-        };
-        return await RecoveryManager.StartAndWaitReadyAsync(Namespace, arguments);
-    }
+            Destination = Broadcast,
+            RateMbit = rateMbit,
+            GatherSeconds = gatherSeconds,
+            Name = "figures",
+        });
 
-    public static string[] RecoveryOemStrings() => new[]
-    {
-        "uefirecovery.mode=auto",
-        UefiRecovery.Testbed.App.EfiAppConsole.DebugExitOemString,
-        $"uefirecovery.ip={RecoveryMachineAddress}/24",
-        "uefirecovery.manager=" + Listen,
-        "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
-        "uefirecovery.image-type=" + RecoveryManager.ImageType,
-        "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
-    };
+    /// <summary>The recovering machine: the end-to-end machine's settings (<see cref="E2eRecoveryLab.MachineOemStrings"/>) on this lab's network.</summary>
+    public static string[] RecoveryOemStrings() => E2eRecoveryLab.MachineOemStrings("auto", RecoveryMachineAddress, Listen);
 
     /// <summary>
     /// QEMU arguments for a NIC that PXE-boots first (bootindex=1) on the lab's tap. IPv6 PXE is switched
@@ -142,20 +130,7 @@ public sealed class RecoveryFiguresLab : IDisposable
     /// tcpdump on the tap in immediate mode (libpcap otherwise hands packets over in blocks, up to a second
     /// late, so the end of a transfer may not be in the file yet when it is read); returns once it listens.
     /// </summary>
-    public async Task<NamespaceProcess> StartCaptureAsync(string pcapPath)
-    {
-        NamespaceProcess tcpdump = Namespace.StartProcess("tcpdump", "-i", Tap, "-n", "-U", "--immediate-mode", "-B", "8192", "-s", "128", "-w", pcapPath);
-        try
-        {
-            await WaitForOutputAsync(tcpdump, "listening on", TimeSpan.FromSeconds(60));
-        }
-        catch
-        {
-            tcpdump.Dispose();
-            throw;
-        }
-        return tcpdump;
-    }
+    public Task<NamespaceProcess> StartCaptureAsync(string pcapPath) => Tcpdump.StartAsync(Namespace, Tap, pcapPath, immediate: true);
 
     /// <summary>Polls the growing capture until <paramref name="done"/> holds for it, or <paramref name="timeout"/>.</summary>
     public static async Task<bool> WaitForCaptureAsync(string pcapPath, Func<List<CapturedFrame>, bool> done, TimeSpan timeout)
@@ -200,19 +175,6 @@ public sealed class RecoveryFiguresLab : IDisposable
             throw new InvalidOperationException("capture " + pcapPath + ": " + error);
         }
         return frames;
-    }
-
-    private static async Task WaitForOutputAsync(NamespaceProcess process, string text, TimeSpan timeout)
-    {
-        DateTime deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && !process.HasExited && !process.Output.Contains(text, StringComparison.Ordinal))
-        {
-            await Task.Delay(100);
-        }
-        if (!process.Output.Contains(text, StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException(process.CommandLine + " did not print '" + text + "':\n" + process.Output);
-        }
     }
 
     public void Dispose()

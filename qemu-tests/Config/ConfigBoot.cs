@@ -11,8 +11,8 @@ using UefiRecovery.Testbed.Qemu;
 namespace UefiRecovery.QemuTests.Config;
 
 /// <summary>
-/// One boot of the real app, no NIC, with settings in any of the three machine-side sources: the EFI
-/// variable (appended to a copy of OVMF's pristine vars file with <see cref="VarStoreWriter"/>), the file
+/// One boot of the real app (<see cref="AppBoot"/>), no NIC, with settings in any of the three machine-side sources:
+/// the EFI variable (appended to a copy of OVMF's pristine vars file with <see cref="VarStoreWriter"/>), the file
 /// <c>\EFI\BOOT\uefirecovery.cfg</c> next to the app, and SMBIOS OEM strings.
 /// </summary>
 internal static class ConfigBoot
@@ -26,42 +26,19 @@ internal static class ConfigBoot
     /// <summary>The variable to put into the store before the boot (null: none).</summary>
     public sealed record Variable(byte[] Data, uint Attributes);
 
-    public sealed record Result(QemuExit Exit, SerialLog Serial);
-
     public static Variable TextVariable(string text, uint attributes = VarStoreWriter.NonVolatileBootService) =>
         new(Encoding.ASCII.GetBytes(text), attributes);
 
-    public static async Task<Result> RunAsync(string label, Variable? variable, byte[]? espFile, IReadOnlyList<string> oemStrings,
+    public static Task<AppBootResult> RunAsync(string label, Variable? variable, byte[]? espFile, IReadOnlyList<string> oemStrings,
         IReadOnlyList<(string Path, byte[] Content)>? extraEspFiles = null)
     {
-        string runDirectory = TestEnvironment.NewRunDirectory(label);
-        var builder = new EspBuilder().WithBootApplication(EfiAppBinary.Require());
-        if (espFile != null)
-            builder.WithFile(EspFilePath, espFile);
-        foreach ((string path, byte[] content) in extraEspFiles ?? Array.Empty<(string, byte[])>())
-            builder.WithFile(path, content);
-        EspFolder esp = builder.BuildFolder(Path.Combine(runDirectory, "esp"));
-
-        string? varsTemplate = null;
-        if (variable != null)
+        var files = new List<(string, byte[])>(EspFiles(espFile));
+        files.AddRange(extraEspFiles ?? Array.Empty<(string, byte[])>());
+        return AppBoot.RunAsync(label, oemStrings, new AppBootSetup
         {
-            byte[] vars = VarStoreWriter.Append(File.ReadAllBytes("/usr/share/OVMF/OVMF_VARS_4M.fd"), VariableName, VariableVendor,
-                variable.Attributes, variable.Data);
-            varsTemplate = Path.Combine(runDirectory, "vars-with-config.fd");
-            File.WriteAllBytes(varsTemplate, vars);
-        }
-
-        var machine = new QemuMachine(new QemuMachineOptions
-        {
-            BootDisk = esp,
-            RunDirectory = runDirectory,
-            OemStrings = oemStrings,
-            Timeout = AppBoot.DefaultTimeout,
-            VarsTemplatePath = varsTemplate,
+            EspFiles = files,
+            Vars = variable == null ? null : VarStoreWriter.Append(PristineVars.Read(), VariableName, VariableVendor, variable.Attributes, variable.Data),
         });
-        await using QemuRun run = machine.Start();
-        QemuExit exit = await run.WaitForExitAsync();
-        return new Result(exit, run.Serial);
     }
 
     /// <summary>A boot that also watched the flash (<see cref="FlashWatch"/>): the vars file after it, and the counts.</summary>
@@ -74,29 +51,19 @@ internal static class ConfigBoot
     public static async Task<WatchedResult> RunWatchingFlashAsync(string label, byte[]? espFile, IReadOnlyList<string> oemStrings)
     {
         string runDirectory = TestEnvironment.NewRunDirectory(label);
-        var builder = new EspBuilder().WithBootApplication(EfiAppBinary.Require());
-        if (espFile != null)
-            builder.WithFile(EspFilePath, espFile);
-        EspImage esp = builder.BuildFatImage(Path.Combine(runDirectory, "esp.img"));
         string trace = Path.Combine(runDirectory, "pflash-trace.log");
-
-        var machine = new QemuMachine(new QemuMachineOptions
+        QemuMachine machine = AppBoot.Machine(runDirectory, oemStrings, new AppBootSetup
         {
-            BootDisk = esp,
-            RunDirectory = runDirectory,
-            OemStrings = oemStrings,
-            Timeout = AppBoot.DefaultTimeout,
-            ExtraArguments = FlashWatch.QemuArguments(trace),
+            EspFiles = EspFiles(espFile),
+            FatImage = true,
+            QemuArguments = FlashWatch.QemuArguments(trace),
         });
-        QemuExit exit;
-        SerialLog serial;
-        await using (QemuRun run = machine.Start())
-        {
-            exit = await run.WaitForExitAsync();
-            serial = run.Serial;
-        }
-        return new WatchedResult(exit, serial, File.ReadAllBytes(exit.VarsPath), FlashWatch.Read(trace, esp));
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
+        return new WatchedResult(exit, serial, File.ReadAllBytes(exit.VarsPath), FlashWatch.Read(trace, (EspImage)machine.Options.BootDisk));
     }
 
     public static byte[] Text(string text) => Encoding.ASCII.GetBytes(text.Replace("\r\n", "\n").Replace("\n", "\r\n"));
+
+    private static (string, byte[])[] EspFiles(byte[]? espFile) =>
+        espFile == null ? Array.Empty<(string, byte[])>() : new[] { (EspFilePath, espFile) };
 }

@@ -28,7 +28,7 @@ public sealed class ConfigSourceBootTests
     {
         // The OS-writable file may choose a mode the platform did not set and the log level; debugexit and
         // discovery are protected (issue #10): discovery=manager alone would stop recovery with reason=config.
-        ConfigBoot.Result boot = await ConfigBoot.RunAsync("config-esp", variable: null,
+        AppBootResult boot = await ConfigBoot.RunAsync("config-esp", variable: null,
             ConfigBoot.Text("# written by the test\nuefirecovery.mode=fvbcheck\nuefirecovery.debugexit=1\nuefirecovery.log=debug\nuefirecovery.discovery=manager\n"),
             new[] { EfiAppConsole.DebugExitOemString });
 
@@ -56,7 +56,7 @@ public sealed class ConfigSourceBootTests
         // mode and netdiag.timeout in all three, gateway (protected) and next in file and SMBIOS, manager only in
         // SMBIOS. The variable (NV+BS, set before the OS) may carry a protected key; the ESP file may not, and
         // it ranks below SMBIOS (issue #10): the OS cannot replace what the platform set.
-        ConfigBoot.Result boot = await ConfigBoot.RunAsync("config-precedence",
+        AppBootResult boot = await ConfigBoot.RunAsync("config-precedence",
             ConfigBoot.TextVariable("uefirecovery.mode=fvbcheck\nuefirecovery.netdiag.timeout=11\nuefirecovery.lsv=7\n"),
             ConfigBoot.Text("uefirecovery.mode=netdiag\nuefirecovery.netdiag.timeout=22\nuefirecovery.gateway=10.0.0.1\nuefirecovery.lsv=5\n"
                 + "uefirecovery.next=\\EFI\\b.efi\n"),
@@ -103,7 +103,7 @@ public sealed class ConfigSourceBootTests
             ConfigBoot.Text("uefirecovery.mode=fvbcheck\nuefirecovery.netdiag.timeout=7\nuefirecovery.fvbcheck.fs=" + DxeFvGuid + "\n"),
             Encoding.UTF8.GetBytes("uefirecovery.next=\\EFI\\\u00e9.efi\r\n"),
             ConfigBoot.Text("uefirecovery.mode=coretest\nmode=netdiag\n"));
-        ConfigBoot.Result boot = await ConfigBoot.RunAsync("config-bad", oversized, file,
+        AppBootResult boot = await ConfigBoot.RunAsync("config-bad", oversized, file,
             new[] { "uefirecovery.mode=repair", "uefirecovery.netdiag.timeout=ten", EfiAppConsole.DebugExitOemString });
 
         Find(boot, @"^CONFIG rejected source=efi-variable name=UefiRecoveryConfig reason=""larger than 4096 bytes"" size=\d+$");
@@ -127,7 +127,7 @@ public sealed class ConfigSourceBootTests
     public async Task EspFileOversized_RefusedWholeSmbiosStillApplies()
     {
         byte[] file = ConfigBoot.Text("uefirecovery.mode=netdiag\n" + new string('#', 4100) + "\n");
-        ConfigBoot.Result boot = await ConfigBoot.RunAsync("config-esp-oversized", variable: null, file,
+        AppBootResult boot = await ConfigBoot.RunAsync("config-esp-oversized", variable: null, file,
             new[] { "uefirecovery.mode=fvbcheck", EfiAppConsole.DebugExitOemString });
 
         Find(boot, @"^CONFIG rejected source=esp-file file reason=""larger than 4096 bytes""$");
@@ -144,7 +144,7 @@ public sealed class ConfigSourceBootTests
         // skipped, nothing is applied from it, and the SMBIOS mode still runs.
         byte[] file = new byte[4096];
         new Random(20261121).NextBytes(file);
-        ConfigBoot.Result boot = await ConfigBoot.RunAsync("config-esp-garbage", variable: null, file,
+        AppBootResult boot = await ConfigBoot.RunAsync("config-esp-garbage", variable: null, file,
             new[] { "uefirecovery.mode=fvbcheck", EfiAppConsole.DebugExitOemString });
 
         Find(boot, @"^CONFIG source=esp-file path=\\EFI\\BOOT\\uefirecovery\.cfg status=read bytes=4096$");
@@ -160,7 +160,7 @@ public sealed class ConfigSourceBootTests
     {
         // From the platform (here the variable set before the OS): a combination that stops recovery. From the
         // ESP file the same line is refused (EspFile_ModeAndLogTakeEffect_ProtectedKeysRefused).
-        ConfigBoot.Result boot = await ConfigBoot.RunAsync("config-stop", ConfigBoot.TextVariable("uefirecovery.discovery=manager\n"),
+        AppBootResult boot = await ConfigBoot.RunAsync("config-stop", ConfigBoot.TextVariable("uefirecovery.discovery=manager\n"),
             espFile: null, new[] { "uefirecovery.mode=recover", EfiAppConsole.DebugExitOemString });
 
         Find(boot, @"^CONFIG discovery=manager source=efi-variable$");
@@ -176,7 +176,7 @@ public sealed class ConfigSourceBootTests
     {
         // Attributes NV+BS+RT: what efivarfs creates from Linux, so the running OS could have written it. It ranks
         // below SMBIOS and may not carry protected keys: neither a trust key nor fvbcheck's write (issue #10).
-        ConfigBoot.Result boot = await ConfigBoot.RunAsync("config-rt-variable",
+        AppBootResult boot = await ConfigBoot.RunAsync("config-rt-variable",
             ConfigBoot.TextVariable("uefirecovery.mode=fvbcheck\nuefirecovery.fvbcheck.write=restore-selftest\nuefirecovery.trust.rsa2048=" + new string('a', 64) + "\n",
                 VarStoreWriter.NonVolatileBootServiceRuntime),
             espFile: null, new[] { EfiAppConsole.DebugExitOemString });
@@ -198,7 +198,7 @@ public sealed class ConfigSourceBootTests
         // The map sends the configured image type to the DXE FV (FFS2, 192 x 64 KiB, no variable store):
         // fvbcheck locates it by FileSystemGuid and base, and the validity rule accepts that shape.
         const string imageType = "6dcbd5ed-e82d-4c44-bda1-7194199ad92a";
-        ConfigBoot.Result boot = await ConfigBoot.RunAsync("config-target-map", variable: null, espFile: null, new[]
+        AppBootResult boot = await ConfigBoot.RunAsync("config-target-map", variable: null, espFile: null, new[]
         {
             "uefirecovery.mode=fvbcheck", EfiAppConsole.DebugExitOemString, "uefirecovery.image-type=" + imageType,
             "uefirecovery.target=" + imageType + ",fv=" + DxeFvGuid + ",size=0xC00000,block=0x10000,base=0x900000",
@@ -214,7 +214,7 @@ public sealed class ConfigSourceBootTests
     [Fact]
     public async Task TargetMap_BaseMatchesNoFvb_RegionNotFoundNothingChecked()
     {
-        ConfigBoot.Result boot = await ConfigBoot.RunAsync("config-target-base", variable: null, espFile: null, new[]
+        AppBootResult boot = await ConfigBoot.RunAsync("config-target-base", variable: null, espFile: null, new[]
         {
             "uefirecovery.mode=fvbcheck", EfiAppConsole.DebugExitOemString,
             "uefirecovery.target=6dcbd5ed-e82d-4c44-bda1-7194199ad92a,fv=FFF12B8D-7696-4C8B-A985-2747075B4F50,size=0x84000,base=0x900000",
@@ -230,7 +230,7 @@ public sealed class ConfigSourceBootTests
     public async Task TargetMap_RecoveryImageTypeWithoutEntry_StopsBeforeTheRegion()
     {
         // Recovery asks the map for its image type; the map only knows another type: nothing is located or written.
-        ConfigBoot.Result boot = await ConfigBoot.RunAsync("config-target-recovery", variable: null, espFile: null, new[]
+        AppBootResult boot = await ConfigBoot.RunAsync("config-target-recovery", variable: null, espFile: null, new[]
         {
             "uefirecovery.mode=recover", EfiAppConsole.DebugExitOemString,
             "uefirecovery.image-type=6dcbd5ed-e82d-4c44-bda1-7194199ad92a",
@@ -254,7 +254,7 @@ public sealed class ConfigSourceBootTests
         string pin = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(der));
         string wrongPin = new string('0', 64);
 
-        ConfigBoot.Result boot = await ConfigBoot.RunAsync("config-trust-x509", variable: null, espFile: null, new[]
+        AppBootResult boot = await ConfigBoot.RunAsync("config-trust-x509", variable: null, espFile: null, new[]
         {
             "uefirecovery.mode=fvbcheck", EfiAppConsole.DebugExitOemString,
             @"uefirecovery.trust.x509=\certs\root.der,sha256=" + pin,
@@ -268,11 +268,11 @@ public sealed class ConfigSourceBootTests
             DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
     }
 
-    private static void Find(ConfigBoot.Result boot, string pattern) =>
+    private static void Find(AppBootResult boot, string pattern) =>
         BootAssert.NotNull(boot.Serial.Find(new Regex(pattern)), boot.Exit, pattern);
 
     // The serial line number of the first match; fails the test when there is none.
-    private static int Line(ConfigBoot.Result boot, string pattern)
+    private static int Line(AppBootResult boot, string pattern)
     {
         SerialLine? line = boot.Serial.Find(new Regex(pattern));
         BootAssert.NotNull(line, boot.Exit, pattern);

@@ -7,6 +7,7 @@ using UefiRecovery.QemuTests.Infrastructure;
 using UefiRecovery.QemuTests.Recovery;
 using UefiRecovery.Testbed.App;
 using UefiRecovery.Testbed.Esp;
+using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Network;
 using UefiRecovery.Testbed.Qemu;
 using Xunit;
@@ -79,36 +80,27 @@ public sealed class OsWritableConfigBootTests
     public async Task EspFileModeRecover_ValidRegionManagerServing_NoRecoveryNoWrite()
     {
         string runDirectory = TestEnvironment.NewRunDirectory("config-os-recover");
-        (_, string images) = await E2eRecoveryLab.PackTrustedCapsuleAsync(runDirectory);
-        byte[] pristine = File.ReadAllBytes(E2eRecoveryLab.PayloadPath);
+        (byte[] pristine, string images) = await E2eRecoveryLab.PackTrustedCapsuleAsync(runDirectory);
         EspImage esp = E2eRecoveryLab.EspWith(interruptedMarker: false)
             .WithFile(ConfigBoot.EspFilePath, ConfigBoot.Text("uefirecovery.mode=recover\n"))
             .BuildFatImage(Path.Combine(runDirectory, "esp.img"));
         string results = Path.Combine(runDirectory, "results.jsonl");
         string trace = Path.Combine(runDirectory, "pflash-trace.log");
 
-        using NetworkNamespace ns = NetworkNamespace.Create(E2eRecoveryLab.NamespacePrefix);
-        string bridge = ns.AddBridge(ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
-        string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
-        using NamespaceProcess manager = await E2eRecoveryLab.ServeAsync(ns, images, results, gatherSeconds: 1);
+        using E2eSegment segment = E2eSegment.Create();
+        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace, E2eRecoveryLab.Serve(images, results, gatherSeconds: 1));
 
         var machine = new QemuMachine(new QemuMachineOptions
         {
             BootDisk = esp,
             RunDirectory = Path.Combine(runDirectory, "1-boot"),
-            Nic = NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver),
-            NetworkNamespace = ns.Name,
-            OemStrings = E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.Subnet + ".20"),
+            Nic = NicSetup.Tap(segment.Tap, NicModel.VirtioNetOvmfDriver),
+            NetworkNamespace = segment.Namespace.Name,
+            OemStrings = E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
             Timeout = TimeSpan.FromMinutes(5),
             ExtraArguments = FlashWatch.QemuArguments(trace),
         });
-        QemuExit exit;
-        SerialLog serial;
-        await using (QemuRun run = machine.Start())
-        {
-            exit = await run.WaitForExitAsync();
-            serial = run.Serial;
-        }
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
         string managerOutput = E2eRecoveryLab.SaveManagerLog(runDirectory, manager);
         FlashWatch.Counts flash = FlashWatch.Read(trace, esp);
         _output.WriteLine("boot: " + flash + "\nmanager:\n" + managerOutput);
@@ -121,7 +113,7 @@ public sealed class OsWritableConfigBootTests
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY REGION verdict=valid ")), exit, "the valid verdict");
         BootAssert.NotNull(serial.Find(new Regex("^RECOVERY HANDOVER boot-manager$")), exit, "the hand-over");
         BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^FIRMWARE VALID$")), "'FIRMWARE VALID'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
-        BootAssert.True(E2eRecoveryLab.IndexOf(serial, "^(RECOVERY (PHASE|NIC|STATIC|LEASE|OFFER|WAITING|VERIFIED|WRITE)|FIRMWARE MARKER)") < 0, exit,
+        BootAssert.True(serial.IndexOf("^(RECOVERY (PHASE|NIC|STATIC|LEASE|OFFER|WAITING|VERIFIED|WRITE)|FIRMWARE MARKER)") < 0, exit,
             "a network or write step although the region is valid and recover was refused");
         Assert.DoesNotContain("REQUEST from", managerOutput, StringComparison.Ordinal);
         Assert.Empty(E2eRecoveryLab.ResultLines(results));
@@ -131,7 +123,7 @@ public sealed class OsWritableConfigBootTests
         Assert.Equal(0, flash.Erases);
         Assert.False(flash.MarkerOnEsp, "the app wrote its recovery marker to the ESP");
         byte[] after = File.ReadAllBytes(exit.VarsPath);
-        Assert.True(after.AsSpan(0x40000).SequenceEqual(pristine.AsSpan(0x40000)), "FTW blocks changed: " + E2eRecoveryLab.DifferingBlocks(pristine, after));
+        Assert.True(after.AsSpan(0x40000).SequenceEqual(pristine.AsSpan(0x40000)), "FTW blocks changed: " + FlashBlocks.Differing(pristine, after));
     }
 
     private static void AssertNothingWrittenBeyondControl(ConfigBoot.WatchedResult control, ConfigBoot.WatchedResult boot)

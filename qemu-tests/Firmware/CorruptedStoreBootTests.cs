@@ -28,7 +28,7 @@ public sealed class CorruptedStoreBootTests
     public async Task Boot_DamagedNvHeader_OvmfFaultsBeforeTheApp(int offset, byte value, string label)
     {
         string runDirectory = TestEnvironment.NewRunDirectory("nv-damaged-" + label);
-        byte[] vars = FirmwareBoot.PristineVars();
+        byte[] vars = PristineVars.Read();
         vars[offset] = value;
         string template = Path.Combine(runDirectory, "damaged-template.fd");
         File.WriteAllBytes(template, vars);

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using UefiRecovery.QemuTests.Infrastructure;
 using UefiRecovery.Testbed.App;
+using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Qemu;
 using Xunit;
 using Xunit.Abstractions;
@@ -76,7 +77,7 @@ public sealed class FvbCheckBootTests
         BootAssert.NotNull(boot.Serial.Find(new Regex("^FIRMWARE MARKER state=complete written=yes$")), boot.Exit, "the complete marker after the write");
 
         // OVMF's own writes during boot, measured: the control boot against the shipped file.
-        _output.WriteLine("OVMF's own boot writes changed 4 KiB blocks: " + FirmwareBoot.DifferingBlocks(FirmwareBoot.PristineVars(), control.VarsAfter));
+        _output.WriteLine("OVMF's own boot writes changed 4 KiB blocks: " + FlashBlocks.Differing(PristineVars.Read(), control.VarsAfter));
         Assert.Equal(control.VarsAfter, boot.VarsAfter);
     }
 

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using UefiRecovery.QemuTests.Infrastructure;
 using UefiRecovery.Testbed.App;
 using UefiRecovery.Testbed.Esp;
+using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Qemu;
 using Xunit;
 using Xunit.Abstractions;
@@ -63,7 +64,7 @@ public sealed class InterruptedWriteBootTests
         BootAssert.True(writes.Count == first + IntoTheWrite + 1 && writes[first].IsErase && writes[first].Block == 131 && !writes[^1].Made, killed,
             $"the cut boot wrote as the reference did up to the cut: {writes.Count} writes");
         _output.WriteLine($"cut before {writes[^1]}; blocks differing from the start afterwards: "
-            + FirmwareBoot.DifferingBlocks(FirmwareBoot.PristineVars(), File.ReadAllBytes(killed.VarsPath)));
+            + FlashBlocks.Differing(PristineVars.Read(), File.ReadAllBytes(killed.VarsPath)));
 
         var checking = new QemuMachine(new QemuMachineOptions
         {

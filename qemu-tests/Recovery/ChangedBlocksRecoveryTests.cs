@@ -32,13 +32,13 @@ public sealed class ChangedBlocksRecoveryTests
     public async Task Recover_RegionDiffersInOneBlock_ChangedWritesOneBlockAndAllBlocksWritesEverySameBytes()
     {
         using FlashWriteLab lab = FlashWriteLab.Create("rcv-changed-one");
-        byte[] pristine = FirmwareBoot.PristineVars();
+        byte[] pristine = PristineVars.Read();
         byte[] start = InterruptedRecovery.DamageRegion(pristine);
 
         // The image: the region as the app sees it, with the damaged block as it should be.
         FlashWriteRun changed = await lab.RecoverFromSeenAsync("1-changed", start, "changed", seen => WithBlock(seen, pristine, DamagedBlock));
         byte[] image = WithBlock(changed.Seen, pristine, DamagedBlock);
-        Assert.Equal(DamagedBlock.ToString(System.Globalization.CultureInfo.InvariantCulture), E2eRecoveryLab.DifferingBlocks(image, changed.Seen));
+        Assert.Equal(DamagedBlock.ToString(System.Globalization.CultureInfo.InvariantCulture), FlashBlocks.Differing(image, changed.Seen));
         AssertRecoveredByteExact(changed, image, lab);
         BootAssert.True(changed.Written == 1 && changed.Erases == 1 && !changed.HeaderErased, changed.Exit,
             $"one block written and erased, block 0 untouched: {changed.Write?.Text} / {changed.Detail?.Text}");
@@ -51,7 +51,7 @@ public sealed class ChangedBlocksRecoveryTests
         BootAssert.True(all.Written == 132 && all.Erases == 132 && all.HeaderErased, all.Exit, "every block erased and written: " + all.Write?.Text);
 
         Assert.True(changed.VarsAfter.AsSpan().SequenceEqual(all.VarsAfter),
-            "changed-blocks and all-blocks ended differently in blocks " + E2eRecoveryLab.DifferingBlocks(changed.VarsAfter, all.VarsAfter));
+            "changed-blocks and all-blocks ended differently in blocks " + FlashBlocks.Differing(changed.VarsAfter, all.VarsAfter));
         _output.WriteLine($"changed: {changed.Write!.Text} / {changed.Detail!.Text}\nall:     {all.Write!.Text} / {all.Detail!.Text}");
     }
 
@@ -59,11 +59,11 @@ public sealed class ChangedBlocksRecoveryTests
     public async Task Recover_RegionDiffersInEveryBlock_ChangedWritesAll132()
     {
         using FlashWriteLab lab = FlashWriteLab.Create("rcv-changed-every");
-        byte[] pristine = FirmwareBoot.PristineVars();
+        byte[] pristine = PristineVars.Read();
 
         FlashWriteRun changed = await lab.RecoverFromSeenAsync("1-changed", pristine, "changed", EveryBlockChanged);
         byte[] image = EveryBlockChanged(changed.Seen);
-        Assert.Equal(132, E2eRecoveryLab.DifferingBlocks(image, changed.Seen).Split(',').Length);
+        Assert.Equal(132, FlashBlocks.Differing(image, changed.Seen).Split(',').Length);
         AssertRecoveredByteExact(changed, image, lab);
         BootAssert.True(changed.Written == 132, changed.Exit, "132 blocks written: " + changed.Write?.Text);
         _output.WriteLine($"{changed.Write!.Text} / {changed.Detail!.Text}");
@@ -100,7 +100,7 @@ public sealed class ChangedBlocksRecoveryTests
         BootAssert.SentinelAndExitCode(run.Exit, run.Serial.Find(new System.Text.RegularExpressions.Regex("^RECOVERY DONE verdict=recovered reason=none$")),
             "'RECOVERY DONE verdict=recovered'\nmanager:\n" + lab.ManagerOutput, DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
         BootAssert.NotNull(run.Write, run.Exit, "the RECOVERY WRITE line");
-        Assert.True(run.VarsAfter.AsSpan().SequenceEqual(image), "flash differs from the image in blocks " + E2eRecoveryLab.DifferingBlocks(image, run.VarsAfter));
+        Assert.True(run.VarsAfter.AsSpan().SequenceEqual(image), "flash differs from the image in blocks " + FlashBlocks.Differing(image, run.VarsAfter));
         // The firmware's own read-back hash of the whole region is the image's SHA-256.
         Assert.Equal(Convert.ToHexString(SHA256.HashData(image)).ToLowerInvariant(), run.Sha256);
     }

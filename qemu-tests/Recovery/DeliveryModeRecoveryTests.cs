@@ -31,7 +31,7 @@ public sealed class DeliveryModeRecoveryTests
     /// <summary>The control probe's port (not the protocol's) and count, sent to the group before the machine joins.</summary>
     private const int ProbePort = 40999;
     private const int ProbeCount = 5;
-    private const string MachineAddress = E2eRecoveryLab.Subnet + ".20";
+    private const string MachineAddress = E2eRecoveryLab.MachineAddress;
     private static readonly TimeSpan MachineTimeout = TimeSpan.FromMinutes(12);
 
     private readonly ITestOutputHelper _output;
@@ -43,7 +43,7 @@ public sealed class DeliveryModeRecoveryTests
     {
         string group = E2eRecoveryLab.MulticastGroup;
         string groupPattern = Regex.Escape(group);
-        var lab = new Run("e2e-multicast", new[] { "--delivery", "multicast", "--destination", group, "--ttl", "1" }, managerBehindPort: true);
+        var lab = new Run("e2e-multicast", serve => serve with { Delivery = "multicast", Destination = group, MulticastTtl = 1 }, managerBehindPort: true);
         string groupTable = "";
         await lab.RecoverAsync(_output, "multicast", async (ns, tap, stop) =>
         {
@@ -69,8 +69,8 @@ public sealed class DeliveryModeRecoveryTests
         lab.AssertRecovered();
         // The control: the probe to the group entered the bridge from the manager's port, and the bridge kept it
         // from the machine's tap (no member yet, no unregistered flooding).
-        IReadOnlyList<string> probeSent = E2eRecoveryLab.ReadCapture(lab.PortPcap, $"udp and dst host {group} and dst port {ProbePort}");
-        IReadOnlyList<string> probeAtTap = E2eRecoveryLab.ReadCapture(lab.Pcap, $"udp and dst port {ProbePort}");
+        IReadOnlyList<string> probeSent = Tcpdump.Summaries(lab.PortPcap, $"udp and dst host {group} and dst port {ProbePort}");
+        IReadOnlyList<string> probeAtTap = Tcpdump.Summaries(lab.Pcap, $"udp and dst port {ProbePort}");
         _output.WriteLine($"control probe: {probeSent.Count} sent into the bridge, {probeAtTap.Count} at the machine's tap");
         Assert.True(probeSent.Count == ProbeCount, $"the control probe did not enter the bridge ({probeSent.Count} of {ProbeCount} seen on the manager's port)");
         Assert.True(probeAtTap.Count == 0, "multicast reached the tap before the machine joined: the bridge floods, the test would prove nothing");
@@ -78,15 +78,15 @@ public sealed class DeliveryModeRecoveryTests
         Assert.True(groupTable.Length > 0, $"the bridge never listed the tap as a member of {group} (no IGMP join seen by snooping)");
 
         // On the tap: the machine's IGMPv2 report for the group, and the DATA to the group from the manager's address.
-        IReadOnlyList<string> reports = E2eRecoveryLab.ReadCapture(lab.Pcap, $"igmp and src host {MachineAddress}");
+        IReadOnlyList<string> reports = Tcpdump.Summaries(lab.Pcap, $"igmp and src host {MachineAddress}");
         _output.WriteLine("IGMP from the machine:\n" + string.Join("\n", reports));
         Assert.Contains(reports, line => Regex.IsMatch(line, $@"igmp v2 report {groupPattern}"));
         // And it leaves the group once its RESULT is acknowledged (RFC 2236 §3: Leave to all-routers).
         Assert.Contains(reports, line => Regex.IsMatch(line, $@"> 224\.0\.0\.2: igmp leave {groupPattern}"));
         BootAssert.NotNull(lab.Serial!.Find(new Regex($@"^RECOVERY MULTICAST left group={groupPattern} leave=sent$")), lab.Exit!, "the group left on the console");
-        IReadOnlyList<string> groupData = E2eRecoveryLab.ReadCapture(lab.Pcap,
+        IReadOnlyList<string> groupData = Tcpdump.Summaries(lab.Pcap,
             $"udp and src host {E2eRecoveryLab.HostAddress} and dst host {group} and dst port 40124");
-        IReadOnlyList<string> otherData = E2eRecoveryLab.ReadCapture(lab.Pcap,
+        IReadOnlyList<string> otherData = Tcpdump.Summaries(lab.Pcap,
             $"udp and src host {E2eRecoveryLab.HostAddress} and dst port 40124 and not dst host {group}");
         _output.WriteLine($"datagrams to the group at the tap: {groupData.Count}; other datagrams to port 40124: {otherData.Count}\n"
             + string.Join("\n", otherData));
@@ -94,11 +94,11 @@ public sealed class DeliveryModeRecoveryTests
         // Unicast to the machine is only the OFFER, RESULT_ACK and targeted STATUS_REQUESTs: far fewer than an image.
         Assert.True(otherData.Count < FragmentCount / 10, $"{otherData.Count} non-group datagrams to port 40124: DATA was not (only) multicast");
         // TTL 1 (--ttl 1): the group traffic stays on the segment.
-        IReadOnlyList<string> verbose = E2eRecoveryLab.ReadCaptureVerbose(lab.Pcap, $"udp and dst host {group}", 5);
+        IReadOnlyList<string> verbose = Tcpdump.IpHeaderLines(lab.Pcap, $"udp and dst host {group}", 5);
         Assert.NotEmpty(verbose);
         Assert.All(verbose, line => Assert.Contains("ttl 1,", line, StringComparison.Ordinal));
         // The manager's namespace routes by default through the decoy interface: nothing of the group went there.
-        IReadOnlyList<string> decoy = E2eRecoveryLab.ReadCapture(lab.DecoyPcap, $"udp and dst host {group}");
+        IReadOnlyList<string> decoy = Tcpdump.Summaries(lab.DecoyPcap, $"udp and dst host {group}");
         _output.WriteLine($"datagrams to the group on the decoy (default-route) interface: {decoy.Count}");
         Assert.True(decoy.Count == 0, $"{decoy.Count} group datagrams left on the default-route interface, not the --listen one");
     }
@@ -106,13 +106,13 @@ public sealed class DeliveryModeRecoveryTests
     [RootFact]
     public async Task Recover_UnicastDelivery_VarsEqualPayloadDataToMachineAddressOnly()
     {
-        var lab = new Run("e2e-unicast", new[] { "--delivery", "unicast" }, managerBehindPort: false);
+        var lab = new Run("e2e-unicast", serve => serve with { Delivery = "unicast", Destination = null }, managerBehindPort: false);
         await lab.RecoverAsync(_output, "unicast", (_, _, _) => Task.CompletedTask);
         lab.AssertRecovered();
 
-        IReadOnlyList<string> toMachine = E2eRecoveryLab.ReadCapture(lab.Pcap,
+        IReadOnlyList<string> toMachine = Tcpdump.Summaries(lab.Pcap,
             $"udp and src host {E2eRecoveryLab.HostAddress} and dst host {MachineAddress} and dst port 40124");
-        IReadOnlyList<string> toMany = E2eRecoveryLab.ReadCapture(lab.Pcap,
+        IReadOnlyList<string> toMany = Tcpdump.Summaries(lab.Pcap,
             $"udp and src host {E2eRecoveryLab.HostAddress} and dst port 40124 and (broadcast or multicast)");
         _output.WriteLine($"datagrams to {MachineAddress}:40124 at the tap: {toMachine.Count}; broadcast/multicast to 40124: {toMany.Count}");
         Assert.True(toMachine.Count >= FragmentCount, $"only {toMachine.Count} datagrams to the machine for a {FragmentCount}-fragment image");
@@ -120,20 +120,19 @@ public sealed class DeliveryModeRecoveryTests
     }
 
     /// <summary>
-    /// One machine, one bridge, one manager with the given delivery options; what it produced. The manager
+    /// One machine, one bridge, one manager with the lab's <c>serve</c> changed by <c>delivery</c>; what it produced. The manager
     /// runs on the bridge's own address, or (<c>managerBehindPort</c>) in its own namespace behind a bridge
     /// port with a decoy default route, and the bridge snoops IGMP with no unregistered flooding to the tap.
     /// </summary>
     private sealed class Run
     {
         private readonly string _name;
-        private readonly IReadOnlyList<string> _delivery;
+        private readonly Func<ServeArguments, ServeArguments> _delivery;
         private readonly bool _managerBehindPort;
-        private byte[] _payload = Array.Empty<byte>();
-        private string _results = "";
+        private E2eRecoveryFiles? _files;
         private string _managerOutput = "";
 
-        public Run(string name, IReadOnlyList<string> delivery, bool managerBehindPort)
+        public Run(string name, Func<ServeArguments, ServeArguments> delivery, bool managerBehindPort)
         {
             _name = name;
             _delivery = delivery;
@@ -159,21 +158,18 @@ public sealed class DeliveryModeRecoveryTests
         public async Task RecoverAsync(ITestOutputHelper output, string mode, Func<NetworkNamespace, string, CancellationToken, Task> watch)
         {
             Mode = mode;
-            string runDirectory = TestEnvironment.NewRunDirectory(_name);
-            (byte[] payload, string images) = await E2eRecoveryLab.PackTrustedCapsuleAsync(runDirectory);
-            _payload = payload;
-            string template = Path.Combine(runDirectory, "interrupted-vars.fd");
-            File.WriteAllBytes(template, E2eRecoveryLab.Interrupted(payload));
-            EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, "esp.img"), interruptedMarker: true);
-            _results = Path.Combine(runDirectory, "results.jsonl");
-            Pcap = Path.Combine(runDirectory, "tap.pcap");
-            DecoyPcap = Path.Combine(runDirectory, "decoy.pcap");
-            PortPcap = Path.Combine(runDirectory, "manager-port.pcap");
+            E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync(_name);
+            _files = files;
+            EspImage esp = files.BuildEsp();
+            Pcap = Path.Combine(files.RunDirectory, "tap.pcap");
+            DecoyPcap = Path.Combine(files.RunDirectory, "decoy.pcap");
+            PortPcap = Path.Combine(files.RunDirectory, "manager-port.pcap");
 
-            using NetworkNamespace ns = NetworkNamespace.Create(E2eRecoveryLab.NamespacePrefix);
             // Behind a port, the bridge keeps an address of its own on the segment as the IGMP querier's source.
-            string bridge = ns.AddBridge(ns.DeviceName("br"), (_managerBehindPort ? E2eRecoveryLab.Subnet + ".254" : E2eRecoveryLab.HostAddress) + "/24");
-            string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
+            using E2eSegment segment = E2eSegment.Create(bridgeAddress: _managerBehindPort ? E2eRecoveryLab.Subnet + ".254" : E2eRecoveryLab.HostAddress);
+            NetworkNamespace ns = segment.Namespace;
+            string bridge = segment.Bridge;
+            string tap = segment.Tap;
             DateTime snoopingSince = DateTime.UtcNow;
             NetworkNamespace? managerNs = null;
             NamespaceProcess? decoyCapture = null;
@@ -190,11 +186,12 @@ public sealed class DeliveryModeRecoveryTests
             {
                 if (managerNs != null)
                 {
-                    decoyCapture = await E2eRecoveryLab.StartCaptureAsync(managerNs, decoy, DecoyPcap);
-                    portCapture = await E2eRecoveryLab.StartCaptureAsync(ns, managerPort, PortPcap);
+                    decoyCapture = await Tcpdump.StartAsync(managerNs, decoy, DecoyPcap);
+                    portCapture = await Tcpdump.StartAsync(ns, managerPort, PortPcap);
                 }
-                using NamespaceProcess capture = await E2eRecoveryLab.StartCaptureAsync(ns, tap, Pcap);
-                using NamespaceProcess manager = await E2eRecoveryLab.ServeAsync(managerNs ?? ns, images, _results, gatherSeconds: 1, _delivery);
+                using NamespaceProcess capture = await Tcpdump.StartAsync(ns, tap, Pcap);
+                using NamespaceProcess manager = await RecoveryManager.ServeAsync(managerNs ?? ns,
+                    _delivery(E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 1)));
                 if (_managerBehindPort)
                 {
                     // Until the querier has settled the bridge would not use its group table (see QuerierSettle).
@@ -208,16 +205,8 @@ public sealed class DeliveryModeRecoveryTests
                     E2eRecoveryLab.SendMulticastProbe(managerNs!, E2eRecoveryLab.HostAddress, E2eRecoveryLab.MulticastGroup, ProbePort, ProbeCount);
                 }
 
-                var machine = new QemuMachine(new QemuMachineOptions
-                {
-                    BootDisk = esp,
-                    RunDirectory = Path.Combine(runDirectory, "1-" + mode),
-                    Nic = NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver),
-                    NetworkNamespace = ns.Name,
-                    OemStrings = E2eRecoveryLab.MachineOemStrings("auto", MachineAddress),
-                    Timeout = MachineTimeout,
-                    VarsTemplatePath = template,
-                });
+                QemuMachine machine = segment.Machine(files.Boot("1-" + mode), esp,
+                    E2eRecoveryLab.MachineOemStrings("auto", MachineAddress), MachineTimeout, files.InterruptedVarsPath);
                 await using (QemuRun run = machine.Start())
                 {
                     using var stop = new CancellationTokenSource();
@@ -233,7 +222,7 @@ public sealed class DeliveryModeRecoveryTests
                 capture.Stop(TimeSpan.FromSeconds(2));
                 decoyCapture?.Stop(TimeSpan.FromSeconds(2));
                 portCapture?.Stop(TimeSpan.FromSeconds(2));
-                _managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(runDirectory, manager);
+                _managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(files.RunDirectory, manager);
             }
             finally
             {
@@ -242,7 +231,7 @@ public sealed class DeliveryModeRecoveryTests
                 managerNs?.Dispose();
             }
             output.WriteLine(_managerOutput);
-            output.WriteLine("result log:\n" + string.Join("\n", E2eRecoveryLab.ResultLines(_results)));
+            output.WriteLine("result log:\n" + string.Join("\n", E2eRecoveryLab.ResultLines(files.Results)));
         }
 
         /// <summary>The machine's console, its vars file and the manager's result log all say: recovered.</summary>
@@ -256,18 +245,9 @@ public sealed class DeliveryModeRecoveryTests
             BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY VERIFIED version=0x00010002 payload=540672 ")), exit, "the verified capsule");
             BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY WRITE recovery=recovered result=success block=-1 written=\d+ erases=\d+ ")),
                 exit, "the changed blocks written and read back");
-            BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY RESULT outcome=success reason=0 acked=yes$")), exit, "RESULT acknowledged" + _managerOutput);
-            BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
-                "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
-
-            byte[] after = File.ReadAllBytes(exit.VarsPath);
-            Assert.Equal(_payload.Length, after.Length);
-            Assert.True(_payload.AsSpan().SequenceEqual(after), "vars file differs from the capsule payload in blocks "
-                + E2eRecoveryLab.DifferingBlocks(_payload, after));
-
-            string[] lines = E2eRecoveryLab.ResultLines(_results);
+            E2eRecoveryLab.AssertRecovered(exit, serial, _files!.Payload, _files.Results, _managerOutput);
+            string[] lines = E2eRecoveryLab.ResultLines(_files.Results);
             Assert.True(lines.Length == 1, "expected one result record:\n" + string.Join("\n", lines));
-            Assert.Matches(new Regex(@"""clientId"":""52:54:00:12:34:56"".*""outcome"":""success"",""code"":0"), lines[0]);
         }
     }
 }

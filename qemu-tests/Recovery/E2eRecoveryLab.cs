@@ -10,15 +10,17 @@ using UefiRecovery.Testbed.Esp;
 using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Network;
 using UefiRecovery.Testbed.Qemu;
+using Xunit;
 
 namespace UefiRecovery.QemuTests.Recovery;
 
 /// <summary>
-/// Shared pieces of the multi-machine, lossy, late-manager and valid-region end-to-end tests: the signed
-/// capsule of Debian's OVMF vars (packed by the real manager, <see cref="RecoveryManager"/>), per-machine
-/// ESP and vars images, OEM strings, <c>serve</c> with test-specific options, a tcpdump capture on the
-/// bridge, and an nftables random-drop rule in the bridge family in front of a tap.
-/// Network namespaces and devices carry the prefix "e2e".
+/// Shared pieces of the end-to-end tests with the real manager: the lab's addresses, the signed capsule of Debian's
+/// OVMF vars (packed by the real manager, <see cref="RecoveryManager"/>), ESP and vars images, the machine's OEM
+/// strings, the usual <c>serve</c> (<see cref="Serve"/>), the checks of a finished recovery, peers and snooping on
+/// the segment, and an nftables random-drop rule in the bridge family in front of a tap. The segment itself is
+/// <see cref="E2eSegment"/>, one run's files <see cref="E2eRecoveryFiles"/>.
+/// Network namespaces and devices carry the prefix "e2e" unless a test names another.
 /// </summary>
 internal static class E2eRecoveryLab
 {
@@ -28,22 +30,39 @@ internal static class E2eRecoveryLab
     public const int ManagerPort = 40123;
     public const string Listen = HostAddress + ":40123";
     public const string Broadcast = Subnet + ".255";
-    public const string PayloadPath = "/usr/share/OVMF/OVMF_VARS_4M.fd";
+
+    /// <summary>The address of the one machine of most tests (several machines count up from .21).</summary>
+    public const string MachineAddress = Subnet + ".20";
+
+    /// <summary>How long one recovering machine may run (a whole recovery under TCG on a loaded 2-core host, with margin).</summary>
+    public static readonly TimeSpan MachineTimeout = TimeSpan.FromMinutes(9);
+
+    /// <summary>The payload of the capsules: Debian's pristine vars file.</summary>
+    public static string PayloadPath => PristineVars.Path;
 
     /// <summary>4 KiB of garbage in the FTW spare area: damage OVMF tolerates (testbed's <see cref="InterruptedRecovery"/>).</summary>
     public const int GarbageOffset = InterruptedRecovery.GarbageOffset;
     public const int GarbageLength = InterruptedRecovery.GarbageLength;
 
     /// <summary>The payload, and the folder holding its capsule signed with the trusted EDK2 test key.</summary>
-    public static async Task<(byte[] Payload, string ImagesDir)> PackTrustedCapsuleAsync(string runDirectory)
+    public static Task<(byte[] Payload, string ImagesDir)> PackTrustedCapsuleAsync(string runDirectory) => PackCapsuleAsync(runDirectory, PackTrusted);
+
+    /// <summary>
+    /// The payload (written to the run folder), and an images folder in which <paramref name="pack"/> (payload path, folder)
+    /// put the capsule(s) the manager is to offer: a rogue test's capsule signed with another key, version or type.
+    /// </summary>
+    public static async Task<(byte[] Payload, string ImagesDir)> PackCapsuleAsync(string runDirectory, Func<string, string, Task> pack)
     {
         byte[] payload = File.ReadAllBytes(PayloadPath);
         string payloadPath = Path.Combine(runDirectory, "payload-ovmf-vars.fd");
         File.WriteAllBytes(payloadPath, payload);
         string images = Directory.CreateDirectory(Path.Combine(runDirectory, "images")).FullName;
-        await RecoveryManager.PackAsync(payloadPath, RecoveryManager.Rsa2048TestKey, Path.Combine(images, "ovmf-vars.cap"));
+        await pack(payloadPath, images);
         return (payload, images);
     }
+
+    private static Task PackTrusted(string payloadPath, string imagesDir) =>
+        RecoveryManager.PackAsync(payloadPath, RecoveryManager.Rsa2048TestKey, Path.Combine(imagesDir, "ovmf-vars.cap"));
 
     /// <summary>What an interrupted recovery leaves: the payload with one FTW spare block not yet rewritten.</summary>
     public static byte[] Interrupted(byte[] payload) => InterruptedRecovery.DamageRegion(payload);
@@ -59,55 +78,30 @@ internal static class E2eRecoveryLab
         return interruptedMarker ? builder.WithInProgressMarker() : builder;
     }
 
-    public static string[] MachineOemStrings(string mode, string machineAddress) => new[]
+    /// <summary>
+    /// A machine of the lab: <paramref name="mode"/>, the debug exit, a static address, the manager (<see cref="Listen"/>
+    /// unless another lab's), the EDK2 test key, the vectors' image type and rollback floor.
+    /// </summary>
+    public static string[] MachineOemStrings(string mode, string machineAddress, string managerListen = Listen) => new[]
     {
         "uefirecovery.mode=" + mode,
         EfiAppConsole.DebugExitOemString,
         $"uefirecovery.ip={machineAddress}/24",
-        "uefirecovery.manager=" + Listen,
+        "uefirecovery.manager=" + managerListen,
         "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
         "uefirecovery.image-type=" + RecoveryManager.ImageType,
         "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
     };
 
     /// <summary>
-    /// <c>serve</c> like <see cref="RecoveryManager.ServeAsync"/> (broadcast, trusted test key, 20 Mbit/s),
-    /// with the gather window chosen by the test; waits for the "ready" line.
+    /// The lab's usual <c>serve</c> (<see cref="ServeArguments"/>' defaults: broadcast to <see cref="Broadcast"/>, the EDK2
+    /// test key, 20 Mbit/s) on <see cref="Listen"/>, with the gather window chosen by the test (null: the manager's default).
     /// </summary>
-    public static async Task<NamespaceProcess> ServeAsync(NetworkNamespace ns, string imagesDir, string resultsPath, int gatherSeconds)
-    {
-        string dll = await RecoveryManager.RequireAsync();
-        var arguments = new List<string>
-        {
-            dll, "serve", "--images", imagesDir, "--listen", Listen, "--delivery", "broadcast", "--destination", Broadcast,
-            "--trusted-key-hash", RecoveryManager.TestKeyHash, "--results", resultsPath, "--status-http", "off", "--live", "false",
-            "--rate", "20", "--client-timeout", "300", "--gather", gatherSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--name", "e2e-test",
-        };
-        return await RecoveryManager.StartAndWaitReadyAsync(ns, arguments);
-    }
+    public static ServeArguments Serve(string imagesDir, string resultsPath, double? gatherSeconds) =>
+        new(imagesDir, Listen, resultsPath) { Destination = Broadcast, GatherSeconds = gatherSeconds };
 
     /// <summary>The manager's default multicast group (docs/operating.md, <c>--destination</c>), given explicitly by the tests.</summary>
     public const string MulticastGroup = "239.255.40.124";
-
-    /// <summary>
-    /// <c>serve</c> like <see cref="ServeAsync(NetworkNamespace, string, string, int)"/> with other delivery options,
-    /// e.g. <c>--delivery multicast --destination 239.255.40.124</c> or <c>--delivery unicast</c>.
-    /// </summary>
-    public static async Task<NamespaceProcess> ServeAsync(NetworkNamespace ns, string imagesDir, string resultsPath, int gatherSeconds,
-        IReadOnlyList<string> delivery)
-    {
-        string dll = await RecoveryManager.RequireAsync();
-        var arguments = new List<string> { dll, "serve", "--images", imagesDir, "--listen", Listen };
-        arguments.AddRange(delivery);
-        arguments.AddRange(new[]
-        {
-            "--trusted-key-hash", RecoveryManager.TestKeyHash, "--results", resultsPath, "--status-http", "off", "--live", "false",
-            "--rate", "20", "--client-timeout", "300", "--gather", gatherSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--name", "e2e-test",
-        });
-        return await RecoveryManager.StartAndWaitReadyAsync(ns, arguments);
-    }
 
     /// <summary>
     /// IGMP snooping on the bridge, with the bridge as IGMPv2 querier (so its group table is used), and
@@ -203,71 +197,6 @@ internal static class E2eRecoveryLab
     public static string MulticastGroupTable(NetworkNamespace ns) => ns.ExecChecked("bridge", "mdb", "show").StandardOutput;
 
     /// <summary>
-    /// tcpdump on <paramref name="device"/> inside the namespace, packet-buffered into <paramref name="pcapPath"/>;
-    /// returns once tcpdump says it is listening.
-    /// </summary>
-    public static async Task<NamespaceProcess> StartCaptureAsync(NetworkNamespace ns, string device, string pcapPath)
-    {
-        NamespaceProcess tcpdump = ns.StartProcess("tcpdump", "-i", device, "-n", "-U", "-s", "128", "-w", pcapPath);
-        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline && !tcpdump.HasExited && !tcpdump.Output.Contains("listening on", StringComparison.Ordinal))
-        {
-            await Task.Delay(100);
-        }
-        if (tcpdump.HasExited || !tcpdump.Output.Contains("listening on", StringComparison.Ordinal))
-        {
-            string output = tcpdump.Output;
-            tcpdump.Dispose();
-            throw new InvalidOperationException("tcpdump did not start listening on " + device + ":\n" + output);
-        }
-        return tcpdump;
-    }
-
-    /// <summary>tcpdump's own one-line summaries of the captured packets matching <paramref name="filter"/> (empty: all).</summary>
-    public static IReadOnlyList<string> ReadCapture(string pcapPath, string filter)
-    {
-        HostCommandResult read = HostCommand.Run("tcpdump",
-            filter.Length == 0 ? new[] { "-r", pcapPath, "-n", "-tt" } : new[] { "-r", pcapPath, "-n", "-tt", filter }, TimeSpan.FromMinutes(1));
-        // Read while tcpdump still writes, the last record may be cut short: the complete ones before it count.
-        if (!read.Succeeded && !read.ToString().Contains("truncated", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException("tcpdump -r failed: " + read);
-        }
-        var lines = new List<string>();
-        foreach (string line in read.StandardOutput.Split('\n'))
-        {
-            if (line.Trim().Length > 0)
-            {
-                lines.Add(line.Trim());
-            }
-        }
-        return lines;
-    }
-
-    /// <summary>
-    /// The IP header lines (<c>tcpdump -v</c>: tos, ttl, id, length) of the first <paramref name="count"/> packets
-    /// matching <paramref name="filter"/>.
-    /// </summary>
-    public static IReadOnlyList<string> ReadCaptureVerbose(string pcapPath, string filter, int count)
-    {
-        HostCommandResult read = HostCommand.Run("tcpdump",
-            new[] { "-r", pcapPath, "-n", "-v", "-c", count.ToString(System.Globalization.CultureInfo.InvariantCulture), filter }, TimeSpan.FromMinutes(1));
-        if (!read.Succeeded && !read.ToString().Contains("truncated", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException("tcpdump -r -v failed: " + read);
-        }
-        var lines = new List<string>();
-        foreach (string line in read.StandardOutput.Split('\n'))
-        {
-            if (line.Contains("ttl ", StringComparison.Ordinal))
-            {
-                lines.Add(line.Trim());
-            }
-        }
-        return lines;
-    }
-
-    /// <summary>
     /// Drops about <paramref name="percent"/> % of the UDP frames the bridge hands to <paramref name="tap"/> and of those
     /// it takes from it (nftables, bridge family: postrouting out of the port, prerouting into it; the kernel has no netem).
     /// </summary>
@@ -296,32 +225,6 @@ internal static class E2eRecoveryLab
         return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
     }
 
-    public static int IndexOf(SerialLog serial, string pattern)
-    {
-        var regex = new Regex(pattern);
-        for (int i = 0; i < serial.Lines.Count; i++)
-        {
-            if (regex.IsMatch(serial.Lines[i].Text))
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    public static string DifferingBlocks(byte[] a, byte[] b)
-    {
-        var blocks = new List<int>();
-        for (int block = 0; (block + 1) * 4096 <= Math.Min(a.Length, b.Length); block++)
-        {
-            if (!a.AsSpan(block * 4096, 4096).SequenceEqual(b.AsSpan(block * 4096, 4096)))
-            {
-                blocks.Add(block);
-            }
-        }
-        return blocks.Count == 0 ? "none" : string.Join(",", blocks);
-    }
-
     /// <summary>A copy of the flash file while QEMU runs (QEMU writes it through; its locks are fcntl locks, not ours).</summary>
     public static byte[] ReadWhileRunning(string path)
     {
@@ -342,4 +245,58 @@ internal static class E2eRecoveryLab
     /// <summary>Result-log lines (JSON, one per line) of the file, or none when it does not exist yet.</summary>
     public static string[] ResultLines(string resultsPath) =>
         File.Exists(resultsPath) ? File.ReadAllLines(resultsPath) : Array.Empty<string>();
+
+    /// <summary>
+    /// The end of every successful recovery, on all three witnesses: the machine's console (RESULT acknowledged, then
+    /// <c>RECOVERY DONE verdict=recovered</c> with the success exit), its vars file (equal to <paramref name="payload"/>)
+    /// and the manager's result log (a success record for <paramref name="mac"/>). <paramref name="who"/> prefixes the
+    /// messages when several machines run; <paramref name="context"/> (the manager's log, a peer's) is added to them.
+    /// </summary>
+    public static void AssertRecovered(QemuExit exit, SerialLog serial, byte[] payload, string resultsPath, string context,
+        string mac = QemuMachineOptions.DefaultMacAddress, string who = "")
+    {
+        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY RESULT outcome=success reason=0 acked=yes$")), exit, who + "RESULT acknowledged" + context);
+        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
+            who + "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        byte[] after = File.ReadAllBytes(exit.VarsPath);
+        BootAssert.True(payload.AsSpan().SequenceEqual(after), exit,
+            who + "vars file differs from the capsule payload in blocks " + FlashBlocks.Differing(payload, after));
+        string log = string.Join("\n", ResultLines(resultsPath));
+        BootAssert.True(Regex.IsMatch(log, "\"clientId\":\"" + mac + "\".*\"outcome\":\"success\",\"code\":0"), exit,
+            who + "no success record for " + mac + " in the result log:\n" + log + context);
+    }
+
+    /// <summary>
+    /// Runs a machine that must refuse what it is offered: waits up to <paramref name="timeout"/> for its RECOVERY REJECTED
+    /// line, then up to a minute for the refusal's RESULT in the manager's result log (the client goes on looking for
+    /// another donor meanwhile), then stops QEMU. Rejected is null when no refusal came.
+    /// </summary>
+    public static async Task<(QemuExit Exit, SerialLog Serial, SerialLine? Rejected)> RunUntilRejectedAsync(QemuMachine machine,
+        string resultsPath, TimeSpan timeout)
+    {
+        await using QemuRun run = machine.Start();
+        SerialLine? rejected = await run.Serial.WaitForLineAsync(new Regex("^RECOVERY REJECTED "), timeout);
+        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !string.Join("\n", ResultLines(resultsPath)).Contains("failure", StringComparison.Ordinal))
+        {
+            await Task.Delay(500);
+        }
+        QemuExit exit = await run.KillAsync();
+        return (exit, run.Serial, rejected);
+    }
+
+    /// <summary>
+    /// Nothing of the app's in the vars file: the damaged block as it was, and every block from 5 on as it was (OVMF's own
+    /// boot-time variable writes live in blocks 0-4). Returns the blocks that did change, for the test's log.
+    /// </summary>
+    public static string AssertNothingWritten(byte[] before, byte[] after, string why)
+    {
+        string differing = FlashBlocks.Differing(before, after);
+        Assert.Equal(before.Length, after.Length);
+        Assert.True(after.AsSpan(GarbageOffset, GarbageLength).SequenceEqual(before.AsSpan(GarbageOffset, GarbageLength)),
+            "the interrupted-region bytes were changed although " + why);
+        Assert.True(after.AsSpan(5 * FlashBlocks.Size).SequenceEqual(before.AsSpan(5 * FlashBlocks.Size)),
+            "blocks beyond OVMF's variable writes changed although " + why + ": " + differing);
+        return differing;
+    }
 }

@@ -19,19 +19,16 @@ namespace UefiRecovery.QemuTests.Recovery;
 /// </summary>
 internal sealed class FlashWriteLab : IDisposable
 {
-    private readonly NetworkNamespace _ns;
+    private readonly E2eSegment _segment;
     private NamespaceProcess? _manager;
 
-    private FlashWriteLab(string runDirectory, NetworkNamespace ns, string tap)
+    private FlashWriteLab(string runDirectory, E2eSegment segment)
     {
         RunDirectory = runDirectory;
-        _ns = ns;
-        Tap = tap;
+        _segment = segment;
     }
 
     public string RunDirectory { get; }
-
-    public string Tap { get; }
 
     public string ResultsPath => Path.Combine(RunDirectory, "results.jsonl");
 
@@ -40,22 +37,7 @@ internal sealed class FlashWriteLab : IDisposable
     public const string Mac = "52:54:00:12:36:01";
     public const string Address = E2eRecoveryLab.Subnet + ".30";
 
-    public static FlashWriteLab Create(string label)
-    {
-        string runDirectory = TestEnvironment.NewRunDirectory(label);
-        NetworkNamespace ns = NetworkNamespace.Create(E2eRecoveryLab.NamespacePrefix);
-        try
-        {
-            string bridge = ns.AddBridge(ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
-            string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
-            return new FlashWriteLab(runDirectory, ns, tap);
-        }
-        catch
-        {
-            ns.Dispose();
-            throw;
-        }
-    }
+    public static FlashWriteLab Create(string label) => new(TestEnvironment.NewRunDirectory(label), E2eSegment.Create());
 
     /// <summary>Signs <paramref name="payload"/> (the real manager's image pack) and (re)starts serve with it alone: a fresh manager, no client known.</summary>
     public async Task ServeAsync(string name, byte[] payload, int gatherSeconds = 0)
@@ -66,7 +48,7 @@ internal sealed class FlashWriteLab : IDisposable
         File.WriteAllBytes(payloadPath, payload);
         string images = Directory.CreateDirectory(Path.Combine(directory, "images")).FullName;
         await RecoveryManager.PackAsync(payloadPath, RecoveryManager.Rsa2048TestKey, Path.Combine(images, "vars.cap"));
-        _manager = await E2eRecoveryLab.ServeAsync(_ns, images, ResultsPath, gatherSeconds);
+        _manager = await RecoveryManager.ServeAsync(_segment.Namespace, E2eRecoveryLab.Serve(images, ResultsPath, gatherSeconds));
     }
 
     /// <summary>An interrupted recovery of <paramref name="start"/> (ESP marker in-progress, auto mode) in the given write mode, from the manager already serving.</summary>
@@ -118,23 +100,13 @@ internal sealed class FlashWriteLab : IDisposable
         string template = Path.Combine(directory, "start-vars.fd");
         File.WriteAllBytes(template, start);
         EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(directory, "esp.img"), interruptedMarker);
-        return new QemuMachine(new QemuMachineOptions
-        {
-            BootDisk = esp,
-            RunDirectory = directory,
-            Nic = NicSetup.Tap(Tap, NicModel.VirtioNetOvmfDriver),
-            NetworkNamespace = _ns.Name,
-            MacAddress = Mac,
-            OemStrings = oemStrings,
-            VarsTemplatePath = template,
-            Timeout = TimeSpan.FromMinutes(5),
-        });
+        return _segment.Machine(directory, esp, oemStrings, TimeSpan.FromMinutes(5), template, Mac);
     }
 
     public void Dispose()
     {
         _manager?.Dispose();
-        _ns.Dispose();
+        _segment.Dispose();
     }
 }
 

@@ -39,7 +39,7 @@ public sealed class FvbFailureBootTests
             "'RECOVERY DONE verdict=failed reason=fvb-" + call + "'", DebugExit.ExitCodeFor(EfiAppConsole.ExitFailure));
         BootAssert.True(boot.Serial.Find(new Regex("^(FIRMWARE MARKER|RECOVERY PHASE|RECOVERY WRITE)")) == null, boot.Exit,
             "nothing after the failed call: no marker, no network, no write");
-        byte[] pristine = FirmwareBoot.PristineVars();
+        byte[] pristine = PristineVars.Read();
         for (int i = 0; i < pristine.Length; i++)
         {
             Assert.True((boot.VarsAfter[i] & ~pristine[i]) == 0, $"byte 0x{i:X} gained bits (0x{pristine[i]:X2} -> 0x{boot.VarsAfter[i]:X2}): something was erased");

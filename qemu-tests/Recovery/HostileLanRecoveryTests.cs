@@ -26,7 +26,6 @@ public sealed class HostileLanRecoveryTests
 {
     private const string AttackerAddress = E2eRecoveryLab.Subnet + ".66";
     private const string RogueAddress = E2eRecoveryLab.Subnet + ".77";
-    private static readonly TimeSpan MachineTimeout = TimeSpan.FromMinutes(9);
 
     private readonly ITestOutputHelper _output;
 
@@ -35,47 +34,38 @@ public sealed class HostileLanRecoveryTests
     [RootFact]
     public async Task Recover_ForgedDataInjectedByAnotherHost_RecognisedOnArrivalAndRecoveredFromTheManager()
     {
-        string runDirectory = TestEnvironment.NewRunDirectory("e2e-forged");
-        (byte[] payload, string images) = await E2eRecoveryLab.PackTrustedCapsuleAsync(runDirectory);
-        string results = Path.Combine(runDirectory, "results.jsonl");
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-forged");
 
-        using NetworkNamespace ns = NetworkNamespace.Create(E2eRecoveryLab.NamespacePrefix);
-        string bridge = ns.AddBridge(ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
-        string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
-        using NamespaceProcess manager = await E2eRecoveryLab.ServeAsync(ns, images, results, gatherSeconds: 1);
-        using NetworkNamespace attacker = E2eRecoveryLab.AddPeerBehindPort(ns, bridge, AttackerAddress);
+        using E2eSegment segment = E2eSegment.Create();
+        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace, E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 1));
+        using NetworkNamespace attacker = E2eRecoveryLab.AddPeerBehindPort(segment.Namespace, segment.Bridge, AttackerAddress);
         using NamespaceProcess forger = attacker.StartProcess("/usr/bin/python3", Script("forge_data.py"), E2eRecoveryLab.Broadcast, "300");
-        await WaitForOutputAsync(forger, "listening");
+        await forger.WaitForOutputAsync("listening", TimeSpan.FromSeconds(30));
 
-        (QemuExit exit, SerialLog serial, byte[] flash) = await RecoverAsync(runDirectory, "1-forged", payload, tap, ns, E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.Subnet + ".20"));
-        string log = "\nforger: " + forger.Output + "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(runDirectory, manager);
+        (QemuExit exit, SerialLog serial) = await RecoverAsync(files, segment, "1-forged", E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress));
+        string log = "\nforger: " + forger.Output + "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(files.RunDirectory, manager);
         _output.WriteLine(log);
 
         BootAssert.True(forger.Output.Contains("forged 300 DATA", StringComparison.Ordinal), exit, "the attacker sent its forged DATA" + log);
         SerialLine? received = serial.Find(new Regex(@"^RECOVERY RECEIVED fragments=379 corrupted=\d+ forged=([1-9]\d*) "));
         BootAssert.NotNull(received, exit, "forged fragments counted on the machine's screen" + log);
         BootAssert.True(serial.Find(new Regex("^RECOVERY REJECTED ")) == null, exit, "no image was rejected: a forged fragment never reached the capsule");
-        AssertRecovered(exit, serial, flash, payload, results, log);
+        E2eRecoveryLab.AssertRecovered(exit, serial, files.Payload, files.Results, log);
     }
 
     [RootFact]
     public async Task Recover_RogueWithHigherVersionAndUntrustedKey_ConfiguredManagerChosenRogueNeverTaken()
     {
-        string runDirectory = TestEnvironment.NewRunDirectory("e2e-rogue");
-        (byte[] payload, string images) = await E2eRecoveryLab.PackTrustedCapsuleAsync(runDirectory);
-        string rogueImages = Directory.CreateDirectory(Path.Combine(runDirectory, "rogue-images")).FullName;
-        await PackUntrustedNewerAsync(runDirectory, rogueImages);
-        string results = Path.Combine(runDirectory, "results.jsonl");
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-rogue");
+        string rogueImages = await PackUntrustedNewerAsync(files.RunDirectory);
 
-        using NetworkNamespace ns = NetworkNamespace.Create(E2eRecoveryLab.NamespacePrefix);
-        string bridge = ns.AddBridge(ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
-        string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
-        using NamespaceProcess manager = await E2eRecoveryLab.ServeAsync(ns, images, results, gatherSeconds: 1);
-        using NetworkNamespace rogueHost = E2eRecoveryLab.AddPeerBehindPort(ns, bridge, RogueAddress);
-        using NamespaceProcess rogue = await ServeRogueAsync(rogueHost, rogueImages, Path.Combine(runDirectory, "rogue-results.jsonl"), signingKey: null);
+        using E2eSegment segment = E2eSegment.Create();
+        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace, E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 1));
+        using NetworkNamespace rogueHost = E2eRecoveryLab.AddPeerBehindPort(segment.Namespace, segment.Bridge, RogueAddress);
+        using NamespaceProcess rogue = await ServeRogueAsync(rogueHost, rogueImages, files.RunDirectory);
 
-        (QemuExit exit, SerialLog serial, byte[] flash) = await RecoverAsync(runDirectory, "1-rogue", payload, tap, ns, E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.Subnet + ".20"));
-        string log = "\nrogue:\n" + rogue.Output + "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(runDirectory, manager);
+        (QemuExit exit, SerialLog serial) = await RecoverAsync(files, segment, "1-rogue", E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress));
+        string log = "\nrogue:\n" + rogue.Output + "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(files.RunDirectory, manager);
         _output.WriteLine(log);
 
         // The rogue answers the broadcast REQUEST with a higher announced version, but an announced version is a
@@ -85,37 +75,32 @@ public sealed class HostileLanRecoveryTests
         // ClientSessionHostileLanTests.IdRotatingRogueWithHighVersion_RejectedOnce_ThenHonestDonorRecovers on the host.
         BootAssert.True(rogue.Output.Contains("offered newer-untrusted.cap", StringComparison.Ordinal), exit,
             "the rogue saw the machine's REQUEST and offered its newer capsule" + log);
-        int firstOffer = E2eRecoveryLab.IndexOf(serial, @"^RECOVERY OFFER donor=");
-        BootAssert.True(firstOffer >= 0 && firstOffer == E2eRecoveryLab.IndexOf(serial, @"^RECOVERY OFFER donor=" + Regex.Escape(E2eRecoveryLab.Listen) + " "),
+        int firstOffer = serial.IndexOf(@"^RECOVERY OFFER donor=");
+        BootAssert.True(firstOffer >= 0 && firstOffer == serial.IndexOf(@"^RECOVERY OFFER donor=" + Regex.Escape(E2eRecoveryLab.Listen) + " "),
             exit, "the first offer chosen is the configured manager's" + log);
         BootAssert.True(serial.Find(new Regex("^RECOVERY REJECTED ")) == null, exit, "no capsule rejected: the rogue's was never taken" + log);
-        AssertRecovered(exit, serial, flash, payload, results, log);
+        E2eRecoveryLab.AssertRecovered(exit, serial, files.Payload, files.Results, log);
     }
 
     [RootFact]
     public async Task Recover_SignedOffersRequired_UnsignedRogueIgnoredSignedManagerRecovers()
     {
-        string runDirectory = TestEnvironment.NewRunDirectory("e2e-signed");
-        (byte[] payload, string images) = await E2eRecoveryLab.PackTrustedCapsuleAsync(runDirectory);
-        string rogueImages = Directory.CreateDirectory(Path.Combine(runDirectory, "rogue-images")).FullName;
-        await PackUntrustedNewerAsync(runDirectory, rogueImages);
-        string results = Path.Combine(runDirectory, "results.jsonl");
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-signed");
+        string rogueImages = await PackUntrustedNewerAsync(files.RunDirectory);
         using RSA managerKey = RSA.Create(2048);
-        string keyPath = Path.Combine(runDirectory, "manager-signing-key.pem");
+        string keyPath = Path.Combine(files.RunDirectory, "manager-signing-key.pem");
         File.WriteAllText(keyPath, managerKey.ExportPkcs8PrivateKeyPem());
         string keyHash = Convert.ToHexString(SHA256.HashData(managerKey.ExportParameters(false).Modulus!)).ToLowerInvariant();
 
-        using NetworkNamespace ns = NetworkNamespace.Create(E2eRecoveryLab.NamespacePrefix);
-        string bridge = ns.AddBridge(ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
-        string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
-        using NamespaceProcess manager = await E2eRecoveryLab.ServeAsync(ns, images, results, gatherSeconds: 1,
-            new[] { "--delivery", "broadcast", "--destination", E2eRecoveryLab.Broadcast, "--signing-key", keyPath });
-        using NetworkNamespace rogueHost = E2eRecoveryLab.AddPeerBehindPort(ns, bridge, RogueAddress);
-        using NamespaceProcess rogue = await ServeRogueAsync(rogueHost, rogueImages, Path.Combine(runDirectory, "rogue-results.jsonl"), signingKey: null);
+        using E2eSegment segment = E2eSegment.Create();
+        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace,
+            E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 1) with { SigningKey = keyPath });
+        using NetworkNamespace rogueHost = E2eRecoveryLab.AddPeerBehindPort(segment.Namespace, segment.Bridge, RogueAddress);
+        using NamespaceProcess rogue = await ServeRogueAsync(rogueHost, rogueImages, files.RunDirectory);
 
-        var oem = new List<string>(E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.Subnet + ".20")) { "uefirecovery.trust.manager=" + keyHash };
-        (QemuExit exit, SerialLog serial, byte[] flash) = await RecoverAsync(runDirectory, "1-signed", payload, tap, ns, oem.ToArray());
-        string log = "\nrogue:\n" + rogue.Output + "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(runDirectory, manager);
+        var oem = new List<string>(E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress)) { "uefirecovery.trust.manager=" + keyHash };
+        (QemuExit exit, SerialLog serial) = await RecoverAsync(files, segment, "1-signed", oem);
+        string log = "\nrogue:\n" + rogue.Output + "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(files.RunDirectory, manager);
         _output.WriteLine(log);
 
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY TRUST .* manager=1 \[" + keyHash.Substring(0, 8) + @"\] ")), exit, "the manager key in force");
@@ -123,85 +108,37 @@ public sealed class HostileLanRecoveryTests
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY RECEIVED .* unauthenticated-offers=([1-9]\d*) signature-checks=([1-9]\d*) ")), exit,
             "the rogue's unsigned offers dropped, the manager's signature checked" + log);
         BootAssert.True(rogue.Output.Contains("ACCEPT", StringComparison.Ordinal) == false, exit, "no ACCEPT ever reached the rogue" + log);
-        AssertRecovered(exit, serial, flash, payload, results, log);
+        E2eRecoveryLab.AssertRecovered(exit, serial, files.Payload, files.Results, log);
     }
 
-    private static async Task PackUntrustedNewerAsync(string runDirectory, string rogueImages)
+    /// <summary>A folder holding a capsule of an interrupted region signed by a fresh key, announcing a higher version (0x00019999).</summary>
+    private static async Task<string> PackUntrustedNewerAsync(string runDirectory)
     {
+        string rogueImages = Directory.CreateDirectory(Path.Combine(runDirectory, "rogue-images")).FullName;
         string payloadPath = Path.Combine(runDirectory, "rogue-payload.fd");
-        File.WriteAllBytes(payloadPath, E2eRecoveryLab.Interrupted(File.ReadAllBytes(E2eRecoveryLab.PayloadPath)));
+        File.WriteAllBytes(payloadPath, E2eRecoveryLab.Interrupted(PristineVars.Read()));
         using RSA rogueKey = RSA.Create(2048);
         string rogueKeyPath = Path.Combine(runDirectory, "rogue-key.pem");
         File.WriteAllText(rogueKeyPath, rogueKey.ExportPkcs8PrivateKeyPem());
-        await RogueDonorLab.PackAsync(payloadPath, rogueKeyPath, "0x00019999", "0x00010000", RecoveryManager.ImageType,
-            Path.Combine(rogueImages, "newer-untrusted.cap"));
+        await RecoveryManager.PackAsync(payloadPath, rogueKeyPath, Path.Combine(rogueImages, "newer-untrusted.cap"), version: "0x00019999");
+        return rogueImages;
     }
 
     /// <summary>A second <c>serve</c> that offers whatever it holds, unverified (a rogue on the segment).</summary>
-    private static async Task<NamespaceProcess> ServeRogueAsync(NetworkNamespace ns, string imagesDir, string resultsPath, string? signingKey)
-    {
-        string dll = await RecoveryManager.RequireAsync();
-        var arguments = new List<string>
+    private static Task<NamespaceProcess> ServeRogueAsync(NetworkNamespace ns, string imagesDir, string runDirectory) =>
+        // 0.0.0.0: a socket bound to its unicast address would not see the machines' broadcast REQUESTs.
+        RecoveryManager.ServeAsync(ns, new ServeArguments(imagesDir, "0.0.0.0:40123", Path.Combine(runDirectory, "rogue-results.jsonl"))
         {
-            // 0.0.0.0: a socket bound to its unicast address would not see the machines' broadcast REQUESTs.
-            dll, "serve", "--images", imagesDir, "--listen", "0.0.0.0:40123", "--delivery", "broadcast",
-            "--destination", E2eRecoveryLab.Broadcast, "--trusted-key-hash", RecoveryManager.TestKeyHash, "--results", resultsPath,
-            "--status-http", "off", "--live", "false", "--rate", "20", "--client-timeout", "60", "--gather", "1", "--name", "rogue",
-            "--insecure-serve-unverified",
-        };
-        if (signingKey != null)
-        {
-            arguments.AddRange(new[] { "--signing-key", signingKey });
-        }
-        return await RecoveryManager.StartAndWaitReadyAsync(ns, arguments);
-    }
-
-    private static async Task<(QemuExit Exit, SerialLog Serial, byte[] Flash)> RecoverAsync(
-        string runDirectory, string name, byte[] payload, string tap, NetworkNamespace ns, string[] oemStrings)
-    {
-        string template = Path.Combine(runDirectory, name + "-interrupted-vars.fd");
-        File.WriteAllBytes(template, E2eRecoveryLab.Interrupted(payload));
-        EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, name + "-esp.img"), interruptedMarker: true);
-        var machine = new QemuMachine(new QemuMachineOptions
-        {
-            BootDisk = esp,
-            RunDirectory = Path.Combine(runDirectory, name),
-            Nic = NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver),
-            NetworkNamespace = ns.Name,
-            OemStrings = oemStrings,
-            Timeout = MachineTimeout,
-            VarsTemplatePath = template,
+            Destination = E2eRecoveryLab.Broadcast,
+            ClientTimeoutSeconds = 60,
+            GatherSeconds = 1,
+            Name = "rogue",
+            InsecureServeUnverified = true,
         });
-        await using QemuRun run = machine.Start();
-        QemuExit exit = await run.WaitForExitAsync();
-        return (exit, run.Serial, File.ReadAllBytes(run.VarsPath));
-    }
 
-    private static void AssertRecovered(QemuExit exit, SerialLog serial, byte[] flash, byte[] payload, string results, string log)
-    {
-        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
-            "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
-        BootAssert.True(flash.AsSpan().SequenceEqual(payload), exit, "flash differs from the payload in blocks " + E2eRecoveryLab.DifferingBlocks(flash, payload));
-        bool success = false;
-        foreach (string line in E2eRecoveryLab.ResultLines(results))
-        {
-            success |= line.Contains("\"outcome\":\"success\"", StringComparison.Ordinal);
-        }
-        BootAssert.True(success, exit, "the manager's result log has success" + log);
-    }
-
-    private static async Task WaitForOutputAsync(NamespaceProcess process, string text)
-    {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!process.Output.Contains(text, StringComparison.Ordinal) && !process.HasExited && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-        if (!process.Output.Contains(text, StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException("expected '" + text + "' from the helper process: " + process.Output);
-        }
-    }
+    /// <summary>One machine on the segment's tap recovering from the interrupted region (its own ESP and vars copy).</summary>
+    private static Task<AppBootResult> RecoverAsync(E2eRecoveryFiles files, E2eSegment segment, string name, IReadOnlyList<string> oemStrings) =>
+        segment.Machine(files.Boot(name), files.BuildEsp(name + "-esp.img"), oemStrings, E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath).RunToExitAsync();
 
     private static string Script(string fileName) =>
         Path.Combine(TestEnvironment.Repo.Root, "qemu-tests", "Recovery", "scripts", fileName);

@@ -21,7 +21,6 @@ namespace UefiRecovery.QemuTests.Recovery;
 public sealed class LossyRecoveryTests
 {
     private const int LossPercent = 5;
-    private static readonly TimeSpan MachineTimeout = TimeSpan.FromMinutes(9);
 
     private readonly ITestOutputHelper _output;
 
@@ -30,38 +29,16 @@ public sealed class LossyRecoveryTests
     [RootFact]
     public async Task Recover_FivePercentRandomDropAtTheTap_VarsEqualPayloadRepairRoundsOnBothSides()
     {
-        string runDirectory = TestEnvironment.NewRunDirectory("e2e-lossy");
-        (byte[] payload, string images) = await E2eRecoveryLab.PackTrustedCapsuleAsync(runDirectory);
-        string template = Path.Combine(runDirectory, "interrupted-vars.fd");
-        File.WriteAllBytes(template, E2eRecoveryLab.Interrupted(payload));
-        EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, "esp.img"), interruptedMarker: true);
-        string results = Path.Combine(runDirectory, "results.jsonl");
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-lossy");
+        using E2eSegment segment = E2eSegment.Create();
+        E2eRecoveryLab.AddRandomDrop(segment.Namespace, segment.Tap, LossPercent);
+        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace, E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 1));
 
-        using NetworkNamespace ns = NetworkNamespace.Create(E2eRecoveryLab.NamespacePrefix);
-        string bridge = ns.AddBridge(ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
-        string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
-        E2eRecoveryLab.AddRandomDrop(ns, tap, LossPercent);
-        using NamespaceProcess manager = await E2eRecoveryLab.ServeAsync(ns, images, results, gatherSeconds: 1);
-
-        var machine = new QemuMachine(new QemuMachineOptions
-        {
-            BootDisk = esp,
-            RunDirectory = Path.Combine(runDirectory, "1-lossy"),
-            Nic = NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver),
-            NetworkNamespace = ns.Name,
-            OemStrings = E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.Subnet + ".20"),
-            Timeout = MachineTimeout,
-            VarsTemplatePath = template,
-        });
-        QemuExit exit;
-        SerialLog serial;
-        await using (QemuRun run = machine.Start())
-        {
-            exit = await run.WaitForExitAsync();
-            serial = run.Serial;
-        }
-        (long toGuest, long fromGuest, string listing) = E2eRecoveryLab.DropCounters(ns);
-        string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(runDirectory, manager);
+        QemuMachine machine = segment.Machine(files.Boot("1-lossy"), files.BuildEsp(), E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
+            E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
+        (long toGuest, long fromGuest, string listing) = E2eRecoveryLab.DropCounters(segment.Namespace);
+        string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(files.RunDirectory, manager);
         _output.WriteLine(listing);
         _output.WriteLine(managerOutput);
 
@@ -69,20 +46,15 @@ public sealed class LossyRecoveryTests
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY OFFER donor=10\.216\.0\.1:40123 .* mode=broadcast$")), exit, "the manager's offer" + managerOutput);
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY VERIFIED version=0x00010002 payload=540672 ")), exit, "the verified capsule");
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY WRITE recovery=recovered result=success block=-1 written=\d+ ")), exit, "the changed blocks written");
-        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY RESULT outcome=success reason=0 acked=yes$")), exit, "RESULT acknowledged" + managerOutput);
-        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
-            "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        E2eRecoveryLab.AssertRecovered(exit, serial, files.Payload, files.Results, managerOutput);
 
         // On the machine's screen: the progress line after the image completed shows the STATUS rounds it sent
         // (each NACK answered by a repair pass).
         SerialLine? complete = serial.Find(new Regex(@"^RECOVERY PROGRESS bytes=541344 of 541344 rate=\d+KiB/s round=([1-9]\d*) "));
         BootAssert.NotNull(complete, exit, "a completed progress line with round >= 1 (repair rounds on the machine's screen)");
 
-        byte[] after = File.ReadAllBytes(exit.VarsPath);
-        Assert.True(payload.AsSpan().SequenceEqual(after), "vars file differs from the capsule payload in blocks " + E2eRecoveryLab.DifferingBlocks(payload, after));
-
         // In the manager: the result record and the session's log lines count repair rounds.
-        string log = string.Join("\n", E2eRecoveryLab.ResultLines(results));
+        string log = string.Join("\n", E2eRecoveryLab.ResultLines(files.Results));
         _output.WriteLine("result log: " + log);
         Match record = new Regex(@"""clientId"":""52:54:00:12:34:56"".*""outcome"":""success"",""code"":0,.*""repairRounds"":(\d+)").Match(log);
         Assert.True(record.Success, "no success record for the machine: " + log);

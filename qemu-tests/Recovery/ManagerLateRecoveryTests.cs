@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using UefiRecovery.QemuTests.Infrastructure;
 using UefiRecovery.Testbed.App;
 using UefiRecovery.Testbed.Esp;
+using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Network;
 using UefiRecovery.Testbed.Qemu;
 using Xunit;
@@ -23,7 +24,6 @@ namespace UefiRecovery.QemuTests.Recovery;
 public sealed class ManagerLateRecoveryTests
 {
     private const int RequestsBeforeManager = 6;
-    private static readonly TimeSpan MachineTimeout = TimeSpan.FromMinutes(9);
 
     private readonly ITestOutputHelper _output;
 
@@ -32,32 +32,15 @@ public sealed class ManagerLateRecoveryTests
     [RootFact]
     public async Task Recover_ManagerStartsAfterRetries_BackoffAndWaitingShownNothingWrittenThenVarsEqualPayload()
     {
-        string runDirectory = TestEnvironment.NewRunDirectory("e2e-late");
-        (byte[] payload, string images) = await E2eRecoveryLab.PackTrustedCapsuleAsync(runDirectory);
-        byte[] interrupted = E2eRecoveryLab.Interrupted(payload);
-        string template = Path.Combine(runDirectory, "interrupted-vars.fd");
-        File.WriteAllBytes(template, interrupted);
-        EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, "esp.img"), interruptedMarker: true);
-        string results = Path.Combine(runDirectory, "results.jsonl");
-        string pcap = Path.Combine(runDirectory, "bridge.pcap");
-        string machineAddress = E2eRecoveryLab.Subnet + ".20";
-        string requestFilter = $"udp and src host {machineAddress} and dst host {E2eRecoveryLab.HostAddress} and dst port {E2eRecoveryLab.ManagerPort}";
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-late");
+        string pcap = Path.Combine(files.RunDirectory, "bridge.pcap");
+        string requestFilter = $"udp and src host {E2eRecoveryLab.MachineAddress} and dst host {E2eRecoveryLab.HostAddress} and dst port {E2eRecoveryLab.ManagerPort}";
 
-        using NetworkNamespace ns = NetworkNamespace.Create(E2eRecoveryLab.NamespacePrefix);
-        string bridge = ns.AddBridge(ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
-        string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
-        using NamespaceProcess capture = await E2eRecoveryLab.StartCaptureAsync(ns, bridge, pcap);
+        using E2eSegment segment = E2eSegment.Create();
+        using NamespaceProcess capture = await Tcpdump.StartAsync(segment.Namespace, segment.Bridge, pcap);
 
-        var machine = new QemuMachine(new QemuMachineOptions
-        {
-            BootDisk = esp,
-            RunDirectory = Path.Combine(runDirectory, "1-late"),
-            Nic = NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver),
-            NetworkNamespace = ns.Name,
-            OemStrings = E2eRecoveryLab.MachineOemStrings("auto", machineAddress),
-            Timeout = MachineTimeout,
-            VarsTemplatePath = template,
-        });
+        QemuMachine machine = segment.Machine(files.Boot("1-late"), files.BuildEsp(), E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
+            E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
         await using QemuRun run = machine.Start();
 
         // Phase 1, nobody answers: the on-screen notice, and REQUESTs on the wire with growing gaps.
@@ -65,7 +48,7 @@ public sealed class ManagerLateRecoveryTests
         Assert.True(waiting != null, "no 'RECOVERY WAITING' line while no manager runs:\n" + run.Serial.Transcript);
         IReadOnlyList<string> requests = Array.Empty<string>();
         DateTime deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline && (requests = E2eRecoveryLab.ReadCapture(pcap, requestFilter)).Count < RequestsBeforeManager)
+        while (DateTime.UtcNow < deadline && (requests = Tcpdump.Summaries(pcap, requestFilter)).Count < RequestsBeforeManager)
         {
             await Task.Delay(1000);
         }
@@ -80,29 +63,22 @@ public sealed class ManagerLateRecoveryTests
         // Nothing written while no image was verified: no write step on screen, the region's bytes as they were
         // (only OVMF's own boot-time variable writes, blocks 0-4, may differ).
         byte[] during = E2eRecoveryLab.ReadWhileRunning(run.VarsPath);
-        Assert.True(E2eRecoveryLab.IndexOf(run.Serial, "^(FIRMWARE MARKER|RECOVERY WRITE|RECOVERY VERIFIED|RECOVERY OFFER)") < 0,
+        Assert.True(run.Serial.IndexOf("^(FIRMWARE MARKER|RECOVERY WRITE|RECOVERY VERIFIED|RECOVERY OFFER)") < 0,
             "an offer or write step without a manager:\n" + run.Serial.Transcript);
-        Assert.True(during.AsSpan(0x40000).SequenceEqual(interrupted.AsSpan(0x40000)),
-            "the FTW blocks changed before any manager ran: " + E2eRecoveryLab.DifferingBlocks(interrupted, during));
+        Assert.True(during.AsSpan(0x40000).SequenceEqual(files.Interrupted.AsSpan(0x40000)),
+            "the FTW blocks changed before any manager ran: " + FlashBlocks.Differing(files.Interrupted, during));
 
         // Phase 2: the manager appears; the same boot recovers.
-        using NamespaceProcess manager = await E2eRecoveryLab.ServeAsync(ns, images, results, gatherSeconds: 1);
+        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace, E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 1));
         QemuExit exit = await run.WaitForExitAsync();
-        string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(runDirectory, manager);
+        string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(files.RunDirectory, manager);
         _output.WriteLine(managerOutput);
 
         SerialLine? offer = run.Serial.Find(new Regex(@"^RECOVERY OFFER donor=10\.216\.0\.1:40123 .* mode=broadcast$"));
         BootAssert.NotNull(offer, exit, "the late manager's offer" + managerOutput);
         BootAssert.True(offer!.Elapsed > waiting!.Elapsed, exit, "the offer came before the waiting notice");
         BootAssert.NotNull(run.Serial.Find(new Regex(@"^RECOVERY WRITE recovery=recovered result=success block=-1 written=\d+ ")), exit, "the changed blocks written");
-        BootAssert.NotNull(run.Serial.Find(new Regex(@"^RECOVERY RESULT outcome=success reason=0 acked=yes$")), exit, "RESULT acknowledged" + managerOutput);
-        BootAssert.SentinelAndExitCode(exit, run.Serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
-            "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
-
-        byte[] after = File.ReadAllBytes(exit.VarsPath);
-        Assert.True(payload.AsSpan().SequenceEqual(after), "vars file differs from the capsule payload in blocks " + E2eRecoveryLab.DifferingBlocks(payload, after));
-        Assert.Matches(new Regex(@"""clientId"":""52:54:00:12:34:56"".*""outcome"":""success"",""code"":0"),
-            string.Join("\n", E2eRecoveryLab.ResultLines(results)));
+        E2eRecoveryLab.AssertRecovered(exit, run.Serial, files.Payload, files.Results, managerOutput);
     }
 
     /// <summary>Seconds between consecutive packets of tcpdump's <c>-tt</c> lines (epoch seconds first).</summary>

@@ -24,7 +24,6 @@ public sealed class MultiMachineRecoveryTests
 {
     private const int Machines = 3;
     private const int FragmentCount = 379;
-    private static readonly TimeSpan MachineTimeout = TimeSpan.FromMinutes(9);
 
     private readonly ITestOutputHelper _output;
 
@@ -33,16 +32,11 @@ public sealed class MultiMachineRecoveryTests
     [RootFact]
     public async Task Recover_ThreeMachinesOneBroadcastSession_AllVarsEqualPayloadOneSessionThreeResults()
     {
-        string runDirectory = TestEnvironment.NewRunDirectory("e2e-three");
-        (byte[] payload, string images) = await E2eRecoveryLab.PackTrustedCapsuleAsync(runDirectory);
-        string template = Path.Combine(runDirectory, "interrupted-vars.fd");
-        File.WriteAllBytes(template, E2eRecoveryLab.Interrupted(payload));
-        string results = Path.Combine(runDirectory, "results.jsonl");
-        string pcap = Path.Combine(runDirectory, "bridge.pcap");
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-three");
+        string pcap = Path.Combine(files.RunDirectory, "bridge.pcap");
 
-        using NetworkNamespace ns = NetworkNamespace.Create(E2eRecoveryLab.NamespacePrefix);
-        string bridge = ns.AddBridge(ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
-        using NamespaceProcess capture = await E2eRecoveryLab.StartCaptureAsync(ns, bridge, pcap);
+        using E2eSegment segment = E2eSegment.Create();
+        using NamespaceProcess capture = await Tcpdump.StartAsync(segment.Namespace, segment.Bridge, pcap);
 
         var macs = new string[Machines];
         var runs = new List<QemuRun>();
@@ -50,20 +44,10 @@ public sealed class MultiMachineRecoveryTests
         {
             for (int i = 0; i < Machines; i++)
             {
-                string tap = ns.AddTap(ns.DeviceName("tap" + (i + 1)), bridge);
+                string tap = i == 0 ? segment.Tap : segment.AddTap("tap" + (i + 1));
                 macs[i] = $"52:54:00:e2:e0:{i + 1:x2}";
-                EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, $"esp-{i + 1}.img"), interruptedMarker: true);
-                var machine = new QemuMachine(new QemuMachineOptions
-                {
-                    BootDisk = esp,
-                    RunDirectory = Path.Combine(runDirectory, $"machine-{i + 1}"),
-                    Nic = NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver),
-                    MacAddress = macs[i],
-                    NetworkNamespace = ns.Name,
-                    OemStrings = E2eRecoveryLab.MachineOemStrings("auto", $"{E2eRecoveryLab.Subnet}.{21 + i}"),
-                    Timeout = MachineTimeout,
-                    VarsTemplatePath = template,
-                });
+                QemuMachine machine = segment.Machine(files.Boot($"machine-{i + 1}"), files.BuildEsp($"esp-{i + 1}.img"),
+                    E2eRecoveryLab.MachineOemStrings("auto", $"{E2eRecoveryLab.Subnet}.{21 + i}"), E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath, macs[i], tap);
                 runs.Add(machine.Start());
             }
 
@@ -74,14 +58,14 @@ public sealed class MultiMachineRecoveryTests
                 Assert.True(discovering != null, "a machine never reached discovery:\n" + run.Serial.Transcript);
             }
             // Gather 20 s after the first ACCEPT: longer than two REQUEST retries at the backoff cap.
-            using NamespaceProcess manager = await E2eRecoveryLab.ServeAsync(ns, images, results, gatherSeconds: 20);
+            using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace, E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 20));
 
             var exits = new QemuExit[Machines];
             for (int i = 0; i < Machines; i++)
             {
                 exits[i] = await runs[i].WaitForExitAsync();
             }
-            string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(runDirectory, manager);
+            string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(files.RunDirectory, manager);
             _output.WriteLine(managerOutput);
 
             for (int i = 0; i < Machines; i++)
@@ -94,17 +78,11 @@ public sealed class MultiMachineRecoveryTests
                     who + "a broadcast offer" + managerOutput);
                 BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY WRITE recovery=recovered result=success block=-1 written=\d+ erases=\d+ retries=0$")),
                     exit, who + "the changed blocks written and read back");
-                BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY RESULT outcome=success reason=0 acked=yes$")), exit, who + "RESULT acknowledged" + managerOutput);
-                BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
-                    who + "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
-
-                byte[] after = File.ReadAllBytes(exit.VarsPath);
-                Assert.True(payload.AsSpan().SequenceEqual(after),
-                    who + "vars file differs from the capsule payload in blocks " + E2eRecoveryLab.DifferingBlocks(payload, after));
+                E2eRecoveryLab.AssertRecovered(exit, serial, files.Payload, files.Results, managerOutput, macs[i], who);
             }
 
             // The result log: three successes, one per MAC, all in the same session.
-            string[] lines = E2eRecoveryLab.ResultLines(results);
+            string[] lines = E2eRecoveryLab.ResultLines(files.Results);
             _output.WriteLine("result log:\n" + string.Join("\n", lines));
             var sessions = new HashSet<string>();
             var clients = new HashSet<string>();
@@ -125,9 +103,9 @@ public sealed class MultiMachineRecoveryTests
 
             // On the wire: DATA went to the broadcast address, one copy for all three, never one copy per machine.
             capture.Stop(TimeSpan.FromSeconds(2));
-            IReadOnlyList<string> broadcastData = E2eRecoveryLab.ReadCapture(pcap,
+            IReadOnlyList<string> broadcastData = Tcpdump.Summaries(pcap,
                 $"udp and src host {E2eRecoveryLab.HostAddress} and dst host {E2eRecoveryLab.Broadcast} and dst port 40124");
-            IReadOnlyList<string> unicastToMachines = E2eRecoveryLab.ReadCapture(pcap,
+            IReadOnlyList<string> unicastToMachines = Tcpdump.Summaries(pcap,
                 $"udp and src host {E2eRecoveryLab.HostAddress} and dst net {E2eRecoveryLab.Subnet}.0/24 and not dst host {E2eRecoveryLab.Broadcast} and dst port 40124");
             _output.WriteLine($"datagrams from the manager to the broadcast address: {broadcastData.Count}, unicast to machines: {unicastToMachines.Count}");
             Assert.True(broadcastData.Count >= FragmentCount,

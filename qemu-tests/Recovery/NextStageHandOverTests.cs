@@ -31,19 +31,13 @@ public sealed class NextStageHandOverTests
     {
         string runDirectory = TestEnvironment.NewRunDirectory("e2e-next");
         byte[] nextStage = NextStageImage.Build(runDirectory);
-        EspImage esp = E2eRecoveryLab.EspWith(interruptedMarker: false).WithFile(NextStageImage.EspPath, nextStage)
-            .BuildFatImage(Path.Combine(runDirectory, "esp.img"));
-
-        var machine = new QemuMachine(new QemuMachineOptions
+        QemuMachine machine = AppBoot.Machine(Path.Combine(runDirectory, "1-next"), OemStrings(debugExit: true), new AppBootSetup
         {
-            BootDisk = esp,
-            RunDirectory = Path.Combine(runDirectory, "1-next"),
-            OemStrings = OemStrings(debugExit: true),
+            EspFiles = new[] { (NextStageImage.EspPath, nextStage) },
+            FatImage = true,
             Timeout = TimeSpan.FromMinutes(5),
         });
-        await using QemuRun run = machine.Start();
-        QemuExit exit = await run.WaitForExitAsync();
-        SerialLog serial = run.Serial;
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
 
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY REGION verdict=valid reason=valid message=""[^""]+"" marker=absent$")), exit, "the valid verdict");
         SerialLine? handing = serial.Find(Handing);
@@ -54,7 +48,7 @@ public sealed class NextStageHandOverTests
         BootAssert.NotNull(returned, exit, "the app seeing the next stage return EFI_SUCCESS");
         BootAssert.True(handing!.Number < ran!.Number && ran.Number < returned!.Number, exit, "hand-over, next stage, return: not in this order");
         BootAssert.True(serial.Find(BootManager) == null, exit, "a fallback to the boot manager although the loader ran");
-        BootAssert.True(E2eRecoveryLab.IndexOf(serial, "^(RECOVERY (PHASE|NIC|STATIC|LEASE|OFFER|WAITING|WRITE)|FIRMWARE MARKER)") < 0, exit,
+        BootAssert.True(serial.IndexOf("^(RECOVERY (PHASE|NIC|STATIC|LEASE|OFFER|WAITING|WRITE)|FIRMWARE MARKER)") < 0, exit,
             "a network or write step although the region is valid");
         BootAssert.SentinelAndExitCode(exit, returned, "the return from the next stage", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
     }
@@ -67,12 +61,9 @@ public sealed class NextStageHandOverTests
     public async Task AutoMode_NextLoaderMissing_NotFoundMessageThenFirmwareBootManagerGoesOn()
     {
         string runDirectory = TestEnvironment.NewRunDirectory("e2e-next-missing");
-        EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, "esp.img"), interruptedMarker: false);
-        var machine = new QemuMachine(new QemuMachineOptions
+        QemuMachine machine = AppBoot.Machine(Path.Combine(runDirectory, "1-missing"), OemStrings(debugExit: false), new AppBootSetup
         {
-            BootDisk = esp,
-            RunDirectory = Path.Combine(runDirectory, "1-missing"),
-            OemStrings = OemStrings(debugExit: false),
+            FatImage = true,
             Timeout = TimeSpan.FromMinutes(6),
         });
         await using QemuRun run = machine.Start();
@@ -97,21 +88,16 @@ public sealed class NextStageHandOverTests
     public async Task AutoMode_NextLoaderNotAnEfiImage_LoadRefusedMessageThenBootManager()
     {
         string runDirectory = TestEnvironment.NewRunDirectory("e2e-next-bad");
-        EspImage esp = E2eRecoveryLab.EspWith(interruptedMarker: false)
-            .WithFile(NextStageImage.EspPath, Encoding.ASCII.GetBytes("this is not a PE/COFF image\r\n"))
-            .BuildFatImage(Path.Combine(runDirectory, "esp.img"));
-        var machine = new QemuMachine(new QemuMachineOptions
+        QemuMachine machine = AppBoot.Machine(Path.Combine(runDirectory, "1-bad"), OemStrings(debugExit: true), new AppBootSetup
         {
-            BootDisk = esp,
-            RunDirectory = Path.Combine(runDirectory, "1-bad"),
-            OemStrings = OemStrings(debugExit: true),
+            EspFiles = new[] { (NextStageImage.EspPath, Encoding.ASCII.GetBytes("this is not a PE/COFF image\r\n")) },
+            FatImage = true,
             Timeout = TimeSpan.FromMinutes(5),
         });
-        await using QemuRun run = machine.Start();
-        QemuExit exit = await run.WaitForExitAsync();
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
 
-        SerialLine? failed = run.Serial.Find(new Regex($@"^RECOVERY HANDOVER next={PathPattern} failed step=load status=0x8000000000000003 \(unsupported: not an EFI image this firmware can run\)$"));
-        SerialLine? fallback = run.Serial.Find(BootManager);
+        SerialLine? failed = serial.Find(new Regex($@"^RECOVERY HANDOVER next={PathPattern} failed step=load status=0x8000000000000003 \(unsupported: not an EFI image this firmware can run\)$"));
+        SerialLine? fallback = serial.Find(BootManager);
         BootAssert.NotNull(failed, exit, "the load failure with its status and name");
         BootAssert.NotNull(fallback, exit, "the fallback to the boot manager");
         BootAssert.True(failed!.Number < fallback!.Number, exit, "fallback before the failure line");
@@ -120,7 +106,7 @@ public sealed class NextStageHandOverTests
 
     private static List<string> OemStrings(bool debugExit)
     {
-        var strings = new List<string>(E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.Subnet + ".20"))
+        var strings = new List<string>(E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress))
         {
             "uefirecovery.next=" + NextStageImage.ConfigPath,
         };

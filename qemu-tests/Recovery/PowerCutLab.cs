@@ -38,17 +38,13 @@ public sealed class PowerCutLab : IDisposable
 
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Dictionary<string, PowerCutPlan> _plans = new();
-    private NetworkNamespace? _ns;
+    private E2eSegment? _segment;
     private NamespaceProcess? _manager;
     private int _machines;
 
     public string RunDirectory { get; private set; } = "";
 
     public byte[] Payload { get; private set; } = Array.Empty<byte>();
-
-    public string Tap { get; private set; } = "";
-
-    public string NamespaceName => _ns?.Name ?? "";
 
     public string ResultsPath => Path.Combine(RunDirectory, "results.jsonl");
 
@@ -71,10 +67,8 @@ public sealed class PowerCutLab : IDisposable
             Payload = payload;
             _espTemplate = Path.Combine(RunDirectory, "esp-template.img");
             E2eRecoveryLab.BuildEsp(_espTemplate, interruptedMarker: false);
-            _ns = NetworkNamespace.Create(E2eRecoveryLab.NamespacePrefix);
-            string bridge = _ns.AddBridge(_ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
-            Tap = _ns.AddTap(_ns.DeviceName("tap"), bridge);
-            _manager = await E2eRecoveryLab.ServeAsync(_ns, images, ResultsPath, gatherSeconds: 0);
+            _segment = E2eSegment.Create();
+            _manager = await RecoveryManager.ServeAsync(_segment.Namespace, E2eRecoveryLab.Serve(images, ResultsPath, gatherSeconds: 0));
         }
         finally
         {
@@ -120,8 +114,8 @@ public sealed class PowerCutLab : IDisposable
         {
             BootDisk = esp,
             RunDirectory = runDirectory,
-            Nic = NicSetup.Tap(Tap, NicModel.VirtioNetOvmfDriver),
-            NetworkNamespace = NamespaceName,
+            Nic = NicSetup.Tap(_segment!.Tap, NicModel.VirtioNetOvmfDriver),
+            NetworkNamespace = _segment.Namespace.Name,
             MacAddress = mac,
             OemStrings = oemStrings,
             VarsTemplatePath = varsTemplate,
@@ -172,9 +166,10 @@ public sealed class PowerCutLab : IDisposable
     /// </summary>
     public async Task<(QemuExit Exit, SerialLog Serial)> TracedBootAsync(QemuMachine machine)
     {
-        _ns!.ExecChecked("nft", "add", "table", "bridge", GateTable);
-        _ns.ExecChecked("nft", "add", "chain", "bridge", GateTable, "in", "{ type filter hook prerouting priority 0; }");
-        _ns.ExecChecked("nft", "add", "rule", "bridge", GateTable, "in", "iifname", Tap, "counter", "drop");
+        NetworkNamespace ns = _segment!.Namespace;
+        ns.ExecChecked("nft", "add", "table", "bridge", GateTable);
+        ns.ExecChecked("nft", "add", "chain", "bridge", GateTable, "in", "{ type filter hook prerouting priority 0; }");
+        ns.ExecChecked("nft", "add", "rule", "bridge", GateTable, "in", "iifname", _segment.Tap, "counter", "drop");
         try
         {
             await using QemuRun run = machine.Start();
@@ -187,21 +182,21 @@ public sealed class PowerCutLab : IDisposable
                 attached = await tracer.Attached;
                 messages = tracer.Messages;
             }
-            _ns.Exec("nft", "delete", "table", "bridge", GateTable);
+            ns.Exec("nft", "delete", "table", "bridge", GateTable);
             QemuExit exit = await exited;
             BootAssert.True(attached, exit, "strace attached to QEMU before the gate opened:\n" + messages);
             return (exit, run.Serial);
         }
         finally
         {
-            _ns.Exec("nft", "delete", "table", "bridge", GateTable);
+            ns.Exec("nft", "delete", "table", "bridge", GateTable);
         }
     }
 
     public void Dispose()
     {
         _manager?.Dispose();
-        _ns?.Dispose();
+        _segment?.Dispose();
         _lock.Dispose();
     }
 }

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using UefiRecovery.QemuTests.Infrastructure;
 using UefiRecovery.Testbed.App;
 using UefiRecovery.Testbed.Esp;
+using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Qemu;
 using Xunit;
 using Xunit.Abstractions;
@@ -77,7 +78,7 @@ public sealed class PowerCutRecoveryTests : IClassFixture<PowerCutLab>
         {
             AssertHeaderBlockInWindow(afterCut, headerBytes, killed);
         }
-        _output.WriteLine($"after the cut: blocks differing from the payload: {E2eRecoveryLab.DifferingBlocks(_lab.Payload, afterCut)}");
+        _output.WriteLine($"after the cut: blocks differing from the payload: {FlashBlocks.Differing(_lab.Payload, afterCut)}");
 
         // 2: power back on: the same machine, vars file and ESP image, auto mode.
         QemuMachine nextMachine = _lab.Machine(Path.Combine(directory, "2-next-boot"), esp, mac, PowerCutLab.OemStrings("auto", address, writeMode),
@@ -107,7 +108,7 @@ public sealed class PowerCutRecoveryTests : IClassFixture<PowerCutLab>
         BootAssert.SentinelAndExitCode(exit, next.Serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
             "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
         byte[] after = File.ReadAllBytes(exit.VarsPath);
-        Assert.True(after.AsSpan().SequenceEqual(_lab.Payload), "vars differ from the payload in blocks " + E2eRecoveryLab.DifferingBlocks(_lab.Payload, after));
+        Assert.True(after.AsSpan().SequenceEqual(_lab.Payload), "vars differ from the payload in blocks " + FlashBlocks.Differing(_lab.Payload, after));
         string results = string.Join("\n", E2eRecoveryLab.ResultLines(_lab.ResultsPath));
         Assert.Matches(new Regex("\"clientId\":\"" + mac + "\".*\"outcome\":\"success\",\"code\":0"), results);
     }

@@ -75,14 +75,18 @@ internal static class RecoveryManager
         }
     }
 
-    /// <summary><c>image pack</c> with the given payload and signing key; returns the capsule's path.</summary>
-    public static async Task<string> PackAsync(string payloadPath, string keyPath, string outputPath)
+    /// <summary>
+    /// <c>image pack</c> of <paramref name="payloadPath"/> signed with <paramref name="keyPath"/>; FwVersion, LowestSupportedVersion
+    /// and ImageTypeId are the vectors' unless a test (a rogue capsule) asks for others. Returns the capsule's path.
+    /// </summary>
+    public static async Task<string> PackAsync(string payloadPath, string keyPath, string outputPath,
+        string version = Version, string lsv = LowestSupportedVersion, string imageType = ImageType)
     {
         string dll = await RequireAsync();
         HostCommandResult pack = HostCommand.Run("dotnet", new[]
         {
-            dll, "image", "pack", "--payload", payloadPath, "--image-type", ImageType, "--version", Version,
-            "--lsv", LowestSupportedVersion, "--key", keyPath, "-o", outputPath,
+            dll, "image", "pack", "--payload", payloadPath, "--image-type", imageType, "--version", version,
+            "--lsv", lsv, "--key", keyPath, "-o", outputPath,
         }, TimeSpan.FromMinutes(3));
         if (!pack.Succeeded || !File.Exists(outputPath))
         {
@@ -91,43 +95,21 @@ internal static class RecoveryManager
         return outputPath;
     }
 
-    /// <summary>
-    /// Starts <c>serve</c> in <paramref name="ns"/> and waits for its "ready" line. Capsules are offered only
-    /// when the manager itself trusts them, so <paramref name="trustedKeyHash"/> decides what it serves.
-    /// </summary>
-    public static async Task<NamespaceProcess> ServeAsync(NetworkNamespace ns, string imagesDir, string listen, string broadcast,
-        string resultsPath, string trustedKeyHash)
+    /// <summary>Starts <c>serve</c> with <paramref name="serve"/> in <paramref name="ns"/> and waits for its "ready udp=" line (3 minutes at most).</summary>
+    public static async Task<NamespaceProcess> ServeAsync(NetworkNamespace ns, ServeArguments serve)
     {
-        string dll = await RequireAsync();
-        var arguments = new List<string>
+        var arguments = new List<string> { await RequireAsync() };
+        arguments.AddRange(serve.ToList());
+        NamespaceProcess manager = ns.StartProcess("dotnet", arguments.ToArray());
+        try
         {
-            dll, "serve", "--images", imagesDir, "--listen", listen, "--delivery", "broadcast", "--destination", broadcast,
-            "--trusted-key-hash", trustedKeyHash, "--results", resultsPath, "--status-http", "off", "--live", "false",
-            // Paced well below what SNP polling under TCG absorbs; loss is repaired anyway.
-            "--rate", "20", "--client-timeout", "300", "--name", "rcv-test",
-        };
-        return await RecoveryManager.StartAndWaitReadyAsync(ns, arguments);
-    }
-
-    /// <summary>Starts `serve` in the namespace and waits for its "ready udp=" line (3 minutes at most).</summary>
-    public static async Task<NamespaceProcess> StartAndWaitReadyAsync(NetworkNamespace ns, List<string> arguments)
-    {
-        NamespaceProcess serve = ns.StartProcess("dotnet", arguments.ToArray());
-        DateTime deadline = DateTime.UtcNow.AddMinutes(3);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (serve.Output.Contains("ready udp=", StringComparison.Ordinal))
-            {
-                return serve;
-            }
-            if (serve.HasExited)
-            {
-                break;
-            }
-            await Task.Delay(200);
+            await manager.WaitForOutputAsync("ready udp=", TimeSpan.FromMinutes(3));
         }
-        string output = serve.Output;
-        serve.Dispose();
-        throw new InvalidOperationException("The manager did not print its ready line:\n" + output);
+        catch
+        {
+            manager.Dispose();
+            throw;
+        }
+        return manager;
     }
 }

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using UefiRecovery.QemuTests.Infrastructure;
 using UefiRecovery.Testbed.App;
 using UefiRecovery.Testbed.Esp;
+using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Network;
 using UefiRecovery.Testbed.Qemu;
 using Xunit;
@@ -32,35 +33,19 @@ public sealed class RecoveryTimeoutTests
     public async Task Recover_NoManagerDeadlineConfigured_GivesUpWithReasonDeadlineNothingWritten()
     {
         string runDirectory = TestEnvironment.NewRunDirectory("tru-deadline");
-        byte[] template = E2eRecoveryLab.Interrupted(File.ReadAllBytes(E2eRecoveryLab.PayloadPath));
+        byte[] template = E2eRecoveryLab.Interrupted(PristineVars.Read());
         string templatePath = Path.Combine(runDirectory, "interrupted-vars.fd");
         File.WriteAllBytes(templatePath, template);
         EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, "esp.img"), interruptedMarker: true);
 
         // A bridge with nobody behind it: every REQUEST goes unanswered.
-        using NetworkNamespace ns = NetworkNamespace.Create("tru");
-        string bridge = ns.AddBridge(ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
-        string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
-        var machine = new QemuMachine(new QemuMachineOptions
-        {
-            BootDisk = esp,
-            RunDirectory = Path.Combine(runDirectory, "1-deadline"),
-            Nic = NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver),
-            NetworkNamespace = ns.Name,
-            OemStrings = E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.Subnet + ".20").Concat(new[]
+        using E2eSegment segment = E2eSegment.Create("tru");
+        QemuMachine machine = segment.Machine(Path.Combine(runDirectory, "1-deadline"), esp,
+            E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress).Concat(new[]
             {
                 "uefirecovery.timeout.recovery=" + DeadlineSeconds, "uefirecovery.timeout.request-backoff=" + BackoffSeconds,
-            }).ToArray(),
-            Timeout = TimeSpan.FromMinutes(5),
-            VarsTemplatePath = templatePath,
-        });
-        QemuExit exit;
-        SerialLog serial;
-        await using (QemuRun run = machine.Start())
-        {
-            exit = await run.WaitForExitAsync();
-            serial = run.Serial;
-        }
+            }).ToArray(), TimeSpan.FromMinutes(5), templatePath);
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
 
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY PHASE discovering manager=10\.216\.0\.1:40123 broadcast=yes backoff-max=2s deadline=30s$")),
             exit, "the discovering line with the configured timeouts");
@@ -70,12 +55,12 @@ public sealed class RecoveryTimeoutTests
         // Backoff 1, 2, 2, 2 ... s (±25 % jitter) in 30 s: at least 11 REQUESTs; the default 8 s cap would send about 6.
         int requests = int.Parse(new Regex(@"requests=(\d+)").Match(done.Text).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         BootAssert.True(requests >= 11, exit, "REQUESTs in 30 s with a 2 s backoff cap: " + requests);
-        BootAssert.True(E2eRecoveryLab.IndexOf(serial, "^(FIRMWARE MARKER|RECOVERY WRITE|RECOVERY VERIFIED|RECOVERY PHASE writing)") < 0, exit,
+        BootAssert.True(serial.IndexOf("^(FIRMWARE MARKER|RECOVERY WRITE|RECOVERY VERIFIED|RECOVERY PHASE writing)") < 0, exit,
             "a write step although no image arrived");
 
         byte[] after = File.ReadAllBytes(exit.VarsPath);
         Assert.Equal(template.Length, after.Length);
-        Assert.True(after.AsSpan(5 * RogueDonorLab.BlockSize).SequenceEqual(template.AsSpan(5 * RogueDonorLab.BlockSize)),
-            "blocks beyond OVMF's own variable writes changed: " + RogueDonorLab.DifferingBlocks(template, after));
+        Assert.True(after.AsSpan(5 * FlashBlocks.Size).SequenceEqual(template.AsSpan(5 * FlashBlocks.Size)),
+            "blocks beyond OVMF's own variable writes changed: " + FlashBlocks.Differing(template, after));
     }
 }

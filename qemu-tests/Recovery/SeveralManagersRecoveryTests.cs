@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using UefiRecovery.QemuTests.Infrastructure;
 using UefiRecovery.Testbed.App;
 using UefiRecovery.Testbed.Esp;
+using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Network;
 using UefiRecovery.Testbed.Qemu;
 using Xunit;
@@ -24,7 +25,6 @@ public sealed class SeveralManagersRecoveryTests
     private const string SilentManager = E2eRecoveryLab.Subnet + ".77:40123"; // in the lab subnet, no host there
     private const string SecondListen = E2eRecoveryLab.HostAddress + ":40133";
     private const int OfferWindowMs = 750; // ClientTimings.OfferWindowMs
-    private static readonly TimeSpan MachineTimeout = TimeSpan.FromMinutes(9);
 
     private readonly ITestOutputHelper _output;
 
@@ -39,7 +39,7 @@ public sealed class SeveralManagersRecoveryTests
         int chosen = ChosenGap(serial, managerOutput);
         // Not every listed manager offered: the silent one might still answer, so the whole window is waited.
         Assert.True(chosen >= OfferWindowMs, $"chosen {chosen} ms after the first offer, before the {OfferWindowMs} ms window closed");
-        Assert.True(payload.AsSpan().SequenceEqual(after), "vars file differs from the capsule payload in blocks " + E2eRecoveryLab.DifferingBlocks(payload, after));
+        Assert.True(payload.AsSpan().SequenceEqual(after), "vars file differs from the capsule payload in blocks " + FlashBlocks.Differing(payload, after));
     }
 
     [RootFact]
@@ -51,22 +51,17 @@ public sealed class SeveralManagersRecoveryTests
         int chosen = ChosenGap(serial, managerOutput);
         // Both listed managers offered: nothing is left to wait for, so the choice does not wait out T_offer.
         Assert.True(chosen < OfferWindowMs, $"chosen {chosen} ms after the first offer: the window was not closed early");
-        Assert.True(payload.AsSpan().SequenceEqual(after), "vars file differs from the capsule payload in blocks " + E2eRecoveryLab.DifferingBlocks(payload, after));
+        Assert.True(payload.AsSpan().SequenceEqual(after), "vars file differs from the capsule payload in blocks " + FlashBlocks.Differing(payload, after));
     }
 
     private async Task<(SerialLog Serial, byte[] Payload, byte[] After, string ManagerOutput)> RecoverAsync(
         string name, string[] managers, bool serveSecond)
     {
-        string runDirectory = TestEnvironment.NewRunDirectory(name);
-        (byte[] payload, string images) = await E2eRecoveryLab.PackTrustedCapsuleAsync(runDirectory);
-        string template = Path.Combine(runDirectory, "interrupted-vars.fd");
-        File.WriteAllBytes(template, E2eRecoveryLab.Interrupted(payload));
-        EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, "esp.img"), interruptedMarker: true);
-        string machineAddress = E2eRecoveryLab.Subnet + ".20";
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync(name);
 
         // The lab's OEM strings with the manager line replaced by the list, and no broadcast copy.
         var oem = new List<string>();
-        foreach (string s in E2eRecoveryLab.MachineOemStrings("auto", machineAddress))
+        foreach (string s in E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress))
         {
             if (!s.StartsWith("uefirecovery.manager=", StringComparison.Ordinal))
                 oem.Add(s);
@@ -75,30 +70,17 @@ public sealed class SeveralManagersRecoveryTests
             oem.Add("uefirecovery.manager=" + m);
         oem.Add("uefirecovery.discovery=manager");
 
-        using NetworkNamespace ns = NetworkNamespace.Create("mgr");
-        string bridge = ns.AddBridge(ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
-        string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
-        using NamespaceProcess first = await E2eRecoveryLab.ServeAsync(ns, images, Path.Combine(runDirectory, "results-1.jsonl"), gatherSeconds: 1);
-        using NamespaceProcess? second = serveSecond ? await ServeSecondAsync(ns, images, Path.Combine(runDirectory, "results-2.jsonl")) : null;
+        using E2eSegment segment = E2eSegment.Create("mgr");
+        using NamespaceProcess first = await RecoveryManager.ServeAsync(segment.Namespace,
+            E2eRecoveryLab.Serve(files.Images, Path.Combine(files.RunDirectory, "results-1.jsonl"), gatherSeconds: 1));
+        using NamespaceProcess? second = serveSecond
+            ? await RecoveryManager.ServeAsync(segment.Namespace,
+                E2eRecoveryLab.Serve(files.Images, Path.Combine(files.RunDirectory, "results-2.jsonl"), gatherSeconds: 1) with { Listen = SecondListen, Name = "e2e-second" })
+            : null;
 
-        var machine = new QemuMachine(new QemuMachineOptions
-        {
-            BootDisk = esp,
-            RunDirectory = Path.Combine(runDirectory, "1-recover"),
-            Nic = NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver),
-            NetworkNamespace = ns.Name,
-            OemStrings = oem.ToArray(),
-            Timeout = MachineTimeout,
-            VarsTemplatePath = template,
-        });
-        QemuExit exit;
-        SerialLog serial;
-        await using (QemuRun run = machine.Start())
-        {
-            exit = await run.WaitForExitAsync();
-            serial = run.Serial;
-        }
-        string managerOutput = "\nmanager 1:\n" + E2eRecoveryLab.SaveManagerLog(runDirectory, first)
+        QemuMachine machine = segment.Machine(files.Boot("1-recover"), files.BuildEsp(), oem, E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
+        string managerOutput = "\nmanager 1:\n" + E2eRecoveryLab.SaveManagerLog(files.RunDirectory, first)
             + (second != null ? "\nmanager 2:\n" + second.Output : "");
 
         string list = string.Join(",", managers).Replace(".", @"\.", StringComparison.Ordinal);
@@ -108,7 +90,7 @@ public sealed class SeveralManagersRecoveryTests
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY RESULT outcome=success reason=0 acked=yes$")), exit, "RESULT acknowledged" + managerOutput);
         BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
             "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
-        return (serial, payload, File.ReadAllBytes(exit.VarsPath), managerOutput);
+        return (serial, files.Payload, File.ReadAllBytes(exit.VarsPath), managerOutput);
     }
 
     /// <summary>
@@ -117,26 +99,14 @@ public sealed class SeveralManagersRecoveryTests
     /// </summary>
     private int ChosenGap(SerialLog serial, string managerOutput)
     {
-        int candidate = E2eRecoveryLab.IndexOf(serial, @"^RECOVERY CANDIDATE first offer window-ms=750 early-close=yes$");
-        int chosen = E2eRecoveryLab.IndexOf(serial, @"^RECOVERY CHOSEN after-first-offer-ms=\d+$");
-        int offer = E2eRecoveryLab.IndexOf(serial, @"^RECOVERY OFFER donor=10\.216\.0\.1:401[23]3 .* mode=broadcast$");
+        int candidate = serial.IndexOf(@"^RECOVERY CANDIDATE first offer window-ms=750 early-close=yes$");
+        int chosen = serial.IndexOf(@"^RECOVERY CHOSEN after-first-offer-ms=\d+$");
+        int offer = serial.IndexOf(@"^RECOVERY OFFER donor=10\.216\.0\.1:401[23]3 .* mode=broadcast$");
         Assert.True(candidate >= 0 && chosen > candidate && offer == chosen + 1,
             $"CANDIDATE {candidate}, CHOSEN {chosen}, OFFER {offer}:\n" + serial.Transcript + managerOutput);
         int gap = int.Parse(Regex.Match(serial.Lines[chosen].Text, @"\d+$").Value, CultureInfo.InvariantCulture);
         _output.WriteLine($"offer accepted {gap} ms after the first acceptable offer (window {OfferWindowMs} ms); serial: "
             + serial.Lines[candidate] + " / " + serial.Lines[chosen] + " / " + serial.Lines[offer]);
         return gap;
-    }
-
-    private static async Task<NamespaceProcess> ServeSecondAsync(NetworkNamespace ns, string images, string results)
-    {
-        string dll = await RecoveryManager.RequireAsync();
-        var arguments = new List<string>
-        {
-            dll, "serve", "--images", images, "--listen", SecondListen, "--delivery", "broadcast", "--destination", E2eRecoveryLab.Broadcast,
-            "--trusted-key-hash", RecoveryManager.TestKeyHash, "--results", results, "--status-http", "off", "--live", "false",
-            "--rate", "20", "--client-timeout", "300", "--gather", "1", "--name", "e2e-second",
-        };
-        return await RecoveryManager.StartAndWaitReadyAsync(ns, arguments);
     }
 }

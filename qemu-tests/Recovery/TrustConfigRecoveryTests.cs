@@ -57,13 +57,13 @@ public sealed class TrustConfigRecoveryTests
         byte[] root = File.ReadAllBytes(Pkcs7Root);
         string pin = Convert.ToHexString(SHA256.HashData(root)).ToLowerInvariant();
         Lab lab = await Lab.CreateAsync("tru-pkcs7", Pkcs7Capsule, root);
-        using NetworkNamespace ns = lab.Network(out string tap);
-        using NamespaceProcess manager = await ServeAsync(ns, lab, new[] { "--trusted", Pkcs7Root });
+        using E2eSegment segment = E2eSegment.Create(NamespacePrefix);
+        using NamespaceProcess manager = await ServeAsync(segment, lab, Array.Empty<string>(), new[] { Pkcs7Root });
 
-        (QemuExit exit, SerialLog serial) = await RunToExitAsync(lab, ns, tap, new[]
+        (QemuExit exit, SerialLog serial) = await lab.Machine(segment, "1-machine", MachineTimeout, new[]
         {
             "uefirecovery.trust.x509=" + CertificateConfigPath + ",sha256=" + pin,
-        });
+        }).RunToExitAsync();
         string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(lab.RunDirectory, manager);
 
         Find(serial, exit, @"^CONFIG trust\.x509 path=\\certs\\root\.der bytes=" + root.Length + " status=pinned$");
@@ -71,13 +71,7 @@ public sealed class TrustConfigRecoveryTests
             + " lsv=0x00010000$");
         Find(serial, exit, @"^RECOVERY VERIFIED version=0x00010002 payload=540672 capsule=" + new FileInfo(Pkcs7Capsule).Length + "$");
         Find(serial, exit, @"^RECOVERY WRITE recovery=recovered result=success block=-1 written=\d+ ");
-        Find(serial, exit, @"^RECOVERY RESULT outcome=success reason=0 acked=yes$", managerOutput);
-        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
-            "'RECOVERY DONE verdict=recovered'" + managerOutput, DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
-        byte[] after = File.ReadAllBytes(exit.VarsPath);
-        Assert.True(lab.Payload.AsSpan().SequenceEqual(after), "vars file differs from the capsule payload in blocks "
-            + E2eRecoveryLab.DifferingBlocks(lab.Payload, after));
-        Assert.Matches(new Regex(@"""clientId"":""52:54:00:12:34:56"".*""outcome"":""success"""), string.Join("\n", E2eRecoveryLab.ResultLines(lab.Results)));
+        E2eRecoveryLab.AssertRecovered(exit, serial, lab.Payload, lab.Results, managerOutput);
     }
 
     [RootFact]
@@ -89,29 +83,15 @@ public sealed class TrustConfigRecoveryTests
         string wrongPin = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(
             Path.Combine(Vectors, "keys", "untrusted-pkcs7", "UntrustedRoot.pub.pem")))).ToLowerInvariant();
         Lab lab = await Lab.CreateAsync("tru-wrongpin", Pkcs7Capsule, root);
-        using NetworkNamespace ns = lab.Network(out string tap);
-        using NamespaceProcess manager = await ServeAsync(ns, lab, new[] { "--trusted", Pkcs7Root });
+        using E2eSegment segment = E2eSegment.Create(NamespacePrefix);
+        using NamespaceProcess manager = await ServeAsync(segment, lab, Array.Empty<string>(), new[] { Pkcs7Root });
 
-        var machine = lab.Machine(ns, tap, "1-wrongpin", new[]
+        QemuMachine machine = lab.Machine(segment, "1-wrongpin", RejectTimeout + TimeSpan.FromMinutes(1), new[]
         {
             "uefirecovery.trust.x509=" + CertificateConfigPath + ",sha256=" + wrongPin,
             "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
-        }, RejectTimeout + TimeSpan.FromMinutes(1));
-        QemuExit exit;
-        SerialLine? rejected;
-        SerialLog serial;
-        await using (QemuRun run = machine.Start())
-        {
-            rejected = await run.Serial.WaitForLineAsync(new Regex("^RECOVERY REJECTED "), RejectTimeout);
-            // The client goes on looking for another donor; give its RESULT time to reach the result log, then stop.
-            DateTime deadline = DateTime.UtcNow.AddSeconds(60);
-            while (DateTime.UtcNow < deadline && !string.Join("\n", E2eRecoveryLab.ResultLines(lab.Results)).Contains("failure", StringComparison.Ordinal))
-            {
-                await Task.Delay(500);
-            }
-            exit = await run.KillAsync();
-            serial = run.Serial;
-        }
+        });
+        (QemuExit exit, SerialLog serial, SerialLine? rejected) = await E2eRecoveryLab.RunUntilRejectedAsync(machine, lab.Results, RejectTimeout);
         string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(lab.RunDirectory, manager);
 
         Find(serial, exit, @"^CONFIG rejected trust\.x509 path=\\certs\\root\.der reason=""sha256 of the file differs from the pin""$");
@@ -120,7 +100,7 @@ public sealed class TrustConfigRecoveryTests
         _output.WriteLine("refusal on serial: " + rejected!.Text);
         BootAssert.True(new Regex(@"^RECOVERY REJECTED code=205 reason=Pkcs7NoTrustedRoot message=""[^""]+"" result-reason=2$").IsMatch(rejected.Text),
             exit, "the rejection reason: " + rejected.Text);
-        BootAssert.True(E2eRecoveryLab.IndexOf(serial, "^(FIRMWARE MARKER|RECOVERY WRITE|RECOVERY VERIFIED|RECOVERY PHASE writing)") < 0, exit,
+        BootAssert.True(serial.IndexOf("^(FIRMWARE MARKER|RECOVERY WRITE|RECOVERY VERIFIED|RECOVERY PHASE writing)") < 0, exit,
             "a verification success or write step although the root certificate's pin was wrong");
         Assert.Matches(new Regex(@"""clientId"":""52:54:00:12:34:56"".*""outcome"":""failure"",""code"":2\b"),
             string.Join("\n", E2eRecoveryLab.ResultLines(lab.Results)));
@@ -133,27 +113,21 @@ public sealed class TrustConfigRecoveryTests
         string runDirectory = TestEnvironment.NewRunDirectory("tru-secondkey");
         string payloadPath = Path.Combine(runDirectory, "payload-ovmf-vars.fd");
         File.Copy(VectorPayload, payloadPath);
-        string capsule = await RogueDonorLab.PackAsync(payloadPath, RecoveryManager.UntrustedKey, RecoveryManager.Version,
-            RecoveryManager.LowestSupportedVersion, RecoveryManager.ImageType, Path.Combine(runDirectory, "second-key.cap"));
+        string capsule = await RecoveryManager.PackAsync(payloadPath, RecoveryManager.UntrustedKey, Path.Combine(runDirectory, "second-key.cap"));
         Lab lab = await Lab.CreateAsync(runDirectory, capsule, certificate: null);
-        using NetworkNamespace ns = lab.Network(out string tap);
-        using NamespaceProcess manager = await ServeAsync(ns, lab, new[] { "--trusted-key-hash", SecondKeyHash });
+        using E2eSegment segment = E2eSegment.Create(NamespacePrefix);
+        using NamespaceProcess manager = await ServeAsync(segment, lab, new[] { SecondKeyHash }, Array.Empty<string>());
 
-        (QemuExit exit, SerialLog serial) = await RunToExitAsync(lab, ns, tap, new[]
+        (QemuExit exit, SerialLog serial) = await lab.Machine(segment, "1-machine", MachineTimeout, new[]
         {
             "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
             "uefirecovery.trust.rsa2048=" + SecondKeyHash,
-        });
+        }).RunToExitAsync();
         string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(lab.RunDirectory, manager);
 
         Find(serial, exit, @"^RECOVERY TRUST rsa2048=2 \[9129c4bd,e5ea9839\] x509=0 \[\] manager=0 \[\] image-type=" + RecoveryManager.ImageType + " lsv=0x00010000$");
         Find(serial, exit, @"^RECOVERY VERIFIED version=0x00010002 payload=540672 ");
-        Find(serial, exit, @"^RECOVERY RESULT outcome=success reason=0 acked=yes$", managerOutput);
-        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
-            "'RECOVERY DONE verdict=recovered'" + managerOutput, DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
-        byte[] after = File.ReadAllBytes(exit.VarsPath);
-        Assert.True(lab.Payload.AsSpan().SequenceEqual(after), "vars file differs from the capsule payload in blocks "
-            + E2eRecoveryLab.DifferingBlocks(lab.Payload, after));
+        E2eRecoveryLab.AssertRecovered(exit, serial, lab.Payload, lab.Results, managerOutput);
     }
 
     /// <summary>Rows: the label, the EFI variable's text (null: none, attributes NV+BS), the SMBIOS lsv entry, the refused entry's source and line.</summary>
@@ -187,13 +161,7 @@ public sealed class TrustConfigRecoveryTests
             Timeout = AppBoot.DefaultTimeout,
             VarsTemplatePath = templatePath,
         });
-        QemuExit exit;
-        SerialLog serial;
-        await using (QemuRun run = machine.Start())
-        {
-            exit = await run.WaitForExitAsync();
-            serial = run.Serial;
-        }
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
 
         Find(serial, exit, "^CONFIG rejected " + Regex.Escape(where) + " entry=\"" + Regex.Escape(refused) + "\" reason=\"not a 32-bit number \\(decimal or 0x hex\\)\"$");
         Find(serial, exit, @"^RECOVERY CONFIG protected key rejected key=lsv count=1 reason=""not a 32-bit number \(decimal or 0x hex\)""$");
@@ -204,46 +172,21 @@ public sealed class TrustConfigRecoveryTests
         AssertUntouched(template, File.ReadAllBytes(exit.VarsPath));
     }
 
-    /// <summary>Only OVMF's own boot-time variable writes (blocks 0-4, as RogueDonorRejectionTests defines it) may differ.</summary>
-    private void AssertUntouched(byte[] before, byte[] after)
-    {
-        _output.WriteLine("blocks changed during the run (OVMF's own variable writes): " + RogueDonorLab.DifferingBlocks(before, after));
-        Assert.Equal(before.Length, after.Length);
-        Assert.True(after.AsSpan(E2eRecoveryLab.GarbageOffset, E2eRecoveryLab.GarbageLength)
-            .SequenceEqual(before.AsSpan(E2eRecoveryLab.GarbageOffset, E2eRecoveryLab.GarbageLength)),
-            "the interrupted-region bytes were changed although nothing may be written");
-        Assert.True(after.AsSpan(5 * RogueDonorLab.BlockSize).SequenceEqual(before.AsSpan(5 * RogueDonorLab.BlockSize)),
-            "blocks beyond OVMF's variable writes changed: " + RogueDonorLab.DifferingBlocks(before, after));
-    }
+    private void AssertUntouched(byte[] before, byte[] after) =>
+        _output.WriteLine("blocks changed during the run (OVMF's own variable writes): "
+            + E2eRecoveryLab.AssertNothingWritten(before, after, "nothing may be written"));
 
     private static void Find(SerialLog serial, QemuExit exit, string pattern, string context = "") =>
         BootAssert.NotNull(serial.Find(new Regex(pattern)), exit, pattern + context);
 
-    private async Task<(QemuExit Exit, SerialLog Serial)> RunToExitAsync(Lab lab, NetworkNamespace ns, string tap, IReadOnlyList<string> trust)
-    {
-        QemuMachine machine = lab.Machine(ns, tap, "1-machine", trust, MachineTimeout);
-        await using QemuRun run = machine.Start();
-        QemuExit exit = await run.WaitForExitAsync();
-        return (exit, run.Serial);
-    }
-
-    /// <summary><c>serve</c> (broadcast, 20 Mbit/s) offering the images folder, trusting what <paramref name="trust"/> names.</summary>
-    private static async Task<NamespaceProcess> ServeAsync(NetworkNamespace ns, Lab lab, IReadOnlyList<string> trust)
-    {
-        string dll = await RecoveryManager.RequireAsync();
-        var arguments = new List<string>
+    /// <summary>The lab's <c>serve</c> offering the images folder, trusting exactly <paramref name="keyHashes"/> and <paramref name="files"/>.</summary>
+    private static Task<NamespaceProcess> ServeAsync(E2eSegment segment, Lab lab, string[] keyHashes, string[] files) =>
+        RecoveryManager.ServeAsync(segment.Namespace, E2eRecoveryLab.Serve(lab.Images, lab.Results, gatherSeconds: 1) with
         {
-            dll, "serve", "--images", lab.Images, "--listen", E2eRecoveryLab.Listen, "--delivery", "broadcast",
-            "--destination", E2eRecoveryLab.Broadcast,
-        };
-        arguments.AddRange(trust);
-        arguments.AddRange(new[]
-        {
-            "--results", lab.Results, "--status-http", "off", "--live", "false", "--rate", "20", "--client-timeout", "300",
-            "--gather", "1", "--name", "tru-test",
+            TrustedKeyHashes = keyHashes,
+            TrustedFiles = files,
+            Name = "tru-test",
         });
-        return await RecoveryManager.StartAndWaitReadyAsync(ns, arguments);
-    }
 
     /// <summary>One run's files: the capsule in an images folder, the interrupted vars, the ESP (app, marker, optional root certificate).</summary>
     private sealed record Lab(string RunDirectory, string Images, string Results, byte[] Payload, byte[] Template, string TemplatePath, EspImage Esp)
@@ -265,42 +208,17 @@ public sealed class TrustConfigRecoveryTests
             return Task.FromResult(new Lab(runDirectory, images, Path.Combine(runDirectory, "results.jsonl"), payload, template, templatePath, esp));
         }
 
-        public NetworkNamespace Network(out string tap)
-        {
-            NetworkNamespace ns = NetworkNamespace.Create(NamespacePrefix);
-            try
-            {
-                string bridge = ns.AddBridge(ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
-                tap = ns.AddTap(ns.DeviceName("tap"), bridge);
-                return ns;
-            }
-            catch
-            {
-                ns.Dispose();
-                throw;
-            }
-        }
-
         /// <summary>The machine: mode=auto on the interrupted region, static address, the manager, image type, floor, and <paramref name="trust"/>.</summary>
-        public QemuMachine Machine(NetworkNamespace ns, string tap, string name, IReadOnlyList<string> trust, TimeSpan timeout)
+        public QemuMachine Machine(E2eSegment segment, string name, TimeSpan timeout, IReadOnlyList<string> trust)
         {
             var oem = new List<string>
             {
-                "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString, "uefirecovery.ip=" + E2eRecoveryLab.Subnet + ".20/24",
+                "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString, "uefirecovery.ip=" + E2eRecoveryLab.MachineAddress + "/24",
                 "uefirecovery.manager=" + E2eRecoveryLab.Listen,
                 "uefirecovery.image-type=" + RecoveryManager.ImageType, "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
             };
             oem.AddRange(trust);
-            return new QemuMachine(new QemuMachineOptions
-            {
-                BootDisk = Esp,
-                RunDirectory = Path.Combine(RunDirectory, name),
-                Nic = NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver),
-                NetworkNamespace = ns.Name,
-                OemStrings = oem,
-                Timeout = timeout,
-                VarsTemplatePath = TemplatePath,
-            });
+            return segment.Machine(Path.Combine(RunDirectory, name), Esp, oem, timeout, TemplatePath);
         }
     }
 }

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using UefiRecovery.QemuTests.Infrastructure;
 using UefiRecovery.Testbed.App;
 using UefiRecovery.Testbed.Esp;
+using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Network;
 using UefiRecovery.Testbed.Qemu;
 using Xunit;
@@ -28,34 +29,18 @@ public sealed class ValidRegionHandOverTests
     public async Task AutoMode_ValidRegionManagerReachable_FirmwareValidHandOverNoRecoveryTraffic()
     {
         string runDirectory = TestEnvironment.NewRunDirectory("e2e-valid");
-        (_, string images) = await E2eRecoveryLab.PackTrustedCapsuleAsync(runDirectory);
-        byte[] pristine = File.ReadAllBytes(E2eRecoveryLab.PayloadPath);
+        (byte[] pristine, string images) = await E2eRecoveryLab.PackTrustedCapsuleAsync(runDirectory);
         EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, "esp.img"), interruptedMarker: false);
         string results = Path.Combine(runDirectory, "results.jsonl");
         string pcap = Path.Combine(runDirectory, "bridge.pcap");
 
-        using NetworkNamespace ns = NetworkNamespace.Create(E2eRecoveryLab.NamespacePrefix);
-        string bridge = ns.AddBridge(ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
-        string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
-        using NamespaceProcess capture = await E2eRecoveryLab.StartCaptureAsync(ns, bridge, pcap);
-        using NamespaceProcess manager = await E2eRecoveryLab.ServeAsync(ns, images, results, gatherSeconds: 1);
+        using E2eSegment segment = E2eSegment.Create();
+        using NamespaceProcess capture = await Tcpdump.StartAsync(segment.Namespace, segment.Bridge, pcap);
+        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace, E2eRecoveryLab.Serve(images, results, gatherSeconds: 1));
 
-        var machine = new QemuMachine(new QemuMachineOptions
-        {
-            BootDisk = esp,
-            RunDirectory = Path.Combine(runDirectory, "1-valid"),
-            Nic = NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver),
-            NetworkNamespace = ns.Name,
-            OemStrings = E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.Subnet + ".20"),
-            Timeout = TimeSpan.FromMinutes(5),
-        });
-        QemuExit exit;
-        SerialLog serial;
-        await using (QemuRun run = machine.Start())
-        {
-            exit = await run.WaitForExitAsync();
-            serial = run.Serial;
-        }
+        QemuMachine machine = segment.Machine(Path.Combine(runDirectory, "1-valid"), esp, E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
+            TimeSpan.FromMinutes(5));
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
         // A few seconds more on the wire: a datagram the app queued just before the exit would still show.
         await Task.Delay(TimeSpan.FromSeconds(3));
         capture.Stop(TimeSpan.FromSeconds(2));
@@ -66,12 +51,12 @@ public sealed class ValidRegionHandOverTests
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY REGION verdict=valid reason=valid message=""[^""]+"" marker=absent$")), exit, "the valid verdict");
         BootAssert.NotNull(serial.Find(new Regex("^RECOVERY HANDOVER boot-manager$")), exit, "the hand-over to the boot manager");
         BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^FIRMWARE VALID$")), "'FIRMWARE VALID'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
-        BootAssert.True(E2eRecoveryLab.IndexOf(serial, "^(RECOVERY (PHASE|NIC|STATIC|LEASE|OFFER|WAITING|WRITE)|FIRMWARE MARKER)") < 0, exit,
+        BootAssert.True(serial.IndexOf("^(RECOVERY (PHASE|NIC|STATIC|LEASE|OFFER|WAITING|WRITE)|FIRMWARE MARKER)") < 0, exit,
             "a network or write step although the region is valid");
 
         // The wire: the tap was up and the capture ran, yet no datagram of the recovery protocol (UDP 40123/40124).
-        IReadOnlyList<string> everything = E2eRecoveryLab.ReadCapture(pcap, "");
-        IReadOnlyList<string> recovery = E2eRecoveryLab.ReadCapture(pcap, "udp and (port 40123 or port 40124)");
+        IReadOnlyList<string> everything = Tcpdump.Summaries(pcap, "");
+        IReadOnlyList<string> recovery = Tcpdump.Summaries(pcap, "udp and (port 40123 or port 40124)");
         _output.WriteLine($"frames on the bridge during the boot: {everything.Count}; recovery protocol: {recovery.Count}\n" + string.Join("\n", everything));
         Assert.True(recovery.Count == 0, "recovery traffic on the bridge:\n" + string.Join("\n", recovery));
         Assert.DoesNotContain("REQUEST from", managerOutput, StringComparison.Ordinal);
@@ -79,8 +64,8 @@ public sealed class ValidRegionHandOverTests
 
         // The flash: the app wrote nothing (OVMF's own boot-time variable writes live in blocks 0-4; FTW from 0x40000 untouched).
         byte[] after = File.ReadAllBytes(exit.VarsPath);
-        _output.WriteLine("blocks changed during the boot (OVMF's own variable writes): " + E2eRecoveryLab.DifferingBlocks(pristine, after));
-        Assert.True(after.AsSpan(0x40000).SequenceEqual(pristine.AsSpan(0x40000)), "FTW blocks changed: " + E2eRecoveryLab.DifferingBlocks(pristine, after));
+        _output.WriteLine("blocks changed during the boot (OVMF's own variable writes): " + FlashBlocks.Differing(pristine, after));
+        Assert.True(after.AsSpan(0x40000).SequenceEqual(pristine.AsSpan(0x40000)), "FTW blocks changed: " + FlashBlocks.Differing(pristine, after));
     }
 
     /// <summary>
@@ -95,22 +80,12 @@ public sealed class ValidRegionHandOverTests
         EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, "esp.img"), interruptedMarker: false);
         string pcap = Path.Combine(runDirectory, "bridge.pcap");
 
-        using NetworkNamespace ns = NetworkNamespace.Create(E2eRecoveryLab.NamespacePrefix);
-        string bridge = ns.AddBridge(ns.DeviceName("br"), E2eRecoveryLab.HostAddress + "/24");
-        string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
-        using NamespaceProcess capture = await E2eRecoveryLab.StartCaptureAsync(ns, bridge, pcap);
+        using E2eSegment segment = E2eSegment.Create();
+        using NamespaceProcess capture = await Tcpdump.StartAsync(segment.Namespace, segment.Bridge, pcap);
 
-        var oem = new List<string>(E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.Subnet + ".20"));
+        var oem = new List<string>(E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress));
         oem.Remove(EfiAppConsole.DebugExitOemString);
-        var machine = new QemuMachine(new QemuMachineOptions
-        {
-            BootDisk = esp,
-            RunDirectory = Path.Combine(runDirectory, "1-return"),
-            Nic = NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver),
-            NetworkNamespace = ns.Name,
-            OemStrings = oem,
-            Timeout = TimeSpan.FromMinutes(6),
-        });
+        QemuMachine machine = segment.Machine(Path.Combine(runDirectory, "1-return"), esp, oem, TimeSpan.FromMinutes(6));
         await using QemuRun run = machine.Start();
         SerialLine? handover = await run.Serial.WaitForLineAsync(new Regex("^RECOVERY HANDOVER boot-manager$"), TimeSpan.FromMinutes(5));
         SerialLine? next = handover == null ? null
@@ -122,9 +97,9 @@ public sealed class ValidRegionHandOverTests
         BootAssert.NotNull(handover, exit, "the hand-over to the boot manager");
         BootAssert.NotNull(next, exit, "the firmware's boot manager going on (UiApp) after the app returned");
         BootAssert.True(next!.Number > handover!.Number, exit, "the boot manager line came before the hand-over");
-        BootAssert.True(E2eRecoveryLab.IndexOf(run.Serial, "^(RECOVERY (PHASE|NIC|STATIC|LEASE|OFFER|WAITING|WRITE)|FIRMWARE MARKER)") < 0, exit,
+        BootAssert.True(run.Serial.IndexOf("^(RECOVERY (PHASE|NIC|STATIC|LEASE|OFFER|WAITING|WRITE)|FIRMWARE MARKER)") < 0, exit,
             "a network or write step although the region is valid");
-        IReadOnlyList<string> recovery = E2eRecoveryLab.ReadCapture(pcap, "udp and (port 40123 or port 40124)");
+        IReadOnlyList<string> recovery = Tcpdump.Summaries(pcap, "udp and (port 40123 or port 40124)");
         Assert.True(recovery.Count == 0, "recovery traffic on the bridge:\n" + string.Join("\n", recovery));
     }
 }

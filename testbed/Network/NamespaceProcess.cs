@@ -61,6 +61,29 @@ public sealed class NamespaceProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>
+    /// Waits until the output contains <paramref name="text"/> (a tool's "listening", a manager's "ready");
+    /// throws, with the command line and all output so far, when the process ends or <paramref name="timeout"/> passes first.
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (HasExited || DateTime.UtcNow >= deadline)
+            {
+                // A last look: the line may have come with the exit.
+                if (Output.Contains(text, StringComparison.Ordinal))
+                {
+                    return;
+                }
+                throw new InvalidOperationException(CommandLine + " did not print '" + text + "'"
+                    + (HasExited ? " (it exited)" : " within " + timeout.TotalSeconds + " s") + ":\n" + Output);
+            }
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Sends SIGTERM (so tools like tcpdump flush), then kills if it lingers.</summary>
     public void Stop(TimeSpan grace)
     {

@@ -134,6 +134,23 @@ public sealed class SerialLog : IDisposable
         return null;
     }
 
+    /// <summary>The 0-based position in <see cref="Lines"/> of the first line matching <paramref name="regexPattern"/>, or -1 (for order checks).</summary>
+    public int IndexOf(string regexPattern)
+    {
+        var pattern = new Regex(regexPattern);
+        lock (_gate)
+        {
+            for (int i = 0; i < _lines.Count; i++)
+            {
+                if (pattern.IsMatch(_lines[i].Text))
+                {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
     /// <summary>Feeds console output as it is read (any chunking).</summary>
     public void Append(ReadOnlySpan<char> chunk)
     {

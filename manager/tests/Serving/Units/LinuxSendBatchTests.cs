@@ -2,6 +2,7 @@ using System;
 using System.Net;
 using System.Net.Sockets;
 using UefiRecovery.Manager.Serving.Network;
+using UefiRecovery.Manager.Tests.Fixtures;
 using Xunit;
 
 namespace UefiRecovery.Manager.Tests.Serving.Units;
@@ -9,10 +10,9 @@ namespace UefiRecovery.Manager.Tests.Serving.Units;
 /// <summary>The donor's sendmmsg batch over real loopback sockets: every datagram arrives, byte-exact, in order.</summary>
 public class LinuxSendBatchTests
 {
-    [Fact]
+    [LinuxOnlyFact("sendmmsg is Linux only; the manager uses sendto elsewhere")]
     public void Flush_MoreThanOneBatchAndTwoDestinations_EveryDatagramArrivesInOrder()
     {
-        if (!OperatingSystem.IsLinux()) return; // sendmmsg is Linux only; the manager uses sendto elsewhere
         using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         sender.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         using var first = Receiver();
