@@ -1,15 +1,17 @@
 using System;
 using Internal.Runtime;
-using UefiRecovery.Efi.Boot;
+using UefiRecovery.Efi.Services.Console;
+using UefiRecovery.Efi.Services.Machine;
 #if PORTABLE_CORE
 using UefiRecovery.Core.Config;
-using UefiRecovery.Efi.CoreTest;
-using UefiRecovery.Efi.Firmware;
-using UefiRecovery.Efi.Network.NetDiag;
-using UefiRecovery.Efi.Recovery;
+using UefiRecovery.Efi.Modes.CoreTest;
+using UefiRecovery.Efi.Modes.FvbCheck;
+using UefiRecovery.Efi.Modes.NetDiag;
+using UefiRecovery.Efi.Modes.Recovery;
 #endif
-using UefiRecovery.Efi.Platform;
-using UefiRecovery.Efi.SelfTest;
+using UefiRecovery.Efi.Services.Config;
+using UefiRecovery.Efi.Services.Entropy;
+using UefiRecovery.Efi.Modes.SelfTest;
 using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi;
