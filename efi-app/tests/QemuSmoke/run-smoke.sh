@@ -29,7 +29,7 @@ cp "$shim" "$work/UefiRecovery.RuntimeShim.dll"
 # The assembly name matters: the shim grants its runtime internals to UefiRecovery.EfiApp.
 dotnet "$csc" -nologo -noconfig -nostdlib+ -unsafe+ -nullable:enable -warnaserror+ -langversion:latest \
   -target:library -out:"$work/UefiRecovery.EfiApp.dll" -r:"$work/UefiRecovery.RuntimeShim.dll" \
-  "$here/SmokeEntry.cs" $(find "$repo/efi-app/src/Uefi" -name '*.cs')
+  "$here/SmokeEntry.cs" "$repo/recovery-core/src/Common/EfiGuid.cs" $(find "$repo/efi-app/src/Uefi" -name '*.cs')
 "$ilc_dir/ilc" "$work/UefiRecovery.EfiApp.dll" "$work/UefiRecovery.RuntimeShim.dll" -o:"$work/smoke.obj" \
   --systemmodule:UefiRecovery.RuntimeShim --targetos:windows --targetarch:x64 --nativelib -O \
   --jitpath:"$ilc_dir/libclrjit_win_x64_x64.so"

@@ -1,6 +1,6 @@
 #if PORTABLE_CORE
 using System;
-using CoreGuid = UefiRecovery.Core.Common.EfiGuid;
+using UefiRecovery.Core.Common;
 using UefiRecovery.Core.Image;
 using UefiRecovery.Core.Image.Pkcs7;
 using UefiRecovery.Efi.Services.Console;
@@ -24,7 +24,7 @@ internal static unsafe class CapsuleChecks
     public const string Folder = "\\CORETEST\\";
 
     // The capsules' UpdateImageTypeId (vectors README, "Common parameters"), index 1, LSV 0x00010000.
-    private static CoreGuid VectorImageType => new CoreGuid(0x6E3C1A1B, 0x3F4D, 0x4F0E, 0x9C, 0x64, 0x2A, 0x5D, 0x8B, 0x1F, 0x7E, 0x10);
+    private static EfiGuid VectorImageType => new EfiGuid(0x6E3C1A1B, 0x3F4D, 0x4F0E, 0x9C, 0x64, 0x2A, 0x5D, 0x8B, 0x1F, 0x7E, 0x10);
 
     private const int CapsuleBufferBytes = 1024 * 1024;
 

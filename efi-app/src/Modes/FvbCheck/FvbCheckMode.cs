@@ -1,11 +1,11 @@
 using System;
+using UefiRecovery.Core.Common;
 using UefiRecovery.Core.Config;
 using UefiRecovery.Core.Firmware;
 using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Services.Machine;
 using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Raw;
-using CoreGuid = UefiRecovery.Core.Common.EfiGuid;
 using UefiRecovery.Efi.Services.Firmware;
 
 namespace UefiRecovery.Efi.Modes.FvbCheck;
@@ -270,6 +270,6 @@ internal static unsafe class FvbCheckMode
         return default;
     }
 
-    private static ReadOnlySpan<char> Guid(CoreGuid guid, Span<char> buffer) =>
+    private static ReadOnlySpan<char> Guid(EfiGuid guid, Span<char> buffer) =>
         guid.TryFormat(buffer, out int written) ? buffer.Slice(0, written) : "?";
 }

@@ -1,4 +1,5 @@
 using System;
+using UefiRecovery.Core.Common;
 using UefiRecovery.Core.Config;
 using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Services.Machine;

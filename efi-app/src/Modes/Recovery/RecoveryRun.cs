@@ -16,7 +16,6 @@ using UefiRecovery.Efi.Uefi.Raw;
 using UefiRecovery.Netstack;
 using UefiRecovery.Netstack.Iface;
 using UefiRecovery.Netstack.Socket;
-using CoreGuid = UefiRecovery.Core.Common.EfiGuid;
 
 namespace UefiRecovery.Efi.Modes.Recovery;
 

@@ -1,4 +1,5 @@
 using Internal.Runtime;
+using UefiRecovery.Core.Common;
 using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Services.Machine;

@@ -1,3 +1,5 @@
+using UefiRecovery.Core.Common;
+
 namespace UefiRecovery.Efi.Uefi.Raw;
 
 /// <summary>Variable attribute bits (UEFI 2.10 §8.2, GetVariable / SetVariable).</summary>
