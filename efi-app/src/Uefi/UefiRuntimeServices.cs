@@ -13,6 +13,9 @@ public readonly unsafe struct UefiRuntimeServices
 
     public RuntimeServices* Raw => raw;
 
+    /// <summary>False when the system table has no runtime services (then nothing here may be called).</summary>
+    public bool IsAvailable => raw != null;
+
     /// <summary>GetTime (§8.3.1): the real-time clock.</summary>
     public EfiResult<Time> GetTime()
     {

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 using UefiRecovery.Core.Common;
+using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Raw;
 using Xunit;
 

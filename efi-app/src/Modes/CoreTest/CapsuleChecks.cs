@@ -7,7 +7,6 @@ using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Services.Machine;
 using UefiRecovery.Efi.Services.Network;
 using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Modes.CoreTest;
 
@@ -18,7 +17,7 @@ namespace UefiRecovery.Efi.Modes.CoreTest;
 /// from the ESP (copied there by the qemu-tests side at run time); expected verdicts are the vectors' README's.
 /// Also times the verification of B (the 528 KiB OVMF_VARS payload) with the 10 ms firmware timer.
 /// </summary>
-internal static unsafe class CapsuleChecks
+internal static class CapsuleChecks
 {
     /// <summary>The folder on the ESP; short 8.3 names so any FAT driver finds them.</summary>
     public const string Folder = "\\CORETEST\\";
@@ -31,7 +30,7 @@ internal static unsafe class CapsuleChecks
     /// <summary>Extra timed verifications of each B capsule (the figure).</summary>
     private const int TimedRepeats = 5;
 
-    public static void Run(CoreTestReport report, EspFileReader? esp, BootServices* boot, RuntimeServices* runtime)
+    public static void Run(CoreTestReport report, EspFileReader? esp, UefiBootServices boot, UefiRuntimeServices runtime)
     {
         report.Check("esp.open", esp != null);
         if (esp == null)
@@ -70,7 +69,7 @@ internal static unsafe class CapsuleChecks
     }
 
     private static void Verify(CoreTestReport report, EspFileReader esp, byte[] buffer, CapsuleVerifier verifier,
-        in UpdateTarget target, BootServices* boot, RuntimeServices* runtime, in CapsuleExpectation expected)
+        in UpdateTarget target, UefiBootServices boot, UefiRuntimeServices runtime, in CapsuleExpectation expected)
     {
         int length = esp.TryReadAll(expected.EspPath, buffer);
         if (length <= 0)
@@ -80,13 +79,11 @@ internal static unsafe class CapsuleChecks
         }
         ReadOnlySpan<byte> file = new ReadOnlySpan<byte>(buffer, 0, length);
 
-        Time before = default;
-        Time after = default;
-        runtime->GetTime(&before, null);
+        Time before = runtime.GetTime().TryGetValue(out Time start) ? start : default;
         long startTicks = MonotonicClock.Now.Milliseconds;
         CapsuleVerdict verdict = verifier.Verify(file, target, out _);
         long elapsedMs = MonotonicClock.Now.Milliseconds - startTicks;
-        runtime->GetTime(&after, null);
+        Time after = runtime.GetTime().TryGetValue(out Time end) ? end : default;
 
         bool ok = verdict.Status == expected.Status
             && (expected.Pkcs7Failure == Pkcs7Failure.None || (verdict.Pkcs7Checked && verdict.Pkcs7Result.Failure == expected.Pkcs7Failure));
@@ -117,7 +114,7 @@ internal static unsafe class CapsuleChecks
             .Append(" clock=").Append(MonotonicClock.IsRunning ? "timer-10ms" : "none")
             .Append(" rtc_seconds=").AppendDecimal(RtcSeconds(after) - RtcSeconds(before))
             .Append(" rtc_nanosecond_field=").AppendDecimal((ulong)before.Nanosecond).Append(",").AppendDecimal((ulong)after.Nanosecond)
-            .WriteLine(report.SystemTable);
+            .WriteLine(report.Console);
 
         if (expected.Repeats > 1)
             TimeRepeats(report, file, verifier, target, expected);
@@ -148,7 +145,7 @@ internal static unsafe class CapsuleChecks
             .Append(" min_ms=").AppendDecimal(min)
             .Append(" max_ms=").AppendDecimal(max)
             .Append(" total_ms=").AppendDecimal(total)
-            .WriteLine(report.SystemTable);
+            .WriteLine(report.Console);
         report.Check(expected.CheckName, sameVerdict, "repeated-verdicts-stable");
     }
 

@@ -4,7 +4,6 @@ using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Services.Machine;
 using UefiRecovery.Efi.Services.Network;
 using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Modes.CoreTest;
 
@@ -16,18 +15,19 @@ namespace UefiRecovery.Efi.Modes.CoreTest;
 /// (<see cref="NetstackChecks"/>). Lines: "CORETEST PASS|FAIL name ...", "CORETEST TIME ...",
 /// then the sentinel "CORETEST DONE passed=N failed=M". Returns the machine exit code.
 /// </summary>
-internal static unsafe class CoreTestMode
+internal static class CoreTestMode
 {
-    public static int Run(void* imageHandle, SystemTable* systemTable)
+    public static int Run(UefiSystemTable system)
     {
-        new ConsoleLine(stackalloc char[32]).Append("CORETEST BEGIN").WriteLine(systemTable);
-        UefiBootServices services = new UefiBootServices(systemTable->BootServices, new EfiHandle(imageHandle));
+        UefiConsole console = system.ConsoleOut;
+        new ConsoleLine(stackalloc char[32]).Append("CORETEST BEGIN").WriteLine(console);
+        UefiBootServices services = system.BootServices;
         // The capsule checks take seconds under TCG; keep the 5-minute watchdog out of the way.
         services.DisableWatchdog();
 
-        CoreTestReport report = new CoreTestReport(systemTable);
+        CoreTestReport report = new CoreTestReport(console);
         EspFileReader? esp = EspFileReader.Open(services);
-        CapsuleChecks.Run(report, esp, systemTable->BootServices, systemTable->RuntimeServices);
+        CapsuleChecks.Run(report, esp, services, system.RuntimeServices);
         OfferSignatureChecks.Run(report, esp);
         ProtocolLoopbackChecks.Run(report);
         NetstackChecks.Run(report);
@@ -35,9 +35,9 @@ internal static unsafe class CoreTestMode
 
         new ConsoleLine(stackalloc char[120]).Append("CORETEST ARENA used=").AppendDecimal(EfiRuntime.ArenaUsed)
             .Append(" highwater=").AppendDecimal(EfiRuntime.ArenaHighWater)
-            .Append(" reserved=").AppendDecimal(EfiRuntime.ArenaReserved).WriteLine(systemTable);
+            .Append(" reserved=").AppendDecimal(EfiRuntime.ArenaReserved).WriteLine(console);
         new ConsoleLine(stackalloc char[80]).Append("CORETEST DONE passed=").AppendDecimal((ulong)report.Passed)
-            .Append(" failed=").AppendDecimal((ulong)report.Failed).WriteLine(systemTable);
+            .Append(" failed=").AppendDecimal((ulong)report.Failed).WriteLine(console);
         return report.Failed == 0 && report.Passed > 0 ? MachineExitCodes.Success : MachineExitCodes.Failure;
     }
 }

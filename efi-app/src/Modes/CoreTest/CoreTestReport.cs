@@ -2,7 +2,7 @@
 using System;
 using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Uefi.Raw;
+using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Modes.CoreTest;
 
@@ -10,17 +10,16 @@ namespace UefiRecovery.Efi.Modes.CoreTest;
 /// Counts and prints the coretest lines: "CORETEST PASS|FAIL name [detail]". The qemu-tests side
 /// requires every expected name, so a check that silently does not run fails there too.
 /// </summary>
-internal sealed unsafe class CoreTestReport
+internal sealed class CoreTestReport
 {
-    private readonly SystemTable* _systemTable;
-
-    public CoreTestReport(SystemTable* systemTable) => _systemTable = systemTable;
+    public CoreTestReport(UefiConsole console) => Console = console;
 
     public int Passed { get; private set; }
 
     public int Failed { get; private set; }
 
-    public SystemTable* SystemTable => _systemTable;
+    /// <summary>Where the checks print their TIME and INFO lines too.</summary>
+    public UefiConsole Console { get; }
 
     public void Check(string name, bool ok) => Check(name, ok, "");
 
@@ -33,7 +32,7 @@ internal sealed unsafe class CoreTestReport
         ConsoleLine line = new ConsoleLine(stackalloc char[200]).Append(ok ? "CORETEST PASS " : "CORETEST FAIL ").Append(name);
         if (!detail.IsEmpty)
             line = line.Append(" ").Append(detail);
-        line.WriteLine(_systemTable);
+        line.WriteLine(Console);
     }
 }
 #endif

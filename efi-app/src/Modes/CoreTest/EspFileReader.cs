@@ -1,7 +1,6 @@
 #if PORTABLE_CORE
 using System;
 using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Modes.CoreTest;
 
@@ -11,17 +10,17 @@ namespace UefiRecovery.Efi.Modes.CoreTest;
 /// No GetInfo: the caller's buffer is the size limit, and a file that fills it completely is refused
 /// as possibly truncated.
 /// </summary>
-internal sealed unsafe class EspFileReader
+internal sealed class EspFileReader
 {
-    private readonly FileProtocol* _root;
+    private readonly UefiFile _root;
 
-    private EspFileReader(FileProtocol* root) => _root = root;
+    private EspFileReader(UefiFile root) => _root = root;
 
     /// <summary>The root directory of the boot volume; null when the device has no simple file system.</summary>
     public static EspFileReader? Open(UefiBootServices services)
     {
-        FileProtocol* root = BootVolume.OpenRoot(services);
-        return root == null ? null : new EspFileReader(root);
+        UefiFile root = BootVolume.OpenRoot(services);
+        return root.IsOpen ? new EspFileReader(root) : null;
     }
 
     /// <summary>
@@ -36,13 +35,7 @@ internal sealed unsafe class EspFileReader
         path.AsSpan().CopyTo(name);
         name[path.Length] = '\0';
 
-        FileProtocol* file = null;
-        EfiStatus open;
-        fixed (char* namePointer = name)
-        {
-            open = _root->Open(_root, &file, namePointer, FileProtocol.ModeRead, 0);
-        }
-        if (open.IsError || file == null)
+        if (!_root.Open(name.Slice(0, path.Length + 1), UefiFile.ModeRead).TryGetValue(out UefiFile file))
             return -1;
 
         // Read may return fewer bytes than asked (a driver's choice); loop until it returns 0.
@@ -50,22 +43,16 @@ internal sealed unsafe class EspFileReader
         bool failed = false;
         while (total < destination.Length)
         {
-            nuint size = (nuint)(destination.Length - total);
-            EfiStatus read;
-            fixed (byte* bytes = destination.Slice(total))
-            {
-                read = file->Read(file, &size, bytes);
-            }
-            if (read.IsError)
+            if (!file.Read(destination.Slice(total)).TryGetValue(out int size))
             {
                 failed = true;
                 break;
             }
             if (size == 0)
                 break;
-            total += (int)size;
+            total += size;
         }
-        file->Close(file);
+        file.Close();
         return failed || total >= destination.Length ? -1 : total;
     }
 }

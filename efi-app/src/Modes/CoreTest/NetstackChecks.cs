@@ -3,7 +3,6 @@ using System;
 using Internal.Runtime;
 using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Uefi.Raw;
 using UefiRecovery.Netstack;
 using UefiRecovery.Netstack.Iface;
 using UefiRecovery.Netstack.Phy;
@@ -165,7 +164,7 @@ internal static unsafe class NetstackChecks
         }
         ulong used = EfiRuntime.ArenaUsed - used0;
         ok = used == 0;
-        new ConsoleLine(stackalloc char[120]).Append("CORETEST INFO netstack arena bytes over 1000 rounds=").AppendDecimal(used).WriteLine(report.SystemTable);
+        new ConsoleLine(stackalloc char[120]).Append("CORETEST INFO netstack arena bytes over 1000 rounds=").AppendDecimal(used).WriteLine(report.Console);
         report.Check("netstack.zero-allocation-per-packet", ok);
 
         // 6. Seeded mutations through both interfaces; any out-of-bounds access is a fail-fast.

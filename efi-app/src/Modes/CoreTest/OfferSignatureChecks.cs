@@ -71,7 +71,7 @@ internal static unsafe class OfferSignatureChecks
             .Append(" total_ms=").AppendDecimal((ulong)elapsed)
             .Append(" manifest-leaf runs=").AppendDecimal((ulong)LeafRuns).Append(" bytes=1432 total_ms=").AppendDecimal((ulong)leafElapsed)
             .Append(" check=").AppendHex(sink & 0xFF, 2)
-            .WriteLine(report.SystemTable);
+            .WriteLine(report.Console);
     }
 
     private static OfferSignatureCheck Check(byte[] offer, ulong requester, uint address, byte[] key, Sha256 sha)

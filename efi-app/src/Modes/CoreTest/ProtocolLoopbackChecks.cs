@@ -49,7 +49,7 @@ internal static class ProtocolLoopbackChecks
             .Append(" bitmaps=").AppendDecimal((ulong)donor.BitmapsSeen)
             .Append(" forged=").AppendDecimal((ulong)client.ForgedFragments)
             .Append(" simulated_ms=").AppendDecimal(now)
-            .WriteLine(report.SystemTable);
+            .WriteLine(report.Console);
     }
 }
 #endif

@@ -3,10 +3,9 @@ using UefiRecovery.Core.Common;
 using UefiRecovery.Core.Config;
 using UefiRecovery.Core.Firmware;
 using UefiRecovery.Efi.Services.Console;
+using UefiRecovery.Efi.Services.Firmware;
 using UefiRecovery.Efi.Services.Machine;
 using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Efi.Uefi.Raw;
-using UefiRecovery.Efi.Services.Firmware;
 
 namespace UefiRecovery.Efi.Modes.FvbCheck;
 
@@ -25,7 +24,7 @@ namespace UefiRecovery.Efi.Modes.FvbCheck;
 ///   FIRMWARE FTW protocol=present max-block=0x..|absent status=0x..
 ///   FIRMWARE FVBCHECK DONE result=ok|fail
 /// </summary>
-internal static unsafe class FvbCheckMode
+internal static class FvbCheckMode
 {
     private const int HeaderReadLength = 4096;
     private const int MaxAttempts = 3;
@@ -33,11 +32,11 @@ internal static unsafe class FvbCheckMode
     private const uint ErasePolarity = 0x0000_0800;
 
     /// <returns>Success when a verdict was printed (and a requested self-test write succeeded), else Failure.</returns>
-    public static int Run(void* imageHandle, SystemTable* systemTable, RecoveryConfig config)
+    public static int Run(UefiSystemTable system, RecoveryConfig config)
     {
         Span<char> line = stackalloc char[320];
-        BootServices* boot = systemTable->BootServices;
-        var services = new UefiBootServices(boot, new EfiHandle(imageHandle));
+        UefiConsole console = system.ConsoleOut;
+        UefiBootServices services = system.BootServices;
 
         // The region comes from the target map (uefirecovery.target; default OVMF's NV store);
         // uefirecovery.fvbcheck.fs points the check at another FV of the same shape.
@@ -45,7 +44,7 @@ internal static unsafe class FvbCheckMode
         if (!config.TrySelectRegion(out RegionTarget target, out ulong baseAddress, out string selectProblem))
         {
             new ConsoleLine(line).Append("FIRMWARE FVBCHECK DONE result=fail reason=no-target message=\"").Append(selectProblem).Append("\"")
-                .WriteLine(systemTable);
+                .WriteLine(console);
             return MachineExitCodes.Failure;
         }
         if (!config.FvbCheckFileSystem.IsZero)
@@ -63,37 +62,37 @@ internal static unsafe class FvbCheckMode
         {
             new ConsoleLine(line).Append("FIRMWARE SELFTEST-WRITE result=refused reason=source-not-protected key=")
                 .Append(ConfigKeyNames.Name(unprotected).AsSpan(ConfigKeyNames.Prefix.Length)).Append(" source=")
-                .Append(ConfigSourceNames.Name(config.SourceOf(unprotected))).WriteLine(systemTable);
-            new ConsoleLine(line).Append("FIRMWARE FVBCHECK DONE result=fail").WriteLine(systemTable);
+                .Append(ConfigSourceNames.Name(config.SourceOf(unprotected))).WriteLine(console);
+            new ConsoleLine(line).Append("FIRMWARE FVBCHECK DONE result=fail").WriteLine(console);
             return MachineExitCodes.Failure;
         }
 
         new ConsoleLine(line).Append("FIRMWARE FVBCHECK BEGIN target-fs=").Append(Guid(target.FileSystemGuid, value))
             .Append(" size=").AppendHex(target.FvLength).Append(" blocks=").AppendDecimal((ulong)target.BlockCount)
             .Append("x").AppendDecimal((ulong)target.BlockSize).Append(selfTestWrite ? " write=restore-selftest" : " write=none")
-            .WriteLine(systemTable);
+            .WriteLine(console);
 
         // The recovery marker lives outside the region: a file on the ESP (EspMarkerStore).
         EspMarkerStore? markerStore = EspMarkerStore.Open(services);
         RecoveryMarkerState marker = markerStore != null ? markerStore.Read() : RecoveryMarkerState.Absent;
         new ConsoleLine(line).Append("FIRMWARE MARKER path=").Append(EspMarkerStore.PathText)
             .Append(markerStore != null ? " store=esp state=" : " store=unavailable state=").Append(FirmwareNames.Marker(marker))
-            .WriteLine(systemTable);
+            .WriteLine(console);
 
         int result = MachineExitCodes.Failure;
         bool found = false;
-        using (HandleBuffer handles = services.LocateHandleBuffer<FirmwareVolumeBlock2Protocol>())
+        using (HandleBuffer handles = UefiFirmwareVolumeBlock.LocateHandles(services))
         {
             if (!handles.IsSuccess)
             {
-                new ConsoleLine(line).Append("FIRMWARE FVB none status=").AppendHex(handles.Status.Value).WriteLine(systemTable);
+                new ConsoleLine(line).Append("FIRMWARE FVB none status=").AppendHex(handles.Status.Value).WriteLine(console);
             }
             else
             {
                 ReadOnlySpan<EfiHandle> list = handles.Handles;
                 for (int i = 0; i < list.Length; i++)
                 {
-                    int outcome = CheckInstance(services, list[i], i, target, baseAddress, !found, selfTestWrite, markerStore, marker, systemTable, out bool matched);
+                    int outcome = CheckInstance(services, list[i], i, target, baseAddress, !found, selfTestWrite, markerStore, marker, console, out bool matched);
                     if (matched && !found)
                     {
                         found = true;
@@ -103,13 +102,13 @@ internal static unsafe class FvbCheckMode
             }
         }
 
-        PrintFaultTolerantWrite(services, line, systemTable);
+        PrintFaultTolerantWrite(services, line, console);
         if (!found)
         {
             new ConsoleLine(line).Append("FIRMWARE REGION fs=").Append(Guid(target.FileSystemGuid, value))
-                .Append(" verdict=invalid reason=not-found message=\"no FVB instance carries the configured FV\"").WriteLine(systemTable);
+                .Append(" verdict=invalid reason=not-found message=\"no FVB instance carries the configured FV\"").WriteLine(console);
         }
-        new ConsoleLine(line).Append("FIRMWARE FVBCHECK DONE result=").Append(result == MachineExitCodes.Success ? "ok" : "fail").WriteLine(systemTable);
+        new ConsoleLine(line).Append("FIRMWARE FVBCHECK DONE result=").Append(result == MachineExitCodes.Success ? "ok" : "fail").WriteLine(console);
         return result;
     }
 
@@ -126,26 +125,25 @@ internal static unsafe class FvbCheckMode
     }
 
     private static int CheckInstance(UefiBootServices services, EfiHandle handle, int index, in RegionTarget target, ulong targetBase,
-        bool mayMatch, bool selfTestWrite, EspMarkerStore? markerStore, RecoveryMarkerState marker, SystemTable* systemTable, out bool matched)
+        bool mayMatch, bool selfTestWrite, EspMarkerStore? markerStore, RecoveryMarkerState marker, UefiConsole console, out bool matched)
     {
         matched = false;
         Span<char> line = stackalloc char[320];
         Span<char> guidText = stackalloc char[40];
-        using ProtocolScope<FirmwareVolumeBlock2Protocol> scope = services.OpenGetProtocol<FirmwareVolumeBlock2Protocol>(handle);
-        if (!scope.IsOpen)
+        using UefiFirmwareVolumeBlock fvb = UefiFirmwareVolumeBlock.Open(services, handle, out EfiStatus openStatus);
+        if (!fvb.IsOpen)
         {
             new ConsoleLine(line).Append("FIRMWARE FVB index=").AppendDecimal((ulong)index).Append(" open-failed status=")
-                .AppendHex(scope.Status.Value).WriteLine(systemTable);
+                .AppendHex(openStatus.Value).WriteLine(console);
             return MachineExitCodes.Failure;
         }
 
-        var fvb = new UefiFirmwareVolumeBlock(scope.Pointer);
         uint attributes = fvb.GetAttributes().TryGetValue(out uint a) ? a : 0;
         ulong baseAddress = fvb.GetPhysicalAddress().TryGetValue(out ulong b) ? b : 0;
         fvb.GetBlockSize(0).TryGetValue(out FvbBlockRun run);
         FvbBacking backing = baseAddress == 0
             ? FvbBacking.Unknown
-            : MemoryMapProbe.Classify(services.Raw, baseAddress, out _, out _);
+            : MemoryMapProbe.Classify(services, baseAddress, out _, out _);
 
         // The FV header through Read (not through the mapping: the FVB is the interface that writes).
         Span<byte> header = stackalloc byte[HeaderReadLength];
@@ -162,7 +160,7 @@ internal static unsafe class FvbCheckMode
             .AppendDecimal((ulong)run.BlockSize).Append(" fv=").Append(FirmwareNames.HeaderStatus(status))
             .Append(" fs=").Append(status == FvHeaderStatus.Valid ? Guid(fv.FileSystemGuid, guidText) : "-")
             .Append(" size=").AppendHex(status == FvHeaderStatus.Valid ? fv.FvLength : 0)
-            .Append(" backing=").Append(FirmwareNames.Backing(backing)).WriteLine(systemTable);
+            .Append(" backing=").Append(FirmwareNames.Backing(backing)).WriteLine(console);
 
         // Located by FV header: the FileSystemGuid names the region; length and block map are then judged by the validator.
         if (!mayMatch || !RegionLocator.Matches(status, fv, baseAddress, target, targetBase))
@@ -170,12 +168,12 @@ internal static unsafe class FvbCheckMode
             return MachineExitCodes.Failure;
         }
         matched = true;
-        return CheckRegion(fvb, run, attributes, baseAddress, backing, target, selfTestWrite, markerStore, marker, systemTable);
+        return CheckRegion(fvb, run, attributes, baseAddress, backing, target, selfTestWrite, markerStore, marker, console);
     }
 
     private static int CheckRegion(UefiFirmwareVolumeBlock fvb, FvbBlockRun run, uint attributes, ulong baseAddress,
         FvbBacking backing, in RegionTarget target, bool selfTestWrite, EspMarkerStore? markerStore, RecoveryMarkerState marker,
-        SystemTable* systemTable)
+        UefiConsole console)
     {
         Span<char> line = stackalloc char[320];
         Span<char> guidText = stackalloc char[40];
@@ -184,10 +182,10 @@ internal static unsafe class FvbCheckMode
 
         RegionVerdict verdict = RegionValidator.Validate(region, target, marker, block);
         ReadOnlySpan<char> attributeProblem = AttributeProblem(attributes, backing);
-        PrintRegion(line, guidText, target, baseAddress, region, attributes, backing, verdict, systemTable);
+        PrintRegion(line, guidText, target, baseAddress, region, attributes, backing, verdict, console);
         if (!attributeProblem.IsEmpty)
         {
-            new ConsoleLine(line).Append("FIRMWARE REGION not-writable reason=").Append(attributeProblem).WriteLine(systemTable);
+            new ConsoleLine(line).Append("FIRMWARE REGION not-writable reason=").Append(attributeProblem).WriteLine(console);
         }
         if (!selfTestWrite)
         {
@@ -197,7 +195,7 @@ internal static unsafe class FvbCheckMode
         {
             new ConsoleLine(line).Append("FIRMWARE SELFTEST-WRITE result=refused reason=")
                 .Append(!verdict.IsValid ? verdict.ReasonName : !attributeProblem.IsEmpty ? attributeProblem : "no-marker-store")
-                .WriteLine(systemTable);
+                .WriteLine(console);
             return MachineExitCodes.Failure;
         }
 
@@ -209,14 +207,14 @@ internal static unsafe class FvbCheckMode
             FlashStatus read = region.TryRead(lba, 0, image.AsSpan(lba * region.BlockSize, region.BlockSize));
             if (read != FlashStatus.Ok)
             {
-                new ConsoleLine(line).Append("FIRMWARE SELFTEST-WRITE result=read-failed block=").AppendDecimal((ulong)lba).WriteLine(systemTable);
+                new ConsoleLine(line).Append("FIRMWARE SELFTEST-WRITE result=read-failed block=").AppendDecimal((ulong)lba).WriteLine(console);
                 return MachineExitCodes.Failure;
             }
         }
         // The full recovery protocol (marker InProgress, write every block, read back, marker Complete);
         // KeepBootable because OVMF faults at boot on an invalid store header (docs/firmware-regions.md).
-        new ConsoleLine(line).Append("FIRMWARE SELFTEST-WRITE BEGIN blocks=").AppendDecimal((ulong)region.BlockCount).WriteLine(systemTable);
-        RecoveryResult recovery = RegionRecovery.Run(new FlashWriter(region, MaxAttempts), new ReportingMarkerStore(markerStore, systemTable),
+        new ConsoleLine(line).Append("FIRMWARE SELFTEST-WRITE BEGIN blocks=").AppendDecimal((ulong)region.BlockCount).WriteLine(console);
+        RecoveryResult recovery = RegionRecovery.Run(new FlashWriter(region, MaxAttempts), new ReportingMarkerStore(markerStore, console),
             target, image, FlashWriteMode.AllBlocks, HeaderBlockPolicy.KeepBootable);
         FlashWriteResult write = recovery.Write;
         new ConsoleLine(line).Append("FIRMWARE SELFTEST-WRITE recovery=").Append(FirmwareNames.Recovery(recovery.Status))
@@ -224,10 +222,10 @@ internal static unsafe class FvbCheckMode
             .Append(" block=").AppendDecimal((long)write.Block).Append(" written=").AppendDecimal((ulong)write.BlocksWritten)
             .Append(" skipped=").AppendDecimal((ulong)write.BlocksSkipped).Append(" erases=").AppendDecimal((ulong)write.Erases)
             .Append(" retries=").AppendDecimal((ulong)write.Retries).Append(" device=").Append(FirmwareNames.FlashStatus(write.DeviceStatus))
-            .WriteLine(systemTable);
+            .WriteLine(console);
 
         RegionVerdict after = RegionValidator.Validate(region, target, markerStore.Read(), block);
-        PrintRegion(line, guidText, target, baseAddress, region, attributes, backing, after, systemTable);
+        PrintRegion(line, guidText, target, baseAddress, region, attributes, backing, after, console);
         return recovery.Status == RecoveryStatus.Recovered && after.IsValid ? MachineExitCodes.Success : MachineExitCodes.Failure;
     }
 
@@ -235,29 +233,28 @@ internal static unsafe class FvbCheckMode
     /// "FIRMWARE FTW protocol=present max-block=0x.." or "protocol=absent status=0x..": whether the firmware
     /// publishes EFI_FAULT_TOLERANT_WRITE_PROTOCOL (docs/firmware-regions.md, why recovery does not use it on OVMF).
     /// </summary>
-    private static void PrintFaultTolerantWrite(UefiBootServices services, Span<char> line, SystemTable* systemTable)
+    private static void PrintFaultTolerantWrite(UefiBootServices services, Span<char> line, UefiConsole console)
     {
-        EfiResult located = services.LocateProtocol(out FaultTolerantWriteProtocol* ftw);
-        if (!located.IsSuccess || ftw == null)
+        EfiResult located = UefiFaultTolerantWrite.Locate(services, out UefiFaultTolerantWrite ftw);
+        if (!located.IsSuccess)
         {
-            new ConsoleLine(line).Append("FIRMWARE FTW protocol=absent status=").AppendHex(located.Status.Value).WriteLine(systemTable);
+            new ConsoleLine(line).Append("FIRMWARE FTW protocol=absent status=").AppendHex(located.Status.Value).WriteLine(console);
             return;
         }
-        nuint maxBlock = 0;
-        EfiStatus status = ftw->GetMaxBlockSize(ftw, &maxBlock);
+        EfiResult<ulong> maxBlock = ftw.GetMaxBlockSize();
         var text = new ConsoleLine(line).Append("FIRMWARE FTW protocol=present max-block=");
-        (status.IsError ? text.Append("unknown status=").AppendHex(status.Value) : text.AppendHex((ulong)maxBlock)).WriteLine(systemTable);
+        (maxBlock.TryGetValue(out ulong size) ? text.AppendHex(size) : text.Append("unknown status=").AppendHex(maxBlock.Status.Value)).WriteLine(console);
     }
 
     private static void PrintRegion(Span<char> line, Span<char> guidText, in RegionTarget target, ulong baseAddress,
-        FvbFlashRegion region, uint attributes, FvbBacking backing, RegionVerdict verdict, SystemTable* systemTable)
+        FvbFlashRegion region, uint attributes, FvbBacking backing, RegionVerdict verdict, UefiConsole console)
     {
         new ConsoleLine(line).Append("FIRMWARE REGION fs=").Append(Guid(target.FileSystemGuid, guidText))
             .Append(" base=").AppendHex(baseAddress).Append(" size=").AppendHex((ulong)region.BlockSize * (ulong)region.BlockCount)
             .Append(" blocks=").AppendDecimal((ulong)region.BlockCount).Append("x").AppendDecimal((ulong)region.BlockSize)
             .Append(" attrs=").AppendHex(attributes, 8).Append(" backing=").Append(FirmwareNames.Backing(backing))
             .Append(" verdict=").Append(verdict.IsValid ? "valid" : "invalid").Append(" reason=").Append(verdict.ReasonName)
-            .Append(" message=\"").Append(verdict.Message).Append("\"").WriteLine(systemTable);
+            .Append(" message=\"").Append(verdict.Message).Append("\"").WriteLine(console);
     }
 
     // FVB attributes that forbid writing, and a RAM-backed emulation (not the real NV flash). LOCK_STATUS

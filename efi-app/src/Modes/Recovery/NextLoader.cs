@@ -1,82 +1,57 @@
 using System;
+using UefiRecovery.Core.Config;
+using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Modes.Recovery;
 
 /// <summary>
 /// Hand-over when the firmware is valid (<c>uefirecovery.next=\EFI\...</c>): the loader is loaded from the
-/// volume this app came from, by a device path built as the volume's path + FILEPATH node + End
-/// (UEFI 2.10 §10.3.5.4), then LoadImage and StartImage (§7.4). Returns the first failing status, or what
-/// the loader returned; <paramref name="started"/> tells which of the two it is.
+/// volume this app came from and started (<see cref="UefiImageLoader"/>); without one, or when it fails,
+/// the boot manager goes on with its next boot option.
 /// </summary>
-internal static unsafe class NextLoader
+internal static class NextLoader
 {
-    public static EfiStatus Start(void* imageHandle, UefiBootServices services, ReadOnlySpan<char> path, out bool started)
+    /// <summary>
+    /// Valid firmware: start the configured loader if any, else return to the boot manager. A loader that
+    /// cannot be loaded (missing, not an EFI image, refused by Secure Boot) or that returns an error falls
+    /// back to the boot manager too, which goes on with its next boot option: the machine still boots.
+    /// Lines: "RECOVERY HANDOVER next=PATH" before the loader runs, then either
+    /// "RECOVERY HANDOVER next=PATH returned status=0x.." or "... failed step=load|start status=0x.. (name)"
+    /// and "RECOVERY HANDOVER boot-manager".
+    /// </summary>
+    public static void HandOver(UefiConsole console, UefiBootServices services, RecoveryTargetConfig target)
     {
-        started = false;
-        BootServices* boot = services.Raw;
-        void* device;
-        using (ProtocolScope<LoadedImageProtocol> image = services.OpenGetProtocol<LoadedImageProtocol>(services.ImageHandle))
+        Span<char> line = stackalloc char[256];
+        if (target.NextLoader.IsEmpty)
         {
-            if (!image.IsOpen)
-                return image.Status;
-            device = image.Pointer->DeviceHandle;
+            new ConsoleLine(line).Append("RECOVERY HANDOVER boot-manager").WriteLine(console);
+            return;
         }
-        if (device == null)
-            return EfiStatus.NotFound;
-        using ProtocolScope<DevicePathProtocol> volume = services.OpenGetProtocol<DevicePathProtocol>(new EfiHandle(device));
-        if (!volume.IsOpen)
-            return volume.Status;
+        new ConsoleLine(line).Append("RECOVERY HANDOVER next=").Append(target.NextLoader).WriteLine(console);
+        EfiStatus status = UefiImageLoader.StartFromAppVolume(services, target.NextLoader, out bool started);
+        if (started && !status.IsError)
+        {
+            new ConsoleLine(line).Append("RECOVERY HANDOVER next=").Append(target.NextLoader)
+                .Append(" returned status=").AppendHex((ulong)status.Value).WriteLine(console);
+            return;
+        }
+        new ConsoleLine(line).Append("RECOVERY HANDOVER next=").Append(target.NextLoader)
+            .Append(" failed step=").Append(started ? "start" : "load").Append(" status=").AppendHex((ulong)status.Value)
+            .Append(" (").Append(LoadStatusName(status)).Append(")").WriteLine(console);
+        new ConsoleLine(line).Append("RECOVERY HANDOVER boot-manager").WriteLine(console);
+    }
 
-        // Length of the volume's path without its End node (bounded walk: a broken path is refused).
-        byte* node = (byte*)volume.Pointer;
-        int prefix = 0;
-        for (int nodes = 0; ; nodes++)
-        {
-            DevicePathProtocol* header = (DevicePathProtocol*)(node + prefix);
-            ushort length = header->NodeLength;
-            if (nodes > 64 || length < 4)
-                return EfiStatus.InvalidParameter;
-            if (header->Type == DevicePathType.End && header->SubType == DevicePathSubType.EndEntire)
-                break;
-            prefix += length;
-        }
-        int fileNode = FilePathDevicePath.PathNameOffset + (path.Length + 1) * 2;
-        int total = prefix + fileNode + 4;
-        void* buffer = null;
-        EfiStatus status = boot->AllocatePool(MemoryType.LoaderData, (nuint)total, &buffer);
-        if (status.IsError || buffer == null)
-            return status;
-        byte* bytes = (byte*)buffer;
-        new ReadOnlySpan<byte>(node, prefix).CopyTo(new Span<byte>(bytes, prefix));
-        byte* file = bytes + prefix;
-        file[0] = DevicePathType.Media;
-        file[1] = DevicePathSubType.MediaFilePath;
-        file[2] = (byte)fileNode;
-        file[3] = (byte)(fileNode >> 8);
-        char* name = (char*)(file + FilePathDevicePath.PathNameOffset);
-        for (int i = 0; i < path.Length; i++)
-            name[i] = path[i];
-        name[path.Length] = '\0';
-        byte* end = file + fileNode;
-        end[0] = DevicePathType.End;
-        end[1] = DevicePathSubType.EndEntire;
-        end[2] = 4;
-        end[3] = 0;
-
-        void* loaded = null;
-        status = boot->LoadImage(0, imageHandle, (DevicePathProtocol*)buffer, null, 0, &loaded);
-        boot->FreePool(buffer);
-        if (status.IsError || loaded == null)
-        {
-            // §7.4 LoadImage: on EFI_SECURITY_VIOLATION the image IS loaded (not trusted); it must be unloaded.
-            if (loaded != null)
-                boot->UnloadImage(loaded);
-            return status.IsError ? status : EfiStatus.LoadError;
-        }
-        started = true;
-        nuint exitDataSize = 0;
-        return boot->StartImage(loaded, &exitDataSize, null);
+    /// <summary>The LoadImage/StartImage statuses an operator meets (UEFI 2.10 §7.4, Appendix D).</summary>
+    private static string LoadStatusName(EfiStatus status)
+    {
+        if (status == EfiStatus.NotFound) return "not-found";
+        if (status == EfiStatus.LoadError) return "load-error: the image could not be read or loaded";
+        if (status == EfiStatus.Unsupported) return "unsupported: not an EFI image this firmware can run";
+        if (status == EfiStatus.SecurityViolation) return "security-violation: refused by the platform's image verification";
+        if (status == EfiStatus.AccessDenied) return "access-denied";
+        if (status == EfiStatus.OutOfResources) return "out-of-resources";
+        if (status == EfiStatus.InvalidParameter) return "invalid-parameter: the volume's device path";
+        return "error returned";
     }
 }

@@ -12,7 +12,6 @@ using UefiRecovery.Efi.Services.Network;
 using UefiRecovery.Efi.Services.Config;
 using UefiRecovery.Efi.Services.Entropy;
 using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Efi.Uefi.Raw;
 using UefiRecovery.Netstack;
 using UefiRecovery.Netstack.Iface;
 using UefiRecovery.Netstack.Socket;
@@ -45,7 +44,7 @@ namespace UefiRecovery.Efi.Modes.Recovery;
 ///   RECOVERY RESULT outcome=success|failure reason=.. acked=yes|no
 ///   RECOVERY DONE verdict=recovered|failed reason=..
 /// </summary>
-internal static unsafe class RecoveryRun
+internal sealed class RecoveryRun
 {
     private const string Tag = "RECOVERY";
     private const int MaxAttempts = 3;
@@ -58,16 +57,27 @@ internal static unsafe class RecoveryRun
     /// <summary>Room for the capsule around the region image (headers, signature, dependency).</summary>
     private const uint CapsuleOverhead = 64 * 1024;
 
-    private static SystemTable* s_st;
+    private readonly UefiConsole _console;
+    private readonly UefiBootServices _boot;
+    private readonly UefiTextInput _keys;
+
+    private RecoveryRun(UefiSystemTable system)
+    {
+        _console = system.ConsoleOut;
+        _boot = system.BootServices;
+        _keys = system.ConsoleIn;
+    }
 
     /// <returns>The machine exit code (Success when recovered, or when the region is valid and nothing was to be done).</returns>
-    public static int Run(void* imageHandle, SystemTable* systemTable, RecoveryConfig config, bool forced, out bool resetWanted)
+    public static int Run(UefiSystemTable system, RecoveryConfig config, bool forced, out bool resetWanted) =>
+        new RecoveryRun(system).Run(config, forced, out resetWanted);
+
+    private int Run(RecoveryConfig config, bool forced, out bool resetWanted)
     {
-        s_st = systemTable;
         resetWanted = false;
-        BootServices* boot = systemTable->BootServices;
+        UefiBootServices services = _boot;
         Span<char> line = stackalloc char[256];
-        new ConsoleLine(line).Append("RECOVERY BEGIN mode=").Append(forced ? "recover" : "auto").WriteLine(systemTable);
+        new ConsoleLine(line).Append("RECOVERY BEGIN mode=").Append(forced ? "recover" : "auto").WriteLine(_console);
 
         RecoveryTargetConfig targetConfig = config.Target;
         // Fail closed: a protected value a trusted source gave but that was refused (already printed as
@@ -77,47 +87,45 @@ internal static unsafe class RecoveryRun
             new ConsoleLine(line).Append("RECOVERY CONFIG protected key rejected key=")
                 .Append(ConfigKeyNames.Name(config.FirstRejectedProtectedKey).AsSpan(ConfigKeyNames.Prefix.Length))
                 .Append(" count=").AppendDecimal((ulong)config.ProtectedRejections)
-                .Append(" reason=\"").Append(config.FirstProtectedRejectionReason).Append("\"").WriteLine(systemTable);
-            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=config").WriteLine(systemTable);
+                .Append(" reason=\"").Append(config.FirstProtectedRejectionReason).Append("\"").WriteLine(_console);
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=config").WriteLine(_console);
             return MachineExitCodes.Failure;
         }
         // A combination TryValidate refuses was already printed when the sources were resolved (CONFIG rejected combination).
         if (!config.TryValidate(out _))
         {
-            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=config").WriteLine(systemTable);
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=config").WriteLine(_console);
             return MachineExitCodes.Failure;
         }
 
         // The boot manager's 5-minute watchdog would reset the machine in the middle of a transfer.
-        boot->SetWatchdogTimer(0, 0, 0, null);
-        var services = new UefiBootServices(boot, new EfiHandle(imageHandle));
+        _boot.DisableWatchdog();
         // The region the target map (uefirecovery.target, default OVMF's NV store) gives for the image type.
         if (!config.TrySelectRegion(out RegionTarget region, out ulong regionBase, out string noTarget))
         {
             new ConsoleLine(line).Append("RECOVERY REGION verdict=invalid reason=no-target message=\"").Append(noTarget).Append("\"")
-                .WriteLine(systemTable);
-            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-target").WriteLine(systemTable);
+                .WriteLine(_console);
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-target").WriteLine(_console);
             return MachineExitCodes.Failure;
         }
         EspMarkerStore? markerStore = EspMarkerStore.Open(services);
         RecoveryMarkerState marker = markerStore != null ? markerStore.Read() : RecoveryMarkerState.Absent;
 
-        using HandleBuffer handles = services.LocateHandleBuffer<FirmwareVolumeBlock2Protocol>();
+        using HandleBuffer handles = UefiFirmwareVolumeBlock.LocateHandles(services);
         int index = handles.IsSuccess ? RegionLocator.Find(services, handles.Handles, region, regionBase) : -1;
         if (index < 0)
         {
             new ConsoleLine(line).Append("RECOVERY REGION verdict=invalid reason=not-found message=\"no FVB instance carries the configured FV\"")
-                .WriteLine(systemTable);
-            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=region-not-found").WriteLine(systemTable);
+                .WriteLine(_console);
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=region-not-found").WriteLine(_console);
             return MachineExitCodes.Failure;
         }
         // Every FVB call's result is checked before anything is erased; uefirecovery.test.fvb-fail (test only,
         // protected sources) makes one of them fail on purpose.
         FvbTestFault fault = config.TestFvbFault;
-        using ProtocolScope<FirmwareVolumeBlock2Protocol> scope = services.OpenGetProtocol<FirmwareVolumeBlock2Protocol>(handles.Handles[index]);
-        if (!scope.IsOpen || fault == FvbTestFault.Open)
-            return FvbCallFailed(line, FvbTestFault.Open, scope.IsOpen ? EfiStatus.DeviceError : scope.Status, fault == FvbTestFault.Open);
-        var fvb = new UefiFirmwareVolumeBlock(scope.Pointer);
+        using UefiFirmwareVolumeBlock fvb = UefiFirmwareVolumeBlock.Open(services, handles.Handles[index], out EfiStatus openStatus);
+        if (!fvb.IsOpen || fault == FvbTestFault.Open)
+            return FvbCallFailed(line, FvbTestFault.Open, fvb.IsOpen ? EfiStatus.DeviceError : openStatus, fault == FvbTestFault.Open);
         EfiResult<FvbBlockRun> blockSize = fault == FvbTestFault.GetBlockSize ? EfiResult<FvbBlockRun>.Failure(EfiStatus.DeviceError) : fvb.GetBlockSize(0);
         if (!blockSize.TryGetValue(out FvbBlockRun run))
             return FvbCallFailed(line, FvbTestFault.GetBlockSize, blockSize.Status, fault == FvbTestFault.GetBlockSize);
@@ -128,8 +136,8 @@ internal static unsafe class RecoveryRun
 
         if (verdict.IsValid && !forced)
         {
-            new ConsoleLine(line).Append("FIRMWARE VALID").WriteLine(systemTable);
-            HandOver(imageHandle, services, targetConfig);
+            new ConsoleLine(line).Append("FIRMWARE VALID").WriteLine(_console);
+            NextLoader.HandOver(_console, _boot, targetConfig);
             return MachineExitCodes.Success;
         }
 
@@ -143,18 +151,18 @@ internal static unsafe class RecoveryRun
         if (!addressResult.IsSuccess && addressResult.Status != EfiStatus.Unsupported)
             return FvbCallFailed(line, FvbTestFault.GetPhysicalAddress, addressResult.Status, fault == FvbTestFault.GetPhysicalAddress);
         ulong baseAddress = addressResult.TryGetValue(out ulong fvbBase) ? fvbBase : 0;
-        FvbBacking backing = baseAddress == 0 ? FvbBacking.Unknown : MemoryMapProbe.Classify(boot, baseAddress, out _, out _);
+        FvbBacking backing = baseAddress == 0 ? FvbBacking.Unknown : MemoryMapProbe.Classify(_boot, baseAddress, out _, out _);
         string? notWritable = (attributes & WriteStatusAttribute) == 0 ? "write-disabled" : backing == FvbBacking.Ram ? "ram-backed-emulation" : null;
 
         if (notWritable != null)
         {
-            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=").Append(notWritable).WriteLine(systemTable);
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=").Append(notWritable).WriteLine(_console);
             return MachineExitCodes.Failure;
         }
         if (markerStore == null)
         {
             // RegionRecovery never writes without a place to record "in progress" outside the region.
-            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-marker-store").WriteLine(systemTable);
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-marker-store").WriteLine(_console);
             return MachineExitCodes.Failure;
         }
         // The machine's Root of Trust for Update (SP 800-147 2-B): every configured key hash and every root
@@ -166,44 +174,45 @@ internal static unsafe class RecoveryRun
         PrintTrust(line, trust, targetConfig);
         if (targetConfig.ImageType.IsZero || trust.KeyHashCount + trust.RootCertificateCount == 0)
         {
-            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-image-type-or-trusted-key").WriteLine(systemTable);
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-image-type-or-trusted-key").WriteLine(_console);
             return MachineExitCodes.Failure;
         }
 
-        new ConsoleLine(line).Append("RECOVERY PHASE network").WriteLine(systemTable);
-        if (systemTable->ConIn != null)
-            systemTable->ConIn->Reset(systemTable->ConIn, 0);
-        if (!MonotonicClock.Start(boot))
+        new ConsoleLine(line).Append("RECOVERY PHASE network").WriteLine(_console);
+        _keys.Reset();
+        if (!MonotonicClock.Start(_boot))
         {
-            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-timer").WriteLine(systemTable);
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-timer").WriteLine(_console);
             return MachineExitCodes.Failure;
         }
-        SnpFrameDevice? device = NetworkBringUp.OpenFirstNic(imageHandle, systemTable, Tag);
+        var report = new NicReport(_console, Tag, verbose: false);
+        SnpFrameDevice? device = NetworkBringUp.OpenFirstNic(_boot, report);
         if (device == null)
         {
             MonotonicClock.Stop();
-            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-nic").WriteLine(systemTable);
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-nic").WriteLine(_console);
             return MachineExitCodes.Failure;
         }
         // A reset only follows a write attempt (the firmware must restart from the new region); a failure
         // before that goes back to the firmware instead of resetting into the same failure forever.
-        int result = RecoverOverNetwork(device, config, trust, region, flash, markerStore, block, boot, out resetWanted);
+        int result = RecoverOverNetwork(device, report, config, trust, region, flash, markerStore, block, out resetWanted);
         device.Close();
         MonotonicClock.Stop();
         return result;
     }
 
-    private static int RecoverOverNetwork(SnpFrameDevice device, RecoveryConfig config, TrustStore trust,
-        in RegionTarget region, FvbFlashRegion flash, EspMarkerStore markerStore, byte[] block, BootServices* boot, out bool wroteFlash)
+    private int RecoverOverNetwork(SnpFrameDevice device, NicReport report, RecoveryConfig config, TrustStore trust,
+        in RegionTarget region, FvbFlashRegion flash, EspMarkerStore markerStore, byte[] block, out bool wroteFlash)
     {
         wroteFlash = false;
         Span<char> line = stackalloc char[256];
         Span<char> a = stackalloc char[24];
-        Interface iface = NetworkBringUp.CreateInterface(device, boot);
+        Interface iface = NetworkBringUp.CreateInterface(device, _boot);
         var transport = new NetstackDatagramTransport(iface, ProtocolConstants.ClientPort, 256, 16);
-        if (!NetworkBringUp.TryConfigureAddress(device, iface, config, s_st, Tag, out DhcpClient? dhcp))
+        // No keyboard: a key press does not end a recovery.
+        if (NetworkBringUp.TryConfigureAddress(device, iface, config, _boot, report, default, out DhcpClient? dhcp) != AddressStatus.Configured)
         {
-            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-address").WriteLine(s_st);
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=no-address").WriteLine(_console);
             return MachineExitCodes.Failure;
         }
 
@@ -226,7 +235,7 @@ internal static unsafe class RecoveryRun
             // broadcast, and NATs such as QEMU's slirp that answer the copy from an address we drop).
             DiscoverByBroadcast = config.DiscoverByBroadcast,
             ImageCapacity = (uint)regionSize + CapsuleOverhead,
-            RandomSeed = EntropySource.DeriveSeed(s_st, device.MacAddress.Value) | 1,
+            RandomSeed = EntropySource.DeriveSeed(_boot, device.MacAddress.Value) | 1,
             // uefirecovery.timeout.request-backoff: the cap of the no-offer REQUEST backoff (default 8 s).
             Timings = new ClientTimings { RequestMaxMs = config.RequestBackoffSeconds * 1000 },
         };
@@ -239,7 +248,7 @@ internal static unsafe class RecoveryRun
         ClientSetupStatus setup = ClientSession.TryCreate(clientConfig, transport, verifier, out ClientSession? client);
         if (setup != ClientSetupStatus.Ok || client == null || !transport.Bound)
         {
-            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=client-setup status=").AppendDecimal((ulong)setup).WriteLine(s_st);
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=client-setup status=").AppendDecimal((ulong)setup).WriteLine(_console);
             return MachineExitCodes.Failure;
         }
         var discovering = new ConsoleLine(line).Append("RECOVERY PHASE discovering manager=");
@@ -253,7 +262,7 @@ internal static unsafe class RecoveryRun
         discovering = discovering.Append(" broadcast=").Append(config.DiscoverByBroadcast ? "yes" : "no")
             .Append(" backoff-max=").AppendDecimal((ulong)config.RequestBackoffSeconds).Append("s deadline=");
         discovering = config.RecoveryTimeoutSeconds == 0 ? discovering.Append("none") : discovering.AppendDecimal((ulong)config.RecoveryTimeoutSeconds).Append("s");
-        discovering.WriteLine(s_st);
+        discovering.WriteLine(_console);
 
         var pump = new RecoveryNetworkPump(iface, client, device, transport.Socket);
 
@@ -272,7 +281,7 @@ internal static unsafe class RecoveryRun
             {
                 new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=deadline seconds=")
                     .AppendDecimal((ulong)config.RecoveryTimeoutSeconds).Append(" requests=").AppendDecimal((ulong)client.RequestsSent)
-                    .Append(" held=").AppendDecimal((ulong)client.FragmentsHeld).WriteLine(s_st);
+                    .Append(" held=").AppendDecimal((ulong)client.FragmentsHeld).WriteLine(_console);
                 return MachineExitCodes.Failure;
             }
 
@@ -281,39 +290,39 @@ internal static unsafe class RecoveryRun
                 // The offer window (docs/protocol.md §6.1) runs from the first acceptable OFFER.
                 firstOfferAt = now.Milliseconds;
                 new ConsoleLine(line).Append("RECOVERY CANDIDATE first offer window-ms=").AppendDecimal((ulong)clientConfig.Timings.OfferWindowMs)
-                    .Append(" early-close=").Append(config.DiscoverByBroadcast ? "no" : "yes").WriteLine(s_st);
+                    .Append(" early-close=").Append(config.DiscoverByBroadcast ? "no" : "yes").WriteLine(_console);
             }
             if ((events & ClientEvents.DonorChosen) != 0)
             {
                 // Only the choice that closed a window (not the next offer after an ACCEPT timeout).
                 if (firstOfferAt >= 0)
-                    new ConsoleLine(line).Append("RECOVERY CHOSEN after-first-offer-ms=").AppendDecimal((ulong)(now.Milliseconds - firstOfferAt)).WriteLine(s_st);
+                    new ConsoleLine(line).Append("RECOVERY CHOSEN after-first-offer-ms=").AppendDecimal((ulong)(now.Milliseconds - firstOfferAt)).WriteLine(_console);
                 firstOfferAt = -1;
                 PrintOffer(line, a, client.ChosenOffer);
                 receiveStart = now.Milliseconds;
             }
             if ((events & ClientEvents.Joined) != 0)
-                new ConsoleLine(line).Append("RECOVERY PHASE receiving").WriteLine(s_st);
+                new ConsoleLine(line).Append("RECOVERY PHASE receiving").WriteLine(_console);
             if ((events & ClientEvents.NoDonorYet) != 0)
-                new ConsoleLine(line).Append("RECOVERY WAITING no offer yet requests=").AppendDecimal((ulong)client.RequestsSent).WriteLine(s_st);
+                new ConsoleLine(line).Append("RECOVERY WAITING no offer yet requests=").AppendDecimal((ulong)client.RequestsSent).WriteLine(_console);
             if ((events & (ClientEvents.SessionLost | ClientEvents.SessionAborted | ClientEvents.AcceptTimedOut)) != 0)
                 new ConsoleLine(line).Append("RECOVERY PHASE discovering reason=")
                     .Append((events & ClientEvents.SessionAborted) != 0 ? "aborted" : (events & ClientEvents.SessionLost) != 0 ? "session-lost" : "accept-timeout")
-                    .WriteLine(s_st);
+                    .WriteLine(_console);
             if ((events & ClientEvents.StatusSent) != 0 && client.State == ClientState.Receiving)
             {
                 // A STATUS that NACKs fragments: the donor's next pass repairs them (one repair round).
                 new ConsoleLine(line).Append("RECOVERY REPAIR status=").AppendDecimal((ulong)client.StatusesSent)
                     .Append(" held=").AppendDecimal((ulong)client.FragmentsHeld).Append(" of ").AppendDecimal((ulong)client.FragmentCount)
                     .Append(" corrupted=").AppendDecimal((ulong)client.CorruptedFragments)
-                    .Append(" forged=").AppendDecimal((ulong)client.ForgedFragments).WriteLine(s_st);
+                    .Append(" forged=").AppendDecimal((ulong)client.ForgedFragments).WriteLine(_console);
             }
             if ((events & ClientEvents.ImageComplete) != 0)
             {
                 // The verifier already ran in this Poll (a rejection has cleared the fragments): all were held.
                 PrintProgress(line, client, now.Milliseconds - receiveStart, complete: true);
                 PrintReceived(line, client);
-                new ConsoleLine(line).Append("RECOVERY PHASE verifying").WriteLine(s_st);
+                new ConsoleLine(line).Append("RECOVERY PHASE verifying").WriteLine(_console);
             }
             if ((events & ClientEvents.ImageRejected) != 0)
                 PrintRejection(line, verifier, client.LastVerdict.Reason);
@@ -335,14 +344,14 @@ internal static unsafe class RecoveryRun
         if (parsed != CapsuleStatus.Ok)
         {
             // The verifier parsed the same bytes; a difference here is a defect, and nothing is written.
-            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=capsule-parse status=").AppendDecimal((ulong)(int)parsed).WriteLine(s_st);
+            new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=capsule-parse status=").AppendDecimal((ulong)(int)parsed).WriteLine(_console);
             return MachineExitCodes.Failure;
         }
         ReadOnlySpan<byte> payload = capsule.Payload;
         uint version = capsule.PayloadHeader.FwVersion;
         new ConsoleLine(line).Append("RECOVERY VERIFIED version=").AppendHex(version, 8).Append(" payload=").AppendDecimal((ulong)payload.Length)
-            .Append(" capsule=").AppendDecimal((ulong)capsuleBytes.Length).WriteLine(s_st);
-        new ConsoleLine(line).Append("RECOVERY PHASE writing blocks=").AppendDecimal((ulong)region.BlockCount).WriteLine(s_st);
+            .Append(" capsule=").AppendDecimal((ulong)capsuleBytes.Length).WriteLine(_console);
+        new ConsoleLine(line).Append("RECOVERY PHASE writing blocks=").AppendDecimal((ulong)region.BlockCount).WriteLine(_console);
         wroteFlash = true;
 
         // Only the blocks that differ (uefirecovery.flash.write=all: every block), the header block last
@@ -350,28 +359,28 @@ internal static unsafe class RecoveryRun
         FlashWriteMode mode = config.FlashWriteAllBlocks ? FlashWriteMode.AllBlocks : FlashWriteMode.ChangedBlocks;
         var writer = new FlashWriter(new ServicedFlashRegion(flash, pump), MaxAttempts);
         if (config.DebugLog)
-            writer.Progress = new FlashProgressLines(s_st);
+            writer.Progress = new FlashProgressLines(_console);
         long writeStart = MonotonicClock.Now.Milliseconds;
-        RecoveryResult recovery = RegionRecovery.Run(writer, new ReportingMarkerStore(markerStore, s_st), region, payload, mode, HeaderBlockPolicy.KeepBootable);
+        RecoveryResult recovery = RegionRecovery.Run(writer, new ReportingMarkerStore(markerStore, _console), region, payload, mode, HeaderBlockPolicy.KeepBootable);
         long writeMs = MonotonicClock.Now.Milliseconds - writeStart;
         FlashWriteResult write = recovery.Write;
         new ConsoleLine(line).Append("RECOVERY WRITE recovery=").Append(FirmwareNames.Recovery(recovery.Status))
             .Append(" result=").Append(FirmwareNames.WriteStatus(write.Status))
             .Append(" block=").AppendDecimal((long)write.Block).Append(" written=").AppendDecimal((ulong)write.BlocksWritten)
             .Append(" erases=").AppendDecimal((ulong)write.Erases).Append(" retries=").AppendDecimal((ulong)write.Retries)
-            .WriteLine(s_st);
+            .WriteLine(_console);
         new ConsoleLine(line).Append("RECOVERY WRITE-DETAIL mode=").Append(mode == FlashWriteMode.AllBlocks ? "all" : "changed")
             .Append(" skipped=").AppendDecimal((ulong)write.BlocksSkipped).Append(" in-place=").AppendDecimal((ulong)write.BlocksProgrammedInPlace)
             .Append(" bytes=").AppendDecimal((ulong)write.BytesProgrammed).Append(" header-erased=").Append(write.HeaderBlockErased ? "yes" : "no")
             .Append(" ms=").AppendDecimal((ulong)writeMs).Append(" region-sha256=").Append(HexText(writer.RegionDigest))
-            .WriteLine(s_st);
+            .WriteLine(_console);
         RegionVerdict after = RegionValidator.Validate(flash, region, markerStore.Read(), block);
         PrintRegion(line, after, markerStore.Read(), true);
         bool success = recovery.Status == RecoveryStatus.Recovered && after.IsValid;
         ResultReason reason = success ? ResultReason.None : FailureReason(recovery, after);
 
         // ---- RESULT until acknowledged (or the engine's retries are spent), still answering STATUS ----
-        new ConsoleLine(line).Append("RECOVERY PHASE reporting").WriteLine(s_st);
+        new ConsoleLine(line).Append("RECOVERY PHASE reporting").WriteLine(_console);
         client.ReportOutcome((ulong)MonotonicClock.Now.Milliseconds, success, reason, success ? version : 0);
         while (client.State != ClientState.Finished)
         {
@@ -390,9 +399,9 @@ internal static unsafe class RecoveryRun
         if (chosen.DeliveryMode == DeliveryMode.Multicast)
             LeaveGroup(iface, device, chosen.DeliveryAddress, line, a);
         new ConsoleLine(line).Append("RECOVERY RESULT outcome=").Append(success ? "success" : "failure")
-            .Append(" reason=").AppendDecimal((ulong)reason).Append(" acked=").Append(client.ResultAcknowledged ? "yes" : "no").WriteLine(s_st);
+            .Append(" reason=").AppendDecimal((ulong)reason).Append(" acked=").Append(client.ResultAcknowledged ? "yes" : "no").WriteLine(_console);
         new ConsoleLine(line).Append("RECOVERY DONE verdict=").Append(success ? "recovered" : "failed")
-            .Append(" reason=").Append(success ? "none" : FirmwareNames.Recovery(recovery.Status)).WriteLine(s_st);
+            .Append(" reason=").Append(success ? "none" : FirmwareNames.Recovery(recovery.Status)).WriteLine(_console);
         return success ? MachineExitCodes.Success : MachineExitCodes.Failure;
     }
 
@@ -400,11 +409,11 @@ internal static unsafe class RecoveryRun
     /// A failed FVB call before anything was erased: "RECOVERY FVB call=NAME status=0x.. injected=yes|no" and
     /// "RECOVERY DONE verdict=failed reason=fvb-NAME" (NAME as in <see cref="FvbTestFaultNames"/>).
     /// </summary>
-    private static int FvbCallFailed(Span<char> line, FvbTestFault call, EfiStatus status, bool injected)
+    private int FvbCallFailed(Span<char> line, FvbTestFault call, EfiStatus status, bool injected)
     {
         new ConsoleLine(line).Append("RECOVERY FVB call=").Append(FvbTestFaultNames.Name(call)).Append(" status=").AppendHex(status.Value)
-            .Append(" injected=").Append(injected ? "yes" : "no").WriteLine(s_st);
-        new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=fvb-").Append(FvbTestFaultNames.Name(call)).WriteLine(s_st);
+            .Append(" injected=").Append(injected ? "yes" : "no").WriteLine(_console);
+        new ConsoleLine(line).Append("RECOVERY DONE verdict=failed reason=fvb-").Append(FvbTestFaultNames.Name(call)).WriteLine(_console);
         return MachineExitCodes.Failure;
     }
 
@@ -425,7 +434,7 @@ internal static unsafe class RecoveryRun
     /// Sends the IGMPv2 Leave for <paramref name="group"/> with a free TX buffer (the RESULT's frames may still
     /// hold them all), and waits until the NIC has sent it: a reset right after would otherwise lose it.
     /// </summary>
-    private static void LeaveGroup(Interface iface, SnpFrameDevice device, uint group, Span<char> line, Span<char> a)
+    private void LeaveGroup(Interface iface, SnpFrameDevice device, uint group, Span<char> line, Span<char> a)
     {
         for (int i = 0; i < 50 && device.InFlightCount > 0; i++)
         {
@@ -447,18 +456,18 @@ internal static unsafe class RecoveryRun
             MonotonicClock.WaitForTick();
         }
         new ConsoleLine(line).Append("RECOVERY MULTICAST left group=").Append(NetText.Ipv4(group, a))
-            .Append(" leave=").Append(sent ? "sent" : "not-sent").WriteLine(s_st);
+            .Append(" leave=").Append(sent ? "sent" : "not-sent").WriteLine(_console);
     }
 
     /// <summary>
     /// After a recovery attempt: a cold reset so the firmware starts from the rewritten region (QEMU with
     /// -no-reboot then exits); with <c>uefirecovery.debugexit=1</c> the debug-exit port carries the code instead.
     /// </summary>
-    public static void ResetAfterRecovery(SystemTable* systemTable, int code, bool debugExit)
+    public static void ResetAfterRecovery(UefiSystemTable system, int code, bool debugExit)
     {
         if (debugExit)
             Internal.Runtime.EfiRuntime.Exit(code);
-        systemTable->RuntimeServices->ResetSystem(ResetType.Cold, code == MachineExitCodes.Success ? EfiStatus.Success : EfiStatus.Aborted, 0, null);
+        system.RuntimeServices.ResetSystem(ResetType.Cold, code == MachineExitCodes.Success ? EfiStatus.Success : EfiStatus.Aborted);
     }
 
     private static ResultReason FailureReason(in RecoveryResult recovery, in RegionVerdict after)
@@ -483,7 +492,7 @@ internal static unsafe class RecoveryRun
     /// The trust in force, once: "RECOVERY TRUST rsa2048=N [h1,h2] x509=M [h1] manager=K [h1] image-type=GUID lsv=0x.." with
     /// each anchor shown by the first 4 bytes of its SHA-256 (the modulus hash, or the certificate's DER hash = its pin).
     /// </summary>
-    private static void PrintTrust(Span<char> line, TrustStore trust, RecoveryTargetConfig target)
+    private void PrintTrust(Span<char> line, TrustStore trust, RecoveryTargetConfig target)
     {
         var text = new ConsoleLine(line).Append("RECOVERY TRUST rsa2048=").AppendDecimal((ulong)trust.KeyHashCount).Append(" [");
         for (int i = 0; i < trust.KeyHashCount; i++)
@@ -501,7 +510,7 @@ internal static unsafe class RecoveryRun
         text = text.Append("] manager=").AppendDecimal((ulong)target.TrustedManagerKeyCount).Append(" [");
         for (int i = 0; i < target.TrustedManagerKeyCount; i++)
             text = AppendShortHash(i == 0 ? text : text.Append(","), target.GetTrustedManagerKeyHash(i));
-        text.Append("] image-type=").Append(new ReadOnlySpan<char>(guid, 0, guidLength)).Append(" lsv=").AppendHex(target.LowestSupportedVersion, 8).WriteLine(s_st);
+        text.Append("] image-type=").Append(new ReadOnlySpan<char>(guid, 0, guidLength)).Append(" lsv=").AppendHex(target.LowestSupportedVersion, 8).WriteLine(_console);
     }
 
     // The first 4 bytes as 8 lower-case hex digits, as sha256sum prints the start of a hash.
@@ -517,57 +526,14 @@ internal static unsafe class RecoveryRun
         return text.Append(new ReadOnlySpan<char>(shown, 0, Math.Min(hash.Length, 4) * 2));
     }
 
-    /// <summary>
-    /// Valid firmware: start the configured loader if any, else return to the boot manager. A loader that
-    /// cannot be loaded (missing, not an EFI image, refused by Secure Boot) or that returns an error falls
-    /// back to the boot manager too, which goes on with its next boot option: the machine still boots.
-    /// Lines: "RECOVERY HANDOVER next=PATH" before the loader runs, then either
-    /// "RECOVERY HANDOVER next=PATH returned status=0x.." or "... failed step=load|start status=0x.. (name)"
-    /// and "RECOVERY HANDOVER boot-manager".
-    /// </summary>
-    private static void HandOver(void* imageHandle, UefiBootServices services, RecoveryTargetConfig target)
-    {
-        Span<char> line = stackalloc char[256];
-        if (target.NextLoader.IsEmpty)
-        {
-            new ConsoleLine(line).Append("RECOVERY HANDOVER boot-manager").WriteLine(s_st);
-            return;
-        }
-        new ConsoleLine(line).Append("RECOVERY HANDOVER next=").Append(target.NextLoader).WriteLine(s_st);
-        EfiStatus status = NextLoader.Start(imageHandle, services, target.NextLoader, out bool started);
-        if (started && !status.IsError)
-        {
-            new ConsoleLine(line).Append("RECOVERY HANDOVER next=").Append(target.NextLoader)
-                .Append(" returned status=").AppendHex((ulong)status.Value).WriteLine(s_st);
-            return;
-        }
-        new ConsoleLine(line).Append("RECOVERY HANDOVER next=").Append(target.NextLoader)
-            .Append(" failed step=").Append(started ? "start" : "load").Append(" status=").AppendHex((ulong)status.Value)
-            .Append(" (").Append(LoadStatusName(status)).Append(")").WriteLine(s_st);
-        new ConsoleLine(line).Append("RECOVERY HANDOVER boot-manager").WriteLine(s_st);
-    }
-
-    /// <summary>The LoadImage/StartImage statuses an operator meets (UEFI 2.10 §7.4, Appendix D).</summary>
-    private static string LoadStatusName(EfiStatus status)
-    {
-        if (status == EfiStatus.NotFound) return "not-found";
-        if (status == EfiStatus.LoadError) return "load-error: the image could not be read or loaded";
-        if (status == EfiStatus.Unsupported) return "unsupported: not an EFI image this firmware can run";
-        if (status == EfiStatus.SecurityViolation) return "security-violation: refused by the platform's image verification";
-        if (status == EfiStatus.AccessDenied) return "access-denied";
-        if (status == EfiStatus.OutOfResources) return "out-of-resources";
-        if (status == EfiStatus.InvalidParameter) return "invalid-parameter: the volume's device path";
-        return "error returned";
-    }
-
-    private static void PrintRegion(Span<char> line, in RegionVerdict verdict, RecoveryMarkerState marker, bool hasStore)
+    private void PrintRegion(Span<char> line, in RegionVerdict verdict, RecoveryMarkerState marker, bool hasStore)
     {
         new ConsoleLine(line).Append("RECOVERY REGION verdict=").Append(verdict.IsValid ? "valid" : "invalid")
             .Append(" reason=").Append(verdict.ReasonName).Append(" message=\"").Append(verdict.Message).Append("\" marker=")
-            .Append(hasStore ? FirmwareNames.Marker(marker) : "unavailable").WriteLine(s_st);
+            .Append(hasStore ? FirmwareNames.Marker(marker) : "unavailable").WriteLine(_console);
     }
 
-    private static void PrintOffer(Span<char> line, Span<char> a, in OfferRecord offer)
+    private void PrintOffer(Span<char> line, Span<char> a, in OfferRecord offer)
     {
         OfferMessage o = offer.Offer;
         new ConsoleLine(line).Append("RECOVERY OFFER donor=").Append(NetText.Ipv4(offer.DonorEndpoint.Address, a))
@@ -575,10 +541,10 @@ internal static unsafe class RecoveryRun
             .Append(" image=").AppendHex(o.ImageId, 16).Append(" version=").AppendHex(o.ImageVersion, 8)
             .Append(" size=").AppendDecimal((ulong)o.Geometry.ImageSize).Append(" fragments=").AppendDecimal((ulong)o.Geometry.FragmentCount)
             .Append(" mode=").Append(o.DeliveryMode == DeliveryMode.Broadcast ? "broadcast" : o.DeliveryMode == DeliveryMode.Multicast ? "multicast" : "unicast")
-            .WriteLine(s_st);
+            .WriteLine(_console);
     }
 
-    private static void PrintProgress(Span<char> line, ClientSession client, long elapsedMs, bool complete)
+    private void PrintProgress(Span<char> line, ClientSession client, long elapsedMs, bool complete)
     {
         OfferMessage offer = client.ChosenOffer.Offer;
         ulong size = offer.Geometry.ImageSize;
@@ -591,14 +557,14 @@ internal static unsafe class RecoveryRun
         int filled = size == 0 ? 0 : (int)(bytes * BarWidth / size);
         for (int i = 0; i < BarWidth; i++)
             progress = progress.Append(i < filled ? "#" : ".");
-        progress.Append("]").WriteLine(s_st);
+        progress.Append("]").WriteLine(_console);
     }
 
     /// <summary>
     /// What the transfer met on the way (docs/protocol.md §6.3, §9): "RECOVERY RECEIVED fragments=N corrupted=C
     /// forged=F duplicates=D unauthenticated-offers=U stalled=S".
     /// </summary>
-    private static void PrintReceived(Span<char> line, ClientSession client)
+    private void PrintReceived(Span<char> line, ClientSession client)
     {
         new ConsoleLine(line).Append("RECOVERY RECEIVED fragments=").AppendDecimal((ulong)client.ChosenOffer.Offer.Geometry.FragmentCount)
             .Append(" corrupted=").AppendDecimal((ulong)client.CorruptedFragments)
@@ -606,10 +572,10 @@ internal static unsafe class RecoveryRun
             .Append(" duplicates=").AppendDecimal((ulong)client.DuplicateFragments)
             .Append(" unauthenticated-offers=").AppendDecimal((ulong)client.OffersUnauthenticated)
             .Append(" signature-checks=").AppendDecimal((ulong)client.SignatureChecks)
-            .Append(" stalled=").AppendDecimal((ulong)client.SessionsStalled).WriteLine(s_st);
+            .Append(" stalled=").AppendDecimal((ulong)client.SessionsStalled).WriteLine(_console);
     }
 
-    private static void PrintRejection(Span<char> line, CapsuleImageVerifier verifier, ResultReason reason)
+    private void PrintRejection(Span<char> line, CapsuleImageVerifier verifier, ResultReason reason)
     {
         var rejected = new ConsoleLine(line).Append("RECOVERY REJECTED ");
         if (reason == ResultReason.AnnouncedVersionMismatch)
@@ -619,7 +585,7 @@ internal static unsafe class RecoveryRun
         else
             rejected = rejected.Append("code=").AppendDecimal((ulong)(int)verifier.LastStatus).Append(" reason=").Append(StatusName(verifier.LastStatus))
                 .Append(" message=\"").Append(CapsuleStatusText.Describe(verifier.LastStatus)).Append("\"");
-        rejected.Append(" result-reason=").AppendDecimal((ulong)reason).WriteLine(s_st);
+        rejected.Append(" result-reason=").AppendDecimal((ulong)reason).WriteLine(_console);
     }
 
     private static string StatusName(CapsuleStatus status) => status switch

@@ -1,16 +1,16 @@
 using System;
 using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Uefi.Raw;
+using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Modes.SelfTest;
 
 /// <summary>Prints <c>SELFTEST PASS name</c> / <c>SELFTEST FAIL name</c> and counts them.</summary>
-internal sealed unsafe class ConsoleSelfTestSink : ISelfTestSink
+internal sealed class ConsoleSelfTestSink : ISelfTestSink
 {
-    private readonly SystemTable* _systemTable;
+    private readonly UefiConsole _console;
 
-    public ConsoleSelfTestSink(SystemTable* systemTable) => _systemTable = systemTable;
+    public ConsoleSelfTestSink(UefiConsole console) => _console = console;
 
     public int Passed { get; private set; }
     public int Failed { get; private set; }
@@ -24,6 +24,6 @@ internal sealed unsafe class ConsoleSelfTestSink : ISelfTestSink
         new ConsoleLine(stackalloc char[128])
             .Append(passed ? "SELFTEST PASS " : "SELFTEST FAIL ")
             .Append(name)
-            .WriteLine(_systemTable);
+            .WriteLine(_console);
     }
 }

@@ -1,7 +1,7 @@
 using Internal.Runtime;
 using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Uefi.Raw;
+using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Modes.SelfTest;
 
@@ -9,14 +9,14 @@ namespace UefiRecovery.Efi.Modes.SelfTest;
 /// Mode "selftest": runs every runtime check in real firmware and prints one line per check, the arena
 /// figures and a final <c>SELFTEST DONE passed=N failed=M</c> (protocol: runtime-shim/README.md).
 /// </summary>
-internal static unsafe class EfiSelfTest
+internal static class EfiSelfTest
 {
     /// <summary>Runs the checks; true when none failed.</summary>
-    public static bool Run(SystemTable* systemTable)
+    public static bool Run(UefiConsole console)
     {
-        new ConsoleLine(stackalloc char[64]).Append("SELFTEST BEGIN").WriteLine(systemTable);
+        new ConsoleLine(stackalloc char[64]).Append("SELFTEST BEGIN").WriteLine(console);
 
-        ConsoleSelfTestSink sink = new ConsoleSelfTestSink(systemTable);
+        ConsoleSelfTestSink sink = new ConsoleSelfTestSink(console);
         PortableSelfTest.Run(sink);
         RuntimeChecks.Run(sink);
 #if PORTABLE_CORE
@@ -30,19 +30,19 @@ internal static unsafe class EfiSelfTest
             .Append("SELFTEST ARENA used=").AppendDecimal(EfiRuntime.ArenaUsed)
             .Append(" highwater=").AppendDecimal(EfiRuntime.ArenaHighWater)
             .Append(" reserved=").AppendDecimal(EfiRuntime.ArenaReserved)
-            .WriteLine(systemTable);
+            .WriteLine(console);
         new ConsoleLine(stackalloc char[96])
             .Append("SELFTEST DONE passed=").AppendDecimal((ulong)sink.Passed)
             .Append(" failed=").AppendDecimal((ulong)sink.Failed)
-            .WriteLine(systemTable);
+            .WriteLine(console);
         return sink.Failed == 0;
     }
 
     /// <summary>Mode "selftest" with uefirecovery.selftest.failfast=&lt;kind&gt;: must not return.</summary>
-    public static void RunFailFast(SystemTable* systemTable, FailFastScenario scenario, System.ReadOnlySpan<char> name)
+    public static void RunFailFast(UefiConsole console, FailFastScenario scenario, System.ReadOnlySpan<char> name)
     {
-        new ConsoleLine(stackalloc char[96]).Append("SELFTEST FAILFAST-TRIGGER ").Append(name).WriteLine(systemTable);
+        new ConsoleLine(stackalloc char[96]).Append("SELFTEST FAILFAST-TRIGGER ").Append(name).WriteLine(console);
         FailFastTriggers.Trigger(scenario);
-        new ConsoleLine(stackalloc char[96]).Append("SELFTEST FAIL failfast.").Append(name).Append(" did not stop").WriteLine(systemTable);
+        new ConsoleLine(stackalloc char[96]).Append("SELFTEST FAIL failfast.").Append(name).Append(" did not stop").WriteLine(console);
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Services.Config;
 
@@ -8,7 +7,7 @@ namespace UefiRecovery.Efi.Services.Config;
 /// The directory the running app was loaded from, as a path on its volume ("\EFI\BOOT\"): the FILEPATH
 /// text of LoadedImage.FilePath (<see cref="FilePathNodes"/>) up to the last '\'.
 /// </summary>
-internal static unsafe class AppDirectory
+internal static class AppDirectory
 {
     /// <summary>Used when the loaded image has no usable file path: the removable-media boot directory.</summary>
     public const string Fallback = "\\EFI\\BOOT\\";
@@ -17,8 +16,7 @@ internal static unsafe class AppDirectory
     public static bool TryGet(UefiBootServices services, Span<char> path, out int length)
     {
         length = 0;
-        using ProtocolScope<LoadedImageProtocol> image = services.OpenGetProtocol<LoadedImageProtocol>(services.ImageHandle);
-        if (image.IsOpen && FilePathNodes.TryCollect(image.Pointer->FilePath, path, out length))
+        if (BootVolume.TryGetImagePath(services, path, out length))
         {
             int lastSeparator = -1;
             for (int i = 0; i < length; i++)

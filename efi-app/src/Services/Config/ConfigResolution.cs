@@ -6,7 +6,6 @@ using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Services.Machine;
 using UefiRecovery.Efi.Services.Network;
 using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Services.Config;
 
@@ -24,7 +23,7 @@ namespace UefiRecovery.Efi.Services.Config;
 ///   CONFIG DONE mode=&lt;mode&gt; source=&lt;source&gt; rejected=N
 /// A source that cannot be read is reported and skipped; a bad value leaves the key to the next source.
 /// </summary>
-internal static unsafe class ConfigResolution
+internal static class ConfigResolution
 {
 
     // Root certificates (DER) whose file matched its pin, read once at resolution.
@@ -51,23 +50,24 @@ internal static unsafe class ConfigResolution
         return all;
     }
 
-    public static RecoveryConfig Resolve(void* imageHandle, SystemTable* systemTable)
+    public static RecoveryConfig Resolve(UefiSystemTable system)
     {
+        UefiConsole console = system.ConsoleOut;
         var config = new RecoveryConfig();
-        var report = new ConsoleConfigReport(systemTable, config);
+        var report = new ConsoleConfigReport(console, config);
         byte[] data = new byte[ConfigTextSource.MaxBytes + 1];
 
         // The variable is read first; its attributes decide whether it ranks above SMBIOS or below it.
-        int variableSize = ReadVariable(systemTable, report, data, out uint attributes);
+        int variableSize = ReadVariable(system.RuntimeServices, console, report, data, out uint attributes);
         bool variableOsWritable = (attributes & VariableAttributes.RuntimeAccess) != 0;
         if (variableSize >= 0 && !variableOsWritable)
-            ApplyVariable(systemTable, config, report, data, variableSize, attributes);
-        SmbiosConfigSource.ApplyLayer(systemTable, config, report);
+            ApplyVariable(console, config, report, data, variableSize, attributes);
+        SmbiosConfigSource.ApplyLayer(system, config, report);
         if (variableSize >= 0 && variableOsWritable)
-            ApplyVariable(systemTable, config, report, data, variableSize, attributes);
-        ApplyEspFile(imageHandle, systemTable, config, report, data);
+            ApplyVariable(console, config, report, data, variableSize, attributes);
+        ApplyEspFile(system.BootServices, console, config, report, data);
 
-        LoadRootCertificates(imageHandle, systemTable, config.Target, report);
+        LoadRootCertificates(system.BootServices, console, config.Target, report);
 
         Span<char> line = stackalloc char[200];
         if (config.DebugLog)
@@ -76,7 +76,7 @@ internal static unsafe class ConfigResolution
             for (ConfigKey key = ConfigKey.Mode; key <= ConfigKeyNames.LastKey; key++)
             {
                 if (config.SourceOf(key) == ConfigSource.None)
-                    new ConsoleLine(line).Append("CONFIG default ").Append(ConfigKeyNames.Name(key).AsSpan(ConfigKeyNames.Prefix.Length)).WriteLine(systemTable);
+                    new ConsoleLine(line).Append("CONFIG default ").Append(ConfigKeyNames.Name(key).AsSpan(ConfigKeyNames.Prefix.Length)).WriteLine(console);
             }
         }
         if (!config.TryValidate(out string invalid))
@@ -85,7 +85,7 @@ internal static unsafe class ConfigResolution
         }
         new ConsoleLine(line).Append("CONFIG DONE mode=").Append(ModeName(config.Mode)).Append(" source=")
             .Append(ConfigSourceNames.Name(config.SourceOf(ConfigKey.Mode))).Append(" rejected=").AppendDecimal((ulong)report.Rejected)
-            .WriteLine(systemTable);
+            .WriteLine(console);
 
         return config;
     }
@@ -102,11 +102,10 @@ internal static unsafe class ConfigResolution
     };
 
     // uefirecovery.trust.x509: each file from the app's volume, trusted only when its SHA-256 is the pin.
-    private static void LoadRootCertificates(void* imageHandle, SystemTable* systemTable, RecoveryTargetConfig target, ConsoleConfigReport report)
+    private static void LoadRootCertificates(UefiBootServices services, UefiConsole console, RecoveryTargetConfig target, ConsoleConfigReport report)
     {
         if (target.RootCertificateCount == 0)
             return;
-        var services = new UefiBootServices(systemTable->BootServices, new EfiHandle(imageHandle));
         s_certificatePool = new byte[RootCertificatePoolBytes];
         byte[] data = new byte[RecoveryTargetConfig.MaxCertificateBytes + 1];
         Span<char> path = stackalloc char[RecoveryTargetConfig.MaxCertificatePathLength + 1];
@@ -136,23 +135,22 @@ internal static unsafe class ConfigResolution
             s_certificateLengths[RootCertificateCount] = size;
             RootCertificateCount++;
             new ConsoleLine(stackalloc char[200]).Append("CONFIG trust.x509 path=").Append(configured).Append(" bytes=").AppendDecimal((ulong)size)
-                .Append(" status=pinned").WriteLine(systemTable);
+                .Append(" status=pinned").WriteLine(console);
         }
     }
 
     // The variable's bytes into data; its size, or -1 when absent or refused (then already printed).
-    private static int ReadVariable(SystemTable* systemTable, ConsoleConfigReport report, byte[] data, out uint attributes)
+    private static int ReadVariable(UefiRuntimeServices runtime, UefiConsole console, ConsoleConfigReport report, byte[] data, out uint attributes)
     {
         attributes = 0;
-        if (systemTable->RuntimeServices == null)
+        if (!runtime.IsAvailable)
             return -1;
-        var runtime = new UefiRuntimeServices(systemTable->RuntimeServices);
         EfiStatus status = runtime.GetVariable(ConfigVariable.Name, ConfigVariable.VendorGuid,
             new Span<byte>(data, 0, ConfigTextSource.MaxBytes), out int size, out attributes);
         if (status == EfiStatus.NotFound)
         {
             new ConsoleLine(stackalloc char[160]).Append("CONFIG source=efi-variable name=").Append(ConfigVariable.NameText).Append(" status=absent")
-                .WriteLine(systemTable);
+                .WriteLine(console);
             return -1;
         }
         if (status == EfiStatus.BufferTooSmall)
@@ -168,18 +166,17 @@ internal static unsafe class ConfigResolution
         return size;
     }
 
-    private static void ApplyVariable(SystemTable* systemTable, RecoveryConfig config, ConsoleConfigReport report, byte[] data, int size, uint attributes)
+    private static void ApplyVariable(UefiConsole console, RecoveryConfig config, ConsoleConfigReport report, byte[] data, int size, uint attributes)
     {
         // A variable the OS can write (RUNTIME_ACCESS) may not carry protected keys or mode=recover.
         bool osWritable = (attributes & VariableAttributes.RuntimeAccess) != 0;
         new ConsoleLine(stackalloc char[160]).Append("CONFIG source=efi-variable name=").Append(ConfigVariable.NameText).Append(" status=read bytes=")
-            .AppendDecimal((ulong)size).Append(" attributes=").AppendHex(attributes, 8).WriteLine(systemTable);
+            .AppendDecimal((ulong)size).Append(" attributes=").AppendHex(attributes, 8).WriteLine(console);
         ConfigTextSource.Apply(new ReadOnlySpan<byte>(data, 0, size), ConfigSource.EfiVariable, osWritable, config, report);
     }
 
-    private static void ApplyEspFile(void* imageHandle, SystemTable* systemTable, RecoveryConfig config, ConsoleConfigReport report, byte[] data)
+    private static void ApplyEspFile(UefiBootServices services, UefiConsole console, RecoveryConfig config, ConsoleConfigReport report, byte[] data)
     {
-        var services = new UefiBootServices(systemTable->BootServices, new EfiHandle(imageHandle));
         Span<char> path = stackalloc char[EspConfigFile.MaxPathLength];
         EspFileStatus status = EspConfigFile.Read(services, path, out int pathLength, data, out int size, out EfiStatus efiStatus);
         ReadOnlySpan<char> shown = path.Slice(0, pathLength);
@@ -187,10 +184,10 @@ internal static unsafe class ConfigResolution
         switch (status)
         {
             case EspFileStatus.Absent:
-                new ConsoleLine(line).Append("CONFIG source=esp-file path=").Append(shown).Append(" status=absent").WriteLine(systemTable);
+                new ConsoleLine(line).Append("CONFIG source=esp-file path=").Append(shown).Append(" status=absent").WriteLine(console);
                 return;
             case EspFileStatus.NoVolume:
-                new ConsoleLine(line).Append("CONFIG source=esp-file status=no-volume").WriteLine(systemTable);
+                new ConsoleLine(line).Append("CONFIG source=esp-file status=no-volume").WriteLine(console);
                 return;
             case EspFileStatus.TooLarge:
                 report.SourceRejected(ConfigSource.EspFile, "file", "larger than 4096 bytes", 0, detailIsStatus: false);
@@ -200,7 +197,7 @@ internal static unsafe class ConfigResolution
                 return;
         }
         new ConsoleLine(line).Append("CONFIG source=esp-file path=").Append(shown).Append(" status=read bytes=").AppendDecimal((ulong)size)
-            .WriteLine(systemTable);
+            .WriteLine(console);
         // The ESP is writable by the running OS: protected keys and mode=recover are refused from it.
         ConfigTextSource.Apply(new ReadOnlySpan<byte>(data, 0, size), ConfigSource.EspFile, osWritable: true, config, report);
     }

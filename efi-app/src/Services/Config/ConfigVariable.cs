@@ -1,5 +1,4 @@
 using UefiRecovery.Core.Common;
-using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Services.Config;
 

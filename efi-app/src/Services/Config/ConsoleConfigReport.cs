@@ -3,7 +3,7 @@ using System;
 using UefiRecovery.Core.Config;
 using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Uefi.Raw;
+using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Services.Config;
 
@@ -16,14 +16,14 @@ namespace UefiRecovery.Efi.Services.Config;
 ///   CONFIG rejected source=&lt;source&gt; line=N reason="..."                    (unreadable line; its bytes are not echoed)
 /// SMBIOS strings that are not <c>uefirecovery.</c> settings belong to other tools and are skipped silently.
 /// </summary>
-internal sealed unsafe class ConsoleConfigReport : IConfigReport
+internal sealed class ConsoleConfigReport : IConfigReport
 {
-    private readonly SystemTable* _systemTable;
+    private readonly UefiConsole _console;
     private readonly RecoveryConfig _config;
 
-    public ConsoleConfigReport(SystemTable* systemTable, RecoveryConfig config)
+    public ConsoleConfigReport(UefiConsole console, RecoveryConfig config)
     {
-        _systemTable = systemTable;
+        _console = console;
         _config = config;
     }
 
@@ -36,13 +36,13 @@ internal sealed unsafe class ConsoleConfigReport : IConfigReport
         if (result.Status == ConfigStatus.Applied)
         {
             new ConsoleLine(buffer).Append("CONFIG ").Append(WithoutPrefix(entry)).Append(" source=").Append(ConfigSourceNames.Name(source))
-                .WriteLine(_systemTable);
+                .WriteLine(_console);
             return;
         }
         if (result.Status == ConfigStatus.Overridden)
         {
             new ConsoleLine(buffer).Append("CONFIG overridden ").Append(WithoutPrefix(entry)).Append(" source=").Append(ConfigSourceNames.Name(source))
-                .Append(" by=").Append(ConfigSourceNames.Name(_config.SourceOf(result.Key))).WriteLine(_systemTable);
+                .Append(" by=").Append(ConfigSourceNames.Name(_config.SourceOf(result.Key))).WriteLine(_console);
             return;
         }
         if (result.Status == ConfigStatus.NotOurs && source == ConfigSource.Smbios)
@@ -51,14 +51,14 @@ internal sealed unsafe class ConsoleConfigReport : IConfigReport
         var text = new ConsoleLine(buffer).Append("CONFIG rejected source=").Append(ConfigSourceNames.Name(source));
         if (source != ConfigSource.Smbios)
             text = text.Append(" line=").AppendDecimal((ulong)line);
-        text.Append(" entry=\"").Append(entry).Append("\" reason=\"").Append(result.Reason).Append("\"").WriteLine(_systemTable);
+        text.Append(" entry=\"").Append(entry).Append("\" reason=\"").Append(result.Reason).Append("\"").WriteLine(_console);
     }
 
     public void LineRejected(ConfigSource source, int line, string reason)
     {
         Rejected++;
         new ConsoleLine(stackalloc char[200]).Append("CONFIG rejected source=").Append(ConfigSourceNames.Name(source))
-            .Append(" line=").AppendDecimal((ulong)line).Append(" reason=\"").Append(reason).Append("\"").WriteLine(_systemTable);
+            .Append(" line=").AppendDecimal((ulong)line).Append(" reason=\"").Append(reason).Append("\"").WriteLine(_console);
     }
 
     /// <summary>A source-level problem (variable or file unreadable or too large): the whole source is skipped.</summary>
@@ -71,7 +71,7 @@ internal sealed unsafe class ConsoleConfigReport : IConfigReport
             text = text.Append(" status=").AppendHex(detail);
         else if (detail != 0)
             text = text.Append(" size=").AppendDecimal(detail);
-        text.WriteLine(_systemTable);
+        text.WriteLine(_console);
     }
 
     /// <summary>A configured root certificate file that is missing, too large or does not match its pin: not trusted.</summary>
@@ -79,14 +79,14 @@ internal sealed unsafe class ConsoleConfigReport : IConfigReport
     {
         Rejected++;
         new ConsoleLine(stackalloc char[240]).Append("CONFIG rejected trust.x509 path=").Append(path).Append(" reason=\"").Append(reason).Append("\"")
-            .WriteLine(_systemTable);
+            .WriteLine(_console);
     }
 
     /// <summary>The settings are each valid but do not fit together (<see cref="RecoveryConfig.TryValidate"/>).</summary>
     public void CombinationRejected(string reason)
     {
         Rejected++;
-        new ConsoleLine(stackalloc char[200]).Append("CONFIG rejected combination reason=\"").Append(reason).Append("\"").WriteLine(_systemTable);
+        new ConsoleLine(stackalloc char[200]).Append("CONFIG rejected combination reason=\"").Append(reason).Append("\"").WriteLine(_console);
     }
 
     private static ReadOnlySpan<char> WithoutPrefix(ReadOnlySpan<char> entry)

@@ -2,7 +2,6 @@
 using System;
 using UefiRecovery.Core.Config;
 using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Services.Config;
 
@@ -12,7 +11,7 @@ namespace UefiRecovery.Efi.Services.Config;
 /// File System, UEFI 2.10 §13.4). At most <see cref="ConfigTextSource.MaxBytes"/> bytes are accepted: one
 /// byte more is read to tell a larger file, which is refused whole.
 /// </summary>
-internal static unsafe class EspConfigFile
+internal static class EspConfigFile
 {
     public const string FileName = "uefirecovery.cfg";
 
@@ -39,17 +38,14 @@ internal static unsafe class EspConfigFile
     {
         size = 0;
         status = EfiStatus.Success;
-        FileProtocol* root = BootVolume.OpenRoot(services);
-        if (root == null)
+        UefiFile root = BootVolume.OpenRoot(services);
+        if (!root.IsOpen)
             return EspFileStatus.NoVolume;
-        FileProtocol* file = null;
-        fixed (char* name = pathWithNul)
+        EfiResult<UefiFile> opened = root.Open(pathWithNul, UefiFile.ModeRead);
+        status = opened.Status;
+        if (!opened.TryGetValue(out UefiFile file))
         {
-            status = root->Open(root, &file, name, FileProtocol.ModeRead, 0);
-        }
-        if (status.IsError || file == null)
-        {
-            root->Close(root);
+            root.Close();
             return status == EfiStatus.NotFound ? EspFileStatus.Absent : EspFileStatus.ReadFailed;
         }
 
@@ -58,29 +54,22 @@ internal static unsafe class EspConfigFile
         int limit = Math.Min(data.Length, maxBytes + 1);
         while (size < limit)
         {
-            nuint chunk = (nuint)(limit - size);
-            fixed (byte* bytes = data)
-            {
-                status = file->Read(file, &chunk, bytes + size);
-            }
-            if (status.IsError)
+            // A driver that claims more than it was asked for is a failure too (UefiFile.Read).
+            EfiResult<int> read = file.Read(data.Slice(size, limit - size));
+            status = read.Status;
+            if (!read.TryGetValue(out int chunk))
             {
                 result = EspFileStatus.ReadFailed;
                 break;
             }
             if (chunk == 0)
                 break;
-            if (chunk > (nuint)(limit - size))
-            {
-                result = EspFileStatus.ReadFailed;
-                break;
-            }
-            size += (int)chunk;
+            size += chunk;
         }
         if (result == EspFileStatus.Read && size > maxBytes)
             result = EspFileStatus.TooLarge;
-        file->Close(file);
-        root->Close(root);
+        file.Close();
+        root.Close();
         if (result != EspFileStatus.Read)
             size = 0;
         return result;

@@ -5,7 +5,7 @@ using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Services.Machine;
 using UefiRecovery.Efi.Services.Config;
 using UefiRecovery.Efi.Services.Entropy;
-using UefiRecovery.Efi.Uefi.Raw;
+using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Smbios;
 
 namespace UefiRecovery.Efi.Services.Config;
@@ -15,15 +15,15 @@ namespace UefiRecovery.Efi.Services.Config;
 /// table order, applied through <see cref="RecoveryConfig.TryApplyFrom"/> as <see cref="ConfigSource.Smbios"/>
 /// (below the EFI variable and the ESP file; a key repeated in the strings is reported, the first stays).
 /// </summary>
-internal static unsafe class SmbiosConfigSource
+internal static class SmbiosConfigSource
 {
     /// <summary>Longest OEM string considered; longer ones are reported and skipped.</summary>
     private const int MaxEntryLength = ConfigTextReader.MaxLineLength;
 
     /// <summary>Applies the OEM strings as one layer of the app's resolution (<see cref="ConfigResolution"/>).</summary>
-    public static void ApplyLayer(SystemTable* systemTable, RecoveryConfig config, IConfigReport report)
+    public static void ApplyLayer(UefiSystemTable system, RecoveryConfig config, IConfigReport report)
     {
-        if (!SmbiosFirmwareTable.TryGetTable(systemTable, out ReadOnlySpan<byte> table, out int limit, out _))
+        if (!SmbiosFirmwareTable.TryGetTable(system, out ReadOnlySpan<byte> table, out int limit, out _))
             return;
         Span<char> entry = stackalloc char[MaxEntryLength];
         int index = 0;

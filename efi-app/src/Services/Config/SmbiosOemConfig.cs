@@ -1,5 +1,5 @@
 using System;
-using UefiRecovery.Efi.Uefi.Raw;
+using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Smbios;
 
 namespace UefiRecovery.Efi.Services.Config;
@@ -9,20 +9,20 @@ namespace UefiRecovery.Efi.Services.Config;
 /// first match wins: the build without the portable core (IncludePortable=false) reads its few settings
 /// this way; the full app resolves every source once (<see cref="ConfigResolution"/>).
 /// </summary>
-internal readonly unsafe struct SmbiosOemConfig
+internal readonly struct SmbiosOemConfig
 {
-    private readonly SystemTable* _systemTable;
+    private readonly UefiSystemTable _system;
     private readonly bool _hasTable;
 
-    private SmbiosOemConfig(SystemTable* systemTable, bool hasTable)
+    private SmbiosOemConfig(UefiSystemTable system, bool hasTable)
     {
-        _systemTable = systemTable;
+        _system = system;
         _hasTable = hasTable;
     }
 
     /// <summary>Reads the SMBIOS table location once; without SMBIOS every lookup is "not set".</summary>
-    public static SmbiosOemConfig Open(SystemTable* systemTable)
-        => new SmbiosOemConfig(systemTable, SmbiosFirmwareTable.TryGetTable(systemTable, out _, out _, out _));
+    public static SmbiosOemConfig Open(UefiSystemTable system)
+        => new SmbiosOemConfig(system, SmbiosFirmwareTable.TryGetTable(system, out _, out _, out _));
 
     /// <summary>
     /// Copies the value of <paramref name="keyWithEquals"/> (ASCII, e.g. "uefirecovery.mode=") into
@@ -31,7 +31,7 @@ internal readonly unsafe struct SmbiosOemConfig
     public bool TryGet(ReadOnlySpan<byte> keyWithEquals, Span<char> value, out int length)
     {
         length = 0;
-        if (!_hasTable || !SmbiosFirmwareTable.TryGetTable(_systemTable, out ReadOnlySpan<byte> table, out int limit, out _))
+        if (!_hasTable || !SmbiosFirmwareTable.TryGetTable(_system, out ReadOnlySpan<byte> table, out int limit, out _))
             return false;
         return SmbiosOemStrings.TryFindValue(table, limit, keyWithEquals, value, out length);
     }

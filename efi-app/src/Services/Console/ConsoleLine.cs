@@ -1,5 +1,5 @@
 using System;
-using UefiRecovery.Efi.Uefi.Raw;
+using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Services.Console;
 
@@ -7,7 +7,7 @@ namespace UefiRecovery.Efi.Services.Console;
 /// Builds one console line in a caller-provided buffer (no allocation) and writes it to ConOut.
 /// Numbers are formatted with the corlib's TryFormat. Text that does not fit is cut off, never overrun.
 /// </summary>
-internal unsafe ref struct ConsoleLine
+internal ref struct ConsoleLine
 {
     private readonly Span<char> _buffer;
     private int _length;
@@ -28,16 +28,6 @@ internal unsafe ref struct ConsoleLine
         int n = Math.Min(text.Length, Room);
         text.Slice(0, n).CopyTo(_buffer.Slice(_length));
         _length += n;
-        return this;
-    }
-
-    /// <summary>Appends a NUL-terminated CHAR16 string from the firmware (at most what fits).</summary>
-    internal ConsoleLine AppendFirmwareString(char* text)
-    {
-        if (text == null)
-            return Append("(null)");
-        for (int i = 0; text[i] != '\0' && Room > 0; i++)
-            _buffer[_length++] = text[i];
         return this;
     }
 
@@ -68,20 +58,11 @@ internal unsafe ref struct ConsoleLine
         return this;
     }
 
-    /// <summary>Writes the line followed by CR LF.</summary>
-    internal void WriteLine(SystemTable* systemTable)
+    /// <summary>Writes the line followed by CR LF, in one OutputString call (nothing when there is no console).</summary>
+    internal void WriteLine(UefiConsole console)
     {
         Append("\r\n");
-        Write(systemTable);
-    }
-
-    internal void Write(SystemTable* systemTable)
-    {
         _buffer[_length] = '\0';
-        SimpleTextOutputProtocol* conOut = systemTable->ConOut;
-        if (conOut == null)
-            return;
-        fixed (char* p = _buffer)
-            conOut->OutputString(conOut, p);
+        console.OutputString(_buffer.Slice(0, _length + 1));
     }
 }

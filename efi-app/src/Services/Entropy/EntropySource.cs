@@ -4,9 +4,7 @@ using System.Runtime;
 using System.Runtime.CompilerServices;
 using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Services.Network;
 using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Services.Entropy;
 
@@ -38,33 +36,26 @@ internal static unsafe class EntropySource
     /// <summary>
     /// A fresh 64-bit seed: the pool mixed with <paramref name="machineInput"/> (the caller's old
     /// MAC-and-counter value), the firmware's next monotonic count, the tick clock and a per-boot
-    /// draw number (<see cref="EntropyMix.Derive"/>). Gathers the pool and prints the ENTROPY line on first use.
+    /// draw number (<see cref="EntropyMix.Derive"/>). Gathers the pool silently if nobody did yet
+    /// (<see cref="EnsureGathered"/> prints the ENTROPY line).
     /// </summary>
-    public static ulong DeriveSeed(SystemTable* systemTable, ulong machineInput)
-    {
-        EnsureGathered(systemTable);
-        return DeriveSeed(systemTable->BootServices, machineInput);
-    }
-
-    /// <summary>As above, for callers without the system table; gathers silently if nobody did yet.</summary>
-    public static ulong DeriveSeed(BootServices* boot, ulong machineInput)
+    public static ulong DeriveSeed(UefiBootServices boot, ulong machineInput)
     {
         if (s_kind == EntropyKind.None)
-            Gather(boot, null);
-        ulong monotonic = 0;
-        boot->GetNextMonotonicCount(&monotonic);
+            Gather(boot, default, print: false);
+        ulong monotonic = boot.GetNextMonotonicCount().TryGetValue(out ulong count) ? count : 0;
         s_draws++;
-        return EntropyMix.Derive(s_pool0, s_pool1, machineInput, monotonic ^ ((ulong)MonotonicClock.Now.Milliseconds << 32), s_draws);
+        return EntropyMix.Derive(s_pool0, s_pool1, machineInput, monotonic ^ ((ulong)UefiTickTimer.Milliseconds << 32), s_draws);
     }
 
     /// <summary>Fills the pool from the first source that works and prints which one. Later calls do nothing.</summary>
-    public static void EnsureGathered(SystemTable* systemTable)
+    public static void EnsureGathered(UefiBootServices boot, UefiConsole console)
     {
         if (s_kind == EntropyKind.None)
-            Gather(systemTable->BootServices, systemTable);
+            Gather(boot, console, print: true);
     }
 
-    private static void Gather(BootServices* boot, SystemTable* printTo)
+    private static void Gather(UefiBootServices boot, UefiConsole console, bool print)
     {
         Span<char> detail = stackalloc char[120];
         var report = new ConsoleLine(detail).Append(" efi-rng=");
@@ -79,10 +70,10 @@ internal static unsafe class EntropySource
             s_kind = TryRdRand(ref report) ? EntropyKind.RdRand : EntropyKind.MacCounter;
         }
 
-        if (printTo == null)
+        if (!print)
             return;
         Span<char> line = stackalloc char[160];
-        new ConsoleLine(line).Append("ENTROPY source=").Append(Name(s_kind)).Append(report.Text).WriteLine(printTo);
+        new ConsoleLine(line).Append("ENTROPY source=").Append(Name(s_kind)).Append(report.Text).WriteLine(console);
     }
 
     public static ReadOnlySpan<char> Name(EntropyKind kind) => kind switch
@@ -93,9 +84,9 @@ internal static unsafe class EntropySource
         _ => "none",
     };
 
-    private static bool TryEfiRng(BootServices* boot, ref ConsoleLine report)
+    private static bool TryEfiRng(UefiBootServices boot, ref ConsoleLine report)
     {
-        EfiResult located = UefiRng.Locate(new UefiBootServices(boot, EfiHandle.Null), out RngProtocol* rng);
+        EfiResult located = UefiRng.Locate(boot, out UefiRng rng);
         if (!located.IsSuccess)
         {
             report = report.Append("absent");
@@ -103,7 +94,7 @@ internal static unsafe class EntropySource
         }
 
         Span<byte> bytes = stackalloc byte[16];
-        EfiResult filled = UefiRng.Fill(rng, bytes);
+        EfiResult filled = rng.Fill(bytes);
         if (!filled.IsSuccess)
         {
             report = report.Append("error-").AppendHex((ulong)filled.Status.Value);

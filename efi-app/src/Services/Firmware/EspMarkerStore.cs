@@ -1,7 +1,6 @@
 using System;
 using UefiRecovery.Core.Firmware;
 using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Services.Firmware;
 
@@ -12,16 +11,16 @@ namespace UefiRecovery.Efi.Services.Firmware;
 /// ("INPRG" or "DONE "), written in place, flushed before TryWrite returns. Absent file → Absent;
 /// any other content → Unreadable (which the validator treats as invalid: fail closed).
 /// </summary>
-internal sealed unsafe class EspMarkerStore : IRecoveryMarkerStore
+internal sealed class EspMarkerStore : IRecoveryMarkerStore
 {
     private const int RecordLength = 32;
     private static ReadOnlySpan<byte> Prefix => "UEFIRECOVERY-NV-MARKER v1 "u8;
     private static ReadOnlySpan<byte> InProgressText => "INPRG"u8;
     private static ReadOnlySpan<byte> CompleteText => "DONE "u8;
 
-    private readonly FileProtocol* _root;
+    private readonly UefiFile _root;
 
-    private EspMarkerStore(FileProtocol* root) => _root = root;
+    private EspMarkerStore(UefiFile root) => _root = root;
 
     /// <summary>The path printed in the app's lines.</summary>
     public static string PathText => "\\UEFIRECOVERY-NV.MARKER";
@@ -29,26 +28,21 @@ internal sealed unsafe class EspMarkerStore : IRecoveryMarkerStore
     /// <summary>Opens the root of the volume this image came from; null when it has no simple file system.</summary>
     public static EspMarkerStore? Open(UefiBootServices services)
     {
-        FileProtocol* root = BootVolume.OpenRoot(services);
-        return root == null ? null : new EspMarkerStore(root);
+        UefiFile root = BootVolume.OpenRoot(services);
+        return root.IsOpen ? new EspMarkerStore(root) : null;
     }
 
     public RecoveryMarkerState Read()
     {
-        FileProtocol* file = OpenFile(FileProtocol.ModeRead, out EfiStatus status);
-        if (file == null)
+        EfiResult<UefiFile> opened = OpenFile(UefiFile.ModeRead);
+        if (!opened.TryGetValue(out UefiFile file))
         {
-            return status == EfiStatus.NotFound ? RecoveryMarkerState.Absent : RecoveryMarkerState.Unreadable;
+            return opened.Status == EfiStatus.NotFound ? RecoveryMarkerState.Absent : RecoveryMarkerState.Unreadable;
         }
         Span<byte> record = stackalloc byte[RecordLength + 1];
-        nuint size = (nuint)record.Length;
-        EfiStatus read;
-        fixed (byte* bytes = record)
-        {
-            read = file->Read(file, &size, bytes);
-        }
-        file->Close(file);
-        if (read.IsError || size != RecordLength || !record.Slice(0, Prefix.Length).SequenceEqual(Prefix))
+        EfiResult<int> read = file.Read(record);
+        file.Close();
+        if (!read.TryGetValue(out int size) || size != RecordLength || !record.Slice(0, Prefix.Length).SequenceEqual(Prefix))
         {
             return RecoveryMarkerState.Unreadable;
         }
@@ -72,34 +66,23 @@ internal sealed unsafe class EspMarkerStore : IRecoveryMarkerStore
         (state == RecoveryMarkerState.InProgress ? InProgressText : CompleteText).CopyTo(record.Slice(Prefix.Length));
         record[RecordLength - 1] = (byte)'\n';
 
-        FileProtocol* file = OpenFile(FileProtocol.ModeRead | FileProtocol.ModeWrite | FileProtocol.ModeCreate, out _);
-        if (file == null)
+        if (!OpenFile(UefiFile.ModeRead | UefiFile.ModeWrite | UefiFile.ModeCreate).TryGetValue(out UefiFile file))
         {
             return false;
         }
-        nuint size = RecordLength;
-        bool ok;
-        fixed (byte* bytes = record)
-        {
-            ok = !file->SetPosition(file, 0).IsError && !file->Write(file, &size, bytes).IsError && size == RecordLength
-                && !file->Flush(file).IsError;
-        }
+        bool ok = file.SetPosition(0).IsSuccess && file.Write(record).TryGetValue(out int written) && written == RecordLength
+            && file.Flush().IsSuccess;
         // Close also flushes; its status counts too.
-        ok = !file->Close(file).IsError && ok;
+        ok = file.Close().IsSuccess && ok;
         return ok;
     }
 
-    private FileProtocol* OpenFile(ulong mode, out EfiStatus status)
+    private EfiResult<UefiFile> OpenFile(ulong mode)
     {
-        FileProtocol* file = null;
         ReadOnlySpan<char> path = PathText;
         Span<char> name = stackalloc char[32];
         path.CopyTo(name);
         name[path.Length] = '\0';
-        fixed (char* text = name)
-        {
-            status = _root->Open(_root, &file, text, mode, 0);
-        }
-        return status.IsError ? null : file;
+        return _root.Open(name.Slice(0, path.Length + 1), mode);
     }
 }

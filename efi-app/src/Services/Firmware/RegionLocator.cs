@@ -2,7 +2,6 @@ using System;
 using UefiRecovery.Core.Config;
 using UefiRecovery.Core.Firmware;
 using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Services.Firmware;
 
@@ -13,7 +12,7 @@ namespace UefiRecovery.Efi.Services.Firmware;
 /// sits at that base when one is given). Length and block map are then judged by <see cref="RegionValidator"/>,
 /// so a same-GUID FV of the wrong shape is reported, not skipped (docs/firmware-regions.md).
 /// </summary>
-internal static unsafe class RegionLocator
+internal static class RegionLocator
 {
     private const int HeaderReadLength = 4096;
 
@@ -27,10 +26,9 @@ internal static unsafe class RegionLocator
         Span<byte> header = stackalloc byte[HeaderReadLength];
         for (int i = 0; i < handles.Length; i++)
         {
-            using ProtocolScope<FirmwareVolumeBlock2Protocol> scope = services.OpenGetProtocol<FirmwareVolumeBlock2Protocol>(handles[i]);
-            if (!scope.IsOpen)
+            using UefiFirmwareVolumeBlock fvb = UefiFirmwareVolumeBlock.Open(services, handles[i], out _);
+            if (!fvb.IsOpen)
                 continue;
-            var fvb = new UefiFirmwareVolumeBlock(scope.Pointer);
             if (!fvb.GetBlockSize(0).TryGetValue(out FvbBlockRun run))
                 continue;
             ulong fvbBase = fvb.GetPhysicalAddress().TryGetValue(out ulong address) ? address : 0;

@@ -1,7 +1,7 @@
 using UefiRecovery.Core.Firmware;
 using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Uefi.Raw;
+using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Services.Firmware;
 
@@ -9,15 +9,15 @@ namespace UefiRecovery.Efi.Services.Firmware;
 /// Prints "FIRMWARE MARKER state=... written=yes|no" for every marker write, so the console (and a test
 /// that cuts the power) sees the exact moment the InProgress marker is durable.
 /// </summary>
-internal sealed unsafe class ReportingMarkerStore : IRecoveryMarkerStore
+internal sealed class ReportingMarkerStore : IRecoveryMarkerStore
 {
     private readonly IRecoveryMarkerStore _inner;
-    private readonly SystemTable* _systemTable;
+    private readonly UefiConsole _console;
 
-    public ReportingMarkerStore(IRecoveryMarkerStore inner, SystemTable* systemTable)
+    public ReportingMarkerStore(IRecoveryMarkerStore inner, UefiConsole console)
     {
         _inner = inner;
-        _systemTable = systemTable;
+        _console = console;
     }
 
     public RecoveryMarkerState Read() => _inner.Read();
@@ -26,7 +26,7 @@ internal sealed unsafe class ReportingMarkerStore : IRecoveryMarkerStore
     {
         bool written = _inner.TryWrite(state);
         new ConsoleLine(stackalloc char[96]).Append("FIRMWARE MARKER state=").Append(FirmwareNames.Marker(state))
-            .Append(written ? " written=yes" : " written=no").WriteLine(_systemTable);
+            .Append(written ? " written=yes" : " written=no").WriteLine(_console);
         return written;
     }
 }

@@ -1,6 +1,6 @@
 using Internal.Runtime;
 using UefiRecovery.Core.Common;
-using UefiRecovery.Efi.Uefi.Raw;
+using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Services.Machine;
 
@@ -10,20 +10,20 @@ namespace UefiRecovery.Efi.Services.Machine;
 /// The port write goes through EFI_CPU_IO2_PROTOCOL (OVMF's CpuIo2Dxe), not through an OUT instruction.
 /// Installed as the runtime's machine-exit handler so fail-fasts end the same way.
 /// </summary>
-internal static unsafe class DebugExit
+internal static class DebugExit
 {
     public const ulong Port = 0xF4;
 
-    private static CpuIo2Protocol* s_cpuIo;
+    // The runtime's exit handler is a static function: the port writer it uses is kept here.
+    private static UefiCpuIo s_cpuIo;
 
     /// <summary>Finds CPU I/O 2 and makes it the runtime's exit path. False if the protocol is missing.</summary>
-    public static bool Install(SystemTable* systemTable)
+    public static unsafe bool Install(UefiBootServices boot)
     {
-        EfiGuid guid = CpuIo2Protocol.Guid;
-        void* cpuIo = null;
-        if (systemTable->BootServices->LocateProtocol(&guid, null, &cpuIo).IsError || cpuIo == null)
+        UefiCpuIo cpuIo = UefiCpuIo.Locate(boot);
+        if (!cpuIo.IsAvailable)
             return false;
-        s_cpuIo = (CpuIo2Protocol*)cpuIo;
+        s_cpuIo = cpuIo;
         EfiRuntime.SetExitHandler(&Exit);
         return true;
     }
@@ -32,7 +32,6 @@ internal static unsafe class DebugExit
     // runtime goes on to ResetSystem(EfiResetShutdown).
     private static void Exit(int code)
     {
-        uint value = (uint)code;
-        s_cpuIo->Io.Write(s_cpuIo, CpuIoProtocolWidth.Uint32, Port, 1, &value);
+        s_cpuIo.WritePort32(Port, (uint)code);
     }
 }

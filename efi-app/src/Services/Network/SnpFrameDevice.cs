@@ -1,10 +1,7 @@
 using System;
-using UefiRecovery.Core.Common;
 using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Efi.Uefi.Raw;
 using UefiRecovery.Netstack.Phy;
 using NetMac = UefiRecovery.Netstack.Wire.MacAddress;
-using SnpMac = UefiRecovery.Efi.Uefi.Raw.MacAddress;
 
 namespace UefiRecovery.Efi.Services.Network;
 
@@ -22,6 +19,7 @@ namespace UefiRecovery.Efi.Services.Network;
 /// Initialize, else Start + Initialize) and drops the frame at hand.</item>
 /// </list>
 /// Buffers are firmware pool memory (stable addresses for the driver); nothing is allocated per frame.
+/// Every firmware call goes through the safe layer (<see cref="UefiSimpleNetwork"/>, <see cref="UefiBootServices"/>).
 /// </summary>
 internal sealed unsafe class SnpFrameDevice : IFrameDevice
 {
@@ -32,16 +30,16 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
 
     private const int EthernetHeaderLength = 14;
     private const int MinimumFrameLength = 60;
-    private const int MaxMulticast = 16;
+    private const int MaxMulticast = UefiSimpleNetwork.MaxMulticastList;
+    private const int MacLength = 6;
 
     private const byte SlotFree = 0;
     private const byte SlotLent = 1;
     private const byte SlotInFlight = 2;
 
-    private readonly BootServices* _boot;
-    private readonly void* _handle;
-    private readonly void* _agent;
-    private SimpleNetworkProtocol* _snp;
+    private readonly UefiBootServices _boot;
+    private readonly EfiHandle _handle;
+    private UefiSimpleNetwork _snp;
     private byte* _rx;
     private byte* _tx;
     private readonly byte[] _slotState = new byte[TransmitBufferCount];
@@ -50,11 +48,10 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
     private readonly NetMac[] _multicast = new NetMac[MaxMulticast];
     private int _multicastCount;
 
-    private SnpFrameDevice(BootServices* boot, void* handle, void* agent)
+    private SnpFrameDevice(UefiBootServices boot, EfiHandle handle)
     {
         _boot = boot;
         _handle = handle;
-        _agent = agent;
     }
 
     public NetMac MacAddress { get; private set; }
@@ -69,10 +66,11 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
     /// <summary>SNP state found at open time, before the bring-up.</summary>
     public SimpleNetworkState StateAtOpen { get; private set; }
 
-    public SimpleNetworkMode* Mode => _snp->Mode;
+    /// <summary>The NIC's SNP (its mode: MTU, media, filters), for the bring-up's report.</summary>
+    public UefiSimpleNetwork Nic => _snp;
 
     /// <summary>Which receive filter bits are enabled (SNP's ReceiveFilterSetting after our call).</summary>
-    public uint ReceiveFilterSetting => _snp->Mode->ReceiveFilterSetting;
+    public uint ReceiveFilterSetting => _snp.ReceiveFilterSetting;
 
     public int InFlightCount
     {
@@ -89,10 +87,10 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
     /// Opens SNP on <paramref name="handle"/> exclusively, brings it to Initialized and enables
     /// unicast + broadcast reception. On failure nothing stays open and <paramref name="device"/> is null.
     /// </summary>
-    public static SnpOpenStatus TryOpen(BootServices* boot, void* imageHandle, void* handle, out SnpFrameDevice? device, out EfiStatus status)
+    public static SnpOpenStatus TryOpen(UefiBootServices boot, EfiHandle handle, out SnpFrameDevice? device, out EfiStatus status)
     {
         device = null;
-        var created = new SnpFrameDevice(boot, handle, imageHandle);
+        var created = new SnpFrameDevice(boot, handle);
         SnpOpenStatus result = created.Open(out status);
         if (result != SnpOpenStatus.Ok)
         {
@@ -105,38 +103,35 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
 
     private SnpOpenStatus Open(out EfiStatus status)
     {
-        EfiGuid guid = SimpleNetworkProtocol.Guid;
-        void* iface = null;
-        status = _boot->OpenProtocol(_handle, &guid, &iface, _agent, null, OpenProtocolAttributes.Exclusive);
-        if (status.IsError || iface == null)
+        status = UefiSimpleNetwork.OpenExclusive(_boot, _handle, out _snp);
+        if (!_snp.IsOpen)
             return SnpOpenStatus.OpenFailed;
-        _snp = (SimpleNetworkProtocol*)iface;
 
-        SimpleNetworkMode* mode = _snp->Mode;
-        StateAtOpen = mode->State;
-        if (mode->HwAddressSize != 6 || mode->MediaHeaderSize != EthernetHeaderLength)
+        StateAtOpen = _snp.State;
+        if (_snp.HwAddressSize != 6 || _snp.MediaHeaderSize != EthernetHeaderLength)
             return SnpOpenStatus.NotEthernet;
 
-        void* rx = null;
-        void* tx = null;
-        status = _boot->AllocatePool(MemoryType.BootServicesData, BufferSize, &rx);
-        if (status.IsError)
+        EfiResult rx = _boot.AllocatePool(MemoryType.BootServicesData, BufferSize, out void* rxBuffer);
+        status = rx.Status;
+        if (!rx.IsSuccess)
             return SnpOpenStatus.NoMemory;
-        _rx = (byte*)rx;
-        status = _boot->AllocatePool(MemoryType.BootServicesData, (nuint)(BufferSize * TransmitBufferCount), &tx);
-        if (status.IsError)
+        _rx = (byte*)rxBuffer;
+        EfiResult tx = _boot.AllocatePool(MemoryType.BootServicesData, (nuint)(BufferSize * TransmitBufferCount), out void* txBuffer);
+        status = tx.Status;
+        if (!tx.IsSuccess)
             return SnpOpenStatus.NoMemory;
-        _tx = (byte*)tx;
+        _tx = (byte*)txBuffer;
 
         SnpOpenStatus up = BringUp(out status);
         if (up != SnpOpenStatus.Ok)
             return up;
 
         // After Initialize, CurrentAddress and MaxPacketSize are valid (§24.1.5).
-        MacAddress = ReadMac(&mode->CurrentAddress);
-        MaximumFrameLength = (int)Math.Min((uint)(BufferSize - 22), mode->MediaHeaderSize + mode->MaxPacketSize);
-        status = ApplyReceiveFilters();
-        return status.IsError ? SnpOpenStatus.FiltersFailed : SnpOpenStatus.Ok;
+        MacAddress = NetMac.Read(_snp.CurrentAddress);
+        MaximumFrameLength = (int)Math.Min((uint)(BufferSize - 22), _snp.MediaHeaderSize + _snp.MaxPacketSize);
+        EfiResult filters = ApplyReceiveFilters();
+        status = filters.Status;
+        return filters.IsSuccess ? SnpOpenStatus.Ok : SnpOpenStatus.FiltersFailed;
     }
 
     /// <summary>
@@ -145,24 +140,25 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
     /// </summary>
     private SnpOpenStatus BringUp(out EfiStatus status)
     {
-        SimpleNetworkMode* mode = _snp->Mode;
         status = EfiStatus.Success;
-        if (mode->State == SimpleNetworkState.Stopped)
+        if (_snp.State == SimpleNetworkState.Stopped)
         {
-            status = _snp->Start(_snp);
-            if (status.IsError && status != EfiStatus.AlreadyStarted)
+            EfiResult started = _snp.Start();
+            status = started.Status;
+            if (!started.IsSuccess && status != EfiStatus.AlreadyStarted)
                 return SnpOpenStatus.StartFailed;
         }
-        if (mode->State == SimpleNetworkState.Started)
+        if (_snp.State == SimpleNetworkState.Started)
         {
-            status = _snp->Initialize(_snp, 0, 0);
-            if (status.IsError)
+            EfiResult initialized = _snp.Initialize(0, 0);
+            status = initialized.Status;
+            if (!initialized.IsSuccess)
             {
-                _snp->Reset(_snp, 1);
-                status = _snp->Initialize(_snp, 0, 0);
+                _snp.Reset(extendedVerification: true);
+                status = _snp.Initialize(0, 0).Status;
             }
         }
-        if (mode->State != SimpleNetworkState.Initialized)
+        if (_snp.State != SimpleNetworkState.Initialized)
             return SnpOpenStatus.InitializeFailed;
         status = EfiStatus.Success;
         return SnpOpenStatus.Ok;
@@ -172,13 +168,12 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
     private void Recover()
     {
         Counters.Reinitializations++;
-        SimpleNetworkMode* mode = _snp->Mode;
         bool ok = false;
-        if (mode->State == SimpleNetworkState.Initialized)
+        if (_snp.State == SimpleNetworkState.Initialized)
         {
-            ok = !_snp->Reset(_snp, 0).IsError;
+            ok = _snp.Reset(extendedVerification: false).IsSuccess;
             if (!ok)
-                _snp->Shutdown(_snp);
+                _snp.Shutdown();
         }
         if (!ok)
             ok = BringUp(out _) == SnpOpenStatus.Ok;
@@ -194,24 +189,20 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
     /// (MaxMCastFilterCount &gt; 0), else promiscuous multicast, else promiscuous. Whatever the NIC
     /// lets through, <see cref="TryReceive"/> filters again in software.
     /// </summary>
-    private EfiStatus ApplyReceiveFilters()
+    private EfiResult ApplyReceiveFilters()
     {
-        SimpleNetworkMode* mode = _snp->Mode;
-        uint supported = mode->ReceiveFilterMask;
+        uint supported = _snp.ReceiveFilterMask;
         uint enable = (SimpleNetworkReceiveFilter.Unicast | SimpleNetworkReceiveFilter.Broadcast) & supported;
-        nuint listCount = 0;
-        SnpMac* list = stackalloc SnpMac[MaxMulticast];
+        int listCount = 0;
+        Span<byte> list = stackalloc byte[MaxMulticast * MacLength];
         if (_multicastCount > 0)
         {
-            if (mode->MaxMCastFilterCount >= (uint)_multicastCount && (supported & SimpleNetworkReceiveFilter.Multicast) != 0)
+            if (_snp.MaxMCastFilterCount >= (uint)_multicastCount && (supported & SimpleNetworkReceiveFilter.Multicast) != 0)
             {
                 enable |= SimpleNetworkReceiveFilter.Multicast;
                 for (int i = 0; i < _multicastCount; i++)
-                {
-                    list[i] = default;
-                    WriteMac(&list[i], _multicast[i]);
-                }
-                listCount = (nuint)_multicastCount;
+                    _multicast[i].Write(list.Slice(i * MacLength, MacLength));
+                listCount = _multicastCount;
             }
             else if ((supported & SimpleNetworkReceiveFilter.PromiscuousMulticast) != 0)
                 enable |= SimpleNetworkReceiveFilter.PromiscuousMulticast;
@@ -220,20 +211,20 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
         }
         uint disable = supported & ~enable;
         // The multicast list is reset when we have none, so no group of an earlier user stays enabled.
-        byte reset = (byte)(listCount == 0 && (supported & SimpleNetworkReceiveFilter.Multicast) != 0 ? 1 : 0);
-        return _snp->ReceiveFilters(_snp, enable, disable, reset, listCount, listCount == 0 ? null : list);
+        bool reset = listCount == 0 && (supported & SimpleNetworkReceiveFilter.Multicast) != 0;
+        return _snp.ReceiveFilters(enable, disable, reset, list.Slice(0, listCount * MacLength));
     }
 
     public bool TryReceive(out ReadOnlySpan<byte> frame)
     {
         frame = default;
-        if (_snp == null)
+        if (!_snp.IsOpen)
             return false;
         // A few attempts, so frames for other hosts do not cost the caller a whole poll round.
         for (int attempt = 0; attempt < 8; attempt++)
         {
-            nuint length = BufferSize;
-            EfiStatus status = _snp->Receive(_snp, null, &length, _rx, null, null, null);
+            EfiResult<int> received = _snp.ReceiveFrame(new Span<byte>(_rx, BufferSize));
+            EfiStatus status = received.Status;
             if (status == EfiStatus.NotReady)
                 return false;
             if (status == EfiStatus.BufferTooSmall)
@@ -247,25 +238,31 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
                 Recover();
                 return false;
             }
-            if (status.IsError)
-            {
-                Counters.ReceiveErrors++;
-                return false;
-            }
-            if (length < EthernetHeaderLength || length > BufferSize)
+            // A driver that claims more bytes than it was given: the frame is not trusted.
+            if (status == EfiStatus.BadBufferSize)
             {
                 Counters.ReceivedMalformed++;
                 continue;
             }
-            var received = new ReadOnlySpan<byte>(_rx, (int)length);
-            if (!IsForUs(NetMac.Read(received)))
+            if (!received.TryGetValue(out int length))
+            {
+                Counters.ReceiveErrors++;
+                return false;
+            }
+            if (length < EthernetHeaderLength)
+            {
+                Counters.ReceivedMalformed++;
+                continue;
+            }
+            var accepted = new ReadOnlySpan<byte>(_rx, length);
+            if (!IsForUs(NetMac.Read(accepted)))
             {
                 Counters.ReceivedNotForUs++;
                 continue;
             }
             Counters.FramesReceived++;
-            Observer?.OnFrameReceived(received);
-            frame = received;
+            Observer?.OnFrameReceived(accepted);
+            frame = accepted;
             return true;
         }
         return false;
@@ -274,7 +271,7 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
     public bool TryBeginTransmit(int length, out Span<byte> frame)
     {
         frame = default;
-        if (_snp == null || _lentSlot >= 0 || length < EthernetHeaderLength || length > MaximumFrameLength)
+        if (!_snp.IsOpen || _lentSlot >= 0 || length < EthernetHeaderLength || length > MaximumFrameLength)
             return false;
         int slot = FindFreeSlot();
         if (slot < 0)
@@ -308,15 +305,17 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
             length = MinimumFrameLength;
         }
 
-        // HeaderSize 0: the frame already carries its Ethernet header (§24.1.14).
-        EfiStatus status = _snp->Transmit(_snp, 0, (nuint)length, buffer, null, null, null);
-        if (status == EfiStatus.NotReady)
+        // The frame already carries its Ethernet header (HeaderSize 0, §24.1.14).
+        var bytes = new ReadOnlySpan<byte>(buffer, length);
+        EfiResult sent = _snp.Transmit(bytes);
+        if (sent.Status == EfiStatus.NotReady)
         {
             // The driver's queue is full: take back what it finished and try once more.
             Recycle();
-            status = _snp->Transmit(_snp, 0, (nuint)length, buffer, null, null, null);
+            sent = _snp.Transmit(bytes);
         }
-        if (!status.IsError)
+        EfiStatus status = sent.Status;
+        if (sent.IsSuccess)
         {
             _slotState[slot] = SlotInFlight;
             Counters.FramesSent++;
@@ -330,14 +329,14 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
 
     public bool TryJoinMulticast(NetMac group)
     {
-        if (_snp == null || !group.IsMulticast)
+        if (!_snp.IsOpen || !group.IsMulticast)
             return false;
         for (int i = 0; i < _multicastCount; i++)
             if (_multicast[i].Equals(group)) return true;
         if (_multicastCount == MaxMulticast)
             return false;
         _multicast[_multicastCount++] = group;
-        if (!ApplyReceiveFilters().IsError)
+        if (ApplyReceiveFilters().IsSuccess)
             return true;
         _multicastCount--;
         return false;
@@ -346,16 +345,14 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
     /// <summary>Takes back every TX buffer GetStatus reports as finished (§24.1.13).</summary>
     public void Recycle()
     {
-        if (_snp == null)
+        if (!_snp.IsOpen)
             return;
         // Bounded: at most one address per buffer, plus one call that returns none.
         for (int i = 0; i <= TransmitBufferCount; i++)
         {
-            uint interrupts = 0;
-            void* recycled = null;
-            if (_snp->GetStatus(_snp, &interrupts, &recycled).IsError || recycled == null)
+            if (!_snp.GetStatus().TryGetValue(out SimpleNetworkStatus snpStatus) || snpStatus.RecycledTransmitBuffer == null)
                 return;
-            long offset = (byte*)recycled - _tx;
+            long offset = (byte*)snpStatus.RecycledTransmitBuffer - _tx;
             int slot = (int)(offset / BufferSize);
             if (offset < 0 || offset % BufferSize != 0 || slot >= TransmitBufferCount || _slotState[slot] != SlotInFlight)
             {
@@ -379,25 +376,24 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
     /// </summary>
     public void Close()
     {
-        if (_snp != null)
+        if (_snp.IsOpen)
         {
-            if (_snp->Mode->State == SimpleNetworkState.Initialized)
-                _snp->Shutdown(_snp);
-            if (_snp->Mode->State == SimpleNetworkState.Started)
-                _snp->Stop(_snp);
-            EfiGuid guid = SimpleNetworkProtocol.Guid;
-            _boot->CloseProtocol(_handle, &guid, _agent, null);
-            _snp = null;
-            _boot->ConnectController(_handle, null, null, 1);
+            if (_snp.State == SimpleNetworkState.Initialized)
+                _snp.Shutdown();
+            if (_snp.State == SimpleNetworkState.Started)
+                _snp.Stop();
+            UefiSimpleNetwork.CloseExclusive(_boot, _handle);
+            _snp = default;
+            _boot.ConnectController(_handle, recursive: true);
         }
         if (_rx != null)
         {
-            _boot->FreePool(_rx);
+            _boot.FreePool(_rx);
             _rx = null;
         }
         if (_tx != null)
         {
-            _boot->FreePool(_tx);
+            _boot.FreePool(_tx);
             _tx = null;
         }
     }
@@ -417,8 +413,4 @@ internal sealed unsafe class SnpFrameDevice : IFrameDevice
             if (_multicast[i].Equals(destination)) return true;
         return false;
     }
-
-    private static NetMac ReadMac(SnpMac* mac) => NetMac.Read(new ReadOnlySpan<byte>(mac->Addr, 6));
-
-    private static void WriteMac(SnpMac* destination, NetMac mac) => mac.Write(new Span<byte>(destination->Addr, 6));
 }

@@ -1,4 +1,4 @@
-namespace UefiRecovery.Efi.Uefi.Raw;
+namespace UefiRecovery.Efi.Uefi;
 
 /// <summary>EFI_MEMORY_TYPE (UEFI 2.10 §7.2, Table 7.6). 0x70000000.. OEM, 0x80000000.. OS loader.</summary>
 public enum MemoryType : uint

@@ -1,4 +1,4 @@
-namespace UefiRecovery.Efi.Uefi.Raw;
+namespace UefiRecovery.Efi.Uefi;
 
 /// <summary>Receive filter bits (UEFI 2.10 §24.1, EFI_SIMPLE_NETWORK_RECEIVE_*).</summary>
 public static class SimpleNetworkReceiveFilter

@@ -1,6 +1,6 @@
 using UefiRecovery.Core.Common;
 
-namespace UefiRecovery.Efi.Uefi.Raw;
+namespace UefiRecovery.Efi.Uefi;
 
 /// <summary>Variable attribute bits (UEFI 2.10 §8.2, GetVariable / SetVariable).</summary>
 public static class VariableAttributes

@@ -1,4 +1,4 @@
-namespace UefiRecovery.Efi.Uefi.Raw;
+namespace UefiRecovery.Efi.Uefi;
 
 /// <summary>EFI_MEMORY_DESCRIPTOR (UEFI 2.10 §7.2, GetMemoryMap). Walk with the returned DescriptorSize, not sizeof.</summary>
 public struct MemoryDescriptor

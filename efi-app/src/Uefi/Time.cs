@@ -1,4 +1,4 @@
-namespace UefiRecovery.Efi.Uefi.Raw;
+namespace UefiRecovery.Efi.Uefi;
 
 /// <summary>EFI_TIME (UEFI 2.10 §8.3, GetTime).</summary>
 public struct Time

@@ -2,21 +2,22 @@ using System;
 using UefiRecovery.Core.Common;
 using UefiRecovery.Efi.Uefi.Raw;
 
-namespace UefiRecovery.Efi.Services.Network;
+namespace UefiRecovery.Efi.Uefi;
 
 /// <summary>
-/// Names the drivers around an SNP handle through EFI_COMPONENT_NAME2_PROTOCOL (UEFI 2.10 §11.5).
+/// Names the drivers around a protocol's handle (an SNP handle: <see cref="SimpleNetworkHandles"/>) through
+/// EFI_COMPONENT_NAME2_PROTOCOL (UEFI 2.10 §11.5).
 /// <list type="bullet">
 /// <item>The <b>producer</b> (the NIC driver) is the agent that opened a protocol of the parent
 /// controller BY_CHILD_CONTROLLER with the SNP handle as child (UEFI 2.10 §7.3, OpenProtocol;
 /// VirtioNetDxe opens VIRTIO_DEVICE_PROTOCOL that way, iPXE the parent's device path). This works for
 /// both, where the SNP handle's own device path (PciRoot/Pci/MAC) says nothing about the driver.</item>
-/// <item>The <b>consumer</b> is the agent holding SNP itself BY_DRIVER: MnpDxe, until the exclusive
-/// open disconnects it.</item>
+/// <item>The <b>consumer</b> is the agent holding the protocol itself BY_DRIVER: for SNP, MnpDxe, until the
+/// exclusive open disconnects it.</item>
 /// </list>
 /// Each runs once at setup; every pool buffer the firmware hands out is freed again.
 /// </summary>
-internal static unsafe class SnpDriverName
+internal static unsafe class DriverNames
 {
     /// <summary>Copies the producer's name into <paramref name="name"/>; false when none is found.</summary>
     public static bool TryGetProducer(BootServices* boot, void* imageHandle, void* snpHandle, Span<char> name, out int length)
@@ -26,11 +27,10 @@ internal static unsafe class SnpDriverName
         return agent != null && TryGetDriverName(boot, imageHandle, agent, name, out length);
     }
 
-    /// <summary>Copies the name of the driver that has SNP open BY_DRIVER (MnpDxe) into <paramref name="name"/>.</summary>
-    public static bool TryGetConsumer(BootServices* boot, void* imageHandle, void* snpHandle, Span<char> name, out int length)
+    /// <summary>Copies the name of the driver that has <paramref name="guid"/> open BY_DRIVER (for SNP: MnpDxe) into <paramref name="name"/>.</summary>
+    public static bool TryGetConsumer(BootServices* boot, void* imageHandle, void* snpHandle, EfiGuid guid, Span<char> name, out int length)
     {
         length = 0;
-        EfiGuid guid = SimpleNetworkProtocol.Guid;
         OpenProtocolInformationEntry* entries = null;
         nuint count = 0;
         if (boot->OpenProtocolInformation(snpHandle, &guid, &entries, &count).IsError || entries == null)

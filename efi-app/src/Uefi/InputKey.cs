@@ -1,4 +1,4 @@
-namespace UefiRecovery.Efi.Uefi.Raw;
+namespace UefiRecovery.Efi.Uefi;
 
 /// <summary>EFI_INPUT_KEY (UEFI 2.10 §12.3, ReadKeyStroke).</summary>
 public struct InputKey

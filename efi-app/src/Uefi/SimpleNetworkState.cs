@@ -1,4 +1,4 @@
-namespace UefiRecovery.Efi.Uefi.Raw;
+namespace UefiRecovery.Efi.Uefi;
 
 /// <summary>EFI_SIMPLE_NETWORK_STATE (UEFI 2.10 §24.1), stored in <see cref="SimpleNetworkMode.State"/>.</summary>
 public enum SimpleNetworkState : uint

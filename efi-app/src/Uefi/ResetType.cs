@@ -1,4 +1,4 @@
-namespace UefiRecovery.Efi.Uefi.Raw;
+namespace UefiRecovery.Efi.Uefi;
 
 /// <summary>EFI_RESET_TYPE (UEFI 2.10 §8.5.1, ResetSystem).</summary>
 public enum ResetType : uint
