@@ -23,7 +23,7 @@ internal ref struct ConsoleLine
 
     internal ReadOnlySpan<char> Text => _buffer.Slice(0, _length);
 
-    internal ConsoleLine Append(ReadOnlySpan<char> text)
+    internal ConsoleLine Append(scoped ReadOnlySpan<char> text)
     {
         int n = Math.Min(text.Length, Room);
         text.Slice(0, n).CopyTo(_buffer.Slice(_length));
