@@ -91,17 +91,17 @@ internal static class CapsuleChecks
         ConsoleLine text = new ConsoleLine(detail);
         if (ok && expected.ExpectsAccept)
         {
-            text = text.Append("accepted");
+            text.Append("accepted");
         }
         else if (ok)
         {
-            text = text.Append("rejected reason=").AppendDecimal((ulong)verdict.Code).Append(" ").Append(expected.StatusName);
+            text.Append("rejected reason=").AppendDecimal((ulong)verdict.Code).Append(" ").Append(expected.StatusName);
             if (expected.Pkcs7Failure != Pkcs7Failure.None)
-                text = text.Append(" pkcs7=").Append(expected.Pkcs7FailureName);
+                text.Append(" pkcs7=").Append(expected.Pkcs7FailureName);
         }
         else
         {
-            text = text.Append("unexpected reason=").AppendDecimal((ulong)verdict.Code)
+            text.Append("unexpected reason=").AppendDecimal((ulong)verdict.Code)
                 .Append(" pkcs7=").AppendDecimal((ulong)(int)verdict.Pkcs7Result.Failure)
                 .Append(" expected ").Append(expected.StatusName);
         }

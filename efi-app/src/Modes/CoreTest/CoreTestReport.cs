@@ -31,7 +31,7 @@ internal sealed class CoreTestReport
             Failed++;
         ConsoleLine line = new ConsoleLine(stackalloc char[200]).Append(ok ? "CORETEST PASS " : "CORETEST FAIL ").Append(name);
         if (!detail.IsEmpty)
-            line = line.Append(" ").Append(detail);
+            line.Append(" ").Append(detail);
         line.WriteLine(Console);
     }
 }

@@ -40,7 +40,6 @@ internal static class FvbCheckMode
 
         // The region comes from the target map (uefirecovery.target; default OVMF's NV store);
         // uefirecovery.fvbcheck.fs points the check at another FV of the same shape.
-        Span<char> value = stackalloc char[48];
         if (!config.TrySelectRegion(out RegionTarget target, out ulong baseAddress, out string selectProblem))
         {
             new ConsoleLine(line).Append("FIRMWARE FVBCHECK DONE result=fail reason=no-target message=\"").Append(selectProblem).Append("\"")
@@ -67,7 +66,7 @@ internal static class FvbCheckMode
             return MachineExitCodes.Failure;
         }
 
-        new ConsoleLine(line).Append("FIRMWARE FVBCHECK BEGIN target-fs=").Append(Guid(target.FileSystemGuid, value))
+        new ConsoleLine(line).Append("FIRMWARE FVBCHECK BEGIN target-fs=").Append(target.FileSystemGuid)
             .Append(" size=").AppendHex(target.FvLength).Append(" blocks=").AppendDecimal((ulong)target.BlockCount)
             .Append("x").AppendDecimal((ulong)target.BlockSize).Append(selfTestWrite ? " write=restore-selftest" : " write=none")
             .WriteLine(console);
@@ -105,7 +104,7 @@ internal static class FvbCheckMode
         PrintFaultTolerantWrite(services, line, console);
         if (!found)
         {
-            new ConsoleLine(line).Append("FIRMWARE REGION fs=").Append(Guid(target.FileSystemGuid, value))
+            new ConsoleLine(line).Append("FIRMWARE REGION fs=").Append(target.FileSystemGuid)
                 .Append(" verdict=invalid reason=not-found message=\"no FVB instance carries the configured FV\"").WriteLine(console);
         }
         new ConsoleLine(line).Append("FIRMWARE FVBCHECK DONE result=").Append(result == MachineExitCodes.Success ? "ok" : "fail").WriteLine(console);
@@ -129,7 +128,6 @@ internal static class FvbCheckMode
     {
         matched = false;
         Span<char> line = stackalloc char[320];
-        Span<char> guidText = stackalloc char[40];
         using UefiFirmwareVolumeBlock fvb = UefiFirmwareVolumeBlock.Open(services, handle, out EfiStatus openStatus);
         if (!fvb.IsOpen)
         {
@@ -155,11 +153,14 @@ internal static class FvbCheckMode
             status = FvHeader.TryParse(header.Slice(0, headerLength), out fv);
         }
 
-        new ConsoleLine(line).Append("FIRMWARE FVB index=").AppendDecimal((ulong)index).Append(" base=").AppendHex(baseAddress)
+        var fvbLine = new ConsoleLine(line).Append("FIRMWARE FVB index=").AppendDecimal((ulong)index).Append(" base=").AppendHex(baseAddress)
             .Append(" attrs=").AppendHex(attributes, 8).Append(" blocks=").AppendDecimal((ulong)run.NumberOfBlocks).Append("x")
-            .AppendDecimal((ulong)run.BlockSize).Append(" fv=").Append(FirmwareNames.HeaderStatus(status))
-            .Append(" fs=").Append(status == FvHeaderStatus.Valid ? Guid(fv.FileSystemGuid, guidText) : "-")
-            .Append(" size=").AppendHex(status == FvHeaderStatus.Valid ? fv.FvLength : 0)
+            .AppendDecimal((ulong)run.BlockSize).Append(" fv=").Append(FirmwareNames.HeaderStatus(status)).Append(" fs=");
+        if (status == FvHeaderStatus.Valid)
+            fvbLine.Append(fv.FileSystemGuid);
+        else
+            fvbLine.Append("-");
+        fvbLine.Append(" size=").AppendHex(status == FvHeaderStatus.Valid ? fv.FvLength : 0)
             .Append(" backing=").Append(FirmwareNames.Backing(backing)).WriteLine(console);
 
         // Located by FV header: the FileSystemGuid names the region; length and block map are then judged by the validator.
@@ -176,13 +177,12 @@ internal static class FvbCheckMode
         UefiConsole console)
     {
         Span<char> line = stackalloc char[320];
-        Span<char> guidText = stackalloc char[40];
         var region = new FvbFlashRegion(fvb, (int)Math.Min((ulong)run.BlockSize, int.MaxValue), (int)Math.Min((ulong)run.NumberOfBlocks, int.MaxValue));
         byte[] block = new byte[region.BlockSize];
 
         RegionVerdict verdict = RegionValidator.Validate(region, target, marker, block);
         ReadOnlySpan<char> attributeProblem = AttributeProblem(attributes, backing);
-        PrintRegion(line, guidText, target, baseAddress, region, attributes, backing, verdict, console);
+        PrintRegion(line, target, baseAddress, region, attributes, backing, verdict, console);
         if (!attributeProblem.IsEmpty)
         {
             new ConsoleLine(line).Append("FIRMWARE REGION not-writable reason=").Append(attributeProblem).WriteLine(console);
@@ -225,7 +225,7 @@ internal static class FvbCheckMode
             .WriteLine(console);
 
         RegionVerdict after = RegionValidator.Validate(region, target, markerStore.Read(), block);
-        PrintRegion(line, guidText, target, baseAddress, region, attributes, backing, after, console);
+        PrintRegion(line, target, baseAddress, region, attributes, backing, after, console);
         return recovery.Status == RecoveryStatus.Recovered && after.IsValid ? MachineExitCodes.Success : MachineExitCodes.Failure;
     }
 
@@ -243,13 +243,17 @@ internal static class FvbCheckMode
         }
         EfiResult<ulong> maxBlock = ftw.GetMaxBlockSize();
         var text = new ConsoleLine(line).Append("FIRMWARE FTW protocol=present max-block=");
-        (maxBlock.TryGetValue(out ulong size) ? text.AppendHex(size) : text.Append("unknown status=").AppendHex(maxBlock.Status.Value)).WriteLine(console);
+        if (maxBlock.TryGetValue(out ulong size))
+            text.AppendHex(size);
+        else
+            text.Append("unknown status=").AppendHex(maxBlock.Status.Value);
+        text.WriteLine(console);
     }
 
-    private static void PrintRegion(Span<char> line, Span<char> guidText, in RegionTarget target, ulong baseAddress,
+    private static void PrintRegion(Span<char> line, in RegionTarget target, ulong baseAddress,
         FvbFlashRegion region, uint attributes, FvbBacking backing, RegionVerdict verdict, UefiConsole console)
     {
-        new ConsoleLine(line).Append("FIRMWARE REGION fs=").Append(Guid(target.FileSystemGuid, guidText))
+        new ConsoleLine(line).Append("FIRMWARE REGION fs=").Append(target.FileSystemGuid)
             .Append(" base=").AppendHex(baseAddress).Append(" size=").AppendHex((ulong)region.BlockSize * (ulong)region.BlockCount)
             .Append(" blocks=").AppendDecimal((ulong)region.BlockCount).Append("x").AppendDecimal((ulong)region.BlockSize)
             .Append(" attrs=").AppendHex(attributes, 8).Append(" backing=").Append(FirmwareNames.Backing(backing))
@@ -266,7 +270,4 @@ internal static class FvbCheckMode
         if (backing == FvbBacking.Ram) return "ram-backed-emulation";
         return default;
     }
-
-    private static ReadOnlySpan<char> Guid(EfiGuid guid, Span<char> buffer) =>
-        guid.TryFormat(buffer, out int written) ? buffer.Slice(0, written) : "?";
 }

@@ -44,9 +44,6 @@ internal sealed class NetDiagMode
     private int Run()
     {
         Span<char> line = stackalloc char[256];
-        Span<char> a = stackalloc char[24];
-        Span<char> b = stackalloc char[24];
-        Span<char> c = stackalloc char[24];
 
         if (!_config.TryValidate(out string invalid))
         {
@@ -74,13 +71,13 @@ internal sealed class NetDiagMode
             return MachineExitCodes.Failure;
         }
 
-        int result = RunWithDevice(device, report, line, a, b, c);
+        int result = RunWithDevice(device, report, line);
         device.Close();
         MonotonicClock.Stop();
         return result;
     }
 
-    private int RunWithDevice(SnpFrameDevice device, NicReport report, Span<char> line, Span<char> a, Span<char> b, Span<char> c)
+    private int RunWithDevice(SnpFrameDevice device, NicReport report, Span<char> line)
     {
         Interface iface = NetworkBringUp.CreateInterface(device, _boot);
         var echo = new UdpEchoService();
@@ -95,9 +92,9 @@ internal sealed class NetDiagMode
         if (address != AddressStatus.Configured)
             return MachineExitCodes.Failure;
 
-        ProbeManager(device, iface, dhcp, line, a, b, c);
+        ProbeManager(device, iface, dhcp, line);
 
-        new ConsoleLine(line).Append("NETDIAG READY ip=").Append(NetText.Ipv4(iface.Address.Value, a))
+        new ConsoleLine(line).Append("NETDIAG READY ip=").Append(iface.Address)
             .Append(" echo-port=").AppendDecimal((ulong)UdpEchoService.Port)
             .Append(" timeout=").AppendDecimal((ulong)_config.NetDiagTimeoutSeconds).Append("s").WriteLine(_console);
 
@@ -152,7 +149,7 @@ internal sealed class NetDiagMode
 
     /// <summary>The configured manager, else the one from the DHCP option: ARP for its next hop, then ping it.</summary>
     private void ProbeManager(SnpFrameDevice device, Interface iface, DhcpClient? dhcp,
-        Span<char> line, Span<char> a, Span<char> b, Span<char> c)
+        Span<char> line)
     {
         Ipv4Address manager;
         ushort port;
@@ -214,16 +211,16 @@ internal sealed class NetDiagMode
         }
         device.Observer = null;
 
-        var managerLine = new ConsoleLine(line).Append("NETDIAG MANAGER addr=").Append(NetText.Ipv4(manager.Value, a))
+        var managerLine = new ConsoleLine(line).Append("NETDIAG MANAGER addr=").Append(manager)
             .Append(" port=").AppendDecimal((ulong)port)
             .Append(" source=").Append(source)
-            .Append(" nexthop=").Append(NetText.Ipv4(hop.Value, b))
+            .Append(" nexthop=").Append(hop)
             .Append(" arp=").Append(arp == ArpLookup.Resolved ? "answered" : "no-answer");
         if (arp == ArpLookup.Resolved)
-            managerLine = managerLine.Append(" mac=").Append(NetText.Mac(hopMac.Value, c));
-        managerLine = managerLine.Append(" ping=").Append(arp != ArpLookup.Resolved ? "skipped" : pinged ? "answered" : "no-answer");
+            managerLine.Append(" mac=").Append(hopMac);
+        managerLine.Append(" ping=").Append(arp != ArpLookup.Resolved ? "skipped" : pinged ? "answered" : "no-answer");
         if (pinged)
-            managerLine = managerLine.Append(" rtt=").AppendDecimal(probe.RoundTripMs).Append("ms");
+            managerLine.Append(" rtt=").AppendDecimal(probe.RoundTripMs).Append("ms");
         managerLine.WriteLine(_console);
     }
 

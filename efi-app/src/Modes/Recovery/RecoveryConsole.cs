@@ -9,6 +9,7 @@ using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Services.Firmware;
 using UefiRecovery.Efi.Services.Network;
 using UefiRecovery.Efi.Uefi;
+using UefiRecovery.Netstack.Wire;
 
 namespace UefiRecovery.Efi.Modes.Recovery;
 
@@ -94,21 +95,19 @@ internal sealed class RecoveryConsole
     public void Trust(TrustStore trust, RecoveryTargetConfig target)
     {
         Span<byte> digest = stackalloc byte[UefiRecovery.Core.Crypto.Sha256.DigestSize];
-        Span<char> guid = stackalloc char[36];
         var text = new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY TRUST rsa2048=").AppendDecimal((ulong)trust.KeyHashCount).Append(" [");
         for (int i = 0; i < trust.KeyHashCount; i++)
-            text = AppendShortHash(i == 0 ? text : text.Append(","), trust.GetKeyHash(i));
-        text = text.Append("] x509=").AppendDecimal((ulong)trust.RootCertificateCount).Append(" [");
+            AppendShortHash(ref text, i, trust.GetKeyHash(i));
+        text.Append("] x509=").AppendDecimal((ulong)trust.RootCertificateCount).Append(" [");
         for (int i = 0; i < trust.RootCertificateCount; i++)
         {
             UefiRecovery.Core.Crypto.Sha256.Hash(trust.GetRootCertificate(i), digest);
-            text = AppendShortHash(i == 0 ? text : text.Append(","), digest);
+            AppendShortHash(ref text, i, digest);
         }
-        target.ImageType.TryFormat(guid, out int guidLength);
-        text = text.Append("] manager=").AppendDecimal((ulong)target.TrustedManagerKeyCount).Append(" [");
+        text.Append("] manager=").AppendDecimal((ulong)target.TrustedManagerKeyCount).Append(" [");
         for (int i = 0; i < target.TrustedManagerKeyCount; i++)
-            text = AppendShortHash(i == 0 ? text : text.Append(","), target.GetTrustedManagerKeyHash(i));
-        text.Append("] image-type=").Append(guid.Slice(0, guidLength)).Append(" lsv=").AppendHex(target.LowestSupportedVersion, 8).WriteLine(_console);
+            AppendShortHash(ref text, i, target.GetTrustedManagerKeyHash(i));
+        text.Append("] image-type=").Append(target.ImageType).Append(" lsv=").AppendHex(target.LowestSupportedVersion, 8).WriteLine(_console);
     }
 
     /// <summary>"RECOVERY PHASE NAME" (network, receiving, verifying, reporting).</summary>
@@ -116,18 +115,20 @@ internal sealed class RecoveryConsole
 
     public void Discovering(in ClientConfig client, RecoveryConfig config)
     {
-        Span<char> a = stackalloc char[24];
         var discovering = new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY PHASE discovering manager=");
         if (client.ManagerCount == 0)
-            discovering = discovering.Append("none:").AppendDecimal((ulong)config.ManagerPort);
+            discovering.Append("none:").AppendDecimal((ulong)config.ManagerPort);
         for (int m = 0; m < client.ManagerCount; m++)
         {
             DatagramEndpoint manager = client.GetManager(m);
-            discovering = discovering.Append(m == 0 ? "" : ",").Append(NetText.Ipv4(manager.Address, a)).Append(":").AppendDecimal((ulong)manager.Port);
+            discovering.Append(m == 0 ? "" : ",").Append(new Ipv4Address(manager.Address)).Append(":").AppendDecimal((ulong)manager.Port);
         }
-        discovering = discovering.Append(" broadcast=").Append(config.DiscoverByBroadcast ? "yes" : "no")
+        discovering.Append(" broadcast=").Append(config.DiscoverByBroadcast ? "yes" : "no")
             .Append(" backoff-max=").AppendDecimal((ulong)config.RequestBackoffSeconds).Append("s deadline=");
-        discovering = config.RecoveryTimeoutSeconds == 0 ? discovering.Append("none") : discovering.AppendDecimal((ulong)config.RecoveryTimeoutSeconds).Append("s");
+        if (config.RecoveryTimeoutSeconds == 0)
+            discovering.Append("none");
+        else
+            discovering.AppendDecimal((ulong)config.RecoveryTimeoutSeconds).Append("s");
         discovering.WriteLine(_console);
     }
 
@@ -148,9 +149,8 @@ internal sealed class RecoveryConsole
 
     public void Offer(in OfferRecord offer)
     {
-        Span<char> a = stackalloc char[24];
         OfferMessage o = offer.Offer;
-        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY OFFER donor=").Append(NetText.Ipv4(offer.DonorEndpoint.Address, a))
+        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY OFFER donor=").Append(new Ipv4Address(offer.DonorEndpoint.Address))
             .Append(":").AppendDecimal((ulong)offer.DonorEndpoint.Port)
             .Append(" image=").AppendHex(o.ImageId, 16).Append(" version=").AppendHex(o.ImageVersion, 8)
             .Append(" size=").AppendDecimal((ulong)o.Geometry.ImageSize).Append(" fragments=").AppendDecimal((ulong)o.Geometry.FragmentCount)
@@ -170,7 +170,7 @@ internal sealed class RecoveryConsole
             .Append(" rate=").AppendDecimal(rate).Append("KiB/s round=").AppendDecimal((ulong)client.StatusesSent).Append(" [");
         int filled = size == 0 ? 0 : (int)(bytes * BarWidth / size);
         for (int i = 0; i < BarWidth; i++)
-            progress = progress.Append(i < filled ? "#" : ".");
+            progress.Append(i < filled ? "#" : ".");
         progress.Append("]").WriteLine(_console);
     }
 
@@ -195,11 +195,11 @@ internal sealed class RecoveryConsole
     {
         var rejected = new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY REJECTED ");
         if (reason == ResultReason.AnnouncedVersionMismatch)
-            rejected = rejected.Append("code=0 reason=AnnouncedVersionMismatch message=\"the capsule's version is not the one the offer announced\"");
+            rejected.Append("code=0 reason=AnnouncedVersionMismatch message=\"the capsule's version is not the one the offer announced\"");
         else if (verifier.LastImageIdMismatch)
-            rejected = rejected.Append("code=0 reason=ImageIdMismatch message=\"the image's SHA-256 does not match the offered image id\"");
+            rejected.Append("code=0 reason=ImageIdMismatch message=\"the image's SHA-256 does not match the offered image id\"");
         else
-            rejected = rejected.Append("code=").AppendDecimal((ulong)(int)verifier.LastStatus).Append(" reason=").Append(StatusName(verifier.LastStatus))
+            rejected.Append("code=").AppendDecimal((ulong)(int)verifier.LastStatus).Append(" reason=").Append(StatusName(verifier.LastStatus))
                 .Append(" message=\"").Append(CapsuleStatusText.Describe(verifier.LastStatus)).Append("\"");
         rejected.Append(" result-reason=").AppendDecimal((ulong)reason).WriteLine(_console);
     }
@@ -235,8 +235,7 @@ internal sealed class RecoveryConsole
 
     public void LeftGroup(uint group, bool sent)
     {
-        Span<char> a = stackalloc char[24];
-        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY MULTICAST left group=").Append(NetText.Ipv4(group, a))
+        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY MULTICAST left group=").Append(new Ipv4Address(group))
             .Append(" leave=").Append(sent ? "sent" : "not-sent").WriteLine(_console);
     }
 
@@ -264,12 +263,15 @@ internal sealed class RecoveryConsole
             .AppendDecimal((ulong)seconds).Append(" requests=").AppendDecimal((ulong)client.RequestsSent)
             .Append(" held=").AppendDecimal((ulong)client.FragmentsHeld).WriteLine(_console);
 
-    // The first 4 bytes as 8 lower-case hex digits, as sha256sum prints the start of a hash.
-    private static ConsoleLine AppendShortHash(ConsoleLine text, ReadOnlySpan<byte> hash)
+    // Entry <paramref name="index"/> of a list: a comma before all but the first, then the first 4 bytes as
+    // 8 lower-case hex digits, as sha256sum prints the start of a hash.
+    private static void AppendShortHash(ref ConsoleLine text, int index, ReadOnlySpan<byte> hash)
     {
         Span<char> shown = stackalloc char[8];
         int length = FormatHex(hash.Slice(0, Math.Min(hash.Length, 4)), shown);
-        return text.Append(shown.Slice(0, length));
+        if (index > 0)
+            text.Append(",");
+        text.Append(shown.Slice(0, length));
     }
 
     private static int FormatHex(ReadOnlySpan<byte> bytes, Span<char> destination)

@@ -50,7 +50,7 @@ internal sealed class ConsoleConfigReport : IConfigReport
         Rejected++;
         var text = new ConsoleLine(buffer).Append("CONFIG rejected source=").Append(ConfigSourceNames.Name(source));
         if (source != ConfigSource.Smbios)
-            text = text.Append(" line=").AppendDecimal((ulong)line);
+            text.Append(" line=").AppendDecimal((ulong)line);
         text.Append(" entry=\"").Append(entry).Append("\" reason=\"").Append(result.Reason).Append("\"").WriteLine(_console);
     }
 
@@ -68,9 +68,9 @@ internal sealed class ConsoleConfigReport : IConfigReport
         var text = new ConsoleLine(stackalloc char[240]).Append("CONFIG rejected source=").Append(ConfigSourceNames.Name(source))
             .Append(" ").Append(what).Append(" reason=\"").Append(reason).Append("\"");
         if (detailIsStatus)
-            text = text.Append(" status=").AppendHex(detail);
+            text.Append(" status=").AppendHex(detail);
         else if (detail != 0)
-            text = text.Append(" size=").AppendDecimal(detail);
+            text.Append(" size=").AppendDecimal(detail);
         text.WriteLine(_console);
     }
 

@@ -62,11 +62,11 @@ internal static unsafe class EntropySource
         if (TryEfiRng(boot, ref report))
         {
             s_kind = EntropyKind.EfiRng;
-            report = report.Append(" rdrand=not-tried");
+            report.Append(" rdrand=not-tried");
         }
         else
         {
-            report = report.Append(" rdrand=");
+            report.Append(" rdrand=");
             s_kind = TryRdRand(ref report) ? EntropyKind.RdRand : EntropyKind.MacCounter;
         }
 
@@ -89,7 +89,7 @@ internal static unsafe class EntropySource
         EfiResult located = UefiRng.Locate(boot, out UefiRng rng);
         if (!located.IsSuccess)
         {
-            report = report.Append("absent");
+            report.Append("absent");
             return false;
         }
 
@@ -97,7 +97,7 @@ internal static unsafe class EntropySource
         EfiResult filled = rng.Fill(bytes);
         if (!filled.IsSuccess)
         {
-            report = report.Append("error-").AppendHex((ulong)filled.Status.Value);
+            report.Append("error-").AppendHex((ulong)filled.Status.Value);
             return false;
         }
 
@@ -109,7 +109,7 @@ internal static unsafe class EntropySource
     {
         if (CpuHasRdRand() == 0)
         {
-            report = report.Append("unsupported");
+            report.Append("unsupported");
             return false;
         }
 
@@ -117,7 +117,7 @@ internal static unsafe class EntropySource
         ulong b = 0;
         if (CpuRdRand64(&a) == 0 || CpuRdRand64(&b) == 0)
         {
-            report = report.Append("failed");
+            report.Append("failed");
             return false;
         }
 
@@ -130,13 +130,13 @@ internal static unsafe class EntropySource
     {
         if (a == b)
         {
-            report = report.Append("constant");
+            report.Append("constant");
             return false;
         }
 
         s_pool0 = a;
         s_pool1 = b;
-        report = report.Append("ok");
+        report.Append("ok");
         return true;
     }
 

@@ -3,6 +3,7 @@ using UefiRecovery.Core.Config;
 using UefiRecovery.Efi.Services.Console;
 using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Netstack.Socket;
+using UefiRecovery.Netstack.Wire;
 
 namespace UefiRecovery.Efi.Services.Network;
 
@@ -54,7 +55,6 @@ internal sealed class NicReport
         if (!Verbose)
             return;
         Span<char> line = stackalloc char[256];
-        Span<char> mac = stackalloc char[20];
         Span<byte> macBytes = stackalloc byte[6];
         Span<char> names = stackalloc char[NameLength];
         for (int i = 0; i < handles.Count; i++)
@@ -63,14 +63,14 @@ internal sealed class NicReport
                 continue;
             var handleLine = new ConsoleLine(line).Append(_tag).Append(" SNP-HANDLE index=").AppendDecimal((ulong)i)
                 .Append(" handle=").AppendHex((ulong)handles[i].Address).Append(" snp=").AppendHex((ulong)snp)
-                .Append(" mac=").Append(NetText.Mac(UefiRecovery.Netstack.Wire.MacAddress.Read(macBytes).Value, mac))
+                .Append(" mac=").Append(MacAddress.Read(macBytes))
                 .Append(" state=").Append(StateName(state));
-            handleLine = handleLine.Append(" producer=\"");
+            handleLine.Append(" producer=\"");
             if (handles.TryGetDriverName(i, names, out int nameLength))
-                handleLine = handleLine.Append(names.Slice(0, nameLength));
-            handleLine = handleLine.Append("\" consumer=\"");
+                handleLine.Append(names.Slice(0, nameLength));
+            handleLine.Append("\" consumer=\"");
             if (handles.TryGetConsumerName(i, names, out nameLength))
-                handleLine = handleLine.Append(names.Slice(0, nameLength));
+                handleLine.Append(names.Slice(0, nameLength));
             handleLine.Append("\"").WriteLine(_console);
         }
     }
@@ -90,19 +90,18 @@ internal sealed class NicReport
     {
         var line = new ConsoleLine(stackalloc char[200]).Append(_tag).Append(" NIC-SKIPPED handle=").AppendDecimal((ulong)index);
         if (Verbose)
-            line = line.Append(" step=").Append(OpenStepName(status));
+            line.Append(" step=").Append(OpenStepName(status));
         line.Append(" status=").AppendHex((ulong)efiStatus.Value).WriteLine(_console);
     }
 
     public void Opened(SnpFrameDevice device, in SimpleNetworkHandles handles)
     {
-        Span<char> mac = stackalloc char[20];
         UefiSimpleNetwork nic = device.Nic;
-        var line = new ConsoleLine(stackalloc char[256]).Append(_tag).Append(" NIC mac=").Append(NetText.Mac(device.MacAddress.Value, mac))
+        var line = new ConsoleLine(stackalloc char[256]).Append(_tag).Append(" NIC mac=").Append(device.MacAddress)
             .Append(" mtu=").AppendDecimal((ulong)nic.MaxPacketSize);
         if (Verbose)
         {
-            line = line.Append(" media=").Append(!nic.MediaPresentSupported ? "unknown" : nic.MediaPresent ? "present" : "absent")
+            line.Append(" media=").Append(!nic.MediaPresentSupported ? "unknown" : nic.MediaPresent ? "present" : "absent")
                 .Append(" driver=\"").Append(new ReadOnlySpan<char>(_driver, 0, _driverLength))
                 .Append("\" displaced=\"").Append(new ReadOnlySpan<char>(_displaced, 0, _displacedLength))
                 .Append("\" state-at-open=").Append(StateName(device.StateAtOpen))
@@ -116,12 +115,9 @@ internal sealed class NicReport
 
     public void StaticAddress(RecoveryConfig config)
     {
-        Span<char> a = stackalloc char[24];
-        Span<char> b = stackalloc char[24];
-        Span<char> c = stackalloc char[24];
-        new ConsoleLine(stackalloc char[200]).Append(_tag).Append(" STATIC ip=").Append(NetText.Ipv4(config.StaticAddress, a))
-            .Append(" mask=").Append(NetText.Ipv4(config.StaticSubnetMask, b))
-            .Append(" router=").Append(config.Gateway == 0 ? "none" : NetText.Ipv4(config.Gateway, c)).WriteLine(_console);
+        new ConsoleLine(stackalloc char[200]).Append(_tag).Append(" STATIC ip=").Append(new Ipv4Address(config.StaticAddress))
+            .Append(" mask=").Append(new Ipv4Address(config.StaticSubnetMask))
+            .Append(" router=").AppendOrNone(new Ipv4Address(config.Gateway)).WriteLine(_console);
     }
 
     public void DhcpDiscovering() => new ConsoleLine(stackalloc char[80]).Append(_tag).Append(" DHCP discovering").WriteLine(_console);
@@ -130,31 +126,27 @@ internal sealed class NicReport
     {
         var line = new ConsoleLine(stackalloc char[200]).Append(_tag).Append(" FAIL no DHCP lease within ").AppendDecimal((ulong)waitSeconds).Append("s");
         if (Verbose)
-            line = line.Append(" (dhcp-sent=").AppendDecimal(dhcpSent).Append(")");
+            line.Append(" (dhcp-sent=").AppendDecimal(dhcpSent).Append(")");
         line.WriteLine(_console);
     }
 
     public void Lease(in DhcpLease lease)
     {
-        Span<char> a = stackalloc char[24];
-        Span<char> b = stackalloc char[24];
-        Span<char> c = stackalloc char[24];
-        Span<char> d = stackalloc char[24];
-        var line = new ConsoleLine(stackalloc char[256]).Append(_tag).Append(" LEASE ip=").Append(NetText.Ipv4(lease.Address.Value, a))
-            .Append(" mask=").Append(NetText.Ipv4(lease.SubnetMask.Value, b))
-            .Append(" router=").Append(lease.Router.IsUnspecified ? "none" : NetText.Ipv4(lease.Router.Value, c));
+        var line = new ConsoleLine(stackalloc char[256]).Append(_tag).Append(" LEASE ip=").Append(lease.Address)
+            .Append(" mask=").Append(lease.SubnetMask)
+            .Append(" router=").AppendOrNone(lease.Router);
         if (Verbose)
-            line = line.Append(" server=").Append(NetText.Ipv4(lease.ServerIdentifier.Value, d))
+            line.Append(" server=").Append(lease.ServerIdentifier)
                 .Append(" lease=").AppendDecimal((ulong)lease.LeaseSeconds).Append("s");
-        line = line.Append(" manager=");
+        line.Append(" manager=");
         if (lease.ManagerAddress.IsUnspecified)
-            line = line.Append("none");
+            line.Append("none");
         else
         {
-            line = line.Append(NetText.Ipv4(lease.ManagerAddress.Value, a));
+            line.Append(lease.ManagerAddress);
             // Terse lines always name the port; netdiag only a port the option carried.
             if (!Verbose || lease.ManagerPort != 0)
-                line = line.Append(":").AppendDecimal((ulong)lease.ManagerPort);
+                line.Append(":").AppendDecimal((ulong)lease.ManagerPort);
         }
         line.WriteLine(_console);
     }
