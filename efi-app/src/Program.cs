@@ -18,7 +18,7 @@ namespace UefiRecovery.Efi;
 
 /// <summary>
 /// What the app does after start-up. The configuration is resolved once from all sources
-/// (Platform/ConfigResolution.cs: EFI variable, ESP file, SMBIOS OEM strings, defaults; docs/config.md)
+/// (Services/Config/ConfigResolution.cs: EFI variable, ESP file, SMBIOS OEM strings, defaults; docs/config.md)
 /// and the app dispatches on its <c>uefirecovery.mode</c>: none prints the banner and returns to the
 /// firmware; "selftest" runs the runtime self-test; "netdiag" the network diagnostics; "coretest" the
 /// portable core (capsules, protocol, netstack) inside the firmware; "fvbcheck" the firmware-region
