@@ -1,80 +1,82 @@
 using System;
 using Internal.Runtime;
-using UefiRecovery.Efi.Boot;
+using UefiRecovery.Efi.Services.Console;
+using UefiRecovery.Efi.Services.Machine;
 #if PORTABLE_CORE
 using UefiRecovery.Core.Config;
-using UefiRecovery.Efi.CoreTest;
-using UefiRecovery.Efi.Firmware;
-using UefiRecovery.Efi.Network.NetDiag;
-using UefiRecovery.Efi.Recovery;
+using UefiRecovery.Efi.Modes.CoreTest;
+using UefiRecovery.Efi.Modes.FvbCheck;
+using UefiRecovery.Efi.Modes.NetDiag;
+using UefiRecovery.Efi.Modes.Recovery;
 #endif
-using UefiRecovery.Efi.Platform;
-using UefiRecovery.Efi.SelfTest;
-using UefiRecovery.Efi.Uefi.Raw;
+using UefiRecovery.Efi.Services.Config;
+using UefiRecovery.Efi.Services.Entropy;
+using UefiRecovery.Efi.Modes.SelfTest;
+using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi;
 
 /// <summary>
 /// What the app does after start-up. The configuration is resolved once from all sources
-/// (Platform/ConfigResolution.cs: EFI variable, ESP file, SMBIOS OEM strings, defaults; docs/config.md)
+/// (Services/Config/ConfigResolution.cs: EFI variable, ESP file, SMBIOS OEM strings, defaults; docs/config.md)
 /// and the app dispatches on its <c>uefirecovery.mode</c>: none prints the banner and returns to the
 /// firmware; "selftest" runs the runtime self-test; "netdiag" the network diagnostics; "coretest" the
 /// portable core (capsules, protocol, netstack) inside the firmware; "fvbcheck" the firmware-region
 /// check; "auto" and "recover" the recovery. The build without the portable core knows only SMBIOS
 /// OEM strings and the self-test.
 /// </summary>
-internal static unsafe class Program
+internal static class Program
 {
-    internal static nuint Run(void* imageHandle, SystemTable* systemTable)
+    internal static nuint Run(UefiSystemTable system)
     {
-        PrintBanner(systemTable);
+        PrintBanner(system);
 
 #if PORTABLE_CORE
-        RecoveryConfig config = ConfigResolution.Resolve(imageHandle, systemTable);
-        bool debugExit = config.DebugExit && DebugExit.Install(systemTable);
+        RecoveryConfig config = ConfigResolution.Resolve(system);
+        bool debugExit = config.DebugExit && DebugExit.Install(system.BootServices);
 
         switch (config.Mode)
         {
             case RecoveryMode.SelfTest:
-                RunSelfTest(systemTable, config.SelfTestFailFast);
+                RunSelfTest(system, config.SelfTestFailFast);
                 break;
 
             case RecoveryMode.NetDiag:
                 // Like the self-test, netdiag always ends the machine (debug-exit port or power-off).
-                EfiRuntime.Exit(NetDiagMode.Run(imageHandle, systemTable, config));
+                EfiRuntime.Exit(NetDiagMode.Run(system, config));
                 break;
 
             case RecoveryMode.CoreTest:
-                // Portable core inside the firmware (CoreTest/CoreTestMode.cs); ends the machine like the self-test.
-                EfiRuntime.Exit(CoreTestMode.Run(imageHandle, systemTable));
+                // Portable core inside the firmware (Modes/CoreTest); ends the machine like the self-test.
+                EfiRuntime.Exit(CoreTestMode.Run(system));
                 break;
 
             case RecoveryMode.FvbCheck:
-                // Firmware-region check (Firmware/FvbCheckMode.cs); ends the machine like the other modes.
-                EfiRuntime.Exit(FvbCheckMode.Run(imageHandle, systemTable, config));
+                // Firmware-region check (Modes/FvbCheck); ends the machine like the other modes.
+                EfiRuntime.Exit(FvbCheckMode.Run(system, config));
                 break;
 
             case RecoveryMode.Recover:
             case RecoveryMode.Auto:
             {
-                // Recovery (Recovery/RecoveryRun.cs): after a recovery attempt the machine resets; a valid
+                // Recovery (Modes/Recovery): after a recovery attempt the machine resets; a valid
                 // region in auto mode goes back to the firmware (or ends through debug-exit in tests).
                 bool recover = config.Mode == RecoveryMode.Recover;
-                int code = RecoveryRun.Run(imageHandle, systemTable, config, recover, out bool resetWanted);
+                int code = RecoveryRun.Run(system, config, recover, out bool resetWanted);
                 if (resetWanted)
-                    RecoveryRun.ResetAfterRecovery(systemTable, code, debugExit);
+                    RecoveryRun.ResetAfterRecovery(system, code, debugExit);
                 if (debugExit)
                     EfiRuntime.Exit(code);
                 return 0;
             }
         }
 #else
-        SmbiosOemConfig oem = SmbiosOemConfig.Open(systemTable);
-        bool debugExit = oem.Is(SmbiosOemKeys.DebugExit, "1") && DebugExit.Install(systemTable);
+        SmbiosOemConfig oem = SmbiosOemConfig.Open(system);
+        bool debugExit = oem.Is(SmbiosOemKeys.DebugExit, "1") && DebugExit.Install(system.BootServices);
         if (oem.Is(SmbiosOemKeys.Mode, "selftest"))
         {
             Span<char> kind = stackalloc char[32];
-            RunSelfTest(systemTable, oem.TryGet(SmbiosOemKeys.SelfTestFailFast, kind, out int kindLength) ? kind.Slice(0, kindLength) : default);
+            RunSelfTest(system, oem.TryGet(SmbiosOemKeys.SelfTestFailFast, kind, out int kindLength) ? kind.Slice(0, kindLength) : default);
         }
 #endif
 
@@ -84,36 +86,39 @@ internal static unsafe class Program
     }
 
     /// <summary>The runtime self-test, or one deliberately failing check; always ends the machine.</summary>
-    private static void RunSelfTest(SystemTable* systemTable, ReadOnlySpan<char> failFastKind)
+    private static void RunSelfTest(UefiSystemTable system, ReadOnlySpan<char> failFastKind)
     {
+        UefiConsole console = system.ConsoleOut;
         if (!failFastKind.IsEmpty)
         {
             FailFastScenario scenario = ParseScenario(failFastKind);
             if (scenario == FailFastScenario.None)
             {
-                new ConsoleLine(stackalloc char[96]).Append("SELFTEST FAIL unknown failfast kind ").Append(failFastKind).WriteLine(systemTable);
+                new ConsoleLine(stackalloc char[96]).Append("SELFTEST FAIL unknown failfast kind ").Append(failFastKind).WriteLine(console);
                 EfiRuntime.Exit(MachineExitCodes.Failure);
             }
-            EfiSelfTest.RunFailFast(systemTable, scenario, failFastKind);
+            EfiSelfTest.RunFailFast(console, scenario, failFastKind);
             EfiRuntime.Exit(MachineExitCodes.Failure);
         }
 
-        bool passed = EfiSelfTest.Run(systemTable);
+        bool passed = EfiSelfTest.Run(console);
         // A self-test always ends the machine: debug-exit port when asked for, else power-off.
         EfiRuntime.Exit(passed ? MachineExitCodes.Success : MachineExitCodes.Failure);
     }
 
     // "UefiRecovery 0.1.0 on EDK II rev 0x10000"
-    private static void PrintBanner(SystemTable* systemTable)
+    private static void PrintBanner(UefiSystemTable system)
     {
+        Span<char> vendor = stackalloc char[UefiSystemTable.MaxVendorLength];
+        int vendorLength = system.CopyFirmwareVendor(vendor);
         new ConsoleLine(stackalloc char[160])
             .Append("UefiRecovery ")
             .Append(AppVersion.Text)
             .Append(" on ")
-            .AppendFirmwareString(systemTable->FirmwareVendor)
+            .Append(vendor.Slice(0, vendorLength))
             .Append(" rev ")
-            .AppendHex(systemTable->FirmwareRevision)
-            .WriteLine(systemTable);
+            .AppendHex(system.FirmwareRevision)
+            .WriteLine(system.ConsoleOut);
     }
 
     private static FailFastScenario ParseScenario(ReadOnlySpan<char> name)

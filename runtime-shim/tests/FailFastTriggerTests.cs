@@ -1,5 +1,5 @@
 using System;
-using UefiRecovery.Efi.SelfTest;
+using UefiRecovery.Efi.Modes.SelfTest;
 using Xunit;
 
 namespace UefiRecovery.RuntimeShim.Tests;

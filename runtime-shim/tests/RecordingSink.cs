@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using UefiRecovery.Efi.SelfTest;
+using UefiRecovery.Efi.Modes.SelfTest;
 
 namespace UefiRecovery.RuntimeShim.Tests;
 

@@ -1,3 +1,4 @@
+using UefiRecovery.Core.Common;
 using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Uefi;

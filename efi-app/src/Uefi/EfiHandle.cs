@@ -10,4 +10,7 @@ public readonly unsafe struct EfiHandle
     public static EfiHandle Null => default;
 
     public bool IsNull => Value == null;
+
+    /// <summary>The handle's value as a number, for diagnostics ("handle=0x..").</summary>
+    public nuint Address => (nuint)Value;
 }

@@ -1,4 +1,5 @@
 using System;
+using UefiRecovery.Core.Common;
 using UefiRecovery.Efi.Uefi.Raw;
 using UefiRecovery.Efi.Uefi.Smbios;
 

@@ -1,3 +1,4 @@
+using UefiRecovery.Core.Common;
 using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Uefi;
@@ -37,6 +38,26 @@ public readonly unsafe struct UefiBootServices
     /// </summary>
     public ProtocolScope<T> OpenGetProtocol<T>(EfiHandle handle) where T : unmanaged, IUefiProtocol =>
         Open<T>(handle, OpenProtocolAttributes.GetProtocol);
+
+    /// <summary>
+    /// OpenProtocol for an open the caller holds beyond one frame (a device kept open for a whole run);
+    /// <paramref name="protocol"/> is null unless this succeeds. Give it back with <see cref="CloseProtocol{T}"/>.
+    /// </summary>
+    internal EfiStatus OpenProtocol<T>(EfiHandle handle, OpenProtocolAttributes attributes, out T* protocol) where T : unmanaged, IUefiProtocol
+    {
+        EfiGuid guid = T.Guid;
+        void* iface = null;
+        EfiStatus status = raw->OpenProtocol(handle.Value, &guid, &iface, ImageHandle.Value, null, attributes);
+        protocol = EfiResult.From(status).IsSuccess && iface != null ? (T*)iface : null;
+        return status;
+    }
+
+    /// <summary>CloseProtocol for an <see cref="OpenProtocol{T}"/> of this image (agent = this image, no controller).</summary>
+    internal EfiResult CloseProtocol<T>(EfiHandle handle) where T : unmanaged, IUefiProtocol
+    {
+        EfiGuid guid = T.Guid;
+        return EfiResult.From(raw->CloseProtocol(handle.Value, &guid, ImageHandle.Value, null));
+    }
 
     private ProtocolScope<T> Open<T>(EfiHandle handle, OpenProtocolAttributes attributes) where T : unmanaged, IUefiProtocol
     {
@@ -126,4 +147,59 @@ public readonly unsafe struct UefiBootServices
 
     /// <summary>CheckEvent (§7.1): success when signalled; EFI_NOT_READY (an error here) when not.</summary>
     public EfiResult CheckEvent(void* evt) => EfiResult.From(raw->CheckEvent(evt));
+
+    /// <summary>
+    /// ConnectController (§7.3) with no driver list and no remaining device path: the firmware connects every
+    /// driver that wants <paramref name="controller"/> (and, when <paramref name="recursive"/>, its children).
+    /// </summary>
+    public EfiResult ConnectController(EfiHandle controller, bool recursive) =>
+        EfiResult.From(raw->ConnectController(controller.Value, null, null, recursive ? (byte)1 : (byte)0));
+
+    /// <summary>
+    /// The memory-map descriptor (§7.2 GetMemoryMap) whose range holds <paramref name="address"/>. EFI_NOT_FOUND
+    /// when the map was read and no descriptor holds it; another failure when the map could not be read.
+    /// The map is read into pool memory that is freed again.
+    /// </summary>
+    public EfiResult<MemoryDescriptor> FindMemoryDescriptor(ulong address)
+    {
+        const ulong PageSize = 4096;
+        nuint mapSize = 0;
+        nuint mapKey = 0;
+        nuint descriptorSize = 0;
+        uint descriptorVersion = 0;
+        raw->GetMemoryMap(&mapSize, null, &mapKey, &descriptorSize, &descriptorVersion);
+        if (mapSize == 0 || descriptorSize < (nuint)sizeof(MemoryDescriptor))
+            return EfiResult<MemoryDescriptor>.Failure(EfiStatus.DeviceError);
+
+        // The pool allocation itself may add descriptors: leave room for a few more.
+        mapSize += 8 * descriptorSize;
+        void* buffer = null;
+        EfiStatus status = raw->AllocatePool(MemoryType.LoaderData, mapSize, &buffer);
+        if (!EfiResult.From(status).IsSuccess || buffer == null)
+            return EfiResult<MemoryDescriptor>.Failure(EfiResult.From(status).IsSuccess ? EfiStatus.OutOfResources : status);
+
+        EfiResult<MemoryDescriptor> result;
+        status = raw->GetMemoryMap(&mapSize, (MemoryDescriptor*)buffer, &mapKey, &descriptorSize, &descriptorVersion);
+        if (!EfiResult.From(status).IsSuccess)
+        {
+            result = EfiResult<MemoryDescriptor>.Failure(status);
+        }
+        else
+        {
+            result = EfiResult<MemoryDescriptor>.Failure(EfiStatus.NotFound);
+            for (nuint offset = 0; descriptorSize <= mapSize - offset; offset += descriptorSize)
+            {
+                MemoryDescriptor* descriptor = (MemoryDescriptor*)((byte*)buffer + offset);
+                ulong start = descriptor->PhysicalStart;
+                if (address >= start && address - start < descriptor->NumberOfPages * PageSize)
+                {
+                    result = EfiResult<MemoryDescriptor>.Success(status, *descriptor);
+                    break;
+                }
+            }
+        }
+
+        raw->FreePool(buffer);
+        return result;
+    }
 }

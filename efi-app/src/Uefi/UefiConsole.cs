@@ -20,6 +20,25 @@ public readonly unsafe struct UefiConsole
 
     public SimpleTextOutputProtocol* Raw => output;
 
+    /// <summary>False when the system table has no such console: then nothing is written.</summary>
+    public bool IsAvailable => output != null;
+
+    /// <summary>
+    /// One OutputString call with <paramref name="textWithNul"/> as it is (it must end with a NUL, which is
+    /// not printed): a line that the caller has already ended with CR LF goes out in one piece.
+    /// </summary>
+    public EfiResult OutputString(ReadOnlySpan<char> textWithNul)
+    {
+        if (output == null)
+            return EfiResult.From(EfiStatus.Unsupported);
+        if (textWithNul.IsEmpty || textWithNul[textWithNul.Length - 1] != '\0')
+            return EfiResult.From(EfiStatus.InvalidParameter);
+        fixed (char* text = textWithNul)
+        {
+            return EfiResult.From(output->OutputString(output, text), WarningPolicy.TreatAsSuccess);
+        }
+    }
+
     /// <summary>Writes <paramref name="text"/>; the first failing status stops the output.</summary>
     public EfiResult Write(ReadOnlySpan<char> text)
     {

@@ -13,13 +13,45 @@ namespace UefiRecovery.Efi.Uefi;
 /// (QemuFlashEraseBlock issues no read-array command; QemuFlashWrite does). Write after erasing,
 /// then verify.
 /// </summary>
-public readonly unsafe struct UefiFirmwareVolumeBlock
+public readonly unsafe struct UefiFirmwareVolumeBlock : IDisposable
 {
     private readonly FirmwareVolumeBlock2Protocol* raw;
+    private readonly UefiBootServices boot;
+    private readonly EfiHandle handle;
 
     public UefiFirmwareVolumeBlock(FirmwareVolumeBlock2Protocol* raw) => this.raw = raw;
 
+    private UefiFirmwareVolumeBlock(FirmwareVolumeBlock2Protocol* raw, UefiBootServices boot, EfiHandle handle)
+    {
+        this.raw = raw;
+        this.boot = boot;
+        this.handle = handle;
+    }
+
+    /// <summary>Every handle with FVB2 (LocateHandleBuffer, ByProtocol). Dispose frees the array.</summary>
+    public static HandleBuffer LocateHandles(UefiBootServices boot) => boot.LocateHandleBuffer<FirmwareVolumeBlock2Protocol>();
+
+    /// <summary>
+    /// Opens FVB2 on <paramref name="handle"/> with GET_PROTOCOL for as long as the caller holds it;
+    /// Dispose closes it with the same parameters. Not open (<see cref="IsOpen"/>) when the open failed,
+    /// <paramref name="status"/> says why.
+    /// </summary>
+    public static UefiFirmwareVolumeBlock Open(UefiBootServices boot, EfiHandle handle, out EfiStatus status)
+    {
+        status = boot.OpenProtocol(handle, OpenProtocolAttributes.GetProtocol, out FirmwareVolumeBlock2Protocol* opened);
+        return opened == null ? default : new UefiFirmwareVolumeBlock(opened, boot, handle);
+    }
+
     public FirmwareVolumeBlock2Protocol* Raw => raw;
+
+    public bool IsOpen => raw != null;
+
+    /// <summary>Closes an <see cref="Open"/>; nothing for a wrapper made from a pointer.</summary>
+    public void Dispose()
+    {
+        if (raw != null && boot.Raw != null)
+            boot.CloseProtocol<FirmwareVolumeBlock2Protocol>(handle);
+    }
 
     /// <summary>GetAttributes: <see cref="FvbAttributes"/> bits.</summary>
     public EfiResult<uint> GetAttributes()

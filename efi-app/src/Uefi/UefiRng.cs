@@ -8,13 +8,22 @@ namespace UefiRecovery.Efi.Uefi;
 /// The buffer is cleared first and cleared again on failure, so a caller never mixes in bytes the
 /// driver may have half-written before it reported an error.
 /// </summary>
-public static unsafe class UefiRng
+public readonly unsafe struct UefiRng
 {
-    /// <summary>Locates the first EFI_RNG_PROTOCOL; <paramref name="rng"/> is null unless it exists.</summary>
-    public static EfiResult Locate(UefiBootServices boot, out RngProtocol* rng) => boot.LocateProtocol(out rng);
+    private readonly RngProtocol* rng;
+
+    public UefiRng(RngProtocol* rng) => this.rng = rng;
+
+    /// <summary>Locates the first EFI_RNG_PROTOCOL; <paramref name="rng"/> is usable only when this succeeds.</summary>
+    public static EfiResult Locate(UefiBootServices boot, out UefiRng rng)
+    {
+        EfiResult located = boot.LocateProtocol(out RngProtocol* raw);
+        rng = located.IsSuccess ? new UefiRng(raw) : default;
+        return located;
+    }
 
     /// <summary>Fills <paramref name="buffer"/> from GetRNG(This, NULL, Length, Buffer).</summary>
-    public static EfiResult Fill(RngProtocol* rng, Span<byte> buffer)
+    public EfiResult Fill(Span<byte> buffer)
     {
         buffer.Clear();
         if (rng == null || rng->GetRng == null)

@@ -1,4 +1,5 @@
 using System;
+using UefiRecovery.Core.Common;
 using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Uefi;
@@ -11,6 +12,9 @@ public readonly unsafe struct UefiRuntimeServices
     public UefiRuntimeServices(RuntimeServices* raw) => this.raw = raw;
 
     public RuntimeServices* Raw => raw;
+
+    /// <summary>False when the system table has no runtime services (then nothing here may be called).</summary>
+    public bool IsAvailable => raw != null;
 
     /// <summary>GetTime (§8.3.1): the real-time clock.</summary>
     public EfiResult<Time> GetTime()

@@ -19,6 +19,48 @@ public readonly unsafe struct UefiSimpleNetwork
 
     public SimpleNetworkMode* Mode => raw->Mode;
 
+    /// <summary>
+    /// Opens SNP on <paramref name="handle"/> EXCLUSIVE for this image (§7.3: drivers holding it BY_DRIVER,
+    /// MnpDxe, are disconnected first) and keeps it open until <see cref="CloseExclusive"/>. Returns the
+    /// OpenProtocol status; <paramref name="snp"/> is usable only when it is a success.
+    /// </summary>
+    public static EfiStatus OpenExclusive(UefiBootServices boot, EfiHandle handle, out UefiSimpleNetwork snp)
+    {
+        EfiStatus status = boot.OpenProtocol(handle, OpenProtocolAttributes.Exclusive, out SimpleNetworkProtocol* raw);
+        snp = new UefiSimpleNetwork(raw);
+        return status;
+    }
+
+    /// <summary>Gives back an <see cref="OpenExclusive"/> (CloseProtocol with this image as agent).</summary>
+    public static EfiResult CloseExclusive(UefiBootServices boot, EfiHandle handle) => boot.CloseProtocol<SimpleNetworkProtocol>(handle);
+
+    public bool IsOpen => raw != null;
+
+    /// <summary>The interface's address: the same NIC's SNP installed on several handles has one address.</summary>
+    public nuint InterfaceAddress => (nuint)raw;
+
+    // EFI_SIMPLE_NETWORK_MODE (§24.1), read from the driver's mode structure at each call.
+    public SimpleNetworkState State => raw->Mode->State;
+
+    public uint HwAddressSize => raw->Mode->HwAddressSize;
+
+    public uint MediaHeaderSize => raw->Mode->MediaHeaderSize;
+
+    public uint MaxPacketSize => raw->Mode->MaxPacketSize;
+
+    public uint ReceiveFilterMask => raw->Mode->ReceiveFilterMask;
+
+    public uint ReceiveFilterSetting => raw->Mode->ReceiveFilterSetting;
+
+    public uint MaxMCastFilterCount => raw->Mode->MaxMCastFilterCount;
+
+    public bool MediaPresentSupported => raw->Mode->MediaPresentSupported != 0;
+
+    public bool MediaPresent => raw->Mode->MediaPresent != 0;
+
+    /// <summary>The first six bytes of CurrentAddress (an Ethernet MAC; valid after Initialize).</summary>
+    public ReadOnlySpan<byte> CurrentAddress => new(raw->Mode->CurrentAddress.Addr, 6);
+
     public EfiResult Start() => EfiResult.From(raw->Start(raw));
 
     public EfiResult Stop() => EfiResult.From(raw->Stop(raw));
@@ -34,6 +76,28 @@ public readonly unsafe struct UefiSimpleNetwork
     /// <summary>ReceiveFilters (§24.1.8) without a multicast list: <see cref="SimpleNetworkReceiveFilter"/> bits.</summary>
     public EfiResult ReceiveFilters(uint enable, uint disable, bool resetMulticastFilter) =>
         EfiResult.From(raw->ReceiveFilters(raw, enable, disable, resetMulticastFilter ? (byte)1 : (byte)0, 0, null));
+
+    /// <summary>The most multicast MACs <see cref="ReceiveFilters(uint, uint, bool, ReadOnlySpan{byte})"/> takes.</summary>
+    public const int MaxMulticastList = 16;
+
+    /// <summary>
+    /// ReceiveFilters (§24.1.8) with a multicast list: <paramref name="multicastMacs"/> holds 6-byte Ethernet
+    /// MACs back to back (empty for none), at most <see cref="MaxMulticastList"/>; each goes into the first six
+    /// bytes of an EFI_MAC_ADDRESS. Another length is EFI_INVALID_PARAMETER, and nothing is called.
+    /// </summary>
+    public EfiResult ReceiveFilters(uint enable, uint disable, bool resetMulticastFilter, ReadOnlySpan<byte> multicastMacs)
+    {
+        const int EthernetMacLength = 6;
+        int count = multicastMacs.Length / EthernetMacLength;
+        if (multicastMacs.Length % EthernetMacLength != 0 || count > MaxMulticastList)
+            return EfiResult.From(EfiStatus.InvalidParameter);
+        MacAddress* list = stackalloc MacAddress[MaxMulticastList];
+        new Span<byte>(list, MaxMulticastList * sizeof(MacAddress)).Clear();
+        for (int i = 0; i < count; i++)
+            multicastMacs.Slice(i * EthernetMacLength, EthernetMacLength).CopyTo(new Span<byte>(list[i].Addr, EthernetMacLength));
+        return EfiResult.From(raw->ReceiveFilters(raw, enable, disable, resetMulticastFilter ? (byte)1 : (byte)0,
+            (nuint)count, count == 0 ? null : list));
+    }
 
     /// <summary>Statistics (§24.1.10); the counters are returned only when the driver supplied them.</summary>
     public EfiResult<NetworkStatistics> Statistics(bool reset)
@@ -69,6 +133,28 @@ public readonly unsafe struct UefiSimpleNetwork
         {
             return EfiResult.From(raw->Transmit(raw, 0, (nuint)frame.Length, bytes, null, null, null));
         }
+    }
+
+    /// <summary>
+    /// Receive (§24.1.15) of the frame only (no header parsing asked of the driver): its length. EFI_NOT_READY
+    /// (an error here) means no frame is waiting, EFI_BUFFER_TOO_SMALL a frame larger than the buffer, and
+    /// EFI_BAD_BUFFER_SIZE a driver that claims more bytes than it was given.
+    /// </summary>
+    public EfiResult<int> ReceiveFrame(Span<byte> buffer)
+    {
+        nuint length = (nuint)buffer.Length;
+        EfiStatus status;
+        fixed (byte* bytes = buffer)
+        {
+            status = raw->Receive(raw, null, &length, bytes, null, null, null);
+        }
+
+        if (!EfiResult.From(status).IsSuccess)
+        {
+            return EfiResult<int>.Failure(status);
+        }
+
+        return length > (nuint)buffer.Length ? EfiResult<int>.Failure(EfiStatus.BadBufferSize) : EfiResult<int>.Success(status, (int)length);
     }
 
     /// <summary>

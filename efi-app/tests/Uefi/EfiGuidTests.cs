@@ -1,4 +1,6 @@
 using System;
+using UefiRecovery.Core.Common;
+using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Raw;
 using Xunit;
 
@@ -18,6 +20,7 @@ public sealed unsafe class EfiGuidTests
         Assert.True(EfiGuid.TryRead(Convert.FromHexString(SystemNvDataFvGuidBytes), out EfiGuid guid));
 
         Assert.True(guid.Equals(FirmwareVolumeHeader.SystemNvDataFvGuid));
+        Assert.Equal(0x85, guid.Data4(1));
         Assert.Equal(0xFFF12B8Du, guid.Data1);
         Assert.Equal(0x7696, guid.Data2);
         Assert.Equal(0x4C8B, guid.Data3);
@@ -45,8 +48,8 @@ public sealed unsafe class EfiGuidTests
     public void Equals_DifferInLastByte_IsFalse()
     {
         EfiGuid a = SimpleTextOutputProtocol.Guid;
-        EfiGuid b = a;
-        b.Data4[7] ^= 1;
+        EfiGuid b = new(a.Data1, a.Data2, a.Data3, a.Data4(0), a.Data4(1), a.Data4(2), a.Data4(3), a.Data4(4), a.Data4(5), a.Data4(6),
+            (byte)(a.Data4(7) ^ 1));
 
         Assert.False(a.Equals(b));
         Assert.True(a.Equals(SimpleTextOutputProtocol.Guid));

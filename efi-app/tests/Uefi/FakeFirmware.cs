@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Text;
+using UefiRecovery.Core.Common;
 using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Raw;
 

@@ -1,4 +1,7 @@
 using System;
+using System.Runtime.InteropServices;
+using UefiRecovery.Core.Common;
+using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Raw;
 using Xunit;
 
@@ -26,17 +29,31 @@ public sealed unsafe class RawLayoutTests
             new FieldOffset("Reserved", (byte*)&s.Reserved - b, 0x14));
     }
 
-    /// <summary>UEFI 2.10 Appendix A EFI_GUID.</summary>
+    /// <summary>
+    /// UEFI 2.10 Appendix A EFI_GUID as EDK2 declares it (UINT32, UINT16, UINT16, UINT8[8], so 4-byte
+    /// aligned): recovery-core's EfiGuid, whose fields are private, so the offsets come through the
+    /// marshaller, which equals the managed layout for this blittable struct.
+    /// </summary>
     [Fact]
     public void EfiGuid_Layout_MatchesSpec()
     {
-        EfiGuid s = default;
-        byte* b = (byte*)&s;
         LayoutAssert.Matches<EfiGuid>(sizeof(EfiGuid), 0x10,
-            new FieldOffset("Data1", (byte*)&s.Data1 - b, 0x0),
-            new FieldOffset("Data2", (byte*)&s.Data2 - b, 0x4),
-            new FieldOffset("Data3", (byte*)&s.Data3 - b, 0x6),
-            new FieldOffset("Data4", (byte*)s.Data4 - b, 0x8));
+            new FieldOffset("_data1", (int)Marshal.OffsetOf<EfiGuid>("_data1"), 0x0),
+            new FieldOffset("_data2", (int)Marshal.OffsetOf<EfiGuid>("_data2"), 0x4),
+            new FieldOffset("_data3", (int)Marshal.OffsetOf<EfiGuid>("_data3"), 0x6),
+            new FieldOffset("_data4Low", (int)Marshal.OffsetOf<EfiGuid>("_data4Low"), 0x8),
+            new FieldOffset("_data4High", (int)Marshal.OffsetOf<EfiGuid>("_data4High"), 0xC));
+        // 4-byte aligned, as EDK2's GUID (EFI_CAPSULE_HEADER is 28 bytes, a vendor device path's GUID sits at 4).
+        Assert.Equal(4, (int)Marshal.OffsetOf<GuidAfterByte>(nameof(GuidAfterByte.Guid)));
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct GuidAfterByte
+    {
+#pragma warning disable CS0649 // only its layout is used
+        public byte Before;
+        public EfiGuid Guid;
+#pragma warning restore CS0649
     }
 
     /// <summary>UEFI 2.10 §4.3 EFI_SYSTEM_TABLE.</summary>

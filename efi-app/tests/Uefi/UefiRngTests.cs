@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using UefiRecovery.Core.Common;
 using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Raw;
 using Xunit;
@@ -23,7 +24,7 @@ public sealed unsafe class UefiRngTests
         RngProtocol rng = Fake(EfiStatus.Success);
         Span<byte> buffer = stackalloc byte[16];
 
-        EfiResult result = UefiRng.Fill(&rng, buffer);
+        EfiResult result = new UefiRng(&rng).Fill(buffer);
 
         Assert.True(result.IsSuccess);
         Assert.True(s_sawNullAlgorithm, "GetRNG must be called with RNGAlgorithm = NULL (the driver's default)");
@@ -39,7 +40,7 @@ public sealed unsafe class UefiRngTests
         RngProtocol rng = Fake(EfiStatus.DeviceError);
         Span<byte> buffer = stackalloc byte[16];
 
-        EfiResult result = UefiRng.Fill(&rng, buffer);
+        EfiResult result = new UefiRng(&rng).Fill(buffer);
 
         Assert.False(result.IsSuccess);
         Assert.Equal(EfiStatus.DeviceError.Value, result.Status.Value);
@@ -52,7 +53,7 @@ public sealed unsafe class UefiRngTests
         Span<byte> buffer = stackalloc byte[8];
         buffer.Fill(0x55);
 
-        EfiResult result = UefiRng.Fill(null, buffer);
+        EfiResult result = new UefiRng(null).Fill(buffer);
 
         Assert.False(result.IsSuccess);
         Assert.Equal(EfiStatus.Unsupported.Value, result.Status.Value);

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using UefiRecovery.Core.Common;
 using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Raw;
 using Xunit;

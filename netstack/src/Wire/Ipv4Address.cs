@@ -42,5 +42,31 @@ namespace UefiRecovery.Netstack.Wire
 
         /// <summary>The directed broadcast address of the subnet this address sits in.</summary>
         public Ipv4Address SubnetBroadcast(Ipv4Address mask) => new Ipv4Address((Value & mask.Value) | ~mask.Value);
+
+        /// <summary>The longest dotted quad, "255.255.255.255".</summary>
+        public const int MaxTextLength = 15;
+
+        /// <summary>
+        /// The dotted quad ("10.0.0.1"), as IPAddress.TryFormat writes it; false and 0 chars when
+        /// <paramref name="destination"/> is too short.
+        /// </summary>
+        public bool TryFormat(Span<char> destination, out int charsWritten)
+        {
+            charsWritten = 0;
+            int n = 0;
+            for (int shift = 24; shift >= 0; shift -= 8)
+            {
+                uint octet = (Value >> shift) & 0xFF;
+                int needed = (octet >= 100 ? 3 : octet >= 10 ? 2 : 1) + (shift != 0 ? 1 : 0);
+                if (destination.Length - n < needed)
+                    return false;
+                if (octet >= 100) destination[n++] = (char)('0' + octet / 100);
+                if (octet >= 10) destination[n++] = (char)('0' + octet / 10 % 10);
+                destination[n++] = (char)('0' + octet % 10);
+                if (shift != 0) destination[n++] = '.';
+            }
+            charsWritten = n;
+            return true;
+        }
     }
 }

@@ -43,5 +43,30 @@ namespace UefiRecovery.Netstack.Wire
         /// <summary>RFC 1112 §6.4: 01:00:5e plus the low 23 bits of the IPv4 group address.</summary>
         public static MacAddress FromIpv4Multicast(Ipv4Address group) =>
             new MacAddress(0x01005E000000UL | (group.Value & 0x7FFFFFu));
+
+        /// <summary>"52:54:00:12:34:56": six lower-case hex pairs and five colons.</summary>
+        public const int TextLength = 17;
+
+        /// <summary>
+        /// "52:54:00:12:34:56" (lower case, colons, as Linux prints it); false and 0 chars when
+        /// <paramref name="destination"/> is shorter than <see cref="TextLength"/>.
+        /// </summary>
+        public bool TryFormat(Span<char> destination, out int charsWritten)
+        {
+            charsWritten = 0;
+            if (destination.Length < TextLength)
+                return false;
+            for (int i = 0; i < Length; i++)
+            {
+                uint octet = (uint)(Value >> (8 * (Length - 1 - i))) & 0xFF;
+                destination[3 * i] = HexDigit(octet >> 4);
+                destination[3 * i + 1] = HexDigit(octet & 0xF);
+                if (i < Length - 1) destination[3 * i + 2] = ':';
+            }
+            charsWritten = TextLength;
+            return true;
+        }
+
+        private static char HexDigit(uint value) => (char)(value < 10 ? '0' + value : 'a' + value - 10);
     }
 }

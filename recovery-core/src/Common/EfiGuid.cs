@@ -7,6 +7,10 @@ namespace UefiRecovery.Core.Common;
 /// A 16-byte EFI_GUID (UEFI spec, appendix A) without System.Guid, which the firmware corlib lacks.
 /// In memory and in files the layout is Data1 (UINT32 LE), Data2 (UINT16 LE), Data3 (UINT16 LE),
 /// Data4 (8 bytes in order); the text form is "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX" with Data4 split 2+6.
+/// The one GUID type of the project: on a little-endian machine (every UEFI target) the fields lie in
+/// memory exactly as EDK2's GUID struct (UINT32, UINT16, UINT16, UINT8[8]: 16 bytes, 4-byte aligned, so
+/// EFI_CAPSULE_HEADER stays 28 bytes), and efi-app's raw bindings pass it to the firmware by pointer
+/// (efi-app/tests RawLayoutTests checks the layout).
 /// </summary>
 public readonly struct EfiGuid
 {
@@ -19,15 +23,17 @@ public readonly struct EfiGuid
     private readonly uint _data1;
     private readonly ushort _data2;
     private readonly ushort _data3;
-    private readonly ulong _data4; // Data4[0] is the most significant byte
+    // Data4 in memory order, as two little-endian halves (two uints, not one ulong: EDK2's GUID is 4-byte aligned).
+    private readonly uint _data4Low;
+    private readonly uint _data4High;
 
     public EfiGuid(uint data1, ushort data2, ushort data3, byte d0, byte d1, byte d2, byte d3, byte d4, byte d5, byte d6, byte d7)
     {
         _data1 = data1;
         _data2 = data2;
         _data3 = data3;
-        _data4 = ((ulong)d0 << 56) | ((ulong)d1 << 48) | ((ulong)d2 << 40) | ((ulong)d3 << 32)
-            | ((ulong)d4 << 24) | ((ulong)d5 << 16) | ((ulong)d6 << 8) | d7;
+        _data4Low = d0 | ((uint)d1 << 8) | ((uint)d2 << 16) | ((uint)d3 << 24);
+        _data4High = d4 | ((uint)d5 << 8) | ((uint)d6 << 16) | ((uint)d7 << 24);
     }
 
     private EfiGuid(uint data1, ushort data2, ushort data3, ulong data4)
@@ -35,7 +41,8 @@ public readonly struct EfiGuid
         _data1 = data1;
         _data2 = data2;
         _data3 = data3;
-        _data4 = data4;
+        _data4Low = (uint)data4;
+        _data4High = (uint)(data4 >> 32);
     }
 
     public uint Data1 => _data1;
@@ -45,10 +52,13 @@ public readonly struct EfiGuid
     public ushort Data3 => _data3;
 
     /// <summary>The all-zero GUID.</summary>
-    public bool IsZero => _data1 == 0 && _data2 == 0 && _data3 == 0 && _data4 == 0;
+    public bool IsZero => _data1 == 0 && _data2 == 0 && _data3 == 0 && _data4Low == 0 && _data4High == 0;
 
     /// <summary>Data4[index], index 0..7.</summary>
-    public byte Data4(int index) => (byte)(_data4 >> (56 - 8 * (index & 7)));
+    public byte Data4(int index) => (byte)(Data4Bits >> (8 * (index & 7)));
+
+    // Data4 as one number, Data4[0] the least significant byte.
+    private ulong Data4Bits => _data4Low | ((ulong)_data4High << 32);
 
     /// <summary>Reads the 16-byte binary (EFI, mixed-endian) form. Reads exactly bytes[0..16].</summary>
     public static bool TryRead(ReadOnlySpan<byte> bytes, out EfiGuid guid)
@@ -62,7 +72,7 @@ public readonly struct EfiGuid
             BinaryPrimitives.ReadUInt32LittleEndian(bytes),
             BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(4)),
             BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(6)),
-            BinaryPrimitives.ReadUInt64BigEndian(bytes.Slice(8)));
+            BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(8)));
         return true;
     }
 
@@ -76,13 +86,14 @@ public readonly struct EfiGuid
         BinaryPrimitives.WriteUInt32LittleEndian(destination, _data1);
         BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(4), _data2);
         BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(6), _data3);
-        BinaryPrimitives.WriteUInt64BigEndian(destination.Slice(8), _data4);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination.Slice(8), Data4Bits);
         return true;
     }
 
     /// <summary>True when both GUIDs are the same 128 bits.</summary>
     public bool Equals(EfiGuid other) =>
-        _data1 == other._data1 && _data2 == other._data2 && _data3 == other._data3 && _data4 == other._data4;
+        _data1 == other._data1 && _data2 == other._data2 && _data3 == other._data3
+        && _data4Low == other._data4Low && _data4High == other._data4High;
 
     /// <summary>
     /// Parses exactly the 36-character registry form (hex digits either case, no braces),
@@ -101,7 +112,7 @@ public readonly struct EfiGuid
         {
             return false;
         }
-        guid = new EfiGuid((uint)data1, (ushort)data2, (ushort)data3, (clock << 48) | node);
+        guid = new EfiGuid((uint)data1, (ushort)data2, (ushort)data3, ReverseBytes((clock << 48) | node));
         return true;
     }
 
@@ -125,11 +136,24 @@ public readonly struct EfiGuid
         destination[13] = '-';
         WriteHex(_data3, 4, destination.Slice(14, 4));
         destination[18] = '-';
-        WriteHex(_data4 >> 48, 4, destination.Slice(19, 4));
+        ulong data4 = ReverseBytes(Data4Bits); // Data4[0] first, as the text reads
+        WriteHex(data4 >> 48, 4, destination.Slice(19, 4));
         destination[23] = '-';
-        WriteHex(_data4 & 0xFFFF_FFFF_FFFF, 12, destination.Slice(24, 12));
+        WriteHex(data4 & 0xFFFF_FFFF_FFFF, 12, destination.Slice(24, 12));
         charsWritten = TextLength;
         return true;
+    }
+
+    // Byte order reversed (BinaryPrimitives.ReverseEndianness is not in the portable subset).
+    private static ulong ReverseBytes(ulong value)
+    {
+        ulong reversed = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            reversed = (reversed << 8) | (value & 0xFF);
+            value >>= 8;
+        }
+        return reversed;
     }
 
     private static bool TryParseHex(ReadOnlySpan<char> digits, out ulong value)

@@ -1,3 +1,5 @@
+using UefiRecovery.Core.Common;
+
 namespace UefiRecovery.Efi.Uefi.Raw;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using UefiRecovery.Core.Common;
 
 namespace UefiRecovery.Efi.Uefi.Raw;
 

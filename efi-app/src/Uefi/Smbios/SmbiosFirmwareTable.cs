@@ -1,4 +1,5 @@
 using System;
+using UefiRecovery.Core.Common;
 using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Uefi.Smbios;
@@ -14,6 +15,10 @@ public static unsafe class SmbiosFirmwareTable
     /// The structure table as a span over firmware memory, and the structure limit to walk it with
     /// (see <see cref="SmbiosStructureWalker"/>). False when no valid entry point exists.
     /// </summary>
+    public static bool TryGetTable(UefiSystemTable system, out ReadOnlySpan<byte> table, out int structureLimit,
+        out SmbiosTableLocation location) => TryGetTable(system.Raw, out table, out structureLimit, out location);
+
+    /// <summary>As above, from the raw system table.</summary>
     public static bool TryGetTable(SystemTable* systemTable, out ReadOnlySpan<byte> table, out int structureLimit,
         out SmbiosTableLocation location)
     {

@@ -1,0 +1,324 @@
+using System;
+using UefiRecovery.Core.Config;
+using UefiRecovery.Core.Firmware;
+using UefiRecovery.Core.Image;
+using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Client;
+using UefiRecovery.Core.Protocol.Wire;
+using UefiRecovery.Efi.Services.Machine;
+using UefiRecovery.Efi.Services.Firmware;
+using UefiRecovery.Efi.Services.Network;
+using UefiRecovery.Efi.Services.Config;
+using UefiRecovery.Efi.Services.Entropy;
+using UefiRecovery.Efi.Uefi;
+using UefiRecovery.Netstack;
+using UefiRecovery.Netstack.Iface;
+using UefiRecovery.Netstack.Socket;
+
+namespace UefiRecovery.Efi.Modes.Recovery;
+
+/// <summary>
+/// <c>uefirecovery.mode=auto|recover</c>: the pre-flight (<see cref="RecoveryPreflight"/>) judges the firmware
+/// region; a valid region in auto mode is handed over (<see cref="NextLoader"/>). Otherwise, this file: bring
+/// the network up, fetch the image from the manager with the protocol's client engine, verify the WHOLE
+/// capsule, and only then write the payload through FVB (marker in-progress, erase, write, read back and
+/// compare every block, marker complete), report the RESULT, and reset. The lines it prints, and their
+/// grammar, are <see cref="RecoveryConsole"/>'s.
+/// </summary>
+internal sealed class RecoveryRun
+{
+    private const int MaxAttempts = 3;
+    private const int ProgressIntervalMs = 1000;
+
+    /// <summary>Room for the capsule around the region image (headers, signature, dependency).</summary>
+    private const uint CapsuleOverhead = 64 * 1024;
+
+    private readonly RecoveryConsole _lines;
+    private readonly UefiBootServices _boot;
+    private readonly UefiTextInput _keys;
+
+    private RecoveryRun(UefiSystemTable system)
+    {
+        _lines = new RecoveryConsole(system.ConsoleOut);
+        _boot = system.BootServices;
+        _keys = system.ConsoleIn;
+    }
+
+    /// <returns>The machine exit code (Success when recovered, or when the region is valid and nothing was to be done).</returns>
+    public static int Run(UefiSystemTable system, RecoveryConfig config, bool forced, out bool resetWanted) =>
+        new RecoveryRun(system).Run(config, forced, out resetWanted);
+
+    private int Run(RecoveryConfig config, bool forced, out bool resetWanted)
+    {
+        resetWanted = false;
+        _lines.Begin(forced);
+        PreflightResult preflight = RecoveryPreflight.Check(_lines, _boot, config, forced, out UefiFirmwareVolumeBlock fvb);
+        using (fvb)
+        {
+            if (preflight.Outcome == PreflightOutcome.Failed)
+                return MachineExitCodes.Failure;
+            if (preflight.Outcome == PreflightOutcome.RegionValid)
+            {
+                _lines.FirmwareValid();
+                NextLoader.HandOver(_lines.Console, _boot, config.Target);
+                return MachineExitCodes.Success;
+            }
+            return Recover(preflight, config, out resetWanted);
+        }
+    }
+
+    private int Recover(in PreflightResult ready, RecoveryConfig config, out bool resetWanted)
+    {
+        resetWanted = false;
+        _lines.Phase("network");
+        _keys.Reset();
+        if (!MonotonicClock.Start(_boot))
+        {
+            _lines.Failed("no-timer");
+            return MachineExitCodes.Failure;
+        }
+        var report = new NicReport(_lines.Console, RecoveryConsole.Tag, verbose: false);
+        SnpFrameDevice? device = NetworkBringUp.OpenFirstNic(_boot, report);
+        if (device == null)
+        {
+            MonotonicClock.Stop();
+            _lines.Failed("no-nic");
+            return MachineExitCodes.Failure;
+        }
+        // A reset only follows a write attempt (the firmware must restart from the new region); a failure
+        // before that goes back to the firmware instead of resetting into the same failure forever.
+        int result = RecoverOverNetwork(device, report, config, ready.Trust!, ready.Region, ready.Flash!, ready.MarkerStore!, ready.Block!,
+            out resetWanted);
+        device.Close();
+        MonotonicClock.Stop();
+        return result;
+    }
+
+    private int RecoverOverNetwork(SnpFrameDevice device, NicReport report, RecoveryConfig config, TrustStore trust,
+        in RegionTarget region, FvbFlashRegion flash, EspMarkerStore markerStore, byte[] block, out bool wroteFlash)
+    {
+        wroteFlash = false;
+        Interface iface = NetworkBringUp.CreateInterface(device, _boot);
+        var transport = new NetstackDatagramTransport(iface, ProtocolConstants.ClientPort, 256, 16);
+        // No keyboard: a key press does not end a recovery.
+        if (NetworkBringUp.TryConfigureAddress(device, iface, config, _boot, report, default, out DhcpClient? dhcp) != AddressStatus.Configured)
+        {
+            _lines.Failed("no-address");
+            return MachineExitCodes.Failure;
+        }
+
+        // DHCP option 43's manager only when no machine-side source set uefirecovery.manager (docs/config.md, order 4).
+        if (dhcp != null && dhcp.HasLease && !dhcp.Lease.ManagerAddress.IsUnspecified)
+            config.TryApplyDhcpManager(dhcp.Lease.ManagerAddress.Value, dhcp.Lease.ManagerPort);
+
+        RecoveryTargetConfig targetConfig = config.Target;
+        ulong regionSize = (ulong)region.BlockSize * (ulong)region.BlockCount;
+        var target = new UpdateTarget(targetConfig.ImageType, 0, 0, targetConfig.LowestSupportedVersion, 0, regionSize);
+        var verifier = new CapsuleImageVerifier(trust, target);
+
+        var clientConfig = new ClientConfig
+        {
+            ImageType = ImageTypeId.FromGuid(targetConfig.ImageType),
+            LowestAcceptableVersion = targetConfig.LowestSupportedVersion,
+            MacAddress = device.MacAddress.Value,
+            Ipv4Address = iface.Address.Value,
+            // uefirecovery.discovery=manager: no broadcast copy (networks where a machine must not
+            // broadcast, and NATs such as QEMU's slirp that answer the copy from an address we drop).
+            DiscoverByBroadcast = config.DiscoverByBroadcast,
+            ImageCapacity = (uint)regionSize + CapsuleOverhead,
+            RandomSeed = EntropySource.DeriveSeed(_boot, device.MacAddress.Value) | 1,
+            // uefirecovery.timeout.request-backoff: the cap of the no-offer REQUEST backoff (default 8 s).
+            Timings = new ClientTimings { RequestMaxMs = config.RequestBackoffSeconds * 1000 },
+        };
+        // uefirecovery.trust.manager: only offers signed by one of these keys are taken (docs/protocol.md §6.8).
+        for (int k = 0; k < targetConfig.TrustedManagerKeyCount; k++)
+            clientConfig.TryAddTrustedManagerKey(targetConfig.GetTrustedManagerKeyHash(k));
+        // Every uefirecovery.manager (up to 4, in the order given) is asked; docs/config.md.
+        for (int m = 0; m < config.ManagerCount; m++)
+            clientConfig.TryAddManager(new DatagramEndpoint(config.GetManagerAddress(m), config.GetManagerPort(m)));
+        ClientSetupStatus setup = ClientSession.TryCreate(clientConfig, transport, verifier, out ClientSession? client);
+        if (setup != ClientSetupStatus.Ok || client == null || !transport.Bound)
+        {
+            _lines.Failed("client-setup", (ulong)setup);
+            return MachineExitCodes.Failure;
+        }
+        _lines.Discovering(clientConfig, config);
+
+        var pump = new RecoveryNetworkPump(iface, client, device, transport.Socket);
+
+        // ---- receive until a verified image ----
+        long phaseStart = MonotonicClock.Now.Milliseconds;
+        long lastProgress = phaseStart;
+        long receiveStart = phaseStart;
+        long firstOfferAt = -1;
+        // uefirecovery.timeout.recovery: give up (nothing written, back to the firmware) when no image was verified in time.
+        long deadline = config.RecoveryTimeoutSeconds == 0 ? long.MaxValue : phaseStart + (long)config.RecoveryTimeoutSeconds * 1000;
+        while (true)
+        {
+            int handled = pump.Pump(out ClientEvents events);
+            Instant now = MonotonicClock.Now;
+            if (now.Milliseconds >= deadline && (events & ClientEvents.ImageVerified) == 0)
+            {
+                _lines.FailedDeadline(config.RecoveryTimeoutSeconds, client);
+                return MachineExitCodes.Failure;
+            }
+
+            if ((events & ClientEvents.OfferReceived) != 0 && firstOfferAt < 0)
+            {
+                // The offer window (docs/protocol.md §6.1) runs from the first acceptable OFFER.
+                firstOfferAt = now.Milliseconds;
+                _lines.Candidate(clientConfig.Timings.OfferWindowMs, config.DiscoverByBroadcast);
+            }
+            if ((events & ClientEvents.DonorChosen) != 0)
+            {
+                // Only the choice that closed a window (not the next offer after an ACCEPT timeout).
+                if (firstOfferAt >= 0)
+                    _lines.Chosen(now.Milliseconds - firstOfferAt);
+                firstOfferAt = -1;
+                _lines.Offer(client.ChosenOffer);
+                receiveStart = now.Milliseconds;
+            }
+            if ((events & ClientEvents.Joined) != 0)
+                _lines.Phase("receiving");
+            if ((events & ClientEvents.NoDonorYet) != 0)
+                _lines.Waiting(client);
+            if ((events & (ClientEvents.SessionLost | ClientEvents.SessionAborted | ClientEvents.AcceptTimedOut)) != 0)
+                _lines.DiscoveringAgain(events);
+            if ((events & ClientEvents.StatusSent) != 0 && client.State == ClientState.Receiving)
+                _lines.Repair(client);
+            if ((events & ClientEvents.ImageComplete) != 0)
+            {
+                // The verifier already ran in this Poll (a rejection has cleared the fragments): all were held.
+                _lines.Progress(client, now.Milliseconds - receiveStart, complete: true);
+                _lines.Received(client);
+                _lines.Phase("verifying");
+            }
+            if ((events & ClientEvents.ImageRejected) != 0)
+                _lines.Rejected(verifier, client.LastVerdict.Reason);
+            if ((events & ClientEvents.ImageVerified) != 0)
+                break;
+            if (client.State == ClientState.Receiving && now.Milliseconds - lastProgress >= ProgressIntervalMs)
+            {
+                lastProgress = now.Milliseconds;
+                _lines.Progress(client, now.Milliseconds - receiveStart, complete: false);
+            }
+            if (handled == 0 && (events & ClientEvents.FragmentsReceived) == 0)
+                MonotonicClock.WaitForTick();
+        }
+
+        // ---- verified: the whole capsule passed; now and only now the flash is touched. The network is
+        // still served between flash operations, so STATUS_REQUESTs get their COMPLETE answer. ----
+        ReadOnlySpan<byte> capsuleBytes = client.VerifiedImage;
+        CapsuleStatus parsed = CapsuleParser.TryParse(capsuleBytes, out FmpCapsule capsule);
+        if (parsed != CapsuleStatus.Ok)
+        {
+            // The verifier parsed the same bytes; a difference here is a defect, and nothing is written.
+            _lines.Failed("capsule-parse", (ulong)(int)parsed);
+            return MachineExitCodes.Failure;
+        }
+        ReadOnlySpan<byte> payload = capsule.Payload;
+        uint version = capsule.PayloadHeader.FwVersion;
+        _lines.Verified(version, payload.Length, capsuleBytes.Length);
+        _lines.Writing(region.BlockCount);
+        wroteFlash = true;
+
+        // Only the blocks that differ (uefirecovery.flash.write=all: every block), the header block last
+        // with its headers right after its erase (docs/firmware-regions.md).
+        FlashWriteMode mode = config.FlashWriteAllBlocks ? FlashWriteMode.AllBlocks : FlashWriteMode.ChangedBlocks;
+        var writer = new FlashWriter(new ServicedFlashRegion(flash, pump), MaxAttempts);
+        if (config.DebugLog)
+            writer.Progress = new FlashProgressLines(_lines.Console);
+        long writeStart = MonotonicClock.Now.Milliseconds;
+        RecoveryResult recovery = RegionRecovery.Run(writer, new ReportingMarkerStore(markerStore, _lines.Console), region, payload, mode, HeaderBlockPolicy.KeepBootable);
+        long writeMs = MonotonicClock.Now.Milliseconds - writeStart;
+        _lines.Write(recovery);
+        _lines.WriteDetail(mode, recovery.Write, writeMs, writer.RegionDigest);
+        RegionVerdict after = RegionValidator.Validate(flash, region, markerStore.Read(), block);
+        _lines.Region(after, markerStore.Read(), true);
+        bool success = recovery.Status == RecoveryStatus.Recovered && after.IsValid;
+        ResultReason reason = success ? ResultReason.None : FailureReason(recovery, after);
+
+        // ---- RESULT until acknowledged (or the engine's retries are spent), still answering STATUS ----
+        _lines.Phase("reporting");
+        client.ReportOutcome((ulong)MonotonicClock.Now.Milliseconds, success, reason, success ? version : 0);
+        while (client.State != ClientState.Finished)
+        {
+            if (pump.Pump(out _) == 0)
+                MonotonicClock.WaitForTick();
+        }
+        // Let the last queued datagram leave before the NIC is shut down.
+        for (int i = 0; i < 20 && transport.Socket.TransmitQueued > 0; i++)
+        {
+            iface.Poll(MonotonicClock.Now);
+            MonotonicClock.WaitForTick();
+        }
+        // A multicast session's group: leave it (IGMPv2 Leave, RFC 2236 §3), so a snooping switch stops
+        // forwarding the group to this port now, not only when the membership times out (260 s).
+        OfferMessage chosen = client.ChosenOffer.Offer;
+        if (chosen.DeliveryMode == DeliveryMode.Multicast)
+            LeaveGroup(iface, device, chosen.DeliveryAddress);
+        _lines.Result(success, reason, client.ResultAcknowledged);
+        if (success)
+            _lines.Recovered();
+        else
+            _lines.Failed(FirmwareNames.Recovery(recovery.Status));
+        return success ? MachineExitCodes.Success : MachineExitCodes.Failure;
+    }
+
+    /// <summary>
+    /// Sends the IGMPv2 Leave for <paramref name="group"/> with a free TX buffer (the RESULT's frames may still
+    /// hold them all), and waits until the NIC has sent it: a reset right after would otherwise lose it.
+    /// </summary>
+    private void LeaveGroup(Interface iface, SnpFrameDevice device, uint group)
+    {
+        for (int i = 0; i < 50 && device.InFlightCount > 0; i++)
+        {
+            device.Recycle();
+            MonotonicClock.WaitForTick();
+        }
+        var address = new UefiRecovery.Netstack.Wire.Ipv4Address(group);
+        // False: no TX buffer for the Leave (membership kept), so free the NIC's buffers once more and retry.
+        bool sent = iface.TryLeaveMulticastGroup(address);
+        if (!sent)
+        {
+            device.Recycle();
+            MonotonicClock.WaitForTick();
+            sent = iface.TryLeaveMulticastGroup(address);
+        }
+        for (int i = 0; i < 50 && device.InFlightCount > 0; i++)
+        {
+            device.Recycle();
+            MonotonicClock.WaitForTick();
+        }
+        _lines.LeftGroup(group, sent);
+    }
+
+    /// <summary>
+    /// After a recovery attempt: a cold reset so the firmware starts from the rewritten region (QEMU with
+    /// -no-reboot then exits); with <c>uefirecovery.debugexit=1</c> the debug-exit port carries the code instead.
+    /// </summary>
+    public static void ResetAfterRecovery(UefiSystemTable system, int code, bool debugExit)
+    {
+        if (debugExit)
+            Internal.Runtime.EfiRuntime.Exit(code);
+        system.RuntimeServices.ResetSystem(ResetType.Cold, code == MachineExitCodes.Success ? EfiStatus.Success : EfiStatus.Aborted);
+    }
+
+    private static ResultReason FailureReason(in RecoveryResult recovery, in RegionVerdict after)
+    {
+        switch (recovery.Status)
+        {
+            case RecoveryStatus.ImageNotValidForTarget:
+                return ResultReason.WrongPlatform;
+            case RecoveryStatus.WriteFailed:
+                FlashWriteStatus status = recovery.Write.Status;
+                if (status == FlashWriteStatus.EraseFailed) return ResultReason.FlashEraseFailed;
+                if (status == FlashWriteStatus.VerifyFailed) return ResultReason.ReadbackMismatch;
+                return ResultReason.FlashWriteFailed;
+            case RecoveryStatus.Recovered:
+                return after.IsValid ? ResultReason.None : ResultReason.FirmwareInvalidAfterUpdate;
+            default:
+                return ResultReason.Other;
+        }
+    }
+}

@@ -1,7 +1,0 @@
-namespace UefiRecovery.Efi.SelfTest;
-
-/// <summary>Receives one result per check. On EFI it prints a SELFTEST line; on the host an xUnit test collects them.</summary>
-public interface ISelfTestSink
-{
-    void Check(string name, bool passed);
-}
