@@ -368,6 +368,19 @@ public class InstructionHandlerTests
     }
 
     [Fact]
+    public void Handle_FromAnotherAddressThanTheManager_ReportedToBoth()
+    {
+        using var machine = new FakeMachine();
+
+        machine.Handler().Handle(Instructions.Signed(Instructions.Message()), new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.0.0.9"), 50000));
+
+        Assert.Equal(2, machine.Sender.Sent.Count);
+        Assert.Equal("192.168.100.1:40123", machine.Sender.Sent[0].Destination.ToString());
+        Assert.Equal("10.0.0.9:50000", machine.Sender.Sent[1].Destination.ToString());
+        Assert.Equal(machine.Sender.Sent[0].Datagram, machine.Sender.Sent[1].Datagram);
+    }
+
+    [Fact]
     public void Handle_RebootFails_SecondReportSaysSo()
     {
         using var machine = new FakeMachine();

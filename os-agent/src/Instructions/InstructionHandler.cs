@@ -54,12 +54,12 @@ internal sealed class InstructionHandler
         if (failure != AgentFailure.None)
         {
             _log.WriteLine("INSTRUCTION failed id=0x" + Hex(instruction.InstructionId) + " failure=" + failure + " detail=\"" + error + "\"");
-            Report(instruction, machine, AgentState.Failed, failure, entry);
+            Report(instruction, machine, AgentState.Failed, failure, entry, source);
             return new HandleOutcome(verdict, failure, entry, created, false);
         }
         _log.WriteLine("INSTRUCTION done id=0x" + Hex(instruction.InstructionId) + " boot-entry=" + BootEntries.VariableName(entry)
             + (created ? " (created)" : " (existing)") + " BootNext=" + entry.ToString("X4", CultureInfo.InvariantCulture) + " rebooting");
-        Report(instruction, machine, AgentState.Rebooting, AgentFailure.None, entry);
+        Report(instruction, machine, AgentState.Rebooting, AgentFailure.None, entry, source);
         if (_options.NoReboot)
         {
             _log.WriteLine("INSTRUCTION reboot skipped (--no-reboot)");
@@ -68,7 +68,7 @@ internal sealed class InstructionHandler
         if (!_rebooter.TryReboot(out error))
         {
             _log.WriteLine("INSTRUCTION reboot failed detail=\"" + error + "\"");
-            Report(instruction, machine, AgentState.Failed, AgentFailure.RebootFailed, entry);
+            Report(instruction, machine, AgentState.Failed, AgentFailure.RebootFailed, entry, source);
             return new HandleOutcome(verdict, AgentFailure.RebootFailed, entry, created, false);
         }
         return new HandleOutcome(verdict, AgentFailure.None, entry, created, true);
@@ -112,7 +112,9 @@ internal sealed class InstructionHandler
         return AgentFailure.None;
     }
 
-    private void Report(in InstructionMessage instruction, MachineIdentity machine, AgentState state, AgentFailure failure, ushort entry)
+    // To every manager of the instruction, and to the address it came from when that is none of them (the
+    // manager's `instruct` waits there). Only a verified instruction is ever answered.
+    private void Report(in InstructionMessage instruction, MachineIdentity machine, AgentState state, AgentFailure failure, ushort entry, IPEndPoint source)
     {
         var report = new AgentReportMessage(instruction.InstructionId, instruction.Counter, instruction.TargetMac, state,
             machine.Uuid ?? instruction.TargetUuid, failure, entry);
@@ -124,10 +126,18 @@ internal sealed class InstructionHandler
             _log.WriteLine("REPORT not sent: " + status);
             return;
         }
+        var destinations = new System.Collections.Generic.List<IPEndPoint>();
         for (int i = 0; i < instruction.Managers.Count; i++)
         {
             DatagramEndpoint manager = instruction.Managers[i];
-            var destination = new IPEndPoint(new IPAddress(new[] { (byte)(manager.Address >> 24), (byte)(manager.Address >> 16), (byte)(manager.Address >> 8), (byte)manager.Address }), manager.Port);
+            destinations.Add(new IPEndPoint(new IPAddress(new[] { (byte)(manager.Address >> 24), (byte)(manager.Address >> 16), (byte)(manager.Address >> 8), (byte)manager.Address }), manager.Port));
+        }
+        if (!destinations.Contains(source))
+        {
+            destinations.Add(source);
+        }
+        foreach (IPEndPoint destination in destinations)
+        {
             try
             {
                 _sender.Send(buffer.AsSpan(0, written), destination);
