@@ -44,6 +44,11 @@ internal sealed class AgentService : IReportSender, IDisposable
             {
                 return;
             }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.OperationAborted || e.SocketErrorCode == SocketError.Interrupted
+                || e.SocketErrorCode == SocketError.Shutdown)
+            {
+                return; // Dispose (tests) ends the loop
+            }
             handler.Handle(buffer.AsSpan(0, length), (IPEndPoint)any);
         }
     }

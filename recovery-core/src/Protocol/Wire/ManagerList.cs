@@ -40,15 +40,18 @@ public readonly struct ManagerList
     /// <summary>This list with <paramref name="manager"/> appended; false when it already holds 4.</summary>
     public bool TryAdd(DatagramEndpoint manager, out ManagerList result)
     {
-        result = this;
+        // Built in a local first: callers may pass the list itself as the out argument.
+        ManagerList added;
         switch (Count)
         {
-            case 0: result = new ManagerList(1, manager, default, default, default); return true;
-            case 1: result = new ManagerList(2, _first, manager, default, default); return true;
-            case 2: result = new ManagerList(3, _first, _second, manager, default); return true;
-            case 3: result = new ManagerList(4, _first, _second, _third, manager); return true;
-            default: return false;
+            case 0: added = new ManagerList(1, manager, default, default, default); break;
+            case 1: added = new ManagerList(2, _first, manager, default, default); break;
+            case 2: added = new ManagerList(3, _first, _second, manager, default); break;
+            case 3: added = new ManagerList(4, _first, _second, _third, manager); break;
+            default: added = this; result = added; return false;
         }
+        result = added;
+        return true;
     }
 
     public DatagramEndpoint this[int index]
