@@ -38,6 +38,7 @@ internal static class Program
         }
         var verifier = new InstructionVerifier(keys, new CounterStore(options.StateDirectory), TimeProvider.System);
         using var service = new AgentService(new IPEndPoint(options.Listen, options.Port), log);
+        AgentStartup.Run(options, service, log);
         var handler = new InstructionHandler(options, verifier, service, new SystemRebooter(), log);
         log.WriteLine("LISTENING udp=" + service.LocalEndPoint + " efivars=" + options.EfivarsRoot + " state=" + options.StateDirectory);
         log.Flush();

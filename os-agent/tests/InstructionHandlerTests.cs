@@ -29,7 +29,7 @@ public class InstructionHandlerTests
         + "7FFF0400";
 
     private const string ExpectedConfig =
-        "# uefirecovery-agent instruction=0x1122334455667788 counter=5\n"
+        "# uefirecovery-agent instruction=0x1122334455667788 counter=5 mac=525400123456\n"
         + "uefirecovery.mode=recover\n"
         + "uefirecovery.manager=192.168.100.1:40123\n"
         + "uefirecovery.instruction=0x1122334455667788\n";

@@ -109,6 +109,31 @@ internal sealed class EfiVariableStore
         return true;
     }
 
+    /// <summary>Deletes a variable (unlink in efivarfs), clearing the immutable flag first; true when it is gone.</summary>
+    public bool TryDelete(string name, EfiGuid vendor, out string error)
+    {
+        error = "";
+        string path = Path.Combine(Root, FileName(name, vendor));
+        if (!File.Exists(path))
+        {
+            return true;
+        }
+        if (!TryClearImmutable(path, out error))
+        {
+            return false;
+        }
+        try
+        {
+            File.Delete(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+        {
+            error = "delete " + path + ": " + e.Message;
+            return false;
+        }
+    }
+
     // efivarfs marks existing variables immutable so that a stray rm cannot brick a machine; file systems
     // without the flag (the tests' tmpfs on older kernels) answer ENOTTY/EOPNOTSUPP, which is fine.
     private static bool TryClearImmutable(string path, out string error)

@@ -34,7 +34,8 @@ internal static class RecoveryConfigVariable
             lines.Append(line).Append('\n');
         }
         lines.Append(Marker).Append(" instruction=0x").Append(instruction.InstructionId.ToString("X16", CultureInfo.InvariantCulture))
-            .Append(" counter=").Append(instruction.Counter.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            .Append(" counter=").Append(instruction.Counter.ToString(CultureInfo.InvariantCulture))
+            .Append(" mac=").Append(instruction.TargetMac.ToString("X12", CultureInfo.InvariantCulture)).Append('\n');
         lines.Append("uefirecovery.mode=recover\n");
         for (int i = 0; i < instruction.Managers.Count; i++)
         {
@@ -59,20 +60,44 @@ internal static class RecoveryConfigVariable
         return Encoding.ASCII.GetBytes(lines.ToString());
     }
 
-    /// <summary>Whether the variable carries an instruction the agent wrote (the OS came back after it).</summary>
-    public static bool HasAgentLines(ReadOnlySpan<byte> existing, out ulong instructionId)
+    /// <summary>
+    /// The instruction the agent wrote into the variable before a reboot (the OS is back after it): its id,
+    /// counter and target MAC from the marker line, and the managers. False when the agent's marker is absent.
+    /// </summary>
+    public static bool TryReadAgentLines(ReadOnlySpan<byte> existing, out ulong instructionId, out ulong counter, out ulong mac, out List<string> managers)
     {
         instructionId = 0;
+        counter = 0;
+        mac = 0;
+        managers = new List<string>();
+        bool marker = false;
         foreach (string raw in Lines(existing))
         {
             string line = raw.Trim();
-            if (line.StartsWith("uefirecovery.instruction=0x", StringComparison.Ordinal)
-                && ulong.TryParse(line.AsSpan("uefirecovery.instruction=0x".Length), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out instructionId))
+            if (line.StartsWith(Marker + " ", StringComparison.Ordinal))
             {
-                return true;
+                foreach (string field in line.Substring(Marker.Length + 1).Split(' '))
+                {
+                    if (field.StartsWith("instruction=0x", StringComparison.Ordinal))
+                    {
+                        marker |= ulong.TryParse(field.AsSpan(14), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out instructionId);
+                    }
+                    else if (field.StartsWith("counter=", StringComparison.Ordinal))
+                    {
+                        ulong.TryParse(field.AsSpan(8), NumberStyles.None, CultureInfo.InvariantCulture, out counter);
+                    }
+                    else if (field.StartsWith("mac=", StringComparison.Ordinal))
+                    {
+                        ulong.TryParse(field.AsSpan(4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out mac);
+                    }
+                }
+            }
+            else if (line.StartsWith("uefirecovery.manager=", StringComparison.Ordinal))
+            {
+                managers.Add(line.Substring("uefirecovery.manager=".Length));
             }
         }
-        return false;
+        return marker;
     }
 
     private static List<string> OtherLines(ReadOnlySpan<byte> existing)
