@@ -62,6 +62,12 @@ public readonly struct AgentReportMessage
     /// <summary>The Boot#### number of the recovery entry, or <see cref="NoBootEntry"/>.</summary>
     public ushort BootEntry { get; }
 
+    /// <summary>Parses the report, checking the version text without handing it out.</summary>
+    public static WireStatus TryParse(in MessageFrame frame, out AgentReportMessage message)
+    {
+        return TryParse(frame, out message, out _);
+    }
+
     /// <summary>Parses the report; <paramref name="firmwareVersion"/> is the version text (empty on failure).</summary>
     public static WireStatus TryParse(in MessageFrame frame, out AgentReportMessage message, out ReadOnlySpan<byte> firmwareVersion)
     {
