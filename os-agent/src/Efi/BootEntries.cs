@@ -54,7 +54,7 @@ internal sealed class BootEntries
         bool free = false;
         for (int candidate = 0; candidate <= 0xFFFF; candidate++)
         {
-            if (!_store.TryRead(VariableName((ushort)candidate), EfiGuid.GlobalVariable, out _, out _))
+            if (!_store.Exists(VariableName((ushort)candidate), EfiGuid.GlobalVariable))
             {
                 number = (ushort)candidate;
                 free = true;

@@ -52,6 +52,9 @@ internal sealed class EfiVariableStore
         return names;
     }
 
+    /// <summary>Whether a variable of that name exists at all (readable or not): its number is taken.</summary>
+    public bool Exists(string name, EfiGuid vendor) => File.Exists(Path.Combine(Root, FileName(name, vendor)));
+
     /// <summary>Reads a variable; false when it does not exist or is shorter than its attributes.</summary>
     public bool TryRead(string name, EfiGuid vendor, out EfiVariableAttributes attributes, out byte[] data)
     {
