@@ -78,6 +78,20 @@ public static class ProtocolSeeds
 
         new AbortMessage(AbortReason.DonorShutdown, Token, new Hash128(0xA0A1_A2A3_A4A5_A6A7, 0xA8A9_AAAB_ACAD_AEAF)).TryEmit(buffer, donor, out n);
         yield return Seed("abort", buffer, n);
+
+        // Manager-initiated recovery (§4.11-§4.13). The instruction's modulus and signature are not checked by the codec.
+        var uuid = new SystemUuid(0x5EE6_D83B_8A3C_4B53, 0x9F3D_1C7F_0E2A_6B41);
+        new InstructionMessage(0x1122_3344_5566_7788, 5, 1_893_456_000, 0x5254_0012_3456, uuid, imageType, 0x0001_0002,
+            ManagerList.Of(new DatagramEndpoint(0xC0A8_6401, ProtocolConstants.DonorPort))).TryBeginEmit(buffer, new MessageIds(0x301, 0, DonorId), modulus);
+        InstructionSignature.TryFinish(buffer, new byte[OfferSignature.Rsa2048Bytes], out n);
+        yield return Seed("instruction", buffer, n);
+
+        new ReadinessMessage(0x1122_3344_5566_7788, 0x5254_0012_3456, uuid, imageType, 0x0001_0001, 0xC0A8_6414).TryEmit(buffer, client, out n);
+        yield return Seed("readiness", buffer, n);
+
+        new AgentReportMessage(0x1122_3344_5566_7788, 5, 0x5254_0012_3456, AgentState.Rebooting, uuid, AgentFailure.None, 5)
+            .TryEmit(buffer, new MessageIds(0x401, 0, ClientId), "edk2-stable202211"u8, out n);
+        yield return Seed("agent-report", buffer, n);
     }
 
     private static (string, byte[]) Seed(string name, byte[] buffer, int length)

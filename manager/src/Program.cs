@@ -1,6 +1,7 @@
 using System.CommandLine;
 using UefiRecovery.Manager.Benchmarking;
 using UefiRecovery.Manager.Images;
+using UefiRecovery.Manager.Instructing;
 using UefiRecovery.Manager.Serving;
 
 namespace UefiRecovery.Manager;
@@ -17,6 +18,7 @@ public static class Program
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(SimulateCommand.Build());
         root.Subcommands.Add(BenchmarkCommand.Build());
+        root.Subcommands.Add(InstructCommand.Build());
         return root;
     }
 }

@@ -15,6 +15,9 @@ public static class ProtocolConstants
     /// <summary>UDP port recovering machines listen on; DATA and STATUS_REQUEST are sent here (§2).</summary>
     public const ushort ClientPort = 40124;
 
+    /// <summary>UDP port the agent in a running OS listens on for RECOVERY_INSTRUCTION (§2, §4.11).</summary>
+    public const ushort AgentPort = 40125;
+
     /// <summary>Bytes of the common header in front of every payload (§3.1).</summary>
     public const int HeaderLength = 32;
 

@@ -73,10 +73,6 @@ public readonly ref struct MessageFrame
             return WireStatus.LengthMismatch;
         }
         byte type = datagram[MessageHeader.TypeOffset];
-        if (MessageHeader.IsReservedType(type))
-        {
-            return WireStatus.ReservedType;
-        }
         if (!MessageHeader.IsDefinedType(type))
         {
             return WireStatus.UnknownType;

@@ -45,16 +45,11 @@ public readonly struct MessageHeader
     /// <summary>The CRC-32 as carried in the datagram (not necessarily correct).</summary>
     public uint Crc { get; }
 
-    /// <summary>Whether <paramref name="type"/> is one of the types version 2 can parse.</summary>
+    /// <summary>Whether <paramref name="type"/> is one of the types version 2 can parse (0x01..0x0A, 0x10..0x12).</summary>
     public static bool IsDefinedType(byte type)
     {
-        return type >= (byte)MessageType.Request && type <= (byte)MessageType.Manifest;
-    }
-
-    /// <summary>Whether <paramref name="type"/> is reserved for a later version of the protocol.</summary>
-    public static bool IsReservedType(byte type)
-    {
-        return type == (byte)MessageType.RecoveryInstruction || type == (byte)MessageType.Readiness;
+        return (type >= (byte)MessageType.Request && type <= (byte)MessageType.Manifest)
+            || (type >= (byte)MessageType.RecoveryInstruction && type <= (byte)MessageType.AgentReport);
     }
 
     /// <summary>CRC-32 over the whole message with the CRC field taken as zero (§3.4).</summary>

@@ -23,8 +23,10 @@ public enum MessageType : byte
     Abort = 0x09,
     /// <summary>Donor sends the leaf hashes of one group of fragments with their proof (§4.10).</summary>
     Manifest = 0x0A,
-    /// <summary>Reserved for manager-initiated recovery: instruction to an agent (later issue).</summary>
+    /// <summary>Manager tells the agent in a running OS to reboot its machine into recovery (§4.11), signed.</summary>
     RecoveryInstruction = 0x10,
-    /// <summary>Reserved for manager-initiated recovery: readiness notification (later issue).</summary>
+    /// <summary>The recovery app, booted for an instruction, tells the manager it is ready (§4.12).</summary>
     Readiness = 0x11,
+    /// <summary>The agent tells the manager what it did with an instruction, and what firmware runs (§4.13).</summary>
+    AgentReport = 0x12,
 }

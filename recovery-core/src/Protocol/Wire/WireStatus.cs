@@ -16,7 +16,7 @@ public enum WireStatus : byte
     BadChecksum,
     /// <summary>A type byte this version does not define.</summary>
     UnknownType,
-    /// <summary>A type this version reserves for a later issue (manager-initiated recovery).</summary>
+    /// <summary>Not returned any more: 0x10 and 0x11 were reserved until issue #13 defined them. Kept so the values after it keep their numbers.</summary>
     ReservedType,
     /// <summary>The frame is valid but of another type than the parser asked for.</summary>
     WrongType,

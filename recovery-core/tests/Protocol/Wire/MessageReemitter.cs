@@ -53,6 +53,15 @@ internal static class MessageReemitter
                 status = ManifestMessage.TryParse(frame, out ManifestMessage manifest);
                 return status != WireStatus.Ok ? status
                     : ManifestMessage.TryEmit(output, ids, manifest.FirstIndex, manifest.Leaves, manifest.Proof, out written);
+            case MessageType.RecoveryInstruction:
+                status = InstructionMessage.TryParse(frame, out InstructionMessage instruction);
+                return status != WireStatus.Ok ? status : ReemitInstruction(instruction, frame, ids, output, out written);
+            case MessageType.Readiness:
+                status = ReadinessMessage.TryParse(frame, out ReadinessMessage readiness);
+                return status != WireStatus.Ok ? status : readiness.TryEmit(output, ids, out written);
+            case MessageType.AgentReport:
+                status = AgentReportMessage.TryParse(frame, out AgentReportMessage agentReport, out ReadOnlySpan<byte> version);
+                return status != WireStatus.Ok ? status : agentReport.TryEmit(output, ids, version, out written);
             default:
                 throw new InvalidOperationException("frame parser accepted an undefined type");
         }
@@ -75,6 +84,18 @@ internal static class MessageReemitter
         WireStatus status = offer.TryBeginSignedEmit(output, ids, modulus);
         return status != WireStatus.Ok ? status
             : OfferSignature.TryFinish(output, message.Slice(OfferSignature.SignedLength, OfferSignature.Rsa2048Bytes), out written);
+    }
+
+    // An instruction is re-emitted with its modulus and signature bytes (the codec does not judge them).
+    private static WireStatus ReemitInstruction(in InstructionMessage instruction, in MessageFrame frame, in MessageIds ids, Span<byte> output, out int written)
+    {
+        written = 0;
+        if (output.Length < InstructionSignature.DatagramLength)
+        {
+            return WireStatus.BufferTooSmall;
+        }
+        WireStatus status = instruction.TryBeginEmit(output, ids, InstructionSignature.Modulus(frame.Message));
+        return status != WireStatus.Ok ? status : InstructionSignature.TryFinish(output, InstructionSignature.Signature(frame.Message), out written);
     }
 
     private static WireStatus ReemitStatus(in StatusMessage report, in MessageIds ids, Span<byte> output, out int written)

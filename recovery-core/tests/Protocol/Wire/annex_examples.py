@@ -44,6 +44,35 @@ def manifest():
     return leaves, level[0], depth
 
 
+# Manager-initiated recovery (§4.11-§4.13). The instruction key is a throwaway RSA-2048 test key, made for
+# this annex only; the signature is RSASSA-PKCS1-v1_5 computed here with pow(), not by a crypto library.
+INSTRUCTION_KEY_N = int(
+    "c966e933aba5497ae0f908487476586b26b92663fc8d9bccc401220b0949fda4c580f2f26f45bd07999ca57a5a00751284279bf94bd84b0023275462d147c90144375cd729f67bc23aa8687e2d24992d4644b69caea3bdbc4ab23594f5a0646ccfab7e08bf26d13b282f21ce069df529292feefeffaf499c4320e7ae4fc00371d3b8603b92d3d3e7b8653e0b7690d9f523f4481309a9d506c474ba53b06abe292f1036784328c96f0735726256fd0bee6772b1d3717a2f20a2f360a46a26b63a8227379cd825cbc0cb2d5165be167334fc30a36b08613028a580080ffbe9cd666dec47c7e1b378a0d5b6422a7ef5c30121294c9c491dc591795ca5e476700477", 16)
+INSTRUCTION_KEY_D = int(
+    "1b39a29f93533f737168534d7c14d2ba00078fa027853b00e5f9633be105beadb5ec75aafe6361275f055fbc8235c54850a8b6bb19f2189d61a3263df4c817ecbdbc757be3d6727f5c84e46f335f5afcd59eb7481c8c2790b050ebd10197d7762567d61c8ce921e7e0743d451cfc35a65a9a24b16ad32c07b2c406c837a14a0b0273a64051bd513ee709e37f8c35cff434ae8331276c47329a14cb7b2ff9306c7dc7de9e09d6b3cd573f037c22837459a38e0939a2c9c3a7be39cdf779c4177d3f305cc3b8fea8d6adb134f90423d3094cceb678e5822da39efb4662f4adefc2af22d78d0d52eb67bb68c1b822e59c4445eb49267188754719b98e05533e04e9", 16)
+INSTRUCTION_ID = 0x1122334455667788
+SYSTEM_UUID = bytes.fromhex("5EE6D83B8A3C4B539F3D1C7F0E2A6B41")   # 5ee6d83b-8a3c-4b53-9f3d-1c7f0e2a6b41
+EXPIRY = 1893456000                                                 # 2030-01-01T00:00:00Z
+SHA256_DIGESTINFO = bytes.fromhex("3031300d060960864801650304020105000420")
+
+
+def rsa_pkcs1_sha256_sign(message):
+    k = (INSTRUCTION_KEY_N.bit_length() + 7) // 8
+    t = SHA256_DIGESTINFO + hashlib.sha256(message).digest()
+    em = b"\x00\x01" + b"\xff" * (k - len(t) - 3) + b"\x00" + t
+    return pow(int.from_bytes(em, "big"), INSTRUCTION_KEY_D, INSTRUCTION_KEY_N).to_bytes(k, "big")
+
+
+def signed_instruction(message_id, fields):
+    """Header + fixed fields + modulus; signature over all of it with the CRC field zero; CRC last."""
+    modulus = INSTRUCTION_KEY_N.to_bytes(256, "big")
+    unsigned = frame(0x10, message_id, 0, DONOR_ID, fields + [("modulus", modulus), ("signature", bytes(256))])
+    data = b"".join(f for _, f in unsigned)
+    head = data[:28] + bytes(4)                      # the CRC field taken as zero
+    signature = rsa_pkcs1_sha256_sign(head + data[32:32 + 104 + 256])
+    return frame(0x10, message_id, 0, DONOR_ID, fields + [("modulus", modulus), ("signature", signature)])
+
+
 LEAVES, ROOT, DEPTH = manifest()
 SHIFT = min(8, DEPTH)           # 7 fragments: one group of 8 (7 real leaves), no proof
 COMMITMENT = h16(ABORT_KEY)
@@ -101,6 +130,20 @@ EXAMPLES = [
      frame(8, 0x204, SESSION, DONOR_ID, [("inreplyto", u32(0x106)), ("token", u64(TOKEN))])),
     ("Abort", "ABORT", "reason 1 (donor shutdown) to the member with token 0x0123456789ABCDEF, abort key A0..AF",
      frame(9, 0x205, SESSION, DONOR_ID, [("reason", u16(1)), ("reserved", u16(0)), ("token", u64(TOKEN)), ("key", ABORT_KEY)])),
+    ("Instruction", "RECOVERY_INSTRUCTION", "instruction 0x1122334455667788, counter 5, expires 2030-01-01T00:00:00Z (1893456000), to MAC 52:54:00:12:34:56 with system UUID 5ee6d83b-8a3c-4b53-9f3d-1c7f0e2a6b41, image type as above at version 0x00010002, one manager 192.168.100.1:40123, signed with the annex's throwaway key",
+     signed_instruction(0x301, [("id", u64(INSTRUCTION_ID)), ("counter", u64(5)), ("expiry", u64(EXPIRY)),
+                                ("mac", bytes.fromhex("525400123456")), ("managers", u8(1)), ("sigkind", u8(1)),
+                                ("uuid", SYSTEM_UUID), ("type", IMAGE_TYPE), ("version", u32(0x00010002)), ("reserved", u32(0)),
+                                ("manager0", u32(0xC0A86401) + u16(40123) + u16(0)), ("manager1", bytes(8)),
+                                ("manager2", bytes(8)), ("manager3", bytes(8))])),
+    ("Readiness", "READINESS", "the app, booted for instruction 0x1122334455667788, at 192.168.100.20, firmware 0x00010001",
+     frame(0x11, 0x107, 0, CLIENT_ID, [("id", u64(INSTRUCTION_ID)), ("mac", bytes.fromhex("525400123456")), ("reserved", u16(0)),
+                                       ("uuid", SYSTEM_UUID), ("type", IMAGE_TYPE), ("current", u32(0x00010001)),
+                                       ("ip", u32(0xC0A86414))])),
+    ("AgentReport", "AGENT_REPORT", "instruction 0x1122334455667788 (counter 5) carried out: rebooting through Boot0005; BIOS version \"edk2-stable202211\"",
+     frame(0x12, 0x401, 0, CLIENT_ID, [("id", u64(INSTRUCTION_ID)), ("counter", u64(5)), ("mac", bytes.fromhex("525400123456")),
+                                       ("state", u8(1)), ("versionlength", u8(17)), ("uuid", SYSTEM_UUID), ("failure", u16(0)),
+                                       ("bootentry", u16(5)), ("version", b"edk2-stable202211")])),
 ]
 
 
@@ -108,6 +151,8 @@ def cs():
     print("    public const string ManifestRootHex = \"%s\";" % ROOT.hex().upper())
     print("    public const string AbortCommitmentHex = \"%s\";" % COMMITMENT.hex().upper())
     print("    public const string AbortKeyHex = \"%s\";" % ABORT_KEY.hex().upper())
+    print("    public const string InstructionModulusHex =")
+    print("        \"%s\";" % INSTRUCTION_KEY_N.to_bytes(256, "big").hex().upper())
     for name, _, _, fields in EXAMPLES:
         parts = ['"%s"' % f.hex().upper() for _, f in fields]
         lines, line = [], []

@@ -1,0 +1,30 @@
+using System.Net;
+using UefiRecovery.Core.Protocol;
+
+namespace UefiRecovery.Agent;
+
+/// <summary>Everything the agent reads from the command line. Every path is configurable so tests use temporary directories.</summary>
+internal sealed class AgentOptions
+{
+    public IPAddress Listen { get; set; } = IPAddress.Any;
+    public int Port { get; set; } = ProtocolConstants.AgentPort;
+
+    /// <summary>Directory of trusted instruction keys (*.pem, RSA-2048 public keys).</summary>
+    public string KeyDirectory { get; set; } = "/etc/uefirecovery-agent/keys";
+
+    public string StateDirectory { get; set; } = "/var/lib/uefirecovery-agent";
+    public string EfivarsRoot { get; set; } = "/sys/firmware/efi/efivars";
+    public string DmiRoot { get; set; } = "/sys/class/dmi/id";
+    public string NetRoot { get; set; } = "/sys/class/net";
+    public string BlockRoot { get; set; } = "/sys/block";
+    public string DevRoot { get; set; } = "/dev";
+
+    /// <summary>Kernel name of the ESP (vda1); null: the one partition of GPT type "EFI system partition".</summary>
+    public string? EspName { get; set; }
+
+    /// <summary>The recovery app on the ESP, as the File() node names it.</summary>
+    public string LoaderPath { get; set; } = @"\EFI\BOOT\BOOTX64.EFI";
+
+    /// <summary>Do everything but the reboot (for a dry run on a real machine).</summary>
+    public bool NoReboot { get; set; }
+}
