@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Internal.Runtime;
-using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi;
 

@@ -1,7 +1,4 @@
-using System;
 using Internal.Runtime;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
 #if PORTABLE_CORE
 using UefiRecovery.Core.Config;
 using UefiRecovery.Efi.Modes.CoreTest;
@@ -9,10 +6,7 @@ using UefiRecovery.Efi.Modes.FvbCheck;
 using UefiRecovery.Efi.Modes.NetDiag;
 using UefiRecovery.Efi.Modes.Recovery;
 #endif
-using UefiRecovery.Efi.Services.Config;
-using UefiRecovery.Efi.Services.Entropy;
 using UefiRecovery.Efi.Modes.SelfTest;
-using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi;
 

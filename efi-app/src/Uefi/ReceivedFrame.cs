@@ -1,4 +1,5 @@
 using UefiRecovery.Efi.Uefi.Raw;
+using MacAddress = UefiRecovery.Efi.Uefi.Raw.MacAddress;
 
 namespace UefiRecovery.Efi.Uefi;
 

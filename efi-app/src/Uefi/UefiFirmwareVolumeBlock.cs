@@ -1,4 +1,3 @@
-using System;
 using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Uefi;

@@ -1,5 +1,5 @@
-using System;
 using UefiRecovery.Efi.Uefi.Raw;
+using MacAddress = UefiRecovery.Efi.Uefi.Raw.MacAddress;
 
 namespace UefiRecovery.Efi.Uefi;
 

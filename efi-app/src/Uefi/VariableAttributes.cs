@@ -1,5 +1,3 @@
-using UefiRecovery.Core.Common;
-
 namespace UefiRecovery.Efi.Uefi;
 
 /// <summary>Variable attribute bits (UEFI 2.10 §8.2, GetVariable / SetVariable).</summary>

@@ -1,12 +1,5 @@
 #if PORTABLE_CORE
-using System;
-using UefiRecovery.Core.Common;
-using UefiRecovery.Core.Image;
 using UefiRecovery.Core.Image.Pkcs7;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Services.Network;
-using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Modes.CoreTest;
 

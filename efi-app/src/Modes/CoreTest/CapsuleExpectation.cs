@@ -1,5 +1,4 @@
 #if PORTABLE_CORE
-using UefiRecovery.Core.Image;
 using UefiRecovery.Core.Image.Pkcs7;
 
 namespace UefiRecovery.Efi.Modes.CoreTest;

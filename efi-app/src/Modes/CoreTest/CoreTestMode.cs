@@ -1,9 +1,5 @@
 #if PORTABLE_CORE
 using Internal.Runtime;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Services.Network;
-using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Modes.CoreTest;
 

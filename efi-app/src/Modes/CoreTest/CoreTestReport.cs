@@ -1,8 +1,4 @@
 #if PORTABLE_CORE
-using System;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Modes.CoreTest;
 

@@ -1,6 +1,4 @@
 #if PORTABLE_CORE
-using System;
-using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Modes.CoreTest;
 

@@ -1,8 +1,4 @@
 #if PORTABLE_CORE
-using System;
-using UefiRecovery.Core.Protocol;
-using UefiRecovery.Core.Protocol.Client;
-using UefiRecovery.Core.Protocol.Wire;
 
 namespace UefiRecovery.Efi.Modes.CoreTest;
 

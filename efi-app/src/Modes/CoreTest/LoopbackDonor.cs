@@ -1,9 +1,5 @@
 #if PORTABLE_CORE
-using System;
-using UefiRecovery.Core.Protocol;
-using UefiRecovery.Core.Protocol.Client;
 using UefiRecovery.Core.Protocol.Manifest;
-using UefiRecovery.Core.Protocol.Wire;
 
 namespace UefiRecovery.Efi.Modes.CoreTest;
 

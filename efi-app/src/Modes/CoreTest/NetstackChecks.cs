@@ -1,13 +1,6 @@
 #if PORTABLE_CORE
-using System;
 using Internal.Runtime;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Netstack;
-using UefiRecovery.Netstack.Iface;
 using UefiRecovery.Netstack.Phy;
-using UefiRecovery.Netstack.Socket;
-using UefiRecovery.Netstack.Wire;
 using MacAddress = UefiRecovery.Netstack.Wire.MacAddress;
 
 namespace UefiRecovery.Efi.Modes.CoreTest;

@@ -1,12 +1,7 @@
 #if PORTABLE_CORE
-using System;
 using System.Buffers.Binary;
 using UefiRecovery.Core.Crypto;
 using UefiRecovery.Core.Protocol.Manifest;
-using UefiRecovery.Core.Protocol.Wire;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Services.Network;
 
 namespace UefiRecovery.Efi.Modes.CoreTest;
 

@@ -1,9 +1,4 @@
 #if PORTABLE_CORE
-using System;
-using UefiRecovery.Core.Protocol.Client;
-using UefiRecovery.Core.Protocol.Wire;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
 
 namespace UefiRecovery.Efi.Modes.CoreTest;
 

@@ -1,12 +1,3 @@
-using System;
-using UefiRecovery.Core.Common;
-using UefiRecovery.Core.Config;
-using UefiRecovery.Core.Firmware;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Firmware;
-using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Uefi;
-
 namespace UefiRecovery.Efi.Modes.FvbCheck;
 
 /// <summary>

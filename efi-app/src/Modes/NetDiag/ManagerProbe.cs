@@ -1,9 +1,3 @@
-using System;
-using UefiRecovery.Netstack;
-using UefiRecovery.Netstack.Iface;
-using UefiRecovery.Netstack.Wire;
-using UefiRecovery.Efi.Services.Network;
-
 namespace UefiRecovery.Efi.Modes.NetDiag;
 
 /// <summary>

@@ -1,14 +1,3 @@
-using System;
-using UefiRecovery.Core.Config;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Services.Network;
-using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Netstack;
-using UefiRecovery.Netstack.Iface;
-using UefiRecovery.Netstack.Socket;
-using UefiRecovery.Netstack.Wire;
-
 namespace UefiRecovery.Efi.Modes.NetDiag;
 
 /// <summary>

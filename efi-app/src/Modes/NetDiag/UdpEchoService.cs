@@ -1,6 +1,3 @@
-using System;
-using UefiRecovery.Netstack.Socket;
-
 namespace UefiRecovery.Efi.Modes.NetDiag;
 
 /// <summary>

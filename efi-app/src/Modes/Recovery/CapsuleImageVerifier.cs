@@ -1,9 +1,5 @@
-using System;
 using System.Buffers.Binary;
 using UefiRecovery.Core.Crypto;
-using UefiRecovery.Core.Image;
-using UefiRecovery.Core.Protocol.Client;
-using UefiRecovery.Core.Protocol.Wire;
 
 namespace UefiRecovery.Efi.Modes.Recovery;
 

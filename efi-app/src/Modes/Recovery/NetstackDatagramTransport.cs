@@ -1,9 +1,3 @@
-using System;
-using UefiRecovery.Core.Protocol;
-using UefiRecovery.Netstack.Iface;
-using UefiRecovery.Netstack.Socket;
-using UefiRecovery.Netstack.Wire;
-
 namespace UefiRecovery.Efi.Modes.Recovery;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System;
-using UefiRecovery.Core.Config;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Uefi;
-
 namespace UefiRecovery.Efi.Modes.Recovery;
 
 /// <summary>

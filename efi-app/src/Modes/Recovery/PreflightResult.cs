@@ -1,7 +1,3 @@
-using UefiRecovery.Core.Firmware;
-using UefiRecovery.Core.Image;
-using UefiRecovery.Efi.Services.Firmware;
-
 namespace UefiRecovery.Efi.Modes.Recovery;
 
 /// <summary>How <see cref="RecoveryPreflight"/> ended.</summary>

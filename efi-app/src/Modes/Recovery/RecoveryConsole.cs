@@ -1,16 +1,3 @@
-using System;
-using UefiRecovery.Core.Config;
-using UefiRecovery.Core.Firmware;
-using UefiRecovery.Core.Image;
-using UefiRecovery.Core.Protocol;
-using UefiRecovery.Core.Protocol.Client;
-using UefiRecovery.Core.Protocol.Wire;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Firmware;
-using UefiRecovery.Efi.Services.Network;
-using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Netstack.Wire;
-
 namespace UefiRecovery.Efi.Modes.Recovery;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using UefiRecovery.Core.Protocol.Client;
-using UefiRecovery.Efi.Services.Network;
-using UefiRecovery.Netstack.Iface;
-using UefiRecovery.Netstack.Socket;
-
 namespace UefiRecovery.Efi.Modes.Recovery;
 
 /// <summary>

@@ -1,11 +1,3 @@
-using System;
-using UefiRecovery.Core.Config;
-using UefiRecovery.Core.Firmware;
-using UefiRecovery.Core.Image;
-using UefiRecovery.Efi.Services.Config;
-using UefiRecovery.Efi.Services.Firmware;
-using UefiRecovery.Efi.Uefi;
-
 namespace UefiRecovery.Efi.Modes.Recovery;
 
 /// <summary>

@@ -1,20 +1,3 @@
-using System;
-using UefiRecovery.Core.Config;
-using UefiRecovery.Core.Firmware;
-using UefiRecovery.Core.Image;
-using UefiRecovery.Core.Protocol;
-using UefiRecovery.Core.Protocol.Client;
-using UefiRecovery.Core.Protocol.Wire;
-using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Services.Firmware;
-using UefiRecovery.Efi.Services.Network;
-using UefiRecovery.Efi.Services.Config;
-using UefiRecovery.Efi.Services.Entropy;
-using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Netstack;
-using UefiRecovery.Netstack.Iface;
-using UefiRecovery.Netstack.Socket;
-
 namespace UefiRecovery.Efi.Modes.Recovery;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System;
-using UefiRecovery.Core.Firmware;
-
 namespace UefiRecovery.Efi.Modes.Recovery;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Uefi;
-
 namespace UefiRecovery.Efi.Modes.SelfTest;
 
 /// <summary>Prints <c>SELFTEST PASS name</c> / <c>SELFTEST FAIL name</c> and counts them.</summary>

@@ -1,7 +1,4 @@
 using Internal.Runtime;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Modes.SelfTest;
 

@@ -1,4 +1,3 @@
-using System;
 using UefiRecovery.Core.Crypto;
 using UefiRecovery.Netstack.Wire;
 

@@ -1,6 +1,3 @@
-using System;
-using UefiRecovery.Efi.Uefi;
-
 namespace UefiRecovery.Efi.Services.Config;
 
 /// <summary>

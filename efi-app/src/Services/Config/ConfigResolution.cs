@@ -1,11 +1,7 @@
 #if PORTABLE_CORE
-using System;
 using UefiRecovery.Core.Config;
 using UefiRecovery.Core.Image;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
 using UefiRecovery.Efi.Services.Network;
-using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Services.Config;
 

@@ -1,9 +1,5 @@
 #if PORTABLE_CORE
-using System;
 using UefiRecovery.Core.Config;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Services.Config;
 

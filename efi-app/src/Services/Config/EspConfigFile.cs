@@ -1,7 +1,5 @@
 #if PORTABLE_CORE
-using System;
 using UefiRecovery.Core.Config;
-using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Services.Config;
 

@@ -1,11 +1,5 @@
 #if PORTABLE_CORE
-using System;
 using UefiRecovery.Core.Config;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Services.Config;
-using UefiRecovery.Efi.Services.Entropy;
-using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Smbios;
 
 namespace UefiRecovery.Efi.Services.Config;

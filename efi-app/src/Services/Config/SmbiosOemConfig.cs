@@ -1,5 +1,3 @@
-using System;
-using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Smbios;
 
 namespace UefiRecovery.Efi.Services.Config;

@@ -1,5 +1,3 @@
-using System;
-
 namespace UefiRecovery.Efi.Services.Config;
 
 /// <summary>The OEM-string keys the app understands (README "Self-test protocol").</summary>

@@ -1,7 +1,4 @@
-using System;
 using System.Diagnostics.CodeAnalysis;
-using UefiRecovery.Core.Common;
-using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Services.Console;
 

@@ -1,10 +1,6 @@
-using System;
 using System.Buffers.Binary;
 using System.Runtime;
 using System.Runtime.CompilerServices;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Services.Entropy;
 

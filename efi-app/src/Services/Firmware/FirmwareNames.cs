@@ -1,5 +1,3 @@
-using UefiRecovery.Core.Firmware;
-
 namespace UefiRecovery.Efi.Services.Firmware;
 
 /// <summary>The stable lower-case names fvbcheck prints for its values (docs/firmware-regions.md).</summary>

@@ -1,8 +1,3 @@
-using UefiRecovery.Core.Firmware;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Services.Machine;
-using UefiRecovery.Efi.Uefi;
-
 namespace UefiRecovery.Efi.Services.Firmware;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System;
-using UefiRecovery.Core.Firmware;
-using UefiRecovery.Efi.Uefi;
-
 namespace UefiRecovery.Efi.Services.Firmware;
 
 /// <summary>

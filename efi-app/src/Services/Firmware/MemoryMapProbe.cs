@@ -1,5 +1,3 @@
-using UefiRecovery.Efi.Uefi;
-
 namespace UefiRecovery.Efi.Services.Firmware;
 
 /// <summary>

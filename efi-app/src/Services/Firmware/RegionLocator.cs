@@ -1,8 +1,3 @@
-using System;
-using UefiRecovery.Core.Config;
-using UefiRecovery.Core.Firmware;
-using UefiRecovery.Efi.Uefi;
-
 namespace UefiRecovery.Efi.Services.Firmware;
 
 /// <summary>

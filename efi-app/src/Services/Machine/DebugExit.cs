@@ -1,6 +1,4 @@
 using Internal.Runtime;
-using UefiRecovery.Core.Common;
-using UefiRecovery.Efi.Uefi;
 
 namespace UefiRecovery.Efi.Services.Machine;
 

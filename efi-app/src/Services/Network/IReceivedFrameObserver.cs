@@ -1,5 +1,3 @@
-using System;
-
 namespace UefiRecovery.Efi.Services.Network;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Netstack;
-
 namespace UefiRecovery.Efi.Services.Network;
 
 /// <summary>

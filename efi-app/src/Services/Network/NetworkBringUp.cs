@@ -1,11 +1,3 @@
-using UefiRecovery.Core.Config;
-using UefiRecovery.Efi.Services.Entropy;
-using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Netstack;
-using UefiRecovery.Netstack.Iface;
-using UefiRecovery.Netstack.Socket;
-using UefiRecovery.Netstack.Wire;
-
 namespace UefiRecovery.Efi.Services.Network;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System;
-using UefiRecovery.Core.Config;
-using UefiRecovery.Efi.Services.Console;
-using UefiRecovery.Efi.Uefi;
-using UefiRecovery.Netstack.Socket;
-using UefiRecovery.Netstack.Wire;
-
 namespace UefiRecovery.Efi.Services.Network;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using UefiRecovery.Netstack;
-using UefiRecovery.Netstack.Iface;
-
 namespace UefiRecovery.Efi.Services.Network;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System;
-using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Netstack.Phy;
 using NetMac = UefiRecovery.Netstack.Wire.MacAddress;
 

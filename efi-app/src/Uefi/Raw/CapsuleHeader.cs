@@ -1,5 +1,3 @@
-using UefiRecovery.Core.Common;
-
 namespace UefiRecovery.Efi.Uefi.Raw;
 
 /// <summary>EFI_CAPSULE_HEADER (UEFI 2.10 §8.5.3, UpdateCapsule).</summary>

@@ -1,5 +1,3 @@
-using UefiRecovery.Core.Common;
-using UefiRecovery.Efi.Uefi;
 using UefiRecovery.Efi.Uefi.Raw;
 
 namespace UefiRecovery.Efi.Uefi.Raw;

@@ -1,5 +1,3 @@
-using UefiRecovery.Core.Common;
-
 namespace UefiRecovery.Efi.Uefi.Raw;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using UefiRecovery.Core.Common;
 
 namespace UefiRecovery.Efi.Uefi.Raw;
 

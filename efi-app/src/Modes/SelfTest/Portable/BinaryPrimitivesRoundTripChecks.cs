@@ -1,4 +1,3 @@
-using System;
 using System.Buffers.Binary;
 
 namespace UefiRecovery.Efi.Modes.SelfTest;

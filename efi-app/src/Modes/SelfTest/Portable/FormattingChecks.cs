@@ -1,5 +1,3 @@
-using System;
-
 namespace UefiRecovery.Efi.Modes.SelfTest;
 
 internal static class FormattingChecks
