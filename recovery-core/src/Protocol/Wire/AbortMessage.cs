@@ -38,19 +38,12 @@ public readonly struct AbortMessage
     public static WireStatus TryParse(in MessageFrame frame, out AbortMessage message)
     {
         message = default;
-        if (frame.Type != MessageType.Abort)
+        WireStatus layout = frame.CheckLayout(MessageType.Abort, PayloadLength, ReservedOffset);
+        if (layout != WireStatus.Ok)
         {
-            return WireStatus.WrongType;
+            return layout;
         }
         ReadOnlySpan<byte> p = frame.Payload;
-        if (p.Length != PayloadLength)
-        {
-            return WireStatus.BadPayloadLength;
-        }
-        if (BinaryPrimitives.ReadUInt16BigEndian(p.Slice(ReservedOffset)) != 0)
-        {
-            return WireStatus.ReservedNotZero;
-        }
         if (frame.Header.SessionId == 0)
         {
             return WireStatus.BadField;

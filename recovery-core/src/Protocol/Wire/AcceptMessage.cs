@@ -42,15 +42,12 @@ public readonly struct AcceptMessage
     public static WireStatus TryParse(in MessageFrame frame, out AcceptMessage message)
     {
         message = default;
-        if (frame.Type != MessageType.Accept)
+        WireStatus layout = frame.CheckLayout(MessageType.Accept, PayloadLength, MessageFrame.NoReservedField);
+        if (layout != WireStatus.Ok)
         {
-            return WireStatus.WrongType;
+            return layout;
         }
         ReadOnlySpan<byte> p = frame.Payload;
-        if (p.Length != PayloadLength)
-        {
-            return WireStatus.BadPayloadLength;
-        }
         ulong imageId = BinaryPrimitives.ReadUInt64BigEndian(p.Slice(ImageIdOffset));
         ulong token = BinaryPrimitives.ReadUInt64BigEndian(p.Slice(TokenOffset));
         if (imageId == 0 || token == 0 || frame.Header.SessionId == 0)

@@ -76,15 +76,12 @@ public readonly struct InstructionMessage
     public static WireStatus TryParse(in MessageFrame frame, out InstructionMessage message)
     {
         message = default;
-        if (frame.Type != MessageType.RecoveryInstruction)
+        WireStatus layout = frame.CheckLayout(MessageType.RecoveryInstruction, PayloadLength, MessageFrame.NoReservedField);
+        if (layout != WireStatus.Ok)
         {
-            return WireStatus.WrongType;
+            return layout;
         }
         ReadOnlySpan<byte> p = frame.Payload;
-        if (p.Length != PayloadLength)
-        {
-            return WireStatus.BadPayloadLength;
-        }
         if (BinaryPrimitives.ReadUInt32BigEndian(p.Slice(ReservedOffset)) != 0)
         {
             return WireStatus.ReservedNotZero;

@@ -28,6 +28,31 @@ public readonly ref struct MessageFrame
     /// <summary>Recomputes the message CRC and compares it with the one carried (§3.4).</summary>
     public bool HasValidChecksum => MessageHeader.ComputeMessageCrc(Message) == Header.Crc;
 
+    /// <summary>For <see cref="CheckLayout"/>: the message has no 16-bit reserved field to check.</summary>
+    public const int NoReservedField = -1;
+
+    /// <summary>
+    /// The checks every fixed-size message's parser starts with: the type, the exact payload length, and (unless
+    /// <paramref name="reservedOffset"/> is <see cref="NoReservedField"/>) a zero 16-bit reserved field (§4).
+    /// </summary>
+    public WireStatus CheckLayout(MessageType type, int payloadLength, int reservedOffset)
+    {
+        if (Type != type)
+        {
+            return WireStatus.WrongType;
+        }
+        ReadOnlySpan<byte> payload = Payload;
+        if (payload.Length != payloadLength)
+        {
+            return WireStatus.BadPayloadLength;
+        }
+        if (reservedOffset != NoReservedField && BinaryPrimitives.ReadUInt16BigEndian(payload.Slice(reservedOffset)) != 0)
+        {
+            return WireStatus.ReservedNotZero;
+        }
+        return WireStatus.Ok;
+    }
+
     /// <summary>
     /// Full check: structure (<see cref="TryReadStructure"/>) and CRC. On any failure
     /// <paramref name="frame"/> is default and must not be used.

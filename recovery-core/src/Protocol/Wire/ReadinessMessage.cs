@@ -55,19 +55,12 @@ public readonly struct ReadinessMessage
     public static WireStatus TryParse(in MessageFrame frame, out ReadinessMessage message)
     {
         message = default;
-        if (frame.Type != MessageType.Readiness)
+        WireStatus layout = frame.CheckLayout(MessageType.Readiness, PayloadLength, ReservedOffset);
+        if (layout != WireStatus.Ok)
         {
-            return WireStatus.WrongType;
+            return layout;
         }
         ReadOnlySpan<byte> p = frame.Payload;
-        if (p.Length != PayloadLength)
-        {
-            return WireStatus.BadPayloadLength;
-        }
-        if (BinaryPrimitives.ReadUInt16BigEndian(p.Slice(ReservedOffset)) != 0)
-        {
-            return WireStatus.ReservedNotZero;
-        }
         ulong mac = 0;
         for (int i = 0; i < MacLength; i++)
         {

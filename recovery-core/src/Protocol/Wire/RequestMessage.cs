@@ -73,19 +73,12 @@ public readonly struct RequestMessage
     public static WireStatus TryParse(in MessageFrame frame, out RequestMessage message)
     {
         message = default;
-        if (frame.Type != MessageType.Request)
+        WireStatus layout = frame.CheckLayout(MessageType.Request, PayloadLength, ReservedOffset);
+        if (layout != WireStatus.Ok)
         {
-            return WireStatus.WrongType;
+            return layout;
         }
         ReadOnlySpan<byte> p = frame.Payload;
-        if (p.Length != PayloadLength)
-        {
-            return WireStatus.BadPayloadLength;
-        }
-        if (BinaryPrimitives.ReadUInt16BigEndian(p.Slice(ReservedOffset)) != 0)
-        {
-            return WireStatus.ReservedNotZero;
-        }
         ushort maxDatagram = BinaryPrimitives.ReadUInt16BigEndian(p.Slice(MaxDatagramOffset));
         byte modes = p[ModesOffset];
         if (maxDatagram < ProtocolLimits.MinDatagram || maxDatagram > ProtocolLimits.MaxDatagram

@@ -28,15 +28,12 @@ public readonly struct ResultAckMessage
     public static WireStatus TryParse(in MessageFrame frame, out ResultAckMessage message)
     {
         message = default;
-        if (frame.Type != MessageType.ResultAck)
+        WireStatus layout = frame.CheckLayout(MessageType.ResultAck, PayloadLength, MessageFrame.NoReservedField);
+        if (layout != WireStatus.Ok)
         {
-            return WireStatus.WrongType;
+            return layout;
         }
         ReadOnlySpan<byte> p = frame.Payload;
-        if (p.Length != PayloadLength)
-        {
-            return WireStatus.BadPayloadLength;
-        }
         ulong token = BinaryPrimitives.ReadUInt64BigEndian(p.Slice(TokenOffset));
         if (frame.Header.SessionId == 0 || token == 0)
         {

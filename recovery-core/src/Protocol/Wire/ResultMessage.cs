@@ -44,15 +44,12 @@ public readonly struct ResultMessage
     public static WireStatus TryParse(in MessageFrame frame, out ResultMessage message)
     {
         message = default;
-        if (frame.Type != MessageType.Result)
+        WireStatus layout = frame.CheckLayout(MessageType.Result, PayloadLength, MessageFrame.NoReservedField);
+        if (layout != WireStatus.Ok)
         {
-            return WireStatus.WrongType;
+            return layout;
         }
         ReadOnlySpan<byte> p = frame.Payload;
-        if (p.Length != PayloadLength)
-        {
-            return WireStatus.BadPayloadLength;
-        }
         if (p[ReservedOffset] != 0)
         {
             return WireStatus.ReservedNotZero;

@@ -45,15 +45,12 @@ public readonly struct StatusRequestMessage
     public static WireStatus TryParse(in MessageFrame frame, out StatusRequestMessage message)
     {
         message = default;
-        if (frame.Type != MessageType.StatusRequest)
+        WireStatus layout = frame.CheckLayout(MessageType.StatusRequest, PayloadLength, MessageFrame.NoReservedField);
+        if (layout != WireStatus.Ok)
         {
-            return WireStatus.WrongType;
+            return layout;
         }
         ReadOnlySpan<byte> p = frame.Payload;
-        if (p.Length != PayloadLength)
-        {
-            return WireStatus.BadPayloadLength;
-        }
         StatusRequestMessage candidate = new StatusRequestMessage(
             BinaryPrimitives.ReadUInt32BigEndian(p.Slice(RoundOffset)),
             BinaryPrimitives.ReadUInt16BigEndian(p.Slice(WindowOffset)),
