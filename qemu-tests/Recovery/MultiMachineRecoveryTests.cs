@@ -109,7 +109,7 @@ public sealed class MultiMachineRecoveryTests
                 $"udp and src host {E2eRecoveryLab.HostAddress} and dst net {E2eRecoveryLab.Subnet}.0/24 and not dst host {E2eRecoveryLab.Broadcast} and dst port 40124");
             _output.WriteLine($"datagrams from the manager to the broadcast address: {broadcastData.Count}, unicast to machines: {unicastToMachines.Count}");
             Assert.True(broadcastData.Count >= FragmentCount,
-                $"only {broadcastData.Count} broadcast datagrams from the manager for a {FragmentCount}-fragment image");
+                $"only {broadcastData.Count} broadcast datagrams from the manager for a {FragmentCount}-fragment image (tcpdump: {capture.Output.Trim()})");
             // Three unicast sessions would need at least 3 x 379; one broadcast session with its repair passes needs far fewer.
             Assert.True(broadcastData.Count < Machines * FragmentCount,
                 $"{broadcastData.Count} broadcast datagrams: as many as one copy of the image per machine");
