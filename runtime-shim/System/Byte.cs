@@ -1,7 +1,7 @@
 namespace System;
 
 /// <summary>byte. The field is the value itself (a contract with the compilers for primitives).</summary>
-public readonly struct Byte : IEquatable<byte>
+public readonly struct Byte : IEquatable<byte>, ISpanFormattable
 {
     private readonly byte m_value;
 

@@ -1,7 +1,7 @@
 namespace System;
 
 /// <summary>short. The field is the value itself (a contract with the compilers for primitives).</summary>
-public readonly struct Int16 : IEquatable<short>
+public readonly struct Int16 : IEquatable<short>, ISpanFormattable
 {
     private readonly short m_value;
 

@@ -1,7 +1,7 @@
 namespace System;
 
 /// <summary>int. The field is the value itself (a contract with the compilers for primitives).</summary>
-public readonly struct Int32 : IEquatable<int>
+public readonly struct Int32 : IEquatable<int>, ISpanFormattable
 {
     private readonly int m_value;
 

@@ -1,7 +1,7 @@
 namespace System;
 
 /// <summary>long. The field is the value itself (a contract with the compilers for primitives).</summary>
-public readonly struct Int64 : IEquatable<long>
+public readonly struct Int64 : IEquatable<long>, ISpanFormattable
 {
     private readonly long m_value;
 

@@ -5,7 +5,7 @@ using Internal.Runtime;
 namespace System;
 
 /// <summary>The span extension methods of the portable subset, with .NET's signatures.</summary>
-public static class MemoryExtensions
+public static partial class MemoryExtensions
 {
     public static Span<T> AsSpan<T>(this T[]? array) => new Span<T>(array);
 

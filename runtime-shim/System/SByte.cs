@@ -1,7 +1,7 @@
 namespace System;
 
 /// <summary>sbyte. The field is the value itself (a contract with the compilers for primitives).</summary>
-public readonly struct SByte : IEquatable<sbyte>
+public readonly struct SByte : IEquatable<sbyte>, ISpanFormattable
 {
     private readonly sbyte m_value;
 

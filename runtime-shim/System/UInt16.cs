@@ -1,7 +1,7 @@
 namespace System;
 
 /// <summary>ushort. The field is the value itself (a contract with the compilers for primitives).</summary>
-public readonly struct UInt16 : IEquatable<ushort>
+public readonly struct UInt16 : IEquatable<ushort>, ISpanFormattable
 {
     private readonly ushort m_value;
 

@@ -1,7 +1,7 @@
 namespace System;
 
 /// <summary>uint. The field is the value itself (a contract with the compilers for primitives).</summary>
-public readonly struct UInt32 : IEquatable<uint>
+public readonly struct UInt32 : IEquatable<uint>, ISpanFormattable
 {
     private readonly uint m_value;
 

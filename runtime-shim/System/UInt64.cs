@@ -1,7 +1,7 @@
 namespace System;
 
 /// <summary>ulong. The field is the value itself (a contract with the compilers for primitives).</summary>
-public readonly struct UInt64 : IEquatable<ulong>
+public readonly struct UInt64 : IEquatable<ulong>, ISpanFormattable
 {
     private readonly ulong m_value;
 

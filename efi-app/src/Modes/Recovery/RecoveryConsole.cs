@@ -169,14 +169,12 @@ internal sealed class RecoveryConsole
             .Append(" forged=").AppendDecimal((ulong)client.ForgedFragments).WriteLine(_console);
 
     /// <summary>What the transfer met on the way (docs/protocol.md §6.3, §9).</summary>
-    public void Received(ClientSession client) =>
-        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY RECEIVED fragments=").AppendDecimal((ulong)client.ChosenOffer.Offer.Geometry.FragmentCount)
-            .Append(" corrupted=").AppendDecimal((ulong)client.CorruptedFragments)
-            .Append(" forged=").AppendDecimal((ulong)client.ForgedFragments)
-            .Append(" duplicates=").AppendDecimal((ulong)client.DuplicateFragments)
-            .Append(" unauthenticated-offers=").AppendDecimal((ulong)client.OffersUnauthenticated)
-            .Append(" signature-checks=").AppendDecimal((ulong)client.SignatureChecks)
-            .Append(" stalled=").AppendDecimal((ulong)client.SessionsStalled).WriteLine(_console);
+    public void Received(ClientSession client)
+    {
+        var line = new ConsoleLine(stackalloc char[LineLength]);
+        line.Advance(line.Free.TryWrite($"RECOVERY RECEIVED fragments={client.ChosenOffer.Offer.Geometry.FragmentCount} corrupted={client.CorruptedFragments} forged={client.ForgedFragments} duplicates={client.DuplicateFragments} unauthenticated-offers={client.OffersUnauthenticated} signature-checks={client.SignatureChecks} stalled={client.SessionsStalled}", out int written), written)
+            .WriteLine(_console);
+    }
 
     public void Rejected(CapsuleImageVerifier verifier, ResultReason reason)
     {
@@ -191,9 +189,12 @@ internal sealed class RecoveryConsole
         rejected.Append(" result-reason=").AppendDecimal((ulong)reason).WriteLine(_console);
     }
 
-    public void Verified(uint version, int payloadLength, int capsuleLength) =>
-        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY VERIFIED version=").AppendHex(version, 8).Append(" payload=").AppendDecimal((ulong)payloadLength)
-            .Append(" capsule=").AppendDecimal((ulong)capsuleLength).WriteLine(_console);
+    public void Verified(uint version, int payloadLength, int capsuleLength)
+    {
+        var line = new ConsoleLine(stackalloc char[LineLength]);
+        line.Advance(line.Free.TryWrite($"RECOVERY VERIFIED version=0x{version:X8} payload={payloadLength} capsule={capsuleLength}", out int written), written)
+            .WriteLine(_console);
+    }
 
     public void Writing(int blocks) =>
         new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY PHASE writing blocks=").AppendDecimal((ulong)blocks).WriteLine(_console);

@@ -44,6 +44,20 @@ internal static unsafe class RuntimeChecks
         ulong after = EfiRuntime.ArenaUsed;
         // byte[]'s base size is 24 (header word, MethodTable pointer, length, padding), plus 1000 elements.
         sink.Check("runtime.arena-counts-allocations", block.Length == 1000 && after - before == 1024 && EfiRuntime.ArenaHighWater >= after && EfiRuntime.ArenaReserved >= after);
+
+        sink.Check("runtime.interpolation-allocates-nothing", InterpolationAllocatesNothing());
+    }
+
+    /// <summary>TryWrite over strings, spans, integers and a struct of our own: no boxing, no scratch.</summary>
+    private static bool InterpolationAllocatesNothing()
+    {
+        Span<char> buffer = stackalloc char[96];
+        InterpolationChecks.Version3 version = new(1, 2, 3);
+        ReadOnlySpan<char> word = "span";
+        ulong before = EfiRuntime.ArenaUsed;
+        bool ok = buffer.TryWrite($"{"text"} {word} {-1} {2u} {3ul:X4} {(ushort)4} {(byte)5} {version}", out int written);
+        ulong after = EfiRuntime.ArenaUsed;
+        return ok && written > 0 && after == before;
     }
 
     private static object? s_kept;

@@ -23,8 +23,13 @@ internal ref partial struct ConsoleLine
 
     private readonly int Room => _buffer.Length - 1 - _length;
 
-    /// <summary>The space left, for a value's TryFormat; <see cref="Advance"/> by what it wrote.</summary>
-    private readonly Span<char> Free => _buffer.Slice(_length, Room);
+    /// <summary>
+    /// The space left, for a value's TryFormat or for MemoryExtensions.TryWrite with an interpolated string (formatted
+    /// in place, nothing allocated); <see cref="Advance"/> by what it wrote:
+    /// <c>line.Advance(line.Free.TryWrite($"A={a} B={b}", out int written), written)</c>. TryWrite is all or nothing:
+    /// text that does not fit all is left out whole.
+    /// </summary>
+    internal readonly Span<char> Free => _buffer.Slice(_length, Room);
 
     internal readonly ReadOnlySpan<char> Text => _buffer.Slice(0, _length);
 
@@ -67,8 +72,9 @@ internal ref partial struct ConsoleLine
         console.OutputString(_buffer.Slice(0, _length + 1));
     }
 
+    /// <summary>Takes in what was written into <see cref="Free"/> (nothing when <paramref name="formatted"/> is false).</summary>
     [UnscopedRef]
-    private ref ConsoleLine Advance(bool formatted, int written)
+    internal ref ConsoleLine Advance(bool formatted, int written)
     {
         if (formatted)
             _length += written;

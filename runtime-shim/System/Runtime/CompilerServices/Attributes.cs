@@ -109,3 +109,20 @@ public class CallConvThiscall { public CallConvThiscall() { } }
 public class CallConvFastcall { public CallConvFastcall() { } }
 public class CallConvSuppressGCTransition { public CallConvSuppressGCTransition() { } }
 public class CallConvMemberFunction { public CallConvMemberFunction() { } }
+
+// The C# compiler's interpolated-string handler pattern (MemoryExtensions.TryWrite).
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = false)]
+public sealed class InterpolatedStringHandlerAttribute : Attribute
+{
+    public InterpolatedStringHandlerAttribute() { }
+}
+
+[AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
+public sealed class InterpolatedStringHandlerArgumentAttribute : Attribute
+{
+    public InterpolatedStringHandlerArgumentAttribute(string argument) => Arguments = new string[] { argument };
+
+    public InterpolatedStringHandlerArgumentAttribute(params string[] arguments) => Arguments = arguments;
+
+    public string[] Arguments { get; }
+}

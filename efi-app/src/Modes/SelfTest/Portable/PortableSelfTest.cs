@@ -18,6 +18,7 @@ public static class PortableSelfTest
         MathChecks.Run(sink);
         BitOperationsChecks.Run(sink);
         FormattingChecks.Run(sink);
+        InterpolationChecks.Run(sink);
         ArithmeticChecks.Run(sink);
         DispatchChecks.Run(sink);
         GenericChecks.Run(sink);
