@@ -312,4 +312,5 @@ public static class ServeCommand
             if (Directory.Exists(folder)) break;
         }
         return e is UnauthorizedAccessException ? "permission denied (the manager's user must be able to create and append to it)" : e.Message;
-    }}
+    }
+}
