@@ -20,6 +20,7 @@ public static class CommandRunner
         {
             foreach (var error in parsed.Errors) stderr.WriteLine(root.Name + ": " + error.Message);
             stderr.WriteLine("(--help lists the options)");
+            if (JsonError.Requested(args)) configuration.Output.WriteLine(JsonError.ToJson(root.Name + ": " + parsed.Errors[0].Message, ExitCodes.UsageOrInput));
             return ExitCodes.UsageOrInput;
         }
         configuration.EnableDefaultExceptionHandler = false;
@@ -34,8 +35,8 @@ public static class CommandRunner
         catch (Exception e)
         {
             // Not an input condition (those are handled where they occur): a bug or an exhausted machine.
-            stderr.WriteLine($"{CommandName(parsed)}: internal error: {e.GetType().Name}: {FirstLine(e.Message)}");
-            return ExitCodes.InternalError;
+            string message = $"{CommandName(parsed)}: internal error: {e.GetType().Name}: {FirstLine(e.Message)}";
+            return JsonError.Report(configuration.Output, stderr, JsonError.Requested(args), message, ExitCodes.InternalError);
         }
     }
 

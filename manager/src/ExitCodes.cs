@@ -21,6 +21,12 @@ public static class ExitCodes
     /// <summary>The environment lacks what the command needs (`benchmark`: root for network namespaces, or a tool).</summary>
     public const int MissingPrerequisite = 4;
 
+    /// <summary>
+    /// `serve`: a port or a file the manager must use is not available (UDP or HTTP port in use, address not on
+    /// this host, result log not writable). Unlike 2 it may pass by itself, so a service manager can retry it.
+    /// </summary>
+    public const int Unavailable = 6;
+
     /// <summary>Ctrl+C or SIGTERM stopped a command before it finished (the shell's convention for SIGINT).</summary>
     public const int Interrupted = 130;
 }

@@ -23,7 +23,7 @@ public static class BenchmarkCommand
         var skipUftp = new Option<bool>("--skip-uftp") { Description = "Do not run uftp." };
         var skipTftp = new Option<bool>("--skip-tftp") { Description = "Do not run TFTP." };
         var work = new Option<string?>("--work") { Description = "Keep inputs, outputs and reports in this folder (default: a temp folder, deleted)." };
-        var report = new Option<string?>("--report") { Description = "Write the JSON report here." };
+        var report = new Option<string?>("--report") { Description = "Write the JSON report to this file; '-' prints it on stdout (progress and summary then go to stderr)." };
         var repeat = new Option<int>("--repeat") { Description = "Runs of each 1-machine figure (ours, uftp, lossless TFTP); the median run is reported.", DefaultValueFactory = _ => 3 };
 
         var sendBatch = new Option<bool>("--send-batch") { Description = "The manager sends group DATA in sendmmsg batches (false: one sendto per datagram, for comparison).", DefaultValueFactory = _ => true };
@@ -49,10 +49,13 @@ public static class BenchmarkCommand
             }
             var options = new BenchmarkOptions((long)(parse.GetValue(size) * 1024 * 1024), parse.GetValue(clients), parse.GetValue(rate), lossList,
                 parse.GetValue(skipUftp), parse.GetValue(skipTftp), parse.GetValue(work), Math.Max(1, parse.GetValue(repeat)), parse.GetValue(sendBatch));
+            // With the report on stdout, everything else goes to stderr so stdout is one JSON document.
+            string? reportTarget = parse.GetValue(report);
+            TextWriter progress = ReportTarget.IsStandardOutput(reportTarget) ? Console.Error : Console.Out;
             BenchmarkReport result;
             try
             {
-                result = await new BenchmarkRunner(options, Console.Out).RunAsync().ConfigureAwait(false);
+                result = await new BenchmarkRunner(options, progress).RunAsync().ConfigureAwait(false);
             }
             catch (System.ComponentModel.Win32Exception e)
             {
@@ -60,10 +63,10 @@ public static class BenchmarkCommand
                 stderr.WriteLine("benchmark: cannot run a required program (packages: .ci/packages.txt): " + e.Message);
                 return ExitCodes.MissingPrerequisite;
             }
-            Console.Out.WriteLine();
-            Console.Out.WriteLine(Summary(result));
-            if (parse.GetValue(report) is { } path)
-                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
+            progress.WriteLine();
+            progress.WriteLine(Summary(result));
+            if (reportTarget is not null)
+                await ReportTarget.WriteAsync(reportTarget, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }), Console.Out, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;

@@ -80,6 +80,42 @@ internal static class CliValues
         return SHA256.HashData(rsa.ExportParameters(false).Modulus!);
     }
 
+    /// <summary>
+    /// Refuses a PEM that holds no unencrypted private key, naming what it holds instead: OpenSSL's own text for a
+    /// public key ("error:1C880004:Provider routines::RSA lib") says nothing an operator can act on.
+    /// </summary>
+    /// <exception cref="ArgumentException">No private key; the message names the option, the file and what it is.</exception>
+    public static void RequirePrivateKeyPem(string pem, string path, string option)
+    {
+        if (pem.Contains("-----BEGIN PRIVATE KEY-----", StringComparison.Ordinal)
+            || pem.Contains("-----BEGIN RSA PRIVATE KEY-----", StringComparison.Ordinal)
+            || pem.Contains("-----BEGIN EC PRIVATE KEY-----", StringComparison.Ordinal))
+        {
+            return;
+        }
+        string what =
+            pem.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal) ? "an encrypted private key; decrypt it first (openssl pkey -in " + path + " -out plain-key.pem)"
+            : pem.Contains("PUBLIC KEY-----", StringComparison.Ordinal) ? "a public key; signing needs the private key (the file openssl genrsa wrote, not the -pubout one)"
+            : pem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal) ? "a certificate without its private key; give the private key (--key)"
+            : "not a PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)";
+        throw new ArgumentException(option + " " + path + " is " + what);
+    }
+
+    /// <summary>The RSA private key `image pack --format rsa2048` signs with.</summary>
+    /// <exception cref="ArgumentException">It is not an unencrypted RSA private key; the message says what it is.</exception>
+    public static RSA ImportRsaPrivateKey(string pem, string path, string option)
+    {
+        RequirePrivateKeyPem(pem, path, option);
+        try
+        {
+            return ImportRsa(pem);
+        }
+        catch (CryptographicException)
+        {
+            throw new ArgumentException(option + " " + path + " is not a readable RSA private key (another key type, or damaged)");
+        }
+    }
+
     public static RSA ImportRsa(string pem)
     {
         RSA rsa = RSA.Create();

@@ -24,14 +24,12 @@ internal static class InspectCommand
             TextWriter stderr = parseResult.InvocationConfiguration.Error;
             if (!ImageLimits.TryParse(parseResult.GetValue(maxSize), out long maxBytes, out string sizeError))
             {
-                stderr.WriteLine("image inspect: " + sizeError);
-                return ExitCodes.UsageOrInput;
+                return JsonError.Report(stdout, stderr, parseResult.GetValue(json), "image inspect: " + sizeError, ExitCodes.UsageOrInput);
             }
             string path = parseResult.GetValue(file)!.FullName;
             if (!RegularFile.TryRead(path, maxBytes, out byte[] bytes, out string readError, "--max-image-size"))
             {
-                stderr.WriteLine("image inspect: " + path + ": " + readError);
-                return ExitCodes.UsageOrInput;
+                return JsonError.Report(stdout, stderr, parseResult.GetValue(json), "image inspect: " + path + ": " + readError, ExitCodes.UsageOrInput);
             }
 
             CapsuleStatus status = CapsuleParser.TryParse(bytes, out FmpCapsule capsule);

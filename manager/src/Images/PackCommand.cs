@@ -26,11 +26,12 @@ internal static class PackCommand
         format.AcceptOnlyFromAmong("rsa2048", "pkcs7");
         var cert = new Option<FileInfo?>("--cert") { Description = "pkcs7: signer certificate PEM (may hold the key too)." };
         var extraCerts = new Option<FileInfo[]>("--extra-cert") { Description = "pkcs7: more certificates to embed (intermediates).", AllowMultipleArgumentsPerToken = true };
-        var output = new Option<FileInfo>("--output", "-o") { Description = "Capsule file to write.", Required = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Capsule file to write (an existing file only with --force).", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace the --output file if it exists." };
         var maxSize = ImageLimits.CreateOption("payload file");
 
         var command = new Command("pack", "Build a signed FMP capsule in EDK2's layout.");
-        foreach (Option option in new Option[] { payload, imageType, version, lsv, key, monotonicCount, hardwareInstance, imageIndex, dependency, format, cert, extraCerts, output, maxSize })
+        foreach (Option option in new Option[] { payload, imageType, version, lsv, key, monotonicCount, hardwareInstance, imageIndex, dependency, format, cert, extraCerts, output, force, maxSize })
         {
             command.Options.Add(option);
         }
@@ -47,6 +48,22 @@ internal static class PackCommand
                 || !CliValues.TryParseUInt32(parseResult.GetValue(lsv), out uint lowest))
             {
                 return Fail(stderr, "--version and --lsv must be 32-bit numbers");
+            }
+            if (lowest > fwVersion)
+            {
+                // A machine takes an image only at or above its stored LSV, and installing this one would raise
+                // that floor above the image itself: the capsule could never be installed again.
+                return Fail(stderr, $"--lsv 0x{lowest:X8} is above --version 0x{fwVersion:X8}: the lowest supported version must not exceed the image's own");
+            }
+            FileInfo outputFile = parseResult.GetValue(output)!;
+            bool replace = parseResult.GetValue(force);
+            if (Directory.Exists(outputFile.FullName))
+            {
+                return Fail(stderr, "--output " + outputFile.FullName + " is a folder; give the capsule's file name");
+            }
+            if (File.Exists(outputFile.FullName) && !replace)
+            {
+                return Fail(stderr, "--output " + outputFile.FullName + " exists; add --force to replace it");
             }
             if (!CliValues.TryParseUInt64(parseResult.GetValue(monotonicCount), out ulong count)
                 || !CliValues.TryParseUInt64(parseResult.GetValue(hardwareInstance), out ulong instance)
@@ -79,7 +96,13 @@ internal static class PackCommand
 
             try
             {
-                var spec = new CapsuleSpec(RegularFile.Read(parseResult.GetValue(payload)!.FullName, maxBytes, "--max-image-size"), type, fwVersion, lowest, count, instance, (byte)index)
+                string payloadPath = parseResult.GetValue(payload)!.FullName;
+                byte[] payloadBytes = RegularFile.Read(payloadPath, maxBytes, "--max-image-size");
+                if (payloadBytes.Length == 0)
+                {
+                    return Fail(stderr, "--payload " + payloadPath + " is empty: there is no firmware to pack");
+                }
+                var spec = new CapsuleSpec(payloadBytes, type, fwVersion, lowest, count, instance, (byte)index)
                 {
                     Dependency = dependencyBytes,
                 };
@@ -93,7 +116,9 @@ internal static class PackCommand
                         return Fail(stderr, "--format pkcs7 needs --cert (signer certificate)");
                     }
                     string certPem = CliValues.ReadKeyText(certFile.FullName);
-                    using X509Certificate2 signer = X509Certificate2.CreateFromPem(certPem, keyFile is null ? certPem : CliValues.ReadKeyText(keyFile.FullName));
+                    string keyPem = keyFile is null ? certPem : CliValues.ReadKeyText(keyFile.FullName);
+                    CliValues.RequirePrivateKeyPem(keyPem, keyFile?.FullName ?? certFile.FullName, keyFile is null ? "--cert" : "--key");
+                    using X509Certificate2 signer = X509Certificate2.CreateFromPem(certPem, keyPem);
                     var extras = new X509Certificate2Collection();
                     foreach (FileInfo extra in parseResult.GetValue(extraCerts) ?? Array.Empty<FileInfo>())
                     {
@@ -107,11 +132,12 @@ internal static class PackCommand
                     {
                         return Fail(stderr, "--format rsa2048 needs --key (RSA-2048 private key PEM)");
                     }
-                    using RSA rsa = CliValues.ImportRsa(CliValues.ReadKeyText(keyFile.FullName));
+                    using RSA rsa = CliValues.ImportRsaPrivateKey(CliValues.ReadKeyText(keyFile.FullName), keyFile.FullName, "--key");
                     capsule = CapsuleWriter.BuildRsa2048(spec, rsa);
                 }
-                FileInfo outputFile = parseResult.GetValue(output)!;
-                File.WriteAllBytes(outputFile.FullName, capsule);
+                // CreateNew: a file that appeared since the check above is not overwritten either.
+                using (var stream = new FileStream(outputFile.FullName, replace ? FileMode.Create : FileMode.CreateNew, FileAccess.Write))
+                    stream.Write(capsule);
                 stdout.WriteLine($"wrote {outputFile.FullName} ({capsule.Length} bytes, {parseResult.GetValue(format)}, FwVersion 0x{fwVersion:X8}, LSV 0x{lowest:X8})");
                 return ExitCodes.Ok;
             }

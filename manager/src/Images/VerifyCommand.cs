@@ -44,24 +44,24 @@ internal static class VerifyCommand
             TextWriter stderr = parseResult.InvocationConfiguration.Error;
             if (!CliValues.TryParseGuid(parseResult.GetValue(imageType), out EfiGuid type))
             {
-                return Fail(stderr, "--image-type is not a GUID");
+                return Fail(stdout, stderr, parseResult.GetValue(json), "--image-type is not a GUID");
             }
             if (!CliValues.TryParseUInt32(parseResult.GetValue(lowest), out uint lsv)
                 || !CliValues.TryParseUInt64(parseResult.GetValue(hardwareInstance), out ulong instance)
                 || !CliValues.TryParseUInt32(parseResult.GetValue(imageIndex), out uint index) || index > byte.MaxValue
                 || !CliValues.TryParseUInt32(parseResult.GetValue(currentVersion), out uint current))
             {
-                return Fail(stderr, "a numeric option is not a number in range");
+                return Fail(stdout, stderr, parseResult.GetValue(json), "a numeric option is not a number in range");
             }
             if (!ImageLimits.TryParse(parseResult.GetValue(maxSize), out long maxBytes, out string sizeError))
             {
-                return Fail(stderr, sizeError);
+                return Fail(stdout, stderr, parseResult.GetValue(json), sizeError);
             }
             ulong region = ulong.MaxValue;
             string? regionText = parseResult.GetValue(regionSize);
             if (regionText is not null && !CliValues.TryParseUInt64(regionText, out region))
             {
-                return Fail(stderr, "--region-size is not a number");
+                return Fail(stdout, stderr, parseResult.GetValue(json), "--region-size is not a number");
             }
 
             var trust = new TrustStore(MaxTrustEntries, MaxTrustEntries, 1 << 20);
@@ -77,11 +77,11 @@ internal static class VerifyCommand
                     }
                     catch (FormatException)
                     {
-                        return Fail(stderr, "--trusted-key-hash is not hex: " + hex);
+                        return Fail(stdout, stderr, parseResult.GetValue(json), "--trusted-key-hash is not hex: " + hex);
                     }
                     if (!trust.TryAddKeyHash(hash))
                     {
-                        return Fail(stderr, "--trusted-key-hash must be 32 bytes (64 hex digits): " + hex);
+                        return Fail(stdout, stderr, parseResult.GetValue(json), "--trusted-key-hash must be 32 bytes (64 hex digits): " + hex);
                     }
                 }
                 foreach (FileInfo key in parseResult.GetValue(keys) ?? Array.Empty<FileInfo>())
@@ -92,22 +92,22 @@ internal static class VerifyCommand
                 {
                     if (!trust.TryAddRootCertificate(CliValues.CertificateDer(root.FullName)))
                     {
-                        return Fail(stderr, "trust store full: " + root.FullName);
+                        return Fail(stdout, stderr, parseResult.GetValue(json), "trust store full: " + root.FullName);
                     }
                 }
                 string capsulePath = parseResult.GetValue(file)!.FullName;
                 if (!RegularFile.TryRead(capsulePath, maxBytes, out capsuleBytes, out string readError, "--max-image-size"))
                 {
-                    return Fail(stderr, capsulePath + ": " + readError);
+                    return Fail(stdout, stderr, parseResult.GetValue(json), capsulePath + ": " + readError);
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
             {
-                return Fail(stderr, e.Message);
+                return Fail(stdout, stderr, parseResult.GetValue(json), e.Message);
             }
             if (trust.KeyHashCount == 0 && trust.RootCertificateCount == 0)
             {
-                return Fail(stderr, "give at least one of --trusted-key-hash, --trusted-key, --trusted-root");
+                return Fail(stdout, stderr, parseResult.GetValue(json), "give at least one of --trusted-key-hash, --trusted-key, --trusted-root");
             }
 
             var target = new UpdateTarget(type, (byte)index, instance, lsv, current, region);
@@ -163,9 +163,6 @@ internal static class VerifyCommand
         return command;
     }
 
-    private static int Fail(TextWriter stderr, string message)
-    {
-        stderr.WriteLine("image verify: " + message);
-        return ExitCodes.UsageOrInput;
-    }
+    private static int Fail(TextWriter stdout, TextWriter stderr, bool json, string message) =>
+        JsonError.Report(stdout, stderr, json, "image verify: " + message, ExitCodes.UsageOrInput);
 }

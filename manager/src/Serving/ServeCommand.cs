@@ -137,6 +137,14 @@ public static class ServeCommand
 
     public static async Task<int> RunAsync(ServeOptions options, CancellationToken cancellationToken)
     {
+        // What would leave a "ready" manager that serves nothing is refused before anything listens.
+        if (File.Exists(options.ImagesFolder))
+            return Fail("--images " + options.ImagesFolder + " is a file, not a folder of capsules");
+        if (!Directory.Exists(options.ImagesFolder))
+            return Fail("--images " + options.ImagesFolder + ": no such folder (create it, or name the folder that holds the capsules)");
+        if (!options.InsecureServeUnverified && options.TrustedKeys.Count == 0 && options.TrustedKeyHashes.Count == 0)
+            return Fail("no trust anchor: give --trusted FILE (the capsules' signing key or root certificate) or --trusted-key-hash HEX; without one every capsule is rejected");
+
         ICatalogVerifier verifier;
         try
         {
@@ -149,22 +157,41 @@ public static class ServeCommand
             return Fail("cannot load trusted keys: " + e.Message);
         }
 
-        DonorCredentials credentials;
+        ResultLog resultLog;
         try
         {
-            credentials = LoadCredentials(options);
+            resultLog = new ResultLog(options.ResultsPath);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Fail(e.Message);
+            return FailUnavailable("cannot write the result log " + options.ResultsPath + " (--results): " + WriteProblem(options.ResultsPath!, e));
         }
+
+        using (resultLog)
+        {
+            DonorCredentials credentials;
+            try
+            {
+                credentials = LoadCredentials(options);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                return Fail(e.Message);
+            }
+            return await RunHostAsync(options, verifier, credentials, resultLog, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunHostAsync(ServeOptions options, ICatalogVerifier verifier, DonorCredentials credentials, ResultLog resultLog, CancellationToken cancellationToken)
+    {
+        var startup = new StartupLogGate();
 
         IHost host;
         if (options.StatusHttp is not null)
         {
             var web = WebApplication.CreateSlimBuilder();
             web.WebHost.UseKestrel(kestrel => kestrel.Listen(options.StatusHttp));
-            AddServices(web, options, verifier, credentials);
+            AddServices(web, options, verifier, credentials, resultLog, startup);
             WebApplication app = web.Build();
             app.UseStatusHostCheck(new StatusHostCheck(options.StatusHostNames));
             app.MapStatus();
@@ -174,7 +201,7 @@ public static class ServeCommand
         {
             // No status endpoint: a plain Generic Host, so no HTTP listener exists at all.
             var plain = Host.CreateApplicationBuilder();
-            AddServices(plain, options, verifier, credentials);
+            AddServices(plain, options, verifier, credentials, resultLog, startup);
             host = plain.Build();
         }
 
@@ -191,11 +218,16 @@ public static class ServeCommand
             {
                 await host.StartAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException)
+            catch (ListenFailedException e)
             {
-                // The UDP port or the status port is taken, or the address is not on this host.
-                return Fail("cannot listen: " + e.Message);
+                return FailUnavailable(e.Message);
             }
+            catch (IOException e) when (options.StatusHttp is not null && FindSocketError(e) is { } socketError)
+            {
+                // Kestrel's bind failure: an IOException around the socket's own error.
+                return FailUnavailable(new ListenFailedException("HTTP", options.StatusHttp, "--status-http", socketError).Message);
+            }
+            startup.Started();
             var server = host.Services.GetRequiredService<RecoveryServer>();
             string httpText = "off";
             if (options.StatusHttp is not null)
@@ -228,19 +260,21 @@ public static class ServeCommand
         return new DonorCredentials(new MembershipKeys(secret), options.SecretFile, signer);
     }
 
-    private static void AddServices(IHostApplicationBuilder builder, ServeOptions options, ICatalogVerifier verifier, DonorCredentials credentials)
+    private static void AddServices(IHostApplicationBuilder builder, ServeOptions options, ICatalogVerifier verifier, DonorCredentials credentials, ResultLog resultLog, StartupLogGate startup)
     {
         builder.Logging.ClearProviders();
         if (options.LiveView)
             builder.Logging.SetMinimumLevel(LogLevel.Warning); // the live view owns the terminal
         builder.Logging.AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss.fff "; });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // The most specific category rule wins, so this one replaces the rule above for the host's own lines.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", level => startup.Allows(level));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(verifier);
         builder.Services.AddSingleton(credentials);
         builder.Services.AddSingleton(services => new ImageCatalog(options.ImagesFolder, services.GetRequiredService<ICatalogVerifier>(), options.MaxImageBytes));
-        builder.Services.AddSingleton(_ => new ResultLog(options.ResultsPath));
+        builder.Services.AddSingleton(resultLog);
         builder.Services.AddSingleton<RecoveryServer>();
         builder.Services.AddSingleton<IStatusSource>(services => services.GetRequiredService<RecoveryServer>());
         builder.Services.AddHostedService(services => services.GetRequiredService<RecoveryServer>());
@@ -252,5 +286,31 @@ public static class ServeCommand
     {
         Console.Error.WriteLine("serve: " + message);
         return ExitCodes.UsageOrInput;
+    }
+
+    private static int FailUnavailable(string message)
+    {
+        Console.Error.WriteLine("serve: " + message);
+        return ExitCodes.Unavailable;
+    }
+
+    private static System.Net.Sockets.SocketException? FindSocketError(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is System.Net.Sockets.SocketException socket) return socket;
+        return null;
+    }
+
+    /// <summary>Why a file cannot be opened for appending, in the operator's terms (the exception's text names internals).</summary>
+    private static string WriteProblem(string path, Exception e)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) return "that is a folder; give a file name";
+        for (string? folder = Path.GetDirectoryName(full); folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            if (File.Exists(folder)) return folder + " is a file, not a folder";
+            if (Directory.Exists(folder)) break;
+        }
+        return e is UnauthorizedAccessException ? "permission denied (the manager's user must be able to create and append to it)" : e.Message;
     }
 }

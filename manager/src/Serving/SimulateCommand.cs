@@ -45,7 +45,7 @@ public static class SimulateCommand
         var stagger = new Option<double>("--stagger") { Description = "Seconds between machine starts (machine i starts at i × stagger).", DefaultValueFactory = _ => 0 };
         var timeout = new Option<double>("--timeout") { Description = "Seconds each machine may take before it gives up.", DefaultValueFactory = _ => 300 };
         var output = new Option<string?>("--out") { Description = "Folder each machine writes its verified image to (<mac>.bin)." };
-        var report = new Option<string?>("--report") { Description = "Write the JSON report here (default: print it)." };
+        var report = new Option<string?>("--report") { Description = "Write the JSON report to this file; '-' (the default) prints it on stdout." };
         var trusted = new Option<string[]>("--trusted") { Description = "Trust anchors the machines verify capsules with (PEM RSA key/certificate, DER/PEM root). Without any, only the image id (SHA-256) is checked.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
         var trustedHash = new Option<string[]>("--trusted-key-hash") { Description = "Trusted SHA-256 of an RSA modulus (64 hex digits).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
         var trustedManager = new Option<string[]>("--trusted-manager") { Description = "Manager signing keys the machines trust (uefirecovery.trust.manager): PEM RSA public key, certificate or private key file, or the modulus SHA-256 as 64 hex digits; up to 4. With any, the machines take only OFFERs signed by one of them.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
@@ -201,8 +201,7 @@ public static class SimulateCommand
             double? transfer = allHeld && firstData is not null && lastHeld is not null ? lastHeld - firstData : null;
             var summary = new SimulationReport(count, succeeded, wall, user + kernel, user, kernel, firstData, allHeld ? lastHeld : null, transfer, results);
             string json = JsonSerializer.Serialize(summary, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
-            if (parse.GetValue(report) is { } reportPath) await File.WriteAllTextAsync(reportPath, json, CancellationToken.None).ConfigureAwait(false);
-            else Console.Out.WriteLine(json);
+            await ReportTarget.WriteAsync(parse.GetValue(report) ?? ReportTarget.StandardOutput, json, Console.Out, CancellationToken.None).ConfigureAwait(false);
             foreach (var r in results)
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"client {r.ClientId}: {(r.Succeeded ? "recovered" : "FAILED")} ({r.State}) in {r.Seconds:0.00} s, {r.FragmentsHeld}/{r.FragmentCount} fragments, corrupted {r.CorruptedFragments}, forged {r.ForgedFragments}, unauthenticated offers {r.OffersUnauthenticated}, rejected images {r.ImagesRejected}{(r.LastRejection is null ? "" : " (" + r.LastRejection + ")")}"));

@@ -15,9 +15,10 @@ public static class ManagerCli
 {
     public sealed record Run(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Run> RunAsync(IEnumerable<string> arguments, string? netns = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static async Task<Run> RunAsync(IEnumerable<string> arguments, string? netns = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         if (netns is not null)
         {
             start.FileName = "ip";

@@ -118,7 +118,14 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Bind before the host reports "started", so the ready line carries the real endpoint.
-        _socket = new UdpSocketChannel(_options.Listen);
+        try
+        {
+            _socket = new UdpSocketChannel(_options.Listen);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new ListenFailedException("UDP", _options.Listen, "--listen", e);
+        }
         if (_options.Delivery == DeliveryMode.Multicast)
         {
             _socket.SetMulticastTtl(_options.MulticastTtl);
