@@ -11,7 +11,7 @@ internal static class InspectCommand
 {
     public static Command Build()
     {
-        var file = new Argument<FileInfo>("file") { Description = "Capsule file." };
+        var file = new Argument<FileInfo>("CAPSULE") { Description = "Capsule file." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
         var maxSize = ImageLimits.CreateOption("capsule file");
         var command = new Command("inspect", "Print every header field of an FMP capsule (structure only, no trust decision).");
