@@ -37,7 +37,7 @@ public static class ServeCommand
     {
         var images = new Option<DirectoryInfo>("--images") { Description = "Folder of signed capsules to offer (reloaded when it changes).", Required = true };
         var listen = new Option<string>("--listen") { Description = "UDP address[:port] to listen on for REQUEST/ACCEPT/STATUS/RESULT.", DefaultValueFactory = _ => "0.0.0.0:" + ProtocolConstants.DonorPort };
-        var delivery = new Option<DeliveryMode>("--delivery") { Description = "How DATA reaches clients: broadcast, multicast or unicast.", DefaultValueFactory = _ => DeliveryMode.Broadcast };
+        var delivery = new Option<DeliveryMode>("--delivery") { Description = "How DATA reaches clients: broadcast, multicast or unicast.", HelpName = "broadcast|multicast|unicast", DefaultValueFactory = _ => DeliveryMode.Broadcast };
         var destination = new Option<string?>("--destination") { Description = "Broadcast address (default 255.255.255.255) or multicast group (default 239.255.40.124) for DATA and STATUS_REQUEST." };
         var clientPort = new Option<int>("--client-port") { Description = "Port clients listen on in broadcast/multicast sessions.", DefaultValueFactory = _ => ProtocolConstants.ClientPort };
         var rate = new Option<double>("--rate") { Description = "Pace DATA at this many Mbit/s (0 = unpaced).", DefaultValueFactory = _ => 100 };

@@ -211,7 +211,7 @@ public static class SimulateCommand
                     $"client {r.ClientId}: {(r.Succeeded ? "recovered" : "FAILED")} ({r.State}) in {r.Seconds:0.00} s, {r.FragmentsHeld}/{r.FragmentCount} fragments, corrupted {r.CorruptedFragments}, forged {r.ForgedFragments}, unauthenticated offers {r.OffersUnauthenticated}, rejected images {r.ImagesRejected}{(r.LastRejection is null ? "" : " (" + r.LastRejection + ")")}"));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{succeeded}/{count} recovered, wall time {summary.WallSeconds:0.000} s, CPU {summary.CpuSeconds:0.000} s (user {user:0.000}, kernel {kernel:0.000}); transfer phase (first DATA .. last machine holding every fragment) {(transfer is { } t ? t.ToString("0.000", CultureInfo.InvariantCulture) + " s" : "n/a")}"));
-            return succeeded == count ? 0 : 1;
+            return succeeded == count ? ExitCodes.Ok : ExitCodes.Rejected; // 1: a machine did not recover; usage errors are 2
         });
         return command;
     }
@@ -237,6 +237,6 @@ public static class SimulateCommand
     private static int Fail(string message)
     {
         Console.Error.WriteLine("simulate: " + message);
-        return 2;
+        return ExitCodes.UsageOrInput;
     }
 }
