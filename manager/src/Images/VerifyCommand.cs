@@ -94,6 +94,7 @@ internal static class VerifyCommand
             ulong monotonicCount = parsed ? capsule.Authentication.MonotonicCount : 0;
             int payloadLength = parsed ? capsule.Payload.Length : 0;
             string payloadHash = parsed ? Convert.ToHexString(SHA256.HashData(capsule.Payload)).ToLowerInvariant() : "";
+            string capsuleHash = Convert.ToHexStringLower(SHA256.HashData(capsuleBytes)); // what serve's log and /status show
             if (parseResult.GetValue(json))
             {
                 stdout.WriteLine(CapsuleReport.ToJson(w =>
@@ -120,6 +121,7 @@ internal static class VerifyCommand
                         w.WriteNumber("monotonicCount", monotonicCount);
                         w.WriteNumber("payloadLength", payloadLength);
                         w.WriteString("payloadSha256", payloadHash);
+                        w.WriteString("capsuleSha256", capsuleHash);
                     }
                 }));
             }
@@ -128,7 +130,7 @@ internal static class VerifyCommand
                 string detail = verdict.Pkcs7Checked && !verdict.IsAccepted ? $" ({verdict.Pkcs7Result.Failure}: {verdict.Pkcs7Result.Message})"
                     : verdict.RsaResult is not Core.Crypto.RsaVerifyResult.None and not Core.Crypto.RsaVerifyResult.Valid ? $" ({verdict.RsaResult})" : "";
                 stdout.WriteLine(verdict.IsAccepted
-                    ? $"ACCEPT: {certTypeName}, FwVersion 0x{fwVersion:X8}, LSV 0x{capsuleLsv:X8}, payload {payloadLength} bytes, sha256 {payloadHash}"
+                    ? $"ACCEPT: {certTypeName}, FwVersion 0x{fwVersion:X8}, LSV 0x{capsuleLsv:X8}, payload {payloadLength} bytes, payload sha256 {payloadHash}, capsule sha256 {capsuleHash}"
                     : $"REJECT {verdict.Code} {verdict.Status}: {verdict.Message}{detail}");
             }
             return verdict.IsAccepted ? ExitCodes.Ok : ExitCodes.Rejected;

@@ -51,7 +51,7 @@ public sealed class LiveStatusView(IStatusSource source) : BackgroundService
     {
         var table = new Table().Title("catalog").AddColumns("image", "type", "version", "size", "state");
         foreach (var image in status.Images)
-            table.AddRow(Markup.Escape(image.Name), image.ImageTypeId, image.Version.ToString(CultureInfo.InvariantCulture), image.Size.ToString(CultureInfo.InvariantCulture), "[green]offered[/]");
+            table.AddRow(Markup.Escape(image.Name), image.ImageTypeId, Cli.CliFormat.Version(image.Version), image.Size.ToString(CultureInfo.InvariantCulture), "[green]offered[/]");
         foreach (var bad in status.RejectedImages)
             table.AddRow(Markup.Escape(bad.Name), "", "", "", "[red]" + Markup.Escape("rejected: " + bad.Reason) + "[/]");
         return table;
