@@ -14,7 +14,7 @@ internal static class InspectCommand
         var file = new Argument<FileInfo>("CAPSULE") { Description = "Capsule file." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
         var maxSize = ImageLimits.CreateOption("capsule file");
-        var command = new Command("inspect", "Print every header field of an FMP capsule (structure only, no trust decision).");
+        var command = new Command("inspect", "Print every header field of an FMP capsule (structure only, no trust decision).\n\nExample:\n  uefirecovery-manager image inspect vars.cap --json");
         command.Arguments.Add(file);
         command.Options.Add(json);
         command.Options.Add(maxSize);
