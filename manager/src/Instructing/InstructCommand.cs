@@ -50,7 +50,7 @@ internal static class InstructCommand
             else if (!TryUuid(parseResult.GetValue(uuid)!, out SystemUuid targetUuid)) problem = "--uuid: not a UUID (or all zeros / all ones)";
             else if (!TryManagers(parseResult.GetValue(managers)!, out ManagerList list, out problem)) { }
             else if (!TryImageType(parseResult.GetValue(imageType), out ImageTypeId type)) problem = "--image-type: not a GUID";
-            else if (!TryVersion(parseResult.GetValue(version), out uint imageVersion)) problem = "--version: not a 32-bit number";
+            else if (!TryVersion(parseResult.GetValue(version), out uint imageVersion)) problem = "--version: not a number 0..4294967295 (decimal, or hex with 0x, e.g. 0x00010002)";
             else if (parseResult.GetValue(expires) is < 1 or > 86400) problem = "--expires: 1..86400 seconds";
             else if (parseResult.GetValue(timeout) is < 1 or > 300) problem = "--timeout: 1..300 seconds";
             else if (!IPAddress.TryParse(parseResult.GetValue(bind), out IPAddress? bindAddress) || bindAddress.AddressFamily != AddressFamily.InterNetwork) problem = "--bind: not an IPv4 address";
@@ -254,9 +254,9 @@ internal static class InstructCommand
         {
             return true;
         }
-        return text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            ? uint.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out version)
-            : uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out version);
+        bool parsed = Cli.CliNumber.TryParse(text, uint.MaxValue, out ulong wide); // decimal or 0x hex, as every command
+        version = (uint)wide;
+        return parsed;
     }
 
     private static string FormatMac(ulong mac)

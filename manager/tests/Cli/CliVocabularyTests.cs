@@ -204,6 +204,32 @@ public sealed class CliVocabularyTests : IDisposable
         Assert.False(report!.RootElement.GetProperty("results")[0].GetProperty("succeeded").GetBoolean());
     }
 
+    /// <summary>`instruct --version` (for the log) in hex, in decimal, and not a number.</summary>
+    public static TheoryData<string, int> InstructVersionRows() => new()
+    {
+        { "0x00010002", 5 }, // parsed: the instruction is sent; nobody answers on port 1, so exit 5 (no report)
+        { "65538", 5 },
+        { "0x1G", 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(InstructVersionRows))]
+    public async Task Instruct_VersionInHexOrDecimal_Accepted(string version, int expectedExit)
+    {
+        var run = await ManagerCli.RunAsync(new[]
+        {
+            "instruct", "--agent", "127.0.0.1:1", "--key", SharedFiles.TrustedPrivateKey, "--mac", "52:54:00:12:34:56",
+            "--uuid", "8c5e0d6a-3f1b-4b8e-9d3a-2f6c1e7a9b40", "--manager", "127.0.0.1", "--counter-file", _folder.Combine("counter"),
+            "--version", version, "--timeout", "1", "--bind", "127.0.0.1",
+        });
+
+        Assert.True(expectedExit == run.ExitCode, run.Stdout + run.Stderr);
+        if (expectedExit == 2)
+            Assert.Equal("instruct: --version: not a number 0..4294967295 (decimal, or hex with 0x, e.g. 0x00010002)", run.Stderr.Trim());
+        else
+            Assert.StartsWith("instruction id=0x", run.Stdout, StringComparison.Ordinal);
+    }
+
     // ---- value errors --------------------------------------------------------------------------------------
 
     /// <summary>A command line with one bad value, and the one line it must print (after "uefirecovery-manager: ").</summary>
@@ -243,12 +269,13 @@ public sealed class CliVocabularyTests : IDisposable
         string results = _folder.Combine("results.jsonl");
         await using var manager = await StartServeAsync(images, results);
 
-        var (run, _) = await ManagerCli.SimulateAsync(new[]
+        var (run, report) = await ManagerCli.SimulateAsync(new[]
         {
             "--clients", "1", "--manager", manager.UdpEndPoint.ToString(), "--bind", "127.0.0.1", "--client-port", "0",
             "--trusted", SharedFiles.TrustedPublicKey, "--current-version", "0x00010001", "--timeout", "120",
         }, _folder.Combine("report.json"));
         Assert.True(run.ExitCode == 0, run.Stderr + "\n--- manager ---\n" + manager.Output);
+        JsonElement machine = report!.RootElement.GetProperty("results")[0];
 
         // The log: versions as 0x%08X, the hash named as the capsule's.
         Assert.Contains("catalog: offering fw.cap type " + SharedFiles.ImageType + " version 0x00010002 lsv 0x00010000, ", manager.Output, StringComparison.OrdinalIgnoreCase);
@@ -262,6 +289,11 @@ public sealed class CliVocabularyTests : IDisposable
         Assert.Equal(sessionId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), record.RootElement.GetProperty("sessionIdHex").GetString());
         Assert.Equal(offered.Groups["id"].Value, record.RootElement.GetProperty("sessionIdHex").GetString());
         Assert.EndsWith("; firmware version now 0x00010002", record.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // simulate's report: the same session id beside its number, the capsule hash under its name.
+        Assert.Equal(sessionId, machine.GetProperty("sessionId").GetUInt32());
+        Assert.Equal(offered.Groups["id"].Value, machine.GetProperty("sessionIdHex").GetString());
+        Assert.Equal(capsuleSha256, machine.GetProperty("capsuleSha256").GetString());
 
         // /status: the capsule hash named, versions in hex beside the numbers, the session id in the log's form.
         using JsonDocument status = await manager.GetStatusAsync();
