@@ -284,7 +284,9 @@ public sealed class CliVocabularyTests : IDisposable
         Assert.True(offered.Success, manager.Output);
 
         // results.jsonl: the decimal field as before, the same id in the log's form beside it.
-        using JsonDocument record = JsonDocument.Parse(File.ReadAllLines(results).Single());
+        string line = File.ReadAllLines(results).Single();
+        Assert.Matches("\"outcome\":\"success\",\"code\":0", line); // the demo and qemu-tests match this text; the new field must not split it
+        using JsonDocument record = JsonDocument.Parse(line);
         uint sessionId = record.RootElement.GetProperty("sessionId").GetUInt32();
         Assert.Equal(sessionId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), record.RootElement.GetProperty("sessionIdHex").GetString());
         Assert.Equal(offered.Groups["id"].Value, record.RootElement.GetProperty("sessionIdHex").GetString());
