@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using UefiRecovery.Manager.Cli;
 
 namespace UefiRecovery.Manager;
 
@@ -18,9 +19,9 @@ public static class CommandRunner
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors) stderr.WriteLine(root.Name + ": " + error.Message);
+            foreach (var error in parsed.Errors) stderr.WriteLine(root.Name + ": " + UsageErrorText.Describe(error));
             stderr.WriteLine("(--help lists the options)");
-            if (JsonError.Requested(args)) configuration.Output.WriteLine(JsonError.ToJson(root.Name + ": " + parsed.Errors[0].Message, ExitCodes.UsageOrInput));
+            if (JsonError.Requested(args)) configuration.Output.WriteLine(JsonError.ToJson(root.Name + ": " + UsageErrorText.Describe(parsed.Errors[0]), ExitCodes.UsageOrInput));
             return ExitCodes.UsageOrInput;
         }
         configuration.EnableDefaultExceptionHandler = false;

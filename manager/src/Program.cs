@@ -13,7 +13,7 @@ public static class Program
 
     public static RootCommand BuildRoot()
     {
-        var root = new RootCommand("UefiRecovery manager: serves signed firmware images to machines in recovery.");
+        var root = new RootCommand("UefiRecovery manager: serves signed firmware images to machines in recovery.\n\nExample:\n  uefirecovery-manager serve --help");
         root.Subcommands.Add(ImageCommand.Build());
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(SimulateCommand.Build());

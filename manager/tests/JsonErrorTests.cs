@@ -35,7 +35,7 @@ public sealed class JsonErrorTests : IDisposable
         string expected = scenario switch
         {
             "verify-a-folder" => "image verify: " + folder + ": not a regular file (a directory)",
-            "verify-no-trust" => "image verify: give at least one of --trusted-key-hash, --trusted-key, --trusted-root",
+            "verify-no-trust" => "image verify: give at least one of --trusted, --trusted-key-hash",
             "inspect-a-folder" => "image inspect: " + folder + ": not a regular file (a directory)",
             _ => "uefirecovery-manager: Unrecognized command or argument '--no-such-option'.",
         };

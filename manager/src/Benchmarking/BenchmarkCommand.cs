@@ -16,18 +16,18 @@ public static class BenchmarkCommand
 {
     public static Command Build()
     {
-        var size = new Option<double>("--size-mib") { Description = "Payload size in MiB.", DefaultValueFactory = _ => 32 };
-        var clients = new Option<int>("--clients") { Description = "Machines in the many-machine runs.", DefaultValueFactory = _ => 20 };
-        var rate = new Option<double>("--rate") { Description = "Pacing for this protocol and uftp, Mbit/s (0 = unpaced: ours unpaced, uftp -R -1).", DefaultValueFactory = _ => 1000 };
-        var losses = new Option<string>("--loss") { Description = "Loss percentages for the repair-cost runs.", DefaultValueFactory = _ => "0,1,5,10" };
+        var size = new Option<double>("--size-mib") { HelpName = "MIB", Description = "Payload size in MiB.", DefaultValueFactory = _ => 32 };
+        var clients = new Option<int>("--clients") { HelpName = "N", Description = "Machines in the many-machine runs.", DefaultValueFactory = _ => 20 };
+        var rate = new Option<double>("--rate") { HelpName = "MBIT/S", Description = "Pacing for this protocol and uftp, Mbit/s (0 = unpaced: ours unpaced, uftp -R -1).", DefaultValueFactory = _ => 1000 };
+        var losses = new Option<string>("--loss") { HelpName = "PERCENT,...", Description = "Loss percentages for the repair-cost runs.", DefaultValueFactory = _ => "0,1,5,10" };
         var skipUftp = new Option<bool>("--skip-uftp") { Description = "Do not run uftp." };
         var skipTftp = new Option<bool>("--skip-tftp") { Description = "Do not run TFTP." };
-        var work = new Option<string?>("--work") { Description = "Keep inputs, outputs and reports in this folder (default: a temp folder, deleted)." };
-        var report = new Option<string?>("--report") { Description = "Write the JSON report to this file; '-' prints it on stdout (progress and summary then go to stderr)." };
-        var repeat = new Option<int>("--repeat") { Description = "Runs of each 1-machine figure (ours, uftp, lossless TFTP); the median run is reported.", DefaultValueFactory = _ => 3 };
+        var work = new Option<string?>("--work") { HelpName = "DIR", Description = "Keep inputs, outputs and reports in this folder (default: a temp folder, deleted)." };
+        var report = new Option<string?>("--report") { HelpName = "FILE|-", Description = "Write the JSON report to this file; '-' prints it on stdout (progress and summary then go to stderr)." };
+        var repeat = new Option<int>("--repeat") { HelpName = "N", Description = "Runs of each 1-machine figure (ours, uftp, lossless TFTP); the median run is reported.", DefaultValueFactory = _ => 3 };
 
-        var sendBatch = new Option<bool>("--send-batch") { Description = "The manager sends group DATA in sendmmsg batches (false: one sendto per datagram, for comparison).", DefaultValueFactory = _ => true };
-        var command = new Command("benchmark", "Measure this protocol against uftp and TFTP on a private veth/bridge network (needs root).");
+        var sendBatch = new Option<bool>("--send-batch") { HelpName = "true|false", Description = "The manager sends group DATA in sendmmsg batches (false: one sendto per datagram, for comparison).", DefaultValueFactory = _ => true };
+        var command = new Command("benchmark", "Measure this protocol against uftp and TFTP on a private veth/bridge network (needs root).\n\nExample:\n  uefirecovery-manager benchmark --size-mib 32 --clients 20 --loss 0,1,5 --report bench.json");
         foreach (Option option in new Option[] { size, clients, rate, losses, skipUftp, skipTftp, work, report, repeat, sendBatch }) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -7,7 +7,7 @@ public static class ImageCommand
 {
     public static Command Build()
     {
-        var command = new Command("image", "Pack, verify and inspect signed FMP capsules; print the trust setting for a key.");
+        var command = new Command("image", "Pack, verify and inspect signed FMP capsules; print the trust setting for a key.\n\nExample:\n  uefirecovery-manager image pack --help");
         command.Subcommands.Add(PackCommand.Build());
         command.Subcommands.Add(VerifyCommand.Build());
         command.Subcommands.Add(InspectCommand.Build());

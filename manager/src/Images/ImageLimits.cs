@@ -21,6 +21,7 @@ public static class ImageLimits
     public static Option<string> CreateOption(string what) => new("--max-image-size")
     {
         Description = "Largest " + what + " read, in bytes (suffix KiB, MiB or GiB allowed); larger files are refused.",
+        HelpName = "BYTES",
         DefaultValueFactory = _ => "64MiB",
     };
 

@@ -11,10 +11,10 @@ internal static class InspectCommand
 {
     public static Command Build()
     {
-        var file = new Argument<FileInfo>("file") { Description = "Capsule file." };
+        var file = new Argument<FileInfo>("CAPSULE") { Description = "Capsule file." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
         var maxSize = ImageLimits.CreateOption("capsule file");
-        var command = new Command("inspect", "Print every header field of an FMP capsule (structure only, no trust decision).");
+        var command = new Command("inspect", "Print every header field of an FMP capsule (structure only, no trust decision).\n\nExample:\n  uefirecovery-manager image inspect vars.cap --json");
         command.Arguments.Add(file);
         command.Options.Add(json);
         command.Options.Add(maxSize);
@@ -33,6 +33,8 @@ internal static class InspectCommand
             }
 
             CapsuleStatus status = CapsuleParser.TryParse(bytes, out FmpCapsule capsule);
+            // The whole file's hash, as serve's catalog line and /status show it; the Payload section has the payload's.
+            string capsuleHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
             var sections = status == CapsuleStatus.Ok ? CapsuleReport.Describe(capsule) : null;
             if (parseResult.GetValue(json))
             {
@@ -41,12 +43,14 @@ internal static class InspectCommand
                     {
                         w.WriteBoolean("parsed", true);
                         w.WriteNumber("fileSize", bytes.Length);
+                        w.WriteString("capsuleSha256", capsuleHash);
                         CapsuleReport.WriteJson(w, sections!);
                     })
                     : CapsuleReport.ToJson(w =>
                     {
                         w.WriteBoolean("parsed", false);
                         w.WriteNumber("fileSize", bytes.Length);
+                        w.WriteString("capsuleSha256", capsuleHash);
                         w.WriteNumber("code", (int)status);
                         w.WriteString("reason", status.ToString());
                         w.WriteString("message", CapsuleStatusText.Describe(status));
@@ -56,6 +60,7 @@ internal static class InspectCommand
             else if (status == CapsuleStatus.Ok)
             {
                 stdout.WriteLine($"file size {bytes.Length} bytes");
+                stdout.WriteLine($"capsule sha256 {capsuleHash} (the whole file: serve's log and /status show this one)");
                 CapsuleReport.WriteText(stdout, sections!);
             }
             else

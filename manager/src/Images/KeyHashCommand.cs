@@ -18,11 +18,11 @@ internal static class KeyHashCommand
 {
     public static Command Build()
     {
-        var file = new Argument<FileInfo>("file") { Description = "RSA-2048 key or certificate: PEM public key, PEM private key (PKCS#1 or PKCS#8), or certificate (PEM or DER)." };
-        var forWhat = new Option<string>("--for") { Description = "firmware: the capsules' signing key (uefirecovery.trust.rsa2048); manager: the OFFER signing key of serve --signing-key (uefirecovery.trust.manager).", DefaultValueFactory = _ => "firmware" };
+        var file = new Argument<FileInfo>("KEY|CERT") { Description = "RSA-2048 key or certificate: PEM public key, PEM private key (PKCS#1 or PKCS#8), or certificate (PEM or DER)." };
+        var forWhat = new Option<string>("--for") { HelpName = "firmware|manager", Description = "firmware: the capsules' signing key (uefirecovery.trust.rsa2048); manager: the OFFER signing key of serve --signing-key (uefirecovery.trust.manager).", DefaultValueFactory = _ => "firmware" };
         forWhat.AcceptOnlyFromAmong("firmware", "manager");
 
-        var command = new Command("key-hash", "Print the uefirecovery.trust.rsa2048 (or, --for manager, uefirecovery.trust.manager) setting that makes a machine trust this key.");
+        var command = new Command("key-hash", "Print the uefirecovery.trust.rsa2048 (or, --for manager, uefirecovery.trust.manager) setting that makes a machine trust this key.\n\nExample:\n  uefirecovery-manager image key-hash signing-key.pub.pem");
         command.Arguments.Add(file);
         command.Options.Add(forWhat);
         command.SetAction(parseResult =>

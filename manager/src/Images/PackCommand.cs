@@ -4,6 +4,7 @@ using System.IO;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using UefiRecovery.Core.Common;
+using UefiRecovery.Manager.Cli;
 using UefiRecovery.Manager.Files;
 
 namespace UefiRecovery.Manager.Images;
@@ -13,24 +14,24 @@ internal static class PackCommand
 {
     public static Command Build()
     {
-        var payload = new Option<FileInfo>("--payload") { Description = "Firmware payload file.", Required = true };
-        var imageType = new Option<string>("--image-type") { Description = "UpdateImageTypeId GUID (registry form).", Required = true };
-        var version = new Option<string>("--version") { Description = "FwVersion (decimal or 0x hex).", Required = true };
-        var lsv = new Option<string>("--lsv") { Description = "LowestSupportedVersion (decimal or 0x hex).", Required = true };
-        var key = new Option<FileInfo?>("--key") { Description = "Signing private key, PEM (rsa2048: required; pkcs7: defaults to --cert)." };
-        var monotonicCount = new Option<string>("--monotonic-count") { Description = "MonotonicCount (signed).", DefaultValueFactory = _ => "0" };
-        var hardwareInstance = new Option<string>("--hardware-instance") { Description = "UpdateHardwareInstance (0 = any).", DefaultValueFactory = _ => "0" };
-        var imageIndex = new Option<string>("--image-index") { Description = "UpdateImageIndex.", DefaultValueFactory = _ => "1" };
-        var dependency = new Option<string?>("--dependency-hex") { Description = "EFI_FIRMWARE_IMAGE_DEP bytes in hex (must end with 0D)." };
-        var format = new Option<string>("--format") { Description = "rsa2048 or pkcs7.", DefaultValueFactory = _ => "rsa2048" };
+        var payload = new Option<FileInfo>("--payload") { Description = "Firmware payload file.", HelpName = "FILE", Required = true };
+        var imageType = new Option<string>("--image-type") { Description = "UpdateImageTypeId GUID (registry form).", HelpName = "GUID", Required = true };
+        var version = CliNumber.UInt32WithoutDefault("--version", "FwVersion, decimal or 0x hex.", "VERSION", required: true);
+        var lsv = CliNumber.UInt32WithoutDefault("--lsv", "LowestSupportedVersion the image sets (the machines' new rollback floor), decimal or 0x hex; at most --version.", "VERSION", required: true);
+        var key = new Option<FileInfo?>("--key") { Description = "Signing private key, PEM (rsa2048: required; pkcs7: defaults to --cert).", HelpName = "KEY.pem" };
+        var monotonicCount = CliNumber.UInt64("--monotonic-count", "MonotonicCount (signed), decimal or 0x hex.", 0, "N");
+        var hardwareInstance = CliNumber.UInt64("--hardware-instance", "UpdateHardwareInstance (0 = any), decimal or 0x hex.", 0, "N");
+        var imageIndex = CliNumber.UInt32("--image-index", "UpdateImageIndex, 0..255.", 1, "N", byte.MaxValue);
+        var dependency = new Option<string?>("--dependency-hex") { Description = "EFI_FIRMWARE_IMAGE_DEP bytes in hex (must end with 0D).", HelpName = "HEX" };
+        var format = new Option<string>("--format") { Description = "Signature format: rsa2048 or pkcs7.", HelpName = "rsa2048|pkcs7", DefaultValueFactory = _ => "rsa2048" };
         format.AcceptOnlyFromAmong("rsa2048", "pkcs7");
-        var cert = new Option<FileInfo?>("--cert") { Description = "pkcs7: signer certificate PEM (may hold the key too)." };
-        var extraCerts = new Option<FileInfo[]>("--extra-cert") { Description = "pkcs7: more certificates to embed (intermediates).", AllowMultipleArgumentsPerToken = true };
-        var output = new Option<FileInfo>("--output", "-o") { Description = "Capsule file to write (an existing file only with --force).", Required = true };
+        var cert = new Option<FileInfo?>("--cert") { Description = "pkcs7: signer certificate PEM (may hold the key too).", HelpName = "CERT.pem" };
+        var extraCerts = new Option<FileInfo[]>("--extra-cert") { Description = "pkcs7: more certificates to embed (intermediates).", HelpName = "CERT.pem", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Capsule file to write (an existing file only with --force).", HelpName = "FILE", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace the --output file if it exists." };
         var maxSize = ImageLimits.CreateOption("payload file");
 
-        var command = new Command("pack", "Build a signed FMP capsule in EDK2's layout.");
+        var command = new Command("pack", "Build a signed FMP capsule in EDK2's layout.\n\nExample:\n  uefirecovery-manager image pack --payload OVMF_VARS_4M.fd --image-type 6E3C1A1B-3F4D-4F0E-9C64-2A5D8B1F7E10 \\\n      --version 0x00010002 --lsv 0x00010000 --key signing-key.pem -o vars.cap");
         foreach (Option option in new Option[] { payload, imageType, version, lsv, key, monotonicCount, hardwareInstance, imageIndex, dependency, format, cert, extraCerts, output, force, maxSize })
         {
             command.Options.Add(option);
@@ -44,11 +45,8 @@ internal static class PackCommand
             {
                 return Fail(stderr, "--image-type is not a GUID like 6e3c1a1b-3f4d-4f0e-9c64-2a5d8b1f7e10");
             }
-            if (!CliValues.TryParseUInt32(parseResult.GetValue(version), out uint fwVersion)
-                || !CliValues.TryParseUInt32(parseResult.GetValue(lsv), out uint lowest))
-            {
-                return Fail(stderr, "--version and --lsv must be 32-bit numbers");
-            }
+            uint fwVersion = parseResult.GetValue(version);
+            uint lowest = parseResult.GetValue(lsv);
             if (lowest > fwVersion)
             {
                 // A machine takes an image only at or above its stored LSV, and installing this one would raise
@@ -65,12 +63,9 @@ internal static class PackCommand
             {
                 return Fail(stderr, "--output " + outputFile.FullName + " exists; add --force to replace it");
             }
-            if (!CliValues.TryParseUInt64(parseResult.GetValue(monotonicCount), out ulong count)
-                || !CliValues.TryParseUInt64(parseResult.GetValue(hardwareInstance), out ulong instance)
-                || !CliValues.TryParseUInt32(parseResult.GetValue(imageIndex), out uint index) || index > byte.MaxValue)
-            {
-                return Fail(stderr, "--monotonic-count, --hardware-instance (64-bit) or --image-index (0..255) is not a number");
-            }
+            ulong count = parseResult.GetValue(monotonicCount);
+            ulong instance = parseResult.GetValue(hardwareInstance);
+            uint index = parseResult.GetValue(imageIndex);
             if (!ImageLimits.TryParse(parseResult.GetValue(maxSize), out long maxBytes, out string sizeError))
             {
                 return Fail(stderr, sizeError);

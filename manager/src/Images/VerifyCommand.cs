@@ -4,7 +4,9 @@ using System.IO;
 using System.Security.Cryptography;
 using UefiRecovery.Core.Common;
 using UefiRecovery.Core.Image;
+using UefiRecovery.Manager.Cli;
 using UefiRecovery.Manager.Files;
+using UefiRecovery.Manager.Serving.Catalog;
 
 namespace UefiRecovery.Manager.Images;
 
@@ -14,26 +16,26 @@ namespace UefiRecovery.Manager.Images;
 /// </summary>
 internal static class VerifyCommand
 {
-    private const int MaxTrustEntries = 64;
-
     public static Command Build()
     {
-        var file = new Argument<FileInfo>("file") { Description = "Capsule file." };
-        var keyHashes = new Option<string[]>("--trusted-key-hash") { Description = "Trusted SHA-256(RSA modulus), 64 hex digits.", AllowMultipleArgumentsPerToken = true };
-        var keys = new Option<FileInfo[]>("--trusted-key") { Description = "Trusted RSA key (PEM public/private key or certificate): its modulus hash is trusted.", AllowMultipleArgumentsPerToken = true };
-        var roots = new Option<FileInfo[]>("--trusted-root") { Description = "Trusted root certificate for PKCS7 capsules (DER or PEM).", AllowMultipleArgumentsPerToken = true };
-        var imageType = new Option<string>("--image-type") { Description = "The target's ImageTypeId GUID.", Required = true };
-        var lowest = new Option<string>("--lowest-supported") { Description = "The machine's stored LowestSupportedVersion.", Required = true };
-        var hardwareInstance = new Option<string>("--hardware-instance") { Description = "The machine's hardware instance.", DefaultValueFactory = _ => "0" };
-        var imageIndex = new Option<string>("--image-index") { Description = "Required UpdateImageIndex (0 = any).", DefaultValueFactory = _ => "0" };
-        var currentVersion = new Option<string>("--current-version") { Description = "Installed version (for dependency expressions).", DefaultValueFactory = _ => "0" };
-        var regionSize = new Option<string?>("--region-size") { Description = "Bytes in the target region (default: no limit)." };
-        var json = new Option<bool>("--json") { Description = "Print a machine-readable verdict." };
+        var file = new Argument<FileInfo>("CAPSULE") { Description = "Capsule file." };
+        var keyHashes = new Option<string[]>("--trusted-key-hash") { Description = "Trusted SHA-256 of an RSA modulus, 64 hex digits (what `image key-hash` prints).", HelpName = "SHA256", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
+        var trusted = new Option<string[]>("--trusted") { Description = "Trust anchors: PEM RSA key or certificate (RSA2048/SHA256 capsules: its modulus hash), certificate PEM/DER (PKCS7 root).", HelpName = "KEY|CERT", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
+        var trustedKeyOld = CliAlias.Hidden(trusted, "--trusted-key");
+        var trustedRootOld = CliAlias.Hidden(trusted, "--trusted-root");
+        var imageType = new Option<string>("--image-type") { Description = "The target's ImageTypeId GUID.", HelpName = "GUID", Required = true };
+        var lsv = CliNumber.UInt32WithoutDefault("--lsv", "The machine's stored LowestSupportedVersion (its rollback floor), decimal or 0x hex (REQUIRED).", "VERSION", required: false);
+        var lsvOld = CliAlias.Hidden(lsv, "--lowest-supported");
+        var hardwareInstance = CliNumber.UInt64("--hardware-instance", "The machine's hardware instance, decimal or 0x hex.", 0, "N");
+        var imageIndex = CliNumber.UInt32("--image-index", "Required UpdateImageIndex (0 = any), 0..255.", 0, "N", byte.MaxValue);
+        var currentVersion = CliNumber.UInt32("--current-version", "Installed firmware version (for dependency expressions), decimal or 0x hex.", 0, "VERSION");
+        var regionSize = CliNumber.OptionalUInt64("--region-size", "Bytes in the target region, decimal or 0x hex (default: no limit).", "BYTES");
+        var json = new Option<bool>("--json") { Description = "Print a machine-readable verdict (and errors as JSON)." };
         var maxSize = ImageLimits.CreateOption("capsule file");
 
-        var command = new Command("verify", "Verify a capsule the way the recovery firmware does.");
+        var command = new Command("verify", "Verify a capsule the way the recovery firmware does.\n\nExample:\n  uefirecovery-manager image verify vars.cap --trusted signing-key.pub.pem \\\n      --image-type 6E3C1A1B-3F4D-4F0E-9C64-2A5D8B1F7E10 --lsv 0x00010000");
         command.Arguments.Add(file);
-        foreach (Option option in new Option[] { keyHashes, keys, roots, imageType, lowest, hardwareInstance, imageIndex, currentVersion, regionSize, json, maxSize })
+        foreach (Option option in new Option[] { trusted, keyHashes, trustedKeyOld, trustedRootOld, imageType, lsv, lsvOld, hardwareInstance, imageIndex, currentVersion, regionSize, json, maxSize })
         {
             command.Options.Add(option);
         }
@@ -46,71 +48,42 @@ internal static class VerifyCommand
             {
                 return Fail(stdout, stderr, parseResult.GetValue(json), "--image-type is not a GUID");
             }
-            if (!CliValues.TryParseUInt32(parseResult.GetValue(lowest), out uint lsv)
-                || !CliValues.TryParseUInt64(parseResult.GetValue(hardwareInstance), out ulong instance)
-                || !CliValues.TryParseUInt32(parseResult.GetValue(imageIndex), out uint index) || index > byte.MaxValue
-                || !CliValues.TryParseUInt32(parseResult.GetValue(currentVersion), out uint current))
+            if (!CliAlias.AnyGiven(parseResult, lsv, lsvOld))
             {
-                return Fail(stdout, stderr, parseResult.GetValue(json), "a numeric option is not a number in range");
+                return Fail(stdout, stderr, parseResult.GetValue(json), "give --lsv, the machine's stored LowestSupportedVersion (0 when it has none)");
             }
+            uint lowest = CliAlias.Value(parseResult, lsv, lsvOld);
+            ulong instance = parseResult.GetValue(hardwareInstance);
+            uint index = parseResult.GetValue(imageIndex);
+            uint current = parseResult.GetValue(currentVersion);
             if (!ImageLimits.TryParse(parseResult.GetValue(maxSize), out long maxBytes, out string sizeError))
             {
                 return Fail(stdout, stderr, parseResult.GetValue(json), sizeError);
             }
-            ulong region = ulong.MaxValue;
-            string? regionText = parseResult.GetValue(regionSize);
-            if (regionText is not null && !CliValues.TryParseUInt64(regionText, out region))
-            {
-                return Fail(stdout, stderr, parseResult.GetValue(json), "--region-size is not a number");
-            }
+            ulong region = parseResult.GetValue(regionSize) ?? ulong.MaxValue;
 
-            var trust = new TrustStore(MaxTrustEntries, MaxTrustEntries, 1 << 20);
-            byte[] capsuleBytes;
+            string[] trustFiles = CliAlias.Values(parseResult, trusted, trustedKeyOld, trustedRootOld);
+            string[] trustHashes = parseResult.GetValue(keyHashes)!;
+            if (trustFiles.Length + trustHashes.Length == 0)
+            {
+                return Fail(stdout, stderr, parseResult.GetValue(json), "give at least one of --trusted, --trusted-key-hash");
+            }
+            TrustStore trust;
             try
             {
-                foreach (string hex in parseResult.GetValue(keyHashes) ?? Array.Empty<string>())
-                {
-                    byte[] hash;
-                    try
-                    {
-                        hash = Convert.FromHexString(hex.Trim());
-                    }
-                    catch (FormatException)
-                    {
-                        return Fail(stdout, stderr, parseResult.GetValue(json), "--trusted-key-hash is not hex: " + hex);
-                    }
-                    if (!trust.TryAddKeyHash(hash))
-                    {
-                        return Fail(stdout, stderr, parseResult.GetValue(json), "--trusted-key-hash must be 32 bytes (64 hex digits): " + hex);
-                    }
-                }
-                foreach (FileInfo key in parseResult.GetValue(keys) ?? Array.Empty<FileInfo>())
-                {
-                    trust.TryAddKeyHash(CliValues.ModulusHashFromPem(key.FullName));
-                }
-                foreach (FileInfo root in parseResult.GetValue(roots) ?? Array.Empty<FileInfo>())
-                {
-                    if (!trust.TryAddRootCertificate(CliValues.CertificateDer(root.FullName)))
-                    {
-                        return Fail(stdout, stderr, parseResult.GetValue(json), "trust store full: " + root.FullName);
-                    }
-                }
-                string capsulePath = parseResult.GetValue(file)!.FullName;
-                if (!RegularFile.TryRead(capsulePath, maxBytes, out capsuleBytes, out string readError, "--max-image-size"))
-                {
-                    return Fail(stdout, stderr, parseResult.GetValue(json), capsulePath + ": " + readError);
-                }
+                trust = TrustStoreLoader.Load(trustFiles, trustHashes);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+            catch (InvalidDataException e)
             {
                 return Fail(stdout, stderr, parseResult.GetValue(json), e.Message);
             }
-            if (trust.KeyHashCount == 0 && trust.RootCertificateCount == 0)
+            string capsulePath = parseResult.GetValue(file)!.FullName;
+            if (!RegularFile.TryRead(capsulePath, maxBytes, out byte[] capsuleBytes, out string readError, "--max-image-size"))
             {
-                return Fail(stdout, stderr, parseResult.GetValue(json), "give at least one of --trusted-key-hash, --trusted-key, --trusted-root");
+                return Fail(stdout, stderr, parseResult.GetValue(json), capsulePath + ": " + readError);
             }
 
-            var target = new UpdateTarget(type, (byte)index, instance, lsv, current, region);
+            var target = new UpdateTarget(type, (byte)index, instance, lowest, current, region);
             CapsuleVerdict verdict = new CapsuleVerifier(trust).Verify(capsuleBytes, target, out FmpCapsule capsule);
             bool parsed = verdict.Status == CapsuleStatus.Ok || (int)verdict.Status >= 200;
 
@@ -121,6 +94,7 @@ internal static class VerifyCommand
             ulong monotonicCount = parsed ? capsule.Authentication.MonotonicCount : 0;
             int payloadLength = parsed ? capsule.Payload.Length : 0;
             string payloadHash = parsed ? Convert.ToHexString(SHA256.HashData(capsule.Payload)).ToLowerInvariant() : "";
+            string capsuleHash = Convert.ToHexStringLower(SHA256.HashData(capsuleBytes)); // what serve's log and /status show
             if (parseResult.GetValue(json))
             {
                 stdout.WriteLine(CapsuleReport.ToJson(w =>
@@ -147,6 +121,7 @@ internal static class VerifyCommand
                         w.WriteNumber("monotonicCount", monotonicCount);
                         w.WriteNumber("payloadLength", payloadLength);
                         w.WriteString("payloadSha256", payloadHash);
+                        w.WriteString("capsuleSha256", capsuleHash);
                     }
                 }));
             }
@@ -155,7 +130,7 @@ internal static class VerifyCommand
                 string detail = verdict.Pkcs7Checked && !verdict.IsAccepted ? $" ({verdict.Pkcs7Result.Failure}: {verdict.Pkcs7Result.Message})"
                     : verdict.RsaResult is not Core.Crypto.RsaVerifyResult.None and not Core.Crypto.RsaVerifyResult.Valid ? $" ({verdict.RsaResult})" : "";
                 stdout.WriteLine(verdict.IsAccepted
-                    ? $"ACCEPT: {certTypeName}, FwVersion 0x{fwVersion:X8}, LSV 0x{capsuleLsv:X8}, payload {payloadLength} bytes, sha256 {payloadHash}"
+                    ? $"ACCEPT: {certTypeName}, FwVersion 0x{fwVersion:X8}, LSV 0x{capsuleLsv:X8}, payload {payloadLength} bytes, payload sha256 {payloadHash}, capsule sha256 {capsuleHash}"
                     : $"REJECT {verdict.Code} {verdict.Status}: {verdict.Message}{detail}");
             }
             return verdict.IsAccepted ? ExitCodes.Ok : ExitCodes.Rejected;

@@ -24,18 +24,18 @@ internal static class InstructCommand
 
     public static Command Build()
     {
-        var agent = new Option<string>("--agent") { Description = "The agent: ADDR[:PORT] (port 40125 by default).", Required = true };
-        var key = new Option<string>("--key") { Description = "The manager's instruction key: RSA-2048 private key, PEM.", Required = true };
-        var mac = new Option<string>("--mac") { Description = "Target MAC, e.g. 52:54:00:12:34:56 (one of the machine's NICs).", Required = true };
-        var uuid = new Option<string>("--uuid") { Description = "Target SMBIOS system UUID (/sys/class/dmi/id/product_uuid, dmidecode -s system-uuid).", Required = true };
-        var managers = new Option<string[]>("--manager") { Description = "Where the booted app asks: ADDR[:PORT] (40123 by default), 1 to 4 times.", Required = true, AllowMultipleArgumentsPerToken = false };
-        var counterFile = new Option<string?>("--counter-file") { Description = "Where this key's counter lives (default: the key file + .counter)." };
-        var expires = new Option<int>("--expires") { Description = "Seconds the instruction stays valid, 1..86400.", DefaultValueFactory = _ => 600 };
-        var imageType = new Option<string?>("--image-type") { Description = "FMP image type GUID the machine is to get (for the log)." };
-        var version = new Option<string?>("--version") { Description = "Image version the machine is to get (for the log), decimal or 0x hex." };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the agent's report, 1..300.", DefaultValueFactory = _ => 10 };
-        var bind = new Option<string>("--bind") { Description = "Local IPv4 address to send from and wait on.", DefaultValueFactory = _ => "0.0.0.0" };
-        var command = new Command("instruct", "Tell a running machine's agent to reboot it into recovery (signed RECOVERY_INSTRUCTION), and show its report.");
+        var agent = new Option<string>("--agent") { HelpName = "ADDR[:PORT]", Description = "The agent: ADDR[:PORT] (port 40125 by default).", Required = true };
+        var key = new Option<string>("--key") { HelpName = "KEY.pem", Description = "The manager's instruction key: RSA-2048 private key, PEM.", Required = true };
+        var mac = new Option<string>("--mac") { HelpName = "MAC", Description = "Target MAC, e.g. 52:54:00:12:34:56 (one of the machine's NICs).", Required = true };
+        var uuid = new Option<string>("--uuid") { HelpName = "UUID", Description = "Target SMBIOS system UUID (/sys/class/dmi/id/product_uuid, dmidecode -s system-uuid).", Required = true };
+        var managers = new Option<string[]>("--manager") { HelpName = "ADDR[:PORT]", Description = "Where the booted app asks: ADDR[:PORT] (40123 by default), 1 to 4 times.", Required = true, AllowMultipleArgumentsPerToken = false };
+        var counterFile = new Option<string?>("--counter-file") { HelpName = "FILE", Description = "Where this key's counter lives (default: the key file + .counter)." };
+        var expires = new Option<int>("--expires") { HelpName = "SECONDS", Description = "Seconds the instruction stays valid, 1..86400.", DefaultValueFactory = _ => 600 };
+        var imageType = new Option<string?>("--image-type") { HelpName = "GUID", Description = "FMP image type GUID the machine is to get (for the log)." };
+        var version = new Option<string?>("--version") { HelpName = "VERSION", Description = "Image version the machine is to get (for the log), decimal or 0x hex." };
+        var timeout = new Option<int>("--timeout") { HelpName = "SECONDS", Description = "Seconds to wait for the agent's report, 1..300.", DefaultValueFactory = _ => 10 };
+        var bind = new Option<string>("--bind") { HelpName = "ADDR", Description = "Local IPv4 address to send from and wait on.", DefaultValueFactory = _ => "0.0.0.0" };
+        var command = new Command("instruct", "Tell a running machine's agent to reboot it into recovery (signed RECOVERY_INSTRUCTION), and show its report.\n\nExample:\n  uefirecovery-manager instruct --agent 10.214.0.21 --key instruction-key.pem \\\n      --mac 52:54:00:12:34:56 --uuid 8c5e0d6a-3f1b-4b8e-9d3a-2f6c1e7a9b40 --manager 10.214.0.1");
         foreach (Option option in new Option[] { agent, key, mac, uuid, managers, counterFile, expires, imageType, version, timeout, bind })
         {
             command.Options.Add(option);
@@ -50,7 +50,7 @@ internal static class InstructCommand
             else if (!TryUuid(parseResult.GetValue(uuid)!, out SystemUuid targetUuid)) problem = "--uuid: not a UUID (or all zeros / all ones)";
             else if (!TryManagers(parseResult.GetValue(managers)!, out ManagerList list, out problem)) { }
             else if (!TryImageType(parseResult.GetValue(imageType), out ImageTypeId type)) problem = "--image-type: not a GUID";
-            else if (!TryVersion(parseResult.GetValue(version), out uint imageVersion)) problem = "--version: not a 32-bit number";
+            else if (!TryVersion(parseResult.GetValue(version), out uint imageVersion)) problem = "--version: not a number 0..4294967295 (decimal, or hex with 0x, e.g. 0x00010002)";
             else if (parseResult.GetValue(expires) is < 1 or > 86400) problem = "--expires: 1..86400 seconds";
             else if (parseResult.GetValue(timeout) is < 1 or > 300) problem = "--timeout: 1..300 seconds";
             else if (!IPAddress.TryParse(parseResult.GetValue(bind), out IPAddress? bindAddress) || bindAddress.AddressFamily != AddressFamily.InterNetwork) problem = "--bind: not an IPv4 address";
@@ -254,9 +254,9 @@ internal static class InstructCommand
         {
             return true;
         }
-        return text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            ? uint.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out version)
-            : uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out version);
+        bool parsed = Cli.CliNumber.TryParse(text, uint.MaxValue, out ulong wide); // decimal or 0x hex, as every command
+        version = (uint)wide;
+        return parsed;
     }
 
     private static string FormatMac(ulong mac)

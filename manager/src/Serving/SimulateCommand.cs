@@ -12,6 +12,7 @@ using UefiRecovery.Core.Image;
 using UefiRecovery.Core.Protocol;
 using UefiRecovery.Core.Protocol.Client;
 using UefiRecovery.Core.Protocol.Wire;
+using UefiRecovery.Manager.Cli;
 using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Manager.Serving.Faults;
 using UefiRecovery.Manager.Simulating;
@@ -27,36 +28,37 @@ public static class SimulateCommand
 {
     public static Command Build()
     {
-        var clients = new Option<int>("--clients") { Description = "Number of simulated machines.", DefaultValueFactory = _ => 1 };
-        var manager = new Option<string?>("--manager") { Description = "Stored manager address[:port] the REQUEST goes to." };
+        var clients = new Option<int>("--clients") { HelpName = "N", Description = "Number of simulated machines.", DefaultValueFactory = _ => 1 };
+        var manager = new Option<string?>("--manager") { HelpName = "ADDR[:PORT]", Description = "Stored manager address[:port] the REQUEST goes to." };
         var discover = new Option<bool>("--discover") { Description = "Also broadcast the REQUEST (DISCOVER) to --broadcast." };
-        var broadcast = new Option<string>("--broadcast") { Description = "Where DISCOVER goes.", DefaultValueFactory = _ => "255.255.255.255:" + ProtocolConstants.DonorPort };
-        var bind = new Option<string>("--bind") { Description = "Local IPv4 address of the clients' sockets.", DefaultValueFactory = _ => "0.0.0.0" };
-        var clientPort = new Option<int>("--client-port") { Description = "Shared port for broadcast/multicast DATA (0 = unicast only).", DefaultValueFactory = _ => ProtocolConstants.ClientPort };
-        var modes = new Option<string?>("--delivery-modes") { Description = "Modes the clients accept: comma list of broadcast, multicast, unicast (default: all; unicast only when --client-port 0)." };
-        var imageType = new Option<string>("--image-type") { Description = "The machines' FMP ImageTypeId GUID.", DefaultValueFactory = _ => "6e3c1a1b-3f4d-4f0e-9c64-2a5d8b1f7e10" };
-        var lowest = new Option<uint>("--lowest-version") { Description = "Lowest image version the machines accept (their rollback floor).", DefaultValueFactory = _ => 0 };
-        var current = new Option<uint>("--current-version") { Description = "Firmware version the machines run now.", DefaultValueFactory = _ => 0 };
-        var capacity = new Option<uint>("--capacity") { Description = "Image buffer bytes per machine.", DefaultValueFactory = _ => 64u * 1024 * 1024 };
-        var maxDatagram = new Option<int>("--max-datagram") { Description = "Largest UDP payload the machines receive.", DefaultValueFactory = _ => ProtocolLimits.DefaultDatagram };
-        var faults = new Option<string?>("--faults") { Description = "Seeded faults on what each machine receives (each its own stream), e.g. drop=0.05,corrupt=0.01,seed=3." };
-        var seed = new Option<int>("--seed") { Description = "Base seed for the machines' protocol PRNGs.", DefaultValueFactory = _ => 1 };
-        var macBase = new Option<string>("--mac-base") { Description = "MAC of machine 0 as 12 hex digits; machine i adds i.", DefaultValueFactory = _ => "020000000001" };
-        var stagger = new Option<double>("--stagger") { Description = "Seconds between machine starts (machine i starts at i × stagger).", DefaultValueFactory = _ => 0 };
-        var timeout = new Option<double>("--timeout") { Description = "Seconds each machine may take before it gives up.", DefaultValueFactory = _ => 300 };
-        var output = new Option<string?>("--out") { Description = "Folder each machine writes its verified image to (<mac>.bin)." };
-        var report = new Option<string?>("--report") { Description = "Write the JSON report to this file; '-' (the default) prints it on stdout." };
-        var trusted = new Option<string[]>("--trusted") { Description = "Trust anchors the machines verify capsules with (PEM RSA key/certificate, DER/PEM root). Without any, only the image id (SHA-256) is checked.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
-        var trustedHash = new Option<string[]>("--trusted-key-hash") { Description = "Trusted SHA-256 of an RSA modulus (64 hex digits).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
-        var trustedManager = new Option<string[]>("--trusted-manager") { Description = "Manager signing keys the machines trust (uefirecovery.trust.manager): PEM RSA public key, certificate or private key file, or the modulus SHA-256 as 64 hex digits; up to 4. With any, the machines take only OFFERs signed by one of them.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
-        var prefer = new Option<string[]>("--prefer") { Description = "Preferred donor ids (16 hex digits), most preferred first.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
-        var quiet = new Option<double>("--quiet-timeout") { Description = "T_quiet seconds (unsolicited STATUS after session silence).", DefaultValueFactory = _ => 3 };
-        var offerWindow = new Option<double>("--offer-window") { Description = "T_offer seconds: after the first acceptable OFFER, wait this long for others.", DefaultValueFactory = _ => 0.75 };
+        var broadcast = new Option<string>("--broadcast") { HelpName = "ADDR[:PORT]", Description = "Where DISCOVER goes.", DefaultValueFactory = _ => "255.255.255.255:" + ProtocolConstants.DonorPort };
+        var bind = new Option<string>("--bind") { HelpName = "ADDR", Description = "Local IPv4 address of the clients' sockets.", DefaultValueFactory = _ => "0.0.0.0" };
+        var clientPort = new Option<int>("--client-port") { HelpName = "PORT", Description = "Shared port for broadcast/multicast DATA (0 = unicast only).", DefaultValueFactory = _ => ProtocolConstants.ClientPort };
+        var modes = new Option<string?>("--delivery-modes") { HelpName = "MODE,...", Description = "Modes the clients accept: comma list of broadcast, multicast, unicast (default: all; unicast only when --client-port 0)." };
+        var imageType = new Option<string>("--image-type") { HelpName = "GUID", Description = "The machines' FMP ImageTypeId GUID.", DefaultValueFactory = _ => "6e3c1a1b-3f4d-4f0e-9c64-2a5d8b1f7e10" };
+        var lowest = CliNumber.UInt32("--lsv", "The machines' stored LowestSupportedVersion (their rollback floor, uefirecovery.lsv), decimal or 0x hex.", 0, "VERSION");
+        var lowestOld = CliAlias.Hidden(lowest, "--lowest-version");
+        var current = CliNumber.UInt32("--current-version", "Firmware version the machines run now, decimal or 0x hex.", 0, "VERSION");
+        var capacity = CliNumber.UInt32("--capacity", "Image buffer bytes per machine, decimal or 0x hex.", 64u * 1024 * 1024, "BYTES");
+        var maxDatagram = new Option<int>("--max-datagram") { HelpName = "BYTES", Description = "Largest UDP payload the machines receive.", DefaultValueFactory = _ => ProtocolLimits.DefaultDatagram };
+        var faults = new Option<string?>("--faults") { HelpName = "SPEC", Description = "Seeded faults on what each machine receives (each its own stream), e.g. drop=0.05,corrupt=0.01,seed=3." };
+        var seed = new Option<int>("--seed") { HelpName = "N", Description = "Base seed for the machines' protocol PRNGs.", DefaultValueFactory = _ => 1 };
+        var macBase = new Option<string>("--mac-base") { HelpName = "MAC", Description = "MAC of machine 0 as 12 hex digits; machine i adds i.", DefaultValueFactory = _ => "020000000001" };
+        var stagger = new Option<double>("--stagger") { HelpName = "SECONDS", Description = "Seconds between machine starts (machine i starts at i × stagger).", DefaultValueFactory = _ => 0 };
+        var timeout = new Option<double>("--timeout") { HelpName = "SECONDS", Description = "Seconds each machine may take before it gives up.", DefaultValueFactory = _ => 300 };
+        var output = new Option<string?>("--out") { HelpName = "DIR", Description = "Folder each machine writes its verified image to (<mac>.bin)." };
+        var report = new Option<string?>("--report") { HelpName = "FILE|-", Description = "Write the JSON report to this file; '-' (the default) prints it on stdout." };
+        var trusted = new Option<string[]>("--trusted") { HelpName = "KEY|CERT", Description = "Trust anchors the machines verify capsules with (PEM RSA key/certificate, DER/PEM root). Without any, only the image id (SHA-256) is checked.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
+        var trustedHash = new Option<string[]>("--trusted-key-hash") { HelpName = "SHA256", Description = "Trusted SHA-256 of an RSA modulus (64 hex digits).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
+        var trustedManager = new Option<string[]>("--trusted-manager") { HelpName = "KEY|SHA256", Description = "Manager signing keys the machines trust (uefirecovery.trust.manager): PEM RSA public key, certificate or private key file, or the modulus SHA-256 as 64 hex digits; up to 4. With any, the machines take only OFFERs signed by one of them.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
+        var prefer = new Option<string[]>("--prefer") { Description = "Preferred donor ids (16 hex digits, 0x optional), most preferred first.", HelpName = "DONOR-ID", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
+        var quiet = new Option<double>("--quiet-timeout") { HelpName = "SECONDS", Description = "T_quiet seconds (unsolicited STATUS after session silence).", DefaultValueFactory = _ => 3 };
+        var offerWindow = new Option<double>("--offer-window") { HelpName = "SECONDS", Description = "T_offer seconds: after the first acceptable OFFER, wait this long for others.", DefaultValueFactory = _ => 0.75 };
         var sharedSocket = new Option<bool>("--shared-group-socket") { Description = "Linux: one socket on --client-port receives broadcast/multicast for all machines and hands every batch to each engine in turn, on one thread (one kernel copy per datagram instead of one per machine; each engine still checks and copies every datagram, and --faults still roll per machine). Default: a group socket and a thread per machine." };
-        var lost = new Option<double>("--lost-timeout") { Description = "T_lost seconds (rediscover after total session silence).", DefaultValueFactory = _ => 30 };
+        var lost = new Option<double>("--lost-timeout") { HelpName = "SECONDS", Description = "T_lost seconds (rediscover after total session silence).", DefaultValueFactory = _ => 30 };
 
-        var command = new Command("simulate", "Run simulated recovering machines (the portable client engine over real UDP sockets).");
-        foreach (Option option in new Option[] { clients, manager, discover, broadcast, bind, clientPort, modes, imageType, lowest, current, capacity, maxDatagram, faults, seed, macBase, stagger, timeout, output, report, trusted, trustedHash, trustedManager, prefer, quiet, offerWindow, lost, sharedSocket })
+        var command = new Command("simulate", "Run simulated recovering machines (the portable client engine over real UDP sockets).\n\nExample:\n  uefirecovery-manager simulate --clients 20 --manager 192.0.2.10 --bind 192.0.2.50 \\\n      --trusted fw-signing.pub.pem --lsv 0x00010000 --out /tmp/recovered --report report.json");
+        foreach (Option option in new Option[] { clients, manager, discover, broadcast, bind, clientPort, modes, imageType, lowest, lowestOld, current, capacity, maxDatagram, faults, seed, macBase, stagger, timeout, output, report, trusted, trustedHash, trustedManager, prefer, quiet, offerWindow, lost, sharedSocket })
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -82,7 +84,8 @@ public static class SimulateCommand
             var preferred = new List<ulong>();
             foreach (string id in parse.GetValue(prefer)!)
             {
-                if (!ulong.TryParse(id, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong donor)) return Fail("--prefer: not a hex donor id: " + id);
+                string digits = id.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? id[2..] : id;
+                if (!ulong.TryParse(digits, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong donor)) return Fail("--prefer: not a hex donor id: " + id);
                 preferred.Add(donor);
             }
             TrustStore? trust = null;
@@ -100,6 +103,7 @@ public static class SimulateCommand
                 catch (InvalidDataException e) { return Fail("--trusted-manager: " + e.Message); }
             }
             if (managerKeys.Count > ClientConfig.MaxTrustedManagerKeys) return Fail("--trusted-manager: at most " + ClientConfig.MaxTrustedManagerKeys + " keys");
+            uint lowestVersion = CliAlias.Value(parse, lowest, lowestOld);
             string? outFolder = parse.GetValue(output);
             if (outFolder is not null) Directory.CreateDirectory(outFolder);
 
@@ -123,7 +127,7 @@ public static class SimulateCommand
                     {
                         ImageType = Sessions.DonorIdentity.TypeIdFor(type),
                         CurrentVersion = parse.GetValue(current),
-                        LowestAcceptableVersion = parse.GetValue(lowest),
+                        LowestAcceptableVersion = lowestVersion,
                         MacAddress = mac0 + (ulong)i,
                         Ipv4Address = ownAddress,
                         MaxDatagram = (ushort)parse.GetValue(maxDatagram),
@@ -141,7 +145,7 @@ public static class SimulateCommand
                     };
                     foreach (byte[] hash in managerKeys) config.TryAddTrustedManagerKey(hash);
                     var verifier = new ClientImageVerifier(trust is null ? null : new CapsuleVerifier(trust),
-                        ClientImageVerifier.TargetFor(type, parse.GetValue(lowest), parse.GetValue(current)));
+                        ClientImageVerifier.TargetFor(type, lowestVersion, parse.GetValue(current)));
                     FaultOptions mine = faultOptions.IsActive ? faultOptions.WithSeed(unchecked(faultOptions.Seed * 7919 + i)) : faultOptions;
                     machines.Add(new SimulatedClient(i, config, bindAddress, groupPort, mine, verifier, outFolder, shared));
                 }
@@ -207,7 +211,7 @@ public static class SimulateCommand
                     $"client {r.ClientId}: {(r.Succeeded ? "recovered" : "FAILED")} ({r.State}) in {r.Seconds:0.00} s, {r.FragmentsHeld}/{r.FragmentCount} fragments, corrupted {r.CorruptedFragments}, forged {r.ForgedFragments}, unauthenticated offers {r.OffersUnauthenticated}, rejected images {r.ImagesRejected}{(r.LastRejection is null ? "" : " (" + r.LastRejection + ")")}"));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{succeeded}/{count} recovered, wall time {summary.WallSeconds:0.000} s, CPU {summary.CpuSeconds:0.000} s (user {user:0.000}, kernel {kernel:0.000}); transfer phase (first DATA .. last machine holding every fragment) {(transfer is { } t ? t.ToString("0.000", CultureInfo.InvariantCulture) + " s" : "n/a")}"));
-            return succeeded == count ? 0 : 1;
+            return succeeded == count ? ExitCodes.Ok : ExitCodes.Rejected; // 1: a machine did not recover; usage errors are 2
         });
         return command;
     }
@@ -233,6 +237,6 @@ public static class SimulateCommand
     private static int Fail(string message)
     {
         Console.Error.WriteLine("simulate: " + message);
-        return 2;
+        return ExitCodes.UsageOrInput;
     }
 }

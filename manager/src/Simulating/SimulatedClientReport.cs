@@ -35,7 +35,14 @@ public sealed record SimulatedClientReport(
     uint ForgedFragments = 0,
     uint OffersUnauthenticated = 0,
     uint SignatureChecks = 0,
-    uint SessionsStalled = 0);
+    uint SessionsStalled = 0)
+{
+    /// <summary>The session id as the manager's log prints it (8 hex digits); <see cref="SessionId"/> stays a number.</summary>
+    public string SessionIdHex => Cli.CliFormat.SessionId(SessionId);
+
+    /// <summary><see cref="ImageSha256"/> under the name every other output uses: the whole capsule's SHA-256.</summary>
+    public string? CapsuleSha256 => ImageSha256;
+}
 
 /// <summary>
 /// The whole run: every client, the wall time from the first start to the last finish, the CPU time this

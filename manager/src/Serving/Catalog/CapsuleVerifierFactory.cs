@@ -54,7 +54,11 @@ public static class TrustStoreLoader
                     used |= trust.TryAddRootCertificate(CliValues.CertificateDer(path));
                 }
             }
-            catch (Exception e) when (e is CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InvalidDataException(e.Message); // RegularFile's message names the file and why it cannot be read
+            }
+            catch (Exception e) when (e is CryptographicException or ArgumentException)
             {
                 throw new InvalidDataException(path + ": not a PEM RSA key or a certificate (" + e.Message + ")");
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using UefiRecovery.Manager.Cli;
 
 namespace UefiRecovery.Manager.Serving.Results;
 
@@ -26,4 +27,8 @@ public sealed record ResultRecord(
     string? Member = null,
     bool? Authenticated = null,
     bool? SessionKnown = null,
-    IReadOnlyList<string>? SameMacAt = null);
+    IReadOnlyList<string>? SameMacAt = null)
+{
+    /// <summary>The session id as the log and /status print it (8 hex digits); <see cref="SessionId"/> stays a number for old readers.</summary>
+    public string SessionIdHex => CliFormat.SessionId(SessionId);
+}

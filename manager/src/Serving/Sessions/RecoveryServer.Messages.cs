@@ -9,6 +9,8 @@ using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Manager.Serving.Membership;
 using UefiRecovery.Manager.Serving.Results;
 
+using UefiRecovery.Manager.Cli;
+
 namespace UefiRecovery.Manager.Serving.Sessions;
 
 /// <summary>
@@ -100,8 +102,8 @@ public sealed partial class RecoveryServer
         status = sign ? _signer!.TryEmit(offer, _sendBuffer, ids, senderId, DonorIdentity.AddressToWire(sender.Address), out written) : offer.TryEmit(_sendBuffer, ids, out written);
         if (status != WireStatus.Ok) { Reject("OFFER:emit-failed"); return; }
         Send(written, replyTo);
-        if (LogFrom(sender)) _logger.LogInformation("REQUEST from {Client} ({Id}): offered {Image} v{Version} in session {Session:x8} ({Mode}{Signed})",
-            sender, SessionClient.FormatId(senderId), image.Name, image.Version, sessionId, mode, sign ? ", signed" : "");
+        if (LogFrom(sender)) _logger.LogInformation("REQUEST from {Client} ({Id}): offered {Image} version {Version} in session {Session:x8} ({Mode}{Signed})",
+            sender, SessionClient.FormatId(senderId), image.Name, CliFormat.Version(image.Version), sessionId, mode, sign ? ", signed" : "");
     }
 
     /// <summary>
@@ -362,7 +364,7 @@ public sealed partial class RecoveryServer
     {
         string imageName = session?.Image.Name ?? FindImageName(result.ImageId);
         string outcome = result.Outcome == ResultOutcome.Success ? "success" : "failure";
-        string detail = string.Create(CultureInfo.InvariantCulture, $"{result.Reason}; firmware version now {result.FirmwareVersion}")
+        string detail = string.Create(CultureInfo.InvariantCulture, $"{result.Reason}; firmware version now {CliFormat.Version(result.FirmwareVersion)}")
             + (session is null ? "; session unknown to this manager run (it restarted since, or the offer is long forgotten)"
                 : client is null ? "; not a member of the session (its ACCEPT and STATUS never arrived)" : "");
         // A member's RESULT comes only after it held every fragment (§6.7: it verifies the complete image
@@ -439,8 +441,8 @@ public sealed partial class RecoveryServer
     private void LogCatalog(ImageCatalog.Snapshot snapshot)
     {
         foreach (var image in snapshot.Images)
-            _logger.LogInformation("catalog: offering {Image} type {Type} v{Version} (lowest supported {Lowest}), {Size} bytes, sha256 {Digest}",
-                image.Name, image.ImageTypeId, image.Version, image.LowestSupportedVersion, image.Bytes.Length, image.DigestHex);
+            _logger.LogInformation("catalog: offering {Image} type {Type} version {Version} lsv {Lowest}, {Size} bytes, capsule sha256 {Digest}",
+                image.Name, image.ImageTypeId, CliFormat.Version(image.Version), CliFormat.Version(image.LowestSupportedVersion), image.Bytes.Length, image.DigestHex);
         foreach (var bad in snapshot.Rejected)
             _logger.LogWarning("catalog: NOT offering {Image}: {Reason}", bad.Name, bad.Reason);
     }

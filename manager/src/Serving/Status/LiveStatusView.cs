@@ -51,7 +51,7 @@ public sealed class LiveStatusView(IStatusSource source) : BackgroundService
     {
         var table = new Table().Title("catalog").AddColumns("image", "type", "version", "size", "state");
         foreach (var image in status.Images)
-            table.AddRow(Markup.Escape(image.Name), image.ImageTypeId, image.Version.ToString(CultureInfo.InvariantCulture), image.Size.ToString(CultureInfo.InvariantCulture), "[green]offered[/]");
+            table.AddRow(Markup.Escape(image.Name), image.ImageTypeId, Cli.CliFormat.Version(image.Version), image.Size.ToString(CultureInfo.InvariantCulture), "[green]offered[/]");
         foreach (var bad in status.RejectedImages)
             table.AddRow(Markup.Escape(bad.Name), "", "", "", "[red]" + Markup.Escape("rejected: " + bad.Reason) + "[/]");
         return table;
@@ -62,7 +62,7 @@ public sealed class LiveStatusView(IStatusSource source) : BackgroundService
         var table = new Table().Title("sessions").AddColumns("session", "image", "state", "pass", "repair rounds", "MB/s", "client", "progress", "missing", "client state");
         foreach (var session in status.Sessions)
         {
-            string head = session.SessionId.ToString("x8", CultureInfo.InvariantCulture);
+            string head = Cli.CliFormat.SessionId(session.SessionId);
             string rate = session.ThroughputMBytesPerSecond.ToString("0.0", CultureInfo.InvariantCulture);
             if (session.Clients.Count == 0)
                 table.AddRow(head, Markup.Escape(session.Image), session.State, session.Pass.ToString(CultureInfo.InvariantCulture), session.RepairRounds.ToString(CultureInfo.InvariantCulture), rate, "", "", "", "");

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 
+using UefiRecovery.Manager.Cli;
+
 namespace UefiRecovery.Manager.Serving.Status;
 
 /// <summary>
@@ -23,7 +25,13 @@ public sealed record ServerStatus(
     string? OfferSigningKeySha256 = null,
     long ForgedResultsDropped = 0);
 
-public sealed record ImageStatus(string Name, string ImageTypeId, uint Version, uint LowestSupportedVersion, long Size, string Sha256);
+/// <summary>A catalog image; <see cref="Sha256"/> is the whole capsule file's SHA-256 (also as <see cref="CapsuleSha256"/>, named).</summary>
+public sealed record ImageStatus(string Name, string ImageTypeId, uint Version, uint LowestSupportedVersion, long Size, string Sha256)
+{
+    public string VersionHex => CliFormat.Version(Version);
+    public string LowestSupportedVersionHex => CliFormat.Version(LowestSupportedVersion);
+    public string CapsuleSha256 => Sha256;
+}
 
 public sealed record RejectedImageStatus(string Name, string Reason);
 
@@ -44,7 +52,11 @@ public sealed record SessionStatus(
     IReadOnlyList<ClientStatus> Clients,
     long ManifestDatagramsSent = 0,
     long ManifestBytesSent = 0,
-    int ManifestGroupShift = 0);
+    int ManifestGroupShift = 0)
+{
+    /// <summary>The session id as the log prints it (8 hex digits).</summary>
+    public string SessionIdHex => CliFormat.SessionId(SessionId);
+}
 
 public sealed record ClientStatus(
     string Address,
