@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
+using Microsoft.Win32.SafeHandles;
 using UefiRecovery.Core.Protocol.Wire;
 
 namespace UefiRecovery.Agent.Efi;
@@ -24,7 +25,7 @@ internal static class GptReader
             error = "logical block size " + logicalBlockSize + " is not a power of two from 512 to 65536";
             return false;
         }
-        using FileStream disk = new FileStream(diskPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using SafeFileHandle disk = File.OpenHandle(diskPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         byte[] header = new byte[logicalBlockSize];
         if (!ReadAt(disk, logicalBlockSize, header))
         {
@@ -83,14 +84,26 @@ internal static class GptReader
         return true;
     }
 
-    private static bool ReadAt(FileStream disk, long offset, byte[] buffer)
+    /// <summary>
+    /// Reads buffer.Length bytes at offset, or says there are not that many. pread until the end, never the file's
+    /// length: a block device (/dev/vda) reports length 0 (found in the Linux guest, AgentGuestBootTests).
+    /// </summary>
+    private static bool ReadAt(SafeFileHandle disk, long offset, byte[] buffer)
     {
-        if (offset < 0 || offset > disk.Length - buffer.Length)
+        if (offset < 0 || offset > long.MaxValue - buffer.Length)
         {
             return false;
         }
-        disk.Position = offset;
-        disk.ReadExactly(buffer);
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int read = RandomAccess.Read(disk, buffer.AsSpan(total), offset + total);
+            if (read <= 0)
+            {
+                return false;
+            }
+            total += read;
+        }
         return true;
     }
 }
