@@ -17,6 +17,7 @@ namespace UefiRecovery.Agent.Efi;
 internal sealed class EfiVariableStore
 {
     private const uint EfivarfsMagic = 0xde5e81e4;
+    private const uint SysfsMagic = 0x62656572;  // SYSFS_MAGIC (linux/magic.h): the efivars directory with nothing mounted on it
     private const nuint FS_IOC_GETFLAGS = 0x80086601, FS_IOC_SETFLAGS = 0x40086602;
     private const int FS_IMMUTABLE_FL = 0x10;
 
@@ -27,8 +28,12 @@ internal sealed class EfiVariableStore
 
     public string Root { get; }
 
-    /// <summary>Whether the root exists (no efivarfs: not booted through UEFI, or not mounted).</summary>
-    public bool IsPresent => Directory.Exists(Root);
+    /// <summary>
+    /// Whether the root exists and is not the bare sysfs directory efivarfs is mounted on: a kernel booted through
+    /// UEFI has /sys/firmware/efi/efivars even when efivarfs is not mounted there, empty and not writable (found in
+    /// the Linux guest: the agent then took Boot0000, which the OS's own entry holds, and failed to write it).
+    /// </summary>
+    public bool IsPresent => Directory.Exists(Root) && StatFsType(Root) != SysfsMagic;
 
     /// <summary>Whether the root is a real efivarfs mount (false for the tests' directory).</summary>
     public bool IsEfivarfs => StatFsType(Root) == EfivarfsMagic;

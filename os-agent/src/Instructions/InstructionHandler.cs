@@ -81,7 +81,7 @@ internal sealed class InstructionHandler
         var store = new EfiVariableStore(_options.EfivarsRoot);
         if (!store.IsPresent)
         {
-            error = _options.EfivarsRoot + " does not exist: no efivarfs (booted without UEFI, or efivarfs not mounted)";
+            error = _options.EfivarsRoot + " does not exist or has no efivarfs mounted on it (booted without UEFI, or mount -t efivarfs efivarfs " + _options.EfivarsRoot + ")";
             return AgentFailure.NoEfivarfs;
         }
         var locator = new EspLocator(_options.BlockRoot, _options.DevRoot);
