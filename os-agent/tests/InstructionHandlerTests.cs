@@ -238,6 +238,25 @@ public class InstructionHandlerTests
     }
 
     [Fact]
+    public void Handle_EfivarsDirectoryWithoutEfivarfsMounted_NoEfivarfsNothingWrittenNoReboot()
+    {
+        using var machine = new FakeMachine();
+        // A UEFI-booted kernel has /sys/firmware/efi/efivars even with nothing mounted on it: a bare sysfs directory.
+        // Any sysfs directory stands in for it here.
+        machine.Options.EfivarsRoot = "/sys/kernel";
+
+        HandleOutcome outcome = machine.Deliver(Instructions.Signed(Instructions.Message()));
+
+        Assert.True(outcome.Verdict.IsAccepted);
+        Assert.Equal(AgentFailure.NoEfivarfs, outcome.Failure);
+        Assert.Empty(Directory.GetFileSystemEntries(machine.Efivars));
+        Assert.Equal(0, machine.Rebooter.Reboots);
+        AgentReportMessage report = SingleReport(machine, out _);
+        Assert.Equal(AgentFailure.NoEfivarfs, report.Failure);
+        Assert.Contains("has no efivarfs mounted on it", machine.Log.ToString());
+    }
+
+    [Fact]
     public void Handle_EntryMadeByEfibootmgrStyleFullPath_ReusedAndBootOrderUntouched()
     {
         using var machine = new FakeMachine();
