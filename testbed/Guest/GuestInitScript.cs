@@ -1,0 +1,71 @@
+namespace UefiRecovery.Testbed.Guest;
+
+/// <summary>
+/// The guest's /init (busybox sh, PID 1). Lines it prints on the serial console start with
+/// <see cref="LinePrefix"/>; the agent's own lines (KEY, LISTENING, INSTRUCTION, REPORT) come between them.
+/// Kernel command line: <c>uefirecovery.ip=ADDR/PREFIX</c> (eth0's address), <c>uefirecovery.idle=S</c> (seconds
+/// after which the agent's CPU time and RSS are printed; 0 = never).
+/// </summary>
+public static class GuestInitScript
+{
+    public const string LinePrefix = "UEFIRECOVERY-GUEST";
+
+    /// <summary>Printed first thing in userspace, with the kernel's uptime in seconds.</summary>
+    public const string UserspacePattern = @"^UEFIRECOVERY-GUEST userspace uptime=(?<uptime>[0-9.]+)";
+
+    /// <summary>The agent has been started; its own LISTENING line says it is ready.</summary>
+    public const string AgentStartedPattern = @"^UEFIRECOVERY-GUEST agent pid=(?<pid>[0-9]+)";
+
+    /// <summary>The agent's CPU time (clock ticks, from /proc/PID/stat) and RSS after the idle interval.</summary>
+    public const string IdlePattern = @"^UEFIRECOVERY-GUEST idle seconds=(?<seconds>[0-9]+) utime=(?<utime>[0-9]+) stime=(?<stime>[0-9]+) rss-kb=(?<rss>[0-9]+) ticks-per-second=(?<hz>[0-9]+)";
+
+    /// <summary>The agent process ended (it should not: it blocks in receive until it reboots the machine).</summary>
+    public const string AgentExitedPattern = @"^UEFIRECOVERY-GUEST agent exited status=";
+
+    /// <summary>Modules in load order (each after the ones it depends on: modinfo's depends= of the Debian 6.1 kernel).</summary>
+    public static readonly string[] Modules =
+    {
+        "virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci_legacy_dev", "virtio_pci",
+        "virtio_blk", "failover", "net_failover", "virtio_net", "efivarfs",
+    };
+
+    public const string AgentPath = "usr/lib/uefirecovery-agent/uefirecovery-agent";
+    public const string KeyDirectory = "etc/uefirecovery-agent/keys";
+    public const string StateDirectory = "var/lib/uefirecovery-agent";
+
+    public static string Text => """
+        #!/bin/busybox sh
+        /bin/busybox --install -s /bin
+        export PATH=/bin
+        export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu
+        mount -t proc proc /proc
+        mount -t sysfs sysfs /sys
+        mount -t devtmpfs devtmpfs /dev
+        echo "UEFIRECOVERY-GUEST userspace uptime=$(cut -d' ' -f1 /proc/uptime)"
+        for module in $(cat /etc/guest-modules); do
+          insmod /lib/modules/$module.ko || echo "UEFIRECOVERY-GUEST insmod $module failed"
+        done
+        mount -t efivarfs efivarfs /sys/firmware/efi/efivars || echo "UEFIRECOVERY-GUEST efivarfs not mounted"
+        # virtio devices probe asynchronously: wait (10 s at most) for the NIC and the disk the agent looks at.
+        tries=0
+        while { [ ! -e /sys/class/net/eth0 ] || [ ! -e /sys/block/vda ]; } && [ $tries -lt 50 ]; do sleep 0.2; tries=$((tries+1)); done
+        address=$(sed -n 's/.*uefirecovery\.ip=\([^ ]*\).*/\1/p' /proc/cmdline)
+        idle=$(sed -n 's/.*uefirecovery\.idle=\([0-9]*\).*/\1/p' /proc/cmdline)
+        ip link set lo up
+        ip link set eth0 up
+        [ -n "$address" ] && ip addr add "$address" dev eth0
+        echo "UEFIRECOVERY-GUEST network eth0=$(cat /sys/class/net/eth0/address) address=$address"
+        /usr/lib/uefirecovery-agent/uefirecovery-agent --keys /etc/uefirecovery-agent/keys --state /var/lib/uefirecovery-agent &
+        agent=$!
+        echo "UEFIRECOVERY-GUEST agent pid=$agent"
+        if [ -n "$idle" ] && [ "$idle" -gt 0 ]; then
+          sleep "$idle"
+          if [ -e /proc/$agent/stat ]; then
+            echo "UEFIRECOVERY-GUEST idle seconds=$idle utime=$(cut -d' ' -f14 /proc/$agent/stat) stime=$(cut -d' ' -f15 /proc/$agent/stat) rss-kb=$(sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' /proc/$agent/status) ticks-per-second=100"  # /proc/PID/stat counts in USER_HZ, 100 on x86
+          fi
+        fi
+        wait $agent
+        echo "UEFIRECOVERY-GUEST agent exited status=$?"
+        poweroff -f
+        """ + "\n";
+}
