@@ -16,8 +16,13 @@ public static class GuestInitScript
     /// <summary>The agent has been started; its own LISTENING line says it is ready.</summary>
     public const string AgentStartedPattern = @"^UEFIRECOVERY-GUEST agent pid=(?<pid>[0-9]+)";
 
-    /// <summary>The agent's CPU time (clock ticks, from /proc/PID/stat) and RSS after the idle interval.</summary>
-    public const string IdlePattern = @"^UEFIRECOVERY-GUEST idle seconds=(?<seconds>[0-9]+) utime=(?<utime>[0-9]+) stime=(?<stime>[0-9]+) rss-kb=(?<rss>[0-9]+) ticks-per-second=(?<hz>[0-9]+)";
+    /// <summary>
+    /// The agent's CPU time (utime/stime in USER_HZ ticks, 100 per second on x86, from /proc/PID/stat) and RSS, sampled
+    /// twice, <c>uefirecovery.idle</c> seconds apart: the difference is what the agent costs while it waits.
+    /// </summary>
+    public const string IdlePattern = @"^UEFIRECOVERY-GUEST idle sample=(?<sample>[12]) utime=(?<utime>[0-9]+) stime=(?<stime>[0-9]+) rss-kb=(?<rss>[0-9]+) interval-seconds=(?<seconds>[0-9]+)";
+
+    public const int TicksPerSecond = 100;
 
     /// <summary>The agent process ended (it should not: it blocks in receive until it reboots the machine).</summary>
     public const string AgentExitedPattern = @"^UEFIRECOVERY-GUEST agent exited status=";
@@ -59,10 +64,11 @@ public static class GuestInitScript
         agent=$!
         echo "UEFIRECOVERY-GUEST agent pid=$agent"
         if [ -n "$idle" ] && [ "$idle" -gt 0 ]; then
-          sleep "$idle"
-          if [ -e /proc/$agent/stat ]; then
-            echo "UEFIRECOVERY-GUEST idle seconds=$idle utime=$(cut -d' ' -f14 /proc/$agent/stat) stime=$(cut -d' ' -f15 /proc/$agent/stat) rss-kb=$(sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' /proc/$agent/status) ticks-per-second=100"  # /proc/PID/stat counts in USER_HZ, 100 on x86
-          fi
+          # Two samples, idle seconds apart, after the agent has started: their difference is its idle cost.
+          for sample in 1 2; do
+            sleep "$idle"
+            [ -e /proc/$agent/stat ] && echo "UEFIRECOVERY-GUEST idle sample=$sample utime=$(cut -d' ' -f14 /proc/$agent/stat) stime=$(cut -d' ' -f15 /proc/$agent/stat) rss-kb=$(sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' /proc/$agent/status) interval-seconds=$idle"
+          done
         fi
         wait $agent
         echo "UEFIRECOVERY-GUEST agent exited status=$?"
