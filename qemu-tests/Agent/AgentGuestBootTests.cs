@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using UefiRecovery.QemuTests.Infrastructure;
+using UefiRecovery.QemuTests.Recovery;
+using UefiRecovery.Testbed.Esp;
+using UefiRecovery.Testbed.Firmware;
+using UefiRecovery.Testbed.Guest;
+using UefiRecovery.Testbed.Network;
+using UefiRecovery.Testbed.Qemu;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace UefiRecovery.QemuTests.Agent;
+
+/// <summary>
+/// The agent in a real Linux guest under OVMF (issue #13, phase B groundwork): Debian's kernel booted from the ESP
+/// through Boot0000, the NativeAOT agent in a busybox initramfs, the REAL manager's <c>instruct</c> in the test
+/// namespace over a tap. In one boot: an instruction for another MAC changes nothing (vars file read while QEMU
+/// runs: no BootNext, no settings), then a valid one makes the agent write its variables through efivarfs and
+/// reboot; QEMU stops at the reset (-no-reboot) and the vars file holds BootNext → an entry for
+/// \EFI\BOOT\BOOTX64.EFI, the settings with the instruction's id, and BootOrder as it was. The app's side
+/// (READINESS, recovery, reset back into Linux) is not built yet. Needs root; namespaces carry the prefix "agt".
+/// </summary>
+public sealed class AgentGuestBootTests
+{
+    private const string NamespacePrefix = "agt";
+    private const string GuestAddress = E2eRecoveryLab.Subnet + ".50";
+    private const int IdleSeconds = 15;
+    private const string OtherMac = "52:54:00:00:00:99";
+    private static readonly TimeSpan GuestTimeout = TimeSpan.FromMinutes(6);
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly ITestOutputHelper _output;
+
+    public AgentGuestBootTests(ITestOutputHelper output) => _output = output;
+
+    [RootFact]
+    public async Task Instruct_OtherMacThenThisMachine_NothingChangedThenBootNextToRecoveryAppAndSettingsWritten()
+    {
+        LinuxGuest guest = await AgentGuestLab.BuildGuestAsync();
+        string manager = await RecoveryManager.RequireAsync();
+        string run = TestEnvironment.NewRunDirectory("agent-guest");
+        _output.WriteLine("guest " + guest.ContentKey + " kernel " + guest.KernelRelease + ", run " + run);
+        GptEspDisk disk = AgentGuestLab.BuildDisk(run, guest);
+        string varsTemplate = AgentGuestLab.WriteVarsTemplate(run, disk, GuestAddress + "/24", IdleSeconds);
+
+        using E2eSegment segment = E2eSegment.Create(NamespacePrefix);
+        var machine = new QemuMachine(new QemuMachineOptions
+        {
+            BootDisk = disk,
+            RunDirectory = run,
+            Nic = NicSetup.Tap(segment.Tap, NicModel.VirtioNetOvmfDriver),
+            NetworkNamespace = segment.Namespace.Name,
+            Timeout = GuestTimeout,
+            VarsTemplatePath = varsTemplate,
+            MemoryMiB = 512,
+            ExtraArguments = new[] { "-uuid", AgentGuestLab.SystemUuid },
+        });
+        await using QemuRun qemu = machine.Start();
+        SerialLine? userspace = await qemu.Serial.WaitForLineAsync(GuestInitScript.UserspacePattern, StepTimeout);
+        Assert.True(userspace != null, "Linux did not reach userspace from Boot0000.\n" + qemu.Serial.Text);
+        SerialLine? listening = await qemu.Serial.WaitForLineAsync("^LISTENING udp=", StepTimeout);
+        Assert.True(listening != null, "the agent did not start listening.\n" + qemu.Serial.Text);
+        SerialLine? idleFirst = await qemu.Serial.WaitForLineAsync(GuestInitScript.IdlePattern.Replace("(?<sample>[12])", "1"), StepTimeout);
+        SerialLine? idleSecond = await qemu.Serial.WaitForLineAsync(GuestInitScript.IdlePattern.Replace("(?<sample>[12])", "2"), StepTimeout);
+        Assert.True(idleFirst != null && idleSecond != null, "no idle samples of the agent.\n" + qemu.Serial.Text);
+        ReportFigures(userspace!, listening!, idleFirst!, idleSecond!);
+        var before = AgentGuestLab.CurrentVariables(qemu.VarsPath);
+        byte[]? bootOrderBefore = AgentGuestLab.Global(before, "BootOrder");
+        Assert.NotNull(bootOrderBefore);
+        Assert.Equal(AgentGuestLab.LinuxBootNumber, BitConverter.ToUInt16(bootOrderBefore!, 0));
+
+        // Another machine's instruction: the agent logs the refusal, answers nothing (exit 5) and writes nothing.
+        string counterFile = Path.Combine(run, "instruction-key.counter");
+        (int otherExit, string otherOutput) = await InstructAsync(segment, manager, OtherMac, counterFile, timeoutSeconds: 20);
+        Assert.True(otherExit == 5, "instruct for another MAC: exit " + otherExit + "\n" + otherOutput);
+        SerialLine? rejected = await qemu.Serial.WaitForLineAsync("^INSTRUCTION rejected .*reason=OtherMachine", StepTimeout);
+        Assert.True(rejected != null, "the agent did not log the refusal.\n" + qemu.Serial.Text);
+        Assert.Equal(-1, qemu.Serial.IndexOf("^INSTRUCTION (accepted|done|failed)"));
+        var afterRefusal = AgentGuestLab.CurrentVariables(qemu.VarsPath);
+        Assert.Null(AgentGuestLab.Global(afterRefusal, "BootNext"));
+        Assert.Null(AgentGuestLab.Recovery(afterRefusal, "UefiRecoveryConfig"));
+        Assert.Null(AgentGuestLab.Recovery(afterRefusal, "UefiRecoveryInstruction"));
+        Assert.Equal(bootOrderBefore, AgentGuestLab.Global(afterRefusal, "BootOrder"));
+
+        // This machine's instruction: acknowledged as rebooting, then the guest resets and QEMU (-no-reboot) stops.
+        (int exitCode, string output) = await InstructAsync(segment, manager, QemuMachineOptions.DefaultMacAddress, counterFile, timeoutSeconds: 90);
+        _output.WriteLine(output);
+        Assert.True(exitCode == 0, "instruct for this machine: exit " + exitCode + "\n" + output + "\n" + qemu.Serial.Text);
+        Match report = Regex.Match(output, @"state=Rebooting boot-entry=Boot(?<entry>[0-9A-F]{4})");
+        Assert.True(report.Success, "no rebooting report: " + output);
+        string id = Regex.Match(output, @"instruction id=0x(?<id>[0-9A-F]{16})").Groups["id"].Value;
+        QemuExit exit = await qemu.WaitForExitAsync();
+        Assert.False(exit.TimedOut || exit.KilledByHost, "QEMU did not stop at the guest's reboot.\n" + exit.SerialText);
+        Assert.True(qemu.Serial.IndexOf("^INSTRUCTION done id=0x" + id + " ") >= 0, exit.SerialText);
+
+        var after = AgentGuestLab.CurrentVariables(exit.VarsPath);
+        byte[]? bootNext = AgentGuestLab.Global(after, "BootNext");
+        Assert.True(bootNext is { Length: 2 }, "no BootNext in the vars file after the reboot");
+        ushort next = BitConverter.ToUInt16(bootNext!, 0);
+        Assert.Equal(report.Groups["entry"].Value, next.ToString("X4"));
+        byte[]? entry = AgentGuestLab.Global(after, AgentGuestLab.BootVariable(next));
+        Assert.NotNull(entry);
+        Assert.Contains("\\EFI\\BOOT\\BOOTX64.EFI", Encoding.Unicode.GetString(entry!, 0, entry!.Length & ~1), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(bootOrderBefore, AgentGuestLab.Global(after, "BootOrder"));
+        byte[]? config = AgentGuestLab.Recovery(after, "UefiRecoveryConfig");
+        Assert.NotNull(config);
+        string settings = Encoding.ASCII.GetString(config!);
+        Assert.Contains("uefirecovery.mode=recover", settings);
+        Assert.Contains("uefirecovery.manager=" + E2eRecoveryLab.Listen, settings);
+        Assert.Contains("uefirecovery.instruction=0x" + id, settings, StringComparison.OrdinalIgnoreCase);
+        byte[]? instruction = AgentGuestLab.Recovery(after, "UefiRecoveryInstruction");
+        Assert.True(instruction is { Length: 648 }, "UefiRecoveryInstruction: " + (instruction?.Length.ToString() ?? "missing"));
+    }
+
+    private async Task<(int ExitCode, string Output)> InstructAsync(E2eSegment segment, string managerDll, string mac, string counterFile, int timeoutSeconds)
+    {
+        using NamespaceProcess instruct = segment.Namespace.StartProcess("dotnet", managerDll, "instruct",
+            "--agent", GuestAddress, "--key", AgentGuestLab.InstructionKeyPath, "--mac", mac, "--uuid", AgentGuestLab.SystemUuid,
+            "--manager", E2eRecoveryLab.Listen, "--counter-file", counterFile, "--timeout", timeoutSeconds.ToString(CultureInfo.InvariantCulture),
+            "--bind", E2eRecoveryLab.HostAddress);
+        bool exited = await instruct.WaitForExitAsync(TimeSpan.FromSeconds(timeoutSeconds + 120));
+        Assert.True(exited, "instruct did not end: " + instruct.Output);
+        return (instruct.ExitCode, instruct.Output);
+    }
+
+    private void ReportFigures(SerialLine userspace, SerialLine listening, SerialLine idleFirst, SerialLine idleSecond)
+    {
+        Match first = Regex.Match(idleFirst.Text, GuestInitScript.IdlePattern);
+        Match second = Regex.Match(idleSecond.Text, GuestInitScript.IdlePattern);
+        long Ticks(Match m) => long.Parse(m.Groups["utime"].Value, CultureInfo.InvariantCulture) + long.Parse(m.Groups["stime"].Value, CultureInfo.InvariantCulture);
+        string uptime = Regex.Match(userspace.Text, GuestInitScript.UserspacePattern).Groups["uptime"].Value;
+        string figure = string.Create(CultureInfo.InvariantCulture,
+            $"guest (TCG): userspace at {userspace.Elapsed.TotalSeconds:F1} s after QEMU start (kernel uptime {uptime} s), agent LISTENING at {listening.Elapsed.TotalSeconds:F1} s\n"
+            + $"agent idle: {Ticks(second) - Ticks(first)} ticks of {GuestInitScript.TicksPerSecond}/s CPU in {second.Groups["seconds"].Value} s "
+            + $"(start-up before that: {Ticks(first)} ticks); VmRSS {first.Groups["rss"].Value} kB then {second.Groups["rss"].Value} kB\n");
+        _output.WriteLine(figure);
+        TestEnvironment.Repo.WriteFigure("agent-guest.txt", figure);
+    }
+}
