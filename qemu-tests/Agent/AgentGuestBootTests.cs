@@ -22,9 +22,9 @@ namespace UefiRecovery.QemuTests.Agent;
 /// <summary>
 /// The agent in a real Linux guest under OVMF (issue #13, phase B groundwork): Debian's kernel booted from the ESP
 /// through Boot0000, the NativeAOT agent in a busybox initramfs, the REAL manager's <c>instruct</c> in the test
-/// namespace over a tap. In one boot: an instruction for another MAC changes nothing (vars file read while QEMU
-/// runs: no BootNext, no settings), then a valid one makes the agent write its variables through efivarfs and
-/// reboot; QEMU stops at the reset (-no-reboot) and the vars file holds BootNext → an entry for
+/// namespace over a tap. In one boot: instructions for another MAC, for another system UUID and signed by an
+/// untrusted key change nothing (vars file read while QEMU runs: no BootNext, no settings), then a valid one makes
+/// the agent write its variables through efivarfs and reboot; QEMU stops at the reset (-no-reboot) and the vars file holds BootNext → an entry for
 /// \EFI\BOOT\BOOTX64.EFI, the settings with the instruction's id, and BootOrder as it was; booted again from that
 /// flash, OVMF starts the app through BootNext's entry and deletes BootNext. The app's side (READINESS, recovery,
 /// reset back into Linux) is not built yet. Needs root; namespaces carry the prefix "agt".
@@ -35,6 +35,7 @@ public sealed class AgentGuestBootTests
     private const string GuestAddress = E2eRecoveryLab.Subnet + ".50";
     private const int IdleSeconds = 15;
     private const string OtherMac = "52:54:00:00:00:99";
+    private const string OtherUuid = "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
     private static readonly TimeSpan GuestTimeout = TimeSpan.FromMinutes(6);
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(3);
 
@@ -43,7 +44,7 @@ public sealed class AgentGuestBootTests
     public AgentGuestBootTests(ITestOutputHelper output) => _output = output;
 
     [RootFact]
-    public async Task Instruct_OtherMacThenThisMachine_NothingChangedThenBootNextToRecoveryAppSettingsWrittenAndNextBootStartsApp()
+    public async Task Instruct_RefusedThenThisMachine_NothingChangedThenBootNextToRecoveryAppSettingsWrittenAndNextBootStartsApp()
     {
         LinuxGuest guest = await AgentGuestLab.BuildGuestAsync();
         string manager = await RecoveryManager.RequireAsync();
@@ -78,12 +79,16 @@ public sealed class AgentGuestBootTests
         Assert.NotNull(bootOrderBefore);
         Assert.Equal(AgentGuestLab.LinuxBootNumber, BitConverter.ToUInt16(bootOrderBefore!, 0));
 
-        // Another machine's instruction: the agent logs the refusal, answers nothing (exit 5) and writes nothing.
+        // Instructions the agent must refuse: it logs each with its reason, answers nothing (exit 5) and writes nothing.
         string counterFile = Path.Combine(run, "instruction-key.counter");
-        (int otherExit, string otherOutput) = await InstructAsync(segment, manager, OtherMac, counterFile, timeoutSeconds: 20);
-        Assert.True(otherExit == 5, "instruct for another MAC: exit " + otherExit + "\n" + otherOutput);
-        SerialLine? rejected = await qemu.Serial.WaitForLineAsync("^INSTRUCTION rejected .*reason=OtherMachine", StepTimeout);
-        Assert.True(rejected != null, "the agent did not log the refusal.\n" + qemu.Serial.Text);
+        foreach (RefusedInstruction refused in RefusedInstructions())
+        {
+            (int refusedExit, string refusedOutput) = await InstructAsync(segment, manager, refused.Mac, refused.Uuid, refused.KeyPath,
+                Path.Combine(run, refused.Name + ".counter"), timeoutSeconds: 6);
+            Assert.True(refusedExit == 5, refused.Name + ": instruct exit " + refusedExit + "\n" + refusedOutput);
+            SerialLine? rejected = await qemu.Serial.WaitForLineAsync(refused.LogPattern, StepTimeout);
+            Assert.True(rejected != null, refused.Name + ": the agent did not log the refusal.\n" + qemu.Serial.Text);
+        }
         Assert.Equal(-1, qemu.Serial.IndexOf("^INSTRUCTION (accepted|done|failed)"));
         var afterRefusal = AgentGuestLab.CurrentVariables(qemu.VarsPath);
         Assert.Null(AgentGuestLab.Global(afterRefusal, "BootNext"));
@@ -92,7 +97,8 @@ public sealed class AgentGuestBootTests
         Assert.Equal(bootOrderBefore, AgentGuestLab.Global(afterRefusal, "BootOrder"));
 
         // This machine's instruction: acknowledged as rebooting, then the guest resets and QEMU (-no-reboot) stops.
-        (int exitCode, string output) = await InstructAsync(segment, manager, QemuMachineOptions.DefaultMacAddress, counterFile, timeoutSeconds: 90);
+        (int exitCode, string output) = await InstructAsync(segment, manager, QemuMachineOptions.DefaultMacAddress, AgentGuestLab.SystemUuid,
+            AgentGuestLab.InstructionKeyPath, counterFile, timeoutSeconds: 90);
         _output.WriteLine(output);
         Assert.True(exitCode == 0, "instruct for this machine: exit " + exitCode + "\n" + output + "\n" + qemu.Serial.Text);
         Match report = Regex.Match(output, @"state=Rebooting boot-entry=Boot(?<entry>[0-9A-F]{4})");
@@ -145,10 +151,24 @@ public sealed class AgentGuestBootTests
         Assert.Null(AgentGuestLab.Global(AgentGuestLab.CurrentVariables(nextExit.VarsPath), "BootNext"));
     }
 
-    private async Task<(int ExitCode, string Output)> InstructAsync(E2eSegment segment, string managerDll, string mac, string counterFile, int timeoutSeconds)
+    private sealed record RefusedInstruction(string Name, string Mac, string Uuid, string KeyPath, string LogPattern);
+
+    /// <summary>Refusals `instruct` can produce (a tampered, unsigned or replayed datagram needs a sender of its own: not yet).</summary>
+    private static IEnumerable<RefusedInstruction> RefusedInstructions() => new[]
+    {
+        new RefusedInstruction("other-mac", OtherMac, AgentGuestLab.SystemUuid, AgentGuestLab.InstructionKeyPath,
+            "^INSTRUCTION rejected .*reason=OtherMachine detail=\"target MAC " + OtherMac),
+        new RefusedInstruction("other-uuid", QemuMachineOptions.DefaultMacAddress, OtherUuid, AgentGuestLab.InstructionKeyPath,
+            "^INSTRUCTION rejected .*reason=OtherMachine detail=\"target system UUID " + OtherUuid + " is not this machine's \\(" + AgentGuestLab.SystemUuid + "\\)"),
+        new RefusedInstruction("untrusted-key", QemuMachineOptions.DefaultMacAddress, AgentGuestLab.SystemUuid, RecoveryManager.UntrustedKey,
+            "^INSTRUCTION rejected .*reason=UntrustedKey"),
+    };
+
+    private async Task<(int ExitCode, string Output)> InstructAsync(E2eSegment segment, string managerDll, string mac, string uuid, string keyPath,
+        string counterFile, int timeoutSeconds)
     {
         using NamespaceProcess instruct = segment.Namespace.StartProcess("dotnet", managerDll, "instruct",
-            "--agent", GuestAddress, "--key", AgentGuestLab.InstructionKeyPath, "--mac", mac, "--uuid", AgentGuestLab.SystemUuid,
+            "--agent", GuestAddress, "--key", keyPath, "--mac", mac, "--uuid", uuid,
             "--manager", E2eRecoveryLab.Listen, "--counter-file", counterFile, "--timeout", timeoutSeconds.ToString(CultureInfo.InvariantCulture),
             "--bind", E2eRecoveryLab.HostAddress);
         bool exited = await instruct.WaitForExitAsync(TimeSpan.FromSeconds(timeoutSeconds + 120));
