@@ -54,17 +54,7 @@ public sealed class AgentGuestBootTests
         string varsTemplate = AgentGuestLab.WriteVarsTemplate(run, disk, GuestAddress + "/24", IdleSeconds);
 
         using E2eSegment segment = E2eSegment.Create(NamespacePrefix);
-        var machine = new QemuMachine(new QemuMachineOptions
-        {
-            BootDisk = disk,
-            RunDirectory = run,
-            Nic = NicSetup.Tap(segment.Tap, NicModel.VirtioNetOvmfDriver),
-            NetworkNamespace = segment.Namespace.Name,
-            Timeout = GuestTimeout,
-            VarsTemplatePath = varsTemplate,
-            MemoryMiB = 512,
-            ExtraArguments = new[] { "-uuid", AgentGuestLab.SystemUuid },
-        });
+        QemuMachine machine = GuestMachine(run, disk, varsTemplate, segment);
         await using QemuRun qemu = machine.Start();
         SerialLine? userspace = await qemu.Serial.WaitForLineAsync(GuestInitScript.UserspacePattern, StepTimeout);
         Assert.True(userspace != null, "Linux did not reach userspace from Boot0000.\n" + qemu.Serial.Text);
@@ -150,6 +140,49 @@ public sealed class AgentGuestBootTests
         _output.WriteLine("next boot, app lines:\n" + string.Join("\n", nextExit.SerialText.Split('\n').SkipWhile(l => !EfiAppConsole.Banner.IsMatch(l.Trim())).Take(25)));
         Assert.Null(AgentGuestLab.Global(AgentGuestLab.CurrentVariables(nextExit.VarsPath), "BootNext"));
     }
+
+    [RootFact]
+    public async Task Instruct_NoEfivarfs_AgentReportsNoEfivarfsAndNothingChanged()
+    {
+        LinuxGuest guest = await AgentGuestLab.BuildGuestAsync();
+        string manager = await RecoveryManager.RequireAsync();
+        string run = TestEnvironment.NewRunDirectory("agent-guest-noefivarfs");
+        GptEspDisk disk = AgentGuestLab.BuildDisk(run, guest);
+        string varsTemplate = AgentGuestLab.WriteVarsTemplate(run, disk, GuestAddress + "/24", idleSeconds: 0, mountEfivarfs: false);
+        using E2eSegment segment = E2eSegment.Create(NamespacePrefix);
+        await using QemuRun qemu = GuestMachine(run, disk, varsTemplate, segment).Start();
+        SerialLine? listening = await qemu.Serial.WaitForLineAsync("^LISTENING udp=", StepTimeout);
+        Assert.True(listening != null, "the agent did not start listening.\n" + qemu.Serial.Text);
+        var before = AgentGuestLab.CurrentVariables(qemu.VarsPath);
+
+        (int exitCode, string output) = await InstructAsync(segment, manager, QemuMachineOptions.DefaultMacAddress, AgentGuestLab.SystemUuid,
+            AgentGuestLab.InstructionKeyPath, Path.Combine(run, "instruction-key.counter"), timeoutSeconds: 60);
+
+        Assert.True(exitCode == 1, "instruct without efivarfs in the guest: exit " + exitCode + "\n" + output + "\n" + qemu.Serial.Text);
+        Assert.Matches(@"state=Failed .*failure=NoEfivarfs", output);
+        SerialLine? failed = await qemu.Serial.WaitForLineAsync("^INSTRUCTION failed .*failure=NoEfivarfs", StepTimeout);
+        Assert.True(failed != null, "the agent did not log the failure.\n" + qemu.Serial.Text);
+        QemuExit exit = await qemu.KillAsync();
+        Assert.Equal(-1, qemu.Serial.IndexOf("reboot: Restarting system"));
+        var after = AgentGuestLab.CurrentVariables(exit.VarsPath);
+        Assert.Null(AgentGuestLab.Global(after, "BootNext"));
+        Assert.Null(AgentGuestLab.Recovery(after, "UefiRecoveryConfig"));
+        Assert.Equal(before.Keys.OrderBy(k => k.Name).ThenBy(k => k.Vendor), after.Keys.OrderBy(k => k.Name).ThenBy(k => k.Vendor));
+    }
+
+    /// <summary>The guest on the segment's tap, QEMU in its namespace, booting from the vars template's Boot0000.</summary>
+    private static QemuMachine GuestMachine(string run, GptEspDisk disk, string varsTemplate, E2eSegment segment) =>
+        new(new QemuMachineOptions
+        {
+            BootDisk = disk,
+            RunDirectory = run,
+            Nic = NicSetup.Tap(segment.Tap, NicModel.VirtioNetOvmfDriver),
+            NetworkNamespace = segment.Namespace.Name,
+            Timeout = GuestTimeout,
+            VarsTemplatePath = varsTemplate,
+            MemoryMiB = 512,
+            ExtraArguments = new[] { "-uuid", AgentGuestLab.SystemUuid },
+        });
 
     private sealed record RefusedInstruction(string Name, string Mac, string Uuid, string KeyPath, string LogPattern);
 

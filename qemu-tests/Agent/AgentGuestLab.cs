@@ -56,10 +56,10 @@ internal static class AgentGuestLab
     }
 
     /// <summary>Debian's pristine vars with Boot0000 (the kernel, its command line as optional data) and BootOrder = 0000; returns the file's path.</summary>
-    public static string WriteVarsTemplate(string runDirectory, GptEspDisk disk, string guestAddressCidr, int idleSeconds)
+    public static string WriteVarsTemplate(string runDirectory, GptEspDisk disk, string guestAddressCidr, int idleSeconds, bool mountEfivarfs = true)
     {
         string commandLine = "initrd=\\" + InitrdEspPath.Replace('/', '\\') + " console=ttyS0 loglevel=4"
-            + " uefirecovery.ip=" + guestAddressCidr + " uefirecovery.idle=" + idleSeconds;
+            + " uefirecovery.ip=" + guestAddressCidr + " uefirecovery.idle=" + idleSeconds + (mountEfivarfs ? "" : " uefirecovery.efivarfs=0");
         byte[] vars = File.ReadAllBytes(PristineVars.Path);
         vars = VarStoreWriter.Append(vars, BootVariable(LinuxBootNumber), EfiLoadOption.GlobalVariableGuid, VarStoreWriter.NonVolatileBootServiceRuntime,
             EfiLoadOption.ForGptFile("Linux (test guest)", GptEspDisk.PartitionNumber, GptEspDisk.PartitionStartLba, disk.PartitionSectors,

@@ -3,8 +3,9 @@ namespace UefiRecovery.Testbed.Guest;
 /// <summary>
 /// The guest's /init (busybox sh, PID 1). Lines it prints on the serial console start with
 /// <see cref="LinePrefix"/>; the agent's own lines (KEY, LISTENING, INSTRUCTION, REPORT) come between them.
-/// Kernel command line: <c>uefirecovery.ip=ADDR/PREFIX</c> (eth0's address), <c>uefirecovery.idle=S</c> (seconds
-/// after which the agent's CPU time and RSS are printed; 0 = never).
+/// Kernel command line: <c>uefirecovery.ip=ADDR/PREFIX</c> (eth0's address), <c>uefirecovery.idle=S</c> (the agent's
+/// CPU time and RSS are printed S seconds after its start and again S seconds later; 0 = never),
+/// <c>uefirecovery.efivarfs=0</c> (leave efivarfs unmounted: a machine whose OS cannot write EFI variables).
 /// </summary>
 public static class GuestInitScript
 {
@@ -50,7 +51,11 @@ public static class GuestInitScript
         for module in $(cat /etc/guest-modules); do
           insmod /lib/modules/$module.ko || echo "UEFIRECOVERY-GUEST insmod $module failed"
         done
-        mount -t efivarfs efivarfs /sys/firmware/efi/efivars || echo "UEFIRECOVERY-GUEST efivarfs not mounted"
+        if grep -q 'uefirecovery\.efivarfs=0' /proc/cmdline; then
+          echo "UEFIRECOVERY-GUEST efivarfs left unmounted (uefirecovery.efivarfs=0)"
+        else
+          mount -t efivarfs efivarfs /sys/firmware/efi/efivars || echo "UEFIRECOVERY-GUEST efivarfs not mounted"
+        fi
         # virtio devices probe asynchronously: wait (10 s at most) for the NIC and the disk the agent looks at.
         tries=0
         while { [ ! -e /sys/class/net/eth0 ] || [ ! -e /sys/block/vda ]; } && [ $tries -lt 50 ]; do sleep 0.2; tries=$((tries+1)); done
