@@ -13,7 +13,9 @@ namespace UefiRecovery.Testbed.Guest;
 /// and OpenSSL (libssl3, for the agent's RSA) — all fetched with apt-get download and unpacked with dpkg-deb -x,
 /// nothing installed on the host — plus the published agent, its trusted keys and <see cref="GuestInitScript"/>,
 /// in a gzip'd newc cpio. The result is cached under <c>CacheRoot/KEY/</c>, KEY being the hash of every input
-/// (<see cref="GuestContentKey"/>): a second build with the same inputs only hashes them.
+/// (<see cref="GuestContentKey"/>): a second build with the same inputs only hashes them; guests of other inputs
+/// are deleted. A .deb once in <c>debs/</c> is used until that folder is emptied (a newer Debian kernel is not
+/// picked up by itself).
 /// </summary>
 public sealed class LinuxGuestBuilder
 {
@@ -78,6 +80,7 @@ public sealed class LinuxGuestBuilder
         string releasePath = Path.Combine(folder, "kernel-release");
         if (File.Exists(kernelPath) && File.Exists(initrdPath) && File.Exists(releasePath))
         {
+            RemoveOtherGuests(contentKey);
             return new LinuxGuest(kernelPath, initrdPath, contentKey, File.ReadAllText(releasePath).Trim());
         }
 
@@ -107,12 +110,29 @@ public sealed class LinuxGuestBuilder
                 Directory.Delete(folder, recursive: true);
             }
             Directory.Move(staging, folder);
+            RemoveOtherGuests(contentKey);
             return new LinuxGuest(kernelPath, initrdPath, contentKey, release);
         }
         finally
         {
             if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the guests built from other inputs (each ~15 MB; every agent change makes a new one). Only folders
+    /// named by a key are touched, never debs/ or a build in progress.
+    /// </summary>
+    private void RemoveOtherGuests(string keep)
+    {
+        foreach (string folder in Directory.GetDirectories(CacheRoot))
+        {
+            string name = Path.GetFileName(folder);
+            if (name != keep && name.Length == 64 && name.All(char.IsAsciiHexDigitLower))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 
