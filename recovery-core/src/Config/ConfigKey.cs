@@ -27,4 +27,8 @@ public enum ConfigKey : byte
     TestFvbFault,
     /// <summary>uefirecovery.trust.manager: SHA-256 of a manager signing key; only offers it signs are taken (docs/protocol.md §6.8).</summary>
     TrustManager,
+    /// <summary>uefirecovery.trust.instruction: SHA-256 of a manager's instruction key; only instructions it signs make the app recover a valid region (docs/protocol.md §4.11).</summary>
+    TrustInstruction,
+    /// <summary>uefirecovery.instruction: the id of the instruction the OS agent took (informational; the signed UefiRecoveryInstruction variable is what counts).</summary>
+    Instruction,
 }

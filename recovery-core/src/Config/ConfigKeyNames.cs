@@ -31,6 +31,8 @@ public static class ConfigKeyNames
     public const string FlashWrite = "uefirecovery.flash.write";
     public const string TestFvbFault = "uefirecovery.test.fvb-fail";
     public const string TrustManager = RecoveryTargetConfig.TrustManagerKey;
+    public const string TrustInstruction = RecoveryTargetConfig.TrustInstructionKey;
+    public const string Instruction = "uefirecovery.instruction";
 
     /// <summary>The key a name stands for; <see cref="ConfigKey.None"/> when it is not one of ours.</summary>
     public static ConfigKey Lookup(ReadOnlySpan<char> name)
@@ -57,6 +59,8 @@ public static class ConfigKeyNames
         if (TextEquals(name, FlashWrite)) return ConfigKey.FlashWrite;
         if (TextEquals(name, TestFvbFault)) return ConfigKey.TestFvbFault;
         if (TextEquals(name, TrustManager)) return ConfigKey.TrustManager;
+        if (TextEquals(name, TrustInstruction)) return ConfigKey.TrustInstruction;
+        if (TextEquals(name, Instruction)) return ConfigKey.Instruction;
         return ConfigKey.None;
     }
 
@@ -85,15 +89,17 @@ public static class ConfigKeyNames
         ConfigKey.FlashWrite => FlashWrite,
         ConfigKey.TestFvbFault => TestFvbFault,
         ConfigKey.TrustManager => TrustManager,
+        ConfigKey.TrustInstruction => TrustInstruction,
+        ConfigKey.Instruction => Instruction,
         _ => "",
     };
 
     /// <summary>The last key of <see cref="ConfigKey"/>, for loops over all keys.</summary>
-    public const ConfigKey LastKey = ConfigKey.TrustManager;
+    public const ConfigKey LastKey = ConfigKey.Instruction;
 
     /// <summary>Keys one source may give several times (each adds a value); every other key is single-valued.</summary>
     public static bool IsMultiValued(ConfigKey key) => key == ConfigKey.Manager || key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.Target
-        || key == ConfigKey.TrustManager;
+        || key == ConfigKey.TrustManager || key == ConfigKey.TrustInstruction;
 
     /// <summary>
     /// Keys a source the running OS can write (the ESP file, an EFI variable with RUNTIME_ACCESS) may not set
@@ -123,6 +129,7 @@ public static class ConfigKeyNames
         ConfigKey.FlashWrite => true,
         ConfigKey.TestFvbFault => true,
         ConfigKey.TrustManager => true,
+        ConfigKey.TrustInstruction => true,
         _ => false,
     };
 

@@ -58,6 +58,12 @@ public sealed class RecoveryConfig
     public RecoveryMode Mode { get; private set; } = RecoveryMode.Default;
 
     /// <summary>
+    /// <c>uefirecovery.instruction</c>: the id the OS agent wrote beside the instruction it took (0 = none). Only
+    /// shown: what the app acts on is the signed <c>UefiRecoveryInstruction</c> variable (docs/protocol.md §4.11).
+    /// </summary>
+    public ulong InstructionId { get; private set; }
+
+    /// <summary>
     /// <c>uefirecovery.flash.write=all</c>: recovery erases and rewrites every block; <c>changed</c> (the
     /// default) only the blocks that differ from the image (docs/firmware-regions.md). Protected: <c>all</c> opens
     /// the header block's erase window at every recovery.
@@ -247,8 +253,15 @@ public sealed class RecoveryConfig
                 else return ConfigApplyResult.BadValue(which, "unknown discovery (broadcast, manager)");
                 return ConfigApplyResult.Applied(which);
 
+            case ConfigKey.Instruction:
+                if (!ConfigValueParser.TryParseNumber64(value, out ulong instructionId) || instructionId == 0)
+                    return ConfigApplyResult.BadValue(which, "not a nonzero 64-bit number (0x hex or decimal)");
+                InstructionId = instructionId;
+                return ConfigApplyResult.Applied(which);
+
             case ConfigKey.TrustRsa2048:
             case ConfigKey.TrustManager:
+            case ConfigKey.TrustInstruction:
             case ConfigKey.TrustX509:
             case ConfigKey.ImageType:
             case ConfigKey.LowestSupportedVersion:

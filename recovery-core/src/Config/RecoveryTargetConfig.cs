@@ -16,6 +16,9 @@ namespace UefiRecovery.Core.Config;
 ///                                from the app's volume and trusted only when its SHA-256 is the pinned one (up to 2)
 ///   uefirecovery.trust.manager = 64 hex digits: SHA-256 of a manager's RSA-2048 signing modulus (up to 4); with
 ///                                any, only offers signed by one of them are taken (docs/protocol.md §6.8)
+///   uefirecovery.trust.instruction = 64 hex digits: SHA-256 of a manager's RSA-2048 instruction modulus (up to 4);
+///                                only an instruction signed by one of them makes the app recover a valid region
+///                                (docs/protocol.md §4.11)
 /// Allocated once; applying allocates nothing.
 /// </summary>
 public sealed class RecoveryTargetConfig
@@ -26,9 +29,10 @@ public sealed class RecoveryTargetConfig
     public const string NextLoaderKey = "uefirecovery.next";
     public const string TrustX509Key = "uefirecovery.trust.x509";
     public const string TrustManagerKey = "uefirecovery.trust.manager";
+    public const string TrustInstructionKey = "uefirecovery.trust.instruction";
 
-    public const int MaxTrustedKeys = 4;
-    public const int KeyHashLength = 32;
+    public const int MaxTrustedKeys = KeyHashList.Capacity;
+    public const int KeyHashLength = KeyHashList.HashLength;
     public const int MaxNextLoaderLength = 128;
     public const int MaxRootCertificates = 2;
     public const int MaxCertificatePathLength = 96;
@@ -36,8 +40,8 @@ public sealed class RecoveryTargetConfig
     /// <summary>Largest root certificate file accepted (DER); a CA certificate is typically 0.8..2 KiB.</summary>
     public const int MaxCertificateBytes = 4096;
 
-    private readonly byte[] _keyHashes = new byte[MaxTrustedKeys * KeyHashLength];
-    private readonly byte[] _managerKeyHashes = new byte[MaxTrustedKeys * KeyHashLength];
+    private readonly KeyHashList _capsuleKeys = new("more than 4 trusted keys", "not 64 hex digits (SHA-256 of the RSA modulus)");
+    private readonly KeyHashList _managerKeys = new("more than 4 manager keys", "not 64 hex digits (SHA-256 of the manager's RSA modulus)");
     private readonly char[] _nextLoader = new char[MaxNextLoaderLength];
     private int _nextLoaderLength;
     private readonly char[] _certificatePaths = new char[MaxRootCertificates * MaxCertificatePathLength];
@@ -55,7 +59,7 @@ public sealed class RecoveryTargetConfig
     public ReadOnlySpan<byte> GetRootCertificateHash(int index) =>
         index < 0 || index >= RootCertificateCount ? default : new ReadOnlySpan<byte>(_certificateHashes, index * KeyHashLength, KeyHashLength);
 
-    public int TrustedKeyCount { get; private set; }
+    public int TrustedKeyCount => _capsuleKeys.Count;
 
     /// <summary>The configured image type; zero when unset (then nothing can be accepted).</summary>
     public EfiGuid ImageType { get; private set; }
@@ -65,52 +69,32 @@ public sealed class RecoveryTargetConfig
     public ReadOnlySpan<char> NextLoader => new ReadOnlySpan<char>(_nextLoader, 0, _nextLoaderLength);
 
     /// <summary>Manager signing keys (<c>uefirecovery.trust.manager</c>): with any, only signed offers are taken.</summary>
-    public int TrustedManagerKeyCount { get; private set; }
+    public int TrustedManagerKeyCount => _managerKeys.Count;
 
-    public ReadOnlySpan<byte> GetTrustedManagerKeyHash(int index) =>
-        index < 0 || index >= TrustedManagerKeyCount ? default : new ReadOnlySpan<byte>(_managerKeyHashes, index * KeyHashLength, KeyHashLength);
+    public ReadOnlySpan<byte> GetTrustedManagerKeyHash(int index) => _managerKeys.Get(index);
 
-    public ReadOnlySpan<byte> GetTrustedKeyHash(int index) =>
-        index < 0 || index >= TrustedKeyCount ? default : new ReadOnlySpan<byte>(_keyHashes, index * KeyHashLength, KeyHashLength);
+    public ReadOnlySpan<byte> GetTrustedKeyHash(int index) => _capsuleKeys.Get(index);
+
+    /// <summary>
+    /// Instruction keys (<c>uefirecovery.trust.instruction</c>): only a RECOVERY_INSTRUCTION signed by one of them
+    /// makes the app recover a region that is valid (docs/protocol.md §4.11). None: instructions are refused.
+    /// </summary>
+    public KeyHashList InstructionKeys { get; } = new("more than 4 instruction keys", "not 64 hex digits (SHA-256 of the instruction key's RSA modulus)");
 
     /// <summary>Applies one setting; nothing changes unless it returns true. <paramref name="reason"/> says why not.</summary>
     public bool TryApply(ReadOnlySpan<char> key, ReadOnlySpan<char> value, out string reason)
     {
         if (ConfigKeyNames.TextEquals(key, TrustRsa2048Key))
         {
-            if (TrustedKeyCount == MaxTrustedKeys)
-            {
-                reason = "more than 4 trusted keys";
-                return false;
-            }
-            Span<byte> hash = stackalloc byte[KeyHashLength];
-            if (!TryParseHex(value, hash))
-            {
-                reason = "not 64 hex digits (SHA-256 of the RSA modulus)";
-                return false;
-            }
-            hash.CopyTo(new Span<byte>(_keyHashes, TrustedKeyCount * KeyHashLength, KeyHashLength));
-            TrustedKeyCount++;
-            reason = "";
-            return true;
+            return _capsuleKeys.TryAdd(value, out reason);
         }
         if (ConfigKeyNames.TextEquals(key, TrustManagerKey))
         {
-            if (TrustedManagerKeyCount == MaxTrustedKeys)
-            {
-                reason = "more than 4 manager keys";
-                return false;
-            }
-            Span<byte> hash = stackalloc byte[KeyHashLength];
-            if (!TryParseHex(value, hash))
-            {
-                reason = "not 64 hex digits (SHA-256 of the manager's RSA modulus)";
-                return false;
-            }
-            hash.CopyTo(new Span<byte>(_managerKeyHashes, TrustedManagerKeyCount * KeyHashLength, KeyHashLength));
-            TrustedManagerKeyCount++;
-            reason = "";
-            return true;
+            return _managerKeys.TryAdd(value, out reason);
+        }
+        if (ConfigKeyNames.TextEquals(key, TrustInstructionKey))
+        {
+            return InstructionKeys.TryAdd(value, out reason);
         }
         if (ConfigKeyNames.TextEquals(key, ImageTypeKey))
         {

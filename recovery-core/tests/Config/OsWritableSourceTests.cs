@@ -27,6 +27,7 @@ public sealed class OsWritableSourceTests
         { "uefirecovery.timeout.request-backoff=3600", ConfigKey.RequestBackoffTimeout },
         { "uefirecovery.debugexit=1", ConfigKey.DebugExit },
         { "uefirecovery.trust.manager=" + new string('a', 64), ConfigKey.TrustManager },
+        { "uefirecovery.trust.instruction=" + new string('a', 64), ConfigKey.TrustInstruction },
     };
 
     [Theory]
@@ -239,11 +240,12 @@ public sealed class OsWritableSourceTests
     [Fact]
     public void IsProtected_EveryKeyClassified_OnlyHarmlessKeysOpenToTheOs()
     {
-        // docs/config.md's threat-model table: these five (and mode, except recover) are all the OS may set.
+        // docs/config.md's threat-model table: these six (and mode, except recover) are all the OS may set;
+        // instruction is only shown (the signed variable is what the app acts on).
         for (ConfigKey key = ConfigKey.Mode; key <= ConfigKeyNames.LastKey; key++)
         {
             bool open = key == ConfigKey.Mode || key == ConfigKey.NextLoader || key == ConfigKey.LogLevel
-                || key == ConfigKey.NetDiagTimeout || key == ConfigKey.SelfTestFailFast;
+                || key == ConfigKey.NetDiagTimeout || key == ConfigKey.SelfTestFailFast || key == ConfigKey.Instruction;
             Assert.True(open != ConfigKeyNames.IsProtected(key), ConfigKeyNames.Name(key));
         }
     }

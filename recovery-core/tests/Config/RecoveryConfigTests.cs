@@ -290,3 +290,52 @@ public sealed class TrustManagerConfigTests
         Assert.True(config.ProtectedKeyRejected, "a refused manager key from a trusted source stops recovery");
     }
 }
+
+public sealed class InstructionConfigTests
+{
+    [Fact]
+    public void TrustInstruction_UpToFourHashes_FifthRefusedAndStopsRecovery()
+    {
+        var config = new RecoveryConfig();
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.True(config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.trust.instruction=" + new string((char)('a' + i), 64)).IsApplied);
+        }
+
+        ConfigApplyResult fifth = config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.trust.instruction=" + new string('e', 64));
+
+        Assert.Equal(4, config.Target.InstructionKeys.Count);
+        Assert.Equal(0xDD, config.Target.InstructionKeys.Get(3)[31]);
+        Assert.Equal("more than 4 instruction keys", fifth.Reason);
+        Assert.True(config.ProtectedKeyRejected);
+    }
+
+    [Theory]
+    [InlineData("0x1122334455667788", 0x1122334455667788UL)]
+    [InlineData("42", 42UL)]
+    public void Instruction_FromRuntimeVariable_TakenAsTheAgentWroteIt(string value, ulong expected)
+    {
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyFrom(ConfigSource.EfiVariable, "uefirecovery.instruction=" + value, osWritable: true);
+
+        Assert.True(result.IsApplied);
+        Assert.Equal(expected, config.InstructionId);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0x")]
+    [InlineData("0x11223344556677889")]
+    [InlineData("id")]
+    public void Instruction_ZeroOrNotANumber_RefusedNothingChanged(string value)
+    {
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyFrom(ConfigSource.EfiVariable, "uefirecovery.instruction=" + value, osWritable: true);
+
+        Assert.Equal(ConfigStatus.BadValue, result.Status);
+        Assert.Equal(0UL, config.InstructionId);
+        Assert.False(config.ProtectedKeyRejected);
+    }
+}

@@ -105,6 +105,15 @@ public sealed class ClientConfig
 
     public RequestReason Reason { get; set; } = RequestReason.FirmwareInvalid;
 
+    /// <summary>
+    /// The instruction this boot answers (docs/protocol.md §4.12), 0 = none. When set, a READINESS goes to every
+    /// configured manager with each REQUEST until the first acceptable OFFER.
+    /// </summary>
+    public ulong InstructionId { get; set; }
+
+    /// <summary>This machine's SMBIOS system UUID, carried in READINESS.</summary>
+    public SystemUuid SystemUuid { get; set; }
+
     public ClientTimings Timings { get; set; } = new ClientTimings();
 
     /// <summary>Donor policy; null = <see cref="DonorPolicy.CreateDefault"/> with no preferred donors.</summary>

@@ -28,4 +28,6 @@ public enum ClientEvents : uint
     SessionAborted = 1 << 14,
     /// <summary>The chosen donor never confirmed the ACCEPT; the next offer is tried.</summary>
     AcceptTimedOut = 1 << 15,
+    /// <summary>A READINESS went to the configured managers (an instructed boot, before its first OFFER).</summary>
+    ReadinessSent = 1 << 16,
 }

@@ -55,6 +55,9 @@ public sealed class ClientSession
     private int _signatureChecks;
     // A claim proved false this run (rejected image, stalled session, bad signature): §6.4.
     private bool _claimsDisproved;
+    // §4.12: READINESS goes out with each REQUEST until the first acceptable OFFER; one message id for all copies.
+    private bool _readinessPending;
+    private uint _readinessMessageId;
 
     // The chosen offer and the image it describes; the image survives rediscovery for resume (§6.6).
     private OfferRecord _chosen;
@@ -120,6 +123,8 @@ public sealed class ClientSession
         _clientId = config.MacAddress;
         _reason = config.Reason;
         _lastMessageId = _random.NextUInt32();
+        _readinessPending = config.InstructionId != 0 && config.ManagerCount > 0;
+        _readinessMessageId = _readinessPending ? NextMessageId() : 0;
         _state = ClientState.Idle;
     }
 
@@ -212,6 +217,9 @@ public sealed class ClientSession
     /// <summary>Sessions left because they made no progress for T_lost (§6.5).</summary>
     public uint SessionsStalled { get; private set; }
     public uint RequestsSent { get; private set; }
+
+    /// <summary>READINESS datagrams sent (each to every configured manager), §4.12.</summary>
+    public uint ReadinessSent { get; private set; }
     public uint StatusesSent { get; private set; }
     public uint ImagesRejected { get; private set; }
 
@@ -356,6 +364,7 @@ public sealed class ClientSession
         if (_offers.TryAdd(record, keep, _policy, Context))
         {
             events |= ClientEvents.OfferReceived;
+            _readinessPending = false;
             if (!_offerWindowOpen)
             {
                 _offerWindowOpen = true;
@@ -917,6 +926,10 @@ public sealed class ClientSession
 
     private void SendRequest(ulong now, ref ClientEvents events)
     {
+        if (_readinessPending)
+        {
+            SendReadiness(ref events);
+        }
         RequestMessage request = new RequestMessage(
             _config.ImageType, _config.CurrentVersion, _config.LowestAcceptableVersion, _config.MacAddress,
             _config.MaxDatagram, _config.Ipv4Address, HeldImageId, _reason, _config.DeliveryModes);
@@ -939,6 +952,23 @@ public sealed class ClientSession
         if (_requestTimer.Attempts == _timings.RequestAttemptsBeforeWarning)
         {
             events |= ClientEvents.NoDonorYet;
+        }
+    }
+
+    /// <summary>READINESS to every configured manager (§4.12), before the REQUEST it goes with.</summary>
+    private void SendReadiness(ref ClientEvents events)
+    {
+        var readiness = new ReadinessMessage(
+            _config.InstructionId, _config.MacAddress, _config.SystemUuid, _config.ImageType, _config.CurrentVersion, _config.Ipv4Address);
+        if (readiness.TryEmit(_sendBuffer, new MessageIds(_readinessMessageId, 0, _clientId), out int written) == WireStatus.Ok)
+        {
+            ReadOnlySpan<byte> datagram = new ReadOnlySpan<byte>(_sendBuffer, 0, written);
+            for (int i = 0; i < _config.ManagerCount; i++)
+            {
+                _transport.TrySend(_config.GetManager(i), datagram);
+            }
+            ReadinessSent++;
+            events |= ClientEvents.ReadinessSent;
         }
     }
 
