@@ -53,6 +53,21 @@ public readonly unsafe struct UefiRuntimeServices
         return status;
     }
 
+    /// <summary>
+    /// SetVariable (§8.2.3): <paramref name="data"/> empty deletes the variable. <paramref name="name"/> must end with a NUL.
+    /// An existing variable is only rewritten with the same attributes (else InvalidParameter); delete it first.
+    /// </summary>
+    public EfiStatus SetVariable(ReadOnlySpan<char> name, EfiGuid vendor, uint attributes, ReadOnlySpan<byte> data)
+    {
+        if (name.IsEmpty || name[name.Length - 1] != '\0')
+            return EfiStatus.InvalidParameter;
+        fixed (char* text = name)
+        fixed (byte* bytes = data)
+        {
+            return raw->SetVariable(text, &vendor, data.IsEmpty ? 0 : attributes, (nuint)data.Length, bytes);
+        }
+    }
+
     /// <summary>ResetSystem (§8.5.1). Does not return when the firmware honours it.</summary>
     public void ResetSystem(ResetType type, EfiStatus reason) => raw->ResetSystem(type, reason, 0, null);
 }

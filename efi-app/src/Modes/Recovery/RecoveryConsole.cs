@@ -1,9 +1,13 @@
+using UefiRecovery.Core.Protocol.Instructions;
+
 namespace UefiRecovery.Efi.Modes.Recovery;
 
 /// <summary>
 /// The recovery's console lines (ConOut, which OVMF mirrors on serial; each ends in CR LF), one method per line;
 /// the QEMU tests and operators read exactly these. The grammar, in the order a run prints it:
 ///   RECOVERY BEGIN mode=auto|recover
+///   RECOVERY INSTRUCTION id=0x.. counter=N last=N verdict=Valid|Malformed|NoTrustedKeys|UntrustedKey|BadSignature|OtherMachine|Expired|Replayed bytes=N
+///                                                   (only when the OS agent left one; InstructedBoot)
 ///   RECOVERY CONFIG protected key rejected key=KEY count=N reason="..."     (then DONE failed reason=config)
 ///   RECOVERY REGION verdict=valid|invalid reason=.. message=".." marker=..|unavailable
 ///   RECOVERY FVB call=open|get-block-size|get-attributes|get-physical-address status=0x.. injected=yes|no   (then DONE failed reason=fvb-CALL)
@@ -13,6 +17,7 @@ namespace UefiRecovery.Efi.Modes.Recovery;
 ///   RECOVERY PHASE network
 ///   RECOVERY NIC mac=.. mtu=.. | NIC-SKIPPED .. | STATIC .. | DHCP discovering | LEASE ..   (NicReport, terse)
 ///   ENTROPY ..                                                                              (EntropySource)
+///   RECOVERY INSTRUCTION taken id=0x.. counter=N managers=N version=0x.. | refused id=0x.. reason=.. detail=".." [status=0x..]
 ///   RECOVERY PHASE discovering manager=none:PORT|A:P[,A:P..] broadcast=yes|no backoff-max=Ns deadline=none|Ns
 ///   RECOVERY WAITING no offer yet requests=N
 ///   RECOVERY CANDIDATE first offer window-ms=N early-close=yes|no
@@ -51,6 +56,25 @@ internal sealed class RecoveryConsole
 
     public void Begin(bool forced) =>
         new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY BEGIN mode=").Append(forced ? "recover" : "auto").WriteLine(_console);
+
+    public void Instruction(InstructedBoot boot, ulong lastCounter, int bytes) =>
+        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY INSTRUCTION id=").AppendHex(boot.Instruction.InstructionId, 16)
+            .Append(" counter=").AppendDecimal(boot.Instruction.Counter).Append(" last=").AppendDecimal(lastCounter)
+            .Append(" verdict=").Append(InstructionCheckNames.Name(boot.Result)).Append(" bytes=").AppendDecimal((ulong)bytes).WriteLine(_console);
+
+    public void InstructionTaken(in InstructionMessage instruction) =>
+        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY INSTRUCTION taken id=").AppendHex(instruction.InstructionId, 16)
+            .Append(" counter=").AppendDecimal(instruction.Counter).Append(" managers=").AppendDecimal((ulong)instruction.Managers.Count)
+            .Append(" version=").AppendHex(instruction.ImageVersion, 8).WriteLine(_console);
+
+    public void InstructionRefused(ulong id, ReadOnlySpan<char> reason, ReadOnlySpan<char> detail, EfiStatus status)
+    {
+        var line = new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY INSTRUCTION refused id=").AppendHex(id, 16)
+            .Append(" reason=").Append(reason).Append(" detail=\"").Append(detail).Append("\"");
+        if (status.IsError)
+            line.Append(" status=").AppendHex(status.Value);
+        line.WriteLine(_console);
+    }
 
     public void ProtectedKeyRejected(RecoveryConfig config) =>
         new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY CONFIG protected key rejected key=")

@@ -17,12 +17,15 @@ internal sealed class RecoveryRun
     private const uint CapsuleOverhead = 64 * 1024;
 
     private readonly RecoveryConsole _lines;
+    private readonly UefiSystemTable _system;
     private readonly UefiBootServices _boot;
     private readonly UefiTextInput _keys;
+    private InstructedBoot? _instructed;
 
     private RecoveryRun(UefiSystemTable system)
     {
         _lines = new RecoveryConsole(system.ConsoleOut);
+        _system = system;
         _boot = system.BootServices;
         _keys = system.ConsoleIn;
     }
@@ -32,6 +35,18 @@ internal sealed class RecoveryRun
         new RecoveryRun(system).Run(config, forced, out resetWanted);
 
     private int Run(RecoveryConfig config, bool forced, out bool resetWanted)
+    {
+        // An instruction the agent left (docs/protocol.md §4.11): a valid one recovers even a valid region.
+        _instructed = InstructedBoot.Read(_system, config, _lines);
+        int code = RunChecked(config, forced || _instructed.IsValid, out resetWanted);
+        // BootNext brought this boot here: reset, so BootOrder boots the OS again (a returning BootNext boot opens
+        // EDK2's boot-manager menu instead).
+        if (_instructed.Present)
+            resetWanted = true;
+        return code;
+    }
+
+    private int RunChecked(RecoveryConfig config, bool forced, out bool resetWanted)
     {
         resetWanted = false;
         _lines.Begin(forced);
@@ -94,6 +109,13 @@ internal sealed class RecoveryRun
         if (dhcp != null && dhcp.HasLease && !dhcp.Lease.ManagerAddress.IsUnspecified)
             config.TryApplyDhcpManager(dhcp.Lease.ManagerAddress.Value, dhcp.Lease.ManagerPort);
 
+        InstructedBoot instructed = _instructed!;
+        if (instructed.IsValid && !instructed.TryTake(device.MacAddress.Value, _lines))
+        {
+            _lines.Failed("instruction");
+            return MachineExitCodes.Failure;
+        }
+
         RecoveryTargetConfig targetConfig = config.Target;
         ulong regionSize = (ulong)region.BlockSize * (ulong)region.BlockCount;
         var target = new UpdateTarget(targetConfig.ImageType, 0, 0, targetConfig.LowestSupportedVersion, 0, regionSize);
@@ -116,6 +138,15 @@ internal sealed class RecoveryRun
         // uefirecovery.trust.manager: only offers signed by one of these keys are taken (docs/protocol.md §6.8).
         for (int k = 0; k < targetConfig.TrustedManagerKeyCount; k++)
             clientConfig.TryAddTrustedManagerKey(targetConfig.GetTrustedManagerKeyHash(k));
+        if (instructed.IsValid)
+        {
+            // The instruction's managers (signed) are asked first and get READINESS (docs/protocol.md §4.12).
+            clientConfig.InstructionId = instructed.Instruction.InstructionId;
+            clientConfig.SystemUuid = instructed.Uuid;
+            clientConfig.Reason = RequestReason.ManagerInstruction;
+            for (int m = 0; m < instructed.Instruction.Managers.Count; m++)
+                clientConfig.TryAddManager(instructed.Instruction.Managers[m]);
+        }
         // Every uefirecovery.manager (up to 4, in the order given) is asked; docs/config.md.
         for (int m = 0; m < config.ManagerCount; m++)
             clientConfig.TryAddManager(new DatagramEndpoint(config.GetManagerAddress(m), config.GetManagerPort(m)));
