@@ -22,6 +22,9 @@ internal sealed class AgentOptions
     /// <summary>Kernel name of the ESP (vda1); null: the one partition of GPT type "EFI system partition".</summary>
     public string? EspName { get; set; }
 
+    /// <summary>Where the ESP is mounted: the app's record of what it installed is read there.</summary>
+    public string EspMount { get; set; } = "/boot/efi";
+
     /// <summary>The recovery app on the ESP, as the File() node names it.</summary>
     public string LoaderPath { get; set; } = @"\EFI\BOOT\BOOTX64.EFI";
 

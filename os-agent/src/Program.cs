@@ -10,11 +10,12 @@ namespace UefiRecovery.Agent;
 internal static class Program
 {
     private const string Usage =
-        "usage: uefirecovery-agent [--listen ADDR] [--port N] [--keys DIR] [--state DIR] [--esp NAME] [--loader PATH]\n"
+        "usage: uefirecovery-agent [--listen ADDR] [--port N] [--keys DIR] [--state DIR] [--esp NAME] [--esp-mount DIR] [--loader PATH]\n"
         + "                          [--efivars DIR] [--dmi DIR] [--net DIR] [--block DIR] [--dev DIR] [--no-reboot]\n"
         + "  --keys DIR     trusted instruction keys, *.pem (RSA-2048 public); default /etc/uefirecovery-agent/keys\n"
         + "  --state DIR    where the counters live; default /var/lib/uefirecovery-agent\n"
         + "  --esp NAME     kernel name of the ESP (vda1); default: the one GPT partition of type EFI system partition\n"
+        + "  --esp-mount DIR where the ESP is mounted (the app's record of what it installed); default /boot/efi\n"
         + "  --loader PATH  the recovery app on the ESP; default \\EFI\\BOOT\\BOOTX64.EFI\n"
         + "  --port N       UDP port; default 40125\n";
 
@@ -122,6 +123,7 @@ internal static class Program
                 case "--block": options.BlockRoot = value; break;
                 case "--dev": options.DevRoot = value; break;
                 case "--esp": options.EspName = value; break;
+                case "--esp-mount": options.EspMount = value; break;
                 case "--loader":
                     if (!value.StartsWith('\\') || value.Contains('/'))
                     {

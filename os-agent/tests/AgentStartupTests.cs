@@ -37,6 +37,45 @@ public class AgentStartupTests
         Assert.Equal("edk2-stable202302", Encoding.ASCII.GetString(version));
     }
 
+    /// <summary>On OVMF recovery rewrites the variable store itself: the agent's lines are gone, its marker is not.</summary>
+    [Fact]
+    public void Run_VariablesRewrittenByRecovery_ReportsRunningFromTheMarkerWithTheRecordedVersion()
+    {
+        using var machine = new FakeMachine();
+        Assert.True(machine.Deliver(Instructions.Signed(Instructions.Message())).Verdict.IsAccepted);
+        foreach (string variable in Directory.GetFiles(machine.Efivars, "UefiRecovery*"))
+            File.Delete(variable);
+        machine.WriteText("esp/UEFIRECOVERY-INSTALLED.TXT",
+            "UEFIRECOVERY-INSTALLED v1 version=0x00010002 instruction=0x" + Instructions.Id.ToString("X16") + " region-sha256=" + new string('a', 64) + "\n");
+        machine.Sender.Sent.Clear();
+
+        AgentStartup.Run(machine.Options, machine.Sender, machine.Log);
+
+        Assert.Single(machine.Sender.Sent);
+        Assert.Equal(WireStatus.Ok, MessageFrame.TryParse(machine.Sender.Sent[0].Datagram, out MessageFrame frame));
+        Assert.Equal(WireStatus.Ok, AgentReportMessage.TryParse(frame, out AgentReportMessage report, out ReadOnlySpan<byte> version));
+        Assert.Equal(AgentState.Running, report.State);
+        Assert.Equal(Instructions.Id, report.InstructionId);
+        Assert.Equal(FakeMachine.BiosVersion + " recovered=0x00010002", Encoding.ASCII.GetString(version));
+        Assert.False(File.Exists(Path.Combine(machine.State, "pending-instruction")), "reported once");
+
+        machine.Sender.Sent.Clear();
+        AgentStartup.Run(machine.Options, machine.Sender, machine.Log);
+        Assert.Empty(machine.Sender.Sent);
+    }
+
+    [Fact]
+    public void FirmwareVersion_RecordOfAnotherInstructionOrLongBiosVersion_BiosVersionAloneOrShortened()
+    {
+        using var machine = new FakeMachine();
+        machine.WriteText("esp/UEFIRECOVERY-INSTALLED.TXT", "UEFIRECOVERY-INSTALLED v1 version=0x00010002 instruction=0x0000000000000001 region-sha256=00\n");
+
+        Assert.Equal("bios", AgentStartup.FirmwareVersion("bios", machine.Options.EspMount, 2));
+        string longer = AgentStartup.FirmwareVersion(new string('b', 80), machine.Options.EspMount, 1);
+        Assert.Equal(AgentReportMessage.MaxVersionLength, longer.Length);
+        Assert.EndsWith(" recovered=0x00010002", longer);
+    }
+
     [Fact]
     public void Run_OnlyAgentLines_DeletesTheVariable()
     {

@@ -59,6 +59,7 @@ internal sealed class FakeMachine : IDisposable
             NetRoot = Path.Combine(Root, "net"),
             BlockRoot = Path.Combine(Root, "block"),
             DevRoot = Path.Combine(Root, "dev"),
+            EspMount = Path.Combine(Root, "esp"),
         };
     }
 

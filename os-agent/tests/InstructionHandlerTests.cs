@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -51,8 +52,10 @@ public class InstructionHandlerTests
             Convert.ToHexString(machine.Variable("UefiRecoveryConfig-" + VendorGuid)));
         Assert.Equal("07000000" + Convert.ToHexString(datagram), Convert.ToHexString(machine.Variable("UefiRecoveryInstruction-" + VendorGuid)));
         Assert.Equal(4, Directory.GetFiles(machine.Efivars).Length);
-        Assert.Single(Directory.GetFiles(machine.State));
-        Assert.Equal("5\n", File.ReadAllText(Directory.GetFiles(machine.State)[0]));
+        Assert.Equal(new[] { "counter-", "pending-instruction" },
+            Directory.GetFiles(machine.State).Select(f => Path.GetFileName(f).StartsWith("counter-") ? "counter-" : Path.GetFileName(f)).Order());
+        Assert.Equal("5\n", File.ReadAllText(Directory.GetFiles(machine.State, "counter-*")[0]));
+        Assert.Equal(ExpectedConfig, File.ReadAllText(Path.Combine(machine.State, "pending-instruction")));
         Assert.Equal(1, machine.Rebooter.Reboots);
         AgentReportMessage report = SingleReport(machine, out string version);
         Assert.Equal(AgentState.Rebooting, report.State);

@@ -6,9 +6,8 @@ namespace UefiRecovery.Agent.Instructions;
 
 /// <summary>
 /// The highest instruction counter taken per key, one file per key (<c>counter-&lt;key id&gt;</c>, decimal) in
-/// the state directory. Written atomically before the agent acts: a temporary file, fsync, rename over the old
-/// one, fsync of the directory, so a crash leaves the old or the new value, never a torn one, and a replay
-/// after a crash that followed the action is still refused.
+/// the state directory. Written atomically (<see cref="AtomicFile"/>) before the agent acts, so a replay after a
+/// crash that followed the action is still refused.
 /// </summary>
 internal sealed class CounterStore
 {
@@ -47,32 +46,6 @@ internal sealed class CounterStore
         return false;
     }
 
-    public bool TrySet(string keyId, ulong counter, out string error)
-    {
-        error = "";
-        string path = PathFor(keyId);
-        string temporary = path + ".tmp";
-        try
-        {
-            Directory.CreateDirectory(_directory);
-            using (FileStream file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                byte[] bytes = System.Text.Encoding.ASCII.GetBytes(counter.ToString(CultureInfo.InvariantCulture) + "\n");
-                file.Write(bytes);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, path, overwrite: true);
-            if (!Libc.FsyncDirectory(_directory))
-            {
-                error = "fsync of " + _directory + " failed";
-                return false;
-            }
-            return true;
-        }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-        {
-            error = path + ": " + e.Message;
-            return false;
-        }
-    }
+    public bool TrySet(string keyId, ulong counter, out string error) =>
+        AtomicFile.TryWrite(_directory, PathFor(keyId), System.Text.Encoding.ASCII.GetBytes(counter.ToString(CultureInfo.InvariantCulture) + "\n"), out error);
 }

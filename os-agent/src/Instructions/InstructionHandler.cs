@@ -105,6 +105,11 @@ internal sealed class InstructionHandler
         {
             return AgentFailure.ConfigWriteFailed;
         }
+        // For the report once the OS is back; not fatal: without it the manager's "back in the OS" step times out.
+        if (!new PendingInstruction(_options.StateDirectory).TryStore(config, out string pendingError))
+        {
+            _log.WriteLine("INSTRUCTION pending marker not stored detail=\"" + pendingError + "\"");
+        }
         if (!entries.TrySetBootNext(number, out error))
         {
             return AgentFailure.BootNextWriteFailed;

@@ -36,6 +36,7 @@ namespace UefiRecovery.Efi.Modes.Recovery;
 ///   RECOVERY WRITE recovery=.. result=.. block=N written=N erases=N retries=N
 ///   RECOVERY WRITE-DETAIL mode=changed|all skipped=N in-place=N bytes=N header-erased=yes|no ms=N region-sha256=(64 hex)
 ///   RECOVERY REGION ..                                                  (the region judged again after the write)
+///   RECOVERY INSTALLED record=\UEFIRECOVERY-INSTALLED.TXT written=yes|no    (success only; InstalledRecord)
 ///   RECOVERY PHASE reporting
 ///   RECOVERY MULTICAST left group=A leave=sent|not-sent                 (multicast session: IGMPv2 Leave)
 ///   RECOVERY RESULT outcome=success|failure reason=N acked=yes|no
@@ -75,6 +76,10 @@ internal sealed class RecoveryConsole
             line.Append(" status=").AppendHex(status.Value);
         line.WriteLine(_console);
     }
+
+    public void Installed(bool written) =>
+        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY INSTALLED record=").Append(InstalledRecord.PathText)
+            .Append(" written=").Append(written ? "yes" : "no").WriteLine(_console);
 
     public void ProtectedKeyRejected(RecoveryConfig config) =>
         new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY CONFIG protected key rejected key=")

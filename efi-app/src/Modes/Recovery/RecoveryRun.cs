@@ -251,6 +251,9 @@ internal sealed class RecoveryRun
         _lines.Region(after, markerStore.Read(), true);
         bool success = recovery.Status == RecoveryStatus.Recovered && after.IsValid;
         ResultReason reason = success ? ResultReason.None : FailureReason(recovery, after);
+        // For the OS: the agent reports what was installed once the OS is back (docs/protocol.md §4.13).
+        if (success)
+            _lines.Installed(InstalledRecord.TryWrite(_boot, version, instructed.IsValid ? instructed.Instruction.InstructionId : 0, writer.RegionDigest));
 
         // ---- RESULT until acknowledged (or the engine's retries are spent), still answering STATUS ----
         _lines.Phase("reporting");
