@@ -19,10 +19,10 @@ internal static class KeyHashCommand
     public static Command Build()
     {
         var file = new Argument<FileInfo>("KEY|CERT") { Description = "RSA-2048 key or certificate: PEM public key, PEM private key (PKCS#1 or PKCS#8), or certificate (PEM or DER)." };
-        var forWhat = new Option<string>("--for") { HelpName = "firmware|manager", Description = "firmware: the capsules' signing key (uefirecovery.trust.rsa2048); manager: the OFFER signing key of serve --signing-key (uefirecovery.trust.manager).", DefaultValueFactory = _ => "firmware" };
-        forWhat.AcceptOnlyFromAmong("firmware", "manager");
+        var forWhat = new Option<string>("--for") { HelpName = "firmware|manager|instruction", Description = "firmware: the capsules' signing key (uefirecovery.trust.rsa2048); manager: the OFFER signing key of serve --signing-key (uefirecovery.trust.manager); instruction: the key instruct signs with (uefirecovery.trust.instruction).", DefaultValueFactory = _ => "firmware" };
+        forWhat.AcceptOnlyFromAmong("firmware", "manager", "instruction");
 
-        var command = new Command("key-hash", "Print the uefirecovery.trust.rsa2048 (or, --for manager, uefirecovery.trust.manager) setting that makes a machine trust this key.\n\nExample:\n  uefirecovery-manager image key-hash signing-key.pub.pem");
+        var command = new Command("key-hash", "Print the uefirecovery.trust.rsa2048 (or, --for manager|instruction, uefirecovery.trust.manager|instruction) setting that makes a machine trust this key.\n\nExample:\n  uefirecovery-manager image key-hash signing-key.pub.pem");
         command.Arguments.Add(file);
         command.Options.Add(forWhat);
         command.SetAction(parseResult =>
@@ -40,7 +40,7 @@ internal static class KeyHashCommand
                     return Fail(stderr, path + " is a " + rsa.KeySize + "-bit RSA key" + (parameters.Exponent!.AsSpan().SequenceEqual(new byte[] { 1, 0, 1 }) ? "" : " with an exponent other than 65537")
                         + "; machines trust only RSA-2048 keys with exponent 65537");
                 }
-                string key = parseResult.GetValue(forWhat) == "manager" ? "uefirecovery.trust.manager" : "uefirecovery.trust.rsa2048";
+                string key = "uefirecovery.trust." + (parseResult.GetValue(forWhat) switch { "manager" => "manager", "instruction" => "instruction", _ => "rsa2048" });
                 stdout.WriteLine(key + "=" + Convert.ToHexStringLower(SHA256.HashData(parameters.Modulus)));
                 return ExitCodes.Ok;
             }

@@ -42,16 +42,18 @@ public sealed class KeyHashCommandTests : IDisposable
         if (kind.StartsWith("edk2", StringComparison.Ordinal)) Assert.Equal(Edk2TestKeyHash, expected);
     }
 
-    [Fact]
-    public async Task KeyHash_ForManager_PrintsTrustManagerLine()
+    [Theory]
+    [InlineData("manager")]
+    [InlineData("instruction")]
+    public async Task KeyHash_ForManagerOrInstruction_PrintsThatTrustLine(string purpose)
     {
         var (path, modulusCommand) = Make("pkcs8-private");
         string expected = Convert.ToHexStringLower(SHA256.HashData(OpensslModulus(modulusCommand)));
 
-        var run = await ManagerCli.RunAsync(new[] { "image", "key-hash", path, "--for", "manager" });
+        var run = await ManagerCli.RunAsync(new[] { "image", "key-hash", path, "--for", purpose });
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.Stderr);
-        Assert.Equal("uefirecovery.trust.manager=" + expected, run.Stdout.TrimEnd('\n'));
+        Assert.Equal("uefirecovery.trust." + purpose + "=" + expected, run.Stdout.TrimEnd('\n'));
     }
 
     public static TheoryData<string> NotAMachineKey() => new() { "rsa-3072", "ec-key", "encrypted-key", "folder", "text" };
