@@ -33,11 +33,13 @@ public static class GuestInitScript
     {
         "virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci_legacy_dev", "virtio_pci",
         "virtio_blk", "failover", "net_failover", "virtio_net", "efivarfs",
+        "fat", "vfat", "nls_cp437", "nls_ascii", "nls_utf8",
     };
 
     public const string AgentPath = "usr/lib/uefirecovery-agent/uefirecovery-agent";
     public const string KeyDirectory = "etc/uefirecovery-agent/keys";
-    public const string StateDirectory = "var/lib/uefirecovery-agent";
+    /// <summary>On the ESP (mounted at /boot/efi), the guest's only persistent storage.</summary>
+    public const string StateDirectory = "boot/efi/uefirecovery-agent";
 
     public static string Text => """
         #!/bin/busybox sh
@@ -58,14 +60,18 @@ public static class GuestInitScript
         fi
         # virtio devices probe asynchronously: wait (10 s at most) for the NIC and the disk the agent looks at.
         tries=0
-        while { [ ! -e /sys/class/net/eth0 ] || [ ! -e /sys/block/vda ]; } && [ $tries -lt 50 ]; do sleep 0.2; tries=$((tries+1)); done
+        while { [ ! -e /sys/class/net/eth0 ] || [ ! -e /dev/vda1 ]; } && [ $tries -lt 50 ]; do sleep 0.2; tries=$((tries+1)); done
+        # The ESP is the guest's only persistent storage: the agent keeps its state there (counters, the pending
+        # instruction) and reads the app's record of what it installed.
+        mkdir -p /boot/efi
+        mount -t vfat /dev/vda1 /boot/efi && echo "UEFIRECOVERY-GUEST esp mounted" || echo "UEFIRECOVERY-GUEST esp not mounted"
         address=$(sed -n 's/.*uefirecovery\.ip=\([^ ]*\).*/\1/p' /proc/cmdline)
         idle=$(sed -n 's/.*uefirecovery\.idle=\([0-9]*\).*/\1/p' /proc/cmdline)
         ip link set lo up
         ip link set eth0 up
         [ -n "$address" ] && ip addr add "$address" dev eth0
         echo "UEFIRECOVERY-GUEST network eth0=$(cat /sys/class/net/eth0/address) address=$address"
-        /usr/lib/uefirecovery-agent/uefirecovery-agent --keys /etc/uefirecovery-agent/keys --state /var/lib/uefirecovery-agent &
+        /usr/lib/uefirecovery-agent/uefirecovery-agent --keys /etc/uefirecovery-agent/keys --state /boot/efi/uefirecovery-agent --esp-mount /boot/efi &
         agent=$!
         echo "UEFIRECOVERY-GUEST agent pid=$agent"
         if [ -n "$idle" ] && [ "$idle" -gt 0 ]; then

@@ -137,7 +137,7 @@ public sealed class LinuxGuestBuilder
     }
 
     /// <summary>Changes whenever WriteInitramfs lays the archive out differently, so older cached guests are not reused.</summary>
-    private const string LayoutVersion = "1";
+    private const string LayoutVersion = "2";
 
     private void WriteInitramfs(Stream output, string tree, string release, byte[] agent)
     {
@@ -146,10 +146,10 @@ public sealed class LinuxGuestBuilder
         {
             "bin", "dev", "proc", "sys", "run", "tmp", "etc", "etc/uefirecovery-agent", GuestInitScript.KeyDirectory,
             "lib", "lib/modules", "lib/x86_64-linux-gnu", "lib64", "usr", "usr/lib", "usr/lib/x86_64-linux-gnu",
-            "usr/lib/uefirecovery-agent", "var", "var/lib", GuestInitScript.StateDirectory,
+            "usr/lib/uefirecovery-agent", "boot",
         })
         {
-            cpio.AddDirectory(directory, directory == GuestInitScript.StateDirectory ? 0x1C0u /* 0700 */ : 0x1EDu);
+            cpio.AddDirectory(directory, 0x1EDu);
         }
         cpio.AddFile("init", Encoding.UTF8.GetBytes(GuestInitScript.Text), 0x1ED);
         cpio.AddFile("bin/busybox", ReadInTree(tree, "bin/busybox"), 0x1ED);
