@@ -24,7 +24,8 @@ namespace UefiRecovery.QemuTests.Agent;
 /// through Boot0000, the NativeAOT agent in a busybox initramfs, the REAL manager's <c>instruct</c> in the test
 /// namespace over a tap. In one boot: instructions for another MAC, for another system UUID and signed by an
 /// untrusted key change nothing (vars file read while QEMU runs: no BootNext, no settings), then a valid one makes
-/// the agent write its variables through efivarfs and reboot; QEMU stops at the reset (-no-reboot) and the vars file holds BootNext → an entry for
+/// the agent write its variables through efivarfs and reboot (before it, datagrams `instruct` never sends: unsigned,
+/// tampered after signing, expired; each refused with its reason); QEMU stops at the reset (-no-reboot) and the vars file holds BootNext → an entry for
 /// \EFI\BOOT\BOOTX64.EFI, the settings with the instruction's id, and BootOrder as it was; booted again from that
 /// flash, OVMF starts the app through BootNext's entry and deletes BootNext. The app's side (READINESS, recovery,
 /// reset back into Linux) is not built yet. Needs root; namespaces carry the prefix "agt".
@@ -78,6 +79,22 @@ public sealed class AgentGuestBootTests
             Assert.True(refusedExit == 5, refused.Name + ": instruct exit " + refusedExit + "\n" + refusedOutput);
             SerialLine? rejected = await qemu.Serial.WaitForLineAsync(refused.LogPattern, StepTimeout);
             Assert.True(rejected != null, refused.Name + ": the agent did not log the refusal.\n" + qemu.Serial.Text);
+        }
+        // Datagrams `instruct` never sends: unsigned, tampered after signing, expired (signed properly).
+        byte[] genuine = CraftedInstruction.Signed(AgentGuestLab.InstructionKeyPath, 7, DateTimeOffset.UtcNow.AddMinutes(10),
+            QemuMachineOptions.DefaultMacAddress, AgentGuestLab.SystemUuid, E2eRecoveryLab.HostAddress, E2eRecoveryLab.ManagerPort);
+        var crafted = new (string Name, byte[] Datagram, string Reason)[]
+        {
+            ("unsigned", CraftedInstruction.Unsigned(genuine), "Malformed"),
+            ("tampered", CraftedInstruction.Tampered(genuine), "BadSignature"),
+            ("expired", CraftedInstruction.Signed(AgentGuestLab.InstructionKeyPath, 8, DateTimeOffset.UtcNow.AddMinutes(-1),
+                QemuMachineOptions.DefaultMacAddress, AgentGuestLab.SystemUuid, E2eRecoveryLab.HostAddress, E2eRecoveryLab.ManagerPort), "Expired"),
+        };
+        foreach ((string name, byte[] datagram, string reason) in crafted)
+        {
+            await CraftedInstruction.SendAsync(segment.Namespace, run, name, datagram, GuestAddress, 40125);
+            SerialLine? rejected = await qemu.Serial.WaitForLineAsync("^INSTRUCTION rejected .*bytes=648 reason=" + reason + " ", StepTimeout);
+            Assert.True(rejected != null, name + ": the agent did not log reason=" + reason + ".\n" + qemu.Serial.Text);
         }
         Assert.Equal(-1, qemu.Serial.IndexOf("^INSTRUCTION (accepted|done|failed)"));
         var afterRefusal = AgentGuestLab.CurrentVariables(qemu.VarsPath);

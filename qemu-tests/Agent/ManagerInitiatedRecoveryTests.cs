@@ -24,7 +24,7 @@ namespace UefiRecovery.QemuTests.Agent;
 /// BootNext and reboots; (2) the app, through BootNext: checks the instruction it left (trust.instruction, UUID, MAC,
 /// counter), sends READINESS, recovers the VALID region from the capsule (a forced reflash the OS alone cannot ask for),
 /// records what it installed on the ESP, reports the RESULT and resets; (3) Linux again through BootOrder: the agent
-/// reports RUNNING with the recovered version. The capsule's payload is the machine's own variable store (Boot0000 →
+/// reports RUNNING with the recovered version, and refuses a replay (counter not above the one it took). The capsule's payload is the machine's own variable store (Boot0000 →
 /// Linux), so the rewritten flash boots the OS again. Needs root; namespaces carry the prefix "mir".
 /// </summary>
 public sealed class ManagerInitiatedRecoveryTests
@@ -118,7 +118,15 @@ public sealed class ManagerInitiatedRecoveryTests
             timeline.Mark("Linux back, agent reported");
             Assert.Contains("recovered=0x00010002", startup!.Text);
             Assert.True(await back.Serial.WaitForLineAsync(@"^REPORT state=Running to=10\.216\.0\.1:40123", StepTimeout) != null, back.Serial.Text);
-            await back.KillAsync();
+            Assert.True(await back.Serial.WaitForLineAsync("^LISTENING udp=", StepTimeout) != null, back.Serial.Text);
+            // A properly signed instruction whose counter is not above the one taken before the reboot (kept on the ESP).
+            byte[] replay = CraftedInstruction.Signed(AgentGuestLab.InstructionKeyPath, 1, DateTimeOffset.UtcNow.AddMinutes(10),
+                QemuMachineOptions.DefaultMacAddress, AgentGuestLab.SystemUuid, E2eRecoveryLab.HostAddress, E2eRecoveryLab.ManagerPort);
+            await CraftedInstruction.SendAsync(segment.Namespace, run, "replayed", replay, GuestAddress, 40125);
+            Assert.True(await back.Serial.WaitForLineAsync("^INSTRUCTION rejected .*reason=Replayed ", StepTimeout) != null,
+                "the replay was not refused.\n" + back.Serial.Text);
+            QemuExit backExit = await back.KillAsync();
+            Assert.Null(AgentGuestLab.Global(AgentGuestLab.CurrentVariables(backExit.VarsPath), "BootNext"));
         }
 
         string figure = timeline.Describe("manager-initiated recovery (TCG, 2-core host): ");
