@@ -324,7 +324,7 @@ public sealed class CliVocabularyTests : IDisposable
         { "image pack", "--lsv <VERSION>", "--lowest-supported" },
         { "image verify", "--trusted <KEY|CERT>", "--trusted-root" },
         { "image inspect", "<CAPSULE>", "--trusted" },
-        { "image key-hash", "--for <firmware|manager>", "--trusted" },
+        { "image key-hash", "--for <firmware|manager|instruction>", "--trusted" },
         { "serve", "--listen <ADDR[:PORT]>", "--lowest-version" },
         { "simulate", "--lsv <VERSION>", "--lowest-version" },
         { "benchmark", "--report <FILE|->", "--lowest-version" },
