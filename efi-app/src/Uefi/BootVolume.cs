@@ -19,15 +19,7 @@ public static unsafe class BootVolume
                 return default;
             device = image.Pointer->DeviceHandle;
         }
-        if (device == null)
-            return default;
-        using ProtocolScope<SimpleFileSystemProtocol> fs = services.OpenGetProtocol<SimpleFileSystemProtocol>(new EfiHandle(device));
-        if (!fs.IsOpen)
-            return default;
-        FileProtocol* root = null;
-        if (fs.Pointer->OpenVolume(fs.Pointer, &root).IsError)
-            return default;
-        return new UefiFile(root);
+        return device == null ? default : FileSystemVolumes.OpenRoot(services, new EfiHandle(device));
     }
 
     /// <summary>

@@ -31,4 +31,6 @@ public enum ConfigKey : byte
     TrustInstruction,
     /// <summary>uefirecovery.instruction: the id of the instruction the OS agent took (informational; the signed UefiRecoveryInstruction variable is what counts).</summary>
     Instruction,
+    /// <summary>uefirecovery.source: donors or file:\path, repeated: where recovery looks for an image, in order (issue #18).</summary>
+    Source,
 }

@@ -33,6 +33,7 @@ public static class ConfigKeyNames
     public const string TrustManager = RecoveryTargetConfig.TrustManagerKey;
     public const string TrustInstruction = RecoveryTargetConfig.TrustInstructionKey;
     public const string Instruction = "uefirecovery.instruction";
+    public const string Source = "uefirecovery.source";
 
     /// <summary>The key a name stands for; <see cref="ConfigKey.None"/> when it is not one of ours.</summary>
     public static ConfigKey Lookup(ReadOnlySpan<char> name)
@@ -61,6 +62,7 @@ public static class ConfigKeyNames
         if (TextEquals(name, TrustManager)) return ConfigKey.TrustManager;
         if (TextEquals(name, TrustInstruction)) return ConfigKey.TrustInstruction;
         if (TextEquals(name, Instruction)) return ConfigKey.Instruction;
+        if (TextEquals(name, Source)) return ConfigKey.Source;
         return ConfigKey.None;
     }
 
@@ -91,15 +93,16 @@ public static class ConfigKeyNames
         ConfigKey.TrustManager => TrustManager,
         ConfigKey.TrustInstruction => TrustInstruction,
         ConfigKey.Instruction => Instruction,
+        ConfigKey.Source => Source,
         _ => "",
     };
 
     /// <summary>The last key of <see cref="ConfigKey"/>, for loops over all keys.</summary>
-    public const ConfigKey LastKey = ConfigKey.Instruction;
+    public const ConfigKey LastKey = ConfigKey.Source;
 
     /// <summary>Keys one source may give several times (each adds a value); every other key is single-valued.</summary>
     public static bool IsMultiValued(ConfigKey key) => key == ConfigKey.Manager || key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.Target
-        || key == ConfigKey.TrustManager || key == ConfigKey.TrustInstruction;
+        || key == ConfigKey.TrustManager || key == ConfigKey.TrustInstruction || key == ConfigKey.Source;
 
     /// <summary>
     /// Keys a source the running OS can write (the ESP file, an EFI variable with RUNTIME_ACCESS) may not set
@@ -130,6 +133,7 @@ public static class ConfigKeyNames
         ConfigKey.TestFvbFault => true,
         ConfigKey.TrustManager => true,
         ConfigKey.TrustInstruction => true,
+        ConfigKey.Source => true,
         _ => false,
     };
 

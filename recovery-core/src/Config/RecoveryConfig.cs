@@ -46,6 +46,9 @@ public sealed class RecoveryConfig
     /// <summary><c>uefirecovery.target</c> entries: image type → region (default: OVMF's NV store).</summary>
     public RegionTargetMap TargetMap { get; } = new RegionTargetMap();
 
+    /// <summary><c>uefirecovery.source</c> entries: where recovery looks for an image, in order (default: donors).</summary>
+    public RecoverySources Sources { get; } = new RecoverySources();
+
     /// <summary><c>uefirecovery.fvbcheck.fs</c>: the FileSystemGuid fvbcheck looks for instead of the mapped target's.</summary>
     public EfiGuid FvbCheckFileSystem { get; private set; }
 
@@ -267,6 +270,10 @@ public sealed class RecoveryConfig
             case ConfigKey.LowestSupportedVersion:
             case ConfigKey.NextLoader:
                 if (!Target.TryApply(key, value, out reason)) return ConfigApplyResult.BadValue(which, reason);
+                return ConfigApplyResult.Applied(which);
+
+            case ConfigKey.Source:
+                if (!Sources.TryAdd(value, out reason)) return ConfigApplyResult.BadValue(which, reason);
                 return ConfigApplyResult.Applied(which);
 
             case ConfigKey.Target:

@@ -339,3 +339,71 @@ public sealed class InstructionConfigTests
         Assert.False(config.ProtectedKeyRejected);
     }
 }
+
+public sealed class RecoverySourceConfigTests
+{
+    [Fact]
+    public void Source_None_DonorsAlone()
+    {
+        var config = new RecoveryConfig();
+
+        Assert.Equal(1, config.Sources.Count);
+        Assert.Equal(RecoverySourceKind.Donors, config.Sources.GetKind(0));
+    }
+
+    [Fact]
+    public void Source_FilesThenDonors_InTheOrderGiven()
+    {
+        var config = new RecoveryConfig();
+        foreach (string entry in new[] { "file:\\EFI\\recovery\\a.cap", "file:\\b.cap", "donors" })
+            Assert.True(config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.source=" + entry).IsApplied, entry);
+
+        Assert.Equal(3, config.Sources.Count);
+        Assert.Equal(RecoverySourceKind.File, config.Sources.GetKind(0));
+        Assert.Equal("\\EFI\\recovery\\a.cap", config.Sources.GetPath(0).ToString());
+        Assert.Equal("\\b.cap", config.Sources.GetPath(1).ToString());
+        Assert.Equal(RecoverySourceKind.Donors, config.Sources.GetKind(2));
+        Assert.True(config.Sources.GetPath(2).IsEmpty);
+    }
+
+    [Theory]
+    [InlineData("http://192.0.2.1/a.cap", "not donors or file:\\path")]
+    [InlineData("file:a.cap", "file path does not start with '\\' or is longer than 128 characters")]
+    [InlineData("file:\\..\\a.cap", "file path has spaces, '/', '..' or characters outside printable ASCII")]
+    [InlineData("file:\\a b.cap", "file path has spaces, '/', '..' or characters outside printable ASCII")]
+    [InlineData("file:\\EFI/a.cap", "file path has spaces, '/', '..' or characters outside printable ASCII")]
+    public void Source_BadValue_RefusedWithReasonAndStopsRecovery(string value, string reason)
+    {
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.source=" + value);
+
+        Assert.Equal(ConfigStatus.BadValue, result.Status);
+        Assert.Equal(reason, result.Reason);
+        Assert.Equal(0, config.Sources.Configured);
+        Assert.True(config.ProtectedKeyRejected, "a refused source from a trusted source stops recovery");
+    }
+
+    [Fact]
+    public void Source_AfterDonors_Refused()
+    {
+        var config = new RecoveryConfig();
+        Assert.True(config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.source=donors").IsApplied);
+
+        ConfigApplyResult result = config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.source=file:\\a.cap");
+
+        Assert.Equal("donors must be the last source", result.Reason);
+        Assert.Equal(1, config.Sources.Configured);
+    }
+
+    [Fact]
+    public void Source_FromEspFile_RefusedAsProtected()
+    {
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyFrom(ConfigSource.EspFile, "uefirecovery.source=file:\\a.cap", osWritable: true);
+
+        Assert.Equal(ConfigStatus.SourceNotTrusted, result.Status);
+        Assert.Equal(0, config.Sources.Configured);
+    }
+}

@@ -1,4 +1,5 @@
 using UefiRecovery.Core.Protocol.Instructions;
+using UefiRecovery.Efi.Services.Storage;
 
 namespace UefiRecovery.Efi.Modes.Recovery;
 
@@ -14,6 +15,10 @@ namespace UefiRecovery.Efi.Modes.Recovery;
 ///   FIRMWARE VALID                                  (auto, valid region: back to the firmware)
 ///   RECOVERY HANDOVER boot-manager | next=PATH [returned status=.. | failed step=load|start status=.. (..)]   (NextLoader)
 ///   RECOVERY TRUST rsa2048=N [h1,h2] x509=M [h1] manager=K [h1] image-type=GUID lsv=0x........
+///   RECOVERY PHASE file                                   (each uefirecovery.source=file:PATH, in order)
+///   RECOVERY SOURCE file path=PATH skipped reason=not-found|too-large|read-failed volumes=N [status=0x..]
+///   RECOVERY SOURCE file path=PATH read volume=I of N bytes=N ms=N
+///   RECOVERY SOURCE file path=PATH rejected code=.. reason=.. message=".."   (next source)
 ///   RECOVERY PHASE network
 ///   RECOVERY NIC mac=.. mtu=.. | NIC-SKIPPED .. | STATIC .. | DHCP discovering | LEASE ..   (NicReport, terse)
 ///   ENTROPY ..                                                                              (EntropySource)
@@ -76,6 +81,25 @@ internal sealed class RecoveryConsole
             line.Append(" status=").AppendHex(status.Value);
         line.WriteLine(_console);
     }
+
+    public void SourceSkipped(ReadOnlySpan<char> path, VolumeFileStatus status, int volumes, EfiStatus efiStatus)
+    {
+        var line = new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE file path=").Append(path).Append(" skipped reason=")
+            .Append(status == VolumeFileStatus.TooLarge ? "too-large" : status == VolumeFileStatus.ReadFailed ? "read-failed" : "not-found")
+            .Append(" volumes=").AppendDecimal((ulong)volumes);
+        if (status == VolumeFileStatus.ReadFailed)
+            line.Append(" status=").AppendHex(efiStatus.Value);
+        line.WriteLine(_console);
+    }
+
+    public void SourceRead(ReadOnlySpan<char> path, int volume, int volumes, int bytes, long ms) =>
+        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE file path=").Append(path).Append(" read volume=").AppendDecimal((ulong)volume)
+            .Append(" of ").AppendDecimal((ulong)volumes).Append(" bytes=").AppendDecimal((ulong)bytes).Append(" ms=").AppendDecimal(ms).WriteLine(_console);
+
+    public void SourceRejected(ReadOnlySpan<char> path, CapsuleStatus status) =>
+        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE file path=").Append(path).Append(" rejected code=")
+            .AppendDecimal((ulong)(int)status).Append(" reason=").Append(StatusName(status))
+            .Append(" message=\"").Append(CapsuleStatusText.Describe(status)).Append("\"").WriteLine(_console);
 
     public void Installed(bool written) =>
         new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY INSTALLED record=").Append(InstalledRecord.PathText)

@@ -1,3 +1,6 @@
+using UefiRecovery.Core.Crypto;
+using UefiRecovery.Efi.Services.Storage;
+
 namespace UefiRecovery.Efi.Modes.Recovery;
 
 /// <summary>
@@ -15,6 +18,9 @@ internal sealed class RecoveryRun
 
     /// <summary>Room for the capsule around the region image (headers, signature, dependency).</summary>
     private const uint CapsuleOverhead = 64 * 1024;
+
+    // The file source's buffer, allocated on first use (the donors path has the client engine's).
+    private byte[]? _fileImage;
 
     private readonly RecoveryConsole _lines;
     private readonly UefiSystemTable _system;
@@ -65,21 +71,94 @@ internal sealed class RecoveryRun
         }
     }
 
+    /// <summary>
+    /// Each <c>uefirecovery.source</c> in order (docs/config.md; default: donors): a file source that is missing, too
+    /// large or refused by verification is reported and the next one tried; donors is always the last. An instructed
+    /// boot asks the instruction's managers (donors) whatever the list says.
+    /// </summary>
     private int Recover(in PreflightResult ready, RecoveryConfig config, out bool resetWanted)
     {
         resetWanted = false;
-        _lines.Phase("network");
-        _keys.Reset();
         if (!MonotonicClock.Start(_boot))
         {
             _lines.Failed("no-timer");
             return MachineExitCodes.Failure;
         }
+        RecoverySources sources = config.Sources;
+        int code = MachineExitCodes.Failure;
+        bool donorsTried = false;
+        for (int s = 0; s < sources.Count && !resetWanted; s++)
+        {
+            if (sources.GetKind(s) == RecoverySourceKind.File && !_instructed!.IsValid)
+            {
+                code = RecoverFromFile(ready, config, sources.GetPath(s), out resetWanted);
+                continue;
+            }
+            if (sources.GetKind(s) == RecoverySourceKind.Donors || _instructed!.IsValid)
+            {
+                code = RecoverFromDonors(ready, config, out resetWanted);
+                donorsTried = true;
+                break;
+            }
+        }
+        if (!resetWanted && !donorsTried)
+            _lines.Failed("no-image");
+        MonotonicClock.Stop();
+        return code;
+    }
+
+    /// <summary>A capsule file from any volume (<c>file:\path</c>): read whole, verified like a donor's, then written.</summary>
+    private int RecoverFromFile(in PreflightResult ready, RecoveryConfig config, ReadOnlySpan<char> path, out bool wroteFlash)
+    {
+        wroteFlash = false;
+        _lines.Phase("file");
+        ulong regionSize = (ulong)ready.Region.BlockSize * (ulong)ready.Region.BlockCount;
+        _fileImage ??= new byte[(int)regionSize + (int)CapsuleOverhead];
+        long start = MonotonicClock.Now.Milliseconds;
+        VolumeFileStatus read = VolumeFileReader.TryRead(_boot, path, _fileImage, out int size, out int volume, out int volumes, out EfiStatus status);
+        long readMs = MonotonicClock.Now.Milliseconds - start;
+        if (read != VolumeFileStatus.Read)
+        {
+            _lines.SourceSkipped(path, read, volumes, status);
+            return MachineExitCodes.Failure;
+        }
+        _lines.SourceRead(path, volume, volumes, size, readMs);
+        ReadOnlySpan<byte> capsuleBytes = new ReadOnlySpan<byte>(_fileImage, 0, size);
+        CapsuleVerdict verdict = new CapsuleVerifier(ready.Trust!).Verify(capsuleBytes, TargetFor(config, ready.Region), out _);
+        if (!verdict.IsAccepted)
+        {
+            _lines.SourceRejected(path, verdict.Status);
+            return MachineExitCodes.Failure;
+        }
+        bool success = WriteVerified(capsuleBytes, config, ready.Region, ready.Flash!, ready.MarkerStore!, ready.Block!, null, 0,
+            out wroteFlash, out RecoveryResult recovery, out _, out _);
+        if (!wroteFlash)
+            return MachineExitCodes.Failure;
+        if (success)
+            _lines.Recovered();
+        else
+            _lines.Failed(FirmwareNames.Recovery(recovery.Status));
+        return success ? MachineExitCodes.Success : MachineExitCodes.Failure;
+    }
+
+    /// <summary>The update target the capsule verifier checks against: the configured type, floor and the region's size.</summary>
+    private static UpdateTarget TargetFor(RecoveryConfig config, in RegionTarget region)
+    {
+        RecoveryTargetConfig targetConfig = config.Target;
+        ulong regionSize = (ulong)region.BlockSize * (ulong)region.BlockCount;
+        return new UpdateTarget(targetConfig.ImageType, 0, 0, targetConfig.LowestSupportedVersion, 0, regionSize);
+    }
+
+    /// <summary>The donors source: the network up, then the recovery protocol (docs/protocol.md).</summary>
+    private int RecoverFromDonors(in PreflightResult ready, RecoveryConfig config, out bool resetWanted)
+    {
+        resetWanted = false;
+        _lines.Phase("network");
+        _keys.Reset();
         var report = new NicReport(_lines.Console, RecoveryConsole.Tag, verbose: false);
         SnpFrameDevice? device = NetworkBringUp.OpenFirstNic(_boot, report);
         if (device == null)
         {
-            MonotonicClock.Stop();
             _lines.Failed("no-nic");
             return MachineExitCodes.Failure;
         }
@@ -88,7 +167,6 @@ internal sealed class RecoveryRun
         int result = RecoverOverNetwork(device, report, config, ready.Trust!, ready.Region, ready.Flash!, ready.MarkerStore!, ready.Block!,
             out resetWanted);
         device.Close();
-        MonotonicClock.Stop();
         return result;
     }
 
@@ -118,8 +196,7 @@ internal sealed class RecoveryRun
 
         RecoveryTargetConfig targetConfig = config.Target;
         ulong regionSize = (ulong)region.BlockSize * (ulong)region.BlockCount;
-        var target = new UpdateTarget(targetConfig.ImageType, 0, 0, targetConfig.LowestSupportedVersion, 0, regionSize);
-        var verifier = new CapsuleImageVerifier(trust, target);
+        var verifier = new CapsuleImageVerifier(trust, TargetFor(config, region));
 
         var clientConfig = new ClientConfig
         {
@@ -222,38 +299,10 @@ internal sealed class RecoveryRun
 
         // ---- verified: the whole capsule passed; now and only now the flash is touched. The network is
         // still served between flash operations, so STATUS_REQUESTs get their COMPLETE answer. ----
-        ReadOnlySpan<byte> capsuleBytes = client.VerifiedImage;
-        CapsuleStatus parsed = CapsuleParser.TryParse(capsuleBytes, out FmpCapsule capsule);
-        if (parsed != CapsuleStatus.Ok)
-        {
-            // The verifier parsed the same bytes; a difference here is a defect, and nothing is written.
-            _lines.Failed("capsule-parse", (ulong)(int)parsed);
+        bool success = WriteVerified(client.VerifiedImage, config, region, flash, markerStore, block, pump,
+            instructed.IsValid ? instructed.Instruction.InstructionId : 0, out wroteFlash, out RecoveryResult recovery, out ResultReason reason, out uint version);
+        if (!wroteFlash)
             return MachineExitCodes.Failure;
-        }
-        ReadOnlySpan<byte> payload = capsule.Payload;
-        uint version = capsule.PayloadHeader.FwVersion;
-        _lines.Verified(version, payload.Length, capsuleBytes.Length);
-        _lines.Writing(region.BlockCount);
-        wroteFlash = true;
-
-        // Only the blocks that differ (uefirecovery.flash.write=all: every block), the header block last
-        // with its headers right after its erase (docs/firmware-regions.md).
-        FlashWriteMode mode = config.FlashWriteAllBlocks ? FlashWriteMode.AllBlocks : FlashWriteMode.ChangedBlocks;
-        var writer = new FlashWriter(new ServicedFlashRegion(flash, pump), MaxAttempts);
-        if (config.DebugLog)
-            writer.Progress = new FlashProgressLines(_lines.Console);
-        long writeStart = MonotonicClock.Now.Milliseconds;
-        RecoveryResult recovery = RegionRecovery.Run(writer, new ReportingMarkerStore(markerStore, _lines.Console), region, payload, mode, HeaderBlockPolicy.KeepBootable);
-        long writeMs = MonotonicClock.Now.Milliseconds - writeStart;
-        _lines.Write(recovery);
-        _lines.WriteDetail(mode, recovery.Write, writeMs, writer.RegionDigest);
-        RegionVerdict after = RegionValidator.Validate(flash, region, markerStore.Read(), block);
-        _lines.Region(after, markerStore.Read(), true);
-        bool success = recovery.Status == RecoveryStatus.Recovered && after.IsValid;
-        ResultReason reason = success ? ResultReason.None : FailureReason(recovery, after);
-        // For the OS: the agent reports what was installed once the OS is back (docs/protocol.md §4.13).
-        if (success)
-            _lines.Installed(InstalledRecord.TryWrite(_boot, version, instructed.IsValid ? instructed.Instruction.InstructionId : 0, writer.RegionDigest));
 
         // ---- RESULT until acknowledged (or the engine's retries are spent), still answering STATUS ----
         _lines.Phase("reporting");
@@ -280,6 +329,55 @@ internal sealed class RecoveryRun
         else
             _lines.Failed(FirmwareNames.Recovery(recovery.Status));
         return success ? MachineExitCodes.Success : MachineExitCodes.Failure;
+    }
+
+    /// <summary>
+    /// The verified capsule's payload into the region (marker in-progress, changed blocks with the header block last,
+    /// read back, marker complete), the region judged again, and on success the install recorded on the ESP. The same
+    /// for every source; <paramref name="pump"/> (donors only) keeps answering the network between erases. Nothing is
+    /// written (<paramref name="attempted"/> false) when the verified bytes do not parse: a defect, reported as such.
+    /// </summary>
+    private bool WriteVerified(ReadOnlySpan<byte> capsuleBytes, RecoveryConfig config, in RegionTarget region, FvbFlashRegion flash,
+        EspMarkerStore markerStore, byte[] block, RecoveryNetworkPump? pump, ulong instructionId,
+        out bool attempted, out RecoveryResult recovery, out ResultReason reason, out uint version)
+    {
+        attempted = false;
+        recovery = default;
+        version = 0;
+        CapsuleStatus parsed = CapsuleParser.TryParse(capsuleBytes, out FmpCapsule capsule);
+        if (parsed != CapsuleStatus.Ok)
+        {
+            // The verifier parsed the same bytes; a difference here is a defect, and nothing is written.
+            _lines.Failed("capsule-parse", (ulong)(int)parsed);
+            reason = ResultReason.MalformedImage;
+            return false;
+        }
+        ReadOnlySpan<byte> payload = capsule.Payload;
+        version = capsule.PayloadHeader.FwVersion;
+        _lines.Verified(version, payload.Length, capsuleBytes.Length);
+        _lines.Writing(region.BlockCount);
+        attempted = true;
+
+        // Only the blocks that differ (uefirecovery.flash.write=all: every block), the header block last
+        // with its headers right after its erase (docs/firmware-regions.md).
+        FlashWriteMode mode = config.FlashWriteAllBlocks ? FlashWriteMode.AllBlocks : FlashWriteMode.ChangedBlocks;
+        IFlashRegion target = pump != null ? new ServicedFlashRegion(flash, pump) : flash;
+        var writer = new FlashWriter(target, MaxAttempts);
+        if (config.DebugLog)
+            writer.Progress = new FlashProgressLines(_lines.Console);
+        long writeStart = MonotonicClock.Now.Milliseconds;
+        recovery = RegionRecovery.Run(writer, new ReportingMarkerStore(markerStore, _lines.Console), region, payload, mode, HeaderBlockPolicy.KeepBootable);
+        long writeMs = MonotonicClock.Now.Milliseconds - writeStart;
+        _lines.Write(recovery);
+        _lines.WriteDetail(mode, recovery.Write, writeMs, writer.RegionDigest);
+        RegionVerdict after = RegionValidator.Validate(flash, region, markerStore.Read(), block);
+        _lines.Region(after, markerStore.Read(), true);
+        bool success = recovery.Status == RecoveryStatus.Recovered && after.IsValid;
+        reason = success ? ResultReason.None : FailureReason(recovery, after);
+        // For the OS: the agent reports what was installed once the OS is back (docs/protocol.md §4.13).
+        if (success)
+            _lines.Installed(InstalledRecord.TryWrite(_boot, version, instructionId, writer.RegionDigest));
+        return success;
     }
 
     /// <summary>

@@ -1,0 +1,109 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using UefiRecovery.QemuTests.Infrastructure;
+using UefiRecovery.Testbed;
+using UefiRecovery.Testbed.App;
+using UefiRecovery.Testbed.Esp;
+using UefiRecovery.Testbed.Firmware;
+using UefiRecovery.Testbed.Qemu;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace UefiRecovery.QemuTests.Recovery;
+
+/// <summary>
+/// Images from a predetermined location (issue #18, first part): the capsule on a USB stick (a FAT image on
+/// <c>usb-storage</c> behind <c>qemu-xhci</c>), no network at all. The machine's region is the one an interrupted
+/// recovery leaves; <c>uefirecovery.source=file:...</c> entries are tried in order, each image verified exactly like a
+/// donor's before anything is written.
+/// </summary>
+public sealed class FileSourceRecoveryTests
+{
+    private const string GoodPath = "\\recovery\\ovmf-vars.cap";
+    private const string TamperedPath = "\\recovery\\tampered.cap";
+    private static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(6);
+
+    private readonly ITestOutputHelper _output;
+
+    public FileSourceRecoveryTests(ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    public async Task Recover_TamperedThenGoodCapsuleOnUsbStickNoNetwork_FirstRefusedSecondWrittenVarsEqualPayload()
+    {
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("file-usb");
+        byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
+        byte[] tampered = (byte[])capsule.Clone();
+        tampered[^100] ^= 0x01; // in the payload: only the signature can notice
+        string stick = UsbStick(files, (GoodPath, capsule), (TamperedPath, tampered));
+
+        (QemuExit exit, SerialLog serial) = await Boot(files, stick, "file:" + TamperedPath, "file:" + GoodPath);
+
+        SerialLine? rejected = serial.Find(new Regex(@"^RECOVERY SOURCE file path=\\recovery\\tampered\.cap rejected code=\d+ reason=\S+ "));
+        BootAssert.NotNull(rejected, exit, "the tampered capsule refused");
+        SerialLine? read = serial.Find(new Regex(@"^RECOVERY SOURCE file path=\\recovery\\ovmf-vars\.cap read volume=\d+ of \d+ bytes=" + capsule.Length + @" ms=\d+$"));
+        BootAssert.NotNull(read, exit, "the good capsule read from the stick");
+        BootAssert.True(serial.IndexOf("^FIRMWARE MARKER state=in-progress") > serial.IndexOf(@"^RECOVERY SOURCE file path=\\recovery\\ovmf-vars\.cap read"), exit,
+            "a write step before the good capsule was read and verified");
+        BootAssert.True(serial.IndexOf("^RECOVERY PHASE network") < 0, exit, "the network was used");
+        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
+            "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        byte[] after = File.ReadAllBytes(exit.VarsPath);
+        BootAssert.True(files.Payload.AsSpan().SequenceEqual(after), exit, "vars differ from the payload in blocks " + FlashBlocks.Differing(files.Payload, after));
+        _output.WriteLine(read!.Text);
+    }
+
+    [Fact]
+    public async Task Recover_NoCapsuleOnAnyVolume_SkippedNoImageNothingWritten()
+    {
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("file-missing");
+        string stick = UsbStick(files, ("\\recovery\\other.txt", new byte[] { 1, 2, 3 }));
+
+        (QemuExit exit, SerialLog serial) = await Boot(files, stick, "file:" + GoodPath);
+
+        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY SOURCE file path=\\recovery\\ovmf-vars\.cap skipped reason=not-found volumes=\d+$")), exit, "the skip");
+        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=failed reason=no-image$")),
+            "'RECOVERY DONE verdict=failed reason=no-image'", DebugExit.ExitCodeFor(EfiAppConsole.ExitFailure));
+        BootAssert.True(serial.IndexOf("^FIRMWARE MARKER state=in-progress") < 0, exit, "a write step");
+        // OVMF writes its own variables at every boot (blocks 0-4); the FTW area, where the interrupted recovery left its
+        // garbage, is what a recovery would have rewritten.
+        byte[] after = File.ReadAllBytes(exit.VarsPath);
+        BootAssert.True(files.Interrupted.AsSpan(0x40000).SequenceEqual(after.AsSpan(0x40000)), exit,
+            "the FTW area changed: blocks " + FlashBlocks.Differing(files.Interrupted, after));
+    }
+
+    private static string UsbStick(E2eRecoveryFiles files, params (string Path, byte[] Content)[] content)
+    {
+        EspBuilder builder = new EspBuilder();
+        foreach ((string path, byte[] bytes) in content)
+            builder = builder.WithFile(path.TrimStart('\\').Replace('\\', '/'), bytes);
+        return builder.BuildFatImage(Path.Combine(files.RunDirectory, "usb-stick.img"), 8).ImagePath;
+    }
+
+    private static async Task<AppBootResult> Boot(E2eRecoveryFiles files, string stick, params string[] sources)
+    {
+        var machine = new QemuMachine(new QemuMachineOptions
+        {
+            BootDisk = files.BuildEsp(),
+            RunDirectory = files.Boot("1-boot"),
+            OemStrings = new[]
+            {
+                "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString,
+                "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
+                "uefirecovery.image-type=" + RecoveryManager.ImageType,
+                "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
+            }.Concat(sources.Select(s => "uefirecovery.source=" + s)).ToArray(),
+            Timeout = BootTimeout,
+            VarsTemplatePath = files.InterruptedVarsPath,
+            ExtraArguments = new[]
+            {
+                "-device", "qemu-xhci,id=xhci",
+                "-drive", "if=none,id=stick,format=raw,file=" + stick,
+                "-device", "usb-storage,bus=xhci.0,drive=stick",
+            },
+        });
+        return await machine.RunToExitAsync();
+    }
+}

@@ -1,0 +1,11 @@
+namespace UefiRecovery.Core.Config;
+
+/// <summary>Where recovery looks for an image (<c>uefirecovery.source</c>, docs/config.md).</summary>
+public enum RecoverySourceKind : byte
+{
+    None = 0,
+    /// <summary><c>donors</c>: managers and peers over the recovery protocol (docs/protocol.md).</summary>
+    Donors,
+    /// <summary><c>file:\path</c>: a capsule file on any Simple File System volume (the ESP, a USB stick).</summary>
+    File,
+}
