@@ -37,13 +37,20 @@ public sealed class HostTool
     /// <summary>Logs QEMU's writes to the vars file and cuts the power at one of them (<see cref="Qemu.FlashWriteTracing"/>).</summary>
     public static readonly HostTool Strace = Program("strace", "strace");
 
+    /// <summary>Secure Boot: Debian's snakeoil PK/KEK/db vars (enforcing with OVMF_CODE_4M.fd), their signing key and cert, and sbsign.</summary>
+    public static readonly HostTool OvmfSnakeoilVars = File("/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd", "ovmf");
+    public static readonly HostTool SnakeoilKey = File("/usr/share/ovmf/PkKek-1-snakeoil.key", "ovmf");
+    public static readonly HostTool SnakeoilCert = File("/usr/share/ovmf/PkKek-1-snakeoil.pem", "ovmf");
+    public static readonly HostTool SbSign = Program("sbsign", "sbsigntool");
+    public static readonly HostTool OpenSsl = Program("openssl", "openssl");
+
     /// <summary>What booting an ESP folder in QEMU needs.</summary>
     public static readonly HostTool[] ForQemuBoot = { QemuSystemX86, OvmfCode, OvmfVars };
 
     /// <summary>What building a FAT image of an ESP needs.</summary>
     public static readonly HostTool[] ForFatImage = { MkfsVfat, MMd, MCopy };
 
-    public static readonly HostTool[] All = { QemuSystemX86, OvmfCode, OvmfVars, LldLink, MCopy, MMd, MkfsVfat, Ip, Strace };
+    public static readonly HostTool[] All = { QemuSystemX86, OvmfCode, OvmfVars, LldLink, MCopy, MMd, MkfsVfat, Ip, Strace, OvmfSnakeoilVars, SbSign, OpenSsl };
 
     private static HostTool Program(string name, string packages) => new(name, packages, searchPath: true);
 

@@ -1,0 +1,109 @@
+using System;
+using System.IO;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using UefiRecovery.QemuTests.Infrastructure;
+using UefiRecovery.QemuTests.Recovery;
+using UefiRecovery.Testbed;
+using UefiRecovery.Testbed.App;
+using UefiRecovery.Testbed.Esp;
+using UefiRecovery.Testbed.Firmware;
+using UefiRecovery.Testbed.Network;
+using UefiRecovery.Testbed.Qemu;
+using UefiRecovery.Testbed.SecureBoot;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace UefiRecovery.QemuTests.SecureBoot;
+
+/// <summary>
+/// Secure Boot enforced (issue #16, x64): OVMF_CODE_4M.fd with Debian's snakeoil vars (PK/KEK/db of the snakeoil key).
+/// The unsigned app and a signed app changed after signing are refused by the firmware ("Access Denied"); the app
+/// signed with the snakeoil db key (sbsign) recovers an interrupted region end to end with the real manager, from a
+/// capsule whose payload is the snakeoil vars store itself, so the recovered region still enforces Secure Boot: on
+/// the next boot the unsigned app is refused again.
+/// </summary>
+public sealed class SecureBootBootTests
+{
+    private const string AccessDenied = "^BdsDxe: failed to load Boot\\d{4} .*: Access Denied$";
+    private static readonly TimeSpan RefusalTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly ITestOutputHelper _output;
+
+    public SecureBootBootTests(ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    public async Task Boot_UnsignedApp_RefusedByTheFirmware()
+    {
+        string run = TestEnvironment.NewRunDirectory("secureboot-unsigned");
+        await AssertRefusedAsync(run, EfiAppBinary.Require(), SnakeoilSigner.VarsPath);
+    }
+
+    [Fact]
+    public async Task Boot_SignedAppChangedAfterSigning_RefusedByTheFirmware()
+    {
+        string run = TestEnvironment.NewRunDirectory("secureboot-tampered");
+        string signed = Signed(run);
+        byte[] image = File.ReadAllBytes(signed);
+        image[0x400] ^= 0x01; // in the first section: covered by the Authenticode hash
+        string tampered = Path.Combine(run, "BOOTX64.tampered.EFI");
+        File.WriteAllBytes(tampered, image);
+        await AssertRefusedAsync(run, tampered, SnakeoilSigner.VarsPath);
+    }
+
+    [RootFact]
+    public async Task Recover_SignedAppInterruptedRegion_VarsEqualSnakeoilPayloadAndSecureBootStillEnforced()
+    {
+        string run = TestEnvironment.NewRunDirectory("secureboot-recover");
+        string signed = Signed(run);
+        byte[] payload = File.ReadAllBytes(SnakeoilSigner.VarsPath);
+        string payloadPath = Path.Combine(run, "payload-snakeoil-vars.fd");
+        File.WriteAllBytes(payloadPath, payload);
+        string images = Directory.CreateDirectory(Path.Combine(run, "images")).FullName;
+        await RecoveryManager.PackAsync(payloadPath, RecoveryManager.Rsa2048TestKey, Path.Combine(images, "snakeoil-vars.cap"));
+        string interrupted = Path.Combine(run, "interrupted-snakeoil-vars.fd");
+        File.WriteAllBytes(interrupted, InterruptedRecovery.DamageRegion(payload));
+        EspImage esp = new EspBuilder().WithBootApplication(signed).WithInProgressMarker().BuildFatImage(Path.Combine(run, "esp.img"));
+        string results = Path.Combine(run, "results.jsonl");
+
+        using E2eSegment segment = E2eSegment.Create("sbt");
+        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace, E2eRecoveryLab.Serve(images, results, gatherSeconds: null));
+        QemuMachine machine = segment.Machine(Path.Combine(run, "1-recover"), esp, E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
+            TimeSpan.FromMinutes(12), interrupted);
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
+
+        BootAssert.NotNull(serial.Find(EfiAppConsole.Banner), exit, "the signed app started under Secure Boot");
+        BootAssert.NotNull(serial.Find(new Regex("^RECOVERY REGION verdict=invalid reason=recovery-in-progress ")), exit, "the interrupted region");
+        E2eRecoveryLab.AssertRecovered(exit, serial, payload, results, "\nmanager:\n" + manager.Output);
+
+        // The recovered store carries the snakeoil PK/KEK/db: Secure Boot is still enforced.
+        await AssertRefusedAsync(Path.Combine(run, "2-after"), EfiAppBinary.Require(), exit.VarsPath);
+    }
+
+    private static string Signed(string run)
+    {
+        string signed = Path.Combine(run, "BOOTX64.signed.EFI");
+        SnakeoilSigner.Sign(EfiAppBinary.Require(), signed, run);
+        return signed;
+    }
+
+    private async Task AssertRefusedAsync(string run, string app, string vars)
+    {
+        Directory.CreateDirectory(run);
+        EspImage esp = new EspBuilder().WithBootApplication(app).BuildFatImage(Path.Combine(run, "esp-refused.img"));
+        var machine = new QemuMachine(new QemuMachineOptions
+        {
+            BootDisk = esp,
+            RunDirectory = Path.Combine(run, "refused-boot"),
+            OemStrings = new[] { "uefirecovery.mode=selftest", EfiAppConsole.DebugExitOemString },
+            Timeout = RefusalTimeout,
+            VarsTemplatePath = vars,
+        });
+        await using QemuRun qemu = machine.Start();
+        SerialLine? denied = await qemu.Serial.WaitForLineAsync(AccessDenied, RefusalTimeout);
+        QemuExit exit = await qemu.KillAsync();
+        _output.WriteLine(denied?.Text ?? "(no refusal line)");
+        BootAssert.NotNull(denied, exit, "the firmware's Access Denied");
+        BootAssert.True(qemu.Serial.Find(EfiAppConsole.Banner) == null, exit, "the app ran although Secure Boot should refuse it");
+    }
+}
