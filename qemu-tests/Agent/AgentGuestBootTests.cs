@@ -187,19 +187,8 @@ public sealed class AgentGuestBootTests
         Assert.Equal(before.Keys.OrderBy(k => k.Name).ThenBy(k => k.Vendor), after.Keys.OrderBy(k => k.Name).ThenBy(k => k.Vendor));
     }
 
-    /// <summary>The guest on the segment's tap, QEMU in its namespace, booting from the vars template's Boot0000.</summary>
     private static QemuMachine GuestMachine(string run, GptEspDisk disk, string varsTemplate, E2eSegment segment) =>
-        new(new QemuMachineOptions
-        {
-            BootDisk = disk,
-            RunDirectory = run,
-            Nic = NicSetup.Tap(segment.Tap, NicModel.VirtioNetOvmfDriver),
-            NetworkNamespace = segment.Namespace.Name,
-            Timeout = GuestTimeout,
-            VarsTemplatePath = varsTemplate,
-            MemoryMiB = 512,
-            ExtraArguments = new[] { "-uuid", AgentGuestLab.SystemUuid },
-        });
+        AgentGuestLab.Machine(run, disk, varsTemplate, segment, GuestTimeout);
 
     private sealed record RefusedInstruction(string Name, string Mac, string Uuid, string KeyPath, string LogPattern);
 

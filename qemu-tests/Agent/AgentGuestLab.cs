@@ -9,6 +9,7 @@ using UefiRecovery.QemuTests.Recovery;
 using UefiRecovery.Testbed.Esp;
 using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Guest;
+using UefiRecovery.Testbed.Qemu;
 
 namespace UefiRecovery.QemuTests.Agent;
 
@@ -72,6 +73,22 @@ internal static class AgentGuestLab
     }
 
     public static string BootVariable(ushort number) => "Boot" + number.ToString("X4");
+
+    /// <summary>The guest machine on the segment's tap, QEMU in its namespace, booting from the vars template's Boot0000 (or BootNext).</summary>
+    public static QemuMachine Machine(string run, GptEspDisk disk, string vars, E2eSegment segment, TimeSpan timeout,
+        IReadOnlyList<string>? oemStrings = null) =>
+        new(new QemuMachineOptions
+        {
+            BootDisk = disk,
+            RunDirectory = run,
+            Nic = NicSetup.Tap(segment.Tap, NicModel.VirtioNetOvmfDriver),
+            NetworkNamespace = segment.Namespace.Name,
+            Timeout = timeout,
+            VarsTemplatePath = vars,
+            MemoryMiB = 512,
+            ExtraArguments = new[] { "-uuid", SystemUuid },
+            OemStrings = oemStrings ?? Array.Empty<string>(),
+        });
 
     /// <summary>
     /// The current value of each variable in a vars file: the last record in state VAR_ADDED per name and vendor (EDK II

@@ -135,25 +135,14 @@ public sealed class ManagerInitiatedRecoveryTests
     }
 
     private static QemuMachine GuestMachine(string run, GptEspDisk disk, string vars, E2eSegment segment, TimeSpan? timeout = null) =>
-        new(new QemuMachineOptions
+        AgentGuestLab.Machine(run, disk, vars, segment, timeout ?? TimeSpan.FromMinutes(6), new[]
         {
-            BootDisk = disk,
-            RunDirectory = run,
-            Nic = NicSetup.Tap(segment.Tap, NicModel.VirtioNetOvmfDriver),
-            NetworkNamespace = segment.Namespace.Name,
-            Timeout = timeout ?? TimeSpan.FromMinutes(6),
-            VarsTemplatePath = vars,
-            MemoryMiB = 512,
-            ExtraArguments = new[] { "-uuid", AgentGuestLab.SystemUuid },
-            OemStrings = new[]
-            {
-                "uefirecovery.mode=auto",
-                $"uefirecovery.ip={GuestAddress}/24",
-                "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
-                "uefirecovery.image-type=" + RecoveryManager.ImageType,
-                "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
-                "uefirecovery.trust.instruction=" + RecoveryManager.TestKeyHash,
-            },
+            "uefirecovery.mode=auto",
+            $"uefirecovery.ip={GuestAddress}/24",
+            "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
+            "uefirecovery.image-type=" + RecoveryManager.ImageType,
+            "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
+            "uefirecovery.trust.instruction=" + RecoveryManager.TestKeyHash,
         });
 
     private static async Task<(int ExitCode, string Output)> InstructAsync(E2eSegment segment, string managerDll, string counterFile)
