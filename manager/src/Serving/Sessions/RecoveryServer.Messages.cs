@@ -35,6 +35,8 @@ public sealed partial class RecoveryServer
             case MessageType.Status: OnStatus(frame, sender, now); break;
             case MessageType.Result: OnResult(frame, sender, now); break;
             case MessageType.Abort: OnAbort(frame, sender, now); break;
+            case MessageType.AgentReport: OnAgentReport(frame, sender, now); break;
+            case MessageType.Readiness: OnReadiness(frame, sender, now); break;
             default: Reject("not-for-donor:" + frame.Type); break; // OFFER/DATA/... from other donors
         }
     }
@@ -43,6 +45,7 @@ public sealed partial class RecoveryServer
     {
         WireStatus status = RequestMessage.TryParse(frame, out RequestMessage request);
         if (status != WireStatus.Ok) { Reject("REQUEST:" + status); return; }
+        _instructions.OnRecoveryMessage(frame.Header.SenderId, now);
 
         CatalogImage? image = ChooseImage(request);
         if (image is null)
@@ -204,6 +207,7 @@ public sealed partial class RecoveryServer
         // §7.2 rule 2: only the machine the OFFER reached at this address can join; anyone else hears nothing.
         if (!TokenProven(frame, sender, accept.MemberToken)) { NoteBadToken("ACCEPT", sender, frame.Header.SenderId, now); return; }
         ulong senderId = frame.Header.SenderId;
+        _instructions.OnRecoveryMessage(senderId, now);
         if (!_sessions.TryGetValue(frame.Header.SessionId, out ImageSession? session) || session.IsEnded)
         {
             var offer = _offers.Take(frame.Header.SessionId, accept.ImageId, senderId, sender.Address, now);
@@ -352,6 +356,7 @@ public sealed partial class RecoveryServer
             }
             RecordResult(result, session, client, sessionId, clientId, sender, now);
             RememberRecorded(key);
+            _instructions.OnResult(clientId, result.Outcome, result.Reason, result.FirmwareVersion, now);
         }
         // Acknowledge every copy: the client repeats RESULT until it sees this (§4.8).
         var ack = new ResultAckMessage(frame.Header.MessageId, result.MemberToken);
@@ -407,6 +412,7 @@ public sealed partial class RecoveryServer
         SessionClient? client = session.FindClient(abort.MemberToken);
         if (client is null || !client.IsActive) return;
         session.MarkLeft(client, now);
+        _instructions.OnSessionEnded(client.ClientId, "session: the machine sent ABORT (" + abort.Reason + ")", now);
         _results.Append(new ResultRecord(DateTimeOffset.UtcNow, sender.ToString(), client.IdText, session.SessionId, session.Image.Name,
             "left", (uint)abort.Reason, "client sent ABORT: " + abort.Reason, client.FragmentsHeld, session.RepairRounds,
             client.MemberTag, Authenticated: true, SessionKnown: true));
@@ -423,6 +429,7 @@ public sealed partial class RecoveryServer
             "timeout", (uint)ResultReason.Timeout, detail, client.FragmentsHeld, session.RepairRounds, client.MemberTag, Authenticated: false,
             SessionKnown: true));
         _resultsRecorded++;
+        _instructions.OnSessionEnded(client.ClientId, "session: " + client.ResultText + " (" + detail + ")", now);
         _logger.LogWarning("session {Session:x8}: {Client} ({Id}) {What}", session.SessionId, client.EndPoint, client.IdText,
             client.DropReason is null ? "timed out" : "dropped: " + client.DropReason);
     }

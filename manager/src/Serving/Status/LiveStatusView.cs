@@ -42,6 +42,7 @@ public sealed class LiveStatusView(IStatusSource source) : BackgroundService
                 $"UefiRecovery manager  udp {status.Listen}  delivery {status.Delivery} -> {status.DataDestination}  rate {(status.RateMbitPerSecond == 0 ? "unpaced" : status.RateMbitPerSecond + " Mbit/s")}  results {status.ResultsRecorded}"))),
             ImagesTable(status),
             SessionsTable(status),
+            InstructionsTable(status),
             new Markup(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"datagrams in {status.Traffic.DatagramsReceived} (rejected {status.Traffic.DatagramsRejected}, forged RESULTs {status.ForgedResultsDropped})  out {status.Traffic.DatagramsSent}  bytes out {status.Traffic.BytesSent}  send failures {status.Traffic.SendFailures}"))));
         return rows;
@@ -77,6 +78,19 @@ public sealed class LiveStatusView(IStatusSource source) : BackgroundService
                     Markup.Escape(client.Result ?? client.State));
                 first = false;
             }
+        }
+        return table;
+    }
+
+    // One line per instruction: where it stands, since when, and the version it reported or why it failed.
+    private static Table InstructionsTable(ServerStatus status)
+    {
+        var table = new Table().Title("instructions").AddColumns("instruction", "mac", "agent", "state", "since", "detail");
+        foreach (var i in status.Instructions ?? Array.Empty<Instructions.InstructionStatus>())
+        {
+            string state = i.State switch { "done" => "[green]done[/]", "failed" => "[red]failed in " + Markup.Escape(i.FailedIn ?? "") + "[/]", _ => i.State };
+            string detail = i.Failure ?? (i.FirmwareVersion is { } after ? "firmware \"" + after + "\"" : i.ResultVersionHex is { } written ? "wrote " + written : "");
+            table.AddRow(i.InstructionIdHex, i.Mac, Markup.Escape(i.Agent), state, i.Since.ToString("HH:mm:ss", CultureInfo.InvariantCulture), Markup.Escape(detail));
         }
         return table;
     }
