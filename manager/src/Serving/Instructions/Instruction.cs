@@ -157,9 +157,19 @@ public sealed class Instruction
     public bool Tick(TimeSpan now)
     {
         if (Deadline is not { } deadline || now < deadline) return false;
-        Fail("timed out after " + (now - StateSince).TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " s", now);
+        Fail("timed out after " + (now - StateSince).TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " s without " + Awaited(State), now);
         return true;
     }
+
+    // What each state waits for, for the timeout's reason.
+    private static string Awaited(InstructionState state) => state switch
+    {
+        InstructionState.Sent => "the agent's report",
+        InstructionState.Acknowledged => "READINESS",
+        InstructionState.Ready => "a REQUEST or ACCEPT",
+        InstructionState.Receiving => "a RESULT",
+        _ => "the agent's running report",
+    };
 
     private void Enter(InstructionState state, TimeSpan now)
     {
