@@ -37,7 +37,7 @@ internal static class InstructCommand
         var outFile = new Option<string?>("--out") { HelpName = "FILE", Description = "Sign and write the 648-byte datagram to FILE; send nothing (offline signing)." };
         var via = new Option<string?>("--via") { HelpName = "URL", Description = "A running serve's HTTP endpoint, e.g. http://127.0.0.1:8480: serve signs, sends and follows the instruction; this prints each state." };
         var tokenFile = new Option<string?>("--api-token-file") { HelpName = "FILE", Description = "With --via: file holding serve's API token (sent as Authorization: Bearer)." };
-        var command = new Command("instruct", "Tell a running machine's agent to reboot it into recovery (signed RECOVERY_INSTRUCTION), and show its report.\n\nExamples:\n"
+        var command = new Command("instruct", "Tell a running machine's agent to reboot it into recovery (signed RECOVERY_INSTRUCTION) and show its report; with --via a running serve sends it and follows the whole recovery.\n\nExample: (standalone; through serve; offline signing)\n"
             + "  uefirecovery-manager instruct --agent 10.214.0.21 --key instruction-key.pem \\\n      --mac 52:54:00:12:34:56 --uuid 8c5e0d6a-3f1b-4b8e-9d3a-2f6c1e7a9b40 --manager 10.214.0.1\n"
             + "  uefirecovery-manager instruct --via http://127.0.0.1:8480 --agent 10.214.0.21 \\\n      --mac 52:54:00:12:34:56 --uuid 8c5e0d6a-3f1b-4b8e-9d3a-2f6c1e7a9b40\n"
             + "  uefirecovery-manager instruct --out instruction.bin --key instruction-key.pem \\\n      --mac 52:54:00:12:34:56 --uuid 8c5e0d6a-3f1b-4b8e-9d3a-2f6c1e7a9b40 --manager 10.214.0.1");
