@@ -37,14 +37,17 @@ public sealed class LiveStatusView(IStatusSource source) : BackgroundService
 
     public static IRenderable Render(ServerStatus status)
     {
-        var rows = new Rows(
+        var parts = new System.Collections.Generic.List<IRenderable>
+        {
             new Markup(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"UefiRecovery manager  udp {status.Listen}  delivery {status.Delivery} -> {status.DataDestination}  rate {(status.RateMbitPerSecond == 0 ? "unpaced" : status.RateMbitPerSecond + " Mbit/s")}  results {status.ResultsRecorded}"))),
             ImagesTable(status),
             SessionsTable(status),
-            InstructionsTable(status),
-            new Markup(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"datagrams in {status.Traffic.DatagramsReceived} (rejected {status.Traffic.DatagramsRejected}, forged RESULTs {status.ForgedResultsDropped})  out {status.Traffic.DatagramsSent}  bytes out {status.Traffic.BytesSent}  send failures {status.Traffic.SendFailures}"))));
+        };
+        if (status.Instructions is { Count: > 0 }) parts.Add(InstructionsTable(status));
+        parts.Add(new Markup(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"datagrams in {status.Traffic.DatagramsReceived} (rejected {status.Traffic.DatagramsRejected}, forged RESULTs {status.ForgedResultsDropped})  out {status.Traffic.DatagramsSent}  bytes out {status.Traffic.BytesSent}  send failures {status.Traffic.SendFailures}"))));
+        var rows = new Rows(parts);
         return rows;
     }
 
