@@ -102,13 +102,20 @@ public sealed class InstructionLifeTests
         Assert.Equal(InstructionSignature.DatagramLength, got!.Bytes.Length);
         Assert.Equal(WireStatus.Ok, MessageFrame.TryParse(got.Bytes, out MessageFrame frame));
         Assert.Equal(WireStatus.Ok, InstructionMessage.TryParse(frame, out InstructionMessage message));
-        byte[] digest = new byte[Sha256.DigestSize];
-        Assert.True(InstructionSignature.TryComputeDigest(got.Bytes, new Sha256(), digest));
-        using RSA key = RSA.Create();
-        key.ImportFromPem(File.ReadAllText(SharedFiles.UntrustedPrivateKey));
-        Assert.True(key.VerifyHash(digest, InstructionSignature.Signature(got.Bytes).ToArray(), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        AssertSignedByInstructionKey(got.Bytes);
         return (message, got);
     }
+
+    private static void AssertSignedByInstructionKey(byte[] datagram)
+    {
+        byte[] digest = new byte[Sha256.DigestSize];
+        Assert.True(InstructionSignature.TryComputeDigest(datagram, new Sha256(), digest));
+        using RSA key = RSA.Create();
+        key.ImportFromPem(File.ReadAllText(SharedFiles.UntrustedPrivateKey));
+        Assert.True(key.VerifyHash(digest, InstructionSignature.Signature(datagram).ToArray(), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
+
+    private static string Hex(ulong id) => "0x" + id.ToString("X16", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The instruction in /status once that snapshot (published four times a second) shows it in <paramref name="state"/>.</summary>
     private static async Task<JsonElement> StatusInstructionAsync(ManagerProcess manager, string idHex, string state)
@@ -154,7 +161,7 @@ public sealed class InstructionLifeTests
         Assert.Equal(manager.UdpEndPoint.Port, message.Managers[0].Port);
         Assert.Equal(Mac, message.TargetMac);
         ulong id = message.InstructionId;
-        string idHex = "0x" + id.ToString("X16", System.Globalization.CultureInfo.InvariantCulture);
+        string idHex = Hex(id);
         await WaitForStateAsync(manager, idHex, "sent");
 
         // Forgeries and strays first: none moves it.
@@ -361,7 +368,7 @@ public sealed class InstructionLifeTests
         var (code, body, _) = await PostAsync(new Uri(remote, "/instructions"), Body(agent.LocalEndPoint), token);
         Assert.True(code == HttpStatusCode.Created, code + " " + body);
         var (message, _) = await ReceiveInstructionAsync(agent);
-        Assert.Equal(JsonDocument.Parse(body).RootElement.GetProperty("instructionIdHex").GetString(), "0x" + message.InstructionId.ToString("X16", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(JsonDocument.Parse(body).RootElement.GetProperty("instructionIdHex").GetString(), Hex(message.InstructionId));
         // `instruct --via` with the token file gets through from there as well.
         var run = await ManagerCli.RunAsync(new[]
         {
@@ -389,12 +396,8 @@ public sealed class InstructionLifeTests
         Assert.Equal(WireStatus.Ok, InstructionMessage.TryParse(frame, out InstructionMessage message));
         Assert.Equal(Mac, message.TargetMac);
         Assert.Equal(ulong.Parse(File.ReadAllText(folder.Combine("c")).Trim(), System.Globalization.CultureInfo.InvariantCulture), message.Counter);
-        byte[] digest = new byte[Sha256.DigestSize];
-        Assert.True(InstructionSignature.TryComputeDigest(datagram, new Sha256(), digest));
-        using RSA key = RSA.Create();
-        key.ImportFromPem(File.ReadAllText(SharedFiles.UntrustedPrivateKey));
-        Assert.True(key.VerifyHash(digest, InstructionSignature.Signature(datagram).ToArray(), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
-        Assert.Contains("id=0x" + message.InstructionId.ToString("X16", System.Globalization.CultureInfo.InvariantCulture), run.Stdout, StringComparison.Ordinal);
+        AssertSignedByInstructionKey(datagram);
+        Assert.Contains("id=" + Hex(message.InstructionId), run.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]
