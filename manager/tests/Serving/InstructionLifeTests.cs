@@ -412,4 +412,29 @@ public sealed class InstructionLifeTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(reason, run.Stderr, StringComparison.Ordinal);
     }
+
+    // The option, a file content for it (null: the value itself), and what the refusal names.
+    [Theory]
+    [InlineData("--instruction-key", "not a key", "not an RSA private key")]
+    [InlineData("--api-token-file", "short", "shorter than 16 characters")]
+    [InlineData("--api-token-file", "has a space in the token", "printable ASCII without spaces")]
+    [InlineData("--instruction-timeouts", null, "unknown step 'boot'")]
+    public async Task Serve_BadInstructionOption_ExitTwoNamingIt(string option, string? content, string reason)
+    {
+        using var folder = new TempFolder();
+        string value = "boot=5";
+        if (content is not null)
+        {
+            value = folder.Combine("file");
+            File.WriteAllText(value, content);
+        }
+        var run = await ManagerCli.RunAsync(new[]
+        {
+            "serve", "--images", Directory.CreateDirectory(folder.Combine("images")).FullName, "--listen", "127.0.0.1:0",
+            "--trusted", SharedFiles.TrustedPublicKey, "--results", "off", "--status-http", "off", option, value,
+        }, timeout: TimeSpan.FromSeconds(60));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(option, run.Stderr, StringComparison.Ordinal);
+        Assert.Contains(reason, run.Stderr, StringComparison.Ordinal);
+    }
 }
