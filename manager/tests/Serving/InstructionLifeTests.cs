@@ -291,6 +291,8 @@ public sealed class InstructionLifeTests
         { "application/json", "{\"agent\":\"127.0.0.1\",\"mac\":\"52:54:00:12:34\",\"uuid\":\"" + UuidText + "\"}", HttpStatusCode.BadRequest },
         { "application/json", "{\"agent\":\"127.0.0.1\",\"mac\":\"" + MacText + "\",\"uuid\":\"00000000-0000-0000-0000-000000000000\"}", HttpStatusCode.BadRequest },
         { "application/json", "{\"agent\":\"host.example\",\"mac\":\"" + MacText + "\",\"uuid\":\"" + UuidText + "\"}", HttpStatusCode.BadRequest },
+        { "application/json", "{\"agent\":\"255.255.255.255\",\"mac\":\"" + MacText + "\",\"uuid\":\"" + UuidText + "\"}", HttpStatusCode.BadRequest },
+        { "application/json", "{\"agent\":\"239.1.2.3\",\"mac\":\"" + MacText + "\",\"uuid\":\"" + UuidText + "\"}", HttpStatusCode.BadRequest },
         { "application/json", "{\"agent\":\"127.0.0.1\",\"mac\":\"" + MacText + "\",\"uuid\":\"" + UuidText + "\",\"expiresSeconds\":0}", HttpStatusCode.BadRequest },
         { "application/json", "{\"agent\":", HttpStatusCode.BadRequest },
         { "application/json", "{\"agent\":\"" + new string('1', 5000) + "\"}", HttpStatusCode.RequestEntityTooLarge },

@@ -22,6 +22,7 @@ internal sealed class InstructionIssuer(InstructionSigner? signer, RecoveryServe
     {
         if (signer is null) return InstructionIssue.Refused(503, "serve was started without --instruction-key: it cannot sign instructions");
         if (!InstructionText.TryEndpoint(request.Agent, ProtocolConstants.AgentPort, out IPEndPoint? agent)) return InstructionIssue.Refused(400, "agent: not ADDR[:PORT] (IPv4)");
+        if (!IsOneHost(agent!.Address)) return InstructionIssue.Refused(400, "agent: " + agent.Address + " is not one host's address");
         if (!InstructionText.TryMac(request.Mac, out ulong mac)) return InstructionIssue.Refused(400, "mac: not a MAC like 52:54:00:12:34:56");
         if (!InstructionText.TryUuid(request.Uuid, out SystemUuid uuid)) return InstructionIssue.Refused(400, "uuid: not a UUID (or all zeros / all ones)");
         int expires = request.ExpiresSeconds ?? 600;
@@ -41,6 +42,13 @@ internal sealed class InstructionIssuer(InstructionSigner? signer, RecoveryServe
             return InstructionIssue.Refused(503, "instruction limit: " + book.MaxOutstanding + " are under way; try again when some have ended");
         server.Wake();
         return new InstructionIssue(instruction, 201, null);
+    }
+
+    // The instruction goes to one agent: not 0.0.0.0 (this host, by accident), broadcast or multicast.
+    private static bool IsOneHost(IPAddress address)
+    {
+        byte[] a = address.GetAddressBytes();
+        return !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.Broadcast) && a[0] is < 224;
     }
 
     /// <summary>
