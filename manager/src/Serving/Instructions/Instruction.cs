@@ -77,6 +77,9 @@ public sealed class Instruction
     /// <summary>When the current state times out; null once ended.</summary>
     public TimeSpan? Deadline => _timeouts.For(State) is { } limit ? StateSince + limit : null;
 
+    /// <summary>When the datagram is due (again); null once the agent reported or it ended.</summary>
+    public TimeSpan? NextSendAt => State == InstructionState.Sent ? _nextSendAt : null;
+
     /// <summary>True when the datagram is due (again) now; the caller sends it and calls <see cref="MarkSent"/>.</summary>
     public bool SendDue(TimeSpan now) => State == InstructionState.Sent && now >= _nextSendAt;
 

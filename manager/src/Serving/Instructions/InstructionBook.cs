@@ -116,11 +116,7 @@ public sealed class InstructionBook(InstructionTimeouts timeouts, int maxOutstan
             foreach (Instruction instruction in _byId.Values)
             {
                 if (instruction.Deadline is { } deadline && (next is null || deadline < next)) next = deadline;
-                if (instruction.State == InstructionState.Sent)
-                {
-                    TimeSpan resend = instruction.EnteredAt(InstructionState.Sent)!.Value + Instruction.ResendInterval * instruction.Sends;
-                    if (next is null || resend < next) next = resend;
-                }
+                if (instruction.NextSendAt is { } resend && (next is null || resend < next)) next = resend;
             }
         }
         return next;
