@@ -136,9 +136,27 @@ public sealed class InstructionLifeTests
         return status.RootElement.GetProperty("traffic").GetProperty("rejectReasons").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
     }
 
-    private static JsonElement InstructionRecord(TempFolder folder, string idHex) =>
-        File.ReadAllLines(folder.Combine("results.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
-            .Single(r => r.TryGetProperty("kind", out JsonElement kind) && kind.GetString() == "instruction" && r.GetProperty("instructionIdHex").GetString() == idHex);
+    /// <summary>
+    /// The result log's line for the instruction. The engine writes it just after the state change the API already
+    /// shows, so it is waited for.
+    /// </summary>
+    private static async Task<JsonElement> InstructionRecordAsync(TempFolder folder, string idHex)
+    {
+        DateTime end = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            using (var reader = new StreamReader(new FileStream(folder.Combine("results.jsonl"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite)))
+            {
+                foreach (string line in reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    JsonElement r = JsonDocument.Parse(line).RootElement;
+                    if (r.TryGetProperty("kind", out JsonElement kind) && kind.GetString() == "instruction" && r.GetProperty("instructionIdHex").GetString() == idHex) return r;
+                }
+            }
+            if (DateTime.UtcNow >= end) throw new Xunit.Sdk.XunitException("no instruction line for " + idHex + " in the result log");
+            await Task.Delay(50);
+        }
+    }
 
     [Fact]
     public async Task InstructVia_WholeLifeDrivenOverUdp_DoneInStatusLogAndInstructOutput()
@@ -215,7 +233,7 @@ public sealed class InstructionLifeTests
         Assert.Equal(states.OrderBy(s => Array.IndexOf(new[] { "state=sent", "state=acknowledged", "state=ready", "state=receiving", "state=written", "state=done" }, s)), states);
         Assert.Contains("firmware=\"edk2-new\"", run.Stdout, StringComparison.Ordinal);
 
-        JsonElement record = InstructionRecord(folder, idHex);
+        JsonElement record = await InstructionRecordAsync(folder, idHex);
         Assert.Equal("done", record.GetProperty("outcome").GetString());
         Assert.Equal("edk2-new", record.GetProperty("firmwareVersion").GetString());
         foreach (string phase in new[] { "agentSeconds", "rebootSeconds", "recoverySeconds", "backSeconds", "totalSeconds" })
@@ -254,7 +272,7 @@ public sealed class InstructionLifeTests
         var copies = agent.All.Where(d => d.Type == MessageType.RecoveryInstruction).Select(d => Convert.ToHexString(d.Bytes)).Distinct().ToList();
         Assert.Single(copies);
 
-        JsonElement record = InstructionRecord(folder, idHex);
+        JsonElement record = await InstructionRecordAsync(folder, idHex);
         Assert.Equal("failed", record.GetProperty("outcome").GetString());
         Assert.Equal("sent", record.GetProperty("failedIn").GetString());
         Assert.False(record.TryGetProperty("rebootSeconds", out _));
