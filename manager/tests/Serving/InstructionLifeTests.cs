@@ -94,6 +94,15 @@ public sealed class InstructionLifeTests
         return buffer[..n];
     }
 
+    private static byte[] RequestForOtherImageType(WireProbe machine)
+    {
+        ImageTypeId.TryRead(Guid.Parse("0b5c7a3e-1111-4222-8333-944455556666").ToByteArray(), out ImageTypeId other);
+        var buffer = new byte[256];
+        Assert.Equal(WireStatus.Ok, new RequestMessage(other, 0, 0, Mac, 1472, WireProbe.IpOf(machine.LocalEndPoint.Address), 0, RequestReason.ManagerInstruction, DeliveryModes.Unicast)
+            .TryEmit(buffer, new MessageIds(machine.NextMessageId(), 0, Mac), out int n));
+        return buffer[..n];
+    }
+
     /// <summary>The RECOVERY_INSTRUCTION serve sent to the agent probe, parsed, with its signature checked against the instruction key.</summary>
     private static async Task<(InstructionMessage Message, WireProbe.Received Datagram)> ReceiveInstructionAsync(WireProbe agent)
     {
@@ -200,6 +209,12 @@ public sealed class InstructionLifeTests
 
         machine.Send(Readiness(id, Uuid), manager.UdpEndPoint);
         await WaitForStateAsync(manager, idHex, "ready");
+
+        // A REQUEST for an image type the catalog does not have gets no OFFER and does not start the recovery.
+        long handled = await manager.DatagramsHandledAsync();
+        machine.Send(RequestForOtherImageType(machine), manager.UdpEndPoint);
+        while (await manager.DatagramsHandledAsync() <= handled) await Task.Delay(20);
+        Assert.Equal("ready", (await StatusInstructionAsync(manager, idHex, "ready")).GetProperty("state").GetString());
 
         uint requestId = machine.SendRequest(manager.UdpEndPoint, Mac);
         var offer = await machine.WaitForOfferAsync(requestId, Patience);

@@ -130,7 +130,7 @@ public sealed class Instruction
         return null;
     }
 
-    /// <summary>A REQUEST or ACCEPT from <paramref name="mac"/>: the recovery started. True when it moved the state.</summary>
+    /// <summary>A REQUEST that was answered with an OFFER, or an ACCEPT, from <paramref name="mac"/>: the recovery started. True when it moved the state.</summary>
     public bool OnRecoveryMessage(ulong mac, TimeSpan now)
     {
         if (mac != Mac || State != InstructionState.Ready) return false;
@@ -169,7 +169,7 @@ public sealed class Instruction
     {
         InstructionState.Sent => "the agent's report",
         InstructionState.Acknowledged => "READINESS",
-        InstructionState.Ready => "a REQUEST or ACCEPT",
+        InstructionState.Ready => "a REQUEST this manager offered an image for, or an ACCEPT",
         InstructionState.Receiving => "a RESULT",
         _ => "the agent's running report",
     };

@@ -45,7 +45,6 @@ public sealed partial class RecoveryServer
     {
         WireStatus status = RequestMessage.TryParse(frame, out RequestMessage request);
         if (status != WireStatus.Ok) { Reject("REQUEST:" + status); return; }
-        _instructions.OnRecoveryMessage(frame.Header.SenderId, now);
 
         CatalogImage? image = ChooseImage(request);
         if (image is null)
@@ -105,6 +104,8 @@ public sealed partial class RecoveryServer
         status = sign ? _signer!.TryEmit(offer, _sendBuffer, ids, senderId, DonorIdentity.AddressToWire(sender.Address), out written) : offer.TryEmit(_sendBuffer, ids, out written);
         if (status != WireStatus.Ok) { Reject("OFFER:emit-failed"); return; }
         Send(written, replyTo);
+        // Only a REQUEST this manager could answer starts an instructed machine's recovery.
+        _instructions.OnRecoveryMessage(senderId, now);
         if (LogFrom(sender)) _logger.LogInformation("REQUEST from {Client} ({Id}): offered {Image} version {Version} in session {Session:x8} ({Mode}{Signed})",
             sender, SessionClient.FormatId(senderId), image.Name, CliFormat.Version(image.Version), sessionId, mode, sign ? ", signed" : "");
     }

@@ -155,7 +155,7 @@ public sealed class InstructionTests
     {
         { InstructionState.Sent, 30, "the agent's report" },
         { InstructionState.Acknowledged, 600, "READINESS" },
-        { InstructionState.Ready, 300, "a REQUEST or ACCEPT" },
+        { InstructionState.Ready, 300, "a REQUEST this manager offered an image for, or an ACCEPT" },
         { InstructionState.Receiving, 3600, "a RESULT" },
         { InstructionState.Written, 600, "the agent's running report" },
     };
