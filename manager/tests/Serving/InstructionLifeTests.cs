@@ -472,4 +472,75 @@ public sealed class InstructionLifeTests
         Assert.Contains(option, run.Stderr, StringComparison.Ordinal);
         Assert.Contains(reason, run.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Serve_TwentyThousandMutatedReportsAndReadiness_NoInternalErrorInstructionUnmoved()
+    {
+        using var folder = new TempFolder();
+        await using var manager = await StartAsync(folder, KeyArgs(folder).Concat(new[] { "--instruction-timeouts", "ack=600" }).ToArray());
+        using var agent = new WireProbe("127.0.0.1");
+        var (code, body, _) = await PostAsync(Api(manager, "/instructions"), Body(agent.LocalEndPoint));
+        Assert.True(code == HttpStatusCode.Created, body);
+        var (message, _) = await ReceiveInstructionAsync(agent);
+        string idHex = Hex(message.InstructionId);
+        // Templates name another id (32 bits apart), so no mutation of a few bits can make one this instruction's.
+        ulong other = message.InstructionId ^ 0xFFFF_FFFF_0000_0000;
+        byte[][] templates =
+        {
+            AgentReport(other, message.Counter, AgentState.Rebooting, "edk2"),
+            AgentReport(other, message.Counter, AgentState.Running, "edk2-stable202211 with a longer version text"),
+            AgentReport(other, message.Counter, AgentState.Failed, "", AgentFailure.NoEspPartition),
+            Readiness(other, Uuid),
+        };
+        var random = new Random(1313);
+        const int count = 20_000;
+        long baseline = await manager.DatagramsHandledAsync();
+        using (var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                byte[] copy = (byte[])templates[random.Next(templates.Length)].Clone();
+                switch (random.Next(4))
+                {
+                    case 0: // a few bits flipped after the header's type, CRC made valid again
+                        for (int f = random.Next(1, 5); f > 0; f--) copy[random.Next(6, copy.Length)] ^= (byte)(1 << random.Next(8));
+                        Reseal(copy);
+                        break;
+                    case 1: // shorter or longer, with a consistent length field and CRC
+                        Array.Resize(ref copy, Math.Clamp(copy.Length + random.Next(-40, 40), 32, 200));
+                        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(copy.AsSpan(24), (ushort)(copy.Length - 32));
+                        Reseal(copy);
+                        break;
+                    case 2: // a random id and MAC, otherwise well formed
+                        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(copy.AsSpan(32), (ulong)random.NextInt64(1, long.MaxValue));
+                        Reseal(copy);
+                        break;
+                    default: // bits flipped, CRC left wrong
+                        copy[random.Next(32, copy.Length)] ^= 0x5A;
+                        break;
+                }
+                await socket.SendAsync(copy, manager.UdpEndPoint);
+                if (i % 256 == 255) await Task.Delay(1);
+            }
+        }
+        DateTime end = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (await manager.DatagramsHandledAsync() - baseline < count * 9 / 10 && DateTime.UtcNow < end) await Task.Delay(100);
+        Assert.True(await manager.DatagramsHandledAsync() - baseline >= count * 9 / 10, "serve handled too few of the datagrams");
+        Assert.False(manager.HasExited, manager.Output);
+        Dictionary<string, long> rejects = await RejectsAsync(manager);
+        Assert.False(rejects.ContainsKey("internal-error"), string.Join(", ", rejects));
+        Assert.Contains("AGENT_REPORT:unknown-instruction", rejects.Keys);
+        Assert.Contains("READINESS:unknown-instruction", rejects.Keys);
+        Assert.Contains(rejects.Keys, k => k.StartsWith("AGENT_REPORT:Bad", StringComparison.Ordinal));
+        Assert.Contains(rejects.Keys, k => k.StartsWith("READINESS:Bad", StringComparison.Ordinal));
+        JsonElement still = await StatusInstructionAsync(manager, idHex, "sent");
+        Assert.Equal("sent", still.GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, still.GetProperty("acknowledgedAt").ValueKind);
+    }
+
+    private static void Reseal(byte[] message)
+    {
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(28), 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(28), UefiRecovery.Core.Protocol.Wire.MessageHeader.ComputeMessageCrc(message));
+    }
 }
