@@ -10,4 +10,7 @@ public static class CliFormat
 
     /// <summary>Session ids: 8 lower-case hex digits (1a2b3c4d), in the log, the live view, /status and results.jsonl.</summary>
     public static string SessionId(uint sessionId) => sessionId.ToString("x8", CultureInfo.InvariantCulture);
+
+    /// <summary>Instruction ids: 0x and 16 upper-case hex digits (0x9C1E...), as the agent's log and the app's settings write them.</summary>
+    public static string InstructionId(ulong id) => "0x" + id.ToString("X16", CultureInfo.InvariantCulture);
 }

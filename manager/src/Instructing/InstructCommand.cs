@@ -1,22 +1,21 @@
 using System;
 using System.CommandLine;
 using System.Globalization;
-using System.Linq;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using UefiRecovery.Core.Crypto;
 using UefiRecovery.Core.Protocol;
 using UefiRecovery.Core.Protocol.Wire;
+using UefiRecovery.Manager.Cli;
 
 namespace UefiRecovery.Manager.Instructing;
 
 /// <summary>
-/// `instruct`: sign a RECOVERY_INSTRUCTION for one machine, send it to its agent, wait for the AGENT_REPORT and
-/// show it (docs/operating.md §8.7). Exit 0 when the agent reports it is rebooting into recovery, 1 when it
-/// reports a failure, 5 when no report came (the agent logs why it refused an instruction; it never answers a
-/// refused one).
+/// `instruct`: tell a running machine's agent to reboot it into recovery (docs/operating.md §8.7). Three modes:
+/// standalone (sign with --key, send, wait for the AGENT_REPORT: exit 0 rebooting, 1 failed, 5 no report);
+/// --out FILE (sign and write the datagram, send nothing); --via URL (a running `serve` signs, sends and follows
+/// the instruction's whole life: exit 0 done, 1 failed, 5 still under way at --timeout).
 /// </summary>
 internal static class InstructCommand
 {
@@ -24,19 +23,25 @@ internal static class InstructCommand
 
     public static Command Build()
     {
-        var agent = new Option<string>("--agent") { HelpName = "ADDR[:PORT]", Description = "The agent: ADDR[:PORT] (port 40125 by default).", Required = true };
-        var key = new Option<string>("--key") { HelpName = "KEY.pem", Description = "The manager's instruction key: RSA-2048 private key, PEM.", Required = true };
+        var agent = new Option<string?>("--agent") { HelpName = "ADDR[:PORT]", Description = "The agent: ADDR[:PORT] (port 40125 by default). Not with --out." };
+        var key = new Option<string?>("--key") { HelpName = "KEY.pem", Description = "The manager's instruction key: RSA-2048 private key, PEM (standalone and --out; with --via, serve's --instruction-key signs)." };
         var mac = new Option<string>("--mac") { HelpName = "MAC", Description = "Target MAC, e.g. 52:54:00:12:34:56 (one of the machine's NICs).", Required = true };
         var uuid = new Option<string>("--uuid") { HelpName = "UUID", Description = "Target SMBIOS system UUID (/sys/class/dmi/id/product_uuid, dmidecode -s system-uuid).", Required = true };
-        var managers = new Option<string[]>("--manager") { HelpName = "ADDR[:PORT]", Description = "Where the booted app asks: ADDR[:PORT] (40123 by default), 1 to 4 times.", Required = true, AllowMultipleArgumentsPerToken = false };
+        var managers = new Option<string[]>("--manager") { HelpName = "ADDR[:PORT]", Description = "Where the booted app asks: ADDR[:PORT] (40123 by default), 1 to 4 times (standalone and --out; with --via, serve's own address).", AllowMultipleArgumentsPerToken = false, DefaultValueFactory = _ => Array.Empty<string>() };
         var counterFile = new Option<string?>("--counter-file") { HelpName = "FILE", Description = "Where this key's counter lives (default: the key file + .counter)." };
         var expires = new Option<int>("--expires") { HelpName = "SECONDS", Description = "Seconds the instruction stays valid, 1..86400.", DefaultValueFactory = _ => 600 };
         var imageType = new Option<string?>("--image-type") { HelpName = "GUID", Description = "FMP image type GUID the machine is to get (for the log)." };
         var version = new Option<string?>("--version") { HelpName = "VERSION", Description = "Image version the machine is to get (for the log), decimal or 0x hex." };
-        var timeout = new Option<int>("--timeout") { HelpName = "SECONDS", Description = "Seconds to wait for the agent's report, 1..300.", DefaultValueFactory = _ => 10 };
-        var bind = new Option<string>("--bind") { HelpName = "ADDR", Description = "Local IPv4 address to send from and wait on.", DefaultValueFactory = _ => "0.0.0.0" };
-        var command = new Command("instruct", "Tell a running machine's agent to reboot it into recovery (signed RECOVERY_INSTRUCTION), and show its report.\n\nExample:\n  uefirecovery-manager instruct --agent 10.214.0.21 --key instruction-key.pem \\\n      --mac 52:54:00:12:34:56 --uuid 8c5e0d6a-3f1b-4b8e-9d3a-2f6c1e7a9b40 --manager 10.214.0.1");
-        foreach (Option option in new Option[] { agent, key, mac, uuid, managers, counterFile, expires, imageType, version, timeout, bind })
+        var timeout = new Option<int?>("--timeout") { HelpName = "SECONDS", Description = "Seconds to wait: for the agent's report, 1..300 (default 10); with --via for the instruction to end, 1..86400 (default 3600)." };
+        var bind = new Option<string>("--bind") { HelpName = "ADDR", Description = "Local IPv4 address to send from and wait on (standalone).", DefaultValueFactory = _ => "0.0.0.0" };
+        var outFile = new Option<string?>("--out") { HelpName = "FILE", Description = "Sign and write the 648-byte datagram to FILE; send nothing (offline signing)." };
+        var via = new Option<string?>("--via") { HelpName = "URL", Description = "A running serve's HTTP endpoint, e.g. http://127.0.0.1:8480: serve signs, sends and follows the instruction; this prints each state." };
+        var tokenFile = new Option<string?>("--api-token-file") { HelpName = "FILE", Description = "With --via: file holding serve's API token (sent as Authorization: Bearer)." };
+        var command = new Command("instruct", "Tell a running machine's agent to reboot it into recovery (signed RECOVERY_INSTRUCTION) and show its report; with --via a running serve sends it and follows the whole recovery.\n\nExample: (standalone; through serve; offline signing)\n"
+            + "  uefirecovery-manager instruct --agent 10.214.0.21 --key instruction-key.pem \\\n      --mac 52:54:00:12:34:56 --uuid 8c5e0d6a-3f1b-4b8e-9d3a-2f6c1e7a9b40 --manager 10.214.0.1\n"
+            + "  uefirecovery-manager instruct --via http://127.0.0.1:8480 --agent 10.214.0.21 \\\n      --mac 52:54:00:12:34:56 --uuid 8c5e0d6a-3f1b-4b8e-9d3a-2f6c1e7a9b40\n"
+            + "  uefirecovery-manager instruct --out instruction.bin --key instruction-key.pem \\\n      --mac 52:54:00:12:34:56 --uuid 8c5e0d6a-3f1b-4b8e-9d3a-2f6c1e7a9b40 --manager 10.214.0.1");
+        foreach (Option option in new Option[] { agent, key, mac, uuid, managers, counterFile, expires, imageType, version, timeout, bind, outFile, via, tokenFile })
         {
             command.Options.Add(option);
         }
@@ -44,20 +49,37 @@ internal static class InstructCommand
         {
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
             TextWriter stderr = parseResult.InvocationConfiguration.Error;
+            string? viaUrl = parseResult.GetValue(via);
+            string? outPath = parseResult.GetValue(outFile);
+            int? timeoutSeconds = parseResult.GetValue(timeout);
             string? problem = null;
-            if (!TryEndpoint(parseResult.GetValue(agent)!, ProtocolConstants.AgentPort, out IPEndPoint? agentEndpoint)) problem = "--agent: not ADDR[:PORT]";
-            else if (!TryMac(parseResult.GetValue(mac)!, out ulong targetMac)) problem = "--mac: not a MAC like 52:54:00:12:34:56";
-            else if (!TryUuid(parseResult.GetValue(uuid)!, out SystemUuid targetUuid)) problem = "--uuid: not a UUID (or all zeros / all ones)";
-            else if (!TryManagers(parseResult.GetValue(managers)!, out ManagerList list, out problem)) { }
-            else if (!TryImageType(parseResult.GetValue(imageType), out ImageTypeId type)) problem = "--image-type: not a GUID";
-            else if (!TryVersion(parseResult.GetValue(version), out uint imageVersion)) problem = "--version: not a number 0..4294967295 (decimal, or hex with 0x, e.g. 0x00010002)";
+            IPEndPoint? agentEndpoint = null;
+            if (viaUrl is not null && outPath is not null) problem = "--via and --out: one or the other";
+            else if (outPath is null && parseResult.GetValue(agent) is null) problem = "--agent: required (the agent's ADDR[:PORT])";
+            else if (outPath is null && !InstructionText.TryEndpoint(parseResult.GetValue(agent), ProtocolConstants.AgentPort, out agentEndpoint)) problem = "--agent: not ADDR[:PORT]";
+            else if (outPath is not null && parseResult.GetValue(agent) is not null) problem = "--agent: not with --out (nothing is sent)";
+            else if (!InstructionText.TryMac(parseResult.GetValue(mac), out _)) problem = "--mac: not a MAC like 52:54:00:12:34:56";
+            else if (!InstructionText.TryUuid(parseResult.GetValue(uuid), out _)) problem = "--uuid: not a UUID (or all zeros / all ones)";
             else if (parseResult.GetValue(expires) is < 1 or > 86400) problem = "--expires: 1..86400 seconds";
-            else if (parseResult.GetValue(timeout) is < 1 or > 300) problem = "--timeout: 1..300 seconds";
+            else if (viaUrl is not null)
+            {
+                if (parseResult.GetValue(key) is not null || parseResult.GetValue(managers)!.Length > 0 || parseResult.GetValue(counterFile) is not null)
+                    problem = "--key, --manager and --counter-file belong to serve with --via (serve --instruction-key, its own listen address)";
+                else if (!Uri.TryCreate(viaUrl, UriKind.Absolute, out Uri? baseUri) || baseUri.Scheme is not ("http" or "https")) problem = "--via: not an http:// URL";
+                else if (timeoutSeconds is < 1 or > 86400) problem = "--timeout: 1..86400 seconds with --via";
+                else
+                    return InstructViaServe.Run(stdout, stderr, baseUri, parseResult.GetValue(tokenFile), agentEndpoint!, parseResult.GetValue(mac)!, parseResult.GetValue(uuid)!,
+                        parseResult.GetValue(expires), parseResult.GetValue(imageType), parseResult.GetValue(version), timeoutSeconds ?? 3600);
+            }
+            else if (parseResult.GetValue(tokenFile) is not null) problem = "--api-token-file: only with --via";
+            else if (parseResult.GetValue(key) is null) problem = "--key: required (the instruction key) unless --via";
+            else if (!TryTarget(parseResult.GetValue(mac)!, parseResult.GetValue(uuid)!, parseResult.GetValue(managers)!, parseResult.GetValue(imageType),
+                         parseResult.GetValue(version), parseResult.GetValue(expires), out InstructionTarget target, out problem)) { }
+            else if (timeoutSeconds is < 1 or > 300) problem = "--timeout: 1..300 seconds";
             else if (!IPAddress.TryParse(parseResult.GetValue(bind), out IPAddress? bindAddress) || bindAddress.AddressFamily != AddressFamily.InterNetwork) problem = "--bind: not an IPv4 address";
             else
             {
-                return Run(stdout, stderr, agentEndpoint!, parseResult.GetValue(key)!, parseResult.GetValue(counterFile), targetMac, targetUuid, list,
-                    type, imageVersion, parseResult.GetValue(expires), parseResult.GetValue(timeout), bindAddress);
+                return Run(stdout, stderr, agentEndpoint, outPath, parseResult.GetValue(key)!, parseResult.GetValue(counterFile), target, timeoutSeconds ?? 10, bindAddress);
             }
             stderr.WriteLine("instruct: " + problem);
             return ExitCodes.UsageOrInput;
@@ -65,82 +87,96 @@ internal static class InstructCommand
         return command;
     }
 
-    private static int Run(TextWriter stdout, TextWriter stderr, IPEndPoint agent, string keyPath, string? counterPath, ulong mac, SystemUuid uuid,
-        ManagerList managers, ImageTypeId type, uint imageVersion, int expiresSeconds, int timeoutSeconds, IPAddress bind)
+    private static bool TryTarget(string macText, string uuidText, string[] managerTexts, string? typeText, string? versionText, int expires,
+        out InstructionTarget target, out string? problem)
     {
-        if (!InstructionKeyFile.TryLoad(keyPath, out RSA? rsa, out byte[] modulus, out string error))
+        target = default;
+        problem = null;
+        InstructionText.TryMac(macText, out ulong targetMac);
+        InstructionText.TryUuid(uuidText, out SystemUuid targetUuid);
+        if (!InstructionText.TryManagers(managerTexts, out ManagerList list, out problem)) return false;
+        if (!InstructionText.TryImageType(typeText, out ImageTypeId type)) { problem = "--image-type: not a GUID"; return false; }
+        if (!InstructionText.TryVersion(versionText, out uint imageVersion)) { problem = "--version: not a number 0..4294967295 (decimal, or hex with 0x, e.g. 0x00010002)"; return false; }
+        target = new InstructionTarget(targetMac, targetUuid, list, type, imageVersion, expires);
+        return true;
+    }
+
+    private static int Run(TextWriter stdout, TextWriter stderr, IPEndPoint? agent, string? outPath, string keyPath, string? counterPath,
+        InstructionTarget target, int timeoutSeconds, IPAddress bind)
+    {
+        if (!InstructionSigner.TryLoad(keyPath, counterPath, out InstructionSigner? signer, out string error))
         {
             stderr.WriteLine("instruct: " + error);
             return ExitCodes.UsageOrInput;
         }
-        using (rsa)
+        using (signer)
         {
-            DateTimeOffset now = DateTimeOffset.UtcNow;
-            if (!InstructionCounter.TryTakeNext(counterPath ?? keyPath + ".counter", now, out ulong counter, out error))
+            if (!signer!.TrySign(target, ManagerSenderId(), DateTimeOffset.UtcNow, out SignedInstruction? signed, out error))
             {
                 stderr.WriteLine("instruct: " + error);
                 return ExitCodes.UsageOrInput;
             }
-            ulong id = 0;
-            while (id == 0)
+            stdout.WriteLine("instruction id=" + CliFormat.InstructionId(signed!.Id) + " counter=" + signed.Counter + " to=" + (agent?.ToString() ?? outPath)
+                + " mac=" + Serving.Sessions.SessionClient.FormatId(target.Mac)
+                + " expires=" + DateTimeOffset.FromUnixTimeSeconds((long)signed.ExpiryUnixSeconds).ToString("u", CultureInfo.InvariantCulture)
+                + " key-sha256=" + signed.KeyTag);
+            if (outPath is not null)
             {
-                id = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
-            }
-            ulong expiry = (ulong)now.ToUnixTimeSeconds() + (ulong)expiresSeconds;
-            var instruction = new InstructionMessage(id, counter, expiry, mac, uuid, type, imageVersion, managers);
-            byte[] datagram = new byte[InstructionSignature.DatagramLength];
-            uint messageId = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4));
-            WireStatus status = instruction.TryBeginEmit(datagram, new MessageIds(messageId, 0, ManagerSenderId()), modulus);
-            byte[] digest = new byte[Sha256.DigestSize];
-            if (status != WireStatus.Ok || !InstructionSignature.TryComputeDigest(datagram, new Sha256(), digest))
-            {
-                stderr.WriteLine("instruct: cannot encode the instruction: " + status);
-                return ExitCodes.UsageOrInput;
-            }
-            byte[] signature = rsa!.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            InstructionSignature.TryFinish(datagram, signature, out _);
-
-            stdout.WriteLine("instruction id=0x" + id.ToString("X16", CultureInfo.InvariantCulture) + " counter=" + counter + " to=" + agent
-                + " mac=" + FormatMac(mac) + " expires=" + DateTimeOffset.FromUnixTimeSeconds((long)expiry).ToString("u", CultureInfo.InvariantCulture)
-                + " key-sha256=" + Convert.ToHexStringLower(SHA256.HashData(modulus)).Substring(0, 16));
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            socket.Bind(new IPEndPoint(bind, 0));
-            // Sent again every 2 s until a report comes: a copy that arrives after the first was taken is a replay
-            // to the agent (dropped and logged), so repeating costs nothing and covers a lost datagram.
-            DateTime deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-            byte[] buffer = new byte[2048];
-            int sends = 0;
-            while (DateTime.UtcNow < deadline)
-            {
-                socket.SendTo(datagram, agent);
-                sends++;
-                DateTime resend = DateTime.UtcNow.AddSeconds(2) < deadline ? DateTime.UtcNow.AddSeconds(2) : deadline;
-                while (DateTime.UtcNow < resend)
+                try
                 {
-                    int waitMs = Math.Max(1, (int)(resend - DateTime.UtcNow).TotalMilliseconds);
-                    if (!socket.Poll(waitMs * 1000, SelectMode.SelectRead))
-                    {
-                        break;
-                    }
-                    EndPoint from = new IPEndPoint(IPAddress.Any, 0);
-                    int length = socket.ReceiveFrom(buffer, ref from);
-                    if (MessageFrame.TryParse(buffer.AsSpan(0, length), out MessageFrame frame) != WireStatus.Ok
-                        || AgentReportMessage.TryParse(frame, out AgentReportMessage report, out ReadOnlySpan<byte> firmware) != WireStatus.Ok
-                        || report.InstructionId != id)
-                    {
-                        continue;
-                    }
-                    stdout.WriteLine("report from=" + from + " state=" + report.State
-                        + (report.Failure != AgentFailure.None ? " failure=" + report.Failure : "")
-                        + " boot-entry=" + (report.BootEntry == AgentReportMessage.NoBootEntry ? "none" : "Boot" + report.BootEntry.ToString("X4", CultureInfo.InvariantCulture))
-                        + " firmware=\"" + System.Text.Encoding.ASCII.GetString(firmware) + "\" sends=" + sends);
-                    return report.State == AgentState.Rebooting ? ExitCodes.Ok : ExitCodes.Rejected;
+                    File.WriteAllBytes(outPath, signed.Datagram);
                 }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    stderr.WriteLine("instruct: --out " + outPath + ": " + e.Message);
+                    return ExitCodes.UsageOrInput;
+                }
+                stdout.WriteLine("written " + signed.Datagram.Length + " bytes to " + outPath + " (not sent; the counter " + signed.Counter + " is used up)");
+                return ExitCodes.Ok;
             }
-            stdout.WriteLine("no report from the agent within " + timeoutSeconds + " s after " + sends + " sends: the agent is not running or not reachable,"
-                + " or it refused the instruction (another key, MAC or UUID, its clock past the expiry, a replay); its log says which");
-            return NoReport;
+            return SendAndWait(stdout, signed, agent!, timeoutSeconds, bind);
         }
+    }
+
+    private static int SendAndWait(TextWriter stdout, SignedInstruction signed, IPEndPoint agent, int timeoutSeconds, IPAddress bind)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(bind, 0));
+        // Sent again every 2 s until a report comes: a copy that arrives after the first was taken is a replay
+        // to the agent (dropped and logged), so repeating costs nothing and covers a lost datagram.
+        DateTime deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        byte[] buffer = new byte[2048];
+        int sends = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            socket.SendTo(signed.Datagram, agent);
+            sends++;
+            DateTime resend = DateTime.UtcNow.AddSeconds(2) < deadline ? DateTime.UtcNow.AddSeconds(2) : deadline;
+            while (DateTime.UtcNow < resend)
+            {
+                int waitMs = Math.Max(1, (int)(resend - DateTime.UtcNow).TotalMilliseconds);
+                if (!socket.Poll(waitMs * 1000, SelectMode.SelectRead))
+                {
+                    break;
+                }
+                EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+                int length = socket.ReceiveFrom(buffer, ref from);
+                if (MessageFrame.TryParse(buffer.AsSpan(0, length), out MessageFrame frame) != WireStatus.Ok
+                    || AgentReportMessage.TryParse(frame, out AgentReportMessage report, out ReadOnlySpan<byte> firmware) != WireStatus.Ok
+                    || report.InstructionId != signed.Id)
+                {
+                    continue;
+                }
+                stdout.WriteLine("report from=" + from + " state=" + report.State
+                    + (report.Failure != AgentFailure.None ? " failure=" + report.Failure : "")
+                    + " boot-entry=" + (report.BootEntry == AgentReportMessage.NoBootEntry ? "none" : "Boot" + report.BootEntry.ToString("X4", CultureInfo.InvariantCulture))
+                    + " firmware=\"" + System.Text.Encoding.ASCII.GetString(firmware) + "\" sends=" + sends);
+                return report.State == AgentState.Rebooting ? ExitCodes.Ok : ExitCodes.Rejected;
+            }
+        }
+        stdout.WriteLine("no report from the agent within " + timeoutSeconds + " s after " + sends + " sends: the agent is not running or not reachable,"
+            + " or it refused the instruction (another key, MAC or UUID, its clock past the expiry, a replay); its log says which");
+        return NoReport;
     }
 
     // The donor id of this host (as `serve` derives its own would be nicer; any nonzero id is valid for an instruction).
@@ -149,118 +185,5 @@ internal static class InstructCommand
         byte[] hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("instruct:" + Environment.MachineName));
         ulong id = BitConverter.ToUInt64(hash);
         return id == 0 ? 1 : id;
-    }
-
-    private static bool TryEndpoint(string text, ushort defaultPort, out IPEndPoint? endpoint)
-    {
-        endpoint = null;
-        string host = text;
-        ushort port = defaultPort;
-        int colon = text.LastIndexOf(':');
-        if (colon >= 0)
-        {
-            host = text.Substring(0, colon);
-            if (!ushort.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port) || port == 0)
-            {
-                return false;
-            }
-        }
-        if (!IPAddress.TryParse(host, out IPAddress? address) || address.AddressFamily != AddressFamily.InterNetwork)
-        {
-            return false;
-        }
-        endpoint = new IPEndPoint(address, port);
-        return true;
-    }
-
-    private static bool TryManagers(string[] texts, out ManagerList list, out string? problem)
-    {
-        list = default;
-        problem = null;
-        if (texts.Length < 1 || texts.Length > ManagerList.MaxCount)
-        {
-            problem = "--manager: 1 to 4 managers";
-            return false;
-        }
-        foreach (string text in texts)
-        {
-            if (!TryEndpoint(text, ProtocolConstants.DonorPort, out IPEndPoint? endpoint))
-            {
-                problem = "--manager " + text + ": not ADDR[:PORT]";
-                return false;
-            }
-            byte[] a = endpoint!.Address.GetAddressBytes();
-            uint address = (uint)(a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3]);
-            list.TryAdd(new DatagramEndpoint(address, (ushort)endpoint.Port), out list);
-        }
-        if (!list.IsValid)
-        {
-            problem = "--manager: 0.0.0.0 and 255.255.255.255 are no manager";
-            return false;
-        }
-        return true;
-    }
-
-    private static bool TryMac(string text, out ulong mac)
-    {
-        mac = 0;
-        string[] parts = text.Split(':', '-');
-        if (parts.Length != 6)
-        {
-            return false;
-        }
-        foreach (string part in parts)
-        {
-            if (part.Length != 2 || !byte.TryParse(part, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte b))
-            {
-                return false;
-            }
-            mac = mac << 8 | b;
-        }
-        return mac != 0;
-    }
-
-    private static bool TryUuid(string text, out SystemUuid uuid)
-    {
-        uuid = default;
-        if (!Guid.TryParseExact(text, "D", out _))
-        {
-            return false;
-        }
-        byte[] bytes = Convert.FromHexString(text.Replace("-", "", StringComparison.Ordinal));
-        uuid = SystemUuid.Read(bytes);
-        return !uuid.IsUnset;
-    }
-
-    private static bool TryImageType(string? text, out ImageTypeId type)
-    {
-        type = default;
-        if (text == null)
-        {
-            return true;
-        }
-        if (!Guid.TryParse(text, out Guid guid))
-        {
-            return false;
-        }
-        byte[] bytes = guid.ToByteArray(); // EFI byte order: the first three fields little-endian
-        return ImageTypeId.TryRead(bytes, out type);
-    }
-
-    private static bool TryVersion(string? text, out uint version)
-    {
-        version = 0;
-        if (text == null)
-        {
-            return true;
-        }
-        bool parsed = Cli.CliNumber.TryParse(text, uint.MaxValue, out ulong wide); // decimal or 0x hex, as every command
-        version = (uint)wide;
-        return parsed;
-    }
-
-    private static string FormatMac(ulong mac)
-    {
-        return string.Join(":", new[] { 40, 32, 24, 16, 8, 0 }.Select(shift => ((byte)(mac >> shift)).ToString("x2", CultureInfo.InvariantCulture)));
     }
 }

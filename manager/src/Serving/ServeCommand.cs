@@ -16,6 +16,8 @@ using UefiRecovery.Manager.Images;
 using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Faults;
+using UefiRecovery.Manager.Serving.Instructions;
+using UefiRecovery.Manager.Instructing;
 using UefiRecovery.Manager.Serving.Membership;
 using UefiRecovery.Manager.Serving.Results;
 using UefiRecovery.Manager.Serving.Sessions;
@@ -58,10 +60,14 @@ public static class ServeCommand
         var priority = new Option<int>("--priority") { HelpName = "0-255", Description = "Donor priority carried in OFFERs (0-255, higher preferred).", DefaultValueFactory = _ => 100 };
         var batchSends = new Option<bool>("--send-batch") { HelpName = "true|false", Description = "Linux: send group DATA in sendmmsg batches of up to 32 (false: one sendto per datagram).", DefaultValueFactory = _ => true };
         var live = new Option<bool?>("--live") { HelpName = "true|false", Description = "Force the live terminal view on (true) or off (false); default: on when stdout is a terminal." };
+        var instructionKey = new Option<string?>("--instruction-key") { HelpName = "KEY.pem", Description = "RSA-2048 private key (PEM) that signs instructions made through POST /instructions (as instruct --key); without it the API refuses them." };
+        var counterFile = new Option<string?>("--counter-file") { HelpName = "FILE", Description = "The instruction key's counter (default: the key file + .counter, shared with instruct)." };
+        var apiToken = new Option<string?>("--api-token-file") { HelpName = "FILE", Description = "File holding the HTTP API token (16+ printable characters). With it --status-http may listen beyond loopback; requests need Authorization: Bearer TOKEN, except GETs from loopback." };
+        var instructionTimeouts = new Option<string?>("--instruction-timeouts") { HelpName = "SPEC", Description = "Seconds an instruction may stay in each state, e.g. ack=30,ready=600,receiving=300,written=3600,back=600 (these are the defaults)." };
         var insecure = new Option<bool>("--insecure-serve-unverified") { Description = "TEST ONLY: act as a rogue donor (serve capsules unverified, announced as whatever each machine asks for). Never in production." };
 
-        var command = new Command("serve", "Serve signed images to machines in recovery.\n\nExample:\n  uefirecovery-manager serve --images /srv/recovery/images --listen 10.214.0.1:40123 \\\n      --delivery broadcast --destination 10.214.0.255 --trusted signing-key.pub.pem \\\n      --results /var/log/uefirecovery/results.jsonl");
-        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, secretFile, signingKey, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends, statusHosts, maxImageSize })
+        var command = new Command("serve", "Serve signed images to machines in recovery.\n\nExample:\n  uefirecovery-manager serve --images /srv/recovery/images --listen 10.214.0.1:40123 \\\n      --delivery broadcast --destination 10.214.0.255 --trusted signing-key.pub.pem \\\n      --results /var/log/uefirecovery/results.jsonl --instruction-key instruction-key.pem");
+        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, secretFile, signingKey, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends, statusHosts, maxImageSize, instructionKey, counterFile, apiToken, instructionTimeouts })
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -73,14 +79,21 @@ public static class ServeCommand
             IPAddress dataDestination = mode == DeliveryMode.Multicast ? IPAddress.Parse("239.255.40.124") : IPAddress.Broadcast;
             if (destinationText is not null && !IPAddress.TryParse(destinationText, out dataDestination!))
                 return Fail("--destination must be an IPv4 address");
+            string? token = null;
+            if (parse.GetValue(apiToken) is { } tokenPath && !ApiAccess.TryLoadToken(tokenPath, out token, out string tokenError))
+                return Fail(tokenError);
             IPEndPoint? statusEndpoint = null;
             string httpText = parse.GetValue(http)!;
             if (!string.Equals(httpText, "off", StringComparison.OrdinalIgnoreCase))
             {
-                if (!EndpointText.TryParseWithIPv6(httpText, 8480, out IPEndPoint parsedHttp) || !IPAddress.IsLoopback(parsedHttp.Address))
-                    return Fail("--status-http must be a loopback address[:port] (127.0.0.1:8480, [::1]:8480) or 'off' (the status is not for the network)");
+                if (!EndpointText.TryParseWithIPv6(httpText, 8480, out IPEndPoint parsedHttp))
+                    return Fail("--status-http must be address[:port] or 'off'");
+                if (!IPAddress.IsLoopback(parsedHttp.Address) && token is null)
+                    return Fail("--status-http must be a loopback address[:port] (127.0.0.1:8480, [::1]:8480) or 'off' (the status is not for the network), unless --api-token-file protects it");
                 statusEndpoint = parsedHttp;
             }
+            if (!InstructionTimeouts.TryParse(parse.GetValue(instructionTimeouts), out InstructionTimeouts stepTimeouts, out string timeoutsError))
+                return Fail(timeoutsError);
             if (!FaultOptions.TryParse(parse.GetValue(faults), out FaultOptions faultOptions, out string faultError))
                 return Fail(faultError);
             int fragmentSize = parse.GetValue(fragment);
@@ -129,6 +142,10 @@ public static class ServeCommand
                 LiveView = parse.GetValue(live) ?? !Console.IsOutputRedirected,
                 BatchSends = parse.GetValue(batchSends),
                 InsecureServeUnverified = parse.GetValue(insecure),
+                InstructionKeyPath = parse.GetValue(instructionKey),
+                InstructionCounterPath = parse.GetValue(counterFile),
+                ApiToken = token,
+                InstructionTimeouts = stepTimeouts,
             };
             return await RunAsync(options, cancellationToken).ConfigureAwait(false);
         });
@@ -178,11 +195,15 @@ public static class ServeCommand
             {
                 return Fail(e.Message);
             }
-            return await RunHostAsync(options, verifier, credentials, resultLog, cancellationToken).ConfigureAwait(false);
+            InstructionSigner? signer = null;
+            if (options.InstructionKeyPath is not null && !InstructionSigner.TryLoad(options.InstructionKeyPath, options.InstructionCounterPath, out signer, out string keyError))
+                return Fail("--instruction-key " + keyError);
+            using (signer)
+                return await RunHostAsync(options, verifier, credentials, resultLog, signer, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task<int> RunHostAsync(ServeOptions options, ICatalogVerifier verifier, DonorCredentials credentials, ResultLog resultLog, CancellationToken cancellationToken)
+    private static async Task<int> RunHostAsync(ServeOptions options, ICatalogVerifier verifier, DonorCredentials credentials, ResultLog resultLog, InstructionSigner? signer, CancellationToken cancellationToken)
     {
         var startup = new StartupLogGate();
 
@@ -192,9 +213,11 @@ public static class ServeCommand
             var web = WebApplication.CreateSlimBuilder();
             web.WebHost.UseKestrel(kestrel => kestrel.Listen(options.StatusHttp));
             AddServices(web, options, verifier, credentials, resultLog, startup);
+            web.Services.AddSingleton(services => new InstructionIssuer(signer, services.GetRequiredService<RecoveryServer>(), services.GetRequiredService<InstructionBook>()));
             WebApplication app = web.Build();
-            app.UseStatusHostCheck(new StatusHostCheck(options.StatusHostNames));
+            app.UseAccessChecks(new StatusHostCheck(options.StatusHostNames), new ApiAccess(options.ApiToken));
             app.MapStatus();
+            app.MapInstructions();
             host = app;
         }
         else
@@ -275,6 +298,7 @@ public static class ServeCommand
         builder.Services.AddSingleton(credentials);
         builder.Services.AddSingleton(services => new ImageCatalog(options.ImagesFolder, services.GetRequiredService<ICatalogVerifier>(), options.MaxImageBytes));
         builder.Services.AddSingleton(resultLog);
+        builder.Services.AddSingleton(new InstructionBook(options.InstructionTimeouts));
         builder.Services.AddSingleton<RecoveryServer>();
         builder.Services.AddSingleton<IStatusSource>(services => services.GetRequiredService<RecoveryServer>());
         builder.Services.AddHostedService(services => services.GetRequiredService<RecoveryServer>());

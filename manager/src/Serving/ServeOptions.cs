@@ -82,4 +82,16 @@ public sealed record ServeOptions
     /// and a version at its floor, so the machine's own verification is what refuses them.
     /// </summary>
     public bool InsecureServeUnverified { get; init; }
+
+    /// <summary>The instruction key (--instruction-key, RSA-2048 PEM) serve signs API instructions with; null: the API refuses them.</summary>
+    public string? InstructionKeyPath { get; init; }
+
+    /// <summary>That key's counter file (--counter-file; default the key file + .counter, as `instruct`).</summary>
+    public string? InstructionCounterPath { get; init; }
+
+    /// <summary>The API token (--api-token-file's content), or null: then the HTTP endpoint is loopback-only.</summary>
+    public string? ApiToken { get; init; }
+
+    /// <summary>How long an instruction may stay in each state (--instruction-timeouts).</summary>
+    public Instructions.InstructionTimeouts InstructionTimeouts { get; init; } = new();
 }

@@ -33,10 +33,15 @@ public sealed class ResultLog : IDisposable
     /// <summary>The log file, or null when results are not written.</summary>
     public string? FilePath { get; }
 
-    public void Append(ResultRecord record)
+    public void Append(ResultRecord record) => AppendLine(JsonSerializer.Serialize(record, Json));
+
+    /// <summary>An instruction that ended (its line has "kind":"instruction"; RESULT lines have no kind).</summary>
+    public void Append(Instructions.InstructionRecord record) => AppendLine(JsonSerializer.Serialize(record, Json));
+
+    private void AppendLine(string json)
     {
         if (_stream is null) return;
-        byte[] line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record, Json) + "\n");
+        byte[] line = Encoding.UTF8.GetBytes(json + "\n");
         lock (_gate)
         {
             _stream.Write(line);

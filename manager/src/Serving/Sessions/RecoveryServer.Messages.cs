@@ -35,6 +35,8 @@ public sealed partial class RecoveryServer
             case MessageType.Status: OnStatus(frame, sender, now); break;
             case MessageType.Result: OnResult(frame, sender, now); break;
             case MessageType.Abort: OnAbort(frame, sender, now); break;
+            case MessageType.AgentReport: OnAgentReport(frame, sender, now); break;
+            case MessageType.Readiness: OnReadiness(frame, sender, now); break;
             default: Reject("not-for-donor:" + frame.Type); break; // OFFER/DATA/... from other donors
         }
     }
@@ -102,6 +104,8 @@ public sealed partial class RecoveryServer
         status = sign ? _signer!.TryEmit(offer, _sendBuffer, ids, senderId, DonorIdentity.AddressToWire(sender.Address), out written) : offer.TryEmit(_sendBuffer, ids, out written);
         if (status != WireStatus.Ok) { Reject("OFFER:emit-failed"); return; }
         Send(written, replyTo);
+        // Only a REQUEST this manager could answer starts an instructed machine's recovery.
+        _instructions.OnRecoveryMessage(senderId, now);
         if (LogFrom(sender)) _logger.LogInformation("REQUEST from {Client} ({Id}): offered {Image} version {Version} in session {Session:x8} ({Mode}{Signed})",
             sender, SessionClient.FormatId(senderId), image.Name, CliFormat.Version(image.Version), sessionId, mode, sign ? ", signed" : "");
     }
@@ -204,6 +208,7 @@ public sealed partial class RecoveryServer
         // §7.2 rule 2: only the machine the OFFER reached at this address can join; anyone else hears nothing.
         if (!TokenProven(frame, sender, accept.MemberToken)) { NoteBadToken("ACCEPT", sender, frame.Header.SenderId, now); return; }
         ulong senderId = frame.Header.SenderId;
+        _instructions.OnRecoveryMessage(senderId, now);
         if (!_sessions.TryGetValue(frame.Header.SessionId, out ImageSession? session) || session.IsEnded)
         {
             var offer = _offers.Take(frame.Header.SessionId, accept.ImageId, senderId, sender.Address, now);
@@ -352,6 +357,7 @@ public sealed partial class RecoveryServer
             }
             RecordResult(result, session, client, sessionId, clientId, sender, now);
             RememberRecorded(key);
+            _instructions.OnResult(clientId, result.Outcome, result.Reason, result.FirmwareVersion, now);
         }
         // Acknowledge every copy: the client repeats RESULT until it sees this (§4.8).
         var ack = new ResultAckMessage(frame.Header.MessageId, result.MemberToken);
@@ -407,6 +413,7 @@ public sealed partial class RecoveryServer
         SessionClient? client = session.FindClient(abort.MemberToken);
         if (client is null || !client.IsActive) return;
         session.MarkLeft(client, now);
+        _instructions.OnSessionEnded(client.ClientId, "session: the machine sent ABORT (" + abort.Reason + ")", now);
         _results.Append(new ResultRecord(DateTimeOffset.UtcNow, sender.ToString(), client.IdText, session.SessionId, session.Image.Name,
             "left", (uint)abort.Reason, "client sent ABORT: " + abort.Reason, client.FragmentsHeld, session.RepairRounds,
             client.MemberTag, Authenticated: true, SessionKnown: true));
@@ -423,6 +430,7 @@ public sealed partial class RecoveryServer
             "timeout", (uint)ResultReason.Timeout, detail, client.FragmentsHeld, session.RepairRounds, client.MemberTag, Authenticated: false,
             SessionKnown: true));
         _resultsRecorded++;
+        _instructions.OnSessionEnded(client.ClientId, "session: " + client.ResultText + " (" + detail + ")", now);
         _logger.LogWarning("session {Session:x8}: {Client} ({Id}) {What}", session.SessionId, client.EndPoint, client.IdText,
             client.DropReason is null ? "timed out" : "dropped: " + client.DropReason);
     }

@@ -12,6 +12,7 @@ using UefiRecovery.Core.Protocol;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Manager.Serving.Faults;
+using UefiRecovery.Manager.Serving.Instructions;
 using UefiRecovery.Manager.Serving.Membership;
 using UefiRecovery.Manager.Serving.Limits;
 using UefiRecovery.Manager.Serving.Network;
@@ -49,6 +50,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private readonly ServeOptions _options;
     private readonly ImageCatalog _catalog;
     private readonly ResultLog _results;
+    private readonly InstructionBook _instructions;
     private readonly ILogger<RecoveryServer> _logger;
     private readonly SessionTimings _timings;
     private readonly ConcurrentQueue<Inbound> _inbound = new();
@@ -92,8 +94,9 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private TimeSpan _nextSnapshotAt;
     private ServerStatus _status;
 
-    public RecoveryServer(ServeOptions options, ImageCatalog catalog, ResultLog results, DonorCredentials credentials, ILogger<RecoveryServer> logger)
+    public RecoveryServer(ServeOptions options, ImageCatalog catalog, ResultLog results, DonorCredentials credentials, InstructionBook instructions, ILogger<RecoveryServer> logger)
     {
+        _instructions = instructions;
         _options = options;
         _keys = credentials.Keys;
         _signer = credentials.Signer;
@@ -228,6 +231,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             DrainInbound();
             TimeSpan now = Now;
             TickSessions(now);
+            TickInstructions(now);
             TimeSpan pacerWait = SendData(now, stoppingToken);
             if (now >= _nextSnapshotAt) PublishStatus(now);
 
@@ -236,6 +240,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             else if (HasDataToSend()) wait = TimeSpan.Zero;
             foreach (var session in _sessions.Values)
                 if (session.NextDeadline is { } deadline) wait = Min(wait, deadline - now);
+            if (_instructions.NextWake() is { } instructionWake) wait = Min(wait, instructionWake - now);
             if (wait <= TimeSpan.Zero) continue;
             if (!_inbound.IsEmpty) continue;
             _wake.Wait(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, CancellationToken.None);

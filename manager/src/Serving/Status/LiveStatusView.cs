@@ -37,13 +37,17 @@ public sealed class LiveStatusView(IStatusSource source) : BackgroundService
 
     public static IRenderable Render(ServerStatus status)
     {
-        var rows = new Rows(
+        var parts = new System.Collections.Generic.List<IRenderable>
+        {
             new Markup(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"UefiRecovery manager  udp {status.Listen}  delivery {status.Delivery} -> {status.DataDestination}  rate {(status.RateMbitPerSecond == 0 ? "unpaced" : status.RateMbitPerSecond + " Mbit/s")}  results {status.ResultsRecorded}"))),
             ImagesTable(status),
             SessionsTable(status),
-            new Markup(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"datagrams in {status.Traffic.DatagramsReceived} (rejected {status.Traffic.DatagramsRejected}, forged RESULTs {status.ForgedResultsDropped})  out {status.Traffic.DatagramsSent}  bytes out {status.Traffic.BytesSent}  send failures {status.Traffic.SendFailures}"))));
+        };
+        if (status.Instructions is { Count: > 0 }) parts.Add(InstructionsTable(status));
+        parts.Add(new Markup(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"datagrams in {status.Traffic.DatagramsReceived} (rejected {status.Traffic.DatagramsRejected}, forged RESULTs {status.ForgedResultsDropped})  out {status.Traffic.DatagramsSent}  bytes out {status.Traffic.BytesSent}  send failures {status.Traffic.SendFailures}"))));
+        var rows = new Rows(parts);
         return rows;
     }
 
@@ -77,6 +81,19 @@ public sealed class LiveStatusView(IStatusSource source) : BackgroundService
                     Markup.Escape(client.Result ?? client.State));
                 first = false;
             }
+        }
+        return table;
+    }
+
+    // One line per instruction: where it stands, since when, and the version it reported or why it failed.
+    private static Table InstructionsTable(ServerStatus status)
+    {
+        var table = new Table().Title("instructions").AddColumns("instruction", "mac", "agent", "state", "since", "detail");
+        foreach (var i in status.Instructions ?? Array.Empty<Instructions.InstructionStatus>())
+        {
+            string state = i.State switch { "done" => "[green]done[/]", "failed" => "[red]failed in " + Markup.Escape(i.FailedIn ?? "") + "[/]", _ => i.State };
+            string detail = i.Failure ?? (i.FirmwareVersion is { } after ? "firmware \"" + after + "\"" : i.ResultVersionHex is { } written ? "wrote " + written : "");
+            table.AddRow(i.InstructionIdHex, i.Mac, Markup.Escape(i.Agent), state, i.Since.ToString("HH:mm:ss", CultureInfo.InvariantCulture), Markup.Escape(detail));
         }
         return table;
     }

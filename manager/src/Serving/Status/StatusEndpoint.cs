@@ -18,20 +18,40 @@ public static class StatusEndpoint
         return routes;
     }
 
-    /// <summary>Answers every request whose Host does not name this host with 421 Misdirected Request (<see cref="StatusHostCheck"/>).</summary>
-    public static WebApplication UseStatusHostCheck(this WebApplication app, StatusHostCheck check)
+    /// <summary>
+    /// The gate in front of every path: <see cref="ApiAccess"/> (401/403), then, for a request without the token,
+    /// the Host check (421 Misdirected Request, <see cref="StatusHostCheck"/>).
+    /// </summary>
+    public static WebApplication UseAccessChecks(this WebApplication app, StatusHostCheck check, ApiAccess access)
     {
         app.Use(async (context, next) =>
         {
-            if (check.Allows(context.Request.Headers.Host.ToString()))
+            ApiVerdict verdict = access.Judge(context.Connection.RemoteIpAddress, context.Request.Method, context.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null);
+            if (verdict == ApiVerdict.Unauthorized)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await Refuse(context, StatusCodes.Status401Unauthorized, "401 Unauthorized: send Authorization: Bearer TOKEN (the token of serve --api-token-file)").ConfigureAwait(false);
+                return;
+            }
+            if (verdict == ApiVerdict.Forbidden)
+            {
+                await Refuse(context, StatusCodes.Status403Forbidden, "403 Forbidden: wrong token, or not allowed from this address").ConfigureAwait(false);
+                return;
+            }
+            if (verdict == ApiVerdict.Token || check.Allows(context.Request.Headers.Host.ToString()))
             {
                 await next(context).ConfigureAwait(false);
                 return;
             }
-            context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
-            context.Response.ContentType = "text/plain";
-            await context.Response.WriteAsync("421 Misdirected Request: Host not accepted; use http://localhost:PORT/status, a loopback address, or start serve with --status-host NAME\n").ConfigureAwait(false);
+            await Refuse(context, StatusCodes.Status421MisdirectedRequest, "421 Misdirected Request: Host not accepted; use http://localhost:PORT/status, a loopback address, or start serve with --status-host NAME").ConfigureAwait(false);
         });
         return app;
+    }
+
+    private static System.Threading.Tasks.Task Refuse(HttpContext context, int code, string text)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "text/plain";
+        return context.Response.WriteAsync(text + "\n");
     }
 }
