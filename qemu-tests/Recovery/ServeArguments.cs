@@ -48,6 +48,14 @@ internal sealed record ServeArguments(string Images, string Listen, string Resul
     /// <summary><c>--insecure-serve-unverified</c>: a rogue donor (capsules unverified, announced as whatever the machine asks for).</summary>
     public bool InsecureServeUnverified { get; init; }
 
+    /// <summary><c>--status-http</c>: "off", or ADDR:PORT for the status endpoint and the instruction API.</summary>
+    public string StatusHttp { get; init; } = "off";
+
+    /// <summary><c>--instruction-key</c> and <c>--counter-file</c>: serve signs and follows instructions (docs/operating.md §8.8).</summary>
+    public string? InstructionKey { get; init; }
+
+    public string? InstructionCounterFile { get; init; }
+
     /// <summary>The arguments after the manager's dll.</summary>
     public List<string> ToList()
     {
@@ -70,7 +78,7 @@ internal sealed record ServeArguments(string Images, string Listen, string Resul
         }
         arguments.AddRange(new[]
         {
-            "--results", Results, "--status-http", "off", "--live", "false",
+            "--results", Results, "--status-http", StatusHttp, "--live", "false",
             "--rate", RateMbit.ToString(CultureInfo.InvariantCulture),
             "--client-timeout", ClientTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
         });
@@ -86,6 +94,14 @@ internal sealed record ServeArguments(string Images, string Listen, string Resul
         if (InsecureServeUnverified)
         {
             arguments.Add("--insecure-serve-unverified");
+        }
+        if (InstructionKey != null)
+        {
+            arguments.AddRange(new[] { "--instruction-key", InstructionKey });
+        }
+        if (InstructionCounterFile != null)
+        {
+            arguments.AddRange(new[] { "--counter-file", InstructionCounterFile });
         }
         return arguments;
     }
