@@ -34,6 +34,9 @@ public sealed class LinuxGuestBuilder
     /// <summary>Folder for the downloaded .debs (<c>debs/</c>) and the built guests (one folder per key).</summary>
     public required string CacheRoot { get; init; }
 
+    /// <summary>Where the .debs are kept when not in <c>CacheRoot/debs</c>: a second cache root (the demo's) shares the first one's downloads.</summary>
+    public string? PackageDirectory { get; init; }
+
     /// <summary>The NativeAOT agent (dotnet publish os-agent/src/Agent.csproj -c Release -r linux-x64).</summary>
     public required string AgentBinaryPath { get; init; }
 
@@ -55,7 +58,7 @@ public sealed class LinuxGuestBuilder
             throw new InvalidOperationException("the agent refuses to start without a trusted key: add one with WithTrustedKey");
         }
         byte[] agent = File.ReadAllBytes(AgentBinaryPath);
-        var debs = new DebianPackageCache(Path.Combine(CacheRoot, "debs"));
+        var debs = new DebianPackageCache(PackageDirectory ?? Path.Combine(CacheRoot, "debs"));
         string kernelMeta = debs.Require(KernelMetaPackage);
         var packages = new List<string> { debs.Require(DebianPackageCache.FirstDependency(kernelMeta)) };
         packages.AddRange(UserlandPackages.Select(debs.Require));
