@@ -46,6 +46,9 @@ internal static class GuestMachine
         context.ManagerInitiated.InstructionTrustSetting!,
     };
 
+    /// <summary>The agent's UDP port (its default, docs/operating.md §8.2), where <c>instruct</c> sends.</summary>
+    public const int AgentPort = 40125;
+
     /// <summary>The machine's address without the prefix length (where <c>instruct</c> sends).</summary>
     public static string Address(DemoContext context) => context.Recovery.Network!.VmAddress.Split('/')[0];
 }

@@ -42,6 +42,9 @@ public sealed class ManagerInitiatedState
 
     public string? RunningReportLine { get; set; }
 
+    /// <summary>The agent's refusal of the captured instruction sent again after the recovery.</summary>
+    public string? ReplayLine { get; set; }
+
     /// <summary>The app's boot (BootNext): its lines, for the summary.</summary>
     public IReadOnlyList<SerialLine> AppSerial { get; set; } = new List<SerialLine>();
 

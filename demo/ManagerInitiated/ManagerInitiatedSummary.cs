@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Demo.Recovery;
 using UefiRecovery.Testbed.Qemu;
@@ -39,6 +38,7 @@ public static class ManagerInitiatedSummary
             + (recovery.ResultLogged ? "success for " + QemuMachineOptions.DefaultMacAddress : "NO success"));
         Console.WriteLine("   back in Linux:  " + (state.StartupLine ?? "not seen"));
         Console.WriteLine("                   " + (state.RunningReportLine ?? "no RUNNING report"));
+        Console.WriteLine("   replay:         " + (state.ReplayLine ?? "not refused (or not sent)"));
         Console.WriteLine("   logs:           " + context.RunDirectory
             + " (1-linux/, 2-app/, 3-linux/ serial.log, instruct.log, manager.log, results.jsonl, wire.pcap)");
         Console.WriteLine(succeeded
@@ -46,18 +46,8 @@ public static class ManagerInitiatedSummary
             : "== Manager-initiated recovery NOT completed (see the FAILED step above).");
     }
 
-    private static string Line(IReadOnlyList<SerialLine> lines, string pattern)
-    {
-        var regex = new Regex(pattern);
-        foreach (SerialLine line in lines)
-        {
-            if (regex.IsMatch(line.Text))
-            {
-                return line.Text;
-            }
-        }
-        return "no " + pattern.TrimStart('^').Trim() + " line";
-    }
+    private static string Line(IReadOnlyList<SerialLine> lines, string pattern) =>
+        RecoverySummary.Find(lines, pattern)?.Text ?? "no " + pattern.TrimStart('^').Trim() + " line";
 
     private static string Wire(ManagerInitiatedState state)
     {

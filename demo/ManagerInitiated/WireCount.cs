@@ -26,9 +26,7 @@ internal static class WireCount
         }
         foreach (CapturedFrame frame in frames)
         {
-            if (!CapturedDatagram.TryParse(frame, out CapturedDatagram datagram) || datagram.Protocol != CapturedDatagram.ProtocolUdp
-                || datagram.Payload.Length <= MessageHeader.TypeOffset
-                || BinaryPrimitives.ReadUInt32BigEndian(datagram.Payload) != ProtocolConstants.Magic)
+            if (!TryProtocolDatagram(frame, out CapturedDatagram datagram))
             {
                 continue;
             }
@@ -36,6 +34,24 @@ internal static class WireCount
             counts[key] = counts.GetValueOrDefault(key) + 1;
         }
         return true;
+    }
+
+    /// <summary>The first datagram of <paramref name="type"/> captured whole (the capture's snap length is large enough), or null.</summary>
+    public static byte[]? First(string pcapPath, MessageType type)
+    {
+        if (!PcapFile.TryRead(pcapPath, out List<CapturedFrame> frames, out _))
+        {
+            return null;
+        }
+        foreach (CapturedFrame frame in frames)
+        {
+            if (TryProtocolDatagram(frame, out CapturedDatagram datagram) && (MessageType)datagram.Payload[MessageHeader.TypeOffset] == type
+                && datagram.Payload.Length == datagram.PayloadLength)
+            {
+                return datagram.Payload;
+            }
+        }
+        return null;
     }
 
     /// <summary>Datagrams of <paramref name="type"/> from <paramref name="source"/> in the capture so far (0 when it cannot be read yet).</summary>
@@ -59,4 +75,10 @@ internal static class WireCount
         }
         return true;
     }
+
+    /// <summary>A UDP datagram that starts like one of the protocol's messages (magic, and a type byte captured).</summary>
+    private static bool TryProtocolDatagram(CapturedFrame frame, out CapturedDatagram datagram) =>
+        CapturedDatagram.TryParse(frame, out datagram) && datagram.Protocol == CapturedDatagram.ProtocolUdp
+        && datagram.Payload.Length > MessageHeader.TypeOffset
+        && BinaryPrimitives.ReadUInt32BigEndian(datagram.Payload) == ProtocolConstants.Magic;
 }

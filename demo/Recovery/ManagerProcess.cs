@@ -96,10 +96,11 @@ public sealed class ManagerProcess : IDisposable
         return false;
     }
 
-    /// <summary>Waits for a command that ends by itself (<c>instruct</c>), its output read to the end; false on timeout.</summary>
-    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    /// <summary>Waits for a command that ends by itself (<c>instruct</c>), its output read to the end; false on timeout or Ctrl+C.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var limit = new CancellationTokenSource(timeout);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
         try
         {
             await _process.WaitForExitAsync(limit.Token);

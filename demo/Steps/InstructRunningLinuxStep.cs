@@ -14,7 +14,7 @@ namespace UefiRecovery.Demo.Steps;
 /// Boot 1: Linux from Boot0000; once its agent listens, the real <c>uefirecovery-manager instruct</c> sends it a signed
 /// instruction naming this machine (MAC, UUID) and the demo manager; the agent checks it, writes Boot#### for the app,
 /// its settings and BootNext, acknowledges and reboots; QEMU stops there (-no-reboot). A tcpdump on the bridge, started
-/// here, keeps the scenario's datagrams for the summary.
+/// here, keeps the scenario's datagrams for the checks, the replay and the summary.
 /// </summary>
 public sealed class InstructRunningLinuxStep : IDemoStep
 {
@@ -28,7 +28,9 @@ public sealed class InstructRunningLinuxStep : IDemoStep
         ManagerInitiatedState state = context.ManagerInitiated;
         DemoNetwork network = context.Recovery.Network!;
         state.CapturePath = Path.Combine(context.RunDirectory, "wire.pcap");
-        state.Capture = await Tcpdump.StartAsync(network.Namespace!, network.Bridge!, state.CapturePath);
+        // Whole frames (an instruction is 648 bytes): the last step sends the captured instruction again, a replay.
+        // Immediate mode: each packet is in the file at once, so the last ones are there when the demo ends.
+        state.Capture = await Tcpdump.StartAsync(network.Namespace!, network.Bridge!, state.CapturePath, immediate: true, snapLength: 2048);
         Console.WriteLine($"   tcpdump on {network.Bridge} -> {state.CapturePath}");
         Console.WriteLine($"   OEM strings: {string.Join(" ", GuestMachine.OemStrings(context))}");
 
@@ -57,9 +59,9 @@ public sealed class InstructRunningLinuxStep : IDemoStep
             (string fileName, List<string> wrapped) = network.Wrap("dotnet", arguments);
             using ManagerProcess instruct = ManagerProcess.Start(fileName, wrapped, "   instruct | ");
             Console.WriteLine("   " + instruct.CommandLine);
-            if (!await instruct.WaitForExitAsync(InstructTimeout))
+            if (!await instruct.WaitForExitAsync(InstructTimeout, context.Stop.Token))
             {
-                return StepResult.Failed($"instruct did not end within {InstructTimeout.TotalSeconds:F0} s");
+                return StepResult.Failed(context.Stop.IsCancellationRequested ? "cancelled (Ctrl+C)" : $"instruct did not end within {InstructTimeout.TotalSeconds:F0} s");
             }
             File.WriteAllText(Path.Combine(context.RunDirectory, "instruct.log"), instruct.CommandLine + "\n" + instruct.Output);
             if (instruct.ExitCode != 0)

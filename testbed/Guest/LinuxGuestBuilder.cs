@@ -51,12 +51,26 @@ public sealed class LinuxGuestBuilder
         return this;
     }
 
+    /// <summary>
+    /// One build at a time in a process: test classes run in parallel, and two builds of the same guest would share a
+    /// staging folder (named by the process id) and delete each other's files.
+    /// </summary>
+    private static readonly object BuildLock = new();
+
     public LinuxGuest Build()
     {
         if (_keys.Count == 0)
         {
             throw new InvalidOperationException("the agent refuses to start without a trusted key: add one with WithTrustedKey");
         }
+        lock (BuildLock)
+        {
+            return BuildLocked();
+        }
+    }
+
+    private LinuxGuest BuildLocked()
+    {
         byte[] agent = File.ReadAllBytes(AgentBinaryPath);
         var debs = new DebianPackageCache(PackageDirectory ?? Path.Combine(CacheRoot, "debs"));
         string kernelMeta = debs.Require(KernelMetaPackage);
