@@ -29,7 +29,7 @@ public static class ManagerInitiatedSummary
         }
         if (phases.Count > 0)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"                   total: {state.Timeline.TotalSeconds:F1} s (TCG: instruct started -> Linux back and reported)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"                   total: {state.Timeline.TotalSeconds:F1} s (TCG: {phases[0].From} -> {phases[^1].To})"));
         }
         Console.WriteLine("   app:            " + Line(state.AppSerial, "^RECOVERY WRITE "));
         Console.WriteLine("                   " + Line(state.AppSerial, "^RECOVERY DONE "));

@@ -29,8 +29,8 @@ public sealed class InstructedRecoveryStep : IDemoStep
         {
             if (await app.Serial.WaitForLineAsync(EfiAppConsole.Banner, BannerTimeout) == null)
             {
-                await app.KillAsync();
-                return StepResult.Failed($"BootNext did not start the app within {BannerTimeout.TotalMinutes:F0} min; serial log {app.Serial.LogPath}");
+                QemuExit stopped = await app.KillAsync();
+                return StepResult.Failed($"the app did not start through BootNext (waited up to {BannerTimeout.TotalMinutes:F0} min; {stopped.Summary}); serial log {app.Serial.LogPath}");
             }
             state.Timeline.Mark("app started");
             exit = await app.WaitForExitAsync();
