@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Threading;
+using UefiRecovery.Demo.ManagerInitiated;
 using UefiRecovery.Demo.Recovery;
 using UefiRecovery.Testbed;
 
@@ -24,6 +25,9 @@ public sealed class DemoContext
 
     /// <summary>Key, capsule, network, manager and VM results of the recovery demo.</summary>
     public RecoveryDemoState Recovery { get; } = new();
+
+    /// <summary>Agent, instruction key, guest, instruction and boots of the manager-initiated scenario (--manager-initiated).</summary>
+    public ManagerInitiatedState ManagerInitiated { get; } = new();
 
     /// <summary>Cancelled by Ctrl+C: steps stop QEMU, and Program still removes the namespace.</summary>
     public CancellationTokenSource Stop { get; } = new();

@@ -20,6 +20,9 @@ public sealed class DemoOptions
     /// <summary>Use QEMU user-mode networking even as root (shows the non-root path).</summary>
     public bool UserModeNetwork { get; private set; }
 
+    /// <summary>The second scenario: a running Linux's agent is instructed by the manager and the machine recovers (issue #13).</summary>
+    public bool ManagerInitiated { get; private set; }
+
     private bool _timeoutGiven;
 
     /// <summary>Hard limit for the recovering VM: --timeout when given, else 15 minutes (TCG on a busy host).</summary>
@@ -30,6 +33,8 @@ public sealed class DemoOptions
         "  --timeout <seconds>   kill QEMU after this long (default 180 for --boot-only, 900 for the recovery)\n" +
         "  --user-net            use QEMU user-mode networking + unicast even as root (the non-root path)\n" +
         "  --boot-only           only boot the app without network and show its console\n" +
+        "  --manager-initiated   the second scenario (root only): Linux runs, the manager's `instruct` makes its agent\n" +
+        "                        reboot into the app, which recovers and resets, and Linux reports the new version\n" +
         "  --oem <key=value>     with --boot-only: add an SMBIOS OEM string for the app (repeatable)\n" +
         "  --help                show this text";
 
@@ -52,6 +57,9 @@ public sealed class DemoOptions
                 case "--user-net":
                     options.UserModeNetwork = true;
                     break;
+                case "--manager-initiated":
+                    options.ManagerInitiated = true;
+                    break;
                 case "--timeout" when hasValue && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) && seconds > 0:
                     options.Timeout = TimeSpan.FromSeconds(seconds);
                     options._timeoutGiven = true;
@@ -65,6 +73,11 @@ public sealed class DemoOptions
                     error = "Unknown or incomplete option: " + arg;
                     return false;
             }
+        }
+        if (options.ManagerInitiated && (options.BootOnly || options.UserModeNetwork || options.OemStrings.Count > 0))
+        {
+            error = "--manager-initiated takes no --boot-only, --user-net or --oem: it needs the namespace network and sets its own OEM strings";
+            return false;
         }
         return true;
     }

@@ -4,9 +4,11 @@ using System.IO;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
+using UefiRecovery.Demo.ManagerInitiated;
 using UefiRecovery.Demo.Recovery;
 using UefiRecovery.Demo.Steps;
 using UefiRecovery.Testbed;
+using UefiRecovery.Testbed.Network;
 using UefiRecovery.Testbed.Tools;
 
 namespace UefiRecovery.Demo;
@@ -32,11 +34,31 @@ public static class Program
             return 2;
         }
 
+        string? noNamespaces = options.ManagerInitiated ? NetworkNamespace.UnavailableReason() : null;
+        if (noNamespaces != null)
+        {
+            Console.Error.WriteLine("--manager-initiated needs root: the manager, instruct and the machine's tap share a bridge in a network namespace, and "
+                + "here that is not possible (" + noNamespaces + "). Run it as root; without root, the demo without options shows the recovery over user-mode networking.");
+            return 2;
+        }
+
         var context = new DemoContext(options, RepoLayout.Locate(), ReadConfiguration());
         var steps = new List<IDemoStep> { new LocateEfiAppStep() };
         if (options.BootOnly)
         {
             steps.Add(new BootEfiAppStep());
+        }
+        else if (options.ManagerInitiated)
+        {
+            steps.Add(new BuildManagerStep());
+            steps.Add(new BuildGuestStep());
+            steps.Add(new BuildMachineStep());
+            steps.Add(SignCapsuleStep.OfMachineVars());
+            steps.Add(new StartManagerStep());
+            steps.Add(new InstructRunningLinuxStep());
+            steps.Add(new InstructedRecoveryStep());
+            steps.Add(new VerifyRecoveryStep());
+            steps.Add(new LinuxBackStep());
         }
         else
         {
@@ -93,6 +115,10 @@ public static class Program
         {
             Console.WriteLine(succeeded ? "== Demo complete." : "== Demo FAILED.");
         }
+        else if (options.ManagerInitiated)
+        {
+            ManagerInitiatedSummary.Print(context, succeeded);
+        }
         else
         {
             RecoverySummary.Print(context, succeeded);
@@ -100,9 +126,12 @@ public static class Program
         return succeeded ? 0 : 1;
     }
 
-    /// <summary>Stops the manager (its output kept as manager.log) and removes the demo namespace, whatever happened.</summary>
+    /// <summary>Stops the capture and the manager (its output kept as manager.log) and removes the demo namespace, whatever happened.</summary>
     private static void CleanUp(DemoContext context)
     {
+        context.ManagerInitiated.Capture?.Stop(TimeSpan.FromSeconds(5));
+        context.ManagerInitiated.Capture?.Dispose();
+        context.ManagerInitiated.Capture = null;
         RecoveryDemoState state = context.Recovery;
         if (state.Manager != null)
         {

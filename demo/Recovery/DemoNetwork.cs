@@ -20,6 +20,9 @@ public sealed class DemoNetwork : IDisposable
     private const string NamespaceSubnet = "10.215.0";
     private const int ManagerPort = 40123;
 
+    /// <summary>The VM's address on the namespace network (a Linux guest's kernel command line names it before the network exists).</summary>
+    public const string NamespaceVmAddress = NamespaceSubnet + ".20/24";
+
     private readonly NetworkNamespace? _namespace;
 
     public bool UsesNamespace => _namespace != null;
@@ -28,6 +31,12 @@ public sealed class DemoNetwork : IDisposable
     public string Description { get; }
 
     public string? NamespaceName => _namespace?.Name;
+
+    /// <summary>The namespace (root), for a capture on <see cref="Bridge"/>; null with user-mode networking.</summary>
+    public NetworkNamespace? Namespace => _namespace;
+
+    /// <summary>The bridge the manager and the VM's tap sit on (root), else null.</summary>
+    public string? Bridge { get; }
 
     public string ManagerListen { get; }
 
@@ -47,11 +56,12 @@ public sealed class DemoNetwork : IDisposable
     /// <summary>OEM strings this network needs in the VM besides the address and manager (e.g. the discovery mode).</summary>
     public IReadOnlyList<string> ExtraOemStrings { get; }
 
-    private DemoNetwork(NetworkNamespace? ns, string description, string managerListen, IReadOnlyList<string> delivery,
+    private DemoNetwork(NetworkNamespace? ns, string? bridge, string description, string managerListen, IReadOnlyList<string> delivery,
         string managerForVm, string vmAddress, NicSetup nic, IReadOnlyList<string> extraQemuArguments, IReadOnlyList<string> extraOemStrings)
     {
         ExtraOemStrings = extraOemStrings;
         _namespace = ns;
+        Bridge = bridge;
         Description = description;
         ManagerListen = managerListen;
         DeliveryArguments = delivery;
@@ -73,11 +83,11 @@ public sealed class DemoNetwork : IDisposable
                 string host = NamespaceSubnet + ".1";
                 string bridge = ns.AddBridge(ns.DeviceName("br"), host + "/24");
                 string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
-                return new DemoNetwork(ns,
+                return new DemoNetwork(ns, bridge,
                     $"root: network namespace {ns.Name}, bridge {bridge} ({host}/24), VM tap {tap}; the manager serves BROADCAST on the bridge",
                     host + ":" + ManagerPort,
                     new[] { "--delivery", "broadcast", "--destination", NamespaceSubnet + ".255" },
-                    host + ":" + ManagerPort, NamespaceSubnet + ".20/24",
+                    host + ":" + ManagerPort, NamespaceVmAddress,
                     NicSetup.Tap(tap, NicModel.VirtioNetOvmfDriver), Array.Empty<string>(), Array.Empty<string>());
             }
             catch
@@ -92,7 +102,7 @@ public sealed class DemoNetwork : IDisposable
         // NicSetup.User is restrict=on, which also cuts the guest off from the host; the manager is on the host,
         // so the netdev is spelled out here. The app sends only to the configured manager (10.0.2.2 = host loopback).
         // "-nic none" (NicSetup.None) only drops QEMU's default NIC; the explicit netdev/device below still attach.
-        return new DemoNetwork(null,
+        return new DemoNetwork(null, null,
             (forceUserMode ? "user-mode networking requested (--user-net): " : $"NOT root ({unavailable}): no namespace or tap possible, so ") +
             "QEMU user-mode networking (slirp) is used; " +
             $"the manager listens on 127.0.0.1:{port}, the VM reaches it as 10.0.2.2:{port}, delivery UNICAST (slirp forwards no broadcast). " +

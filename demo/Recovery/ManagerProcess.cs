@@ -8,8 +8,8 @@ using System.Threading.Tasks;
 namespace UefiRecovery.Demo.Recovery;
 
 /// <summary>
-/// The real <c>uefirecovery-manager serve</c>, its output passed through line by line with a prefix (so it
-/// interleaves readably with the VM console) and kept for the report.
+/// A real <c>uefirecovery-manager</c> command (<c>serve</c>, <c>instruct</c>), its output passed through line by line with
+/// a prefix (so it interleaves readably with the VM console) and kept for the report.
 /// </summary>
 public sealed class ManagerProcess : IDisposable
 {
@@ -27,6 +27,9 @@ public sealed class ManagerProcess : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Valid once <see cref="WaitForExitAsync"/> returned true.</summary>
+    public int ExitCode => _process.ExitCode;
 
     public string Output
     {
@@ -91,6 +94,22 @@ public sealed class ManagerProcess : IDisposable
             await Task.Delay(200, CancellationToken.None);
         }
         return false;
+    }
+
+    /// <summary>Waits for a command that ends by itself (<c>instruct</c>), its output read to the end; false on timeout or Ctrl+C.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Ends the manager (and, as root, the `ip netns exec` wrapper it runs under).</summary>

@@ -53,7 +53,8 @@ public static class RecoverySummary
         Console.WriteLine(succeeded ? "== RECOVERED and verified." : "== NOT recovered (see the FAILED step above).");
     }
 
-    private static SerialLine? Find(IReadOnlyList<SerialLine> lines, string pattern)
+    /// <summary>The first line matching <paramref name="pattern"/>, or null.</summary>
+    internal static SerialLine? Find(IReadOnlyList<SerialLine> lines, string pattern)
     {
         var regex = new Regex(pattern);
         foreach (SerialLine line in lines)

@@ -68,7 +68,7 @@ public sealed class AgentGuestBootTests
         var before = AgentGuestLab.CurrentVariables(qemu.VarsPath);
         byte[]? bootOrderBefore = AgentGuestLab.Global(before, "BootOrder");
         Assert.NotNull(bootOrderBefore);
-        Assert.Equal(AgentGuestLab.LinuxBootNumber, BitConverter.ToUInt16(bootOrderBefore!, 0));
+        Assert.Equal(EspBootedGuest.LinuxBootNumber, BitConverter.ToUInt16(bootOrderBefore!, 0));
 
         // Instructions the agent must refuse: it logs each with its reason, answers nothing (exit 5) and writes nothing.
         string counterFile = Path.Combine(run, "instruction-key.counter");
@@ -120,7 +120,7 @@ public sealed class AgentGuestBootTests
         Assert.True(bootNext is { Length: 2 }, "no BootNext in the vars file after the reboot");
         ushort next = BitConverter.ToUInt16(bootNext!, 0);
         Assert.Equal(report.Groups["entry"].Value, next.ToString("X4"));
-        byte[]? entry = AgentGuestLab.Global(after, AgentGuestLab.BootVariable(next));
+        byte[]? entry = AgentGuestLab.Global(after, EspBootedGuest.BootVariable(next));
         Assert.NotNull(entry);
         Assert.Contains("\\EFI\\BOOT\\BOOTX64.EFI", Encoding.Unicode.GetString(entry!, 0, entry!.Length & ~1), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(bootOrderBefore, AgentGuestLab.Global(after, "BootOrder"));
@@ -150,7 +150,7 @@ public sealed class AgentGuestBootTests
         await using QemuRun nextBoot = nextMachine.Start();
         SerialLine? banner = await nextBoot.Serial.WaitForLineAsync(EfiAppConsole.Banner, StepTimeout);
         Assert.True(banner != null, "the boot after the agent's reset did not reach the recovery app.\n" + nextBoot.Serial.Text);
-        int started = nextBoot.Serial.IndexOf("^BdsDxe: starting " + AgentGuestLab.BootVariable(next) + " ");
+        int started = nextBoot.Serial.IndexOf("^BdsDxe: starting " + EspBootedGuest.BootVariable(next) + " ");
         Assert.True(started >= 0 && started < nextBoot.Serial.IndexOf(EfiAppConsole.Banner.ToString()), "the app was not started through BootNext's entry.\n" + nextBoot.Serial.Text);
         await Task.Delay(TimeSpan.FromSeconds(5));
         QemuExit nextExit = await nextBoot.KillAsync();

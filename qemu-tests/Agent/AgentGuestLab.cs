@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Security.Cryptography;
 using System.Threading.Tasks;
 using UefiRecovery.QemuTests.Infrastructure;
@@ -14,19 +13,14 @@ using UefiRecovery.Testbed.Qemu;
 namespace UefiRecovery.QemuTests.Agent;
 
 /// <summary>
-/// The Linux guest of the agent tests, booted the way a real machine boots its OS: the kernel is an ESP file
-/// (\EFI\Linux\vmlinuz.efi with its initrd) named by Boot0000, first in BootOrder, written into the vars file
-/// before the first boot; the recovery app is \EFI\BOOT\BOOTX64.EFI on the same ESP. No <c>-kernel</c>: OVMF
-/// would boot the fw_cfg kernel at every reset and ignore BootNext (issue #13).
+/// The Linux guest of the agent tests, booted the way a real machine boots its OS (testbed's <see cref="EspBootedGuest"/>:
+/// the kernel on the ESP named by Boot0000, the app next to it): the machine's UUID, the trusted instruction key, and
+/// readers of the variables a run left in the vars file.
 /// </summary>
 internal static class AgentGuestLab
 {
     /// <summary>The SMBIOS system UUID QEMU gives the guest (<c>-uuid</c>); the agent reads it from /sys/class/dmi/id/product_uuid.</summary>
     public const string SystemUuid = "5ee6d83b-8a3c-4b53-9f3d-1c7f0e2a6b41";
-
-    public const string KernelEspPath = "EFI/Linux/vmlinuz.efi";
-    public const string InitrdEspPath = "EFI/Linux/initrd.img";
-    public const ushort LinuxBootNumber = 0x0000;
 
     public static readonly Guid RecoveryVendor = new("1C2F4AFA-2835-41FD-9CBC-7E594C1BC6AB");
 
@@ -43,36 +37,13 @@ internal static class AgentGuestLab
             .Build();
     }
 
-    /// <summary>The GPT disk with the ESP (app, kernel, initrd) in <paramref name="runDirectory"/>.</summary>
-    public static GptEspDisk BuildDisk(string runDirectory, LinuxGuest guest)
-    {
-        EspImage fat = new EspBuilder()
-            .WithBootApplication(EfiAppBinary.Require())
-            .WithFile(KernelEspPath, File.ReadAllBytes(guest.KernelPath))
-            .WithFile(InitrdEspPath, File.ReadAllBytes(guest.InitrdPath))
-            .BuildFatImage(Path.Combine(runDirectory, "esp.fat"), 48);
-        GptEspDisk disk = GptEspDisk.Wrap(fat, Path.Combine(runDirectory, "disk.img"));
-        File.Delete(fat.ImagePath);
-        return disk;
-    }
+    /// <summary>The GPT disk with the ESP (app, kernel, initrd) in <paramref name="runDirectory"/> (testbed's <see cref="EspBootedGuest"/>).</summary>
+    public static GptEspDisk BuildDisk(string runDirectory, LinuxGuest guest) =>
+        EspBootedGuest.BuildDisk(runDirectory, guest, EfiAppBinary.Require());
 
     /// <summary>Debian's pristine vars with Boot0000 (the kernel, its command line as optional data) and BootOrder = 0000; returns the file's path.</summary>
-    public static string WriteVarsTemplate(string runDirectory, GptEspDisk disk, string guestAddressCidr, int idleSeconds, bool mountEfivarfs = true)
-    {
-        string commandLine = "initrd=\\" + InitrdEspPath.Replace('/', '\\') + " console=ttyS0 loglevel=4"
-            + " uefirecovery.ip=" + guestAddressCidr + " uefirecovery.idle=" + idleSeconds + (mountEfivarfs ? "" : " uefirecovery.efivarfs=0");
-        byte[] vars = File.ReadAllBytes(PristineVars.Path);
-        vars = VarStoreWriter.Append(vars, BootVariable(LinuxBootNumber), EfiLoadOption.GlobalVariableGuid, VarStoreWriter.NonVolatileBootServiceRuntime,
-            EfiLoadOption.ForGptFile("Linux (test guest)", GptEspDisk.PartitionNumber, GptEspDisk.PartitionStartLba, disk.PartitionSectors,
-                GptEspDisk.PartitionGuid, "\\" + KernelEspPath.Replace('/', '\\'), commandLine));
-        vars = VarStoreWriter.Append(vars, "BootOrder", EfiLoadOption.GlobalVariableGuid, VarStoreWriter.NonVolatileBootServiceRuntime,
-            EfiLoadOption.BootNumbers(LinuxBootNumber));
-        string path = Path.Combine(runDirectory, "vars-template.fd");
-        File.WriteAllBytes(path, vars);
-        return path;
-    }
-
-    public static string BootVariable(ushort number) => "Boot" + number.ToString("X4");
+    public static string WriteVarsTemplate(string runDirectory, GptEspDisk disk, string guestAddressCidr, int idleSeconds, bool mountEfivarfs = true) =>
+        EspBootedGuest.WriteVarsTemplate(PristineVars.Path, runDirectory, disk, guestAddressCidr, idleSeconds, mountEfivarfs);
 
     /// <summary>The guest machine on the segment's tap, QEMU in its namespace, booting from the vars template's Boot0000 (or BootNext).</summary>
     public static QemuMachine Machine(string run, GptEspDisk disk, string vars, E2eSegment segment, TimeSpan timeout,

@@ -15,7 +15,7 @@ namespace UefiRecovery.QemuTests.Agent;
 /// <summary>
 /// RECOVERY_INSTRUCTION datagrams `instruct` never sends, built with the recovery-core codec and .NET's RSA: an
 /// expired or low-counter one signed properly, an unsigned one, one tampered after signing (CRC repaired, so only the
-/// signature can catch it); and a raw UDP sender inside a test namespace (python3, from python3-scapy's dependencies).
+/// signature can catch it); sent raw from a test namespace.
 /// </summary>
 internal static class CraftedInstruction
 {
@@ -48,14 +48,10 @@ internal static class CraftedInstruction
         return copy;
     }
 
-    /// <summary>Sends <paramref name="datagram"/> once over UDP from inside <paramref name="ns"/>.</summary>
+    /// <summary>Sends <paramref name="datagram"/> once over UDP from inside <paramref name="ns"/> (testbed's <see cref="UdpDatagramSender"/>).</summary>
     public static async Task SendAsync(NetworkNamespace ns, string directory, string name, byte[] datagram, string address, int port)
     {
-        string file = Path.Combine(directory, name + ".bin");
-        await File.WriteAllBytesAsync(file, datagram);
-        using NamespaceProcess send = ns.StartProcess("python3", "-c",
-            "import socket,sys; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.sendto(open(sys.argv[1],'rb').read(),(sys.argv[2],int(sys.argv[3])))",
-            file, address, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.True(await send.WaitForExitAsync(TimeSpan.FromSeconds(30)) && send.ExitCode == 0, "python3 sender: " + send.Output);
+        string? failure = await UdpDatagramSender.SendAsync(ns, directory, name, datagram, address, port);
+        Assert.True(failure == null, failure);
     }
 }

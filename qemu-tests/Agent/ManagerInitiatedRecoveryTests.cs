@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using UefiRecovery.QemuTests.Infrastructure;
 using UefiRecovery.QemuTests.Recovery;
+using UefiRecovery.Testbed;
 using UefiRecovery.Testbed.App;
 using UefiRecovery.Testbed.Esp;
 using UefiRecovery.Testbed.Firmware;

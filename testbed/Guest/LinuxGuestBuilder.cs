@@ -34,6 +34,9 @@ public sealed class LinuxGuestBuilder
     /// <summary>Folder for the downloaded .debs (<c>debs/</c>) and the built guests (one folder per key).</summary>
     public required string CacheRoot { get; init; }
 
+    /// <summary>Where the .debs are kept when not in <c>CacheRoot/debs</c>: a second cache root (the demo's) shares the first one's downloads.</summary>
+    public string? PackageDirectory { get; init; }
+
     /// <summary>The NativeAOT agent (dotnet publish os-agent/src/Agent.csproj -c Release -r linux-x64).</summary>
     public required string AgentBinaryPath { get; init; }
 
@@ -48,14 +51,28 @@ public sealed class LinuxGuestBuilder
         return this;
     }
 
+    /// <summary>
+    /// One build at a time in a process: test classes run in parallel, and two builds of the same guest would share a
+    /// staging folder (named by the process id) and delete each other's files.
+    /// </summary>
+    private static readonly object BuildLock = new();
+
     public LinuxGuest Build()
     {
         if (_keys.Count == 0)
         {
             throw new InvalidOperationException("the agent refuses to start without a trusted key: add one with WithTrustedKey");
         }
+        lock (BuildLock)
+        {
+            return BuildLocked();
+        }
+    }
+
+    private LinuxGuest BuildLocked()
+    {
         byte[] agent = File.ReadAllBytes(AgentBinaryPath);
-        var debs = new DebianPackageCache(Path.Combine(CacheRoot, "debs"));
+        var debs = new DebianPackageCache(PackageDirectory ?? Path.Combine(CacheRoot, "debs"));
         string kernelMeta = debs.Require(KernelMetaPackage);
         var packages = new List<string> { debs.Require(DebianPackageCache.FirstDependency(kernelMeta)) };
         packages.AddRange(UserlandPackages.Select(debs.Require));

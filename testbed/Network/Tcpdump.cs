@@ -16,11 +16,11 @@ public static class Tcpdump
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Captures on <paramref name="device"/> inside <paramref name="ns"/> into <paramref name="pcapPath"/> (the first 128
-    /// bytes of each frame, written packet by packet) and returns once tcpdump listens. <paramref name="immediate"/>:
+    /// Captures on <paramref name="device"/> inside <paramref name="ns"/> into <paramref name="pcapPath"/> (the first
+    /// <paramref name="snapLength"/> bytes of each frame, written packet by packet) and returns once tcpdump listens. <paramref name="immediate"/>:
     /// libpcap hands packets over at once instead of in blocks up to a second late (for the timing figures).
     /// </summary>
-    public static async Task<NamespaceProcess> StartAsync(NetworkNamespace ns, string device, string pcapPath, bool immediate = false)
+    public static async Task<NamespaceProcess> StartAsync(NetworkNamespace ns, string device, string pcapPath, bool immediate = false, int snapLength = 128)
     {
         // -B: a 16 MiB kernel buffer, so a tcpdump starved of CPU on a loaded 2-core host (three TCG VMs and a
         // manager) loses no packet of a burst; the tests count packets (a CI run once saw 268 of 379 with the
@@ -30,7 +30,7 @@ public static class Tcpdump
         {
             arguments.Add("--immediate-mode");
         }
-        arguments.AddRange(new[] { "-s", "128", "-w", pcapPath });
+        arguments.AddRange(new[] { "-s", snapLength.ToString(CultureInfo.InvariantCulture), "-w", pcapPath });
         NamespaceProcess tcpdump = ns.StartProcess("tcpdump", arguments.ToArray());
         try
         {
