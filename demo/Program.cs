@@ -129,6 +129,13 @@ public static class Program
     /// <summary>Stops the capture and the manager (its output kept as manager.log) and removes the demo namespace, whatever happened.</summary>
     private static void CleanUp(DemoContext context)
     {
+        if (context.ManagerInitiated.Follower != null)
+        {
+            context.ManagerInitiated.Follower.Dispose();
+            File.WriteAllText(Path.Combine(context.RunDirectory, "instruct.log"),
+                context.ManagerInitiated.Follower.CommandLine + "\n" + context.ManagerInitiated.Follower.Output);
+            context.ManagerInitiated.Follower = null;
+        }
         context.ManagerInitiated.Capture?.Stop(TimeSpan.FromSeconds(5));
         context.ManagerInitiated.Capture?.Dispose();
         context.ManagerInitiated.Capture = null;

@@ -6,6 +6,8 @@ using UefiRecovery.Testbed.Guest;
 using UefiRecovery.Testbed.Network;
 using UefiRecovery.Testbed.Qemu;
 
+using UefiRecovery.Demo.Recovery;
+
 namespace UefiRecovery.Demo.ManagerInitiated;
 
 /// <summary>
@@ -22,6 +24,12 @@ public sealed class ManagerInitiatedState
 
     /// <summary>The fresh RSA-2048 private key <c>instruct</c> signs with; the guest trusts its public half.</summary>
     public string? InstructionKeyPath { get; set; }
+
+    /// <summary>serve's status endpoint and instruction API, on the demo namespace's loopback.</summary>
+    public const string StatusEndpoint = "127.0.0.1:8480";
+
+    /// <summary><c>instruct --via</c>: it asked serve for the instruction and prints each state until done.</summary>
+    public ManagerProcess? Follower { get; set; }
 
     /// <summary><c>uefirecovery.trust.instruction=&lt;hash&gt;</c> as the manager's <c>image key-hash --for instruction</c> printed it.</summary>
     public string? InstructionTrustSetting { get; set; }

@@ -11,8 +11,9 @@ using UefiRecovery.Testbed.Qemu;
 namespace UefiRecovery.Demo.Steps;
 
 /// <summary>
-/// Boot 1: Linux from Boot0000; once its agent listens, the real <c>uefirecovery-manager instruct</c> sends it a signed
-/// instruction naming this machine (MAC, UUID) and the demo manager; the agent checks it, writes Boot#### for the app,
+/// Boot 1: Linux from Boot0000; once its agent listens, <c>uefirecovery-manager instruct --via</c> asks the demo's <c>serve</c>
+/// for an instruction to this machine (MAC, UUID): serve signs and sends it and follows it from then on (instruct prints
+/// each state); the agent checks it, writes Boot#### for the app,
 /// its settings and BootNext, acknowledges and reboots; QEMU stops there (-no-reboot). A tcpdump on the bridge, started
 /// here, keeps the scenario's datagrams for the checks, the replay and the summary.
 /// </summary>
@@ -48,32 +49,22 @@ public sealed class InstructRunningLinuxStep : IDemoStep
             }
 
             state.Timeline.Mark("instruct started");
-            string host = network.ManagerListen.Split(':')[0];
+            // serve signs and sends the instruction; instruct --via asked for it and follows it to the end (LinuxBackStep).
             var arguments = new List<string>
             {
-                context.Recovery.ManagerDll!, "instruct", "--agent", GuestMachine.Address(context), "--key", state.InstructionKeyPath!,
-                "--mac", QemuMachineOptions.DefaultMacAddress, "--uuid", state.SystemUuid, "--manager", network.ManagerListen,
-                "--version", RecoveryDemoState.Version, "--counter-file", Path.Combine(context.RunDirectory, "instruction-key.counter"),
-                "--timeout", "90", "--bind", host,
+                context.Recovery.ManagerDll!, "instruct", "--via", "http://" + ManagerInitiatedState.StatusEndpoint,
+                "--agent", GuestMachine.Address(context), "--mac", QemuMachineOptions.DefaultMacAddress, "--uuid", state.SystemUuid,
+                "--version", RecoveryDemoState.Version, "--timeout", "900",
             };
             (string fileName, List<string> wrapped) = network.Wrap("dotnet", arguments);
-            using ManagerProcess instruct = ManagerProcess.Start(fileName, wrapped, "   instruct | ");
-            Console.WriteLine("   " + instruct.CommandLine);
-            if (!await instruct.WaitForExitAsync(InstructTimeout, context.Stop.Token))
+            state.Follower = ManagerProcess.Start(fileName, wrapped, "   instruct | ");
+            Console.WriteLine("   " + state.Follower.CommandLine);
+            SerialLine? taken = await linux.Serial.WaitForLineAsync("^INSTRUCTION done id=0x[0-9A-F]{16} ", InstructTimeout);
+            if (taken == null)
             {
-                return StepResult.Failed(context.Stop.IsCancellationRequested ? "cancelled (Ctrl+C)" : $"instruct did not end within {InstructTimeout.TotalSeconds:F0} s");
+                return StepResult.Failed($"the agent did not take the instruction within {InstructTimeout.TotalSeconds:F0} s (instruct output above)");
             }
-            File.WriteAllText(Path.Combine(context.RunDirectory, "instruct.log"), instruct.CommandLine + "\n" + instruct.Output);
-            if (instruct.ExitCode != 0)
-            {
-                return StepResult.Failed($"instruct exited {instruct.ExitCode} (0 = the agent is rebooting the machine; output above)");
-            }
-            Match id = Regex.Match(instruct.Output, "instruction id=0x(?<id>[0-9A-F]{16})");
-            if (!id.Success)
-            {
-                return StepResult.Failed("no instruction id in instruct's output");
-            }
-            state.InstructionId = id.Groups["id"].Value;
+            state.InstructionId = Regex.Match(taken.Text, "id=0x(?<id>[0-9A-F]{16})").Groups["id"].Value;
             state.Timeline.Mark("agent acknowledged");
 
             QemuExit exit = await linux.WaitForExitAsync();
@@ -83,7 +74,7 @@ public sealed class InstructRunningLinuxStep : IDemoStep
             }
             state.Timeline.Mark("Linux rebooted");
             state.VarsAfterAgentPath = exit.VarsPath;
-            return StepResult.Ok($"instruction id=0x{state.InstructionId} acknowledged (instruct exit 0); the agent set BootNext and rebooted ({exit.Summary})");
+            return StepResult.Ok($"instruction id=0x{state.InstructionId} signed and sent by serve, taken by the agent, which set BootNext and rebooted ({exit.Summary})");
         }
     }
 }

@@ -77,7 +77,13 @@ public sealed class LinuxBackStep : IDemoStep
             {
                 return StepResult.Failed("the agent did not refuse the replayed instruction as Replayed");
             }
-            return StepResult.Ok($"Linux back through BootOrder; {report.Text} ({recovered}), seen on the bridge; the replay refused; machine stopped");
+            // serve followed the instruction to its end: instruct --via ends with state=done (exit 0).
+            ManagerProcess follower = state.Follower!;
+            if (!await follower.WaitForExitAsync(LineTimeout, context.Stop.Token) || follower.ExitCode != 0 || !follower.Output.Contains("state=done", StringComparison.Ordinal))
+            {
+                return StepResult.Failed("serve did not close the instruction as done (instruct --via output above)");
+            }
+            return StepResult.Ok($"Linux back through BootOrder; {report.Text} ({recovered}), seen on the bridge; serve closed the instruction as done; the replay refused; machine stopped");
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
+using UefiRecovery.Demo.ManagerInitiated;
 using UefiRecovery.Demo.Recovery;
 using UefiRecovery.Testbed.Qemu;
 
@@ -34,6 +35,16 @@ public sealed class StartManagerStep : IDemoStep
             // Paced below what OVMF's SNP polling under TCG absorbs; loss would be repaired anyway.
             "--rate", "20", "--client-timeout", "300", "--name", "demo-manager",
         });
+        if (context.Options.ManagerInitiated)
+        {
+            // serve signs the instruction and follows it (docs/operating.md §8.8); its API listens on the namespace's loopback.
+            arguments.AddRange(new[]
+            {
+                "--instruction-key", context.ManagerInitiated.InstructionKeyPath!,
+                "--counter-file", Path.Combine(context.RunDirectory, "instruction-key.counter"),
+            });
+            arguments[arguments.IndexOf("--status-http") + 1] = ManagerInitiatedState.StatusEndpoint;
+        }
         (string fileName, List<string> wrapped) = network.Wrap("dotnet", arguments);
         state.Manager = ManagerProcess.Start(fileName, wrapped, "   manager | ");
         Console.WriteLine("   " + state.Manager.CommandLine);

@@ -18,11 +18,12 @@ namespace UefiRecovery.Efi.Modes.Recovery;
 ///   RECOVERY PHASE file                                   (each uefirecovery.source=file:PATH, in order)
 ///   RECOVERY SOURCE file path=PATH skipped reason=not-found|too-large|read-failed volumes=N [status=0x..]
 ///   RECOVERY SOURCE file path=PATH read volume=I of N bytes=N ms=N
-///   RECOVERY SOURCE file path=PATH rejected code=.. reason=.. message=".."   (next source)
+///   RECOVERY SOURCE file path=PATH rejected code=.. reason=.. message=".."   (the next volume with the path, then the next source)
 ///   RECOVERY PHASE network
 ///   RECOVERY NIC mac=.. mtu=.. | NIC-SKIPPED .. | STATIC .. | DHCP discovering | LEASE ..   (NicReport, terse)
 ///   ENTROPY ..                                                                              (EntropySource)
-///   RECOVERY INSTRUCTION taken id=0x.. counter=N managers=N version=0x.. | refused id=0x.. reason=.. detail=".." [status=0x..]
+///   RECOVERY INSTRUCTION refused id=0x.. reason=CounterStoreFailed|NotDeleted detail=".." status=0x..   (InstructedBoot.Read)
+///   RECOVERY INSTRUCTION taken id=0x.. counter=N managers=N version=0x.. | refused id=0x.. reason=OtherMachine detail=".."
 ///   RECOVERY PHASE discovering manager=none:PORT|A:P[,A:P..] broadcast=yes|no backoff-max=Ns deadline=none|Ns
 ///   RECOVERY WAITING no offer yet requests=N
 ///   RECOVERY CANDIDATE first offer window-ms=N early-close=yes|no

@@ -19,6 +19,9 @@ internal sealed class RecoveryRun
     /// <summary>Room for the capsule around the region image (headers, signature, dependency).</summary>
     private const uint CapsuleOverhead = 64 * 1024;
 
+    /// <summary>Without <c>uefirecovery.timeout.recovery</c>, how long an instructed boot waits for a verified image.</summary>
+    private const uint InstructedTimeoutSeconds = 900;
+
     // The file source's buffer, allocated on first use (the donors path has the client engine's).
     private byte[]? _fileImage;
 
@@ -46,8 +49,8 @@ internal sealed class RecoveryRun
         _instructed = InstructedBoot.Read(_system, config, _lines);
         int code = RunChecked(config, forced || _instructed.IsValid, out resetWanted);
         // BootNext brought this boot here: reset, so BootOrder boots the OS again (a returning BootNext boot opens
-        // EDK2's boot-manager menu instead).
-        if (_instructed.Present)
+        // EDK2's boot-manager menu instead). Not when the variable stayed: that reset would come back here forever.
+        if (_instructed.Present && _instructed.Removed)
             resetWanted = true;
         return code;
     }
@@ -107,38 +110,51 @@ internal sealed class RecoveryRun
         return code;
     }
 
-    /// <summary>A capsule file from any volume (<c>file:\path</c>): read whole, verified like a donor's, then written.</summary>
+    /// <summary>
+    /// A capsule file (<c>file:\\path</c>) from every volume that has the path, in handle order, until one verifies: read
+    /// whole, verified like a donor's, then written. A refused, oversized or unreadable copy sends it to the next volume.
+    /// </summary>
     private int RecoverFromFile(in PreflightResult ready, RecoveryConfig config, ReadOnlySpan<char> path, out bool wroteFlash)
     {
         wroteFlash = false;
         _lines.Phase("file");
         ulong regionSize = (ulong)ready.Region.BlockSize * (ulong)ready.Region.BlockCount;
         _fileImage ??= new byte[(int)regionSize + (int)CapsuleOverhead];
-        long start = MonotonicClock.Now.Milliseconds;
-        VolumeFileStatus read = VolumeFileReader.TryRead(_boot, path, _fileImage, out int size, out int volume, out int volumes, out EfiStatus status);
-        long readMs = MonotonicClock.Now.Milliseconds - start;
-        if (read != VolumeFileStatus.Read)
+        for (int first = 0; ; )
         {
-            _lines.SourceSkipped(path, read, volumes, status);
-            return MachineExitCodes.Failure;
+            long start = MonotonicClock.Now.Milliseconds;
+            VolumeFileStatus read = VolumeFileReader.TryRead(_boot, path, first, _fileImage, out int size, out int volume, out int volumes, out EfiStatus status);
+            long readMs = MonotonicClock.Now.Milliseconds - start;
+            if (read == VolumeFileStatus.NotFound)
+            {
+                if (first == 0)
+                    _lines.SourceSkipped(path, read, volumes, status);
+                return MachineExitCodes.Failure;
+            }
+            first = volume + 1;
+            if (read != VolumeFileStatus.Read)
+            {
+                _lines.SourceSkipped(path, read, volumes, status);
+                continue;
+            }
+            _lines.SourceRead(path, volume, volumes, size, readMs);
+            ReadOnlySpan<byte> capsuleBytes = new ReadOnlySpan<byte>(_fileImage, 0, size);
+            CapsuleVerdict verdict = new CapsuleVerifier(ready.Trust!).Verify(capsuleBytes, TargetFor(config, ready.Region), out _);
+            if (!verdict.IsAccepted)
+            {
+                _lines.SourceRejected(path, verdict.Status);
+                continue;
+            }
+            bool success = WriteVerified(capsuleBytes, config, ready.Region, ready.Flash!, ready.MarkerStore!, ready.Block!, null, 0,
+                out wroteFlash, out RecoveryResult recovery, out _, out _);
+            if (!wroteFlash)
+                return MachineExitCodes.Failure;
+            if (success)
+                _lines.Recovered();
+            else
+                _lines.Failed(FirmwareNames.Recovery(recovery.Status));
+            return success ? MachineExitCodes.Success : MachineExitCodes.Failure;
         }
-        _lines.SourceRead(path, volume, volumes, size, readMs);
-        ReadOnlySpan<byte> capsuleBytes = new ReadOnlySpan<byte>(_fileImage, 0, size);
-        CapsuleVerdict verdict = new CapsuleVerifier(ready.Trust!).Verify(capsuleBytes, TargetFor(config, ready.Region), out _);
-        if (!verdict.IsAccepted)
-        {
-            _lines.SourceRejected(path, verdict.Status);
-            return MachineExitCodes.Failure;
-        }
-        bool success = WriteVerified(capsuleBytes, config, ready.Region, ready.Flash!, ready.MarkerStore!, ready.Block!, null, 0,
-            out wroteFlash, out RecoveryResult recovery, out _, out _);
-        if (!wroteFlash)
-            return MachineExitCodes.Failure;
-        if (success)
-            _lines.Recovered();
-        else
-            _lines.Failed(FirmwareNames.Recovery(recovery.Status));
-        return success ? MachineExitCodes.Success : MachineExitCodes.Failure;
     }
 
     /// <summary>The update target the capsule verifier checks against: the configured type, floor and the region's size.</summary>
@@ -223,6 +239,7 @@ internal sealed class RecoveryRun
             clientConfig.Reason = RequestReason.ManagerInstruction;
             for (int m = 0; m < instructed.Instruction.Managers.Count; m++)
                 clientConfig.TryAddManager(instructed.Instruction.Managers[m]);
+            clientConfig.ReadinessManagerCount = clientConfig.ManagerCount;
         }
         // Every uefirecovery.manager (up to 4, in the order given) is asked; docs/config.md.
         for (int m = 0; m < config.ManagerCount; m++)
@@ -243,14 +260,17 @@ internal sealed class RecoveryRun
         long receiveStart = phaseStart;
         long firstOfferAt = -1;
         // uefirecovery.timeout.recovery: give up (nothing written, back to the firmware) when no image was verified in time.
-        long deadline = config.RecoveryTimeoutSeconds == 0 ? long.MaxValue : phaseStart + (long)config.RecoveryTimeoutSeconds * 1000;
+        // An instructed boot gives up too (then resets into the OS): its machine was running, and a silent manager must
+        // not keep it offline.
+        uint timeoutSeconds = config.RecoveryTimeoutSeconds == 0 && instructed.IsValid ? InstructedTimeoutSeconds : config.RecoveryTimeoutSeconds;
+        long deadline = timeoutSeconds == 0 ? long.MaxValue : phaseStart + (long)timeoutSeconds * 1000;
         while (true)
         {
             int handled = pump.Pump(out ClientEvents events);
             Instant now = MonotonicClock.Now;
             if (now.Milliseconds >= deadline && (events & ClientEvents.ImageVerified) == 0)
             {
-                _lines.FailedDeadline(config.RecoveryTimeoutSeconds, client);
+                _lines.FailedDeadline(timeoutSeconds, client);
                 return MachineExitCodes.Failure;
             }
 

@@ -1,17 +1,20 @@
 namespace UefiRecovery.Efi.Services.Storage;
 
 /// <summary>
-/// Reads a file by path from the first Simple File System volume that has it, in the firmware's handle order (the ESP,
-/// a second disk, a USB stick). The whole file must fit the caller's buffer: a larger one is refused, never truncated.
+/// Reads a file by path from the first Simple File System volume (from a given one on) that has it, in the firmware's
+/// handle order (the ESP, a second disk, a USB stick). The whole file must fit the caller's buffer: a larger one is
+/// refused, never truncated.
 /// </summary>
 internal static class VolumeFileReader
 {
     private const int ChunkBytes = 64 * 1024;
 
     /// <param name="path">"\dir\file" (backslashes), without a NUL.</param>
+    /// <param name="firstVolume">Where the search starts in the handle list: after a file that was refused, the caller
+    /// looks on the next volumes (a file planted on the ESP must not hide the stick's).</param>
     /// <param name="volume">The volume's position in the handle list (0-based) where the file was found; -1 when none.</param>
     /// <param name="volumes">How many file system volumes the firmware listed.</param>
-    public static VolumeFileStatus TryRead(UefiBootServices services, ReadOnlySpan<char> path, Span<byte> buffer,
+    public static VolumeFileStatus TryRead(UefiBootServices services, ReadOnlySpan<char> path, int firstVolume, Span<byte> buffer,
         out int size, out int volume, out int volumes, out EfiStatus status)
     {
         size = 0;
@@ -22,7 +25,7 @@ internal static class VolumeFileReader
         name[path.Length] = '\0';
         using HandleBuffer handles = FileSystemVolumes.LocateHandles(services);
         volumes = handles.Handles.Length;
-        for (int i = 0; i < handles.Handles.Length; i++)
+        for (int i = Math.Max(firstVolume, 0); i < handles.Handles.Length; i++)
         {
             UefiFile root = FileSystemVolumes.OpenRoot(services, handles.Handles[i]);
             if (!root.IsOpen)

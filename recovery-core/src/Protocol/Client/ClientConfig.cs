@@ -114,6 +114,12 @@ public sealed class ClientConfig
     /// <summary>This machine's SMBIOS system UUID, carried in READINESS.</summary>
     public SystemUuid SystemUuid { get; set; }
 
+    /// <summary>
+    /// How many of the first configured managers get READINESS: the instruction's own (signed) ones, which the app adds
+    /// first. The instruction id is shown to no one else (a DHCP-supplied manager may be a LAN attacker's).
+    /// </summary>
+    public int ReadinessManagerCount { get; set; } = MaxManagers;
+
     public ClientTimings Timings { get; set; } = new ClientTimings();
 
     /// <summary>Donor policy; null = <see cref="DonorPolicy.CreateDefault"/> with no preferred donors.</summary>

@@ -955,7 +955,7 @@ public sealed class ClientSession
         }
     }
 
-    /// <summary>READINESS to every configured manager (§4.12), before the REQUEST it goes with.</summary>
+    /// <summary>READINESS to the instruction's managers (§4.12), before the REQUEST it goes with.</summary>
     private void SendReadiness(ref ClientEvents events)
     {
         var readiness = new ReadinessMessage(
@@ -963,7 +963,8 @@ public sealed class ClientSession
         if (readiness.TryEmit(_sendBuffer, new MessageIds(_readinessMessageId, 0, _clientId), out int written) == WireStatus.Ok)
         {
             ReadOnlySpan<byte> datagram = new ReadOnlySpan<byte>(_sendBuffer, 0, written);
-            for (int i = 0; i < _config.ManagerCount; i++)
+            int count = Math.Min(_config.ManagerCount, _config.ReadinessManagerCount);
+            for (int i = 0; i < count; i++)
             {
                 _transport.TrySend(_config.GetManager(i), datagram);
             }

@@ -92,6 +92,32 @@ public class ClientSessionReadinessTests
     }
 
     [Fact]
+    public void Poll_ReadinessManagerCountOne_OnlyTheFirstManagerHearsTheInstructionId()
+    {
+        ClientConfig config = InstructedConfig(InstructionId);
+        config.ReadinessManagerCount = 1;
+        var transport = new TestClientTransport(ClientHarness.ClientBaseAddress);
+        ClientSession session = Create(config, transport);
+
+        session.Poll(1000);
+
+        Assert.Equal(3u, transport.Sent);
+        byte[] buffer = new byte[2048];
+        int readiness = 0;
+        while (transport.Outbox.Count > 0)
+        {
+            int length = transport.Outbox.TryDequeue(buffer, out DatagramEndpoint to);
+            Assert.Equal(WireStatus.Ok, MessageFrame.TryParse(buffer.AsSpan(0, length), out MessageFrame frame));
+            if (frame.Type == MessageType.Readiness)
+            {
+                readiness++;
+                Assert.Equal(SilentManager, to.Address);
+            }
+        }
+        Assert.Equal(1, readiness);
+    }
+
+    [Fact]
     public void Poll_NoInstruction_NoReadiness()
     {
         var transport = new TestClientTransport(ClientHarness.ClientBaseAddress);
