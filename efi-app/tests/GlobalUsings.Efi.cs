@@ -5,3 +5,4 @@ global using UefiRecovery.Core.Common;
 global using UefiRecovery.Efi.Uefi;
 global using UefiRecovery.Efi.Services.Console;
 global using UefiRecovery.Efi.Services.Entropy;
+global using UefiRecovery.Efi.Services.Config;
