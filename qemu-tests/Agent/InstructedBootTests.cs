@@ -21,8 +21,8 @@ namespace UefiRecovery.QemuTests.Agent;
 /// the OS writes <c>UefiRecoveryInstruction</c> itself (NV+BS+RT, as efivarfs would), straight into the vars file
 /// here. Every forged, foreign, stale or replayed one is refused with its reason and deleted; the valid region is
 /// handed over, nothing is erased and nothing is asked of the real manager serving a trusted capsule on the same
-/// bridge. An instruction that checks out but names another MAC is refused once the NIC is open, before any REQUEST,
-/// and its counter is not stored. Needs root; namespaces carry the prefix "ins".
+/// bridge. An instruction that checks out but names another MAC is refused once the NIC is open, before any REQUEST;
+/// its counter, stored when the signed part checked out, stays used. Needs root; namespaces carry the prefix "ins".
 /// </summary>
 public sealed class InstructedBootTests
 {
@@ -64,7 +64,7 @@ public sealed class InstructedBootTests
     }
 
     [RootFact]
-    public async Task Boot_ValidInstructionForAnotherMac_RefusedOnceTheNicIsOpenNoRequestCounterNotStored()
+    public async Task Boot_ValidInstructionForAnotherMac_RefusedOnceTheNicIsOpenNoRequestCounterUsed()
     {
         Boot boot = await RunAsync("other-mac");
 
@@ -76,7 +76,9 @@ public sealed class InstructedBootTests
         AssertNothingAskedNothingErased(boot);
         var after = AgentGuestLab.CurrentVariables(boot.Exit.VarsPath);
         Assert.Null(AgentGuestLab.Recovery(after, "UefiRecoveryInstruction"));
-        Assert.Null(AgentGuestLab.Recovery(after, "UefiRecoveryInstructionCounter"));
+        // Stored as soon as the signed part checked out, before the NIC: the instruction is used, as the agent's is.
+        byte[]? counter = AgentGuestLab.Recovery(after, "UefiRecoveryInstructionCounter");
+        Assert.Equal(StoredCounter + 1, counter == null ? 0UL : BinaryPrimitives.ReadUInt64LittleEndian(counter));
     }
 
     private sealed record Boot(QemuExit Exit, SerialLog Serial, FlashWatch.Counts Flash, string ManagerOutput, string Results);

@@ -20,6 +20,9 @@ public sealed unsafe class InstructionVariablesTests : IDisposable
     private sealed record Stored(uint Attributes, byte[] Data);
 
     private static readonly Dictionary<string, Stored> s_store = new();
+
+    // Names SetVariable refuses to delete (a time-based authenticated variable without its signature: WriteProtected).
+    private static readonly HashSet<string> s_undeletable = new();
     private readonly RuntimeServices* _runtime;
 
     private const uint OsAttributes = VariableAttributes.NonVolatile | VariableAttributes.BootServiceAccess | VariableAttributes.RuntimeAccess;
@@ -27,6 +30,7 @@ public sealed unsafe class InstructionVariablesTests : IDisposable
     public InstructionVariablesTests()
     {
         s_store.Clear();
+        s_undeletable.Clear();
         _runtime = (RuntimeServices*)NativeMemory.AllocZeroed((nuint)sizeof(RuntimeServices));
         _runtime->GetVariable = &FakeGetVariable;
         _runtime->SetVariable = &FakeSetVariable;
@@ -58,6 +62,35 @@ public sealed unsafe class InstructionVariablesTests : IDisposable
         Assert.Equal(InstructionVariables.CounterAttributes, s_store["UefiRecoveryInstructionCounter"].Attributes);
     }
 
+    [Fact]
+    public void TryDeleteInstruction_OrdinaryVariable_DeletedAndConfirmedGone()
+    {
+        s_store["UefiRecoveryInstruction"] = new Stored(OsAttributes, new byte[648]);
+
+        Assert.True(InstructionVariables.TryDeleteInstruction(new UefiRuntimeServices(_runtime), out EfiStatus status));
+        Assert.Equal(EfiStatus.Success, status);
+        Assert.False(s_store.ContainsKey("UefiRecoveryInstruction"));
+    }
+
+    [Fact]
+    public void TryDeleteInstruction_VariableTheAppCannotDelete_FalseWithTheStatus()
+    {
+        s_store["UefiRecoveryInstruction"] = new Stored(OsAttributes | VariableAttributes.TimeBasedAuthenticatedWriteAccess, new byte[648]);
+        s_undeletable.Add("UefiRecoveryInstruction");
+
+        Assert.False(InstructionVariables.TryDeleteInstruction(new UefiRuntimeServices(_runtime), out EfiStatus status));
+        Assert.Equal(EfiStatus.WriteProtected, status);
+    }
+
+    [Fact]
+    public void ReadCounter_AppsOwnCounter_BelievedNotForeign()
+    {
+        s_store["UefiRecoveryInstructionCounter"] = new Stored(InstructionVariables.CounterAttributes, BitConverter.GetBytes(77UL));
+
+        Assert.Equal(77UL, InstructionVariables.ReadCounter(new UefiRuntimeServices(_runtime), out bool foreign));
+        Assert.False(foreign);
+    }
+
     [UnmanagedCallersOnly]
     private static EfiStatus FakeGetVariable(char* name, EfiGuid* vendor, uint* attributes, nuint* dataSize, void* data)
     {
@@ -85,6 +118,8 @@ public sealed unsafe class InstructionVariablesTests : IDisposable
         {
             if (!exists)
                 return EfiStatus.NotFound;
+            if (s_undeletable.Contains(key))
+                return EfiStatus.WriteProtected;
             s_store.Remove(key);
             return EfiStatus.Success;
         }
