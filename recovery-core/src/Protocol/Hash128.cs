@@ -6,6 +6,7 @@ namespace UefiRecovery.Core.Protocol;
 /// <summary>
 /// A 16-byte value on the wire: a manifest node or root, an abort key or commitment (docs/protocol.md
 /// §5.4, §7.4). Held as two big-endian halves so it copies and compares without touching the heap.
+/// <see cref="Wire.SystemUuid"/> and <see cref="Wire.ImageTypeId"/> keep their 16 bytes in one.
 /// </summary>
 public readonly struct Hash128
 {
