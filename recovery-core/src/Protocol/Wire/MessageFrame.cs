@@ -144,6 +144,12 @@ public readonly ref struct MessageFrame
         return WireStatus.Ok;
     }
 
+    /// <summary>Ends an emit whose payload <paramref name="payload"/> filled: stores the CRC, returns the message length.</summary>
+    internal static int FinishEmit(Span<byte> destination, in PayloadWriter payload)
+    {
+        return FinishEmit(destination, MessageHeader.Length + payload.Position);
+    }
+
     /// <summary>Computes and stores the CRC over the first <paramref name="messageLength"/> bytes.</summary>
     internal static int FinishEmit(Span<byte> destination, int messageLength)
     {

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 
 namespace UefiRecovery.Core.Protocol.Wire;
 
@@ -13,19 +12,10 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// 46 reserved u16 (0)
 /// </code>
 /// </summary>
-public readonly struct RequestMessage
+public readonly struct RequestMessage : IFixedLayoutMessage<RequestMessage>
 {
     public const int PayloadLength = 48;
 
-    private const int ImageTypeOffset = 0;
-    private const int CurrentVersionOffset = 16;
-    private const int LowestVersionOffset = 20;
-    private const int MacOffset = 24;
-    private const int MaxDatagramOffset = 30;
-    private const int AddressOffset = 32;
-    private const int HeldImageIdOffset = 36;
-    private const int ReasonOffset = 44;
-    private const int ModesOffset = 45;
     private const int ReservedOffset = 46;
     private const int MacLength = 6;
 
@@ -72,70 +62,54 @@ public readonly struct RequestMessage
 
     public static WireStatus TryParse(in MessageFrame frame, out RequestMessage message)
     {
-        message = default;
-        WireStatus layout = frame.CheckLayout(MessageType.Request, PayloadLength, ReservedOffset);
-        if (layout != WireStatus.Ok)
-        {
-            return layout;
-        }
-        ReadOnlySpan<byte> p = frame.Payload;
-        ushort maxDatagram = BinaryPrimitives.ReadUInt16BigEndian(p.Slice(MaxDatagramOffset));
-        byte modes = p[ModesOffset];
-        if (maxDatagram < ProtocolLimits.MinDatagram || maxDatagram > ProtocolLimits.MaxDatagram
-            || modes == 0 || (modes & ~(byte)DeliveryModes.All) != 0
-            || frame.Header.SessionId != 0)
-        {
-            return WireStatus.BadField;
-        }
-        ulong mac = 0;
-        for (int i = 0; i < MacLength; i++)
-        {
-            mac = (mac << 8) | p[MacOffset + i];
-        }
-        ImageTypeId.TryRead(p.Slice(ImageTypeOffset), out ImageTypeId imageType);
-        message = new RequestMessage(
-            imageType,
-            BinaryPrimitives.ReadUInt32BigEndian(p.Slice(CurrentVersionOffset)),
-            BinaryPrimitives.ReadUInt32BigEndian(p.Slice(LowestVersionOffset)),
-            mac,
-            maxDatagram,
-            BinaryPrimitives.ReadUInt32BigEndian(p.Slice(AddressOffset)),
-            BinaryPrimitives.ReadUInt64BigEndian(p.Slice(HeldImageIdOffset)),
-            (RequestReason)p[ReasonOffset],
-            (DeliveryModes)modes);
-        return WireStatus.Ok;
+        return FixedLayoutCodec.TryParse(frame, MessageType.Request, PayloadLength, ReservedOffset, out message);
     }
 
     /// <summary>Emits header and payload into <paramref name="destination"/>; writes exactly
     /// <paramref name="written"/> = 32 + 48 bytes. The header's session id must be 0.</summary>
     public WireStatus TryEmit(Span<byte> destination, in MessageIds ids, out int written)
     {
-        written = 0;
-        if (MaxDatagram < ProtocolLimits.MinDatagram || MaxDatagram > ProtocolLimits.MaxDatagram
-            || DeliveryModes == DeliveryModes.None || ((byte)DeliveryModes & ~(byte)DeliveryModes.All) != 0
-            || ids.SessionId != 0 || (MacAddress >> 48) != 0)
+        return FixedLayoutCodec.TryEmit(this, MessageType.Request, PayloadLength, destination, ids, out written);
+    }
+
+    WireStatus IFixedLayoutMessage<RequestMessage>.ReadFields(ref PayloadReader fields, out RequestMessage message)
+    {
+        ImageTypeId.TryRead(fields.ReadBytes(ImageTypeId.Length), out ImageTypeId imageType);
+        uint currentVersion = fields.ReadUInt32();
+        uint lowestVersion = fields.ReadUInt32();
+        ulong mac = 0;
+        foreach (byte octet in fields.ReadBytes(MacLength))
         {
-            return WireStatus.BadField;
+            mac = (mac << 8) | octet;
         }
-        WireStatus status = MessageFrame.TryBeginEmit(destination, MessageType.Request, ids, PayloadLength, out Span<byte> p);
-        if (status != WireStatus.Ok)
-        {
-            return status;
-        }
-        ImageType.TryWrite(p.Slice(ImageTypeOffset));
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(CurrentVersionOffset), CurrentVersion);
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(LowestVersionOffset), LowestAcceptableVersion);
-        for (int i = 0; i < MacLength; i++)
-        {
-            p[MacOffset + i] = (byte)(MacAddress >> (8 * (MacLength - 1 - i)));
-        }
-        BinaryPrimitives.WriteUInt16BigEndian(p.Slice(MaxDatagramOffset), MaxDatagram);
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(AddressOffset), Ipv4Address);
-        BinaryPrimitives.WriteUInt64BigEndian(p.Slice(HeldImageIdOffset), HeldImageId);
-        p[ReasonOffset] = (byte)Reason;
-        p[ModesOffset] = (byte)DeliveryModes;
-        BinaryPrimitives.WriteUInt16BigEndian(p.Slice(ReservedOffset), 0);
-        written = MessageFrame.FinishEmit(destination, MessageHeader.Length + PayloadLength);
+        message = new RequestMessage(
+            imageType, currentVersion, lowestVersion, mac, fields.ReadUInt16(), fields.ReadUInt32(), fields.ReadUInt64(),
+            (RequestReason)fields.ReadByte(), (DeliveryModes)fields.ReadByte());
         return WireStatus.Ok;
+    }
+
+    void IFixedLayoutMessage<RequestMessage>.WriteFields(ref PayloadWriter fields)
+    {
+        ImageType.TryWrite(fields.Next(ImageTypeId.Length));
+        fields.WriteUInt32(CurrentVersion);
+        fields.WriteUInt32(LowestAcceptableVersion);
+        for (int i = MacLength - 1; i >= 0; i--)
+        {
+            fields.WriteByte((byte)(MacAddress >> (8 * i)));
+        }
+        fields.WriteUInt16(MaxDatagram);
+        fields.WriteUInt32(Ipv4Address);
+        fields.WriteUInt64(HeldImageId);
+        fields.WriteByte((byte)Reason);
+        fields.WriteByte((byte)DeliveryModes);
+        fields.WriteZeros(2); // reserved
+    }
+
+    /// <summary>A parsed MAC always fits 48 bits; an emitted one must.</summary>
+    bool IFixedLayoutMessage<RequestMessage>.HasValidFields(uint sessionId)
+    {
+        return MaxDatagram >= ProtocolLimits.MinDatagram && MaxDatagram <= ProtocolLimits.MaxDatagram
+            && DeliveryModes != DeliveryModes.None && ((byte)DeliveryModes & ~(byte)DeliveryModes.All) == 0
+            && sessionId == 0 && (MacAddress >> 48) == 0;
     }
 }
