@@ -94,15 +94,12 @@ public readonly struct OfferMessage
     public static WireStatus TryParse(in MessageFrame frame, out OfferMessage message)
     {
         message = default;
-        if (frame.Type != MessageType.Offer)
+        WireStatus prefix = frame.CheckPrefix(MessageType.Offer, PayloadLength);
+        if (prefix != WireStatus.Ok)
         {
-            return WireStatus.WrongType;
+            return prefix;
         }
         ReadOnlySpan<byte> p = frame.Payload;
-        if (p.Length < PayloadLength)
-        {
-            return WireStatus.BadPayloadLength;
-        }
         byte kind = p[SignatureKindOffset];
         if (kind > (byte)OfferSignatureKind.Rsa2048Sha256)
         {
