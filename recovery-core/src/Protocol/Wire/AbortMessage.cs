@@ -58,8 +58,8 @@ public readonly struct AbortMessage : IFixedLayoutMessage<AbortMessage>
         fields.WriteHash128(AbortKey);
     }
 
-    bool IFixedLayoutMessage<AbortMessage>.HasValidFields(uint sessionId)
+    bool IFixedLayoutMessage<AbortMessage>.HasValidFields(in MessageIds ids)
     {
-        return sessionId != 0;
+        return ids.SessionId != 0;
     }
 }

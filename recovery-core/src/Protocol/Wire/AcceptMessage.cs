@@ -58,8 +58,8 @@ public readonly struct AcceptMessage : IFixedLayoutMessage<AcceptMessage>
         fields.WriteUInt64(MemberToken);
     }
 
-    bool IFixedLayoutMessage<AcceptMessage>.HasValidFields(uint sessionId)
+    bool IFixedLayoutMessage<AcceptMessage>.HasValidFields(in MessageIds ids)
     {
-        return sessionId != 0 && ImageId != 0 && MemberToken != 0;
+        return ids.SessionId != 0 && ImageId != 0 && MemberToken != 0;
     }
 }

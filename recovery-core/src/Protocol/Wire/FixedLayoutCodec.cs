@@ -26,7 +26,7 @@ internal static class FixedLayoutCodec
         {
             return status;
         }
-        if (!candidate.HasValidFields(frame.Header.SessionId))
+        if (!candidate.HasValidFields(frame.Header.Ids))
         {
             return WireStatus.BadField;
         }
@@ -39,7 +39,7 @@ internal static class FixedLayoutCodec
         where T : struct, IFixedLayoutMessage<T>
     {
         written = 0;
-        if (!message.HasValidFields(ids.SessionId))
+        if (!message.HasValidFields(ids))
         {
             return WireStatus.BadField;
         }

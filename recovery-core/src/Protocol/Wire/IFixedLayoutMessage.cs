@@ -16,6 +16,9 @@ internal interface IFixedLayoutMessage<T>
 
     void WriteFields(ref PayloadWriter fields);
 
-    /// <summary>The field rules (nonzero ids, ranges) a parsed message must meet and an emitted one must keep.</summary>
-    bool HasValidFields(uint sessionId);
+    /// <summary>
+    /// The field rules (nonzero ids, ranges, the header's session and sender ids) a parsed message must meet
+    /// and an emitted one must keep.
+    /// </summary>
+    bool HasValidFields(in MessageIds ids);
 }

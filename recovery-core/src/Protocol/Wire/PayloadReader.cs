@@ -10,6 +10,8 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// </summary>
 public ref struct PayloadReader
 {
+    private const int MacLength = 6;
+
     private readonly ReadOnlySpan<byte> _payload;
     private int _position;
 
@@ -37,6 +39,17 @@ public ref struct PayloadReader
     public ulong ReadUInt64()
     {
         return BinaryPrimitives.ReadUInt64BigEndian(Take(8));
+    }
+
+    /// <summary>A 6-byte MAC address, first octet most significant, in the low 48 bits.</summary>
+    public ulong ReadMac48()
+    {
+        ulong mac = 0;
+        foreach (byte octet in Take(MacLength))
+        {
+            mac = (mac << 8) | octet;
+        }
+        return mac;
     }
 
     public Hash128 ReadHash128()

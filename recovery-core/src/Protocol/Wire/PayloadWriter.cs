@@ -10,6 +10,8 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// </summary>
 public ref struct PayloadWriter
 {
+    private const int MacLength = 6;
+
     private readonly Span<byte> _payload;
     private int _position;
 
@@ -40,6 +42,17 @@ public ref struct PayloadWriter
     public void WriteUInt64(ulong value)
     {
         BinaryPrimitives.WriteUInt64BigEndian(Take(8), value);
+    }
+
+    /// <summary>The low 48 bits of <paramref name="mac"/> as 6 bytes, most significant first (the caller checks the high 16 are 0).</summary>
+    public void WriteMac48(ulong mac)
+    {
+        Span<byte> field = Take(MacLength);
+        for (int i = MacLength - 1; i >= 0; i--)
+        {
+            field[i] = (byte)mac;
+            mac >>= 8;
+        }
     }
 
     public void WriteHash128(Hash128 value)

@@ -17,7 +17,6 @@ public readonly struct RequestMessage : IFixedLayoutMessage<RequestMessage>
     public const int PayloadLength = 48;
 
     private const int ReservedOffset = 46;
-    private const int MacLength = 6;
 
     public RequestMessage(
         ImageTypeId imageType, uint currentVersion, uint lowestAcceptableVersion, ulong macAddress,
@@ -75,16 +74,9 @@ public readonly struct RequestMessage : IFixedLayoutMessage<RequestMessage>
     WireStatus IFixedLayoutMessage<RequestMessage>.ReadFields(ref PayloadReader fields, out RequestMessage message)
     {
         ImageTypeId.TryRead(fields.ReadBytes(ImageTypeId.Length), out ImageTypeId imageType);
-        uint currentVersion = fields.ReadUInt32();
-        uint lowestVersion = fields.ReadUInt32();
-        ulong mac = 0;
-        foreach (byte octet in fields.ReadBytes(MacLength))
-        {
-            mac = (mac << 8) | octet;
-        }
         message = new RequestMessage(
-            imageType, currentVersion, lowestVersion, mac, fields.ReadUInt16(), fields.ReadUInt32(), fields.ReadUInt64(),
-            (RequestReason)fields.ReadByte(), (DeliveryModes)fields.ReadByte());
+            imageType, fields.ReadUInt32(), fields.ReadUInt32(), fields.ReadMac48(), fields.ReadUInt16(), fields.ReadUInt32(),
+            fields.ReadUInt64(), (RequestReason)fields.ReadByte(), (DeliveryModes)fields.ReadByte());
         return WireStatus.Ok;
     }
 
@@ -93,10 +85,7 @@ public readonly struct RequestMessage : IFixedLayoutMessage<RequestMessage>
         ImageType.TryWrite(fields.Next(ImageTypeId.Length));
         fields.WriteUInt32(CurrentVersion);
         fields.WriteUInt32(LowestAcceptableVersion);
-        for (int i = MacLength - 1; i >= 0; i--)
-        {
-            fields.WriteByte((byte)(MacAddress >> (8 * i)));
-        }
+        fields.WriteMac48(MacAddress);
         fields.WriteUInt16(MaxDatagram);
         fields.WriteUInt32(Ipv4Address);
         fields.WriteUInt64(HeldImageId);
@@ -106,10 +95,10 @@ public readonly struct RequestMessage : IFixedLayoutMessage<RequestMessage>
     }
 
     /// <summary>A parsed MAC always fits 48 bits; an emitted one must.</summary>
-    bool IFixedLayoutMessage<RequestMessage>.HasValidFields(uint sessionId)
+    bool IFixedLayoutMessage<RequestMessage>.HasValidFields(in MessageIds ids)
     {
         return MaxDatagram >= ProtocolLimits.MinDatagram && MaxDatagram <= ProtocolLimits.MaxDatagram
             && DeliveryModes != DeliveryModes.None && ((byte)DeliveryModes & ~(byte)DeliveryModes.All) == 0
-            && sessionId == 0 && (MacAddress >> 48) == 0;
+            && ids.SessionId == 0 && (MacAddress >> 48) == 0;
     }
 }

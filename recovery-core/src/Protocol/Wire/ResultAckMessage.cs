@@ -44,8 +44,8 @@ public readonly struct ResultAckMessage : IFixedLayoutMessage<ResultAckMessage>
         fields.WriteUInt64(MemberToken);
     }
 
-    bool IFixedLayoutMessage<ResultAckMessage>.HasValidFields(uint sessionId)
+    bool IFixedLayoutMessage<ResultAckMessage>.HasValidFields(in MessageIds ids)
     {
-        return sessionId != 0 && MemberToken != 0;
+        return ids.SessionId != 0 && MemberToken != 0;
     }
 }

@@ -67,8 +67,8 @@ public readonly struct ResultMessage : IFixedLayoutMessage<ResultMessage>
         fields.WriteUInt64(MemberToken);
     }
 
-    bool IFixedLayoutMessage<ResultMessage>.HasValidFields(uint sessionId)
+    bool IFixedLayoutMessage<ResultMessage>.HasValidFields(in MessageIds ids)
     {
-        return sessionId != 0 && ImageId != 0 && MemberToken != 0 && (byte)Outcome <= (byte)ResultOutcome.Failure;
+        return ids.SessionId != 0 && ImageId != 0 && MemberToken != 0 && (byte)Outcome <= (byte)ResultOutcome.Failure;
     }
 }

@@ -61,9 +61,9 @@ public readonly struct StatusRequestMessage : IFixedLayoutMessage<StatusRequestM
         fields.WriteUInt64(TargetClientId);
     }
 
-    bool IFixedLayoutMessage<StatusRequestMessage>.HasValidFields(uint sessionId)
+    bool IFixedLayoutMessage<StatusRequestMessage>.HasValidFields(in MessageIds ids)
     {
-        return sessionId != 0 && Round != 0 && ResponseWindowMs <= ProtocolLimits.MaxResponseWindowMs
+        return ids.SessionId != 0 && Round != 0 && ResponseWindowMs <= ProtocolLimits.MaxResponseWindowMs
             && MaxRanges >= 1 && MaxRanges <= ProtocolLimits.MaxNackRanges;
     }
 }
