@@ -10,26 +10,21 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// 12 abort key 16 (a donor's: the member's key, or zeros; a client's: zeros)
 /// </code>
 /// </summary>
-public readonly struct AbortMessage : IFixedLayoutMessage<AbortMessage>
+public readonly struct AbortMessage(
+    AbortReason reason, ulong memberToken, Hash128 abortKey)
+    : IFixedLayoutMessage<AbortMessage>
 {
     public const int PayloadLength = 28;
 
     private const int ReservedOffset = 2;
 
-    public AbortMessage(AbortReason reason, ulong memberToken, Hash128 abortKey)
-    {
-        Reason = reason;
-        MemberToken = memberToken;
-        AbortKey = abortKey;
-    }
-
-    public AbortReason Reason { get; }
+    public AbortReason Reason { get; } = reason;
 
     /// <summary>From a client: its token (the donor ignores an ABORT that is not the member's). From a donor: the member's or 0.</summary>
-    public ulong MemberToken { get; }
+    public ulong MemberToken { get; } = memberToken;
 
     /// <summary>From a donor: the key whose SHA-256 begins with the OFFER's abort commitment; zero when it has none.</summary>
-    public Hash128 AbortKey { get; }
+    public Hash128 AbortKey { get; } = abortKey;
 
     public static WireStatus TryParse(in MessageFrame frame, out AbortMessage message)
     {

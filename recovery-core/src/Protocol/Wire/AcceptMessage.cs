@@ -10,28 +10,22 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// 16 member token u64 (from the OFFER, nonzero)
 /// </code>
 /// </summary>
-public readonly struct AcceptMessage : IFixedLayoutMessage<AcceptMessage>
+public readonly struct AcceptMessage(
+    uint inReplyTo, ulong imageId, uint fragmentsHeld, ulong memberToken)
+    : IFixedLayoutMessage<AcceptMessage>
 {
     public const int PayloadLength = 24;
 
-    public AcceptMessage(uint inReplyTo, ulong imageId, uint fragmentsHeld, ulong memberToken)
-    {
-        InReplyTo = inReplyTo;
-        ImageId = imageId;
-        FragmentsHeld = fragmentsHeld;
-        MemberToken = memberToken;
-    }
-
-    public uint InReplyTo { get; }
+    public uint InReplyTo { get; } = inReplyTo;
 
     /// <summary>The offered image id, repeated so a restarted donor can tell stale ACCEPTs apart.</summary>
-    public ulong ImageId { get; }
+    public ulong ImageId { get; } = imageId;
 
     /// <summary>Fragments of this image the client already holds (nonzero when resuming, §6.6).</summary>
-    public uint FragmentsHeld { get; }
+    public uint FragmentsHeld { get; } = fragmentsHeld;
 
     /// <summary>The token the OFFER gave this client (docs/protocol.md §7.4).</summary>
-    public ulong MemberToken { get; }
+    public ulong MemberToken { get; } = memberToken;
 
     public static WireStatus TryParse(in MessageFrame frame, out AcceptMessage message)
     {

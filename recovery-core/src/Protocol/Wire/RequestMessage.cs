@@ -12,52 +12,40 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// 46 reserved u16 (0)
 /// </code>
 /// </summary>
-public readonly struct RequestMessage : IFixedLayoutMessage<RequestMessage>
+public readonly struct RequestMessage(
+    ImageTypeId imageType, uint currentVersion, uint lowestAcceptableVersion, ulong macAddress,
+    ushort maxDatagram, uint ipv4Address, ulong heldImageId, RequestReason reason, DeliveryModes deliveryModes)
+    : IFixedLayoutMessage<RequestMessage>
 {
     public const int PayloadLength = 48;
 
     private const int ReservedOffset = 46;
 
-    public RequestMessage(
-        ImageTypeId imageType, uint currentVersion, uint lowestAcceptableVersion, ulong macAddress,
-        ushort maxDatagram, uint ipv4Address, ulong heldImageId, RequestReason reason, DeliveryModes deliveryModes)
-    {
-        ImageType = imageType;
-        CurrentVersion = currentVersion;
-        LowestAcceptableVersion = lowestAcceptableVersion;
-        MacAddress = macAddress;
-        MaxDatagram = maxDatagram;
-        Ipv4Address = ipv4Address;
-        HeldImageId = heldImageId;
-        Reason = reason;
-        DeliveryModes = deliveryModes;
-    }
-
     /// <summary>Platform/image type GUID the client needs (FMP ImageTypeId bytes).</summary>
-    public ImageTypeId ImageType { get; }
+    public ImageTypeId ImageType { get; } = imageType;
 
     /// <summary>Version of the firmware present now (0 if unreadable).</summary>
-    public uint CurrentVersion { get; }
+    public uint CurrentVersion { get; } = currentVersion;
 
     /// <summary>Lowest image version the client will accept (its anti-rollback floor).</summary>
-    public uint LowestAcceptableVersion { get; }
+    public uint LowestAcceptableVersion { get; } = lowestAcceptableVersion;
 
     /// <summary>Client MAC address in the low 48 bits, first octet most significant.</summary>
-    public ulong MacAddress { get; }
+    public ulong MacAddress { get; } = macAddress;
 
     /// <summary>Largest UDP payload the client can receive on this path (§5.2).</summary>
-    public ushort MaxDatagram { get; }
+    public ushort MaxDatagram { get; } = maxDatagram;
 
     /// <summary>Client IPv4 address as a big-endian number (192.0.2.1 = 0xC0000201); 0 if unknown.</summary>
-    public uint Ipv4Address { get; }
+    public uint Ipv4Address { get; } = ipv4Address;
 
     /// <summary>Image id of fragments the client already holds (resume, §6.6); 0 if none.</summary>
-    public ulong HeldImageId { get; }
+    public ulong HeldImageId { get; } = heldImageId;
 
-    public RequestReason Reason { get; }
+    public RequestReason Reason { get; } = reason;
 
     /// <summary>Delivery modes the client can receive; at least one.</summary>
-    public DeliveryModes DeliveryModes { get; }
+    public DeliveryModes DeliveryModes { get; } = deliveryModes;
 
     public static WireStatus TryParse(in MessageFrame frame, out RequestMessage message)
     {

@@ -6,20 +6,14 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// RESULT_ACK: the donor recorded a RESULT (docs/protocol.md §4.8). Sent unicast to the client.
 /// Payload, 12 bytes: <c>0 in-reply-to u32 (RESULT message id)   4 member token u64 (the RESULT's)</c>.
 /// </summary>
-public readonly struct ResultAckMessage : IFixedLayoutMessage<ResultAckMessage>
+public readonly struct ResultAckMessage(uint inReplyTo, ulong memberToken) : IFixedLayoutMessage<ResultAckMessage>
 {
     public const int PayloadLength = 12;
 
-    public ResultAckMessage(uint inReplyTo, ulong memberToken)
-    {
-        InReplyTo = inReplyTo;
-        MemberToken = memberToken;
-    }
-
-    public uint InReplyTo { get; }
+    public uint InReplyTo { get; } = inReplyTo;
 
     /// <summary>The token of the RESULT acknowledged: a client takes only an ACK that carries its own.</summary>
-    public ulong MemberToken { get; }
+    public ulong MemberToken { get; } = memberToken;
 
     public static WireStatus TryParse(in MessageFrame frame, out ResultAckMessage message)
     {

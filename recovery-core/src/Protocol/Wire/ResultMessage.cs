@@ -10,28 +10,21 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// 16 member token u64 (nonzero)
 /// </code>
 /// </summary>
-public readonly struct ResultMessage : IFixedLayoutMessage<ResultMessage>
+public readonly struct ResultMessage(
+    ulong imageId, ResultOutcome outcome, ResultReason reason, uint firmwareVersion, ulong memberToken)
+    : IFixedLayoutMessage<ResultMessage>
 {
     public const int PayloadLength = 24;
 
-    public ResultMessage(ulong imageId, ResultOutcome outcome, ResultReason reason, uint firmwareVersion, ulong memberToken)
-    {
-        ImageId = imageId;
-        Outcome = outcome;
-        Reason = reason;
-        FirmwareVersion = firmwareVersion;
-        MemberToken = memberToken;
-    }
-
-    public ulong ImageId { get; }
-    public ResultOutcome Outcome { get; }
-    public ResultReason Reason { get; }
+    public ulong ImageId { get; } = imageId;
+    public ResultOutcome Outcome { get; } = outcome;
+    public ResultReason Reason { get; } = reason;
 
     /// <summary>The firmware version the machine runs after this attempt (the new one on success).</summary>
-    public uint FirmwareVersion { get; }
+    public uint FirmwareVersion { get; } = firmwareVersion;
 
     /// <summary>The reporting member's token (docs/protocol.md §7.4): only a member's RESULT is recorded.</summary>
-    public ulong MemberToken { get; }
+    public ulong MemberToken { get; } = memberToken;
 
     public static WireStatus TryParse(in MessageFrame frame, out ResultMessage message)
     {

@@ -12,29 +12,23 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// Each member answers after a uniformly random delay in [0, window) so that many clients do not answer
 /// in one burst.
 /// </summary>
-public readonly struct StatusRequestMessage : IFixedLayoutMessage<StatusRequestMessage>
+public readonly struct StatusRequestMessage(
+    uint round, ushort responseWindowMs, ushort maxRanges, ulong targetClientId)
+    : IFixedLayoutMessage<StatusRequestMessage>
 {
     public const int PayloadLength = 16;
 
-    public StatusRequestMessage(uint round, ushort responseWindowMs, ushort maxRanges, ulong targetClientId)
-    {
-        Round = round;
-        ResponseWindowMs = responseWindowMs;
-        MaxRanges = maxRanges;
-        TargetClientId = targetClientId;
-    }
-
     /// <summary>Round number, increasing per session from 1; a client answers each round once.</summary>
-    public uint Round { get; }
+    public uint Round { get; } = round;
 
     /// <summary>Clients spread their answers uniformly over this many milliseconds.</summary>
-    public ushort ResponseWindowMs { get; }
+    public ushort ResponseWindowMs { get; } = responseWindowMs;
 
     /// <summary>Most NACK ranges the donor wants in one STATUS; more are signalled with the MORE flag.</summary>
-    public ushort MaxRanges { get; }
+    public ushort MaxRanges { get; } = maxRanges;
 
     /// <summary>Only this client answers; 0 = all members.</summary>
-    public ulong TargetClientId { get; }
+    public ulong TargetClientId { get; } = targetClientId;
 
     public static WireStatus TryParse(in MessageFrame frame, out StatusRequestMessage message)
     {
