@@ -20,4 +20,19 @@ public readonly struct EfiResult
 
     public static EfiResult From(EfiStatus status, WarningPolicy warnings) =>
         new(status, status.IsSuccess || (status.IsWarning && warnings == WarningPolicy.TreatAsSuccess));
+
+    /// <summary>
+    /// The outcome of a call given a <paramref name="capacity"/>-byte buffer that reports the
+    /// <paramref name="count"/> it moved (a read may be short): the count on success, and
+    /// EFI_BAD_BUFFER_SIZE for a driver that claims more bytes than it was given.
+    /// </summary>
+    public static EfiResult<int> ByteCount(EfiStatus status, nuint count, int capacity)
+    {
+        if (!From(status).IsSuccess)
+        {
+            return EfiResult<int>.Failure(status);
+        }
+
+        return count > (nuint)capacity ? EfiResult<int>.Failure(EfiStatus.BadBufferSize) : EfiResult<int>.Success(status, (int)count);
+    }
 }

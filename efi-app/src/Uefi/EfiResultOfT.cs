@@ -24,6 +24,13 @@ public readonly struct EfiResult<T>
 
     public static EfiResult<T> Failure(EfiStatus status) => new(status, false, default!);
 
+    /// <summary>
+    /// <paramref name="value"/> (read from the call's out-values) when <paramref name="status"/> is success
+    /// (<see cref="EfiResult.From(EfiStatus)"/>), else a failure that drops it.
+    /// </summary>
+    public static EfiResult<T> From(EfiStatus status, T value) =>
+        EfiResult.From(status).IsSuccess ? Success(status, value) : Failure(status);
+
     /// <summary>The value; a fail-fast if the call failed (use <see cref="TryGetValue"/> when failure is expected).</summary>
     public T Value
     {

@@ -120,7 +120,7 @@ public readonly unsafe struct UefiBootServices
     {
         ulong count = 0;
         EfiStatus status = raw->GetNextMonotonicCount(&count);
-        return EfiResult.From(status).IsSuccess ? EfiResult<ulong>.Success(status, count) : EfiResult<ulong>.Failure(status);
+        return EfiResult<ulong>.From(status, count);
     }
 
     /// <summary>AllocatePool (§7.2). <paramref name="buffer"/> is null unless this succeeds.</summary>
@@ -139,7 +139,7 @@ public readonly unsafe struct UefiBootServices
     {
         ulong address = 0;
         EfiStatus status = raw->AllocatePages(AllocateType.AnyPages, type, pages, &address);
-        return EfiResult.From(status).IsSuccess ? EfiResult<ulong>.Success(status, address) : EfiResult<ulong>.Failure(status);
+        return EfiResult<ulong>.From(status, address);
     }
 
     public EfiResult FreePages(ulong address, nuint pages) => EfiResult.From(raw->FreePages(address, pages));

@@ -22,6 +22,6 @@ public readonly unsafe struct UefiFaultTolerantWrite
     {
         nuint size = 0;
         EfiStatus status = raw->GetMaxBlockSize(raw, &size);
-        return EfiResult.From(status).IsSuccess ? EfiResult<ulong>.Success(status, size) : EfiResult<ulong>.Failure(status);
+        return EfiResult<ulong>.From(status, size);
     }
 }

@@ -48,9 +48,7 @@ public readonly unsafe struct UefiFile
         {
             status = raw->Read(raw, &size, bytes);
         }
-        if (!EfiResult.From(status).IsSuccess)
-            return EfiResult<int>.Failure(status);
-        return size > (nuint)buffer.Length ? EfiResult<int>.Failure(EfiStatus.BadBufferSize) : EfiResult<int>.Success(status, (int)size);
+        return EfiResult.ByteCount(status, size, buffer.Length);
     }
 
     /// <summary>Write (§13.5.5) at the current position: the bytes written.</summary>
@@ -62,9 +60,7 @@ public readonly unsafe struct UefiFile
         {
             status = raw->Write(raw, &size, bytes);
         }
-        if (!EfiResult.From(status).IsSuccess)
-            return EfiResult<int>.Failure(status);
-        return size > (nuint)data.Length ? EfiResult<int>.Failure(EfiStatus.BadBufferSize) : EfiResult<int>.Success(status, (int)size);
+        return EfiResult.ByteCount(status, size, data.Length);
     }
 
     public EfiResult SetPosition(ulong position) => EfiResult.From(raw->SetPosition(raw, position));

@@ -57,7 +57,7 @@ public readonly unsafe struct UefiFirmwareVolumeBlock : IDisposable
     {
         uint attributes = 0;
         EfiStatus status = raw->GetAttributes(raw, &attributes);
-        return EfiResult.From(status).IsSuccess ? EfiResult<uint>.Success(status, attributes) : EfiResult<uint>.Failure(status);
+        return EfiResult<uint>.From(status, attributes);
     }
 
     /// <summary>GetPhysicalAddress: EFI_UNSUPPORTED when the volume is not memory-mapped.</summary>
@@ -65,7 +65,7 @@ public readonly unsafe struct UefiFirmwareVolumeBlock : IDisposable
     {
         ulong address = 0;
         EfiStatus status = raw->GetPhysicalAddress(raw, &address);
-        return EfiResult.From(status).IsSuccess ? EfiResult<ulong>.Success(status, address) : EfiResult<ulong>.Failure(status);
+        return EfiResult<ulong>.From(status, address);
     }
 
     public EfiResult<FvbBlockRun> GetBlockSize(ulong lba)
@@ -73,9 +73,7 @@ public readonly unsafe struct UefiFirmwareVolumeBlock : IDisposable
         nuint blockSize = 0;
         nuint count = 0;
         EfiStatus status = raw->GetBlockSize(raw, lba, &blockSize, &count);
-        return EfiResult.From(status).IsSuccess
-            ? EfiResult<FvbBlockRun>.Success(status, new FvbBlockRun(blockSize, count))
-            : EfiResult<FvbBlockRun>.Failure(status);
+        return EfiResult<FvbBlockRun>.From(status, new FvbBlockRun(blockSize, count));
     }
 
     /// <summary>Reads <paramref name="destination"/>.Length bytes at <paramref name="offset"/> within block <paramref name="lba"/>.</summary>

@@ -19,7 +19,7 @@ public readonly unsafe struct UefiRuntimeServices
     {
         Time time = default;
         EfiStatus status = raw->GetTime(&time, null);
-        return EfiResult.From(status).IsSuccess ? EfiResult<Time>.Success(status, time) : EfiResult<Time>.Failure(status);
+        return EfiResult<Time>.From(status, time);
     }
 
     /// <summary>

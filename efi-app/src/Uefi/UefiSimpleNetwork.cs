@@ -105,9 +105,7 @@ public readonly unsafe struct UefiSimpleNetwork
         NetworkStatistics statistics = default;
         nuint size = (nuint)sizeof(NetworkStatistics);
         EfiStatus status = raw->Statistics(raw, reset ? (byte)1 : (byte)0, &size, &statistics);
-        return EfiResult.From(status).IsSuccess
-            ? EfiResult<NetworkStatistics>.Success(status, statistics)
-            : EfiResult<NetworkStatistics>.Failure(status);
+        return EfiResult<NetworkStatistics>.From(status, statistics);
     }
 
     /// <summary>GetStatus (§24.1.13): interrupt bits and a recycled transmit buffer.</summary>
@@ -116,9 +114,7 @@ public readonly unsafe struct UefiSimpleNetwork
         uint interrupts = 0;
         void* recycled = null;
         EfiStatus status = raw->GetStatus(raw, &interrupts, &recycled);
-        return EfiResult.From(status).IsSuccess
-            ? EfiResult<SimpleNetworkStatus>.Success(status, new SimpleNetworkStatus(interrupts, recycled))
-            : EfiResult<SimpleNetworkStatus>.Failure(status);
+        return EfiResult<SimpleNetworkStatus>.From(status, new SimpleNetworkStatus(interrupts, recycled));
     }
 
     /// <summary>
@@ -149,12 +145,7 @@ public readonly unsafe struct UefiSimpleNetwork
             status = raw->Receive(raw, null, &length, bytes, null, null, null);
         }
 
-        if (!EfiResult.From(status).IsSuccess)
-        {
-            return EfiResult<int>.Failure(status);
-        }
-
-        return length > (nuint)buffer.Length ? EfiResult<int>.Failure(EfiStatus.BadBufferSize) : EfiResult<int>.Success(status, (int)length);
+        return EfiResult.ByteCount(status, length, buffer.Length);
     }
 
     /// <summary>

@@ -21,6 +21,6 @@ public readonly unsafe struct UefiTextInput
             return EfiResult<InputKey>.Failure(EfiStatus.NotReady);
         InputKey key = default;
         EfiStatus status = raw->ReadKeyStroke(raw, &key);
-        return EfiResult.From(status).IsSuccess ? EfiResult<InputKey>.Success(status, key) : EfiResult<InputKey>.Failure(status);
+        return EfiResult<InputKey>.From(status, key);
     }
 }

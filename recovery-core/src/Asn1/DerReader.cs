@@ -192,6 +192,24 @@ public ref struct DerReader
     }
 
     /// <summary>
+    /// AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters NULL or absent } (RFC 5754 2, RFC 4055 5:
+    /// both forms must be accepted). False when the SEQUENCE or the OID is malformed. Otherwise
+    /// <paramref name="parametersValid"/> says whether at most one NULL follows the OID; the caller checks the
+    /// OID before it, so an unsupported algorithm is reported as unsupported whatever its parameters.
+    /// </summary>
+    public bool TryReadAlgorithmIdentifier(out ReadOnlySpan<byte> oid, out bool parametersValid)
+    {
+        oid = default;
+        parametersValid = false;
+        if (!TryReadSequence(out DerReader algorithm) || !algorithm.TryReadObjectIdentifier(out oid))
+        {
+            return false;
+        }
+        parametersValid = (!algorithm.HasData || algorithm.TryReadNull()) && algorithm.TryReadEnd();
+        return true;
+    }
+
+    /// <summary>
     /// Skips a UTCTime or GeneralizedTime. Their content is not interpreted: the verifier does not
     /// check validity periods (no trusted clock before the network is up, and EDK2 does not either).
     /// </summary>

@@ -1,18 +1,11 @@
 namespace UefiRecovery.Core.Firmware;
 
 /// <summary>What <see cref="RegionRecovery.Run"/> did: its outcome, the image's own verdict and the write result.</summary>
-public readonly struct RecoveryResult
+public readonly struct RecoveryResult(RecoveryStatus status, RegionVerdict imageVerdict, FlashWriteResult write)
 {
-    public RecoveryResult(RecoveryStatus status, RegionVerdict imageVerdict, FlashWriteResult write)
-    {
-        Status = status;
-        ImageVerdict = imageVerdict;
-        Write = write;
-    }
+    public RecoveryStatus Status { get; } = status;
 
-    public RecoveryStatus Status { get; }
+    public RegionVerdict ImageVerdict { get; } = imageVerdict;
 
-    public RegionVerdict ImageVerdict { get; }
-
-    public FlashWriteResult Write { get; }
+    public FlashWriteResult Write { get; } = write;
 }

@@ -5,7 +5,7 @@ using UefiRecovery.Core.Common;
 namespace UefiRecovery.Core.Image;
 
 /// <summary>EFI_CAPSULE_HEADER (UEFI 2.10 section 8.5.3): CapsuleGuid, HeaderSize, Flags, CapsuleImageSize.</summary>
-public readonly struct CapsuleHeader
+public readonly struct CapsuleHeader(EfiGuid capsuleGuid, uint headerSize, uint flags, uint capsuleImageSize)
 {
     /// <summary>sizeof(EFI_CAPSULE_HEADER); HeaderSize may be larger (EDK2 pads it to 0x20).</summary>
     public const int MinimumSize = 28;
@@ -15,21 +15,13 @@ public readonly struct CapsuleHeader
     public const int FlagsOffset = 20;
     public const int CapsuleImageSizeOffset = 24;
 
-    public CapsuleHeader(EfiGuid capsuleGuid, uint headerSize, uint flags, uint capsuleImageSize)
-    {
-        CapsuleGuid = capsuleGuid;
-        HeaderSize = headerSize;
-        Flags = flags;
-        CapsuleImageSize = capsuleImageSize;
-    }
+    public EfiGuid CapsuleGuid { get; } = capsuleGuid;
 
-    public EfiGuid CapsuleGuid { get; }
+    public uint HeaderSize { get; } = headerSize;
 
-    public uint HeaderSize { get; }
+    public uint Flags { get; } = flags;
 
-    public uint Flags { get; }
-
-    public uint CapsuleImageSize { get; }
+    public uint CapsuleImageSize { get; } = capsuleImageSize;
 
     /// <summary>
     /// Reads and checks the header of a whole capsule file: FMP capsule GUID, CapsuleImageSize equal to the

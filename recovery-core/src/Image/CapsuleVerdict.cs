@@ -4,26 +4,19 @@ using UefiRecovery.Core.Image.Pkcs7;
 namespace UefiRecovery.Core.Image;
 
 /// <summary>The answer of <see cref="CapsuleVerifier.Verify"/>: a reason code, its message, and the crypto detail.</summary>
-public readonly struct CapsuleVerdict
+public readonly struct CapsuleVerdict(
+    CapsuleStatus status, RsaVerifyResult rsaResult, bool pkcs7Checked, Pkcs7VerifyResult pkcs7Result)
 {
-    public CapsuleVerdict(CapsuleStatus status, RsaVerifyResult rsaResult, bool pkcs7Checked, Pkcs7VerifyResult pkcs7Result)
-    {
-        Status = status;
-        RsaResult = rsaResult;
-        Pkcs7Checked = pkcs7Checked;
-        Pkcs7Result = pkcs7Result;
-    }
-
-    public CapsuleStatus Status { get; }
+    public CapsuleStatus Status { get; } = status;
 
     /// <summary>For RSA2048 capsules that reached the signature check, the verifier's answer; None otherwise.</summary>
-    public RsaVerifyResult RsaResult { get; }
+    public RsaVerifyResult RsaResult { get; } = rsaResult;
 
     /// <summary>True when a PKCS7 signature check ran (only then is <see cref="Pkcs7Result"/> meaningful).</summary>
-    public bool Pkcs7Checked { get; }
+    public bool Pkcs7Checked { get; } = pkcs7Checked;
 
     /// <summary>When <see cref="Pkcs7Checked"/>, the last trusted root's answer.</summary>
-    public Pkcs7VerifyResult Pkcs7Result { get; }
+    public Pkcs7VerifyResult Pkcs7Result { get; } = pkcs7Result;
 
     public bool IsAccepted => Status == CapsuleStatus.Ok;
 

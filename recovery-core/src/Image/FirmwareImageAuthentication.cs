@@ -9,7 +9,8 @@ namespace UefiRecovery.Core.Image;
 /// WIN_CERTIFICATE_UEFI_GUID { WIN_CERTIFICATE Hdr { dwLength, wRevision, wCertificateType }, CertType, CertData[] }.
 /// dwLength counts the WIN_CERTIFICATE_UEFI_GUID from Hdr to the end of CertData.
 /// </summary>
-public readonly struct FirmwareImageAuthentication
+public readonly struct FirmwareImageAuthentication(
+    ulong monotonicCount, uint length, ushort revision, ushort certificateType, EfiGuid certType)
 {
     /// <summary>MonotonicCount + Hdr + CertType.</summary>
     public const int FixedSize = 32;
@@ -20,28 +21,19 @@ public readonly struct FirmwareImageAuthentication
     public const ushort WinCertificateRevision = 0x0200;
     public const ushort WinCertTypeEfiGuid = 0x0EF1;
 
-    public FirmwareImageAuthentication(ulong monotonicCount, uint length, ushort revision, ushort certificateType, EfiGuid certType)
-    {
-        MonotonicCount = monotonicCount;
-        Length = length;
-        Revision = revision;
-        CertificateType = certificateType;
-        CertType = certType;
-    }
-
-    public ulong MonotonicCount { get; }
+    public ulong MonotonicCount { get; } = monotonicCount;
 
     /// <summary>AuthInfo.Hdr.dwLength.</summary>
-    public uint Length { get; }
+    public uint Length { get; } = length;
 
     /// <summary>AuthInfo.Hdr.wRevision.</summary>
-    public ushort Revision { get; }
+    public ushort Revision { get; } = revision;
 
     /// <summary>AuthInfo.Hdr.wCertificateType.</summary>
-    public ushort CertificateType { get; }
+    public ushort CertificateType { get; } = certificateType;
 
     /// <summary>AuthInfo.CertType.</summary>
-    public EfiGuid CertType { get; }
+    public EfiGuid CertType { get; } = certType;
 
     /// <summary>Bytes of the whole structure: 8 + dwLength.</summary>
     public int TotalSize => 8 + (int)Length;

@@ -9,27 +9,20 @@ namespace UefiRecovery.Core.Image;
 /// payload and no embedded drivers: a recovery image updates one device, and the firmware never runs drivers
 /// shipped inside a capsule.
 /// </summary>
-public readonly struct FmpCapsuleHeader
+public readonly struct FmpCapsuleHeader(
+    uint version, ushort embeddedDriverCount, ushort payloadItemCount, ulong payloadItemOffset)
 {
     public const uint SupportedVersion = 1;
     public const int FixedSize = 8;
 
-    public FmpCapsuleHeader(uint version, ushort embeddedDriverCount, ushort payloadItemCount, ulong payloadItemOffset)
-    {
-        Version = version;
-        EmbeddedDriverCount = embeddedDriverCount;
-        PayloadItemCount = payloadItemCount;
-        PayloadItemOffset = payloadItemOffset;
-    }
+    public uint Version { get; } = version;
 
-    public uint Version { get; }
+    public ushort EmbeddedDriverCount { get; } = embeddedDriverCount;
 
-    public ushort EmbeddedDriverCount { get; }
-
-    public ushort PayloadItemCount { get; }
+    public ushort PayloadItemCount { get; } = payloadItemCount;
 
     /// <summary>ItemOffsetList[0], relative to the start of this header.</summary>
-    public ulong PayloadItemOffset { get; }
+    public ulong PayloadItemOffset { get; } = payloadItemOffset;
 
     /// <summary>Reads the header from the bytes after EFI_CAPSULE_HEADER (to the end of the capsule).</summary>
     public static CapsuleStatus TryRead(ReadOnlySpan<byte> fmpRegion, out FmpCapsuleHeader header)

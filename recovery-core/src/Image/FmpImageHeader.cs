@@ -8,7 +8,8 @@ namespace UefiRecovery.Core.Image;
 /// EFI_FIRMWARE_MANAGEMENT_CAPSULE_IMAGE_HEADER (UEFI 2.10 section 23.3.3), versions 1 to 3:
 /// v1 ends before UpdateHardwareInstance (32 bytes), v2 before ImageCapsuleSupport (40), v3 is 48 bytes.
 /// </summary>
-public readonly struct FmpImageHeader
+public readonly struct FmpImageHeader(uint version, EfiGuid updateImageTypeId, byte updateImageIndex, uint updateImageSize,
+    uint updateVendorCodeSize, ulong updateHardwareInstance, ulong imageCapsuleSupport)
 {
     public const int Version1Size = 32;
     public const int Version2Size = 40;
@@ -20,33 +21,21 @@ public readonly struct FmpImageHeader
     /// <summary>CAPSULE_SUPPORT_DEPENDENCY: an EFI_FIRMWARE_IMAGE_DEP follows the authentication.</summary>
     public const ulong CapsuleSupportDependency = 0x2;
 
-    public FmpImageHeader(uint version, EfiGuid updateImageTypeId, byte updateImageIndex, uint updateImageSize,
-        uint updateVendorCodeSize, ulong updateHardwareInstance, ulong imageCapsuleSupport)
-    {
-        Version = version;
-        UpdateImageTypeId = updateImageTypeId;
-        UpdateImageIndex = updateImageIndex;
-        UpdateImageSize = updateImageSize;
-        UpdateVendorCodeSize = updateVendorCodeSize;
-        UpdateHardwareInstance = updateHardwareInstance;
-        ImageCapsuleSupport = imageCapsuleSupport;
-    }
+    public uint Version { get; } = version;
 
-    public uint Version { get; }
+    public EfiGuid UpdateImageTypeId { get; } = updateImageTypeId;
 
-    public EfiGuid UpdateImageTypeId { get; }
+    public byte UpdateImageIndex { get; } = updateImageIndex;
 
-    public byte UpdateImageIndex { get; }
+    public uint UpdateImageSize { get; } = updateImageSize;
 
-    public uint UpdateImageSize { get; }
-
-    public uint UpdateVendorCodeSize { get; }
+    public uint UpdateVendorCodeSize { get; } = updateVendorCodeSize;
 
     /// <summary>0 in v1 headers (field absent) and 0 = "any instance".</summary>
-    public ulong UpdateHardwareInstance { get; }
+    public ulong UpdateHardwareInstance { get; } = updateHardwareInstance;
 
     /// <summary>0 in v1/v2 headers (field absent).</summary>
-    public ulong ImageCapsuleSupport { get; }
+    public ulong ImageCapsuleSupport { get; } = imageCapsuleSupport;
 
     /// <summary>Size of this header for its version.</summary>
     public int Size => Version == 1 ? Version1Size : Version == 2 ? Version2Size : Version3Size;

@@ -8,28 +8,20 @@ namespace UefiRecovery.Core.Image;
 /// FwVersion, LowestSupportedVersion. It sits inside the signed data, so its versions are authentic
 /// once the signature verifies.
 /// </summary>
-public readonly struct FmpPayloadHeader
+public readonly struct FmpPayloadHeader(uint signature, uint headerSize, uint fwVersion, uint lowestSupportedVersion)
 {
     /// <summary>'M','S','S','1' read as a little-endian UINT32.</summary>
     public const uint ExpectedSignature = 0x3153534D;
 
     public const int MinimumSize = 16;
 
-    public FmpPayloadHeader(uint signature, uint headerSize, uint fwVersion, uint lowestSupportedVersion)
-    {
-        Signature = signature;
-        HeaderSize = headerSize;
-        FwVersion = fwVersion;
-        LowestSupportedVersion = lowestSupportedVersion;
-    }
+    public uint Signature { get; } = signature;
 
-    public uint Signature { get; }
+    public uint HeaderSize { get; } = headerSize;
 
-    public uint HeaderSize { get; }
+    public uint FwVersion { get; } = fwVersion;
 
-    public uint FwVersion { get; }
-
-    public uint LowestSupportedVersion { get; }
+    public uint LowestSupportedVersion { get; } = lowestSupportedVersion;
 
     /// <summary>Reads from the bytes that run to the end of the update image (header + payload).</summary>
     public static CapsuleStatus TryRead(ReadOnlySpan<byte> region, out FmpPayloadHeader header)

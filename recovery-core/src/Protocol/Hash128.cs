@@ -6,22 +6,17 @@ namespace UefiRecovery.Core.Protocol;
 /// <summary>
 /// A 16-byte value on the wire: a manifest node or root, an abort key or commitment (docs/protocol.md
 /// §5.4, §7.4). Held as two big-endian halves so it copies and compares without touching the heap.
+/// <see cref="Wire.SystemUuid"/> and <see cref="Wire.ImageTypeId"/> keep their 16 bytes in one.
 /// </summary>
-public readonly struct Hash128
+public readonly struct Hash128(ulong high, ulong low)
 {
     public const int Length = 16;
 
-    public Hash128(ulong high, ulong low)
-    {
-        High = high;
-        Low = low;
-    }
-
     /// <summary>Bytes 0..7, big-endian.</summary>
-    public ulong High { get; }
+    public ulong High { get; } = high;
 
     /// <summary>Bytes 8..15, big-endian.</summary>
-    public ulong Low { get; }
+    public ulong Low { get; } = low;
 
     public bool IsZero => High == 0 && Low == 0;
 

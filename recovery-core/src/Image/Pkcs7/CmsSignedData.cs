@@ -206,7 +206,7 @@ public ref struct CmsSignedData
     /// </summary>
     private static Pkcs7Failure ReadSha256DigestAlgorithm(ref DerReader reader)
     {
-        if (!reader.TryReadSequence(out DerReader algorithm) || !algorithm.TryReadObjectIdentifier(out ReadOnlySpan<byte> oid))
+        if (!reader.TryReadAlgorithmIdentifier(out ReadOnlySpan<byte> oid, out bool parametersValid))
         {
             return Pkcs7Failure.MalformedSignedData;
         }
@@ -214,11 +214,7 @@ public ref struct CmsSignedData
         {
             return Pkcs7Failure.UnsupportedDigestAlgorithm;
         }
-        if (algorithm.HasData && !algorithm.TryReadNull())
-        {
-            return Pkcs7Failure.MalformedSignedData;
-        }
-        return algorithm.TryReadEnd() ? Pkcs7Failure.None : Pkcs7Failure.MalformedSignedData;
+        return parametersValid ? Pkcs7Failure.None : Pkcs7Failure.MalformedSignedData;
     }
 
     /// <summary>
@@ -228,7 +224,7 @@ public ref struct CmsSignedData
     /// </summary>
     private static Pkcs7Failure ReadRsaSignatureAlgorithm(ref DerReader reader)
     {
-        if (!reader.TryReadSequence(out DerReader algorithm) || !algorithm.TryReadObjectIdentifier(out ReadOnlySpan<byte> oid))
+        if (!reader.TryReadAlgorithmIdentifier(out ReadOnlySpan<byte> oid, out bool parametersValid))
         {
             return Pkcs7Failure.MalformedSignerInfo;
         }
@@ -236,10 +232,6 @@ public ref struct CmsSignedData
         {
             return Pkcs7Failure.UnsupportedSignatureAlgorithm;
         }
-        if (algorithm.HasData && !algorithm.TryReadNull())
-        {
-            return Pkcs7Failure.MalformedSignerInfo;
-        }
-        return algorithm.TryReadEnd() ? Pkcs7Failure.None : Pkcs7Failure.MalformedSignerInfo;
+        return parametersValid ? Pkcs7Failure.None : Pkcs7Failure.MalformedSignerInfo;
     }
 }

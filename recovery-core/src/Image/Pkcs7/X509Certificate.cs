@@ -231,7 +231,7 @@ public ref struct X509Certificate
     {
         oid = default;
         DerReader outer = new DerReader(algorithmEncoded);
-        if (!outer.TryReadSequence(out DerReader algorithm) || !algorithm.TryReadObjectIdentifier(out ReadOnlySpan<byte> algorithmOid))
+        if (!outer.TryReadAlgorithmIdentifier(out ReadOnlySpan<byte> algorithmOid, out bool parametersValid))
         {
             return X509Status.Malformed;
         }
@@ -239,11 +239,7 @@ public ref struct X509Certificate
         {
             return X509Status.UnsupportedSignatureAlgorithm;
         }
-        if (algorithm.HasData && !algorithm.TryReadNull())
-        {
-            return X509Status.Malformed;
-        }
-        if (!algorithm.TryReadEnd())
+        if (!parametersValid)
         {
             return X509Status.Malformed;
         }

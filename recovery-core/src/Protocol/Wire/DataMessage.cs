@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 
 namespace UefiRecovery.Core.Protocol.Wire;
 
@@ -15,10 +14,6 @@ namespace UefiRecovery.Core.Protocol.Wire;
 public readonly ref struct DataMessage
 {
     public const int PrefixLength = ProtocolConstants.DataPrefixLength;
-
-    private const int IndexOffset = 0;
-    private const int PassOffset = 4;
-    private const int ReservedOffset = 6;
 
     private DataMessage(uint fragmentIndex, ushort pass, ReadOnlySpan<byte> fragment)
     {
@@ -36,16 +31,15 @@ public readonly ref struct DataMessage
     public static WireStatus TryParse(in MessageFrame frame, out DataMessage message)
     {
         message = default;
-        if (frame.Type != MessageType.Data)
+        WireStatus prefix = frame.CheckPrefix(MessageType.Data, PrefixLength + 1); // at least one fragment byte
+        if (prefix != WireStatus.Ok)
         {
-            return WireStatus.WrongType;
+            return prefix;
         }
-        ReadOnlySpan<byte> p = frame.Payload;
-        if (p.Length <= PrefixLength)
-        {
-            return WireStatus.BadPayloadLength;
-        }
-        if (BinaryPrimitives.ReadUInt16BigEndian(p.Slice(ReservedOffset)) != 0)
+        var fields = new PayloadReader(frame.Payload);
+        uint index = fields.ReadUInt32();
+        ushort pass = fields.ReadUInt16();
+        if (fields.ReadUInt16() != 0)
         {
             return WireStatus.ReservedNotZero;
         }
@@ -53,10 +47,7 @@ public readonly ref struct DataMessage
         {
             return WireStatus.BadField;
         }
-        message = new DataMessage(
-            BinaryPrimitives.ReadUInt32BigEndian(p.Slice(IndexOffset)),
-            BinaryPrimitives.ReadUInt16BigEndian(p.Slice(PassOffset)),
-            p.Slice(PrefixLength));
+        message = new DataMessage(index, pass, frame.Payload.Slice(PrefixLength));
         return WireStatus.Ok;
     }
 
@@ -82,11 +73,12 @@ public readonly ref struct DataMessage
         {
             return status;
         }
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(IndexOffset), fragmentIndex);
-        BinaryPrimitives.WriteUInt16BigEndian(p.Slice(PassOffset), pass);
-        BinaryPrimitives.WriteUInt16BigEndian(p.Slice(ReservedOffset), 0);
-        fragment.CopyTo(p.Slice(PrefixLength));
-        written = MessageFrame.FinishEmit(destination, MessageHeader.Length + PrefixLength + fragment.Length);
+        var fields = new PayloadWriter(p);
+        fields.WriteUInt32(fragmentIndex);
+        fields.WriteUInt16(pass);
+        fields.WriteZeros(2); // reserved
+        fields.WriteBytes(fragment);
+        written = MessageFrame.FinishEmit(destination, fields);
         return WireStatus.Ok;
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using UefiRecovery.Core.Common;
 
 namespace UefiRecovery.Core.Protocol.Wire;
@@ -7,19 +6,18 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// <summary>
 /// The 16 bytes of a platform/image type GUID exactly as they appear in the capsule's FMP
 /// ImageTypeId field (EFI byte order), carried opaquely so a byte comparison with the capsule decides
-/// compatibility (docs/protocol.md §4.1). Held as two words so the struct needs no array.
+/// compatibility (docs/protocol.md §4.1). Held as a <see cref="Hash128"/> (two words, no array); this type
+/// only keeps an image type apart from a hash.
 /// </summary>
 public readonly struct ImageTypeId
 {
-    public const int Length = 16;
+    public const int Length = Hash128.Length;
 
-    private readonly ulong _first;
-    private readonly ulong _second;
+    private readonly Hash128 _bytes;
 
-    private ImageTypeId(ulong first, ulong second)
+    private ImageTypeId(Hash128 bytes)
     {
-        _first = first;
-        _second = second;
+        _bytes = bytes;
     }
 
     /// <summary>Reads the first 16 bytes of <paramref name="bytes"/>; false if fewer are given.</summary>
@@ -30,9 +28,7 @@ public readonly struct ImageTypeId
             id = default;
             return false;
         }
-        id = new ImageTypeId(
-            BinaryPrimitives.ReadUInt64BigEndian(bytes),
-            BinaryPrimitives.ReadUInt64BigEndian(bytes.Slice(8)));
+        id = new ImageTypeId(Hash128.Read(bytes));
         return true;
     }
 
@@ -43,17 +39,16 @@ public readonly struct ImageTypeId
         {
             return false;
         }
-        BinaryPrimitives.WriteUInt64BigEndian(destination, _first);
-        BinaryPrimitives.WriteUInt64BigEndian(destination.Slice(8), _second);
+        _bytes.Write(destination);
         return true;
     }
 
     public bool Matches(in ImageTypeId other)
     {
-        return _first == other._first && _second == other._second;
+        return _bytes.Equals(other._bytes);
     }
 
-    public bool IsZero => _first == 0 && _second == 0;
+    public bool IsZero => _bytes.IsZero;
 
     /// <summary>The same 16 bytes as an <see cref="EfiGuid"/> (binary EFI form).</summary>
     public static ImageTypeId FromGuid(in EfiGuid guid)

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 
 namespace UefiRecovery.Core.Protocol.Wire;
 
@@ -23,11 +22,6 @@ public readonly ref struct ManifestMessage
 
     /// <summary>Most leaves in one MANIFEST (2^<see cref="OfferMessage.MaxGroupShift"/>).</summary>
     public const int MaxLeafCount = 1 << OfferMessage.MaxGroupShift;
-
-    private const int FirstIndexOffset = 0;
-    private const int LeafCountOffset = 4;
-    private const int ProofLengthOffset = 6;
-    private const int ReservedOffset = 7;
 
     private ManifestMessage(uint firstIndex, ReadOnlySpan<byte> leaves, ReadOnlySpan<byte> proof)
     {
@@ -57,21 +51,20 @@ public readonly ref struct ManifestMessage
     public static WireStatus TryParse(in MessageFrame frame, out ManifestMessage message)
     {
         message = default;
-        if (frame.Type != MessageType.Manifest)
+        WireStatus prefix = frame.CheckPrefix(MessageType.Manifest, FixedLength);
+        if (prefix != WireStatus.Ok)
         {
-            return WireStatus.WrongType;
+            return prefix;
         }
         ReadOnlySpan<byte> p = frame.Payload;
-        if (p.Length < FixedLength)
-        {
-            return WireStatus.BadPayloadLength;
-        }
-        if (p[ReservedOffset] != 0)
+        var fields = new PayloadReader(p);
+        uint firstIndex = fields.ReadUInt32();
+        int leafCount = fields.ReadUInt16();
+        int proofLength = fields.ReadByte();
+        if (fields.ReadByte() != 0)
         {
             return WireStatus.ReservedNotZero;
         }
-        int leafCount = BinaryPrimitives.ReadUInt16BigEndian(p.Slice(LeafCountOffset));
-        int proofLength = p[ProofLengthOffset];
         if (frame.Header.SessionId == 0 || leafCount == 0 || leafCount > MaxLeafCount || proofLength > MaxProofLength)
         {
             return WireStatus.BadField;
@@ -81,10 +74,7 @@ public readonly ref struct ManifestMessage
             return WireStatus.BadPayloadLength;
         }
         int leafBytes = leafCount * Hash128.Length;
-        message = new ManifestMessage(
-            BinaryPrimitives.ReadUInt32BigEndian(p.Slice(FirstIndexOffset)),
-            p.Slice(FixedLength, leafBytes),
-            p.Slice(FixedLength + leafBytes));
+        message = new ManifestMessage(firstIndex, fields.ReadBytes(leafBytes), p.Slice(FixedLength + leafBytes));
         return WireStatus.Ok;
     }
 
@@ -107,13 +97,14 @@ public readonly ref struct ManifestMessage
         {
             return status;
         }
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(FirstIndexOffset), firstIndex);
-        BinaryPrimitives.WriteUInt16BigEndian(p.Slice(LeafCountOffset), (ushort)leafCount);
-        p[ProofLengthOffset] = (byte)proofLength;
-        p[ReservedOffset] = 0;
-        leaves.CopyTo(p.Slice(FixedLength));
-        proof.CopyTo(p.Slice(FixedLength + leaves.Length));
-        written = MessageFrame.FinishEmit(destination, MessageHeader.Length + payloadLength);
+        var fields = new PayloadWriter(p);
+        fields.WriteUInt32(firstIndex);
+        fields.WriteUInt16((ushort)leafCount);
+        fields.WriteByte((byte)proofLength);
+        fields.WriteZeros(1); // reserved
+        fields.WriteBytes(leaves);
+        fields.WriteBytes(proof);
+        written = MessageFrame.FinishEmit(destination, fields);
         return WireStatus.Ok;
     }
 }

@@ -54,6 +54,19 @@ public readonly ref struct MessageFrame
     }
 
     /// <summary>
+    /// The checks a variable-length message's parser starts with: the type, and a payload of at least
+    /// <paramref name="minimumLength"/> bytes (its fixed part; the message checks the rest against it).
+    /// </summary>
+    public WireStatus CheckPrefix(MessageType type, int minimumLength)
+    {
+        if (Type != type)
+        {
+            return WireStatus.WrongType;
+        }
+        return Payload.Length < minimumLength ? WireStatus.BadPayloadLength : WireStatus.Ok;
+    }
+
+    /// <summary>
     /// Full check: structure (<see cref="TryReadStructure"/>) and CRC. On any failure
     /// <paramref name="frame"/> is default and must not be used.
     /// </summary>
@@ -142,6 +155,12 @@ public readonly ref struct MessageFrame
         MessageHeader.WriteWithoutCrc(destination, type, ids, payloadLength);
         payload = destination.Slice(MessageHeader.Length, payloadLength);
         return WireStatus.Ok;
+    }
+
+    /// <summary>Ends an emit whose payload <paramref name="payload"/> filled: stores the CRC, returns the message length.</summary>
+    internal static int FinishEmit(Span<byte> destination, in PayloadWriter payload)
+    {
+        return FinishEmit(destination, MessageHeader.Length + payload.Position);
     }
 
     /// <summary>Computes and stores the CRC over the first <paramref name="messageLength"/> bytes.</summary>

@@ -12,7 +12,7 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// 24 payload length u16  26 reserved u16 (0)  28 CRC-32 u32
 /// </code>
 /// </summary>
-public readonly struct MessageHeader
+public readonly struct MessageHeader(MessageType type, MessageIds ids, ushort payloadLength, uint crc)
 {
     public const int MagicOffset = 0;
     public const int VersionOffset = 4;
@@ -26,24 +26,16 @@ public readonly struct MessageHeader
     public const int CrcOffset = 28;
     public const int Length = ProtocolConstants.HeaderLength;
 
-    public MessageHeader(MessageType type, MessageIds ids, ushort payloadLength, uint crc)
-    {
-        Type = type;
-        Ids = ids;
-        PayloadLength = payloadLength;
-        Crc = crc;
-    }
-
-    public MessageType Type { get; }
-    public MessageIds Ids { get; }
+    public MessageType Type { get; } = type;
+    public MessageIds Ids { get; } = ids;
     public ushort Flags => Ids.Flags;
     public uint MessageId => Ids.MessageId;
     public uint SessionId => Ids.SessionId;
     public ulong SenderId => Ids.SenderId;
-    public ushort PayloadLength { get; }
+    public ushort PayloadLength { get; } = payloadLength;
 
     /// <summary>The CRC-32 as carried in the datagram (not necessarily correct).</summary>
-    public uint Crc { get; }
+    public uint Crc { get; } = crc;
 
     /// <summary>Whether <paramref name="type"/> is one of the types version 2 can parse (0x01..0x0A, 0x10..0x12).</summary>
     public static bool IsDefinedType(byte type)

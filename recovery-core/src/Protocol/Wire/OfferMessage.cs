@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 
 namespace UefiRecovery.Core.Protocol.Wire;
 
@@ -29,23 +28,8 @@ public readonly struct OfferMessage
     /// <summary>Largest manifest group shift: a MANIFEST covers at most 256 fragments.</summary>
     public const byte MaxGroupShift = 8;
 
-    private const int InReplyToOffset = 0;
-    private const int ImageIdOffset = 4;
-    private const int ImageTypeOffset = 12;
-    private const int VersionOffset = 28;
-    private const int LowestSupportedOffset = 32;
-    private const int ImageSizeOffset = 36;
-    private const int FragmentCountOffset = 40;
-    private const int FragmentSizeOffset = 44;
-    private const int DeliveryPortOffset = 46;
-    private const int DeliveryAddressOffset = 48;
-    private const int DeliveryModeOffset = 52;
-    private const int LoadOffset = 53;
-    private const int GroupShiftOffset = 54;
+    /// <summary>Read first: it decides the payload length.</summary>
     private const int SignatureKindOffset = 55;
-    private const int MemberTokenOffset = 56;
-    private const int ManifestRootOffset = 64;
-    private const int AbortCommitmentOffset = 80;
 
     public OfferMessage(
         uint inReplyTo, ulong imageId, ImageTypeId imageType, uint imageVersion, uint lowestSupportedVersion,
@@ -110,15 +94,12 @@ public readonly struct OfferMessage
     public static WireStatus TryParse(in MessageFrame frame, out OfferMessage message)
     {
         message = default;
-        if (frame.Type != MessageType.Offer)
+        WireStatus prefix = frame.CheckPrefix(MessageType.Offer, PayloadLength);
+        if (prefix != WireStatus.Ok)
         {
-            return WireStatus.WrongType;
+            return prefix;
         }
         ReadOnlySpan<byte> p = frame.Payload;
-        if (p.Length < PayloadLength)
-        {
-            return WireStatus.BadPayloadLength;
-        }
         byte kind = p[SignatureKindOffset];
         if (kind > (byte)OfferSignatureKind.Rsa2048Sha256)
         {
@@ -128,41 +109,35 @@ public readonly struct OfferMessage
         {
             return WireStatus.BadPayloadLength;
         }
-        ulong imageId = BinaryPrimitives.ReadUInt64BigEndian(p.Slice(ImageIdOffset));
-        byte mode = p[DeliveryModeOffset];
-        ushort port = BinaryPrimitives.ReadUInt16BigEndian(p.Slice(DeliveryPortOffset));
-        uint address = BinaryPrimitives.ReadUInt32BigEndian(p.Slice(DeliveryAddressOffset));
-        byte groupShift = p[GroupShiftOffset];
-        ulong token = BinaryPrimitives.ReadUInt64BigEndian(p.Slice(MemberTokenOffset));
+        var fields = new PayloadReader(p);
+        uint inReplyTo = fields.ReadUInt32();
+        ulong imageId = fields.ReadUInt64();
+        ImageTypeId.TryRead(fields.ReadBytes(ImageTypeId.Length), out ImageTypeId imageType);
+        uint version = fields.ReadUInt32();
+        uint lowestSupported = fields.ReadUInt32();
+        uint imageSize = fields.ReadUInt32();
+        uint fragmentCount = fields.ReadUInt32();
+        ushort fragmentSize = fields.ReadUInt16();
+        ushort port = fields.ReadUInt16();
+        uint address = fields.ReadUInt32();
+        byte mode = fields.ReadByte();
+        byte load = fields.ReadByte();
+        byte groupShift = fields.ReadByte();
+        fields.Skip(1); // signature kind, read above
+        ulong token = fields.ReadUInt64();
         if (imageId == 0 || frame.Header.SessionId == 0 || !IsKnownMode(mode) || port == 0 || address == 0
             || groupShift > MaxGroupShift || token == 0)
         {
             return WireStatus.BadField;
         }
-        if (!FragmentGeometry.TryCreate(
-                BinaryPrimitives.ReadUInt32BigEndian(p.Slice(ImageSizeOffset)),
-                BinaryPrimitives.ReadUInt16BigEndian(p.Slice(FragmentSizeOffset)),
-                BinaryPrimitives.ReadUInt32BigEndian(p.Slice(FragmentCountOffset)),
-                out FragmentGeometry geometry))
+        if (!FragmentGeometry.TryCreate(imageSize, fragmentSize, fragmentCount, out FragmentGeometry geometry))
         {
             return WireStatus.BadField;
         }
-        ImageTypeId.TryRead(p.Slice(ImageTypeOffset), out ImageTypeId imageType);
-        var binding = new OfferBinding(
-            token, Hash128.Read(p.Slice(ManifestRootOffset)), groupShift, Hash128.Read(p.Slice(AbortCommitmentOffset)));
-        var fields = new OfferMessage(
-            BinaryPrimitives.ReadUInt32BigEndian(p.Slice(InReplyToOffset)),
-            imageId,
-            imageType,
-            BinaryPrimitives.ReadUInt32BigEndian(p.Slice(VersionOffset)),
-            BinaryPrimitives.ReadUInt32BigEndian(p.Slice(LowestSupportedOffset)),
-            geometry,
-            (DeliveryMode)mode,
-            address,
-            port,
-            p[LoadOffset],
-            binding);
-        message = new OfferMessage(fields, (OfferSignatureKind)kind);
+        var binding = new OfferBinding(token, fields.ReadHash128(), groupShift, fields.ReadHash128());
+        var unsigned = new OfferMessage(
+            inReplyTo, imageId, imageType, version, lowestSupported, geometry, (DeliveryMode)mode, address, port, load, binding);
+        message = new OfferMessage(unsigned, (OfferSignatureKind)kind);
         return WireStatus.Ok;
     }
 
@@ -213,23 +188,24 @@ public readonly struct OfferMessage
         {
             return status;
         }
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(InReplyToOffset), InReplyTo);
-        BinaryPrimitives.WriteUInt64BigEndian(p.Slice(ImageIdOffset), ImageId);
-        ImageType.TryWrite(p.Slice(ImageTypeOffset));
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(VersionOffset), ImageVersion);
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(LowestSupportedOffset), LowestSupportedVersion);
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(ImageSizeOffset), Geometry.ImageSize);
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(FragmentCountOffset), Geometry.FragmentCount);
-        BinaryPrimitives.WriteUInt16BigEndian(p.Slice(FragmentSizeOffset), Geometry.FragmentSize);
-        BinaryPrimitives.WriteUInt16BigEndian(p.Slice(DeliveryPortOffset), DeliveryPort);
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(DeliveryAddressOffset), DeliveryAddress);
-        p[DeliveryModeOffset] = (byte)DeliveryMode;
-        p[LoadOffset] = DonorLoad;
-        p[GroupShiftOffset] = Binding.GroupShift;
-        p[SignatureKindOffset] = (byte)kind;
-        BinaryPrimitives.WriteUInt64BigEndian(p.Slice(MemberTokenOffset), Binding.MemberToken);
-        Binding.ManifestRoot.Write(p.Slice(ManifestRootOffset));
-        Binding.AbortCommitment.Write(p.Slice(AbortCommitmentOffset));
+        var fields = new PayloadWriter(p);
+        fields.WriteUInt32(InReplyTo);
+        fields.WriteUInt64(ImageId);
+        ImageType.TryWrite(fields.Next(ImageTypeId.Length));
+        fields.WriteUInt32(ImageVersion);
+        fields.WriteUInt32(LowestSupportedVersion);
+        fields.WriteUInt32(Geometry.ImageSize);
+        fields.WriteUInt32(Geometry.FragmentCount);
+        fields.WriteUInt16(Geometry.FragmentSize);
+        fields.WriteUInt16(DeliveryPort);
+        fields.WriteUInt32(DeliveryAddress);
+        fields.WriteByte((byte)DeliveryMode);
+        fields.WriteByte(DonorLoad);
+        fields.WriteByte(Binding.GroupShift);
+        fields.WriteByte((byte)kind);
+        fields.WriteUInt64(Binding.MemberToken);
+        fields.WriteHash128(Binding.ManifestRoot);
+        fields.WriteHash128(Binding.AbortCommitment);
         return WireStatus.Ok;
     }
 

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 
 namespace UefiRecovery.Core.Protocol.Wire;
 
@@ -7,58 +6,40 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// RESULT_ACK: the donor recorded a RESULT (docs/protocol.md §4.8). Sent unicast to the client.
 /// Payload, 12 bytes: <c>0 in-reply-to u32 (RESULT message id)   4 member token u64 (the RESULT's)</c>.
 /// </summary>
-public readonly struct ResultAckMessage
+public readonly struct ResultAckMessage(uint inReplyTo, ulong memberToken) : IFixedLayoutMessage<ResultAckMessage>
 {
     public const int PayloadLength = 12;
 
-    private const int InReplyToOffset = 0;
-    private const int TokenOffset = 4;
-
-    public ResultAckMessage(uint inReplyTo, ulong memberToken)
-    {
-        InReplyTo = inReplyTo;
-        MemberToken = memberToken;
-    }
-
-    public uint InReplyTo { get; }
+    public uint InReplyTo { get; } = inReplyTo;
 
     /// <summary>The token of the RESULT acknowledged: a client takes only an ACK that carries its own.</summary>
-    public ulong MemberToken { get; }
+    public ulong MemberToken { get; } = memberToken;
 
     public static WireStatus TryParse(in MessageFrame frame, out ResultAckMessage message)
     {
-        message = default;
-        WireStatus layout = frame.CheckLayout(MessageType.ResultAck, PayloadLength, MessageFrame.NoReservedField);
-        if (layout != WireStatus.Ok)
-        {
-            return layout;
-        }
-        ReadOnlySpan<byte> p = frame.Payload;
-        ulong token = BinaryPrimitives.ReadUInt64BigEndian(p.Slice(TokenOffset));
-        if (frame.Header.SessionId == 0 || token == 0)
-        {
-            return WireStatus.BadField;
-        }
-        message = new ResultAckMessage(BinaryPrimitives.ReadUInt32BigEndian(p.Slice(InReplyToOffset)), token);
-        return WireStatus.Ok;
+        return FixedLayoutCodec.TryParse(frame, MessageType.ResultAck, PayloadLength, MessageFrame.NoReservedField, out message);
     }
 
     /// <summary>Emits 32 + 12 bytes.</summary>
     public WireStatus TryEmit(Span<byte> destination, in MessageIds ids, out int written)
     {
-        written = 0;
-        if (ids.SessionId == 0 || MemberToken == 0)
-        {
-            return WireStatus.BadField;
-        }
-        WireStatus status = MessageFrame.TryBeginEmit(destination, MessageType.ResultAck, ids, PayloadLength, out Span<byte> p);
-        if (status != WireStatus.Ok)
-        {
-            return status;
-        }
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(InReplyToOffset), InReplyTo);
-        BinaryPrimitives.WriteUInt64BigEndian(p.Slice(TokenOffset), MemberToken);
-        written = MessageFrame.FinishEmit(destination, MessageHeader.Length + PayloadLength);
+        return FixedLayoutCodec.TryEmit(this, MessageType.ResultAck, PayloadLength, destination, ids, out written);
+    }
+
+    WireStatus IFixedLayoutMessage<ResultAckMessage>.ReadFields(ref PayloadReader fields, out ResultAckMessage message)
+    {
+        message = new ResultAckMessage(fields.ReadUInt32(), fields.ReadUInt64());
         return WireStatus.Ok;
+    }
+
+    void IFixedLayoutMessage<ResultAckMessage>.WriteFields(ref PayloadWriter fields)
+    {
+        fields.WriteUInt32(InReplyTo);
+        fields.WriteUInt64(MemberToken);
+    }
+
+    bool IFixedLayoutMessage<ResultAckMessage>.HasValidFields(in MessageIds ids)
+    {
+        return ids.SessionId != 0 && MemberToken != 0;
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 
 namespace UefiRecovery.Core.Protocol.Wire;
 
@@ -11,85 +10,58 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// 16 member token u64 (nonzero)
 /// </code>
 /// </summary>
-public readonly struct ResultMessage
+public readonly struct ResultMessage(
+    ulong imageId, ResultOutcome outcome, ResultReason reason, uint firmwareVersion, ulong memberToken)
+    : IFixedLayoutMessage<ResultMessage>
 {
     public const int PayloadLength = 24;
 
-    private const int ImageIdOffset = 0;
-    private const int OutcomeOffset = 8;
-    private const int ReservedOffset = 9;
-    private const int ReasonOffset = 10;
-    private const int VersionOffset = 12;
-    private const int TokenOffset = 16;
-
-    public ResultMessage(ulong imageId, ResultOutcome outcome, ResultReason reason, uint firmwareVersion, ulong memberToken)
-    {
-        ImageId = imageId;
-        Outcome = outcome;
-        Reason = reason;
-        FirmwareVersion = firmwareVersion;
-        MemberToken = memberToken;
-    }
-
-    public ulong ImageId { get; }
-    public ResultOutcome Outcome { get; }
-    public ResultReason Reason { get; }
+    public ulong ImageId { get; } = imageId;
+    public ResultOutcome Outcome { get; } = outcome;
+    public ResultReason Reason { get; } = reason;
 
     /// <summary>The firmware version the machine runs after this attempt (the new one on success).</summary>
-    public uint FirmwareVersion { get; }
+    public uint FirmwareVersion { get; } = firmwareVersion;
 
     /// <summary>The reporting member's token (docs/protocol.md §7.4): only a member's RESULT is recorded.</summary>
-    public ulong MemberToken { get; }
+    public ulong MemberToken { get; } = memberToken;
 
     public static WireStatus TryParse(in MessageFrame frame, out ResultMessage message)
     {
-        message = default;
-        WireStatus layout = frame.CheckLayout(MessageType.Result, PayloadLength, MessageFrame.NoReservedField);
-        if (layout != WireStatus.Ok)
-        {
-            return layout;
-        }
-        ReadOnlySpan<byte> p = frame.Payload;
-        if (p[ReservedOffset] != 0)
-        {
-            return WireStatus.ReservedNotZero;
-        }
-        ulong imageId = BinaryPrimitives.ReadUInt64BigEndian(p.Slice(ImageIdOffset));
-        byte outcome = p[OutcomeOffset];
-        ulong token = BinaryPrimitives.ReadUInt64BigEndian(p.Slice(TokenOffset));
-        if (imageId == 0 || token == 0 || frame.Header.SessionId == 0 || outcome > (byte)ResultOutcome.Failure)
-        {
-            return WireStatus.BadField;
-        }
-        message = new ResultMessage(
-            imageId,
-            (ResultOutcome)outcome,
-            (ResultReason)BinaryPrimitives.ReadUInt16BigEndian(p.Slice(ReasonOffset)),
-            BinaryPrimitives.ReadUInt32BigEndian(p.Slice(VersionOffset)),
-            token);
-        return WireStatus.Ok;
+        return FixedLayoutCodec.TryParse(frame, MessageType.Result, PayloadLength, MessageFrame.NoReservedField, out message);
     }
 
     /// <summary>Emits 32 + 24 bytes.</summary>
     public WireStatus TryEmit(Span<byte> destination, in MessageIds ids, out int written)
     {
-        written = 0;
-        if (ImageId == 0 || MemberToken == 0 || ids.SessionId == 0 || (byte)Outcome > (byte)ResultOutcome.Failure)
+        return FixedLayoutCodec.TryEmit(this, MessageType.Result, PayloadLength, destination, ids, out written);
+    }
+
+    WireStatus IFixedLayoutMessage<ResultMessage>.ReadFields(ref PayloadReader fields, out ResultMessage message)
+    {
+        message = default;
+        ulong imageId = fields.ReadUInt64();
+        var outcome = (ResultOutcome)fields.ReadByte();
+        if (fields.ReadByte() != 0) // reserved u8: CheckLayout covers 16-bit ones only
         {
-            return WireStatus.BadField;
+            return WireStatus.ReservedNotZero;
         }
-        WireStatus status = MessageFrame.TryBeginEmit(destination, MessageType.Result, ids, PayloadLength, out Span<byte> p);
-        if (status != WireStatus.Ok)
-        {
-            return status;
-        }
-        BinaryPrimitives.WriteUInt64BigEndian(p.Slice(ImageIdOffset), ImageId);
-        p[OutcomeOffset] = (byte)Outcome;
-        p[ReservedOffset] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(p.Slice(ReasonOffset), (ushort)Reason);
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(VersionOffset), FirmwareVersion);
-        BinaryPrimitives.WriteUInt64BigEndian(p.Slice(TokenOffset), MemberToken);
-        written = MessageFrame.FinishEmit(destination, MessageHeader.Length + PayloadLength);
+        message = new ResultMessage(imageId, outcome, (ResultReason)fields.ReadUInt16(), fields.ReadUInt32(), fields.ReadUInt64());
         return WireStatus.Ok;
+    }
+
+    void IFixedLayoutMessage<ResultMessage>.WriteFields(ref PayloadWriter fields)
+    {
+        fields.WriteUInt64(ImageId);
+        fields.WriteByte((byte)Outcome);
+        fields.WriteZeros(1); // reserved
+        fields.WriteUInt16((ushort)Reason);
+        fields.WriteUInt32(FirmwareVersion);
+        fields.WriteUInt64(MemberToken);
+    }
+
+    bool IFixedLayoutMessage<ResultMessage>.HasValidFields(in MessageIds ids)
+    {
+        return ids.SessionId != 0 && ImageId != 0 && MemberToken != 0 && (byte)Outcome <= (byte)ResultOutcome.Failure;
     }
 }

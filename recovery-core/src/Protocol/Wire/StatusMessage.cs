@@ -22,15 +22,6 @@ public readonly ref struct StatusMessage
     public const int FixedLength = 28;
     public const int BitmapPrefixLength = 4;
 
-    private const int RoundOffset = 0;
-    private const int KindOffset = 4;
-    private const int FlagsOffset = 5;
-    private const int CountOffset = 6;
-    private const int HeldOffset = 8;
-    private const int CorruptedOffset = 12;
-    private const int ForgedOffset = 16;
-    private const int TokenOffset = 20;
-
     private StatusMessage(
         StatusReport report, StatusKind kind, StatusFlags flags, ushort count, uint bitmapWindowStart, ReadOnlySpan<byte> body)
     {
@@ -79,35 +70,31 @@ public readonly ref struct StatusMessage
     /// <summary>Range <paramref name="index"/> (0 ≤ index &lt; RangeCount; checked at parse time).</summary>
     public NackRange GetRange(int index)
     {
-        ReadOnlySpan<byte> entry = _body.Slice(index * NackRange.WireLength, NackRange.WireLength);
-        return new NackRange(BinaryPrimitives.ReadUInt32BigEndian(entry), BinaryPrimitives.ReadUInt32BigEndian(entry.Slice(4)));
+        return NackRange.Read(_body.Slice(index * NackRange.WireLength, NackRange.WireLength));
     }
 
     public static WireStatus TryParse(in MessageFrame frame, out StatusMessage message)
     {
         message = default;
-        if (frame.Type != MessageType.Status)
+        WireStatus prefix = frame.CheckPrefix(MessageType.Status, FixedLength);
+        if (prefix != WireStatus.Ok)
         {
-            return WireStatus.WrongType;
-        }
-        ReadOnlySpan<byte> p = frame.Payload;
-        if (p.Length < FixedLength)
-        {
-            return WireStatus.BadPayloadLength;
+            return prefix;
         }
         if (frame.Header.SessionId == 0)
         {
             return WireStatus.BadField;
         }
-        uint round = BinaryPrimitives.ReadUInt32BigEndian(p.Slice(RoundOffset));
-        byte kind = p[KindOffset];
-        byte flags = p[FlagsOffset];
-        ushort count = BinaryPrimitives.ReadUInt16BigEndian(p.Slice(CountOffset));
-        uint held = BinaryPrimitives.ReadUInt32BigEndian(p.Slice(HeldOffset));
-        uint corrupted = BinaryPrimitives.ReadUInt32BigEndian(p.Slice(CorruptedOffset));
-        uint forged = BinaryPrimitives.ReadUInt32BigEndian(p.Slice(ForgedOffset));
-        ulong token = BinaryPrimitives.ReadUInt64BigEndian(p.Slice(TokenOffset));
-        ReadOnlySpan<byte> body = p.Slice(FixedLength);
+        var fields = new PayloadReader(frame.Payload);
+        uint round = fields.ReadUInt32();
+        byte kind = fields.ReadByte();
+        byte flags = fields.ReadByte();
+        ushort count = fields.ReadUInt16();
+        uint held = fields.ReadUInt32();
+        uint corrupted = fields.ReadUInt32();
+        uint forged = fields.ReadUInt32();
+        ulong token = fields.ReadUInt64();
+        ReadOnlySpan<byte> body = frame.Payload.Slice(FixedLength);
         if ((flags & ~(byte)StatusFlags.More) != 0 || token == 0)
         {
             return WireStatus.BadField;
@@ -176,8 +163,9 @@ public readonly ref struct StatusMessage
         {
             return status;
         }
-        WriteFixed(p, report, StatusKind.Complete, StatusFlags.None, 0);
-        written = MessageFrame.FinishEmit(destination, MessageHeader.Length + FixedLength);
+        var fields = new PayloadWriter(p);
+        WriteFixed(ref fields, report, StatusKind.Complete, StatusFlags.None, 0);
+        written = MessageFrame.FinishEmit(destination, fields);
         return WireStatus.Ok;
     }
 
@@ -204,14 +192,13 @@ public readonly ref struct StatusMessage
         {
             return status;
         }
-        WriteFixed(p, report, StatusKind.NackRanges, more ? StatusFlags.More : StatusFlags.None, (ushort)ranges.Length);
-        Span<byte> body = p.Slice(FixedLength);
-        for (int i = 0; i < ranges.Length; i++)
+        var fields = new PayloadWriter(p);
+        WriteFixed(ref fields, report, StatusKind.NackRanges, more ? StatusFlags.More : StatusFlags.None, (ushort)ranges.Length);
+        foreach (NackRange range in ranges)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(body.Slice(i * NackRange.WireLength), ranges[i].First);
-            BinaryPrimitives.WriteUInt32BigEndian(body.Slice(i * NackRange.WireLength + 4), ranges[i].Count);
+            range.Write(fields.Next(NackRange.WireLength));
         }
-        written = MessageFrame.FinishEmit(destination, MessageHeader.Length + payloadLength);
+        written = MessageFrame.FinishEmit(destination, fields);
         return WireStatus.Ok;
     }
 
@@ -232,23 +219,24 @@ public readonly ref struct StatusMessage
         {
             return status;
         }
-        WriteFixed(p, report, StatusKind.NackBitmap, more ? StatusFlags.More : StatusFlags.None, (ushort)bitmap.Length);
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(FixedLength), windowStart);
-        bitmap.CopyTo(p.Slice(FixedLength + BitmapPrefixLength));
-        written = MessageFrame.FinishEmit(destination, MessageHeader.Length + payloadLength);
+        var fields = new PayloadWriter(p);
+        WriteFixed(ref fields, report, StatusKind.NackBitmap, more ? StatusFlags.More : StatusFlags.None, (ushort)bitmap.Length);
+        fields.WriteUInt32(windowStart);
+        fields.WriteBytes(bitmap);
+        written = MessageFrame.FinishEmit(destination, fields);
         return WireStatus.Ok;
     }
 
-    private static void WriteFixed(Span<byte> p, in StatusReport report, StatusKind kind, StatusFlags flags, ushort count)
+    private static void WriteFixed(ref PayloadWriter fields, in StatusReport report, StatusKind kind, StatusFlags flags, ushort count)
     {
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(RoundOffset), report.Round);
-        p[KindOffset] = (byte)kind;
-        p[FlagsOffset] = (byte)flags;
-        BinaryPrimitives.WriteUInt16BigEndian(p.Slice(CountOffset), count);
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(HeldOffset), report.FragmentsHeld);
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(CorruptedOffset), report.CorruptedCount);
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(ForgedOffset), report.ForgedCount);
-        BinaryPrimitives.WriteUInt64BigEndian(p.Slice(TokenOffset), report.MemberToken);
+        fields.WriteUInt32(report.Round);
+        fields.WriteByte((byte)kind);
+        fields.WriteByte((byte)flags);
+        fields.WriteUInt16(count);
+        fields.WriteUInt32(report.FragmentsHeld);
+        fields.WriteUInt32(report.CorruptedCount);
+        fields.WriteUInt32(report.ForgedCount);
+        fields.WriteUInt64(report.MemberToken);
     }
 
     // Canonical ranges let a donor merge NACKs in one forward sweep and bound its work per STATUS.
@@ -257,14 +245,12 @@ public readonly ref struct StatusMessage
         ulong previousEnd = 0;
         for (int i = 0; i < count; i++)
         {
-            uint first = BinaryPrimitives.ReadUInt32BigEndian(body.Slice(i * NackRange.WireLength));
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(body.Slice(i * NackRange.WireLength + 4));
-            ulong end = (ulong)first + length;
-            if (length == 0 || end > 1UL << 32 || (i > 0 && first <= previousEnd))
+            NackRange range = NackRange.Read(body.Slice(i * NackRange.WireLength));
+            if (range.Count == 0 || range.End > 1UL << 32 || (i > 0 && range.First <= previousEnd))
             {
                 return false;
             }
-            previousEnd = end;
+            previousEnd = range.End;
         }
         return true;
     }

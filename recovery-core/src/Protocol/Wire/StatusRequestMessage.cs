@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 
 namespace UefiRecovery.Core.Protocol.Wire;
 
@@ -13,81 +12,52 @@ namespace UefiRecovery.Core.Protocol.Wire;
 /// Each member answers after a uniformly random delay in [0, window) so that many clients do not answer
 /// in one burst.
 /// </summary>
-public readonly struct StatusRequestMessage
+public readonly struct StatusRequestMessage(
+    uint round, ushort responseWindowMs, ushort maxRanges, ulong targetClientId)
+    : IFixedLayoutMessage<StatusRequestMessage>
 {
     public const int PayloadLength = 16;
 
-    private const int RoundOffset = 0;
-    private const int WindowOffset = 4;
-    private const int MaxRangesOffset = 6;
-    private const int TargetOffset = 8;
-
-    public StatusRequestMessage(uint round, ushort responseWindowMs, ushort maxRanges, ulong targetClientId)
-    {
-        Round = round;
-        ResponseWindowMs = responseWindowMs;
-        MaxRanges = maxRanges;
-        TargetClientId = targetClientId;
-    }
-
     /// <summary>Round number, increasing per session from 1; a client answers each round once.</summary>
-    public uint Round { get; }
+    public uint Round { get; } = round;
 
     /// <summary>Clients spread their answers uniformly over this many milliseconds.</summary>
-    public ushort ResponseWindowMs { get; }
+    public ushort ResponseWindowMs { get; } = responseWindowMs;
 
     /// <summary>Most NACK ranges the donor wants in one STATUS; more are signalled with the MORE flag.</summary>
-    public ushort MaxRanges { get; }
+    public ushort MaxRanges { get; } = maxRanges;
 
     /// <summary>Only this client answers; 0 = all members.</summary>
-    public ulong TargetClientId { get; }
+    public ulong TargetClientId { get; } = targetClientId;
 
     public static WireStatus TryParse(in MessageFrame frame, out StatusRequestMessage message)
     {
-        message = default;
-        WireStatus layout = frame.CheckLayout(MessageType.StatusRequest, PayloadLength, MessageFrame.NoReservedField);
-        if (layout != WireStatus.Ok)
-        {
-            return layout;
-        }
-        ReadOnlySpan<byte> p = frame.Payload;
-        StatusRequestMessage candidate = new StatusRequestMessage(
-            BinaryPrimitives.ReadUInt32BigEndian(p.Slice(RoundOffset)),
-            BinaryPrimitives.ReadUInt16BigEndian(p.Slice(WindowOffset)),
-            BinaryPrimitives.ReadUInt16BigEndian(p.Slice(MaxRangesOffset)),
-            BinaryPrimitives.ReadUInt64BigEndian(p.Slice(TargetOffset)));
-        if (!candidate.IsValid(frame.Header.SessionId))
-        {
-            return WireStatus.BadField;
-        }
-        message = candidate;
-        return WireStatus.Ok;
+        return FixedLayoutCodec.TryParse(frame, MessageType.StatusRequest, PayloadLength, MessageFrame.NoReservedField, out message);
     }
 
     /// <summary>Emits 32 + 16 bytes.</summary>
     public WireStatus TryEmit(Span<byte> destination, in MessageIds ids, out int written)
     {
-        written = 0;
-        if (!IsValid(ids.SessionId))
-        {
-            return WireStatus.BadField;
-        }
-        WireStatus status = MessageFrame.TryBeginEmit(destination, MessageType.StatusRequest, ids, PayloadLength, out Span<byte> p);
-        if (status != WireStatus.Ok)
-        {
-            return status;
-        }
-        BinaryPrimitives.WriteUInt32BigEndian(p.Slice(RoundOffset), Round);
-        BinaryPrimitives.WriteUInt16BigEndian(p.Slice(WindowOffset), ResponseWindowMs);
-        BinaryPrimitives.WriteUInt16BigEndian(p.Slice(MaxRangesOffset), MaxRanges);
-        BinaryPrimitives.WriteUInt64BigEndian(p.Slice(TargetOffset), TargetClientId);
-        written = MessageFrame.FinishEmit(destination, MessageHeader.Length + PayloadLength);
+        return FixedLayoutCodec.TryEmit(this, MessageType.StatusRequest, PayloadLength, destination, ids, out written);
+    }
+
+    WireStatus IFixedLayoutMessage<StatusRequestMessage>.ReadFields(ref PayloadReader fields, out StatusRequestMessage message)
+    {
+        message = new StatusRequestMessage(fields.ReadUInt32(), fields.ReadUInt16(), fields.ReadUInt16(), fields.ReadUInt64());
         return WireStatus.Ok;
     }
 
-    private bool IsValid(uint sessionId)
+    void IFixedLayoutMessage<StatusRequestMessage>.WriteFields(ref PayloadWriter fields)
     {
-        return sessionId != 0 && Round != 0 && ResponseWindowMs <= ProtocolLimits.MaxResponseWindowMs
+        fields.WriteUInt32(Round);
+        fields.WriteUInt16(ResponseWindowMs);
+        fields.WriteUInt16(MaxRanges);
+        fields.WriteUInt64(TargetClientId);
+    }
+
+    bool IFixedLayoutMessage<StatusRequestMessage>.HasValidFields(in MessageIds ids)
+    {
+        return ids.SessionId != 0 && Round != 0 && ResponseWindowMs <= ProtocolLimits.MaxResponseWindowMs
             && MaxRanges >= 1 && MaxRanges <= ProtocolLimits.MaxNackRanges;
     }
 }
