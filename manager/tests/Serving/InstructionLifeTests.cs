@@ -217,15 +217,7 @@ public sealed class InstructionLifeTests
         while (await manager.DatagramsHandledAsync() <= handled) await Task.Delay(20);
         Assert.Equal("ready", (await StatusInstructionAsync(manager, idHex, "ready")).GetProperty("state").GetString());
 
-        uint requestId = machine.SendRequest(manager.UdpEndPoint, Mac);
-        var offer = await machine.WaitForOfferAsync(requestId, Patience);
-        Assert.NotNull(offer);
-        await WaitForStateAsync(manager, idHex, "receiving");
-        uint session = offer!.Value.Datagram.SessionId;
-        ulong token = offer.Value.Offer.Binding.MemberToken;
-        machine.SendAccept(manager.UdpEndPoint, Mac, session, offer.Value.Offer.InReplyTo == requestId ? offer.Value.Datagram.MessageId : 0, offer.Value.Offer.ImageId, token);
-        uint resultId = machine.SendResult(manager.UdpEndPoint, Mac, session, offer.Value.Offer.ImageId, token, ResultOutcome.Success, ResultReason.None);
-        Assert.NotNull(await machine.WaitForAsync(d => d.Type == MessageType.ResultAck, Patience));
+        await RecoverAsync(manager, machine, () => WaitForStateAsync(manager, idHex, "receiving"));
         JsonElement written = await WaitForStateAsync(manager, idHex, "written");
         Assert.Equal("0x00010002", written.GetProperty("resultVersionHex").GetString());
 
@@ -254,6 +246,23 @@ public sealed class InstructionLifeTests
         Assert.Equal("edk2-new", record.GetProperty("firmwareVersion").GetString());
         foreach (string phase in new[] { "agentSeconds", "rebootSeconds", "recoverySeconds", "backSeconds", "totalSeconds" })
             Assert.True(record.GetProperty(phase).GetDouble() >= 0, phase);
+    }
+
+    /// <summary>
+    /// The booted app's part, as the machine <see cref="Mac"/>: REQUEST, the OFFER, ACCEPT and a RESULT success with the
+    /// member's token, until its acknowledgement; <paramref name="afterOffer"/> runs once the OFFER is in.
+    /// </summary>
+    internal static async Task RecoverAsync(ManagerProcess manager, WireProbe machine, Func<Task>? afterOffer = null)
+    {
+        uint requestId = machine.SendRequest(manager.UdpEndPoint, Mac);
+        var offer = await machine.WaitForOfferAsync(requestId, Patience);
+        Assert.NotNull(offer);
+        if (afterOffer is not null) await afterOffer();
+        uint session = offer!.Value.Datagram.SessionId;
+        ulong token = offer.Value.Offer.Binding.MemberToken;
+        machine.SendAccept(manager.UdpEndPoint, Mac, session, offer.Value.Offer.InReplyTo == requestId ? offer.Value.Datagram.MessageId : 0, offer.Value.Offer.ImageId, token);
+        machine.SendResult(manager.UdpEndPoint, Mac, session, offer.Value.Offer.ImageId, token, ResultOutcome.Success, ResultReason.None);
+        Assert.NotNull(await machine.WaitForAsync(d => d.Type == MessageType.ResultAck, Patience));
     }
 
     private static async Task WaitForRejectsAsync(ManagerProcess manager, params string[] reasons)

@@ -23,6 +23,13 @@ public sealed class InventoryTests
 
     private static byte[] StartupReport(string firmware, SystemUuid? uuid = null) => AgentReport(0, 0, AgentState.Running, firmware, uuid: uuid);
 
+    /// <summary>Sends the agent's start-up report and waits until /status shows the machine (at <paramref name="fmpVersionHex"/>; null: any).</summary>
+    private static async Task<JsonElement> ReportAsync(ManagerProcess manager, WireProbe agent, string firmware, string? fmpVersionHex, SystemUuid? uuid = null)
+    {
+        agent.Send(StartupReport(firmware, uuid), manager.UdpEndPoint);
+        return await StatusMachineAsync(manager, fmpVersionHex);
+    }
+
     private static string TargetedBody(IPEndPoint agent, string ifOlderThan, bool requireKnown = false) =>
         "{\"agent\":\"" + agent + "\",\"mac\":\"" + MacText + "\",\"uuid\":\"" + UuidText + "\",\"expiresSeconds\":120,\"ifOlderThan\":\"" + ifOlderThan + "\""
         + (requireKnown ? ",\"requireKnownVersion\":true" : "") + "}";
@@ -54,9 +61,7 @@ public sealed class InventoryTests
         await using var manager = await StartAsync(folder, KeyArgs(folder));
         using var agent = new WireProbe("127.0.0.1");
 
-        agent.Send(StartupReport("edk2-stable202211 recovered=0x00010002"), manager.UdpEndPoint);
-
-        JsonElement machine = await StatusMachineAsync(manager, "0x00010002");
+        JsonElement machine = await ReportAsync(manager, agent, "edk2-stable202211 recovered=0x00010002", "0x00010002");
         Assert.Equal(UuidText, machine.GetProperty("uuid").GetString());
         Assert.Equal("edk2-stable202211 recovered=0x00010002", machine.GetProperty("versionText").GetString());
         Assert.Equal("agent-report", machine.GetProperty("fmpVersionSource").GetString());
@@ -73,8 +78,7 @@ public sealed class InventoryTests
         using var folder = new TempFolder();
         await using var manager = await StartAsync(folder, KeyArgs(folder));
         using var agent = new WireProbe("127.0.0.1");
-        agent.Send(StartupReport("edk2 recovered=0x00010002"), manager.UdpEndPoint);
-        await StatusMachineAsync(manager, "0x00010002");
+        await ReportAsync(manager, agent, "edk2 recovered=0x00010002", "0x00010002");
 
         var (code, body, _) = await PostAsync(Api(manager, "/instructions"), TargetedBody(agent.LocalEndPoint, "0x00010002"));
         var run = await ManagerCli.RunAsync(new[]
@@ -101,8 +105,7 @@ public sealed class InventoryTests
         using var folder = new TempFolder();
         await using var manager = await StartAsync(folder, KeyArgs(folder));
         using var agent = new WireProbe("127.0.0.1");
-        agent.Send(StartupReport("edk2 recovered=0x00010001"), manager.UdpEndPoint);
-        await StatusMachineAsync(manager, "0x00010001");
+        await ReportAsync(manager, agent, "edk2 recovered=0x00010001", "0x00010001");
 
         var (code, body, _) = await PostAsync(Api(manager, "/instructions"), TargetedBody(agent.LocalEndPoint, "0x00010002"));
 
@@ -132,8 +135,7 @@ public sealed class InventoryTests
         if (reported is not null)
         {
             SystemUuid? uuid = reportedUuid is null ? null : SystemUuid.Read(Convert.FromHexString(reportedUuid.Replace("-", "", StringComparison.Ordinal)));
-            agent.Send(StartupReport(reported, uuid), manager.UdpEndPoint);
-            await StatusMachineAsync(manager, null);
+            await ReportAsync(manager, agent, reported, null, uuid);
         }
 
         var (refused, refusal, _) = await PostAsync(Api(manager, "/instructions"), TargetedBody(agent.LocalEndPoint, "0x00010002", requireKnown: true));
@@ -164,14 +166,7 @@ public sealed class InventoryTests
         await using var manager = await StartAsync(folder, KeyArgs(folder));
         using var agent = new WireProbe("127.0.0.1");
         using var machine = new WireProbe("127.0.0.1");
-        uint requestId = machine.SendRequest(manager.UdpEndPoint, Mac);
-        var offer = await machine.WaitForOfferAsync(requestId, Patience);
-        Assert.NotNull(offer);
-        uint session = offer!.Value.Datagram.SessionId;
-        ulong token = offer.Value.Offer.Binding.MemberToken;
-        machine.SendAccept(manager.UdpEndPoint, Mac, session, offer.Value.Datagram.MessageId, offer.Value.Offer.ImageId, token);
-        machine.SendResult(manager.UdpEndPoint, Mac, session, offer.Value.Offer.ImageId, token, ResultOutcome.Success, ResultReason.None);
-        Assert.NotNull(await machine.WaitForAsync(d => d.Type == MessageType.ResultAck, Patience));
+        await RecoverAsync(manager, machine);
         await StatusMachineAsync(manager, "0x00010002");
 
         agent.Send(StartupReport("edk2 recovered=0x00010001"), manager.UdpEndPoint);
