@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Net;
 using UefiRecovery.Core.Protocol;
 
@@ -27,6 +28,11 @@ internal sealed class AgentOptions
 
     /// <summary>The recovery app on the ESP, as the File() node names it.</summary>
     public string LoaderPath { get; set; } = @"\EFI\BOOT\BOOTX64.EFI";
+
+    /// <summary>Managers told at start which firmware runs here (AGENT_REPORT running, instruction id 0), up to 4.</summary>
+    public List<IPEndPoint> Managers { get; } = new();
+
+    public const int MaxManagers = 4;
 
     /// <summary>Do everything but the reboot (for a dry run on a real machine).</summary>
     public bool NoReboot { get; set; }

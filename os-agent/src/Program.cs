@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using UefiRecovery.Agent.Instructions;
+using UefiRecovery.Core.Protocol;
 
 namespace UefiRecovery.Agent;
 
@@ -11,13 +12,14 @@ internal static class Program
 {
     private const string Usage =
         "usage: uefirecovery-agent [--listen ADDR] [--port N] [--keys DIR] [--state DIR] [--esp NAME] [--esp-mount DIR] [--loader PATH]\n"
-        + "                          [--efivars DIR] [--dmi DIR] [--net DIR] [--block DIR] [--dev DIR] [--no-reboot]\n"
+        + "                          [--manager ADDR[:PORT]]... [--efivars DIR] [--dmi DIR] [--net DIR] [--block DIR] [--dev DIR] [--no-reboot]\n"
         + "  --keys DIR     trusted instruction keys, *.pem (RSA-2048 public); default /etc/uefirecovery-agent/keys\n"
         + "  --state DIR    where the counters live; default /var/lib/uefirecovery-agent\n"
         + "  --esp NAME     kernel name of the ESP (vda1); default: the one GPT partition of type EFI system partition\n"
         + "  --esp-mount DIR where the ESP is mounted (the app's record of what it installed); default /boot/efi\n"
         + "  --loader PATH  the recovery app on the ESP; default \\EFI\\BOOT\\BOOTX64.EFI\n"
-        + "  --port N       UDP port; default 40125\n";
+        + "  --port N       UDP port; default 40125\n"
+        + "  --manager ADDR[:PORT] (up to 4) told at start which firmware runs here (inventory); port default 40123\n";
 
     public static int Main(string[] args)
     {
@@ -114,6 +116,20 @@ internal static class Program
                         return false;
                     }
                     options.Port = port;
+                    break;
+                case "--manager":
+                    if (!IPEndPoint.TryParse(value, out IPEndPoint? manager) || manager.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+                        || manager.Address.Equals(IPAddress.Any) || manager.Address.Equals(IPAddress.Broadcast))
+                    {
+                        error = "--manager " + value + ": not an IPv4 ADDR[:PORT] of one host";
+                        return false;
+                    }
+                    if (options.Managers.Count == AgentOptions.MaxManagers)
+                    {
+                        error = "--manager: at most " + AgentOptions.MaxManagers;
+                        return false;
+                    }
+                    options.Managers.Add(manager.Port == 0 ? new IPEndPoint(manager.Address, ProtocolConstants.DonorPort) : manager);
                     break;
                 case "--keys": options.KeyDirectory = value; break;
                 case "--state": options.StateDirectory = value; break;

@@ -15,11 +15,18 @@ namespace UefiRecovery.Manager.Instructing;
 /// `instruct`: tell a running machine's agent to reboot it into recovery (docs/operating.md §8.7). Three modes:
 /// standalone (sign with --key, send, wait for the AGENT_REPORT: exit 0 rebooting, 1 failed, 5 no report);
 /// --out FILE (sign and write the datagram, send nothing); --via URL (a running `serve` signs, sends and follows
-/// the instruction's whole life: exit 0 done, 1 failed, 5 still under way at --timeout).
+/// the instruction's whole life: exit 0 done, 1 failed, 5 still under way at --timeout; with --if-older-than, 7 skipped:
+/// serve's inventory knows the machine is not older, 8 not sent: its version is unknown and --require-known-version).
 /// </summary>
 internal static class InstructCommand
 {
     public const int NoReport = 5;
+
+    /// <summary>--via --if-older-than: serve's inventory knows the machine already runs that version or a later one; nothing was sent.</summary>
+    public const int Skipped = 7;
+
+    /// <summary>--via --if-older-than --require-known-version: serve's inventory does not know the machine's version; nothing was sent.</summary>
+    public const int VersionUnknown = 8;
 
     public static Command Build()
     {
@@ -36,12 +43,14 @@ internal static class InstructCommand
         var bind = new Option<string>("--bind") { HelpName = "ADDR", Description = "Local IPv4 address to send from and wait on (standalone).", DefaultValueFactory = _ => "0.0.0.0" };
         var outFile = new Option<string?>("--out") { HelpName = "FILE", Description = "Sign and write the 648-byte datagram to FILE; send nothing (offline signing)." };
         var via = new Option<string?>("--via") { HelpName = "URL", Description = "A running serve's HTTP endpoint, e.g. http://127.0.0.1:8480: serve signs, sends and follows the instruction; this prints each state." };
+        var ifOlderThan = new Option<string?>("--if-older-than") { HelpName = "VERSION", Description = "With --via: send only unless serve's inventory knows the machine runs VERSION or later (then exit 7); unknown: sent, the answer says so." };
+        var requireKnown = new Option<bool>("--require-known-version") { Description = "With --if-older-than: do not send when serve's inventory does not know the machine's version (exit 8)." };
         var tokenFile = new Option<string?>("--api-token-file") { HelpName = "FILE", Description = "With --via: file holding serve's API token (sent as Authorization: Bearer)." };
         var command = new Command("instruct", "Tell a running machine's agent to reboot it into recovery (signed RECOVERY_INSTRUCTION) and show its report; with --via a running serve sends it and follows the whole recovery.\n\nExample: (standalone; through serve; offline signing)\n"
             + "  uefirecovery-manager instruct --agent 10.214.0.21 --key instruction-key.pem \\\n      --mac 52:54:00:12:34:56 --uuid 8c5e0d6a-3f1b-4b8e-9d3a-2f6c1e7a9b40 --manager 10.214.0.1\n"
             + "  uefirecovery-manager instruct --via http://127.0.0.1:8480 --agent 10.214.0.21 \\\n      --mac 52:54:00:12:34:56 --uuid 8c5e0d6a-3f1b-4b8e-9d3a-2f6c1e7a9b40\n"
             + "  uefirecovery-manager instruct --out instruction.bin --key instruction-key.pem \\\n      --mac 52:54:00:12:34:56 --uuid 8c5e0d6a-3f1b-4b8e-9d3a-2f6c1e7a9b40 --manager 10.214.0.1");
-        foreach (Option option in new Option[] { agent, key, mac, uuid, managers, counterFile, expires, imageType, version, timeout, bind, outFile, via, tokenFile })
+        foreach (Option option in new Option[] { agent, key, mac, uuid, managers, counterFile, expires, imageType, version, timeout, bind, outFile, via, tokenFile, ifOlderThan, requireKnown })
         {
             command.Options.Add(option);
         }
@@ -67,11 +76,15 @@ internal static class InstructCommand
                     problem = "--key, --manager and --counter-file belong to serve with --via (serve --instruction-key, its own listen address)";
                 else if (!Uri.TryCreate(viaUrl, UriKind.Absolute, out Uri? baseUri) || baseUri.Scheme is not ("http" or "https")) problem = "--via: not an http:// URL";
                 else if (timeoutSeconds is < 1 or > 86400) problem = "--timeout: 1..86400 seconds with --via";
+                else if (!InstructionText.TryVersion(parseResult.GetValue(ifOlderThan), out _)) problem = "--if-older-than: not a version (decimal, or hex with 0x)";
+                else if (parseResult.GetValue(requireKnown) && parseResult.GetValue(ifOlderThan) is null) problem = "--require-known-version: only with --if-older-than";
                 else
                     return InstructViaServe.Run(stdout, stderr, baseUri, parseResult.GetValue(tokenFile), agentEndpoint!, parseResult.GetValue(mac)!, parseResult.GetValue(uuid)!,
-                        parseResult.GetValue(expires), parseResult.GetValue(imageType), parseResult.GetValue(version), timeoutSeconds ?? 3600);
+                        parseResult.GetValue(expires), parseResult.GetValue(imageType), parseResult.GetValue(version), timeoutSeconds ?? 3600,
+                        parseResult.GetValue(ifOlderThan), parseResult.GetValue(requireKnown));
             }
             else if (parseResult.GetValue(tokenFile) is not null) problem = "--api-token-file: only with --via";
+            else if (parseResult.GetValue(ifOlderThan) is not null || parseResult.GetValue(requireKnown)) problem = "--if-older-than: only with --via (serve keeps the inventory)";
             else if (parseResult.GetValue(key) is null) problem = "--key: required (the instruction key) unless --via";
             else if (!TryTarget(parseResult.GetValue(mac)!, parseResult.GetValue(uuid)!, parseResult.GetValue(managers)!, parseResult.GetValue(imageType),
                          parseResult.GetValue(version), parseResult.GetValue(expires), out InstructionTarget target, out problem)) { }

@@ -14,7 +14,8 @@ namespace UefiRecovery.Manager.Instructing;
 /// <summary>
 /// `instruct --via URL`: a running `serve` signs and sends the instruction (POST /instructions) and follows its
 /// life; this polls GET /instructions/ID and prints every state it sees (docs/operating.md §8.8). Exit 0 done,
-/// 1 failed, 5 not ended within --timeout, 2 refused as bad input, 6 serve unreachable or unable.
+/// 1 failed, 5 not ended within --timeout, 2 refused as bad input, 6 serve unreachable or unable, 7 skipped (serve's
+/// inventory knows the machine is not older than --if-older-than), 8 not sent (version unknown, --require-known-version).
 /// </summary>
 internal static class InstructViaServe
 {
@@ -22,7 +23,7 @@ internal static class InstructViaServe
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static int Run(TextWriter stdout, TextWriter stderr, Uri serve, string? tokenFile, System.Net.IPEndPoint agent, string mac, string uuid,
-        int expiresSeconds, string? imageType, string? version, int timeoutSeconds)
+        int expiresSeconds, string? imageType, string? version, int timeoutSeconds, string? ifOlderThan = null, bool requireKnownVersion = false)
     {
         string? token = null;
         if (tokenFile is not null && !ApiAccess.TryLoadToken(tokenFile, out token, out string tokenError))
@@ -32,7 +33,8 @@ internal static class InstructViaServe
         }
         using var http = new HttpClient { BaseAddress = serve, Timeout = TimeSpan.FromSeconds(30) };
         if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var request = new InstructionRequest(agent.ToString(), mac, uuid, expiresSeconds, imageType, version);
+        var request = new InstructionRequest(agent.ToString(), mac, uuid, expiresSeconds, imageType, version,
+            ifOlderThan, ifOlderThan is null ? null : requireKnownVersion);
         InstructionStatus? status;
         Uri location;
         try
@@ -40,6 +42,12 @@ internal static class InstructViaServe
             using var body = new StringContent(JsonSerializer.Serialize(request, Json), Encoding.UTF8, "application/json");
             using HttpResponseMessage response = http.PostAsync("instructions", body).GetAwaiter().GetResult();
             string text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed && ifOlderThan is not null)
+            {
+                // Not an error: the targeting decided. One line a script can grep, the reason as serve gave it.
+                stdout.WriteLine((response.StatusCode == HttpStatusCode.Conflict ? "skipped: " : "not sent: ") + ErrorOf(text));
+                return response.StatusCode == HttpStatusCode.Conflict ? InstructCommand.Skipped : InstructCommand.VersionUnknown;
+            }
             if (response.StatusCode != HttpStatusCode.Created)
             {
                 stderr.WriteLine("instruct: serve refused the instruction: " + (int)response.StatusCode + " " + ErrorOf(text));
@@ -60,6 +68,7 @@ internal static class InstructViaServe
         }
         stdout.WriteLine("instruction id=" + status.InstructionIdHex + " counter=" + status.Counter + " to=" + status.Agent + " mac=" + status.Mac
             + " uuid=" + status.Uuid + " via=" + serve + " at=" + location.AbsolutePath);
+        if (status.VersionCheck is not null) stdout.WriteLine("if-older-than=" + status.IfOlderThanHex + ": " + status.VersionCheck);
         string? shown = null;
         DateTime deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (true)

@@ -213,7 +213,8 @@ public static class ServeCommand
             var web = WebApplication.CreateSlimBuilder();
             web.WebHost.UseKestrel(kestrel => kestrel.Listen(options.StatusHttp));
             AddServices(web, options, verifier, credentials, resultLog, startup);
-            web.Services.AddSingleton(services => new InstructionIssuer(signer, services.GetRequiredService<RecoveryServer>(), services.GetRequiredService<InstructionBook>()));
+            web.Services.AddSingleton(services => new InstructionIssuer(signer, services.GetRequiredService<RecoveryServer>(), services.GetRequiredService<InstructionBook>(),
+                services.GetRequiredService<Inventory.MachineInventory>()));
             WebApplication app = web.Build();
             app.UseAccessChecks(new StatusHostCheck(options.StatusHostNames), new ApiAccess(options.ApiToken));
             app.MapStatus();
@@ -299,6 +300,7 @@ public static class ServeCommand
         builder.Services.AddSingleton(services => new ImageCatalog(options.ImagesFolder, services.GetRequiredService<ICatalogVerifier>(), options.MaxImageBytes));
         builder.Services.AddSingleton(resultLog);
         builder.Services.AddSingleton(new InstructionBook(options.InstructionTimeouts));
+        builder.Services.AddSingleton(new Inventory.MachineInventory());
         builder.Services.AddSingleton<RecoveryServer>();
         builder.Services.AddSingleton<IStatusSource>(services => services.GetRequiredService<RecoveryServer>());
         builder.Services.AddHostedService(services => services.GetRequiredService<RecoveryServer>());

@@ -26,14 +26,14 @@ namespace UefiRecovery.Manager.Tests.Serving;
 /// </summary>
 public sealed class InstructionLifeTests
 {
-    private const ulong Mac = 0x525400123456;
-    private const string MacText = "52:54:00:12:34:56";
-    private const string UuidText = "5ee6d83b-8a3c-4b53-9f3d-1c7f0e2a6b41";
-    private static readonly SystemUuid Uuid = SystemUuid.Read(Convert.FromHexString(UuidText.Replace("-", "", StringComparison.Ordinal)));
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    internal const ulong Mac = 0x525400123456;
+    internal const string MacText = "52:54:00:12:34:56";
+    internal const string UuidText = "5ee6d83b-8a3c-4b53-9f3d-1c7f0e2a6b41";
+    internal static readonly SystemUuid Uuid = SystemUuid.Read(Convert.FromHexString(UuidText.Replace("-", "", StringComparison.Ordinal)));
+    internal static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    internal static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    private static Task<ManagerProcess> StartAsync(TempFolder folder, params string[] extra) => StartAsync(folder, "127.0.0.1:0", extra);
+    internal static Task<ManagerProcess> StartAsync(TempFolder folder, params string[] extra) => StartAsync(folder, "127.0.0.1:0", extra);
 
     private static async Task<ManagerProcess> StartAsync(TempFolder folder, string statusHttp, params string[] extra)
     {
@@ -49,12 +49,12 @@ public sealed class InstructionLifeTests
     }
 
     // The instruction key: the shared untrusted test key (any RSA-2048 key will do); its counter in the test's folder.
-    private static string[] KeyArgs(TempFolder folder) =>
+    internal static string[] KeyArgs(TempFolder folder) =>
         new[] { "--instruction-key", SharedFiles.UntrustedPrivateKey, "--counter-file", folder.Combine("instruction.counter") };
 
-    private static Uri Api(ManagerProcess manager, string path) => new(manager.StatusUri!, path);
+    internal static Uri Api(ManagerProcess manager, string path) => new(manager.StatusUri!, path);
 
-    private static async Task<(HttpStatusCode Code, string Body, Uri? Location)> PostAsync(Uri uri, string json, string? token = null, string contentType = "application/json")
+    internal static async Task<(HttpStatusCode Code, string Body, Uri? Location)> PostAsync(Uri uri, string json, string? token = null, string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(json, Encoding.UTF8, contentType) };
         if (token is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
@@ -62,10 +62,10 @@ public sealed class InstructionLifeTests
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location);
     }
 
-    private static string Body(IPEndPoint agent) => "{\"agent\":\"" + agent + "\",\"mac\":\"" + MacText + "\",\"uuid\":\"" + UuidText + "\",\"expiresSeconds\":120}";
+    internal static string Body(IPEndPoint agent) => "{\"agent\":\"" + agent + "\",\"mac\":\"" + MacText + "\",\"uuid\":\"" + UuidText + "\",\"expiresSeconds\":120}";
 
     /// <summary>GET /instructions/ID until its state is <paramref name="state"/>; the last answer.</summary>
-    private static async Task<JsonElement> WaitForStateAsync(ManagerProcess manager, string idHex, string state)
+    internal static async Task<JsonElement> WaitForStateAsync(ManagerProcess manager, string idHex, string state)
     {
         DateTime end = DateTime.UtcNow + Patience;
         string last = "";
@@ -79,10 +79,11 @@ public sealed class InstructionLifeTests
         throw new Xunit.Sdk.XunitException("instruction " + idHex + " never reached " + state + "; last:\n" + last + "\nmanager:\n" + manager.Output);
     }
 
-    private static byte[] AgentReport(ulong id, ulong counter, AgentState state, string firmware, AgentFailure failure = AgentFailure.None, ulong mac = Mac)
+    internal static byte[] AgentReport(ulong id, ulong counter, AgentState state, string firmware, AgentFailure failure = AgentFailure.None, ulong mac = Mac,
+        SystemUuid? uuid = null)
     {
         var buffer = new byte[256];
-        Assert.Equal(WireStatus.Ok, new AgentReportMessage(id, counter, mac, state, Uuid, failure, 4)
+        Assert.Equal(WireStatus.Ok, new AgentReportMessage(id, counter, mac, state, uuid ?? Uuid, failure, 4)
             .TryEmit(buffer, new MessageIds(0x51, 0, mac), Encoding.ASCII.GetBytes(firmware), out int n));
         return buffer[..n];
     }
@@ -104,7 +105,7 @@ public sealed class InstructionLifeTests
     }
 
     /// <summary>The RECOVERY_INSTRUCTION serve sent to the agent probe, parsed, with its signature checked against the instruction key.</summary>
-    private static async Task<(InstructionMessage Message, WireProbe.Received Datagram)> ReceiveInstructionAsync(WireProbe agent)
+    internal static async Task<(InstructionMessage Message, WireProbe.Received Datagram)> ReceiveInstructionAsync(WireProbe agent)
     {
         WireProbe.Received? got = await agent.WaitForAsync(d => d.Type == MessageType.RecoveryInstruction, Patience);
         Assert.NotNull(got);
@@ -124,7 +125,7 @@ public sealed class InstructionLifeTests
         Assert.True(key.VerifyHash(digest, InstructionSignature.Signature(datagram).ToArray(), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     }
 
-    private static string Hex(ulong id) => "0x" + id.ToString("X16", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Hex(ulong id) => "0x" + id.ToString("X16", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The instruction in /status once that snapshot (published four times a second) shows it in <paramref name="state"/>.</summary>
     private static async Task<JsonElement> StatusInstructionAsync(ManagerProcess manager, string idHex, string state)
@@ -139,7 +140,7 @@ public sealed class InstructionLifeTests
         }
     }
 
-    private static async Task<Dictionary<string, long>> RejectsAsync(ManagerProcess manager)
+    internal static async Task<Dictionary<string, long>> RejectsAsync(ManagerProcess manager)
     {
         using JsonDocument status = await manager.GetStatusAsync();
         return status.RootElement.GetProperty("traffic").GetProperty("rejectReasons").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
@@ -216,15 +217,7 @@ public sealed class InstructionLifeTests
         while (await manager.DatagramsHandledAsync() <= handled) await Task.Delay(20);
         Assert.Equal("ready", (await StatusInstructionAsync(manager, idHex, "ready")).GetProperty("state").GetString());
 
-        uint requestId = machine.SendRequest(manager.UdpEndPoint, Mac);
-        var offer = await machine.WaitForOfferAsync(requestId, Patience);
-        Assert.NotNull(offer);
-        await WaitForStateAsync(manager, idHex, "receiving");
-        uint session = offer!.Value.Datagram.SessionId;
-        ulong token = offer.Value.Offer.Binding.MemberToken;
-        machine.SendAccept(manager.UdpEndPoint, Mac, session, offer.Value.Offer.InReplyTo == requestId ? offer.Value.Datagram.MessageId : 0, offer.Value.Offer.ImageId, token);
-        uint resultId = machine.SendResult(manager.UdpEndPoint, Mac, session, offer.Value.Offer.ImageId, token, ResultOutcome.Success, ResultReason.None);
-        Assert.NotNull(await machine.WaitForAsync(d => d.Type == MessageType.ResultAck, Patience));
+        await RecoverAsync(manager, machine, () => WaitForStateAsync(manager, idHex, "receiving"));
         JsonElement written = await WaitForStateAsync(manager, idHex, "written");
         Assert.Equal("0x00010002", written.GetProperty("resultVersionHex").GetString());
 
@@ -253,6 +246,23 @@ public sealed class InstructionLifeTests
         Assert.Equal("edk2-new", record.GetProperty("firmwareVersion").GetString());
         foreach (string phase in new[] { "agentSeconds", "rebootSeconds", "recoverySeconds", "backSeconds", "totalSeconds" })
             Assert.True(record.GetProperty(phase).GetDouble() >= 0, phase);
+    }
+
+    /// <summary>
+    /// The booted app's part, as the machine <see cref="Mac"/>: REQUEST, the OFFER, ACCEPT and a RESULT success with the
+    /// member's token, until its acknowledgement; <paramref name="afterOffer"/> runs once the OFFER is in.
+    /// </summary>
+    internal static async Task RecoverAsync(ManagerProcess manager, WireProbe machine, Func<Task>? afterOffer = null)
+    {
+        uint requestId = machine.SendRequest(manager.UdpEndPoint, Mac);
+        var offer = await machine.WaitForOfferAsync(requestId, Patience);
+        Assert.NotNull(offer);
+        if (afterOffer is not null) await afterOffer();
+        uint session = offer!.Value.Datagram.SessionId;
+        ulong token = offer.Value.Offer.Binding.MemberToken;
+        machine.SendAccept(manager.UdpEndPoint, Mac, session, offer.Value.Offer.InReplyTo == requestId ? offer.Value.Datagram.MessageId : 0, offer.Value.Offer.ImageId, token);
+        machine.SendResult(manager.UdpEndPoint, Mac, session, offer.Value.Offer.ImageId, token, ResultOutcome.Success, ResultReason.None);
+        Assert.NotNull(await machine.WaitForAsync(d => d.Type == MessageType.ResultAck, Patience));
     }
 
     private static async Task WaitForRejectsAsync(ManagerProcess manager, params string[] reasons)

@@ -17,7 +17,8 @@ namespace UefiRecovery.Agent.Instructions;
 /// through recovery and its OS is back. The instruction is used up: the agent removes its lines from the variable
 /// (the OS's own stay; an empty variable is deleted), <c>UefiRecoveryInstruction</c> and the marker, and sends
 /// AGENT_REPORT(running) to the instruction's managers with the firmware version now: SMBIOS's BIOS version, and what
-/// the app recorded it installed for this instruction (docs/protocol.md §4.13).
+/// the app recorded it installed for this instruction (docs/protocol.md §4.13). Without such an instruction it sends
+/// an inventory report instead to the managers of <c>--manager</c>: AGENT_REPORT(running) with instruction id 0.
 /// </summary>
 internal static class AgentStartup
 {
@@ -34,6 +35,7 @@ internal static class AgentStartup
         }
         if (!RecoveryConfigVariable.TryReadAgentLines(lines, out ulong id, out ulong counter, out ulong mac, out List<string> managers))
         {
+            ReportInventory(options, sender, log);
             return;
         }
         string error = "";
@@ -60,36 +62,74 @@ internal static class AgentStartup
             log.WriteLine("STARTUP no report: " + (mac == 0 ? "no MAC in the agent's marker line" : "system UUID unreadable: " + machine.Problem));
             return;
         }
-        var report = new AgentReportMessage(id, counter, mac, AgentState.Running, machine.Uuid.Value, AgentFailure.None, AgentReportMessage.NoBootEntry);
-        byte[] buffer = new byte[MessageHeader.Length + AgentReportMessage.FixedLength + AgentReportMessage.MaxVersionLength];
-        if (report.TryEmit(buffer, new MessageIds((uint)Random.Shared.Next(), 0, mac), Encoding.ASCII.GetBytes(firmware), out int written) != WireStatus.Ok)
-        {
-            return;
-        }
+        var endpoints = new List<IPEndPoint>();
         foreach (string manager in managers)
         {
             if (IPEndPoint.TryParse(manager, out IPEndPoint? endpoint) && endpoint.Port != 0)
             {
-                try
-                {
-                    sender.Send(buffer.AsSpan(0, written), endpoint);
-                    log.WriteLine("REPORT state=Running to=" + endpoint);
-                }
-                catch (System.Net.Sockets.SocketException e)
-                {
-                    log.WriteLine("REPORT to=" + endpoint + " failed: " + e.Message);
-                }
+                endpoints.Add(endpoint);
+            }
+        }
+        SendRunning(new AgentReportMessage(id, counter, mac, AgentState.Running, machine.Uuid.Value, AgentFailure.None, AgentReportMessage.NoBootEntry),
+            firmware, endpoints, sender, log);
+    }
+
+    /// <summary>
+    /// The inventory report: who this machine is and which firmware runs, to every <c>--manager</c>, instruction id and
+    /// counter 0 (docs/protocol.md §4.13). The version text names what the app last installed, whatever instruction.
+    /// </summary>
+    private static void ReportInventory(AgentOptions options, IReportSender sender, TextWriter log)
+    {
+        if (options.Managers.Count == 0)
+        {
+            return;
+        }
+        MachineIdentity machine = MachineIdentity.Read(options.DmiRoot, options.NetRoot);
+        if (!machine.TryReportingMac(out ulong mac, out string nic) || machine.Uuid == null)
+        {
+            log.WriteLine("INVENTORY no report: " + (machine.Uuid == null ? "system UUID unreadable: " + machine.Problem : "no NIC with a unicast MAC under " + options.NetRoot));
+            return;
+        }
+        string firmware = FirmwareVersion(machine.BiosVersion, options.EspMount, AnyInstruction);
+        log.WriteLine("INVENTORY mac=" + MachineIdentity.FormatMac(mac) + " (" + nic + ") uuid=" + MachineIdentity.FormatUuid(machine.Uuid.Value)
+            + " firmware=\"" + firmware + "\"");
+        SendRunning(new AgentReportMessage(0, 0, mac, AgentState.Running, machine.Uuid.Value, AgentFailure.None, AgentReportMessage.NoBootEntry),
+            firmware, options.Managers, sender, log);
+    }
+
+    // One AGENT_REPORT(running) to each endpoint; a send error is logged, not retried (a lost report is not repeated, §4.13).
+    private static void SendRunning(in AgentReportMessage report, string firmware, List<IPEndPoint> endpoints, IReportSender sender, TextWriter log)
+    {
+        byte[] buffer = new byte[MessageHeader.Length + AgentReportMessage.FixedLength + AgentReportMessage.MaxVersionLength];
+        if (report.TryEmit(buffer, new MessageIds((uint)Random.Shared.Next(), 0, report.MacAddress), Encoding.ASCII.GetBytes(firmware), out int written) != WireStatus.Ok)
+        {
+            return;
+        }
+        foreach (IPEndPoint endpoint in endpoints)
+        {
+            try
+            {
+                sender.Send(buffer.AsSpan(0, written), endpoint);
+                log.WriteLine("REPORT state=Running to=" + endpoint);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                log.WriteLine("REPORT to=" + endpoint + " failed: " + e.Message);
             }
         }
     }
 
+    /// <summary>For <see cref="FirmwareVersion"/>: take the ESP record whatever instruction it names.</summary>
+    internal const ulong AnyInstruction = 0;
+
     /// <summary>
-    /// "BIOS-VERSION recovered=0x%08X" when the app's record names this instruction, else the BIOS version alone;
+    /// "BIOS-VERSION recovered=0x%08X" when the app's record names this instruction (any, for <see cref="AnyInstruction"/>),
+    /// else the BIOS version alone;
     /// printable ASCII, at most the report's 64 bytes (the BIOS version is shortened first).
     /// </summary>
     internal static string FirmwareVersion(string biosVersion, string espMount, ulong instructionId)
     {
-        string suffix = InstalledRecord.TryRead(espMount, out InstalledRecord record) && record.InstructionId == instructionId
+        string suffix = InstalledRecord.TryRead(espMount, out InstalledRecord record) && (instructionId == AnyInstruction || record.InstructionId == instructionId)
             ? " recovered=0x" + record.Version.ToString("X8", CultureInfo.InvariantCulture)
             : "";
         int room = AgentReportMessage.MaxVersionLength - suffix.Length;

@@ -14,10 +14,11 @@ namespace UefiRecovery.Agent.Machine;
 /// </summary>
 internal sealed class MachineIdentity
 {
-    private MachineIdentity(SystemUuid? uuid, List<ulong> macs, string biosVersion, string problem)
+    private MachineIdentity(SystemUuid? uuid, List<ulong> macs, List<string> nics, string biosVersion, string problem)
     {
         Uuid = uuid;
         _macs = macs;
+        _nics = nics;
         BiosVersion = biosVersion;
         Problem = problem;
     }
@@ -26,6 +27,7 @@ internal sealed class MachineIdentity
     public SystemUuid? Uuid { get; }
 
     private readonly List<ulong> _macs;
+    private readonly List<string> _nics;
 
     public IReadOnlyList<ulong> Macs => _macs;
 
@@ -36,6 +38,36 @@ internal sealed class MachineIdentity
     public string Problem { get; }
 
     public bool HasMac(ulong mac) => _macs.Contains(mac);
+
+    /// <summary>
+    /// The MAC an inventory report names: of the NICs in name order (ordinal: eno1 before enp3s0 before wlan0), the
+    /// first with a globally administered unicast MAC (first octet's bits 0 and 1 clear), so a bridge, veth or VPN
+    /// device with a random local MAC is not taken for the machine; when no NIC has one (a VM: QEMU's 52:54:00:… is
+    /// locally administered), the first unicast MAC. False when there is none.
+    /// </summary>
+    public bool TryReportingMac(out ulong mac, out string nic)
+    {
+        foreach (bool globalOnly in new[] { true, false })
+        {
+            for (int i = 0; i < _macs.Count; i++)
+            {
+                if (IsUnicast(_macs[i]) && (!globalOnly || IsGlobal(_macs[i])))
+                {
+                    mac = _macs[i];
+                    nic = _nics[i];
+                    return true;
+                }
+            }
+        }
+        mac = 0;
+        nic = "";
+        return false;
+    }
+
+    private static bool IsUnicast(ulong mac) => mac != 0 && (mac >> 48) == 0 && ((mac >> 40) & 0x01) == 0;
+
+    private static bool IsGlobal(ulong mac) => ((mac >> 40) & 0x02) == 0;
+
 
     public static MachineIdentity Read(string dmiRoot, string netRoot)
     {
@@ -58,14 +90,18 @@ internal sealed class MachineIdentity
             problems.Add(uuidPath + ": " + e.Message);
         }
         var macs = new List<ulong>();
+        var nics = new List<string>();
         if (Directory.Exists(netRoot))
         {
-            foreach (string nic in Directory.GetDirectories(netRoot))
+            string[] directories = Directory.GetDirectories(netRoot);
+            Array.Sort(directories, StringComparer.Ordinal);
+            foreach (string nic in directories)
             {
                 string addressPath = Path.Combine(nic, "address");
                 if (File.Exists(addressPath) && TryParseMac(File.ReadAllText(addressPath).Trim(), out ulong mac) && mac != 0)
                 {
                     macs.Add(mac);
+                    nics.Add(Path.GetFileName(nic));
                 }
             }
         }
@@ -79,7 +115,7 @@ internal sealed class MachineIdentity
         {
             version = Printable(File.ReadAllText(versionPath).Trim(), AgentReportMessage.MaxVersionLength);
         }
-        return new MachineIdentity(uuid, macs, version, string.Join("; ", problems));
+        return new MachineIdentity(uuid, macs, nics, version, string.Join("; ", problems));
     }
 
     /// <summary>"5ee6d83b-8a3c-4b53-9f3d-1c7f0e2a6b41" → the 16 bytes in text order (docs/protocol.md §4.11).</summary>

@@ -68,6 +68,10 @@ public sealed class Instruction
     public uint? ResultVersion { get; private set; }
     public uint? ReadyVersion { get; private set; }
 
+    /// <summary>The request's ifOlderThan, and what the inventory said then (known version, or why unknown).</summary>
+    public uint? IfOlderThan { get; init; }
+    public string? VersionCheck { get; init; }
+
     /// <summary>How many times the datagram was sent.</summary>
     public int Sends { get; private set; }
 

@@ -13,7 +13,8 @@ namespace UefiRecovery.Manager.Serving.Instructions;
 
 /// <summary>
 /// The instruction API on serve's HTTP endpoint (docs/operating.md §8.8), behind <see cref="Status.ApiAccess"/>:
-/// POST /instructions (JSON: agent, mac, uuid, optional expiresSeconds, imageType, version) → 201 with the
+/// POST /instructions (JSON: agent, mac, uuid, optional expiresSeconds, imageType, version, ifOlderThan,
+/// requireKnownVersion) → 201 (409 when the inventory knows the machine is not older, 412 unknown and required) with the
 /// instruction and Location /instructions/0xID; GET /instructions/0xID → its state; GET /instructions → all kept.
 /// </summary>
 internal static class InstructionApi
@@ -61,7 +62,10 @@ internal static class InstructionApi
         }
         if (request is null) return Error(400, "empty body: expected {\"agent\":...,\"mac\":...,\"uuid\":...}");
         InstructionIssue issue = issuer.Issue(request);
-        if (issue.Instruction is not { } instruction) return Error(issue.HttpStatus, issue.Error!);
+        if (issue.Instruction is not { } instruction)
+            return issue.Machine is { } machine
+                ? HttpResults.Json(new { error = issue.Error, knownVersion = machine.FmpVersionHex, source = machine.FmpVersionSource, machine }, Json, statusCode: issue.HttpStatus)
+                : Error(issue.HttpStatus, issue.Error!);
         // Read through the book: the engine may already be moving it.
         string location = "/instructions/" + Cli.CliFormat.InstructionId(instruction.Id);
         return book.Find(instruction.Id, server.WallTime) is { } status

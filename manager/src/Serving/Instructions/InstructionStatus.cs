@@ -33,7 +33,9 @@ public sealed record InstructionStatus(
     string? FirmwareBefore,
     string? FirmwareVersion,
     string? ReadyVersionHex,
-    string? ResultVersionHex)
+    string? ResultVersionHex,
+    string? IfOlderThanHex = null,
+    string? VersionCheck = null)
 {
     /// <summary>True once done or failed.</summary>
     public bool Ended => State is "done" or "failed";
@@ -53,6 +55,7 @@ public sealed record InstructionStatus(
             i.BootEntry is { } entry ? "Boot" + entry.ToString("X4", CultureInfo.InvariantCulture) : null,
             i.FirmwareBefore, i.FirmwareAfter,
             i.ReadyVersion is { } ready ? CliFormat.Version(ready) : null,
-            i.ResultVersion is { } result ? CliFormat.Version(result) : null);
+            i.ResultVersion is { } result ? CliFormat.Version(result) : null,
+            i.IfOlderThan is { } floor ? CliFormat.Version(floor) : null, i.VersionCheck);
     }
 }

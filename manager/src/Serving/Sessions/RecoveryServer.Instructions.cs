@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Instructions;
+using UefiRecovery.Manager.Serving.Inventory;
 
 namespace UefiRecovery.Manager.Serving.Sessions;
 
@@ -18,6 +19,9 @@ namespace UefiRecovery.Manager.Serving.Sessions;
 public sealed partial class RecoveryServer
 {
     private readonly List<InstructionChange> _instructionChanges = new();
+
+    /// <summary>The machines heard of (agent start-up reports, RESULTs), for /status and POST /instructions' ifOlderThan.</summary>
+    public MachineInventory Inventory => _inventory;
 
     /// <summary>The engine's monotonic time now (what the instruction book is driven with).</summary>
     public TimeSpan Clock => Now;
@@ -37,7 +41,14 @@ public sealed partial class RecoveryServer
         if (status != WireStatus.Ok) { Reject("AGENT_REPORT:" + status); return; }
         // Printable ASCII, at most 64 bytes: the codec checked it.
         string version = Encoding.ASCII.GetString(firmware);
+        if (report.InstructionId == 0 && report.State == AgentState.Running)
+        {
+            // The agent's start-up inventory report (§4.13): a claim for the display and ifOlderThan, nothing else.
+            _inventory.OnAgentReport(report.MacAddress, report.SystemUuid, version, now);
+            return;
+        }
         string? ignored = _instructions.OnAgentReport(report, version, now);
+        if (ignored is null && report.State == AgentState.Running) _inventory.OnAgentReport(report.MacAddress, report.SystemUuid, version, now);
         if (ignored is not null)
         {
             Reject("AGENT_REPORT:" + ignored);

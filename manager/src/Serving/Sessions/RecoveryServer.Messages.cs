@@ -358,6 +358,7 @@ public sealed partial class RecoveryServer
             RecordResult(result, session, client, sessionId, clientId, sender, now);
             RememberRecorded(key);
             _instructions.OnResult(clientId, result.Outcome, result.Reason, result.FirmwareVersion, now);
+            if (result.Outcome == ResultOutcome.Success) _inventory.OnResult(clientId, result.FirmwareVersion, now);
         }
         // Acknowledge every copy: the client repeats RESULT until it sees this (§4.8).
         var ack = new ResultAckMessage(frame.Header.MessageId, result.MemberToken);

@@ -78,7 +78,7 @@ public sealed partial class RecoveryServer
         var traffic = new TrafficStatus(_datagramsReceived, _datagramsRejected, _datagramsSent, _bytesSent, sendFailures, reasons);
         Volatile.Write(ref _status, new ServerStatus(DateTimeOffset.UtcNow, _startedAt, LocalEndPoint.ToString(), _options.Delivery.ToString(),
             DataDestinationText(), _options.RateMbitPerSecond, images, rejected, sessions, traffic, _resultsRecorded,
-            _secretFile ?? "memory", _signer?.ModulusSha256Hex, _forgedResults, _instructions.Snapshot(WallTime)));
+            _secretFile ?? "memory", _signer?.ModulusSha256Hex, _forgedResults, _instructions.Snapshot(WallTime), _inventory.Snapshot(WallTime)));
     }
 
     private string DataDestinationText() => _options.Delivery == Core.Protocol.Wire.DeliveryMode.Unicast
@@ -88,5 +88,5 @@ public sealed partial class RecoveryServer
     private ServerStatus EmptyStatus() => new(DateTimeOffset.UtcNow, _startedAt, _options.Listen.ToString(), _options.Delivery.ToString(),
         DataDestinationText(), _options.RateMbitPerSecond, Array.Empty<ImageStatus>(), Array.Empty<RejectedImageStatus>(),
         Array.Empty<SessionStatus>(), new TrafficStatus(0, 0, 0, 0, 0, new Dictionary<string, long>()), 0,
-        Instructions: Array.Empty<Instructions.InstructionStatus>());
+        Instructions: Array.Empty<Instructions.InstructionStatus>(), Machines: Array.Empty<Inventory.MachineStatus>());
 }

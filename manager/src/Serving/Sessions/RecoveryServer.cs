@@ -51,6 +51,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private readonly ImageCatalog _catalog;
     private readonly ResultLog _results;
     private readonly InstructionBook _instructions;
+    private readonly Inventory.MachineInventory _inventory;
     private readonly ILogger<RecoveryServer> _logger;
     private readonly SessionTimings _timings;
     private readonly ConcurrentQueue<Inbound> _inbound = new();
@@ -94,9 +95,11 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private TimeSpan _nextSnapshotAt;
     private ServerStatus _status;
 
-    public RecoveryServer(ServeOptions options, ImageCatalog catalog, ResultLog results, DonorCredentials credentials, InstructionBook instructions, ILogger<RecoveryServer> logger)
+    public RecoveryServer(ServeOptions options, ImageCatalog catalog, ResultLog results, DonorCredentials credentials, InstructionBook instructions,
+        Inventory.MachineInventory inventory, ILogger<RecoveryServer> logger)
     {
         _instructions = instructions;
+        _inventory = inventory;
         _options = options;
         _keys = credentials.Keys;
         _signer = credentials.Signer;

@@ -45,6 +45,7 @@ public sealed class LiveStatusView(IStatusSource source) : BackgroundService
             SessionsTable(status),
         };
         if (status.Instructions is { Count: > 0 }) parts.Add(InstructionsTable(status));
+        if (status.Machines is { Count: > 0 }) parts.Add(MachinesTable(status));
         parts.Add(new Markup(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"datagrams in {status.Traffic.DatagramsReceived} (rejected {status.Traffic.DatagramsRejected}, forged RESULTs {status.ForgedResultsDropped})  out {status.Traffic.DatagramsSent}  bytes out {status.Traffic.BytesSent}  send failures {status.Traffic.SendFailures}"))));
         var rows = new Rows(parts);
@@ -94,6 +95,26 @@ public sealed class LiveStatusView(IStatusSource source) : BackgroundService
             string state = i.State switch { "done" => "[green]done[/]", "failed" => "[red]failed in " + Markup.Escape(i.FailedIn ?? "") + "[/]", _ => i.State };
             string detail = i.Failure ?? (i.FirmwareVersion is { } after ? "firmware \"" + after + "\"" : i.ResultVersionHex is { } written ? "wrote " + written : "");
             table.AddRow(i.InstructionIdHex, i.Mac, Markup.Escape(i.Agent), state, i.Since.ToString("HH:mm:ss", CultureInfo.InvariantCulture), Markup.Escape(detail));
+        }
+        return table;
+    }
+
+    /// <summary>Machines shown in the live view (most recently heard first); /status has them all.</summary>
+    public const int MachinesShown = 10;
+
+    // The inventory: who reported which firmware, newest first.
+    private static Table MachinesTable(ServerStatus status)
+    {
+        var machines = status.Machines ?? Array.Empty<Inventory.MachineStatus>();
+        string title = machines.Count > MachinesShown
+            ? string.Create(CultureInfo.InvariantCulture, $"machines ({MachinesShown} of {machines.Count} most recently heard; /status has all)")
+            : "machines";
+        var table = new Table().Title(title).AddColumns("mac", "uuid", "fmp version", "firmware", "last seen");
+        for (int n = 0; n < machines.Count && n < MachinesShown; n++)
+        {
+            var m = machines[n];
+            string version = m.FmpVersionHex is { } known ? known + " (" + m.FmpVersionSource + ")" : "unknown";
+            table.AddRow(m.Mac, m.Uuid ?? "", Markup.Escape(version), Markup.Escape(m.VersionText ?? ""), m.LastSeen.ToString("HH:mm:ss", CultureInfo.InvariantCulture));
         }
         return table;
     }

@@ -24,7 +24,8 @@ public sealed record ServerStatus(
     string MemberSecret = "",
     string? OfferSigningKeySha256 = null,
     long ForgedResultsDropped = 0,
-    IReadOnlyList<Instructions.InstructionStatus>? Instructions = null);
+    IReadOnlyList<Instructions.InstructionStatus>? Instructions = null,
+    IReadOnlyList<Inventory.MachineStatus>? Machines = null);
 
 /// <summary>A catalog image; <see cref="Sha256"/> is the whole capsule file's SHA-256 (also as <see cref="CapsuleSha256"/>, named).</summary>
 public sealed record ImageStatus(string Name, string ImageTypeId, uint Version, uint LowestSupportedVersion, long Size, string Sha256)
