@@ -149,6 +149,17 @@ public sealed class ManagerInitiatedRecoveryTests
             Assert.Contains("\"state\":\"done\"", instructionLine);
             _output.WriteLine(instructionLine);
 
+            // Targeting: serve's inventory now knows the machine runs 0x00010002 (its RESULT), so an instruction "if older
+            // than 0x00010002" is skipped: nothing signed, nothing sent (exit 7).
+            using (NamespaceProcess again = segment.Namespace.StartProcess("dotnet", managerDll, "instruct", "--via", "http://" + StatusEndpoint,
+                "--agent", GuestAddress, "--mac", QemuMachineOptions.DefaultMacAddress, "--uuid", AgentGuestLab.SystemUuid,
+                "--if-older-than", RecoveryManager.Version, "--timeout", "60"))
+            {
+                Assert.True(await again.WaitForExitAsync(TimeSpan.FromSeconds(120)), "instruct --if-older-than did not end: " + again.Output);
+                Assert.True(again.ExitCode == 7, "instruct --if-older-than: exit " + again.ExitCode + "\n" + again.Output);
+                Assert.Contains("skipped: already at 0x00010002", again.Output);
+            }
+
             string figure = timeline.Describe("manager-initiated recovery (TCG, 2-core host): ");
             _output.WriteLine(figure);
             TestEnvironment.Repo.WriteFigure("manager-initiated.txt", figure);
