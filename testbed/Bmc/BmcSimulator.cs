@@ -39,6 +39,9 @@ public sealed class BmcSimulator : IAsyncDisposable
     /// <summary>Every request seen (netfn, cmd, data), in order, including dropped ones.</summary>
     public ConcurrentQueue<BmcRequest> Requests { get; } = new();
 
+    /// <summary>Every answered exchange: when the request arrived, when the answer went, IPMI bytes each way (no framing).</summary>
+    public ConcurrentQueue<BmcExchange> Exchanges { get; } = new();
+
     /// <summary>Control commands QEMU sent (FFh version, 08h capabilities, 04h reset ...).</summary>
     public ConcurrentQueue<byte> ControlCommands { get; } = new();
 
@@ -144,6 +147,7 @@ public sealed class BmcSimulator : IAsyncDisposable
             Interlocked.Increment(ref _checksumErrors);
             return;
         }
+        long received = Environment.TickCount64;
         var request = new BmcRequest((byte)(frame[1] >> 2), (byte)(frame[1] & 3), frame[2], frame.AsSpan(3, frame.Length - 4).ToArray());
         Requests.Enqueue(request);
         if (TakeOne(ref _dropNext))
@@ -158,6 +162,7 @@ public sealed class BmcSimulator : IAsyncDisposable
         body[2] = request.Command;
         answer.CopyTo(body, 3);
         await connection.SendAsync(BmcFrame.EncodeMessage(body), SocketFlags.None, _stop.Token);
+        Exchanges.Enqueue(new BmcExchange(received, Environment.TickCount64, frame.Length - 2, body.Length - 1));
     }
 
     private static bool TakeOne(ref int counter)

@@ -4,7 +4,8 @@ namespace UefiRecovery.Core.Ipmi;
 
 /// <summary>
 /// Sends IPMI commands over a <see cref="KcsInterface"/> with buffers allocated once: a command's response
-/// data stays valid until the next <see cref="Send"/>.
+/// data stays valid until the next <see cref="Send"/>. A command answered "node busy" (C0h) or "timeout" (C3h,
+/// which QEMU's model also gives for a BMC that dropped the request) is sent again, up to <see cref="CommandRetries"/> times.
 /// </summary>
 public sealed class IpmiClient
 {
@@ -12,7 +13,16 @@ public sealed class IpmiClient
     private readonly byte[] _request = new byte[KcsInterface.MaxMessageBytes];
     private readonly byte[] _response = new byte[KcsInterface.MaxMessageBytes];
 
-    public IpmiClient(KcsInterface kcs) => _kcs = kcs;
+    public IpmiClient(KcsInterface kcs, int commandRetries = 2)
+    {
+        _kcs = kcs;
+        CommandRetries = commandRetries;
+    }
+
+    public int CommandRetries { get; }
+
+    /// <summary>Commands sent again after C0h/C3h since construction.</summary>
+    public int CommandsRetried { get; private set; }
 
     public KcsInterface Interface => _kcs;
 
@@ -24,6 +34,18 @@ public sealed class IpmiClient
     public long BytesTransferred { get; private set; }
 
     public IpmiStatus Send(byte netFn, byte command, ReadOnlySpan<byte> data, out ReadOnlySpan<byte> responseData)
+    {
+        IpmiStatus status = SendOnce(netFn, command, data, out responseData);
+        for (int retry = 0; retry < CommandRetries && status == IpmiStatus.CompletionCode
+            && (LastCompletionCode == (byte)IpmiCompletionCode.NodeBusy || LastCompletionCode == (byte)IpmiCompletionCode.Timeout); retry++)
+        {
+            CommandsRetried++;
+            status = SendOnce(netFn, command, data, out responseData);
+        }
+        return status;
+    }
+
+    private IpmiStatus SendOnce(byte netFn, byte command, ReadOnlySpan<byte> data, out ReadOnlySpan<byte> responseData)
     {
         responseData = default;
         LastCompletionCode = 0;

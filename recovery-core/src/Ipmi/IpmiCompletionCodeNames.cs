@@ -1,6 +1,6 @@
 namespace UefiRecovery.Core.Ipmi;
 
-/// <summary>The names printed for completion codes; command-specific codes (01h-7Eh) and OEM codes (80h-BEh) by range.</summary>
+/// <summary>The names printed for completion codes; device-specific (OEM) codes (01h-7Eh) and command-specific codes (80h-BEh) by range.</summary>
 public static class IpmiCompletionCodeNames
 {
     public static string Name(byte code) => (IpmiCompletionCode)code switch
@@ -30,6 +30,6 @@ public static class IpmiCompletionCodeNames
         IpmiCompletionCode.NotSupportedInPresentState => "not-supported-in-present-state",
         IpmiCompletionCode.SubFunctionDisabled => "sub-function-disabled",
         IpmiCompletionCode.Unspecified => "unspecified",
-        _ => code >= 0x01 && code <= 0x7E ? "command-specific" : code >= 0x80 && code <= 0xBE ? "oem" : "reserved",
+        _ => code >= 0x01 && code <= 0x7E ? "device-specific" : code >= 0x80 && code <= 0xBE ? "command-specific" : "reserved",
     };
 }

@@ -86,6 +86,16 @@ public sealed class IpmiCommandTests
         Assert.Equal(new byte[] { 0x00, 0x09, 0x05, 0x00, 0x00 }, Assert.Single(bmc.Requests));
     }
 
+    [Theory]
+    [InlineData(0x00, "ok")]
+    [InlineData(0xC0, "node-busy")]
+    [InlineData(0xC3, "timeout")]
+    [InlineData(0xD5, "not-supported-in-present-state")]
+    [InlineData(0x01, "device-specific")]
+    [InlineData(0x80, "command-specific")]
+    [InlineData(0xBF, "reserved")]
+    public void CompletionCodeName_Ranges_SpecNames(byte code, string expected) => Assert.Equal(expected, IpmiCompletionCodeNames.Name(code));
+
     [Fact]
     public void Send_InvalidCommand_CompletionCodeNamed()
     {
@@ -96,6 +106,24 @@ public sealed class IpmiCommandTests
 
         Assert.Equal(IpmiStatus.CompletionCode, status);
         Assert.Equal("invalid-command", IpmiCompletionCodeNames.Name(client.LastCompletionCode));
+    }
+
+    [Theory]
+    [InlineData(0xC0, 2, IpmiStatus.Ok, 3)]
+    [InlineData(0xC3, 2, IpmiStatus.Ok, 3)]
+    [InlineData(0xC0, 3, IpmiStatus.CompletionCode, 3)]
+    [InlineData(0xC1, 1, IpmiStatus.CompletionCode, 1)]
+    public void Send_BusyOrTimeoutCodes_RetriedUpToLimit(byte code, int failures, IpmiStatus expected, int requests)
+    {
+        int seen = 0;
+        var bmc = new SpecKcsBmc { Handler = request => [(byte)(request[0] | 0x04), request[1], ++seen <= failures ? code : (byte)0x00] };
+        var client = new IpmiClient(new KcsInterface(bmc, 50, 200, 1), commandRetries: 2);
+
+        IpmiStatus status = client.Send(IpmiNetFn.App, IpmiNetFn.GetDeviceId, default, out _);
+
+        Assert.Equal(expected, status);
+        Assert.Equal(requests, bmc.Requests.Count);
+        Assert.Equal(requests - 1, client.CommandsRetried);
     }
 
     [Theory]
