@@ -108,11 +108,15 @@ public sealed class BmcConfigBootTests
 
         AppBootResult boot = await AppBoot.RunAsync("bmc-silent", OemStrings, new AppBootSetup { QemuArguments = bmc.QemuArguments() });
 
-        Find(boot, @"^CONFIG source=bmc status=no-answer kcs=0xCA2 transfer=ok kcs-error=no-error cc=timeout$");
+        // Each attempt ends either in QEMU's own C3h after 4 s of virtual time or, when the guest polls faster than that,
+        // in the poll budget running out and the KCS error exit (abort) before the retry: which one depends on the host's load.
+        Find(boot, @"^CONFIG source=bmc status=no-answer kcs=0xCA2 transfer=ok kcs-error=(no-error|aborted-by-command) cc=timeout$");
         BootAssert.True(boot.Serial.Find(new Regex(@"source=bmc$")) == null, boot.Exit, "a setting taken from a BMC that never answered");
         BootAssert.SentinelAndExitCode(boot.Exit, boot.Serial.Find(new Regex("^CONFIG DONE mode=fvbcheck source=smbios rejected=0$")),
             "'CONFIG DONE mode=fvbcheck source=smbios rejected=0'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
-        Assert.Equal(3, bmc.Requests.Count);
+        // Three commands (the first and two retries after C3h), each up to three KCS attempts; every one reached the BMC.
+        Assert.InRange(bmc.Requests.Count, 3, 9);
+        Assert.All(bmc.Requests, r => Assert.Equal((0x06, 0x01), (r.NetFn, r.Command)));
     }
 
     private static void Find(AppBootResult boot, string pattern) =>

@@ -7,7 +7,7 @@ namespace UefiRecovery.QemuTests.Bmc;
 
 /// <summary>
 /// The KCS throughput figure (issue #14): IPMI bytes both ways over the span from the first request's arrival at
-/// the BMC to the last answer, measured at the BMC (host clock, ms). Under TCG this is guest polling speed through
+/// the BMC to the last answer, measured at the BMC (host Stopwatch). Under TCG this is guest polling speed through
 /// EFI_CPU_IO2_PROTOCOL plus QEMU's chardev round trip; a figure, not an assertion.
 /// </summary>
 internal static class BmcThroughput
@@ -18,9 +18,9 @@ internal static class BmcThroughput
         if (exchanges.Length < 2)
             return;
         long bytes = exchanges.Sum(e => (long)e.RequestBytes + e.ResponseBytes);
-        long ms = exchanges[^1].AnsweredMs - exchanges[0].ReceivedMs;
-        string rate = ms > 0 ? (bytes * 1000 / ms).ToString() : "n/a (under 1 ms)";
-        output.WriteLine($"KCS throughput: {bytes} bytes in {exchanges.Length} messages over {ms} ms = {rate} bytes/s (TCG)");
+        long us = exchanges[^1].AnsweredUs - exchanges[0].ReceivedUs;
+        string rate = us > 0 ? (bytes * 1_000_000 / us).ToString() : "n/a";
+        output.WriteLine($"KCS throughput: {bytes} bytes in {exchanges.Length} messages over {us} us = {rate} bytes/s (TCG)");
         output.WriteLine(boot.Serial.Find(new System.Text.RegularExpressions.Regex("^CONFIG source=bmc boot-flags"))?.Text ?? "");
     }
 }

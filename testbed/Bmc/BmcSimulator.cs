@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
@@ -147,7 +148,7 @@ public sealed class BmcSimulator : IAsyncDisposable
             Interlocked.Increment(ref _checksumErrors);
             return;
         }
-        long received = Environment.TickCount64;
+        long received = Microseconds();
         var request = new BmcRequest((byte)(frame[1] >> 2), (byte)(frame[1] & 3), frame[2], frame.AsSpan(3, frame.Length - 4).ToArray());
         Requests.Enqueue(request);
         if (TakeOne(ref _dropNext))
@@ -162,8 +163,10 @@ public sealed class BmcSimulator : IAsyncDisposable
         body[2] = request.Command;
         answer.CopyTo(body, 3);
         await connection.SendAsync(BmcFrame.EncodeMessage(body), SocketFlags.None, _stop.Token);
-        Exchanges.Enqueue(new BmcExchange(received, Environment.TickCount64, frame.Length - 2, body.Length - 1));
+        Exchanges.Enqueue(new BmcExchange(received, Microseconds(), frame.Length - 2, body.Length - 1));
     }
+
+    private static long Microseconds() => Stopwatch.GetTimestamp() * 1_000_000 / Stopwatch.Frequency;
 
     private static bool TakeOne(ref int counter)
     {
