@@ -80,12 +80,7 @@ public sealed class BmcSimulator : IAsyncDisposable
     }
 
     /// <summary>QEMU's arguments for a KCS interface (ISA, QEMU's default ports CA2h/CA3h) backed by this BMC.</summary>
-    public string[] QemuArguments() => new[]
-    {
-        "-chardev", $"socket,id=ipmi0,{_chardevAddress},reconnect=10",
-        "-device", "ipmi-bmc-extern,id=bmc0,chardev=ipmi0",
-        "-device", "isa-ipmi-kcs,bmc=bmc0",
-    };
+    public string[] QemuArguments() => QemuKcsDevice.Arguments(_chardevAddress);
 
     private async Task AcceptLoopAsync()
     {
