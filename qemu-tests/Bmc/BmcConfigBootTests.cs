@@ -7,6 +7,7 @@ using UefiRecovery.Testbed.App;
 using UefiRecovery.Testbed.Bmc;
 using UefiRecovery.Testbed.Qemu;
 using Xunit;
+using static UefiRecovery.QemuTests.Bmc.BmcBootAssert;
 using Xunit.Abstractions;
 
 namespace UefiRecovery.QemuTests.Bmc;
@@ -48,8 +49,7 @@ public sealed class BmcConfigBootTests
         Find(boot, @"^CONFIG overridden netdiag\.timeout=9 source=bmc by=smbios$");
         Find(boot, @"^CONFIG overridden mode=netdiag source=bmc by=smbios$");
         Find(boot, @"^CONFIG source=bmc boot-flags=recovery-requested kcs-bytes=\d+ kcs-polls=\d+ retried=0$");
-        BootAssert.SentinelAndExitCode(boot.Exit, boot.Serial.Find(new Regex("^CONFIG DONE mode=fvbcheck source=smbios rejected=0$")),
-            "'CONFIG DONE mode=fvbcheck source=smbios rejected=0'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        DoneWithSmbiosMode(boot);
         BmcThroughput.Report(_output, bmc, boot);
     }
 
@@ -59,9 +59,8 @@ public sealed class BmcConfigBootTests
         AppBootResult boot = await AppBoot.RunAsync("bmc-absent", OemStrings);
 
         Find(boot, @"^CONFIG source=bmc status=absent reason=""no SMBIOS type 38 IPMI device""$");
-        BootAssert.True(boot.Serial.Find(new Regex(@"source=bmc$")) == null, boot.Exit, "a setting credited to an absent BMC");
-        BootAssert.SentinelAndExitCode(boot.Exit, boot.Serial.Find(new Regex("^CONFIG DONE mode=fvbcheck source=smbios rejected=0$")),
-            "'CONFIG DONE mode=fvbcheck source=smbios rejected=0'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        NothingFromBmc(boot, "a setting credited to an absent BMC");
+        DoneWithSmbiosMode(boot);
     }
 
     [Fact]
@@ -74,9 +73,8 @@ public sealed class BmcConfigBootTests
         Find(boot, @"^CONFIG source=bmc kcs=0xCA2 device=0x20 ");
         Find(boot, @"^CONFIG source=bmc status=no-parameter parameter=0xC0 cc=parameter-not-supported$");
         Find(boot, @"^CONFIG source=bmc boot-flags=none ");
-        BootAssert.True(boot.Serial.Find(new Regex(@"source=bmc$")) == null, boot.Exit, "a setting credited to a BMC without the parameter");
-        BootAssert.SentinelAndExitCode(boot.Exit, boot.Serial.Find(new Regex("^CONFIG DONE mode=fvbcheck source=smbios rejected=0$")),
-            "'CONFIG DONE mode=fvbcheck source=smbios rejected=0'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        NothingFromBmc(boot, "a setting credited to a BMC without the parameter");
+        DoneWithSmbiosMode(boot);
         Assert.Contains(bmc.Requests, r => r.NetFn == 0x06 && r.Command == 0x59 && r.Data[1] == 0xC0);
     }
 
@@ -94,8 +92,7 @@ public sealed class BmcConfigBootTests
 
         Find(boot, @"^CONFIG manager=10\.0\.0\.7:40123 source=bmc$");
         Find(boot, @"^CONFIG source=bmc boot-flags=none kcs-bytes=\d+ kcs-polls=\d+ retried=2$");
-        BootAssert.SentinelAndExitCode(boot.Exit, boot.Serial.Find(new Regex("^CONFIG DONE mode=fvbcheck source=smbios rejected=0$")),
-            "'CONFIG DONE mode=fvbcheck source=smbios rejected=0'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        DoneWithSmbiosMode(boot);
         BmcRequest[] first = bmc.Requests.Take(3).ToArray();
         Assert.All(first, r => Assert.Equal((0x06, 0x01), (r.NetFn, r.Command)));
     }
@@ -111,14 +108,10 @@ public sealed class BmcConfigBootTests
         // Each attempt ends either in QEMU's own C3h after 4 s of virtual time or, when the guest polls faster than that,
         // in the poll budget running out and the KCS error exit (abort) before the retry: which one depends on the host's load.
         Find(boot, @"^CONFIG source=bmc status=no-answer kcs=0xCA2 transfer=ok kcs-error=(no-error|aborted-by-command) cc=timeout$");
-        BootAssert.True(boot.Serial.Find(new Regex(@"source=bmc$")) == null, boot.Exit, "a setting taken from a BMC that never answered");
-        BootAssert.SentinelAndExitCode(boot.Exit, boot.Serial.Find(new Regex("^CONFIG DONE mode=fvbcheck source=smbios rejected=0$")),
-            "'CONFIG DONE mode=fvbcheck source=smbios rejected=0'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        NothingFromBmc(boot, "a setting taken from a BMC that never answered");
+        DoneWithSmbiosMode(boot);
         // Three commands (the first and two retries after C3h), each up to three KCS attempts; every one reached the BMC.
         Assert.InRange(bmc.Requests.Count, 3, 9);
         Assert.All(bmc.Requests, r => Assert.Equal((0x06, 0x01), (r.NetFn, r.Command)));
     }
-
-    private static void Find(AppBootResult boot, string pattern) =>
-        BootAssert.NotNull(boot.Serial.Find(new Regex(pattern)), boot.Exit, "'" + pattern + "'");
 }

@@ -5,6 +5,7 @@ using UefiRecovery.Testbed.App;
 using UefiRecovery.Testbed.Bmc;
 using UefiRecovery.Testbed.Qemu;
 using Xunit;
+using static UefiRecovery.QemuTests.Bmc.BmcBootAssert;
 
 namespace UefiRecovery.QemuTests.Bmc;
 
@@ -32,10 +33,6 @@ public sealed class OpenIpmiCrossCheckTests
         Find(boot, @"^CONFIG source=bmc status=no-parameter parameter=0xC0 cc=(invalid-command|parameter-not-supported)$");
         // ipmi_sim answers boot flags CCh unless a chassis control program is configured (OpenIPMI lanserv/bmc_chassis.c).
         Find(boot, @"^CONFIG source=bmc boot-flags=unread cc=invalid-data-field kcs-bytes=\d+ kcs-polls=\d+ retried=0$");
-        BootAssert.SentinelAndExitCode(boot.Exit, boot.Serial.Find(new Regex("^CONFIG DONE mode=fvbcheck source=smbios rejected=0$")),
-            "'CONFIG DONE mode=fvbcheck source=smbios rejected=0'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        DoneWithSmbiosMode(boot);
     }
-
-    private static void Find(AppBootResult boot, string pattern) =>
-        BootAssert.NotNull(boot.Serial.Find(new Regex(pattern)), boot.Exit, "'" + pattern + "'");
 }
