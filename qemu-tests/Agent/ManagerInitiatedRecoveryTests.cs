@@ -146,7 +146,7 @@ public sealed class ManagerInitiatedRecoveryTests
                 Assert.Matches("(?m)^state=(" + state + ") ", followed);
             Assert.Matches("(?m)^state=done .*recovered=0x00010002", followed);
             string instructionLine = E2eRecoveryLab.ResultLines(results).SingleOrDefault(l => l.Contains("\"kind\":\"instruction\"", StringComparison.Ordinal)) ?? "";
-            Assert.Contains("\"state\":\"done\"", instructionLine);
+            Assert.Contains("\"outcome\":\"done\"", instructionLine);
             _output.WriteLine(instructionLine);
 
             // Targeting: serve's inventory now knows the machine runs 0x00010002 (its RESULT), so an instruction "if older
