@@ -8,7 +8,6 @@ public static class ConfigSourceNames
         ConfigSource.EfiVariable => "efi-variable",
         ConfigSource.EspFile => "esp-file",
         ConfigSource.Smbios => "smbios",
-        ConfigSource.Bmc => "bmc",
         ConfigSource.Dhcp => "dhcp",
         _ => "default",
     };
