@@ -217,6 +217,22 @@ public static class ConfigValueParser
         return true;
     }
 
+    /// <summary>
+    /// An ESP path the app may open: printable ASCII without spaces, no '/' and no ".." (so a setting cannot climb out
+    /// of the volume's tree). The leading '\' and the length are each caller's rule.
+    /// </summary>
+    public static bool IsPlainEspPath(ReadOnlySpan<char> path)
+    {
+        for (int i = 0; i < path.Length; i++)
+        {
+            char c = path[i];
+            bool dotDot = c == '.' && i + 1 < path.Length && path[i + 1] == '.';
+            if (c <= ' ' || c > '~' || c == '/' || dotDot)
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>"0" or "1".</summary>
     public static bool TryParseFlag(ReadOnlySpan<char> text, out bool flag, out string reason)
     {

@@ -68,15 +68,10 @@ public sealed class RecoverySources
             reason = "file path does not start with '\\' or is longer than 128 characters";
             return false;
         }
-        for (int i = 0; i < path.Length; i++)
+        if (!ConfigValueParser.IsPlainEspPath(path))
         {
-            char c = path[i];
-            bool dotDot = c == '.' && i + 1 < path.Length && path[i + 1] == '.';
-            if (c <= ' ' || c > '~' || c == '/' || dotDot)
-            {
-                reason = "file path has spaces, '/', '..' or characters outside printable ASCII";
-                return false;
-            }
+            reason = "file path has spaces, '/', '..' or characters outside printable ASCII";
+            return false;
         }
         path.CopyTo(new Span<char>(_paths, Configured * MaxPathLength, MaxPathLength));
         _pathLengths[Configured] = path.Length;

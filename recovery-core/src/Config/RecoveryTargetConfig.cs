@@ -168,15 +168,10 @@ public sealed class RecoveryTargetConfig
             reason = "path does not start with '\\' or is longer than 96 characters";
             return false;
         }
-        for (int i = 0; i < path.Length; i++)
+        if (!ConfigValueParser.IsPlainEspPath(path))
         {
-            char c = path[i];
-            bool dotDot = c == '.' && i + 1 < path.Length && path[i + 1] == '.';
-            if (c <= ' ' || c > '~' || c == '/' || dotDot)
-            {
-                reason = "path has spaces, '/', '..' or characters outside printable ASCII";
-                return false;
-            }
+            reason = "path has spaces, '/', '..' or characters outside printable ASCII";
+            return false;
         }
         Span<byte> hash = stackalloc byte[KeyHashLength];
         if (!TryParseHex(value.Slice(comma + 1 + pinPrefix.Length), hash))
