@@ -49,9 +49,11 @@ internal sealed class E2eSegment : IDisposable
     /// <summary>
     /// A machine on <paramref name="tap"/> (default: <see cref="Tap"/>) with OVMF's virtio-net driver, QEMU running in the
     /// segment's namespace; <paramref name="varsTemplate"/> null starts from Debian's pristine vars.
+    /// <paramref name="extraArguments"/> go after the standard QEMU arguments (a test BMC's KCS device).
     /// </summary>
     public QemuMachine Machine(string runDirectory, IBootDisk esp, IReadOnlyList<string> oemStrings, TimeSpan timeout,
-        string? varsTemplate = null, string mac = QemuMachineOptions.DefaultMacAddress, string? tap = null) =>
+        string? varsTemplate = null, string mac = QemuMachineOptions.DefaultMacAddress, string? tap = null,
+        IReadOnlyList<string>? extraArguments = null) =>
         new(new QemuMachineOptions
         {
             BootDisk = esp,
@@ -62,6 +64,7 @@ internal sealed class E2eSegment : IDisposable
             OemStrings = oemStrings,
             Timeout = timeout,
             VarsTemplatePath = varsTemplate,
+            ExtraArguments = extraArguments ?? Array.Empty<string>(),
         });
 
     public void Dispose() => Namespace.Dispose();

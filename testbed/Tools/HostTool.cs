@@ -44,13 +44,16 @@ public sealed class HostTool
     public static readonly HostTool SbSign = Program("sbsign", "sbsigntool");
     public static readonly HostTool OpenSsl = Program("openssl", "openssl");
 
+    /// <summary>OpenIPMI's BMC simulator: an independent BMC behind QEMU's ipmi-bmc-extern, to cross-check the app's KCS client.</summary>
+    public static readonly HostTool IpmiSim = Program("ipmi_sim", "openipmi");
+
     /// <summary>What booting an ESP folder in QEMU needs.</summary>
     public static readonly HostTool[] ForQemuBoot = { QemuSystemX86, OvmfCode, OvmfVars };
 
     /// <summary>What building a FAT image of an ESP needs.</summary>
     public static readonly HostTool[] ForFatImage = { MkfsVfat, MMd, MCopy };
 
-    public static readonly HostTool[] All = { QemuSystemX86, OvmfCode, OvmfVars, LldLink, MCopy, MMd, MkfsVfat, Ip, Strace, OvmfSnakeoilVars, SbSign, OpenSsl };
+    public static readonly HostTool[] All = { QemuSystemX86, OvmfCode, OvmfVars, LldLink, MCopy, MMd, MkfsVfat, Ip, Strace, OvmfSnakeoilVars, SbSign, OpenSsl, IpmiSim };
 
     private static HostTool Program(string name, string packages) => new(name, packages, searchPath: true);
 

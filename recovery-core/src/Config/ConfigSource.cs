@@ -20,6 +20,13 @@ public enum ConfigSource : byte
     /// <summary>SMBIOS type 11 OEM strings (BMC, hypervisor).</summary>
     Smbios = 3,
 
+    /// <summary>
+    /// The BMC over IPMI KCS (issue #14, docs/bmc.md): the text lines of Get System Info Parameters OEM parameter C0h.
+    /// Protected like SMBIOS only if the BMC refuses Set System Info Parameters for C0h from the host's own
+    /// system interface (the platform's duty, docs/bmc.md); ranked right after SMBIOS.
+    /// </summary>
+    Bmc = 4,
+
     /// <summary>The DHCP vendor option (manager address and port only), learned when the network is up.</summary>
-    Dhcp = 4,
+    Dhcp = 5,
 }

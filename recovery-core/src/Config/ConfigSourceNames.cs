@@ -8,6 +8,7 @@ public static class ConfigSourceNames
         ConfigSource.EfiVariable => "efi-variable",
         ConfigSource.EspFile => "esp-file",
         ConfigSource.Smbios => "smbios",
+        ConfigSource.Bmc => "bmc",
         ConfigSource.Dhcp => "dhcp",
         _ => "default",
     };

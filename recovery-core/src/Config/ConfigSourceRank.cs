@@ -3,7 +3,7 @@ namespace UefiRecovery.Core.Config;
 /// <summary>
 /// The precedence of the sources (docs/config.md): a source the running OS cannot write ranks above every
 /// source it can, so the OS can neither replace what the platform set nor switch off the recovery the
-/// platform asked for. Lower ranks win: the EFI variable without RUNTIME_ACCESS, SMBIOS, the DHCP option,
+/// platform asked for. Lower ranks win: the EFI variable without RUNTIME_ACCESS, SMBIOS, the BMC, the DHCP option,
 /// then the EFI variable with RUNTIME_ACCESS, then the ESP file.
 /// </summary>
 public static class ConfigSourceRank

@@ -393,7 +393,7 @@ public sealed class RecoveryConfig
     public ConfigSource SourceOf(ConfigKey key) => (int)key < KeyCount ? _sourceOf[(int)key] : ConfigSource.None;
 
     /// <summary>
-    /// True when <paramref name="key"/> was set by a source the running OS cannot write: SMBIOS or an EFI variable
+    /// True when <paramref name="key"/> was set by a source the running OS cannot write: SMBIOS, the BMC or an EFI variable
     /// without RUNTIME_ACCESS. False for the default, the DHCP option (the LAN) and the OS-writable sources.
     /// </summary>
     public bool IsFromProtectedSource(ConfigKey key)

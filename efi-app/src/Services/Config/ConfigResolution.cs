@@ -11,10 +11,11 @@ namespace UefiRecovery.Efi.Services.Config;
 /// running OS can write come after every source it cannot (<see cref="ConfigSourceRank"/>):
 ///   1. the EFI variable UefiRecoveryConfig (<see cref="ConfigVariable"/>) without RUNTIME_ACCESS (set before the OS),
 ///   2. SMBIOS type 11 OEM strings (<see cref="SmbiosConfigSource"/>),
-///   3. the DHCP vendor option (manager only; applied by the network code once a lease exists),
-///   4. the same variable when it has RUNTIME_ACCESS (the OS can write it: no protected key, no mode=recover),
-///   5. <c>uefirecovery.cfg</c> next to the app on the ESP (<see cref="EspConfigFile"/>; likewise),
-///   6. the built-in defaults.
+///   3. the BMC's OEM system info parameter C0h over IPMI KCS (<see cref="BmcConfigSource"/>),
+///   4. the DHCP vendor option (manager only; applied by the network code once a lease exists),
+///   5. the same variable when it has RUNTIME_ACCESS (the OS can write it: no protected key, no mode=recover),
+///   6. <c>uefirecovery.cfg</c> next to the app on the ESP (<see cref="EspConfigFile"/>; likewise),
+///   7. the built-in defaults.
 /// Every applied, overridden or rejected entry is printed (<see cref="ConsoleConfigReport"/>), then
 ///   CONFIG DONE mode=&lt;mode&gt; source=&lt;source&gt; rejected=N
 /// A source that cannot be read is reported and skipped; a bad value leaves the key to the next source.
@@ -59,6 +60,7 @@ internal static class ConfigResolution
         if (variableSize >= 0 && !variableOsWritable)
             ApplyVariable(console, config, report, data, variableSize, attributes);
         SmbiosConfigSource.ApplyLayer(system, config, report);
+        BmcConfigSource.ApplyLayer(system, config, report);
         if (variableSize >= 0 && variableOsWritable)
             ApplyVariable(console, config, report, data, variableSize, attributes);
         ApplyEspFile(system.BootServices, console, config, report, data);
