@@ -105,13 +105,13 @@ public sealed class BmcConfigBootTests
 
         AppBootResult boot = await AppBoot.RunAsync("bmc-silent", OemStrings, new AppBootSetup { QemuArguments = bmc.QemuArguments() });
 
-        // Each attempt ends either in QEMU's own C3h after 4 s of virtual time or, when the guest polls faster than that,
-        // in the poll budget running out and the KCS error exit (abort) before the retry: which one depends on the host's load.
-        Find(boot, @"^CONFIG source=bmc status=no-answer kcs=0xCA2 transfer=ok kcs-error=(no-error|aborted-by-command) cc=timeout$");
+        // Each command ends in QEMU's own C3h after 4 s of virtual time: the app's 6 s answer budget outlasts it,
+        // so no attempt is aborted while QEMU's model still waits for its BMC, on an idle host or a busy one.
+        Find(boot, @"^CONFIG source=bmc status=no-answer kcs=0xCA2 transfer=ok kcs-error=no-error cc=timeout$");
         NothingFromBmc(boot, "a setting taken from a BMC that never answered");
         DoneWithSmbiosMode(boot);
-        // Three commands (the first and two retries after C3h), each up to three KCS attempts; every one reached the BMC.
-        Assert.InRange(bmc.Requests.Count, 3, 9);
+        // Three commands (the first and two retries after C3h), each in one KCS attempt; every one reached the BMC.
+        Assert.Equal(3, bmc.Requests.Count);
         Assert.All(bmc.Requests, r => Assert.Equal((0x06, 0x01), (r.NetFn, r.Command)));
     }
 }

@@ -14,4 +14,7 @@ public interface IKcsPorts
     void WriteCommand(byte value);
 
     void WriteData(byte value);
+
+    /// <summary>Waits at least <paramref name="microseconds"/>: the clock of <see cref="KcsInterface"/>'s budgets.</summary>
+    void Stall(int microseconds);
 }

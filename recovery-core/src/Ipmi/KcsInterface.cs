@@ -7,29 +7,38 @@ namespace UefiRecovery.Core.Ipmi;
 /// WRITE_START / data bytes / WRITE_END / last byte, the response read byte by byte with READ until the BMC
 /// goes IDLE. Any fault (a wait that runs out, a state the flow does not allow, a response too long for the
 /// buffer) takes the spec's error exit: GET_STATUS/ABORT, read the BMC's error status code, back to IDLE;
-/// then the whole transfer is retried up to <see cref="Retries"/> times. Waits are counted in status polls,
-/// not time: no clock in portable code, and the caller sizes the budgets for its machine.
+/// then the whole transfer is retried up to <see cref="Retries"/> times. Waits are budgets of time, not of
+/// polls: a wait polls a few times at full speed, then stalls <see cref="StallMicroseconds"/> between polls
+/// and gives up when the stalls add up to its budget. Polling speed depends on the host's load (a poll
+/// budget that outlasted QEMU's 4 s answer timeout on a busy machine ran out in under 4 s on an idle one);
+/// stalls last at least what they say, so a budget ends late, never early.
 /// </summary>
 public sealed class KcsInterface
 {
     /// <summary>Longest request or response the interface carries (QEMU's MAX_IPMI_MSG_SIZE, and ample for IPMI).</summary>
     public const int MaxMessageBytes = 300;
 
+    /// <summary>Polls at full speed before a wait starts stalling: a byte handshake takes one or two.</summary>
+    public const int FastPolls = 32;
+
+    /// <summary>The stall between two polls once a wait is slow.</summary>
+    public const int StallMicroseconds = 50;
+
     private readonly IKcsPorts _ports;
 
-    public KcsInterface(IKcsPorts ports, int pollLimit, int responsePollLimit, int retries)
+    public KcsInterface(IKcsPorts ports, int handshakeMicroseconds, int responseMicroseconds, int retries)
     {
         _ports = ports;
-        PollLimit = pollLimit;
-        ResponsePollLimit = responsePollLimit;
+        HandshakeMicroseconds = handshakeMicroseconds;
+        ResponseMicroseconds = responseMicroseconds;
         Retries = retries;
     }
 
-    /// <summary>Status polls allowed per handshake step (IBF to clear, OBF to set).</summary>
-    public int PollLimit { get; }
+    /// <summary>Time allowed per handshake step (IBF to clear, OBF to set).</summary>
+    public int HandshakeMicroseconds { get; }
 
-    /// <summary>Status polls allowed for the BMC to answer after the last request byte.</summary>
-    public int ResponsePollLimit { get; }
+    /// <summary>Time allowed for the BMC to answer after the last request byte.</summary>
+    public int ResponseMicroseconds { get; }
 
     /// <summary>Further attempts after a failed transfer whose error exit succeeded.</summary>
     public int Retries { get; }
@@ -45,6 +54,9 @@ public sealed class KcsInterface
 
     /// <summary>Status-register polls made since construction: the work a transfer cost, for throughput figures.</summary>
     public long Polls { get; private set; }
+
+    /// <summary>Microseconds stalled in waits since construction (a lower bound of the time spent waiting).</summary>
+    public long StalledMicroseconds { get; private set; }
 
     /// <summary>
     /// Writes <paramref name="request"/> (netfn/lun, cmd, data) and reads the response (netfn/lun, cmd,
@@ -78,20 +90,20 @@ public sealed class KcsInterface
 
     private KcsTransferStatus WritePhase(ReadOnlySpan<byte> request)
     {
-        if (!WaitIbfClear(PollLimit))
+        if (!WaitIbfClear(HandshakeMicroseconds))
             return KcsTransferStatus.IbfTimeout;
         ClearObf();
         _ports.WriteCommand(KcsControlCode.WriteStart);
-        KcsTransferStatus status = AfterWrite(PollLimit);
+        KcsTransferStatus status = AfterWrite(HandshakeMicroseconds);
         for (int i = 0; status == KcsTransferStatus.Ok && i < request.Length - 1; i++)
         {
             _ports.WriteData(request[i]);
-            status = AfterWrite(PollLimit);
+            status = AfterWrite(HandshakeMicroseconds);
         }
         if (status != KcsTransferStatus.Ok)
             return status;
         _ports.WriteCommand(KcsControlCode.WriteEnd);
-        status = AfterWrite(PollLimit);
+        status = AfterWrite(HandshakeMicroseconds);
         if (status != KcsTransferStatus.Ok)
             return status;
         _ports.WriteData(request[request.Length - 1]);
@@ -113,12 +125,12 @@ public sealed class KcsInterface
     {
         length = 0;
         // The first wait covers the BMC working on the request; later ones are byte handshakes.
-        int budget = ResponsePollLimit;
+        int budget = ResponseMicroseconds;
         while (true)
         {
             if (!WaitIbfClear(budget))
                 return KcsTransferStatus.IbfTimeout;
-            budget = PollLimit;
+            budget = HandshakeMicroseconds;
             KcsState state = KcsStatusRegister.StateOf(Poll());
             if (state == KcsState.Idle)
             {
@@ -143,41 +155,42 @@ public sealed class KcsInterface
     // The error exit (§9.15, Figure 9-8): abort, read the error status code, end in IDLE. False when the BMC does not follow.
     private bool ErrorExit()
     {
-        if (!WaitIbfClear(PollLimit))
+        if (!WaitIbfClear(HandshakeMicroseconds))
             return false;
         _ports.WriteCommand(KcsControlCode.GetStatusAbort);
-        if (!WaitIbfClear(PollLimit))
+        if (!WaitIbfClear(HandshakeMicroseconds))
             return false;
         ClearObf();
         _ports.WriteData(0x00);
-        if (!WaitIbfClear(PollLimit) || KcsStatusRegister.StateOf(Poll()) != KcsState.Read || !WaitObfSet())
+        if (!WaitIbfClear(HandshakeMicroseconds) || KcsStatusRegister.StateOf(Poll()) != KcsState.Read || !WaitObfSet())
             return false;
         LastErrorCode = _ports.ReadData();
         _ports.WriteData(KcsControlCode.Read);
-        if (!WaitIbfClear(PollLimit) || KcsStatusRegister.StateOf(Poll()) != KcsState.Idle || !WaitObfSet())
+        if (!WaitIbfClear(HandshakeMicroseconds) || KcsStatusRegister.StateOf(Poll()) != KcsState.Idle || !WaitObfSet())
             return false;
         _ports.ReadData();
         return true;
     }
 
-    private bool WaitIbfClear(int budget)
-    {
-        for (int i = 0; i < budget; i++)
-        {
-            if ((Poll() & KcsStatusRegister.Ibf) == 0)
-                return true;
-        }
-        return false;
-    }
+    private bool WaitIbfClear(int budgetMicroseconds) => WaitFor(KcsStatusRegister.Ibf, false, budgetMicroseconds);
 
-    private bool WaitObfSet()
+    private bool WaitObfSet() => WaitFor(KcsStatusRegister.Obf, true, HandshakeMicroseconds);
+
+    private bool WaitFor(byte flag, bool set, int budgetMicroseconds)
     {
-        for (int i = 0; i < PollLimit; i++)
+        int stalled = 0;
+        for (int polls = 1; ; polls++)
         {
-            if ((Poll() & KcsStatusRegister.Obf) != 0)
+            if (((Poll() & flag) != 0) == set)
                 return true;
+            if (polls < FastPolls)
+                continue;
+            if (stalled >= budgetMicroseconds)
+                return false;
+            _ports.Stall(StallMicroseconds);
+            stalled += StallMicroseconds;
+            StalledMicroseconds += StallMicroseconds;
         }
-        return false;
     }
 
     private void ClearObf()

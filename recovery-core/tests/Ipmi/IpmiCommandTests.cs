@@ -8,7 +8,7 @@ namespace UefiRecovery.Core.Tests.Ipmi;
 /// <summary>The message codec and the three commands the app sends, over the spec KCS model.</summary>
 public sealed class IpmiCommandTests
 {
-    private static IpmiClient Client(SpecKcsBmc bmc) => new(new KcsInterface(bmc, 50, 200, 1));
+    private static IpmiClient Client(SpecKcsBmc bmc) => new(new KcsInterface(bmc, 1_000, 5_000_000, 1));
 
     // Get System Info Parameters per §22.14a: revision 11h, set selector echoed, the string blocks.
     private static Func<byte[], byte[]> SystemInfo(byte[]? text, byte encoding = 0, bool echoWrongSet = false) => request =>
@@ -117,7 +117,7 @@ public sealed class IpmiCommandTests
     {
         int seen = 0;
         var bmc = new SpecKcsBmc { Handler = request => [(byte)(request[0] | 0x04), request[1], ++seen <= failures ? code : (byte)0x00] };
-        var client = new IpmiClient(new KcsInterface(bmc, 50, 200, 1), commandRetries: 2);
+        var client = new IpmiClient(new KcsInterface(bmc, 1_000, 5_000_000, 1), commandRetries: 2);
 
         IpmiStatus status = client.Send(IpmiNetFn.App, IpmiNetFn.GetDeviceId, default, out _);
 

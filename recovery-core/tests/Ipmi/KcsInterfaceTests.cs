@@ -13,7 +13,10 @@ public sealed class KcsInterfaceTests
 {
     private static readonly byte[] GetDeviceId = [0x06 << 2, 0x01];
 
-    private static KcsInterface Interface(SpecKcsBmc bmc, int retries = 2) => new(bmc, pollLimit: 50, responsePollLimit: 200, retries);
+    private const int HandshakeMicroseconds = 1_000;
+    private const int ResponseMicroseconds = 5_000_000;
+
+    private static KcsInterface Interface(SpecKcsBmc bmc, int retries = 2) => new(bmc, HandshakeMicroseconds, ResponseMicroseconds, retries);
 
     [Fact]
     public void Transact_SpecBmc_DeliversRequestAndReadsWholeResponse()
@@ -91,15 +94,48 @@ public sealed class KcsInterfaceTests
     }
 
     [Fact]
-    public void Transact_NoAnswer_PollsBoundedByBudgets()
+    public void Transact_NoAnswer_WaitBoundedByTimeBudgets()
     {
         var bmc = new SpecKcsBmc { Fault = KcsFault.NeverResponds };
         var kcs = Interface(bmc);
 
         kcs.Transact(GetDeviceId, new byte[32], out _);
 
-        // A few polls per handshake, the response budget once, the first abort wait once: bounded, not a hang.
-        Assert.InRange(bmc.StatusReads, kcs.ResponsePollLimit + kcs.PollLimit, kcs.ResponsePollLimit + kcs.PollLimit + 40);
+        // The answer budget once, the first abort wait once: bounded in time, not a hang.
+        long budgets = ResponseMicroseconds + HandshakeMicroseconds;
+        Assert.InRange(bmc.StalledMicroseconds, budgets, budgets + 2 * KcsInterface.StallMicroseconds);
+        Assert.Equal(bmc.StalledMicroseconds, kcs.StalledMicroseconds);
+    }
+
+    [Theory]
+    [InlineData(KcsInterface.StallMicroseconds)]
+    [InlineData(ResponseMicroseconds / 2)]
+    [InlineData(ResponseMicroseconds - KcsInterface.StallMicroseconds)]
+    public void Transact_AnswerSlowerThanManyPollsWithinTimeBudget_ReadWithoutAbort(int answerDelayMicroseconds)
+    {
+        // The CI failure this guards against: the budget must be time, so however fast the host polls, a BMC
+        // (or QEMU's model answering C3h after 4 s) that answers within it is read, not aborted mid-request.
+        var bmc = new SpecKcsBmc { AnswerDelayMicroseconds = answerDelayMicroseconds };
+        var kcs = Interface(bmc);
+        var response = new byte[32];
+
+        KcsTransferStatus status = kcs.Transact(GetDeviceId, response, out int length);
+
+        Assert.Equal(KcsTransferStatus.Ok, status);
+        Assert.Equal(new byte[] { 0x1C, 0x01, 0x00 }, response[..length]);
+        Assert.Equal(1, kcs.Attempts);
+        Assert.Equal(KcsTransferStatus.Ok, kcs.LastFault);
+        Assert.True(kcs.Polls > KcsInterface.FastPolls, "the answer came only after the wait started stalling");
+    }
+
+    [Fact]
+    public void Transact_HandshakesAnswerAtOnce_NoStall()
+    {
+        var bmc = new SpecKcsBmc();
+
+        Interface(bmc).Transact(GetDeviceId, new byte[32], out _);
+
+        Assert.Equal(0, bmc.StalledMicroseconds);
     }
 
     [Fact]

@@ -10,6 +10,8 @@ namespace UefiRecovery.Core.Tests.Ipmi;
 /// goes to <see cref="Handler"/> after WRITE_END and the last byte, the response is handed out one byte per
 /// READ, then IDLE with a dummy byte. GET_STATUS/ABORT enters ERROR; a data write there moves to READ with
 /// the error status code. A <see cref="KcsFault"/> applies to the first <see cref="FaultyTransfers"/> transfers.
+/// Time is the host's stalls: an answer due after <see cref="AnswerDelayMicroseconds"/> keeps IBF set until
+/// the stalls since the request add up to it.
 /// </summary>
 public sealed class SpecKcsBmc : IKcsPorts
 {
@@ -25,6 +27,8 @@ public sealed class SpecKcsBmc : IKcsPorts
     private byte _errorCode;
     private int _writesThisTransfer;
     private int _transfers;
+    private byte[]? _unanswered;
+    private long _answerDue;
 
     /// <summary>Answers a request (netfn/lun, cmd, data) with a response (netfn/lun, cmd, cc, data).</summary>
     public Func<byte[], byte[]> Handler { get; set; } = request => [(byte)(request[0] | 0x04), request[1], 0x00];
@@ -36,6 +40,23 @@ public sealed class SpecKcsBmc : IKcsPorts
     public List<byte[]> Requests { get; } = new();
 
     public int StatusReads { get; private set; }
+
+    /// <summary>How long the BMC works on each request before it answers.</summary>
+    public long AnswerDelayMicroseconds { get; set; }
+
+    /// <summary>The host's stalls added up: this model's clock.</summary>
+    public long StalledMicroseconds { get; private set; }
+
+    public void Stall(int microseconds)
+    {
+        StalledMicroseconds += microseconds;
+        if (_unanswered != null && StalledMicroseconds >= _answerDue)
+        {
+            _ibf = false;
+            Answer(_unanswered);
+            _unanswered = null;
+        }
+    }
 
     private bool Faulty(KcsFault fault) => Fault == fault && _transfers <= FaultyTransfers;
 
@@ -114,10 +135,14 @@ public sealed class SpecKcsBmc : IKcsPorts
                     _ibf = true;
                     return;
                 }
-                _response = Handler(request);
-                _responsePosition = 0;
-                _state = KcsState.Read;
-                NextResponseByte();
+                if (AnswerDelayMicroseconds > 0)
+                {
+                    _ibf = true;
+                    _unanswered = request;
+                    _answerDue = StalledMicroseconds + AnswerDelayMicroseconds;
+                    return;
+                }
+                Answer(request);
                 break;
             case KcsState.Read when value == KcsControlCode.Read:
                 NextResponseByte();
@@ -134,6 +159,14 @@ public sealed class SpecKcsBmc : IKcsPorts
                 EnterError(0x02);
                 break;
         }
+    }
+
+    private void Answer(byte[] request)
+    {
+        _response = Handler(request);
+        _responsePosition = 0;
+        _state = KcsState.Read;
+        NextResponseByte();
     }
 
     private void NextResponseByte()

@@ -13,11 +13,12 @@ namespace UefiRecovery.Efi.Services.Config;
 /// </summary>
 internal static class BmcConfigSource
 {
-    /// <summary>Status polls per KCS handshake step; a byte handshake with QEMU's model takes one or two.</summary>
-    private const int PollLimit = 100_000;
+    /// <summary>Time per KCS handshake step: a byte handshake takes one or two polls; a dead interface costs this twice.</summary>
+    private const int HandshakeMicroseconds = 1_000_000;
 
-    /// <summary>Polls while the BMC works on a request: past QEMU's own 4 s answer timeout (C3h) under TCG.</summary>
-    private const int ResponsePollLimit = 20_000_000;
+    /// <summary>Time the BMC gets to answer a request: past QEMU's own 4 s answer timeout (C3h), so a dropped
+    /// request ends in that answer and not in an abort while QEMU's model still waits for the BMC.</summary>
+    private const int ResponseMicroseconds = 6_000_000;
 
     private const int Retries = 2;
 
@@ -43,7 +44,7 @@ internal static class BmcConfigSource
             new ConsoleLine(line).Append("CONFIG source=bmc status=absent reason=\"no EFI_CPU_IO2_PROTOCOL\"").WriteLine(console);
             return;
         }
-        var client = new IpmiClient(new KcsInterface(new UefiKcsPorts(cpuIo, device.BaseAddress, device.RegisterSpacing), PollLimit, ResponsePollLimit, Retries));
+        var client = new IpmiClient(new KcsInterface(new UefiKcsPorts(cpuIo, system.BootServices, device.BaseAddress, device.RegisterSpacing), HandshakeMicroseconds, ResponseMicroseconds, Retries));
         IpmiStatus status = client.Send(IpmiNetFn.App, IpmiNetFn.GetDeviceId, default, out ReadOnlySpan<byte> data);
         if (status != IpmiStatus.Ok || !BmcDeviceId.TryParse(data, out BmcDeviceId id))
         {
