@@ -39,7 +39,7 @@ public sealed class FileSourceRecoveryTests
         tampered[^100] ^= 0x01; // in the payload: only the signature can notice
         string stick = UsbStick(files, (GoodPath, capsule), (TamperedPath, tampered));
 
-        (QemuExit exit, SerialLog serial) = await Boot(files, stick, "file:" + TamperedPath, "file:" + GoodPath);
+        (QemuExit exit, SerialLog serial) = await Boot(files, stick, "volume-wait=0", "file:" + TamperedPath, "file:" + GoodPath);
 
         SerialLine? rejected = serial.Find(new Regex(@"^RECOVERY SOURCE file path=\\recovery\\tampered\.cap rejected code=\d+ reason=\S+ "));
         BootAssert.NotNull(rejected, exit, "the tampered capsule refused");
@@ -61,9 +61,12 @@ public sealed class FileSourceRecoveryTests
         E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("file-missing");
         string stick = UsbStick(files, ("\\recovery\\other.txt", new byte[] { 1, 2, 3 }));
 
-        (QemuExit exit, SerialLog serial) = await Boot(files, stick, "file:" + GoodPath);
+        (QemuExit exit, SerialLog serial) = await Boot(files, stick, "volume-wait=6", "file:" + GoodPath);
 
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY SOURCE file path=\\recovery\\ovmf-vars\.cap skipped reason=not-found volumes=\d+$")), exit, "the skip");
+        // No donors follow, so it watches for a stick for uefirecovery.timeout.volume-wait, looks again on its 5 s timer, then gives up.
+        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY SOURCE waiting for a volume seconds=6 watch=arrival\+timer$")), exit, "the wait");
+        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY SOURCE rescan cause=timer after-ms=\d+ volumes=\d+$")), exit, "the timer rescan");
         BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=failed reason=no-image$")),
             "'RECOVERY DONE verdict=failed reason=no-image'", DebugExit.ExitCodeFor(EfiAppConsole.ExitFailure));
         BootAssert.True(serial.IndexOf("^FIRMWARE MARKER state=in-progress") < 0, exit, "a write step");
@@ -74,6 +77,43 @@ public sealed class FileSourceRecoveryTests
             "the FTW area changed: blocks " + FlashBlocks.Differing(files.Interrupted, after));
     }
 
+    [Fact]
+    public async Task Recover_StickPluggedInWhileWaiting_ArrivalSeenCapsuleWrittenVarsEqualPayload()
+    {
+        // The field engineer's order: boot the machine, then plug the stick in. The firmware's USB bus driver connects
+        // it, its file system's arrival is signalled, and the file sources are read again.
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("file-hotplug");
+        byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
+        string stick = UsbStick(files, (GoodPath, capsule));
+        var monitor = new QemuMonitor();
+        QemuMachine machine = Machine(files, "1-boot", new[] { "file:" + GoodPath }, "volume-wait=300", new[]
+        {
+            "-device", "qemu-xhci,id=xhci",
+            "-drive", "if=none,id=stick,format=raw,file=" + stick,
+        }.Concat(monitor.Arguments).ToArray());
+
+        await using QemuRun run = machine.Start();
+        SerialLine? waiting = await run.Serial.WaitForLineAsync(@"^RECOVERY SOURCE waiting for a volume seconds=300 watch=arrival\+timer$", BootTimeout);
+        string plugged = waiting == null ? "(not plugged: no wait line)" : await monitor.RunAsync("device_add usb-storage,bus=xhci.0,drive=stick,id=stick0", TimeSpan.FromSeconds(30));
+        QemuExit exit = await run.WaitForExitAsync();
+        SerialLog serial = run.Serial;
+
+        BootAssert.NotNull(waiting, exit, "the wait for a volume");
+        BootAssert.True(plugged.Length == 0, exit, "device_add answered: " + plugged);
+        SerialLine? rescan = serial.Find(new Regex(@"^RECOVERY SOURCE rescan cause=arrival after-ms=\d+ volumes=\d+$"));
+        BootAssert.NotNull(rescan, exit, "a rescan caused by the stick's arrival");
+        SerialLine? read = serial.Find(new Regex(@"^RECOVERY SOURCE file path=\\recovery\\ovmf-vars\.cap read volume=\d+ of \d+ bytes=" + capsule.Length + @" ms=\d+$"));
+        BootAssert.NotNull(read, exit, "the capsule read from the plugged stick");
+        BootAssert.True(serial.IndexOf(@"^RECOVERY SOURCE file path=\\recovery\\ovmf-vars\.cap read") > serial.IndexOf("^RECOVERY SOURCE rescan cause=arrival"), exit,
+            "the capsule was read before the stick arrived");
+        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
+            "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        byte[] after = File.ReadAllBytes(exit.VarsPath);
+        BootAssert.True(files.Payload.AsSpan().SequenceEqual(after), exit, "vars differ from the payload in blocks " + FlashBlocks.Differing(files.Payload, after));
+        _output.WriteLine(rescan!.Text);
+        _output.WriteLine(read!.Text);
+    }
+
     private static string UsbStick(E2eRecoveryFiles files, params (string Path, byte[] Content)[] content)
     {
         EspBuilder builder = new EspBuilder();
@@ -82,28 +122,30 @@ public sealed class FileSourceRecoveryTests
         return builder.BuildFatImage(Path.Combine(files.RunDirectory, "usb-stick.img"), 8).ImagePath;
     }
 
-    private static async Task<AppBootResult> Boot(E2eRecoveryFiles files, string stick, params string[] sources)
-    {
-        var machine = new QemuMachine(new QemuMachineOptions
+    /// <summary>A boot with the stick plugged in from the start; <paramref name="volumeWait"/> is "volume-wait=N".</summary>
+    private static Task<AppBootResult> Boot(E2eRecoveryFiles files, string stick, string volumeWait, params string[] sources) =>
+        Machine(files, "1-boot", sources, volumeWait, new[]
+        {
+            "-device", "qemu-xhci,id=xhci",
+            "-drive", "if=none,id=stick,format=raw,file=" + stick,
+            "-device", "usb-storage,bus=xhci.0,drive=stick",
+        }).RunToExitAsync();
+
+    private static QemuMachine Machine(E2eRecoveryFiles files, string boot, string[] sources, string volumeWait, string[] qemuArguments) =>
+        new(new QemuMachineOptions
         {
             BootDisk = files.BuildEsp(),
-            RunDirectory = files.Boot("1-boot"),
+            RunDirectory = files.Boot(boot),
             OemStrings = new[]
             {
                 "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString,
                 "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
                 "uefirecovery.image-type=" + RecoveryManager.ImageType,
                 "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
+                "uefirecovery.timeout." + volumeWait,
             }.Concat(sources.Select(s => "uefirecovery.source=" + s)).ToArray(),
             Timeout = BootTimeout,
             VarsTemplatePath = files.InterruptedVarsPath,
-            ExtraArguments = new[]
-            {
-                "-device", "qemu-xhci,id=xhci",
-                "-drive", "if=none,id=stick,format=raw,file=" + stick,
-                "-device", "usb-storage,bus=xhci.0,drive=stick",
-            },
+            ExtraArguments = qemuArguments,
         });
-        return await machine.RunToExitAsync();
-    }
 }

@@ -10,6 +10,10 @@ public static unsafe class FileSystemVolumes
 {
     public static HandleBuffer LocateHandles(UefiBootServices boot) => boot.LocateHandleBuffer<SimpleFileSystemProtocol>();
 
+    /// <summary>Signals each volume that appears from now on (a USB stick plugged in); see <see cref="ProtocolArrivalWatch{T}"/>.</summary>
+    public static ProtocolArrivalWatch<SimpleFileSystemProtocol> WatchArrivals(UefiBootServices boot) =>
+        ProtocolArrivalWatch<SimpleFileSystemProtocol>.Start(boot);
+
     /// <summary>The open root directory of the volume on <paramref name="handle"/>; a closed <see cref="UefiFile"/> when it has none.</summary>
     public static UefiFile OpenRoot(UefiBootServices services, EfiHandle handle)
     {

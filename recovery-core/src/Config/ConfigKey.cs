@@ -33,4 +33,6 @@ public enum ConfigKey : byte
     Instruction,
     /// <summary>uefirecovery.source: donors or file:\path, repeated: where recovery looks for an image, in order (issue #18).</summary>
     Source,
+    /// <summary>uefirecovery.timeout.volume-wait: seconds the file sources wait for a volume to arrive (a stick plugged in later) when no donors follow them.</summary>
+    VolumeWaitTimeout,
 }

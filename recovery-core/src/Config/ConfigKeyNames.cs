@@ -34,6 +34,7 @@ public static class ConfigKeyNames
     public const string TrustInstruction = RecoveryTargetConfig.TrustInstructionKey;
     public const string Instruction = "uefirecovery.instruction";
     public const string Source = "uefirecovery.source";
+    public const string VolumeWaitTimeout = "uefirecovery.timeout.volume-wait";
 
     /// <summary>The key a name stands for; <see cref="ConfigKey.None"/> when it is not one of ours.</summary>
     public static ConfigKey Lookup(ReadOnlySpan<char> name)
@@ -63,6 +64,7 @@ public static class ConfigKeyNames
         if (TextEquals(name, TrustInstruction)) return ConfigKey.TrustInstruction;
         if (TextEquals(name, Instruction)) return ConfigKey.Instruction;
         if (TextEquals(name, Source)) return ConfigKey.Source;
+        if (TextEquals(name, VolumeWaitTimeout)) return ConfigKey.VolumeWaitTimeout;
         return ConfigKey.None;
     }
 
@@ -94,11 +96,12 @@ public static class ConfigKeyNames
         ConfigKey.TrustInstruction => TrustInstruction,
         ConfigKey.Instruction => Instruction,
         ConfigKey.Source => Source,
+        ConfigKey.VolumeWaitTimeout => VolumeWaitTimeout,
         _ => "",
     };
 
     /// <summary>The last key of <see cref="ConfigKey"/>, for loops over all keys.</summary>
-    public const ConfigKey LastKey = ConfigKey.Source;
+    public const ConfigKey LastKey = ConfigKey.VolumeWaitTimeout;
 
     /// <summary>Keys one source may give several times (each adds a value); every other key is single-valued.</summary>
     public static bool IsMultiValued(ConfigKey key) => key == ConfigKey.Manager || key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.Target
@@ -134,6 +137,7 @@ public static class ConfigKeyNames
         ConfigKey.TrustManager => true,
         ConfigKey.TrustInstruction => true,
         ConfigKey.Source => true,
+        ConfigKey.VolumeWaitTimeout => true,
         _ => false,
     };
 

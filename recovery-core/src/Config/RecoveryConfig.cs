@@ -23,6 +23,12 @@ public sealed class RecoveryConfig
     /// <summary>Largest <c>uefirecovery.timeout.request-backoff</c>: one hour between REQUESTs.</summary>
     public const uint MaxRequestBackoffSeconds = 3600;
 
+    /// <summary>Default <c>uefirecovery.timeout.volume-wait</c>: a minute for someone to plug the stick in.</summary>
+    public const uint DefaultVolumeWaitSeconds = 60;
+
+    /// <summary>Largest <c>uefirecovery.timeout.volume-wait</c>: an hour.</summary>
+    public const uint MaxVolumeWaitSeconds = 3600;
+
     /// <summary>Upper bound of any seconds value: one week (0 means "forever" where allowed).</summary>
     public const uint MaxSeconds = 7 * 24 * 3600;
 
@@ -141,6 +147,13 @@ public sealed class RecoveryConfig
     public uint RequestBackoffSeconds { get; private set; } = DefaultRequestBackoffSeconds;
 
     /// <summary>
+    /// <c>uefirecovery.timeout.volume-wait</c>: when every file source came up empty and no donors follow them,
+    /// seconds the app keeps watching for a new volume (a USB stick plugged in after boot) and looks again;
+    /// 0: give up at once. With donors in the list the network is the fallback and nothing waits.
+    /// </summary>
+    public uint VolumeWaitSeconds { get; private set; } = DefaultVolumeWaitSeconds;
+
+    /// <summary>
     /// <c>uefirecovery.timeout.recovery</c>: seconds from the start of discovery until recovery gives up when no
     /// image has been verified (nothing is written; back to the firmware). 0 (the default): wait for a manager forever.
     /// </summary>
@@ -242,6 +255,12 @@ public sealed class RecoveryConfig
                 if (backoff == 0)
                     return ConfigApplyResult.BadValue(which, "0 seconds: the backoff cap must be at least 1");
                 RequestBackoffSeconds = backoff;
+                return ConfigApplyResult.Applied(which);
+
+            case ConfigKey.VolumeWaitTimeout:
+                if (!ConfigValueParser.TryParseSeconds(value, MaxVolumeWaitSeconds, out uint volumeWait, out reason))
+                    return ConfigApplyResult.BadValue(which, reason);
+                VolumeWaitSeconds = volumeWait;
                 return ConfigApplyResult.Applied(which);
 
             case ConfigKey.RecoveryTimeout:

@@ -25,6 +25,7 @@ public sealed class OsWritableSourceTests
         { "uefirecovery.discovery=manager", ConfigKey.Discovery },
         { "uefirecovery.timeout.recovery=1", ConfigKey.RecoveryTimeout },
         { "uefirecovery.timeout.request-backoff=3600", ConfigKey.RequestBackoffTimeout },
+        { "uefirecovery.timeout.volume-wait=0", ConfigKey.VolumeWaitTimeout },
         { "uefirecovery.debugexit=1", ConfigKey.DebugExit },
         { "uefirecovery.trust.manager=" + new string('a', 64), ConfigKey.TrustManager },
         { "uefirecovery.trust.instruction=" + new string('a', 64), ConfigKey.TrustInstruction },

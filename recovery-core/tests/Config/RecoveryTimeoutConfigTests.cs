@@ -54,6 +54,37 @@ public sealed class RecoveryTimeoutConfigTests
     }
 
     [Theory]
+    [InlineData("uefirecovery.timeout.volume-wait=0", 0u)]
+    [InlineData("uefirecovery.timeout.volume-wait=60", 60u)]
+    [InlineData("uefirecovery.timeout.volume-wait=3600", 3600u)]
+    public void TryApplyEntry_VolumeWaitInRange_Applied(string entry, uint seconds)
+    {
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyEntry(entry);
+
+        Assert.True(result.IsApplied);
+        Assert.Equal(ConfigKey.VolumeWaitTimeout, result.Key);
+        Assert.Equal(seconds, config.VolumeWaitSeconds);
+    }
+
+    [Theory]
+    [InlineData("uefirecovery.timeout.volume-wait=3601", "seconds above the maximum")]
+    [InlineData("uefirecovery.timeout.volume-wait=1m", "not a whole number of seconds")]
+    [InlineData("uefirecovery.timeout.volume-wait=", "not a whole number of seconds")]
+    public void TryApplyEntry_VolumeWaitBad_RejectedDefaultKept(string entry, string reason)
+    {
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyEntry(entry);
+
+        Assert.Equal(ConfigStatus.BadValue, result.Status);
+        Assert.Equal(reason, result.Reason);
+        Assert.Equal(RecoveryConfig.DefaultVolumeWaitSeconds, config.VolumeWaitSeconds);
+        Assert.True(config.ProtectedKeyRejected); // it decides how long a machine waits before giving up
+    }
+
+    [Theory]
     [InlineData("uefirecovery.timeout.recovery=0", 0u)]
     [InlineData("uefirecovery.timeout.recovery=900", 900u)]
     [InlineData("uefirecovery.timeout.recovery=604800", 604800u)]

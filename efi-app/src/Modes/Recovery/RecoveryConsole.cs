@@ -19,6 +19,8 @@ namespace UefiRecovery.Efi.Modes.Recovery;
 ///   RECOVERY SOURCE file path=PATH skipped reason=not-found|too-large|read-failed volumes=N [status=0x..]
 ///   RECOVERY SOURCE file path=PATH read volume=I of N bytes=N ms=N
 ///   RECOVERY SOURCE file path=PATH rejected code=.. reason=.. message=".."   (the next volume with the path, then the next source)
+///   RECOVERY SOURCE waiting for a volume seconds=N watch=arrival+timer|timer   (file sources only, none had an image)
+///   RECOVERY SOURCE rescan cause=arrival|timer after-ms=N volumes=N            (then the file sources again, quiet when missing)
 ///   RECOVERY PHASE network
 ///   RECOVERY NIC mac=.. mtu=.. | NIC-SKIPPED .. | STATIC .. | DHCP discovering | LEASE ..   (NicReport, terse)
 ///   ENTROPY ..                                                                              (EntropySource)
@@ -101,6 +103,14 @@ internal sealed class RecoveryConsole
         new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE file path=").Append(path).Append(" rejected code=")
             .AppendDecimal((ulong)(int)status).Append(" reason=").Append(StatusName(status))
             .Append(" message=\"").Append(CapsuleStatusText.Describe(status)).Append("\"").WriteLine(_console);
+
+    public void VolumeWait(uint seconds, bool watching) =>
+        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE waiting for a volume seconds=").AppendDecimal((ulong)seconds)
+            .Append(" watch=").Append(watching ? "arrival+timer" : "timer").WriteLine(_console);
+
+    public void VolumeRescan(bool arrival, long afterMs, int volumes) =>
+        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE rescan cause=").Append(arrival ? "arrival" : "timer")
+            .Append(" after-ms=").AppendDecimal(afterMs).Append(" volumes=").AppendDecimal((ulong)volumes).WriteLine(_console);
 
     public void Installed(bool written) =>
         new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY INSTALLED record=").Append(InstalledRecord.PathText)

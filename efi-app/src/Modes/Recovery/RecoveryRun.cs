@@ -94,7 +94,7 @@ internal sealed class RecoveryRun
         {
             if (sources.GetKind(s) == RecoverySourceKind.File && !_instructed!.IsValid)
             {
-                code = RecoverFromFile(ready, config, sources.GetPath(s), out resetWanted);
+                code = RecoverFromFile(ready, config, sources.GetPath(s), quietWhenMissing: false, out resetWanted);
                 continue;
             }
             if (sources.GetKind(s) == RecoverySourceKind.Donors || _instructed!.IsValid)
@@ -104,9 +104,50 @@ internal sealed class RecoveryRun
                 break;
             }
         }
+        if (!resetWanted && !donorsTried && config.VolumeWaitSeconds > 0)
+            code = WaitForVolume(ready, config, out resetWanted);
         if (!resetWanted && !donorsTried)
             _lines.Failed("no-image");
         MonotonicClock.Stop();
+        return code;
+    }
+
+    /// <summary>Time between two looks at the file sources while waiting for a volume, for volumes whose arrival was not signalled.</summary>
+    private const long VolumeRescanMs = 5_000;
+
+    /// <summary>
+    /// Every file source came up empty and no donors follow (the network is not the fallback): watch for a new volume
+    /// (a USB stick plugged in now, connected by the firmware's USB bus driver) and look at the file sources again on
+    /// each arrival and every <see cref="VolumeRescanMs"/>, until <c>uefirecovery.timeout.volume-wait</c> runs out.
+    /// </summary>
+    private int WaitForVolume(in PreflightResult ready, RecoveryConfig config, out bool wroteFlash)
+    {
+        wroteFlash = false;
+        var watch = FileSystemVolumes.WatchArrivals(_boot);
+        _lines.VolumeWait(config.VolumeWaitSeconds, watch.IsWatching);
+        RecoverySources sources = config.Sources;
+        int code = MachineExitCodes.Failure;
+        long start = MonotonicClock.Now.Milliseconds;
+        long deadline = start + (long)config.VolumeWaitSeconds * 1000;
+        long nextRescan = start + VolumeRescanMs;
+        for (long now = start; now < deadline && !wroteFlash; now = MonotonicClock.Now.Milliseconds)
+        {
+            bool arrival = watch.TakeArrival();
+            if (!arrival && now < nextRescan)
+            {
+                MonotonicClock.WaitForTick();
+                continue;
+            }
+            nextRescan = now + VolumeRescanMs;
+            using (HandleBuffer volumes = FileSystemVolumes.LocateHandles(_boot))
+                _lines.VolumeRescan(arrival, now - start, volumes.Handles.Length);
+            for (int s = 0; s < sources.Count && !wroteFlash; s++)
+            {
+                if (sources.GetKind(s) == RecoverySourceKind.File)
+                    code = RecoverFromFile(ready, config, sources.GetPath(s), quietWhenMissing: true, out wroteFlash);
+            }
+        }
+        watch.Stop();
         return code;
     }
 
@@ -114,10 +155,11 @@ internal sealed class RecoveryRun
     /// A capsule file (<c>file:\\path</c>) from every volume that has the path, in handle order, until one verifies: read
     /// whole, verified like a donor's, then written. A refused, oversized or unreadable copy sends it to the next volume.
     /// </summary>
-    private int RecoverFromFile(in PreflightResult ready, RecoveryConfig config, ReadOnlySpan<char> path, out bool wroteFlash)
+    private int RecoverFromFile(in PreflightResult ready, RecoveryConfig config, ReadOnlySpan<char> path, bool quietWhenMissing, out bool wroteFlash)
     {
         wroteFlash = false;
-        _lines.Phase("file");
+        if (!quietWhenMissing)
+            _lines.Phase("file");
         ulong regionSize = (ulong)ready.Region.BlockSize * (ulong)ready.Region.BlockCount;
         _fileImage ??= new byte[(int)regionSize + (int)CapsuleOverhead];
         for (int first = 0; ; )
@@ -127,7 +169,7 @@ internal sealed class RecoveryRun
             long readMs = MonotonicClock.Now.Milliseconds - start;
             if (read == VolumeFileStatus.NotFound)
             {
-                if (first == 0)
+                if (first == 0 && !quietWhenMissing)
                     _lines.SourceSkipped(path, read, volumes, status);
                 return MachineExitCodes.Failure;
             }
