@@ -11,6 +11,7 @@ using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Network;
 using UefiRecovery.Testbed.Qemu;
 using UefiRecovery.Testbed.SecureBoot;
+using UefiRecovery.Testbed.Tools;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -78,6 +79,36 @@ public sealed class SecureBootBootTests
 
         // The recovered store carries the snakeoil PK/KEK/db: Secure Boot is still enforced.
         await AssertRefusedAsync(Path.Combine(run, "2-after"), EfiAppBinary.Require(), exit.VarsPath);
+    }
+
+    [Theory]
+    [InlineData("recover", "^RECOVERY REGION verdict=invalid reason=in-smm message=\"no FVB in DXE carries the configured FV and the firmware has MM Communication: ", "^RECOVERY DONE verdict=failed reason=region-in-smm$")]
+    [InlineData("fvbcheck", "^FIRMWARE REGION fs=\\S+ verdict=invalid reason=in-smm message=\"no FVB in DXE carries the configured FV and the firmware has MM Communication: ", "^FIRMWARE FVBCHECK DONE result=fail$")]
+    public async Task Boot_SmmSecureBootBuild_SignedAppSaysStoreIsInSmmWritesNothing(string mode, string regionLine, string doneLine)
+    {
+        // Debian's OVMF_CODE_4M.secboot.fd keeps the variable store's FVB inside SMM: no DXE application can write it.
+        // The app must say so plainly (not "not found"), and try nothing.
+        string run = TestEnvironment.NewRunDirectory("secureboot-smm-" + mode);
+        EspImage esp = new EspBuilder().WithBootApplication(Signed(run)).WithInProgressMarker().BuildFatImage(Path.Combine(run, "esp.img"));
+        var machine = new QemuMachine(new QemuMachineOptions
+        {
+            BootDisk = esp,
+            RunDirectory = Path.Combine(run, "1-boot"),
+            OemStrings = new[] { "uefirecovery.mode=" + mode, EfiAppConsole.DebugExitOemString },
+            Timeout = TimeSpan.FromMinutes(4),
+            VarsTemplatePath = SnakeoilSigner.VarsPath,
+            FirmwareCodePath = HostTools.RequirePath(HostTool.OvmfSecbootCode),
+            Smm = true,
+        });
+
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
+
+        BootAssert.NotNull(serial.Find(EfiAppConsole.Banner), exit, "the signed app started under the SMM Secure Boot build");
+        SerialLine? region = serial.Find(new Regex(regionLine));
+        BootAssert.NotNull(region, exit, "the region reported as in SMM");
+        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex(doneLine)), doneLine, DebugExit.ExitCodeFor(EfiAppConsole.ExitFailure));
+        BootAssert.True(serial.IndexOf("^RECOVERY PHASE") < 0 && serial.IndexOf("^FIRMWARE SELFTEST") < 0, exit, "a recovery or write step after the region was found out of reach");
+        _output.WriteLine(region!.Text);
     }
 
     private static string Signed(string run)

@@ -23,7 +23,7 @@ public static class QemuCommandLine
         }
         arguments.AddRange(new[]
         {
-            "-machine", "q35,accel=tcg",
+            "-machine", options.Smm ? "q35,smm=on,accel=tcg" : "q35,accel=tcg",
             "-m", options.MemoryMiB.ToString(),
             "-nographic",
             "-no-reboot",
@@ -33,6 +33,11 @@ public static class QemuCommandLine
             "-drive", options.BootDisk.QemuDriveOption,
             "-device", $"isa-debug-exit,iobase=0x{DebugExitIoBase:x2},iosize=0x04",
         });
+        if (options.Smm)
+        {
+            // SMM builds keep the variable store's flash for SMM only; QEMU enforces that with secure pflash.
+            arguments.AddRange(new[] { "-global", "driver=cfi.pflash01,property=secure,value=on" });
+        }
         options.Nic.AppendArguments(arguments, options.MacAddress);
         if (options.NicCapturePath != null && options.Nic.HasNic)
         {

@@ -32,7 +32,11 @@ public sealed class QemuMachine
         }
         IReadOnlyDictionary<HostTool, string> tools = HostTools.Require(needed.ToArray());
         _qemuPath = tools[HostTool.QemuSystemX86];
-        _ovmfCodePath = tools[HostTool.OvmfCode];
+        _ovmfCodePath = options.FirmwareCodePath ?? tools[HostTool.OvmfCode];
+        if (!File.Exists(_ovmfCodePath))
+        {
+            throw new FileNotFoundException("OVMF code image not found", _ovmfCodePath);
+        }
         _varsTemplatePath = options.VarsTemplatePath ?? tools[HostTool.OvmfVars];
         if (!File.Exists(_varsTemplatePath))
         {

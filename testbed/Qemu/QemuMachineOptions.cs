@@ -45,6 +45,12 @@ public sealed class QemuMachineOptions
     /// <summary>Log QEMU's writes to the vars file, and optionally cut the power at one (strace; needs root for ptrace of QEMU in a namespace).</summary>
     public FlashWriteTracing? FlashTracing { get; init; }
 
+    /// <summary>Another OVMF code image (pflash unit 0) instead of Debian's OVMF_CODE_4M.fd, e.g. <see cref="Tools.HostTool.OvmfSecbootCode"/>.</summary>
+    public string? FirmwareCodePath { get; init; }
+
+    /// <summary>A machine with SMM and secure pflash, which OVMF's SMM builds (Debian's secboot image) require.</summary>
+    public bool Smm { get; init; }
+
     /// <summary>Added after the standard arguments, for one-off experiments.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = Array.Empty<string>();
 }

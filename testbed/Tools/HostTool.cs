@@ -39,6 +39,8 @@ public sealed class HostTool
 
     /// <summary>Secure Boot: Debian's snakeoil PK/KEK/db vars (enforcing with OVMF_CODE_4M.fd), their signing key and cert, and sbsign.</summary>
     public static readonly HostTool OvmfSnakeoilVars = File("/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd", "ovmf");
+    /// <summary>Debian's SMM Secure Boot build: the variable store's FVB lives in SMM (needs <see cref="Qemu.QemuMachineOptions.Smm"/>).</summary>
+    public static readonly HostTool OvmfSecbootCode = File("/usr/share/OVMF/OVMF_CODE_4M.secboot.fd", "ovmf");
     public static readonly HostTool SnakeoilKey = File("/usr/share/ovmf/PkKek-1-snakeoil.key", "ovmf");
     public static readonly HostTool SnakeoilCert = File("/usr/share/ovmf/PkKek-1-snakeoil.pem", "ovmf");
     public static readonly HostTool SbSign = Program("sbsign", "sbsigntool");
@@ -53,7 +55,7 @@ public sealed class HostTool
     /// <summary>What building a FAT image of an ESP needs.</summary>
     public static readonly HostTool[] ForFatImage = { MkfsVfat, MMd, MCopy };
 
-    public static readonly HostTool[] All = { QemuSystemX86, OvmfCode, OvmfVars, LldLink, MCopy, MMd, MkfsVfat, Ip, Strace, OvmfSnakeoilVars, SbSign, OpenSsl, IpmiSim };
+    public static readonly HostTool[] All = { QemuSystemX86, OvmfCode, OvmfVars, LldLink, MCopy, MMd, MkfsVfat, Ip, Strace, OvmfSnakeoilVars, OvmfSecbootCode, SbSign, OpenSsl, IpmiSim };
 
     private static HostTool Program(string name, string packages) => new(name, packages, searchPath: true);
 

@@ -95,8 +95,10 @@ internal static class FvbCheckMode
         PrintFaultTolerantWrite(services, line, console);
         if (!found)
         {
+            bool inSmm = ManagementMode.HasCommunication(services);
             new ConsoleLine(line).Append("FIRMWARE REGION fs=").Append(target.FileSystemGuid)
-                .Append(" verdict=invalid reason=not-found message=\"no FVB instance carries the configured FV\"").WriteLine(console);
+                .Append(inSmm ? " verdict=invalid reason=in-smm message=\"" : " verdict=invalid reason=not-found message=\"")
+                .Append(inSmm ? ManagementMode.StoreInSmmMessage : "no FVB instance carries the configured FV").Append("\"").WriteLine(console);
         }
         new ConsoleLine(line).Append("FIRMWARE FVBCHECK DONE result=").Append(result == MachineExitCodes.Success ? "ok" : "fail").WriteLine(console);
         return result;

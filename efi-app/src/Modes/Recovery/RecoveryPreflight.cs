@@ -9,6 +9,7 @@ namespace UefiRecovery.Efi.Modes.Recovery;
 /// </summary>
 internal static class RecoveryPreflight
 {
+
     /// <summary>EFI_FVB2_WRITE_STATUS (PI 1.7 vol. 3 §3.2.1.1): writes are enabled.</summary>
     private const uint WriteStatusAttribute = 0x0000_0020;
 
@@ -42,6 +43,12 @@ internal static class RecoveryPreflight
         using (HandleBuffer handles = UefiFirmwareVolumeBlock.LocateHandles(boot))
         {
             int index = handles.IsSuccess ? RegionLocator.Find(boot, handles.Handles, region, regionBase) : -1;
+            if (index < 0 && ManagementMode.HasCommunication(boot))
+            {
+                // An SMM build: the store's FVB is inside SMM, out of any DXE application's reach (docs/secure-boot.md).
+                lines.RegionMissing("in-smm", ManagementMode.StoreInSmmMessage);
+                return Failed(lines, "region-in-smm");
+            }
             if (index < 0)
             {
                 lines.RegionMissing("not-found", "no FVB instance carries the configured FV");
