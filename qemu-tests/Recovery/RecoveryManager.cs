@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
@@ -93,6 +94,19 @@ internal static class RecoveryManager
             throw new InvalidOperationException("image pack failed: " + pack);
         }
         return outputPath;
+    }
+
+    /// <summary><c>image machine-config</c>'s settings (one per line) for <paramref name="capsulePath"/>, trusting <paramref name="keyPath"/>.</summary>
+    public static async Task<string[]> MachineConfigAsync(string capsulePath, string keyPath, params string[] options)
+    {
+        string dll = await RequireAsync();
+        HostCommandResult run = HostCommand.Run("dotnet", new[] { dll, "image", "machine-config", capsulePath, "--trusted", keyPath }.Concat(options).ToArray(),
+            TimeSpan.FromMinutes(3));
+        if (!run.Succeeded)
+        {
+            throw new InvalidOperationException("image machine-config failed: " + run);
+        }
+        return run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
     /// <summary>Starts <c>serve</c> with <paramref name="serve"/> in <paramref name="ns"/> and waits for its "ready udp=" line (3 minutes at most).</summary>

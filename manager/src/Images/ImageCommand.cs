@@ -12,6 +12,7 @@ public static class ImageCommand
         command.Subcommands.Add(VerifyCommand.Build());
         command.Subcommands.Add(InspectCommand.Build());
         command.Subcommands.Add(KeyHashCommand.Build());
+        command.Subcommands.Add(MachineConfigCommand.Build());
         return command;
     }
 }

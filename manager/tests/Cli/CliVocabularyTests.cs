@@ -325,6 +325,7 @@ public sealed class CliVocabularyTests : IDisposable
         { "image verify", "--trusted <KEY|CERT>", "--trusted-root" },
         { "image inspect", "<CAPSULE>", "--trusted" },
         { "image key-hash", "--for <firmware|manager|instruction>", "--trusted" },
+        { "image machine-config", "--manager <ADDR:PORT>", "--trusted-key" },
         { "serve", "--listen <ADDR[:PORT]>", "--lowest-version" },
         { "simulate", "--lsv <VERSION>", "--lowest-version" },
         { "benchmark", "--report <FILE|->", "--lowest-version" },
