@@ -153,6 +153,8 @@ public sealed class HostileLanTests
         JsonElement member = Assert.Single(victimSession.GetProperty("clients").EnumerateArray());
         Assert.Equal(victimAddress, member.GetProperty("address").GetString());
         Assert.Equal("Reported", member.GetProperty("state").GetString());
+        Assert.Equal("done", member.GetProperty("phase").GetString());
+        Assert.True(member.GetProperty("heldKnown").GetBoolean());
         JsonElement traffic = await TrafficAsync(manager);
         Assert.True(Reason(traffic, "ACCEPT:bad-token") >= 2 && Reason(traffic, "STATUS:bad-token") >= 1, traffic.ToString());
         Assert.Contains("two members with MAC 02:00:00:00:00:01", manager.Output, StringComparison.Ordinal);

@@ -12,6 +12,12 @@ public sealed partial class RecoveryServer
 {
     private static readonly TimeSpan SnapshotInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The rate "now" is measured over at least this long, so a 250 ms snapshot does not jitter it.</summary>
+    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
+
+    // Per session: the data bytes sent at the start of the current rate window, and the rate the last window gave.
+    private readonly Dictionary<uint, (TimeSpan At, long Bytes, double MBytesPerSecond)> _rateWindows = new();
+
     private void PublishStatus(TimeSpan now)
     {
         _nextSnapshotAt = now + SnapshotInterval;
@@ -50,17 +56,31 @@ public sealed partial class RecoveryServer
                 var sameMac = _macBook.OthersThan(client.ClientId, client.Address);
                 if (addressesByMac.TryGetValue(client.ClientId, out var addresses))
                     foreach (string address in addresses) if (address != client.Address.ToString() && !sameMac.Contains(address)) sameMac.Add(address);
-                clients.Add(new ClientStatus(client.EndPoint.ToString(), client.IdText, client.State.ToString(), progress,
-                    Math.Max(client.MissingFragments, 0), (now - client.LastHeard).TotalSeconds, client.ResultText, client.MemberTag, sameMac));
+                // Held is known only from a status answer (MissingFragments stays -1 until the first one).
+                bool heldKnown = client.MissingFragments >= 0 || client.State != MemberState.Receiving;
+                (string phase, TimeSpan phaseStart) = PhaseOf(session, client);
+                clients.Add(new ClientStatus(client.EndPoint.ToString(), client.IdText, client.State.ToString(), heldKnown ? progress : 0,
+                    Math.Max(client.MissingFragments, 0), (now - client.LastHeard).TotalSeconds, client.ResultText, client.MemberTag, sameMac,
+                    heldKnown, heldKnown ? Math.Min(client.FragmentsHeld, session.Geometry.FragmentCount) : 0, phase,
+                    phaseStart == TimeSpan.MinValue ? 0 : Math.Max(0, (now - phaseStart).TotalSeconds)));
             }
             double seconds = session.SendingSeconds(now);
+            double rateNow = RateNow(session, now);
+            double firstPassSent = session.RepairRounds > 0 || session.State is not (SessionState.Offered or SessionState.Gathering or SessionState.Sending)
+                ? 1.0
+                : session.State == SessionState.Sending && session.Geometry.FragmentCount > 0
+                    ? Math.Clamp(1.0 - session.PendingFragments / (double)session.Geometry.FragmentCount, 0, 1) : 0;
+            double? eta = session.State == SessionState.Sending && rateNow > 0
+                ? session.PendingFragments * (double)session.Geometry.FragmentSize / (rateNow * 1e6) : null;
             sessions.Add(new SessionStatus(session.SessionId, session.Image.Name, session.Geometry.ImageSize, session.Geometry.FragmentSize,
                 (int)session.Geometry.FragmentCount, session.State.ToString(), session.Pass, session.RepairRounds,
                 session.State == SessionState.Sending ? session.PendingFragments : session.RepairFragments,
                 session.DataDatagramsSent, session.DataBytesSent, seconds > 0 ? session.DataBytesSent / seconds / 1e6 : 0,
                 (now - session.CreatedAt).TotalSeconds, clients, session.ManifestDatagramsSent, session.ManifestBytesSent,
-                session.Manifest.GroupShift));
+                session.Manifest.GroupShift, firstPassSent, rateNow, eta));
         }
+        foreach (uint gone in new List<uint>(_rateWindows.Keys))
+            if (!_sessions.ContainsKey(gone)) _rateWindows.Remove(gone);
 
         var reasons = new Dictionary<string, long>(_rejects);
         if (Interlocked.Read(ref _overflowDrops) is long drops and > 0) reasons["queue-overflow"] = drops;
@@ -80,6 +100,32 @@ public sealed partial class RecoveryServer
             DataDestinationText(), _options.RateMbitPerSecond, images, rejected, sessions, traffic, _resultsRecorded,
             _secretFile ?? "memory", _signer?.ModulusSha256Hex, _forgedResults, _instructions.Snapshot(WallTime), _inventory.Snapshot(WallTime)));
     }
+
+    /// <summary>Data MB/s over the last <see cref="RateWindow"/>: 0 while nothing is sent (a machine writing its flash), not the session's average.</summary>
+    private double RateNow(ImageSession session, TimeSpan now)
+    {
+        if (!_rateWindows.TryGetValue(session.SessionId, out var window))
+        {
+            _rateWindows[session.SessionId] = (now, session.DataBytesSent, 0);
+            return 0;
+        }
+        if (now - window.At < RateWindow) return window.MBytesPerSecond;
+        double rate = (session.DataBytesSent - window.Bytes) / (now - window.At).TotalSeconds / 1e6;
+        _rateWindows[session.SessionId] = (now, session.DataBytesSent, rate);
+        return rate;
+    }
+
+    /// <summary>What a member is doing, in the words the live view and /status use, and since when (MinValue: unknown).</summary>
+    private static (string Phase, TimeSpan Since) PhaseOf(ImageSession session, SessionClient client) => client.State switch
+    {
+        MemberState.Receiving when session.RepairRounds == 0 => ("first-pass", client.JoinedAt),
+        MemberState.Receiving => ("repairing", TimeSpan.MinValue),
+        MemberState.Complete => ("writing", client.CompletedAt),
+        MemberState.Reported when client.ResultText?.StartsWith("success", StringComparison.Ordinal) == true => ("done", TimeSpan.MinValue),
+        MemberState.Reported => ("failed", TimeSpan.MinValue),
+        MemberState.TimedOut => ("timed-out", TimeSpan.MinValue),
+        _ => ("left", TimeSpan.MinValue),
+    };
 
     private string DataDestinationText() => _options.Delivery == Core.Protocol.Wire.DeliveryMode.Unicast
         ? "each client"

@@ -54,12 +54,22 @@ public sealed record SessionStatus(
     IReadOnlyList<ClientStatus> Clients,
     long ManifestDatagramsSent = 0,
     long ManifestBytesSent = 0,
-    int ManifestGroupShift = 0)
+    int ManifestGroupShift = 0,
+    double FirstPassSentFraction = 0,
+    double RateNowMBytesPerSecond = 0,
+    double? PassEtaSeconds = null)
 {
     /// <summary>The session id as the log prints it (8 hex digits).</summary>
     public string SessionIdHex => CliFormat.SessionId(SessionId);
 }
 
+/// <summary>
+/// A member as the manager knows it. <see cref="HeldKnown"/> is false until the machine answered its first status
+/// round: until then <see cref="Progress"/> and <see cref="FragmentsHeld"/> say nothing (a machine reports what it
+/// holds only when asked; the session's <see cref="SessionStatus.FirstPassSentFraction"/> is what is known).
+/// <see cref="Phase"/>: first-pass, repairing, writing (said COMPLETE: verifying and writing its flash, RESULT to come),
+/// done, failed, timed-out, left; <see cref="PhaseSeconds"/> since that phase began where the manager knows it.
+/// </summary>
 public sealed record ClientStatus(
     string Address,
     string ClientId,
@@ -69,7 +79,11 @@ public sealed record ClientStatus(
     double SecondsSinceHeard,
     string? Result,
     string Member = "",
-    IReadOnlyList<string>? SameMacAt = null);
+    IReadOnlyList<string>? SameMacAt = null,
+    bool HeldKnown = false,
+    long FragmentsHeld = 0,
+    string Phase = "",
+    double PhaseSeconds = 0);
 
 public sealed record TrafficStatus(
     long DatagramsReceived,
