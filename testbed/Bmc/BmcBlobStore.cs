@@ -25,8 +25,16 @@ public sealed class BmcBlobStore
     private readonly Dictionary<string, byte[]> _stored = new();
     private readonly Dictionary<string, int> _pollsLeft = new();
     private readonly Dictionary<ushort, Session> _sessions = new();
-    private readonly List<(byte Subcommand, BmcBlobFault Fault, int Count)> _faults = new();
+    private readonly List<Fault> _faults = new();
     private ushort _nextSession = 1;
+
+    private sealed class Fault
+    {
+        public required byte Subcommand;
+        public required BmcBlobFault Kind;
+        public required int Skip;
+        public required int Count;
+    }
 
     private sealed class Session
     {
@@ -70,11 +78,14 @@ public sealed class BmcBlobStore
             return _stored.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>The next <paramref name="count"/> commands with <paramref name="subcommand"/> get <paramref name="fault"/>.</summary>
-    public void InjectFault(byte subcommand, BmcBlobFault fault, int count)
+    /// <summary>
+    /// After <paramref name="skip"/> more commands with <paramref name="subcommand"/> pass untouched, the next <paramref name="count"/>
+    /// get <paramref name="fault"/>. Faults are kept per injection; each command counts against every injection for its subcommand.
+    /// </summary>
+    public void InjectFault(byte subcommand, BmcBlobFault fault, int count, int skip = 0)
     {
         lock (_lock)
-            _faults.Add((subcommand, fault, count));
+            _faults.Add(new Fault { Subcommand = subcommand, Kind = fault, Skip = skip, Count = count });
     }
 
     /// <summary>The answer (completion code, data) to a BLOB request's data, or null when the answer is dropped.</summary>
@@ -112,12 +123,23 @@ public sealed class BmcBlobStore
 
     private BmcBlobFault? TakeFault(byte subcommand)
     {
-        int index = _faults.FindIndex(f => f.Subcommand == subcommand && f.Count > 0);
-        if (index < 0)
-            return null;
-        (byte sub, BmcBlobFault fault, int count) = _faults[index];
-        _faults[index] = (sub, fault, count - 1);
-        return fault;
+        BmcBlobFault? taken = null;
+        foreach (Fault fault in _faults)
+        {
+            if (fault.Subcommand != subcommand || fault.Count <= 0)
+                continue;
+            if (fault.Skip > 0)
+            {
+                fault.Skip--;
+                continue;
+            }
+            if (taken == null)
+            {
+                taken = fault.Kind;
+                fault.Count--;
+            }
+        }
+        return taken;
     }
 
     private byte[] Handle(byte subcommand, byte[] body, out ushort sessionId, out uint offset, out int dataBytes)

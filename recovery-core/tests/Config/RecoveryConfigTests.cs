@@ -72,6 +72,7 @@ public sealed class RecoveryConfigTests
     [InlineData("uefirecovery.mode=auto", RecoveryMode.Auto)]
     [InlineData("uefirecovery.mode=coretest", RecoveryMode.CoreTest)]
     [InlineData("uefirecovery.mode=fvbcheck", RecoveryMode.FvbCheck)]
+    [InlineData("uefirecovery.mode=stage-to-bmc", RecoveryMode.StageToBmc)]
     public void TryApplyEntry_Mode_Set(string entry, RecoveryMode expected)
     {
         var config = new RecoveryConfig();
@@ -154,9 +155,9 @@ public sealed class RecoveryConfigTests
     }
 
     [Theory]
-    [InlineData("uefirecovery.mode=repair", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck)")]
-    [InlineData("uefirecovery.mode=", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck)")]
-    [InlineData("uefirecovery.mode=NETDIAG", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck)")]
+    [InlineData("uefirecovery.mode=repair", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck, stage-to-bmc)")]
+    [InlineData("uefirecovery.mode=", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck, stage-to-bmc)")]
+    [InlineData("uefirecovery.mode=NETDIAG", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck, stage-to-bmc)")]
     [InlineData("uefirecovery.debugexit=yes", ConfigKey.DebugExit, "flag is not 0 or 1")]
     [InlineData("uefirecovery.ip=10.0.0.5", ConfigKey.Ip, "prefix length missing (A.B.C.D/len)")]
     [InlineData("uefirecovery.gateway=224.0.0.1", ConfigKey.Gateway, "multicast address")]

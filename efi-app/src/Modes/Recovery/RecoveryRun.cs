@@ -1,4 +1,5 @@
 using UefiRecovery.Core.Crypto;
+using UefiRecovery.Efi.Services.Bmc;
 using UefiRecovery.Efi.Services.Storage;
 
 namespace UefiRecovery.Efi.Modes.Recovery;
@@ -150,11 +151,22 @@ internal sealed class RecoveryRun
             if (!wroteFlash)
                 return MachineExitCodes.Failure;
             if (success)
-                _lines.Recovered();
+                RecoveredThenStage();
             else
                 _lines.Failed(FirmwareNames.Recovery(recovery.Status));
             return success ? MachineExitCodes.Success : MachineExitCodes.Failure;
         }
+    }
+
+    /// <summary>
+    /// The recovery's DONE line, then, when the stage list is beside the app, its files to the BMC (seed 004, docs/bmc.md).
+    /// The recovery's outcome stands whatever the staging's: the region is already written and verified.
+    /// </summary>
+    private void RecoveredThenStage()
+    {
+        _lines.Recovered();
+        if (BmcStaging.ListPresent(_boot))
+            BmcStaging.Run(_system);
     }
 
     /// <summary>The update target the capsule verifier checks against: the configured type, floor and the region's size.</summary>
@@ -345,7 +357,7 @@ internal sealed class RecoveryRun
             LeaveGroup(iface, device, chosen.DeliveryAddress);
         _lines.Result(success, reason, client.ResultAcknowledged);
         if (success)
-            _lines.Recovered();
+            RecoveredThenStage();
         else
             _lines.Failed(FirmwareNames.Recovery(recovery.Status));
         return success ? MachineExitCodes.Success : MachineExitCodes.Failure;
