@@ -367,8 +367,34 @@ public sealed class RecoverySourceConfigTests
         Assert.True(config.Sources.GetPath(2).IsEmpty);
     }
 
+    [Fact]
+    public void Source_FileBmcDonors_BmcKeptInItsPlace()
+    {
+        var config = new RecoveryConfig();
+        foreach (string entry in new[] { "file:\\a.cap", "bmc", "donors" })
+            Assert.True(config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.source=" + entry).IsApplied, entry);
+
+        Assert.Equal(3, config.Sources.Count);
+        Assert.Equal(RecoverySourceKind.Bmc, config.Sources.GetKind(1));
+        Assert.True(config.Sources.GetPath(1).IsEmpty);
+        Assert.Equal(RecoverySourceKind.Donors, config.Sources.GetKind(2));
+    }
+
+    [Fact]
+    public void Source_BmcAfterDonors_Refused()
+    {
+        var config = new RecoveryConfig();
+        Assert.True(config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.source=donors").IsApplied);
+
+        ConfigApplyResult result = config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.source=bmc");
+
+        Assert.False(result.IsApplied);
+        Assert.Equal(1, config.Sources.Count);
+    }
+
     [Theory]
-    [InlineData("http://192.0.2.1/a.cap", "not donors or file:\\path")]
+    [InlineData("http://192.0.2.1/a.cap", "not donors, bmc or file:\\path")]
+    [InlineData("BMC", "not donors, bmc or file:\\path")]
     [InlineData("file:a.cap", "file path does not start with '\\' or is longer than 128 characters")]
     [InlineData("file:\\..\\a.cap", "file path has spaces, '/', '..' or characters outside printable ASCII")]
     [InlineData("file:\\a b.cap", "file path has spaces, '/', '..' or characters outside printable ASCII")]

@@ -110,10 +110,10 @@ internal static class BmcStaging
             fileLine.Append(" bytes=").AppendDecimal((ulong)fileSize).Append(" writes=").AppendDecimal((ulong)upload.Writes)
                 .Append(" polls=").AppendDecimal((ulong)upload.Polls)
                 .Append(" retried=").AppendDecimal((ulong)(client.CommandsRetried + ipmi.CommandsRetried - retriedBefore))
-                .Append(" result=").Append(BlobUploadStatusNames.Name(result));
+                .Append(" result=").Append(BlobTransferNames.Name(result));
             if (result == BlobUploadStatus.CommandFailed)
             {
-                fileLine.Append(" step=").Append(BlobUploadStatusNames.Step(upload.FailedStep));
+                fileLine.Append(" step=").Append(BlobTransferNames.Step(upload.FailedStep));
                 AppendFailure(ref fileLine, client, upload.FailedStatus);
             }
             else if (result != BlobUploadStatus.Stored)

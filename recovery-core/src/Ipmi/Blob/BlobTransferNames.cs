@@ -1,8 +1,19 @@
 namespace UefiRecovery.Core.Ipmi.Blob;
 
-/// <summary>The names the console prints for <see cref="BlobUploadStatus"/> and the steps of an upload.</summary>
-public static class BlobUploadStatusNames
+/// <summary>The names the console prints for <see cref="BlobUploadStatus"/>, <see cref="BlobDownloadStatus"/> and the steps.</summary>
+public static class BlobTransferNames
 {
+    public static string Name(BlobDownloadStatus status) => status switch
+    {
+        BlobDownloadStatus.Read => "read",
+        BlobDownloadStatus.Absent => "absent",
+        BlobDownloadStatus.NotCommitted => "not-committed",
+        BlobDownloadStatus.TooLarge => "too-large",
+        BlobDownloadStatus.CommandFailed => "command-failed",
+        BlobDownloadStatus.EndedEarly => "ended-early",
+        _ => "unknown",
+    };
+
     public static string Name(BlobUploadStatus status) => status switch
     {
         BlobUploadStatus.Stored => "stored",
