@@ -8,6 +8,7 @@ using UefiRecovery.QemuTests.Recovery;
 using UefiRecovery.Testbed;
 using UefiRecovery.Testbed.App;
 using UefiRecovery.Testbed.Bmc;
+using UefiRecovery.Testbed.Esp;
 using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Qemu;
 using Xunit;
@@ -80,11 +81,41 @@ public sealed class BmcDonorRecoveryTests
         _output.WriteLine("blocks changed during the run (OVMF's own variable writes): " + differing);
     }
 
-    private static async Task<AppBootResult> Boot(E2eRecoveryFiles files, BmcSimulator bmc, string name)
+    [Fact]
+    public async Task Recover_FromEspFileWithStageList_CapsuleStagedToBmcAfterwardsByteExact()
+    {
+        // Seed 004 after a verified recovery: the stage list beside the app names the capsule just installed, and the app
+        // hands it to the BMC, which then holds what source=bmc reads on a later boot. The whole 541 KB capsule: the figure.
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("bmc-stage-after");
+        byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
+        var responder = new BmcResponder();
+        await using BmcSimulator bmc = BmcSimulator.StartTcp(responder);
+        EspImage esp = E2eRecoveryLab.EspWith(interruptedMarker: true)
+            .WithFile("recovery/ovmf-vars.cap", capsule)
+            .WithFile("EFI/BOOT/bmc-stage.cfg", System.Text.Encoding.ASCII.GetBytes("\\recovery\\ovmf-vars.cap /recovery/image\n"))
+            .BuildFatImage(Path.Combine(files.RunDirectory, "esp-stage.img"));
+
+        (QemuExit exit, SerialLog serial) = await Boot(files, bmc, "bmc-stage-after", "file:\\recovery\\ovmf-vars.cap", esp);
+
+        int done = serial.IndexOf("^RECOVERY DONE verdict=recovered reason=none$");
+        BootAssert.True(done >= 0, exit, "the recovery from the ESP file");
+        SerialLine? staged = serial.Find(new Regex(@"^BMC STAGE file=\\recovery\\ovmf-vars\.cap blob=/recovery/image bytes=" + capsule.Length + @" writes=\d+ polls=2 retried=0 result=stored$"));
+        BootAssert.NotNull(staged, exit, "the capsule staged to the BMC");
+        BootAssert.True(serial.IndexOf("^BMC STAGE start-upgrade result=ok") > done, exit, "staging began before the recovery was done");
+        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex(@"^BMC STAGE DONE result=ok files=1 stored=1 kcs-bytes=\d+$")),
+            "'BMC STAGE DONE result=ok'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        byte[] after = File.ReadAllBytes(exit.VarsPath);
+        BootAssert.True(files.Payload.AsSpan().SequenceEqual(after), exit, "vars differ from the payload in blocks " + FlashBlocks.Differing(files.Payload, after));
+        Assert.Equal(capsule, responder.Blobs.Stored("/recovery/image"));
+        _output.WriteLine(staged!.Text);
+        BmcThroughput.Report(_output, bmc, new AppBootResult(exit, serial));
+    }
+
+    private static async Task<AppBootResult> Boot(E2eRecoveryFiles files, BmcSimulator bmc, string name, string source = "bmc", EspImage? esp = null)
     {
         var machine = new QemuMachine(new QemuMachineOptions
         {
-            BootDisk = files.BuildEsp(),
+            BootDisk = esp ?? files.BuildEsp(),
             RunDirectory = files.Boot(name),
             OemStrings = new[]
             {
@@ -92,7 +123,7 @@ public sealed class BmcDonorRecoveryTests
                 "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
                 "uefirecovery.image-type=" + RecoveryManager.ImageType,
                 "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
-                "uefirecovery.source=bmc",
+                "uefirecovery.source=" + source,
             },
             Timeout = BootTimeout,
             VarsTemplatePath = files.InterruptedVarsPath,
