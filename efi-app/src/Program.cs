@@ -17,8 +17,8 @@ namespace UefiRecovery.Efi;
 /// and the app dispatches on its <c>uefirecovery.mode</c>: none prints the banner and returns to the
 /// firmware; "selftest" runs the runtime self-test; "netdiag" the network diagnostics; "coretest" the
 /// portable core (capsules, protocol, netstack) inside the firmware; "fvbcheck" the firmware-region
-/// check; "stage-to-bmc" sends the stage list's files to the BMC; "auto" and "recover" the recovery. The build without the portable core knows only SMBIOS
-/// OEM strings and the self-test.
+/// check; "stage-to-bmc" sends the stage list's files to the BMC; "auto" and "recover" the recovery.
+/// The build without the portable core knows only SMBIOS OEM strings and the self-test.
 /// </summary>
 internal static class Program
 {
