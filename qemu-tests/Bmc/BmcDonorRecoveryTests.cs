@@ -36,11 +36,13 @@ public sealed class BmcDonorRecoveryTests
         E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("bmc-donor");
         byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
         var responder = new BmcResponder();
-        responder.Blobs.Put("/recovery/image", capsule);
+        responder.Blobs.Put("/recovery/image", capsule, Claim(RecoveryManager.ImageType, 0x00010002));
         await using BmcSimulator bmc = BmcSimulator.StartTcp(responder);
 
         (QemuExit exit, SerialLog serial) = await Boot(files, bmc, "bmc-donor");
 
+        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY SOURCE bmc blob=/recovery/image offer=acceptable size=" + capsule.Length
+            + " image=" + RecoveryManager.ImageType + " version=0x00010002$", RegexOptions.IgnoreCase)), exit, "the BMC's claim judged acceptable");
         SerialLine? read = serial.Find(new Regex(@"^RECOVERY SOURCE bmc blob=/recovery/image read kcs=0xCA2 bytes=" + capsule.Length + @" reads=\d+ ms=\d+ kcs-bytes=\d+ retried=0$"));
         BootAssert.NotNull(read, exit, "the capsule read from the BMC");
         BootAssert.True(serial.IndexOf("^FIRMWARE MARKER state=in-progress") > serial.IndexOf("^RECOVERY SOURCE bmc blob=/recovery/image read"), exit,
@@ -80,6 +82,30 @@ public sealed class BmcDonorRecoveryTests
         string differing = E2eRecoveryLab.AssertNothingWritten(files.Interrupted, File.ReadAllBytes(exit.VarsPath), "the capsule was refused");
         _output.WriteLine("blocks changed during the run (OVMF's own variable writes): " + differing);
     }
+
+    [Fact]
+    public async Task Recover_BmcClaimsOtherImageType_SkippedWithoutReadingNothingWritten()
+    {
+        // The claim in Stat's metadata is judged like a network OFFER: another image type is skipped before any Read.
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("bmc-donor-othertype");
+        byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
+        var responder = new BmcResponder();
+        responder.Blobs.Put("/recovery/image", capsule, Claim("0B6C4B2E-8D51-4A43-9E0F-3C1D2E4F5A61", 0x00010002));
+        await using BmcSimulator bmc = BmcSimulator.StartTcp(responder);
+
+        (QemuExit exit, SerialLog serial) = await Boot(files, bmc, "bmc-donor-othertype");
+
+        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY SOURCE bmc blob=/recovery/image skipped reason=wrong-image-type size=" + capsule.Length
+            + " image=0B6C4B2E-8D51-4A43-9E0F-3C1D2E4F5A61 version=0x00010002$", RegexOptions.IgnoreCase)), exit, "the claim refused");
+        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=failed reason=no-image$")),
+            "'RECOVERY DONE verdict=failed reason=no-image'", DebugExit.ExitCodeFor(EfiAppConsole.ExitFailure));
+        Assert.Equal(new byte[] { 8 }, responder.Blobs.Messages.Select(m => m.Subcommand).Distinct().ToArray()); // Stat only
+        E2eRecoveryLab.AssertNothingWritten(files.Interrupted, File.ReadAllBytes(exit.VarsPath), "the claim was refused");
+    }
+
+    /// <summary>Stat metadata: the FMP image type GUID (EFI binary layout) and the version, little-endian.</summary>
+    private static byte[] Claim(string imageType, uint version) =>
+        new Guid(imageType).ToByteArray().Concat(BitConverter.GetBytes(version)).ToArray();
 
     [Fact]
     public async Task Recover_FromEspFileWithStageList_CapsuleStagedToBmcAfterwardsByteExact()

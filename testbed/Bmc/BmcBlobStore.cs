@@ -24,6 +24,7 @@ public sealed class BmcBlobStore
     private readonly object _lock = new();
     private readonly Dictionary<string, byte[]> _stored = new();
     private readonly Dictionary<string, int> _pollsLeft = new();
+    private readonly Dictionary<string, byte[]> _metadata = new();
     private readonly Dictionary<ushort, Session> _sessions = new();
     private readonly List<Fault> _faults = new();
     private ushort _nextSession = 1;
@@ -55,14 +56,22 @@ public sealed class BmcBlobStore
     /// <summary>Stat never reports "committed": the BMC never acknowledges that it stored the file.</summary>
     public bool NeverCommit { get; set; }
 
-    /// <summary>Metadata Stat returns for every blob (at most 64 bytes).</summary>
-    public byte[] Metadata { get; set; } = Array.Empty<byte>();
-
-    /// <summary>Puts a committed blob in the store (what an earlier upload or the BMC's own update left there).</summary>
-    public void Put(string id, byte[] content)
+    /// <summary>
+    /// Puts a committed blob in the store (what an earlier upload or the BMC's own update left there), with the metadata
+    /// Stat returns for it (at most 64 bytes; none by default, and an upload clears it).
+    /// </summary>
+    public void Put(string id, byte[] content, byte[]? metadata = null)
     {
+        if (metadata != null && metadata.Length > 64)
+            throw new ArgumentException("Stat metadata must fit one IPMI message: at most 64 bytes here", nameof(metadata));
         lock (_lock)
+        {
             _stored[id] = content.ToArray();
+            if (metadata == null)
+                _metadata.Remove(id);
+            else
+                _metadata[id] = metadata.ToArray();
+        }
     }
 
     /// <summary>The committed bytes of <paramref name="id"/>, or null.</summary>
@@ -208,6 +217,7 @@ public sealed class BmcBlobStore
                 if (body.Length < 3 || !_sessions.TryGetValue(sessionId = BitConverter.ToUInt16(body, 0), out Session? session) || !session.Write)
                     return new byte[] { 0xCC };
                 _stored[session.Id] = session.Staged.ToArray();
+                _metadata.Remove(session.Id);
                 _pollsLeft[session.Id] = CommitPolls;
                 return Empty();
             }
@@ -253,8 +263,9 @@ public sealed class BmcBlobStore
         var body = new List<byte>();
         body.AddRange(BitConverter.GetBytes((ushort)state));
         body.AddRange(BitConverter.GetBytes((uint)content.Length));
-        body.Add((byte)Metadata.Length);
-        body.AddRange(Metadata);
+        byte[] metadata = _metadata.TryGetValue(id, out byte[]? m) ? m : Array.Empty<byte>();
+        body.Add((byte)metadata.Length);
+        body.AddRange(metadata);
         return Ok(body.ToArray());
     }
 

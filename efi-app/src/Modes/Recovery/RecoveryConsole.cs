@@ -24,6 +24,8 @@ namespace UefiRecovery.Efi.Modes.Recovery;
 ///   RECOVERY PHASE bmc                                    (uefirecovery.source=bmc; docs/bmc.md)
 ///   RECOVERY SOURCE bmc skipped reason=no-bmc detail="..."
 ///   RECOVERY SOURCE bmc blob=/recovery/image skipped reason=absent|not-committed|too-large|command-failed|ended-early [size=N state=0x....] [step=.. status=..] [cc=..]
+///   RECOVERY SOURCE bmc blob=/recovery/image offer=none|acceptable size=N [image=GUID version=0x........]
+///   RECOVERY SOURCE bmc blob=/recovery/image skipped reason=wrong-image-type|below-floor size=N image=GUID version=0x........
 ///   RECOVERY SOURCE bmc blob=/recovery/image read kcs=0x.. bytes=N reads=N ms=N kcs-bytes=N retried=N
 ///   RECOVERY SOURCE bmc blob=/recovery/image rejected code=.. reason=.. message=".."   (then the next source)
 ///   RECOVERY PHASE network
@@ -124,6 +126,16 @@ internal sealed class RecoveryConsole
                 line.Append(" step=").Append(BlobTransferNames.Step(download.FailedStep)).Append(" status=").Append(BlobStatusNames.Name(download.FailedStatus));
             line.Append(" cc=").Append(client.LastCompletionCode == 0 ? "none" : IpmiCompletionCodeNames.Name(client.LastCompletionCode));
         }
+        line.WriteLine(_console);
+    }
+
+    public void BmcOffer(string blob, BmcImageOfferStatus status, uint size, in EfiGuid type, uint version)
+    {
+        bool refused = status == BmcImageOfferStatus.WrongImageType || status == BmcImageOfferStatus.BelowFloor;
+        var line = new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE bmc blob=").Append(blob)
+            .Append(refused ? " skipped reason=" : " offer=").Append(BlobTransferNames.Name(status)).Append(" size=").AppendDecimal((ulong)size);
+        if (status != BmcImageOfferStatus.NoClaim)
+            line.Append(" image=").Append(type).Append(" version=").AppendHex(version, 8);
         line.WriteLine(_console);
     }
 

@@ -158,8 +158,9 @@ internal sealed class RecoveryRun
     }
 
     /// <summary>
-    /// The image the BMC holds (blob /recovery/image, docs/bmc.md): Stat, then read whole over IPMI BLOB into the file
-    /// source's buffer, verified exactly like a donor's or a file's, and only then written. No BMC, no committed image,
+    /// The image the BMC holds (blob /recovery/image, docs/bmc.md): Stat (and its claimed image type and version judged
+    /// like an OFFER), then read whole over IPMI BLOB into the file source's buffer, verified exactly like a donor's or a
+    /// file's, and only then written. No BMC, no committed image,
     /// an image larger than the region's capsule, or a refused image: reported, nothing written, the next source tried.
     /// </summary>
     private int RecoverFromBmc(in PreflightResult ready, RecoveryConfig config, out bool wroteFlash)
@@ -176,8 +177,20 @@ internal sealed class RecoveryRun
         _fileImage ??= new byte[(int)regionSize + (int)CapsuleOverhead];
         var client = new BlobClient(ipmi);
         var download = new BlobDownload(client);
+        BlobDownloadStatus read = download.Query(BmcDonor.ImageBlobId, _fileImage.Length);
+        if (read != BlobDownloadStatus.Read)
+        {
+            _lines.BmcNotRead(BmcDonor.ImageBlobIdText, read, download, client);
+            return MachineExitCodes.Failure;
+        }
+        // The BMC's claim (Stat metadata: image type, version) judged like a network OFFER before minutes of reading.
+        BmcImageOfferStatus offer = BmcImageOffer.Judge(client.LastMetadata, config.Target.ImageType, config.Target.LowestSupportedVersion,
+            out EfiGuid offeredType, out uint offeredVersion);
+        _lines.BmcOffer(BmcDonor.ImageBlobIdText, offer, download.Stat.Size, offeredType, offeredVersion);
+        if (offer == BmcImageOfferStatus.WrongImageType || offer == BmcImageOfferStatus.BelowFloor)
+            return MachineExitCodes.Failure;
         long start = MonotonicClock.Now.Milliseconds;
-        BlobDownloadStatus read = download.Read(BmcDonor.ImageBlobId, _fileImage, out int size);
+        read = download.ReadQueried(BmcDonor.ImageBlobId, _fileImage, out int size);
         long readMs = MonotonicClock.Now.Milliseconds - start;
         if (read != BlobDownloadStatus.Read)
         {

@@ -37,6 +37,8 @@ public sealed class BlobClient
 
     private readonly IpmiClient _ipmi;
     private readonly byte[] _request = new byte[MaxRequestDataBytes];
+    private readonly byte[] _metadata = new byte[255];
+    private int _metadataLength;
 
     public BlobClient(IpmiClient ipmi, int retries = 2)
     {
@@ -59,6 +61,9 @@ public sealed class BlobClient
     public BlobStatus LastFault { get; private set; }
 
     public byte LastCompletionCode { get; private set; }
+
+    /// <summary>The blob-specific metadata of the last Stat / SessionStat that succeeded (empty otherwise).</summary>
+    public ReadOnlySpan<byte> LastMetadata => new ReadOnlySpan<byte>(_metadata, 0, _metadataLength);
 
     public BlobStatus GetCount(out uint count)
     {
@@ -180,14 +185,17 @@ public sealed class BlobClient
     }
 
     // state (2), size (4), metadata length (1), metadata.
-    private static BlobStatus ParseStat(ReadOnlySpan<byte> body, out BlobStat stat)
+    private BlobStatus ParseStat(ReadOnlySpan<byte> body, out BlobStat stat)
     {
         stat = default;
+        _metadataLength = 0;
         if (body.Length < 7 || body.Length < 7 + body[6])
             return BlobStatus.Short;
         stat.State = ReadUInt16(body, 0);
         stat.Size = ReadUInt32(body, 2);
         stat.MetadataLength = body[6];
+        body.Slice(7, body[6]).CopyTo(_metadata);
+        _metadataLength = body[6];
         return BlobStatus.Ok;
     }
 

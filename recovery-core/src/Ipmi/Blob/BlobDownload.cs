@@ -25,9 +25,20 @@ public sealed class BlobDownload
     /// <summary>Read messages of the last download.</summary>
     public int Reads { get; private set; }
 
+    /// <summary>Stat, then the whole blob: <see cref="Query"/> and <see cref="ReadQueried"/>.</summary>
     public BlobDownloadStatus Read(ReadOnlySpan<byte> blobId, Span<byte> destination, out int length)
     {
         length = 0;
+        BlobDownloadStatus status = Query(blobId, destination.Length);
+        return status != BlobDownloadStatus.Read ? status : ReadQueried(blobId, destination, out length);
+    }
+
+    /// <summary>
+    /// Stat only: whether the blob is there, committed and at most <paramref name="capacity"/> bytes (Read when it is). Its
+    /// metadata is then <see cref="BlobClient.LastMetadata"/>, for a caller that judges the blob before reading it.
+    /// </summary>
+    public BlobDownloadStatus Query(ReadOnlySpan<byte> blobId, int capacity)
+    {
         Reads = 0;
         FailedStatus = BlobStatus.Ok;
         BlobStatus status = _client.Stat(blobId, out BlobStat stat);
@@ -38,10 +49,19 @@ public sealed class BlobDownload
             return Failed(BlobSubcommand.Stat, status);
         if (!stat.Has(BlobState.Committed) || stat.Has(BlobState.Committing) || stat.Has(BlobState.CommitError))
             return BlobDownloadStatus.NotCommitted;
-        if (stat.Size > (uint)destination.Length)
+        if (stat.Size > (uint)capacity)
             return BlobDownloadStatus.TooLarge;
-        int size = (int)stat.Size;
-        status = _client.Open(blobId, BlobState.OpenRead, out ushort session);
+        return BlobDownloadStatus.Read;
+    }
+
+    /// <summary>After a <see cref="Query"/> that returned Read: Open for reading, Read the size Stat gave, Close.</summary>
+    public BlobDownloadStatus ReadQueried(ReadOnlySpan<byte> blobId, Span<byte> destination, out int length)
+    {
+        length = 0;
+        int size = (int)Stat.Size;
+        if (size > destination.Length)
+            return BlobDownloadStatus.TooLarge;
+        BlobStatus status = _client.Open(blobId, BlobState.OpenRead, out ushort session);
         if (status != BlobStatus.Ok)
             return Failed(BlobSubcommand.Open, status);
         BlobDownloadStatus result = ReadAll(session, destination.Slice(0, size), out length);

@@ -1,6 +1,6 @@
 namespace UefiRecovery.Core.Ipmi.Blob;
 
-/// <summary>The names the console prints for <see cref="BlobUploadStatus"/>, <see cref="BlobDownloadStatus"/> and the steps.</summary>
+/// <summary>The names the console prints for <see cref="BlobUploadStatus"/>, <see cref="BlobDownloadStatus"/>, <see cref="BmcImageOfferStatus"/> and the steps.</summary>
 public static class BlobTransferNames
 {
     public static string Name(BlobDownloadStatus status) => status switch
@@ -21,6 +21,15 @@ public static class BlobTransferNames
         BlobUploadStatus.NotAcknowledged => "not-acknowledged",
         BlobUploadStatus.CommitError => "commit-error",
         BlobUploadStatus.SizeMismatch => "size-mismatch",
+        _ => "unknown",
+    };
+
+    public static string Name(BmcImageOfferStatus status) => status switch
+    {
+        BmcImageOfferStatus.NoClaim => "none",
+        BmcImageOfferStatus.Acceptable => "acceptable",
+        BmcImageOfferStatus.WrongImageType => "wrong-image-type",
+        BmcImageOfferStatus.BelowFloor => "below-floor",
         _ => "unknown",
     };
 
