@@ -160,8 +160,8 @@ internal sealed class RecoveryRun
     /// <summary>
     /// The image the BMC holds (blob /recovery/image, docs/bmc.md): Stat (and its claimed image type and version judged
     /// like an OFFER), then read whole over IPMI BLOB into the file source's buffer, verified exactly like a donor's or a
-    /// file's, and only then written. No BMC, no committed image,
-    /// an image larger than the region's capsule, or a refused image: reported, nothing written, the next source tried.
+    /// file's, and only then written. No BMC, no committed image, an image larger than the region's capsule, a refused
+    /// claim or a refused image: reported, nothing written, the next source tried.
     /// </summary>
     private int RecoverFromBmc(in PreflightResult ready, RecoveryConfig config, out bool wroteFlash)
     {
