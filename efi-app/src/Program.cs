@@ -5,6 +5,7 @@ using UefiRecovery.Efi.Modes.CoreTest;
 using UefiRecovery.Efi.Modes.FvbCheck;
 using UefiRecovery.Efi.Modes.NetDiag;
 using UefiRecovery.Efi.Modes.Recovery;
+using UefiRecovery.Efi.Modes.StageToBmc;
 #endif
 using UefiRecovery.Efi.Modes.SelfTest;
 
@@ -16,8 +17,8 @@ namespace UefiRecovery.Efi;
 /// and the app dispatches on its <c>uefirecovery.mode</c>: none prints the banner and returns to the
 /// firmware; "selftest" runs the runtime self-test; "netdiag" the network diagnostics; "coretest" the
 /// portable core (capsules, protocol, netstack) inside the firmware; "fvbcheck" the firmware-region
-/// check; "auto" and "recover" the recovery. The build without the portable core knows only SMBIOS
-/// OEM strings and the self-test.
+/// check; "stage-to-bmc" sends the stage list's files to the BMC; "auto" and "recover" the recovery.
+/// The build without the portable core knows only SMBIOS OEM strings and the self-test.
 /// </summary>
 internal static class Program
 {
@@ -48,6 +49,11 @@ internal static class Program
             case RecoveryMode.FvbCheck:
                 // Firmware-region check (Modes/FvbCheck); ends the machine like the other modes.
                 EfiRuntime.Exit(FvbCheckMode.Run(system, config));
+                break;
+
+            case RecoveryMode.StageToBmc:
+                // The stage list's files to the BMC (Modes/StageToBmc, docs/bmc.md); ends the machine like the other modes.
+                EfiRuntime.Exit(StageToBmcMode.Run(system));
                 break;
 
             case RecoveryMode.Recover:

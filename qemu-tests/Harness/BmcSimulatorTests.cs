@@ -124,7 +124,7 @@ public sealed class BmcSimulatorTests
         Assert.Equal(3, bmc.Requests.Count);
     }
 
-    private static async Task<Socket> ConnectAsQemuAsync(BmcSimulator bmc)
+    internal static async Task<Socket> ConnectAsQemuAsync(BmcSimulator bmc)
     {
         string chardev = bmc.QemuArguments()[1];
         int port = int.Parse(chardev.Split(',').Single(p => p.StartsWith("port=")).Substring(5));
@@ -135,7 +135,7 @@ public sealed class BmcSimulatorTests
         return socket;
     }
 
-    private static async Task<byte[]> RoundTripAsync(Socket qemu, byte seq, byte[] request)
+    internal static async Task<byte[]> RoundTripAsync(Socket qemu, byte seq, byte[] request)
     {
         await qemu.SendAsync(BmcFrame.EncodeMessage(new[] { seq }.Concat(request).ToArray()), SocketFlags.None);
         var reader = new BmcFrameReader();
@@ -153,7 +153,7 @@ public sealed class BmcSimulatorTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    internal static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (int i = 0; i < 300 && !condition(); i++)
             await Task.Delay(100);

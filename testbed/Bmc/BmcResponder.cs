@@ -9,7 +9,8 @@ namespace UefiRecovery.Testbed.Bmc;
 /// The commands the simulated BMC implements (IPMI 2.0): Get Device ID (App 01h), Get System Info Parameters
 /// (App 59h) with the OEM text parameter C0h holding <c>uefirecovery.*</c> lines in the spec's string layout
 /// (set 0: encoding, length, 14 bytes; set n: 16 bytes), and Get System Boot Options (Chassis 09h) parameter 5.
-/// Everything else: C1h invalid command. The answer is completion code then data (the simulator adds the header).
+/// OpenBMC's BLOB commands (OEM/Group 2Eh, 80h) go to <see cref="Blobs"/>. Everything else: C1h invalid command.
+/// The answer is completion code then data (the simulator adds the header); null: the answer is dropped.
 /// </summary>
 public sealed class BmcResponder
 {
@@ -26,10 +27,14 @@ public sealed class BmcResponder
     /// <summary>The recovery settings as separate lines.</summary>
     public static BmcResponder WithSettings(IEnumerable<string> lines) => new() { RecoveryText = string.Join("\n", lines) };
 
+    /// <summary>The BLOB store (OpenBMC's BLOB transfer protocol), empty at first.</summary>
+    public BmcBlobStore Blobs { get; } = new();
+
     public static byte[] CompletionOnly(byte code) => new[] { code };
 
-    public byte[] Answer(BmcRequest request) => (request.NetFn, request.Command) switch
+    public byte[]? Answer(BmcRequest request) => (request.NetFn, request.Command) switch
     {
+        (BmcBlobStore.NetFn, BmcBlobStore.Command) => Blobs.Answer(request.Data),
         (NetFnApp, 0x01) => DeviceId(),
         (NetFnApp, 0x59) => SystemInfo(request.Data),
         (NetFnChassis, 0x09) => BootOptions(request.Data),

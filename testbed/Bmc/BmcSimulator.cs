@@ -16,7 +16,7 @@ namespace UefiRecovery.Testbed.Bmc;
 /// it listens on a TCP port on 127.0.0.1 or on a Unix socket (which also reaches a QEMU inside a network
 /// namespace), QEMU connects, and every request is answered per IPMI 2.0 by <see cref="BmcResponder"/>.
 /// Faults: drop the next N requests (QEMU then answers C3h timeout itself after 4 s), answer the next N with
-/// C0h node busy, or delay every answer.
+/// C0h node busy, or delay every answer; per BLOB subcommand: <see cref="BmcBlobStore.InjectFault"/>.
 /// </summary>
 public sealed class BmcSimulator : IAsyncDisposable
 {
@@ -148,7 +148,9 @@ public sealed class BmcSimulator : IAsyncDisposable
         Requests.Enqueue(request);
         if (TakeOne(ref _dropNext))
             return;
-        byte[] answer = TakeOne(ref _busyNext) ? BmcResponder.CompletionOnly(0xC0) : Responder.Answer(request);
+        byte[]? answer = TakeOne(ref _busyNext) ? BmcResponder.CompletionOnly(0xC0) : Responder.Answer(request);
+        if (answer == null)
+            return; // the responder dropped it (a BLOB fault)
         if (Delay > TimeSpan.Zero)
             await Task.Delay(Delay, _stop.Token);
         // seq, (netfn+1)<<2 | lun, cmd, cc, data.

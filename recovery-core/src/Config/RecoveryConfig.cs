@@ -203,7 +203,8 @@ public sealed class RecoveryConfig
                 else if (ConfigKeyNames.TextEquals(value, "auto")) Mode = RecoveryMode.Auto;
                 else if (ConfigKeyNames.TextEquals(value, "coretest")) Mode = RecoveryMode.CoreTest;
                 else if (ConfigKeyNames.TextEquals(value, "fvbcheck")) Mode = RecoveryMode.FvbCheck;
-                else return ConfigApplyResult.BadValue(which, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck)");
+                else if (ConfigKeyNames.TextEquals(value, "stage-to-bmc")) Mode = RecoveryMode.StageToBmc;
+                else return ConfigApplyResult.BadValue(which, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck, stage-to-bmc)");
                 return ConfigApplyResult.Applied(which);
 
             case ConfigKey.DebugExit:

@@ -23,4 +23,7 @@ public enum RecoveryMode : byte
 
     /// <summary><c>fvbcheck</c>: list the FVB instances and judge the configured region (docs/firmware-regions.md).</summary>
     FvbCheck = 6,
+
+    /// <summary><c>stage-to-bmc</c>: send the stage list's ESP files to the BMC over IPMI BLOB (docs/bmc.md), then stop the machine.</summary>
+    StageToBmc = 7,
 }

@@ -8,4 +8,6 @@ public enum RecoverySourceKind : byte
     Donors,
     /// <summary><c>file:\path</c>: a capsule file on any Simple File System volume (the ESP, a USB stick).</summary>
     File,
+    /// <summary><c>bmc</c>: the image the BMC holds (blob <c>/recovery/image</c>), over IPMI BLOB (docs/bmc.md).</summary>
+    Bmc,
 }

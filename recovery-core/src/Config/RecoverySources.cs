@@ -5,7 +5,8 @@ namespace UefiRecovery.Core.Config;
 /// <summary>
 /// <c>uefirecovery.source</c>, repeated up to <see cref="Capacity"/> times: the places recovery tries, in the order
 /// given (issue #18). <c>donors</c> is the recovery protocol; <c>file:\path\image.cap</c> a capsule file looked up on
-/// every Simple File System volume (the ESP, a USB stick). Without any entry: <c>donors</c> alone. Donors, when listed,
+/// every Simple File System volume (the ESP, a USB stick); <c>bmc</c> the image the BMC holds as blob
+/// <c>/recovery/image</c>, read over IPMI BLOB (docs/bmc.md). Without any entry: <c>donors</c> alone. Donors, when listed,
 /// come last: they wait for a manager until <c>uefirecovery.timeout.recovery</c>. A protected key
 /// (it decides what is fetched); every source's image goes through the same verification and write.
 /// Allocated once; adding allocates nothing.
@@ -15,6 +16,7 @@ public sealed class RecoverySources
     public const int Capacity = 4;
     public const int MaxPathLength = 128;
     public const string DonorsText = "donors";
+    public const string BmcText = "bmc";
     public const string FilePrefix = "file:";
 
     private readonly RecoverySourceKind[] _kinds = new RecoverySourceKind[Capacity];
@@ -57,9 +59,17 @@ public sealed class RecoverySources
             reason = "";
             return true;
         }
+        if (ConfigKeyNames.TextEquals(value, BmcText))
+        {
+            _kinds[Configured] = RecoverySourceKind.Bmc;
+            _pathLengths[Configured] = 0;
+            Configured++;
+            reason = "";
+            return true;
+        }
         if (!ConfigKeyNames.StartsWith(value, FilePrefix))
         {
-            reason = "not donors or file:\\path";
+            reason = "not donors, bmc or file:\\path";
             return false;
         }
         ReadOnlySpan<char> path = value.Slice(FilePrefix.Length);

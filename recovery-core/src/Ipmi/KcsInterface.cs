@@ -58,6 +58,9 @@ public sealed class KcsInterface
     /// <summary>Microseconds stalled in waits since construction (a lower bound of the time spent waiting).</summary>
     public long StalledMicroseconds { get; private set; }
 
+    /// <summary>Waits at least <paramref name="microseconds"/> on the interface's clock (a caller polling the BMC between commands).</summary>
+    public void Wait(int microseconds) => _ports.Stall(microseconds);
+
     /// <summary>
     /// Writes <paramref name="request"/> (netfn/lun, cmd, data) and reads the response (netfn/lun, cmd,
     /// completion code, data) into <paramref name="response"/>. On anything but Ok, <paramref name="length"/>

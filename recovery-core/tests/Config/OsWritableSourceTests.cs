@@ -138,6 +138,7 @@ public sealed class OsWritableSourceTests
     [InlineData("selftest", RecoveryMode.SelfTest)]
     [InlineData("coretest", RecoveryMode.CoreTest)]
     [InlineData("fvbcheck", RecoveryMode.FvbCheck)]
+    [InlineData("stage-to-bmc", RecoveryMode.StageToBmc)]
     public void TryApplyFrom_OtherModeFromEspFileNoPlatformMode_AppliedButNotProtected(string value, RecoveryMode mode)
     {
         var config = new RecoveryConfig();

@@ -72,6 +72,7 @@ public sealed class RecoveryConfigTests
     [InlineData("uefirecovery.mode=auto", RecoveryMode.Auto)]
     [InlineData("uefirecovery.mode=coretest", RecoveryMode.CoreTest)]
     [InlineData("uefirecovery.mode=fvbcheck", RecoveryMode.FvbCheck)]
+    [InlineData("uefirecovery.mode=stage-to-bmc", RecoveryMode.StageToBmc)]
     public void TryApplyEntry_Mode_Set(string entry, RecoveryMode expected)
     {
         var config = new RecoveryConfig();
@@ -154,9 +155,9 @@ public sealed class RecoveryConfigTests
     }
 
     [Theory]
-    [InlineData("uefirecovery.mode=repair", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck)")]
-    [InlineData("uefirecovery.mode=", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck)")]
-    [InlineData("uefirecovery.mode=NETDIAG", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck)")]
+    [InlineData("uefirecovery.mode=repair", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck, stage-to-bmc)")]
+    [InlineData("uefirecovery.mode=", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck, stage-to-bmc)")]
+    [InlineData("uefirecovery.mode=NETDIAG", ConfigKey.Mode, "unknown mode (auto, recover, netdiag, selftest, coretest, fvbcheck, stage-to-bmc)")]
     [InlineData("uefirecovery.debugexit=yes", ConfigKey.DebugExit, "flag is not 0 or 1")]
     [InlineData("uefirecovery.ip=10.0.0.5", ConfigKey.Ip, "prefix length missing (A.B.C.D/len)")]
     [InlineData("uefirecovery.gateway=224.0.0.1", ConfigKey.Gateway, "multicast address")]
@@ -366,8 +367,34 @@ public sealed class RecoverySourceConfigTests
         Assert.True(config.Sources.GetPath(2).IsEmpty);
     }
 
+    [Fact]
+    public void Source_FileBmcDonors_BmcKeptInItsPlace()
+    {
+        var config = new RecoveryConfig();
+        foreach (string entry in new[] { "file:\\a.cap", "bmc", "donors" })
+            Assert.True(config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.source=" + entry).IsApplied, entry);
+
+        Assert.Equal(3, config.Sources.Count);
+        Assert.Equal(RecoverySourceKind.Bmc, config.Sources.GetKind(1));
+        Assert.True(config.Sources.GetPath(1).IsEmpty);
+        Assert.Equal(RecoverySourceKind.Donors, config.Sources.GetKind(2));
+    }
+
+    [Fact]
+    public void Source_BmcAfterDonors_Refused()
+    {
+        var config = new RecoveryConfig();
+        Assert.True(config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.source=donors").IsApplied);
+
+        ConfigApplyResult result = config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.source=bmc");
+
+        Assert.False(result.IsApplied);
+        Assert.Equal(1, config.Sources.Count);
+    }
+
     [Theory]
-    [InlineData("http://192.0.2.1/a.cap", "not donors or file:\\path")]
+    [InlineData("http://192.0.2.1/a.cap", "not donors, bmc or file:\\path")]
+    [InlineData("BMC", "not donors, bmc or file:\\path")]
     [InlineData("file:a.cap", "file path does not start with '\\' or is longer than 128 characters")]
     [InlineData("file:\\..\\a.cap", "file path has spaces, '/', '..' or characters outside printable ASCII")]
     [InlineData("file:\\a b.cap", "file path has spaces, '/', '..' or characters outside printable ASCII")]

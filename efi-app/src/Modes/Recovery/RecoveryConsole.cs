@@ -1,3 +1,5 @@
+using UefiRecovery.Core.Ipmi;
+using UefiRecovery.Core.Ipmi.Blob;
 using UefiRecovery.Core.Protocol.Instructions;
 using UefiRecovery.Efi.Services.Storage;
 
@@ -21,6 +23,13 @@ namespace UefiRecovery.Efi.Modes.Recovery;
 ///   RECOVERY SOURCE file path=PATH rejected code=.. reason=.. message=".."   (the next volume with the path, then the next source)
 ///   RECOVERY SOURCE waiting for a volume seconds=N watch=arrival+timer|timer   (file sources only, none had an image)
 ///   RECOVERY SOURCE rescan cause=arrival|timer after-ms=N volumes=N            (then the file sources again, quiet when missing)
+///   RECOVERY PHASE bmc                                    (uefirecovery.source=bmc; docs/bmc.md)
+///   RECOVERY SOURCE bmc skipped reason=no-bmc detail="..."
+///   RECOVERY SOURCE bmc blob=/recovery/image skipped reason=absent|not-committed|too-large|command-failed|ended-early [size=N state=0x....] [step=.. status=..] [cc=..]
+///   RECOVERY SOURCE bmc blob=/recovery/image offer=none|acceptable size=N [image=GUID version=0x........]
+///   RECOVERY SOURCE bmc blob=/recovery/image skipped reason=wrong-image-type|below-floor size=N image=GUID version=0x........
+///   RECOVERY SOURCE bmc blob=/recovery/image read kcs=0x.. bytes=N reads=N ms=N kcs-bytes=N retried=N
+///   RECOVERY SOURCE bmc blob=/recovery/image rejected code=.. reason=.. message=".."   (then the next source)
 ///   RECOVERY PHASE network
 ///   RECOVERY NIC mac=.. mtu=.. | NIC-SKIPPED .. | STATIC .. | DHCP discovering | LEASE ..   (NicReport, terse)
 ///   ENTROPY ..                                                                              (EntropySource)
@@ -111,6 +120,44 @@ internal sealed class RecoveryConsole
     public void VolumeRescan(bool arrival, long afterMs, int volumes) =>
         new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE rescan cause=").Append(arrival ? "arrival" : "timer")
             .Append(" after-ms=").AppendDecimal(afterMs).Append(" volumes=").AppendDecimal((ulong)volumes).WriteLine(_console);
+
+    public void BmcSkipped(string reason) =>
+        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE bmc skipped reason=no-bmc detail=\"").Append(reason).Append("\"").WriteLine(_console);
+
+    public void BmcNotRead(string blob, BlobDownloadStatus status, BlobDownload download, BlobClient client)
+    {
+        var line = new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE bmc blob=").Append(blob).Append(" skipped reason=")
+            .Append(BlobTransferNames.Name(status));
+        if (status == BlobDownloadStatus.TooLarge || status == BlobDownloadStatus.NotCommitted)
+            line.Append(" size=").AppendDecimal((ulong)download.Stat.Size).Append(" state=").AppendHex(download.Stat.State, 4);
+        if (status == BlobDownloadStatus.Absent || status == BlobDownloadStatus.CommandFailed)
+        {
+            if (status == BlobDownloadStatus.CommandFailed)
+                line.Append(" step=").Append(BlobTransferNames.Step(download.FailedStep)).Append(" status=").Append(BlobStatusNames.Name(download.FailedStatus));
+            line.Append(" cc=").Append(client.LastCompletionCode == 0 ? "none" : IpmiCompletionCodeNames.Name(client.LastCompletionCode));
+        }
+        line.WriteLine(_console);
+    }
+
+    public void BmcOffer(string blob, BmcImageOfferStatus status, uint size, in EfiGuid type, uint version)
+    {
+        bool refused = status == BmcImageOfferStatus.WrongImageType || status == BmcImageOfferStatus.BelowFloor;
+        var line = new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE bmc blob=").Append(blob)
+            .Append(refused ? " skipped reason=" : " offer=").Append(BlobTransferNames.Name(status)).Append(" size=").AppendDecimal((ulong)size);
+        if (status != BmcImageOfferStatus.NoClaim)
+            line.Append(" image=").Append(type).Append(" version=").AppendHex(version, 8);
+        line.WriteLine(_console);
+    }
+
+    public void BmcRead(string blob, ulong port, int bytes, int reads, long ms, long kcsBytes, int retried) =>
+        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE bmc blob=").Append(blob).Append(" read kcs=").AppendHex(port)
+            .Append(" bytes=").AppendDecimal((ulong)bytes).Append(" reads=").AppendDecimal((ulong)reads).Append(" ms=").AppendDecimal(ms)
+            .Append(" kcs-bytes=").AppendDecimal((ulong)kcsBytes).Append(" retried=").AppendDecimal((ulong)retried).WriteLine(_console);
+
+    public void BmcRejected(string blob, CapsuleStatus status) =>
+        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE bmc blob=").Append(blob).Append(" rejected code=")
+            .AppendDecimal((ulong)(int)status).Append(" reason=").Append(StatusName(status))
+            .Append(" message=\"").Append(CapsuleStatusText.Describe(status)).Append("\"").WriteLine(_console);
 
     public void Installed(bool written) =>
         new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY INSTALLED record=").Append(InstalledRecord.PathText)

@@ -1,4 +1,7 @@
 using UefiRecovery.Core.Crypto;
+using UefiRecovery.Core.Ipmi;
+using UefiRecovery.Core.Ipmi.Blob;
+using UefiRecovery.Efi.Services.Bmc;
 using UefiRecovery.Efi.Services.Storage;
 
 namespace UefiRecovery.Efi.Modes.Recovery;
@@ -75,7 +78,7 @@ internal sealed class RecoveryRun
     }
 
     /// <summary>
-    /// Each <c>uefirecovery.source</c> in order (docs/config.md; default: donors): a file source that is missing, too
+    /// Each <c>uefirecovery.source</c> in order (docs/config.md; default: donors): a file or BMC source that is missing, too
     /// large or refused by verification is reported and the next one tried; donors is always the last. An instructed
     /// boot asks the instruction's managers (donors) whatever the list says.
     /// </summary>
@@ -95,6 +98,11 @@ internal sealed class RecoveryRun
             if (sources.GetKind(s) == RecoverySourceKind.File && !_instructed!.IsValid)
             {
                 code = RecoverFromFile(ready, config, sources.GetPath(s), quietWhenMissing: false, out resetWanted);
+                continue;
+            }
+            if (sources.GetKind(s) == RecoverySourceKind.Bmc && !_instructed!.IsValid)
+            {
+                code = RecoverFromBmc(ready, config, out resetWanted);
                 continue;
             }
             if (sources.GetKind(s) == RecoverySourceKind.Donors || _instructed!.IsValid)
@@ -187,16 +195,84 @@ internal sealed class RecoveryRun
                 _lines.SourceRejected(path, verdict.Status);
                 continue;
             }
-            bool success = WriteVerified(capsuleBytes, config, ready.Region, ready.Flash!, ready.MarkerStore!, ready.Block!, null, 0,
-                out wroteFlash, out RecoveryResult recovery, out _, out _);
-            if (!wroteFlash)
-                return MachineExitCodes.Failure;
-            if (success)
-                _lines.Recovered();
-            else
-                _lines.Failed(FirmwareNames.Recovery(recovery.Status));
-            return success ? MachineExitCodes.Success : MachineExitCodes.Failure;
+            return WriteAndReport(capsuleBytes, ready, config, out wroteFlash);
         }
+    }
+
+    /// <summary>
+    /// The image the BMC holds (blob /recovery/image, docs/bmc.md): Stat (and its claimed image type and version judged
+    /// like an OFFER), then read whole over IPMI BLOB into the file source's buffer, verified exactly like a donor's or a
+    /// file's, and only then written. No BMC, no committed image, an image larger than the region's capsule, a refused
+    /// claim or a refused image: reported, nothing written, the next source tried.
+    /// </summary>
+    private int RecoverFromBmc(in PreflightResult ready, RecoveryConfig config, out bool wroteFlash)
+    {
+        wroteFlash = false;
+        _lines.Phase("bmc");
+        IpmiClient? ipmi = BmcConnection.TryOpen(_system, out ulong port, out string absentReason, out _);
+        if (ipmi == null)
+        {
+            _lines.BmcSkipped(absentReason);
+            return MachineExitCodes.Failure;
+        }
+        ulong regionSize = (ulong)ready.Region.BlockSize * (ulong)ready.Region.BlockCount;
+        _fileImage ??= new byte[(int)regionSize + (int)CapsuleOverhead];
+        var client = new BlobClient(ipmi);
+        var download = new BlobDownload(client);
+        BlobDownloadStatus read = download.Query(BmcDonor.ImageBlobId, _fileImage.Length);
+        if (read != BlobDownloadStatus.Read)
+        {
+            _lines.BmcNotRead(BmcDonor.ImageBlobIdText, read, download, client);
+            return MachineExitCodes.Failure;
+        }
+        // The BMC's claim (Stat metadata: image type, version) judged like a network OFFER before minutes of reading.
+        BmcImageOfferStatus offer = BmcImageOffer.Judge(client.LastMetadata, config.Target.ImageType, config.Target.LowestSupportedVersion,
+            out EfiGuid offeredType, out uint offeredVersion);
+        _lines.BmcOffer(BmcDonor.ImageBlobIdText, offer, download.Stat.Size, offeredType, offeredVersion);
+        if (offer == BmcImageOfferStatus.WrongImageType || offer == BmcImageOfferStatus.BelowFloor)
+            return MachineExitCodes.Failure;
+        long start = MonotonicClock.Now.Milliseconds;
+        read = download.ReadQueried(BmcDonor.ImageBlobId, _fileImage, out int size);
+        long readMs = MonotonicClock.Now.Milliseconds - start;
+        if (read != BlobDownloadStatus.Read)
+        {
+            _lines.BmcNotRead(BmcDonor.ImageBlobIdText, read, download, client);
+            return MachineExitCodes.Failure;
+        }
+        _lines.BmcRead(BmcDonor.ImageBlobIdText, port, size, download.Reads, readMs, ipmi.BytesTransferred, client.CommandsRetried + ipmi.CommandsRetried);
+        ReadOnlySpan<byte> capsuleBytes = new ReadOnlySpan<byte>(_fileImage, 0, size);
+        CapsuleVerdict verdict = new CapsuleVerifier(ready.Trust!).Verify(capsuleBytes, TargetFor(config, ready.Region), out _);
+        if (!verdict.IsAccepted)
+        {
+            _lines.BmcRejected(BmcDonor.ImageBlobIdText, verdict.Status);
+            return MachineExitCodes.Failure;
+        }
+        return WriteAndReport(capsuleBytes, ready, config, out wroteFlash);
+    }
+
+    /// <summary>A verified capsule from a file or the BMC written (<see cref="WriteVerified"/>), and the DONE line.</summary>
+    private int WriteAndReport(ReadOnlySpan<byte> capsuleBytes, in PreflightResult ready, RecoveryConfig config, out bool wroteFlash)
+    {
+        bool success = WriteVerified(capsuleBytes, config, ready.Region, ready.Flash!, ready.MarkerStore!, ready.Block!, null, 0,
+            out wroteFlash, out RecoveryResult recovery, out _, out _);
+        if (!wroteFlash)
+            return MachineExitCodes.Failure;
+        if (success)
+            RecoveredThenStage();
+        else
+            _lines.Failed(FirmwareNames.Recovery(recovery.Status));
+        return success ? MachineExitCodes.Success : MachineExitCodes.Failure;
+    }
+
+    /// <summary>
+    /// The recovery's DONE line, then, when the stage list is beside the app, its files to the BMC (seed 004, docs/bmc.md).
+    /// The recovery's outcome stands whatever the staging's: the region is already written and verified.
+    /// </summary>
+    private void RecoveredThenStage()
+    {
+        _lines.Recovered();
+        if (BmcStaging.ListPresent(_boot))
+            BmcStaging.Run(_system);
     }
 
     /// <summary>The update target the capsule verifier checks against: the configured type, floor and the region's size.</summary>
@@ -387,7 +463,7 @@ internal sealed class RecoveryRun
             LeaveGroup(iface, device, chosen.DeliveryAddress);
         _lines.Result(success, reason, client.ResultAcknowledged);
         if (success)
-            _lines.Recovered();
+            RecoveredThenStage();
         else
             _lines.Failed(FirmwareNames.Recovery(recovery.Status));
         return success ? MachineExitCodes.Success : MachineExitCodes.Failure;

@@ -1,6 +1,6 @@
 #if PORTABLE_CORE
 using UefiRecovery.Core.Ipmi;
-using UefiRecovery.Efi.Uefi.Smbios;
+using UefiRecovery.Efi.Services.Bmc;
 
 namespace UefiRecovery.Efi.Services.Config;
 
@@ -13,45 +13,26 @@ namespace UefiRecovery.Efi.Services.Config;
 /// </summary>
 internal static class BmcConfigSource
 {
-    /// <summary>Time per KCS handshake step: a byte handshake takes one or two polls; a dead interface costs this twice.</summary>
-    private const int HandshakeMicroseconds = 1_000_000;
-
-    /// <summary>Time the BMC gets to answer a request: past QEMU's own 4 s answer timeout (C3h), so a dropped
-    /// request ends in that answer and not in an abort while QEMU's model still waits for the BMC.</summary>
-    private const int ResponseMicroseconds = 6_000_000;
-
-    private const int Retries = 2;
-
     public static void ApplyLayer(UefiSystemTable system, RecoveryConfig config, IConfigReport report)
     {
         UefiConsole console = system.ConsoleOut;
         Span<char> line = stackalloc char[200];
-        if (!SmbiosFirmwareTable.TryGetTable(system, out ReadOnlySpan<byte> table, out int limit, out _)
-            || !SmbiosIpmiDevice.TryFind(table, limit, out SmbiosIpmiDevice device))
+        IpmiClient? client = BmcConnection.TryOpen(system, out ulong port, out string absentReason, out int otherInterfaceType);
+        if (client == null)
         {
-            new ConsoleLine(line).Append("CONFIG source=bmc status=absent reason=\"no SMBIOS type 38 IPMI device\"").WriteLine(console);
+            var absent = new ConsoleLine(line).Append("CONFIG source=bmc status=absent reason=\"").Append(absentReason).Append("\"");
+            if (otherInterfaceType >= 0)
+                absent.Append(" type=").AppendDecimal((ulong)otherInterfaceType);
+            absent.WriteLine(console);
             return;
         }
-        if (device.InterfaceType != SmbiosIpmiDevice.KcsInterface || !device.IsIoSpace)
-        {
-            new ConsoleLine(line).Append("CONFIG source=bmc status=absent reason=\"not a KCS interface in I/O space\" type=")
-                .AppendDecimal((ulong)device.InterfaceType).WriteLine(console);
-            return;
-        }
-        UefiCpuIo cpuIo = UefiCpuIo.Locate(system.BootServices);
-        if (!cpuIo.IsAvailable)
-        {
-            new ConsoleLine(line).Append("CONFIG source=bmc status=absent reason=\"no EFI_CPU_IO2_PROTOCOL\"").WriteLine(console);
-            return;
-        }
-        var client = new IpmiClient(new KcsInterface(new UefiKcsPorts(cpuIo, system.BootServices, device.BaseAddress, device.RegisterSpacing), HandshakeMicroseconds, ResponseMicroseconds, Retries));
         IpmiStatus status = client.Send(IpmiNetFn.App, IpmiNetFn.GetDeviceId, default, out ReadOnlySpan<byte> data);
         if (status != IpmiStatus.Ok || !BmcDeviceId.TryParse(data, out BmcDeviceId id))
         {
-            WriteFailure(console, "no-answer", device.BaseAddress, client, status);
+            WriteFailure(console, "no-answer", port, client, status);
             return;
         }
-        new ConsoleLine(line).Append("CONFIG source=bmc kcs=").AppendHex(device.BaseAddress).Append(" device=").AppendHex(id.DeviceId, 2)
+        new ConsoleLine(line).Append("CONFIG source=bmc kcs=").AppendHex(port).Append(" device=").AppendHex(id.DeviceId, 2)
             // Minor firmware revision: two BCD digits; IPMI version: BCD, least significant digit in the high nibble.
             .Append(" firmware=").AppendDecimal((ulong)id.FirmwareMajor).Append(".").AppendDecimal((ulong)(id.FirmwareMinor >> 4))
             .AppendDecimal((ulong)(id.FirmwareMinor & 0x0F)).Append(" ipmi=").AppendDecimal((ulong)(id.IpmiVersion & 0x0F)).Append(".")
@@ -64,7 +45,7 @@ internal static class BmcConfigSource
                 .Append(client.LastCompletionCode == SystemInfoText.ParameterNotSupported ? "parameter-not-supported"
                     : IpmiCompletionCodeNames.Name(client.LastCompletionCode)).WriteLine(console);
         else if (textStatus != SystemInfoTextStatus.Read)
-            WriteFailure(console, textStatus == SystemInfoTextStatus.Malformed ? "malformed" : "read-failed", device.BaseAddress, client, IpmiStatus.TransferFailed);
+            WriteFailure(console, textStatus == SystemInfoTextStatus.Malformed ? "malformed" : "read-failed", port, client, IpmiStatus.TransferFailed);
         else
         {
             new ConsoleLine(line).Append("CONFIG source=bmc status=read parameter=0xC0 bytes=").AppendDecimal((ulong)length).WriteLine(console);

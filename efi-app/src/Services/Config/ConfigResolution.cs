@@ -96,6 +96,7 @@ internal static class ConfigResolution
         RecoveryMode.Auto => "auto",
         RecoveryMode.CoreTest => "coretest",
         RecoveryMode.FvbCheck => "fvbcheck",
+        RecoveryMode.StageToBmc => "stage-to-bmc",
         _ => "none",
     };
 
