@@ -112,12 +112,20 @@ internal sealed class RecoveryRun
                 break;
             }
         }
-        if (!resetWanted && !donorsTried && config.VolumeWaitSeconds > 0)
+        if (!resetWanted && !donorsTried && config.VolumeWaitSeconds > 0 && HasFileSource(sources) && !_instructed!.IsValid)
             code = WaitForVolume(ready, config, out resetWanted);
         if (!resetWanted && !donorsTried)
             _lines.Failed("no-image");
         MonotonicClock.Stop();
         return code;
+    }
+
+    private static bool HasFileSource(RecoverySources sources)
+    {
+        for (int s = 0; s < sources.Count; s++)
+            if (sources.GetKind(s) == RecoverySourceKind.File)
+                return true;
+        return false;
     }
 
     /// <summary>Time between two looks at the file sources while waiting for a volume, for volumes whose arrival was not signalled.</summary>
