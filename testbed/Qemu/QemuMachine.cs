@@ -21,7 +21,7 @@ public sealed class QemuMachine
     public QemuMachine(QemuMachineOptions options)
     {
         Options = options;
-        var needed = new List<HostTool>(HostTool.ForQemuBoot);
+        var needed = new List<HostTool>(options.Arch.ToolsForBoot);
         if (options.NetworkNamespace != null)
         {
             needed.Add(HostTool.Ip);
@@ -31,9 +31,9 @@ public sealed class QemuMachine
             needed.Add(HostTool.Strace);
         }
         IReadOnlyDictionary<HostTool, string> tools = HostTools.Require(needed.ToArray());
-        _qemuPath = tools[HostTool.QemuSystemX86];
-        _ovmfCodePath = tools[HostTool.OvmfCode];
-        _varsTemplatePath = options.VarsTemplatePath ?? tools[HostTool.OvmfVars];
+        _qemuPath = tools[options.Arch.Qemu];
+        _ovmfCodePath = tools[options.Arch.FirmwareCode];
+        _varsTemplatePath = options.VarsTemplatePath ?? tools[options.Arch.FirmwareVars];
         if (!File.Exists(_varsTemplatePath))
         {
             throw new FileNotFoundException("Vars template not found", _varsTemplatePath);
