@@ -31,6 +31,9 @@ public sealed class QemuArch
     /// <summary>The pristine variable store each run copies (pflash unit 1).</summary>
     public HostTool FirmwareVars { get; }
 
+    /// <summary>Debian's snakeoil variable store for this firmware: PK/KEK/db of the snakeoil key, Secure Boot enforced.</summary>
+    public HostTool FirmwareSnakeoilVars { get; }
+
     /// <summary>Firmware and machine in one phrase, for figures.</summary>
     public string Description { get; }
 
@@ -38,7 +41,7 @@ public sealed class QemuArch
     private readonly string[] _testExitArguments;
     private readonly string _bootDiskSuffix;
 
-    private QemuArch(string name, string bootFileName, HostTool qemu, HostTool code, HostTool vars, string description,
+    private QemuArch(string name, string bootFileName, HostTool qemu, HostTool code, HostTool vars, HostTool snakeoilVars, string description,
         string[] machineArguments, string[] testExitArguments, string bootDiskSuffix)
     {
         Name = name;
@@ -46,6 +49,7 @@ public sealed class QemuArch
         Qemu = qemu;
         FirmwareCode = code;
         FirmwareVars = vars;
+        FirmwareSnakeoilVars = snakeoilVars;
         Description = description;
         _machineArguments = machineArguments;
         _testExitArguments = testExitArguments;
@@ -53,13 +57,13 @@ public sealed class QemuArch
     }
 
     public static readonly QemuArch X64 = new("x64", "BOOTX64.EFI",
-        HostTool.QemuSystemX86, HostTool.OvmfCode, HostTool.OvmfVars, "OVMF 2022.11, q35, TCG",
+        HostTool.QemuSystemX86, HostTool.OvmfCode, HostTool.OvmfVars, HostTool.OvmfSnakeoilVars, "OVMF 2022.11, q35, TCG",
         new[] { "-machine", "q35,accel=tcg" },
         new[] { "-device", $"isa-debug-exit,iobase=0x{QemuCommandLine.DebugExitIoBase:x2},iosize=0x04" },
         "");
 
     public static readonly QemuArch Arm64 = new("arm64", "BOOTAA64.EFI",
-        HostTool.QemuSystemAarch64, HostTool.AavmfCode, HostTool.AavmfVars, "AAVMF 2022.11, virt, cpu max, TCG",
+        HostTool.QemuSystemAarch64, HostTool.AavmfCode, HostTool.AavmfVars, HostTool.AavmfSnakeoilVars, "AAVMF 2022.11, virt, cpu max, TCG",
         new[] { "-machine", "virt,accel=tcg", "-cpu", "max,pauth-impdef=on" },
         new[] { "-semihosting" },
         ",if=virtio");

@@ -33,6 +33,8 @@ public sealed class HostTool
     public static readonly HostTool QemuSystemAarch64 = Program("qemu-system-aarch64", "qemu-system-arm");
     public static readonly HostTool AavmfCode = File("/usr/share/AAVMF/AAVMF_CODE.fd", "qemu-efi-aarch64");
     public static readonly HostTool AavmfVars = File("/usr/share/AAVMF/AAVMF_VARS.fd", "qemu-efi-aarch64");
+    /// <summary>AAVMF's snakeoil vars: Secure Boot enforced (AAVMF_CODE.snakeoil.fd is AAVMF_CODE.fd), db = the same snakeoil key as OVMF's.</summary>
+    public static readonly HostTool AavmfSnakeoilVars = File("/usr/share/AAVMF/AAVMF_VARS.snakeoil.fd", "qemu-efi-aarch64");
     public static readonly HostTool LldLink = Program("lld-link", "lld");
     public static readonly HostTool MCopy = Program("mcopy", "mtools");
     public static readonly HostTool MMd = Program("mmd", "mtools");
@@ -55,7 +57,7 @@ public sealed class HostTool
     /// <summary>What building a FAT image of an ESP needs.</summary>
     public static readonly HostTool[] ForFatImage = { MkfsVfat, MMd, MCopy };
 
-    public static readonly HostTool[] All = { QemuSystemX86, OvmfCode, OvmfVars, QemuSystemAarch64, AavmfCode, AavmfVars, LldLink, MCopy, MMd, MkfsVfat, Ip, Strace, OvmfSnakeoilVars, SbSign, OpenSsl };
+    public static readonly HostTool[] All = { QemuSystemX86, OvmfCode, OvmfVars, QemuSystemAarch64, AavmfCode, AavmfVars, AavmfSnakeoilVars, LldLink, MCopy, MMd, MkfsVfat, Ip, Strace, OvmfSnakeoilVars, SbSign, OpenSsl };
 
     private static HostTool Program(string name, string packages) => new(name, packages, searchPath: true);
 
