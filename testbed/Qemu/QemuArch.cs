@@ -91,7 +91,7 @@ public sealed class QemuArch
     internal IReadOnlyList<string> TestExitArguments => _testExitArguments;
 
     /// <summary>The -drive value for the ESP; on arm64 it goes on virtio-blk unless the disk already says where.</summary>
-    internal string BootDriveOption(string diskOption) =>
+    public string BootDriveOption(string diskOption) =>
         _bootDiskSuffix.Length == 0 || diskOption.Contains("if=", StringComparison.Ordinal) ? diskOption : diskOption + _bootDiskSuffix;
 
     public override string ToString() => Name;
