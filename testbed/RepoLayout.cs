@@ -28,9 +28,9 @@ public sealed class RepoLayout
 
     public string EfiAppProject => Path.Combine(Root, "efi-app", "src", "EfiApp.csproj");
 
-    /// <summary>Where efi-app's build writes the application for a configuration.</summary>
-    public string EfiAppBinary(string configuration) =>
-        Path.Combine(ArtifactsDir, "efi", configuration, "BOOTX64.EFI");
+    /// <summary>Where efi-app's build writes the application for a configuration (BOOTX64.EFI; BOOTAA64.EFI with -p:EfiTargetArch=arm64).</summary>
+    public string EfiAppBinary(string configuration, string bootFileName = "BOOTX64.EFI") =>
+        Path.Combine(ArtifactsDir, "efi", configuration, bootFileName);
 
     /// <summary>Walks up from <paramref name="startDirectory"/> to the folder holding the solution.</summary>
     public static bool TryFind(string startDirectory, out RepoLayout layout)

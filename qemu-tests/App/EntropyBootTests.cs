@@ -22,7 +22,7 @@ namespace UefiRecovery.QemuTests.App;
 public sealed class EntropyBootTests
 {
     private static readonly Regex Entropy = new(
-        "^ENTROPY source=(?<source>efi-rng|rdrand|mac-counter) efi-rng=(?<rng>[\\w-]+) rdrand=(?<rdrand>[\\w-]+)$");
+        "^ENTROPY source=(?<source>efi-rng|rdrand|rndr|mac-counter) efi-rng=(?<rng>[\\w-]+) (?<cpu>rdrand|rndr)=(?<rdrand>[\\w-]+)$");
 
     [Fact]
     public async Task Boot_VirtioRngDevice_SeedsFromEfiRng()
@@ -58,6 +58,24 @@ public sealed class EntropyBootTests
     }
 
     /// <summary>
+    /// AArch64 (AAVMF): the same order with RNDR as the CPU source. <c>-cpu max</c> has FEAT_RNG, Cortex-A57 does not
+    /// (a later -cpu overrides the test bed's); AAVMF 2022.11 binds virtio-rng-pci with VirtioRngDxe.
+    /// </summary>
+    [Theory]
+    [InlineData("virtio-rng", "efi-rng", "ok", "not-tried", new[] { "-device", "virtio-rng-pci" })]
+    [InlineData("rndr", "rndr", "absent", "ok", new string[0])]
+    [InlineData("none", "mac-counter", "absent", "unsupported", new[] { "-cpu", "cortex-a57" })]
+    public async Task Boot_Arm64EntropySources_BestAvailableChosen(string label, string source, string rng, string rndr, string[] extraArguments)
+    {
+        NetDiagBoot boot = await NetDiagBoot.RunAsync("entropy-arm64-" + label, QemuArch.Arm64, extraArguments);
+
+        Match line = boot.EntropyLine();
+        BootAssert.True(line.Groups["cpu"].Value == "rndr", boot.Exit, "the CPU source on arm64 is RNDR");
+        BootAssert.True(line.Groups["source"].Value == source && line.Groups["rng"].Value == rng && line.Groups["rdrand"].Value == rndr,
+            boot.Exit, $"expected source={source} efi-rng={rng} rndr={rndr}");
+    }
+
+    /// <summary>
     /// Two boots of the same machine (same MAC, same pristine vars, so the same firmware counters) must
     /// start DHCP with different transaction ids: read from the frames the NIC really sent.
     /// </summary>
@@ -81,13 +99,17 @@ public sealed class EntropyBootTests
 
     private sealed record NetDiagBoot(QemuExit Exit, SerialLog Serial, string CapturePath, byte[] Capture)
     {
-        public static async Task<NetDiagBoot> RunAsync(string label, params string[] extraArguments)
+        public static Task<NetDiagBoot> RunAsync(string label, params string[] extraArguments) =>
+            RunAsync(label, QemuArch.X64, extraArguments);
+
+        public static async Task<NetDiagBoot> RunAsync(string label, QemuArch arch, string[] extraArguments)
         {
             string runDirectory = TestEnvironment.NewRunDirectory(label);
             string capture = Path.Combine(runDirectory, "nic.pcap");
             var machine = new QemuMachine(new QemuMachineOptions
             {
-                BootDisk = new EspBuilder().WithBootApplication(EfiAppBinary.Require()).BuildFolder(Path.Combine(runDirectory, "esp")),
+                Arch = arch,
+                BootDisk = new EspBuilder().WithBootApplication(EfiAppBinary.Require(arch), arch.EspBootPath).BuildFolder(Path.Combine(runDirectory, "esp")),
                 RunDirectory = runDirectory,
                 Nic = NicSetup.User(NicModel.VirtioNetOvmfDriver),
                 NicCapturePath = capture,
@@ -107,7 +129,7 @@ public sealed class EntropyBootTests
         public Match EntropyLine()
         {
             SerialLine? line = Serial.Find(Entropy);
-            BootAssert.NotNull(line, Exit, "ENTROPY source=... efi-rng=... rdrand=...");
+            BootAssert.NotNull(line, Exit, "ENTROPY source=... efi-rng=... rdrand|rndr=...");
             int count = 0;
             foreach (SerialLine any in Serial.Lines)
             {

@@ -10,15 +10,19 @@ namespace UefiRecovery.QemuTests.App;
 
 /// <summary>
 /// uefirecovery.mode=selftest: the runtime-shim and portable checks run inside real firmware
-/// (protocol: runtime-shim/README.md, "Self-test protocol").
+/// (protocol: runtime-shim/README.md, "Self-test protocol"). The full self-test runs on both architectures:
+/// BOOTX64.EFI in OVMF and BOOTAA64.EFI in AAVMF.
 /// </summary>
 public sealed class SelfTestBootTests
 {
-    [Fact]
-    public async Task Boot_SelfTestMode_EveryCheckPassesAndSuccessExit()
+    [Theory]
+    [InlineData("x64")]
+    [InlineData("arm64")]
+    public async Task Boot_SelfTestMode_EveryCheckPassesAndSuccessExit(string arch)
     {
-        AppBootResult boot = await AppBoot.RunAsync("selftest",
-            new[] { EfiAppConsole.SelfTestModeOemString, EfiAppConsole.DebugExitOemString });
+        AppBootResult boot = await AppBoot.RunAsync(arch == "x64" ? "selftest" : "selftest-" + arch,
+            new[] { EfiAppConsole.SelfTestModeOemString, EfiAppConsole.DebugExitOemString },
+            new AppBootSetup { Arch = QemuArch.Parse(arch) });
 
         SerialLine? done = boot.Serial.Find(EfiAppConsole.SelfTestDone);
         BootAssert.NotNull(boot.Serial.Find(EfiAppConsole.Banner), boot.Exit, "banner");

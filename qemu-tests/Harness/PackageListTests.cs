@@ -45,4 +45,10 @@ public sealed class PackageListTests
         // On CI .ci/run installs them; a failure here prints the one install command.
         Assert.Equal(3, HostTools.Require(HostTool.ForQemuBoot).Count);
     }
+
+    [Fact]
+    public void Require_Arm64BootToolsOnThisHost_Found()
+    {
+        Assert.Equal(3, HostTools.Require(UefiRecovery.Testbed.Qemu.QemuArch.Arm64.ToolsForBoot).Count);
+    }
 }

@@ -44,6 +44,33 @@ public sealed class QemuCommandLineTests
     }
 
     [Fact]
+    public void Build_Arm64_VirtMachineCpuMaxVirtioBlkEspAndSemihostingInsteadOfDebugExit()
+    {
+        List<string> arguments = QemuCommandLine.Build(new QemuMachineOptions
+        {
+            Arch = QemuArch.Arm64,
+            BootDisk = new EspFolder("/tmp/esp"),
+            RunDirectory = "/tmp/run",
+        }, "/fw/AAVMF_CODE.fd", "/run/VARS.fd");
+
+        Assert.Equal("virt,accel=tcg", ValueAfter(arguments, "-machine", ""));
+        Assert.Equal("max,pauth-impdef=on", ValueAfter(arguments, "-cpu", ""));
+        Assert.Equal("if=pflash,format=raw,unit=0,readonly=on,file=/fw/AAVMF_CODE.fd", ValueAfter(arguments, "-drive", "if=pflash,format=raw,unit=0"));
+        Assert.Equal("file=fat:rw:/tmp/esp,format=raw,if=virtio", ValueAfter(arguments, "-drive", "file="));
+        Assert.Contains("-semihosting", arguments);
+        Assert.DoesNotContain(arguments, a => a.StartsWith("isa-debug-exit", System.StringComparison.Ordinal));
+        Assert.Equal("EFI/BOOT/BOOTAA64.EFI", QemuArch.Arm64.EspBootPath);
+    }
+
+    [Fact]
+    public void Build_GptDiskOnArm64_KeepsItsOwnInterface()
+    {
+        // A disk that already names its interface (if=virtio) is not given a second one.
+        Assert.Equal("file=/d.img,format=raw,if=virtio", QemuArch.Arm64.BootDriveOption("file=/d.img,format=raw,if=virtio"));
+        Assert.Equal("file=/d.img,format=raw", QemuArch.X64.BootDriveOption("file=/d.img,format=raw"));
+    }
+
+    [Fact]
     public void Build_OemStringWithComma_DoubledForQemuParser()
     {
         List<string> arguments = Build(NicSetup.None, "uefirecovery.mode=selftest", "a=b,c");

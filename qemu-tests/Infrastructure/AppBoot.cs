@@ -13,7 +13,13 @@ public sealed record AppBootResult(QemuExit Exit, SerialLog Serial);
 /// <summary>What an app boot may change; every default is the plain boot (a vvfat ESP with the app only, Debian's pristine vars, no NIC).</summary>
 public sealed record AppBootSetup
 {
-    /// <summary>Files on the ESP besides <c>\EFI\BOOT\BOOTX64.EFI</c> (path with '/', content).</summary>
+    /// <summary>x64 (BOOTX64.EFI in OVMF) unless set; arm64 boots BOOTAA64.EFI in AAVMF.</summary>
+    public QemuArch Arch { get; init; } = QemuArch.X64;
+
+    /// <summary>The boot application; null: efi-app's build for <see cref="Arch"/> (e.g. a signed copy instead).</summary>
+    public string? App { get; init; }
+
+    /// <summary>Files on the ESP besides <c>\EFI\BOOT\BOOTX64.EFI</c> (or BOOTAA64.EFI) (path with '/', content).</summary>
     public IReadOnlyList<(string Path, byte[] Content)> EspFiles { get; init; } = Array.Empty<(string, byte[])>();
 
     /// <summary>
@@ -44,7 +50,7 @@ public static class AppBoot
     public static QemuMachine Machine(string runDirectory, IReadOnlyList<string> oemStrings, AppBootSetup setup)
     {
         Directory.CreateDirectory(runDirectory);
-        var builder = new EspBuilder().WithBootApplication(EfiAppBinary.Require());
+        var builder = new EspBuilder().WithBootApplication(setup.App ?? EfiAppBinary.Require(setup.Arch), setup.Arch.EspBootPath);
         foreach ((string path, byte[] content) in setup.EspFiles)
         {
             builder.WithFile(path, content);
@@ -60,6 +66,7 @@ public static class AppBoot
         }
         return new QemuMachine(new QemuMachineOptions
         {
+            Arch = setup.Arch,
             BootDisk = esp,
             RunDirectory = runDirectory,
             OemStrings = oemStrings,

@@ -16,7 +16,8 @@ namespace UefiRecovery.QemuTests.Network;
 /// uefirecovery.mode=netdiag on a tap in a test namespace, with real peers: dnsmasq leases an address
 /// (option 43 carrying the manager address), the Linux kernel pings the app and talks UDP echo to it.
 /// Each NIC setup exercises a different SNP producer: OVMF's VirtioNetDxe, and iPXE's SNP on
-/// virtio-net and on e1000. Needs root; otherwise reported as skipped with the reason.
+/// virtio-net and on e1000; on arm64, AAVMF's VirtioNetDxe (QEMU's iPXE option ROMs are x86 code, so virtio-net
+/// with iPXE and e1000 exist on x64 only). Needs root; otherwise reported as skipped with the reason.
 /// </summary>
 public sealed class SnpNetDiagBootTests
 {
@@ -28,15 +29,17 @@ public sealed class SnpNetDiagBootTests
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(5);
 
     [RootTheory]
-    [InlineData(NicModel.VirtioNetOvmfDriver)]
-    [InlineData(NicModel.VirtioNetIpxe)]
-    [InlineData(NicModel.E1000)]
-    public async Task NetDiag_DnsmasqOnTap_LeasePingAndUdpEchoAnswered(NicModel model)
+    [InlineData("x64", NicModel.VirtioNetOvmfDriver)]
+    [InlineData("x64", NicModel.VirtioNetIpxe)]
+    [InlineData("x64", NicModel.E1000)]
+    [InlineData("arm64", NicModel.VirtioNetOvmfDriver)]
+    public async Task NetDiag_DnsmasqOnTap_LeasePingAndUdpEchoAnswered(string arch, NicModel model)
     {
+        QemuArch machineArch = QemuArch.Parse(arch);
         using NetworkNamespace ns = NetworkNamespace.Create("snp");
         string bridge = ns.AddBridge(ns.DeviceName("br"), HostAddress + "/24");
         string tap = ns.AddTap(ns.DeviceName("tap"), bridge);
-        string runDirectory = TestEnvironment.NewRunDirectory("snp-netdiag-" + model);
+        string runDirectory = TestEnvironment.NewRunDirectory("snp-netdiag-" + model + (arch == "x64" ? "" : "-" + arch));
         string leaseFile = Path.Combine(runDirectory, "dnsmasq.leases");
         using NamespaceProcess dnsmasq = ns.StartProcess("dnsmasq",
             "--no-daemon", "--conf-file=/dev/null", "--port=0", "--no-ping", "--log-dhcp",
@@ -52,7 +55,9 @@ public sealed class SnpNetDiagBootTests
 
         var machine = new QemuMachine(new QemuMachineOptions
         {
-            BootDisk = new EspBuilder().WithBootApplication(EfiAppBinary.Require()).BuildFolder(Path.Combine(runDirectory, "esp")),
+            Arch = machineArch,
+            BootDisk = new EspBuilder().WithBootApplication(EfiAppBinary.Require(machineArch), machineArch.EspBootPath)
+                .BuildFolder(Path.Combine(runDirectory, "esp")),
             RunDirectory = runDirectory,
             Nic = NicSetup.Tap(tap, model),
             MacAddress = Mac,

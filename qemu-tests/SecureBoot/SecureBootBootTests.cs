@@ -23,6 +23,8 @@ namespace UefiRecovery.QemuTests.SecureBoot;
 /// signed with the snakeoil db key (sbsign) recovers an interrupted region end to end with the real manager, from a
 /// capsule whose payload is the snakeoil vars store itself, so the recovered region still enforces Secure Boot: on
 /// the next boot the unsigned app is refused again.
+/// AArch64 (AAVMF with its snakeoil vars, which trust the same key): the unsigned and the tampered BOOTAA64.EFI are
+/// refused and the signed one runs its self-test; recovery is not tested there (the firmware region is x64-only so far).
 /// </summary>
 public sealed class SecureBootBootTests
 {
@@ -33,23 +35,46 @@ public sealed class SecureBootBootTests
 
     public SecureBootBootTests(ITestOutputHelper output) => _output = output;
 
-    [Fact]
-    public async Task Boot_UnsignedApp_RefusedByTheFirmware()
+    [Theory]
+    [InlineData("x64")]
+    [InlineData("arm64")]
+    public async Task Boot_UnsignedApp_RefusedByTheFirmware(string arch)
     {
-        string run = TestEnvironment.NewRunDirectory("secureboot-unsigned");
-        await AssertRefusedAsync(run, EfiAppBinary.Require(), SnakeoilSigner.VarsPath);
+        QemuArch machine = QemuArch.Parse(arch);
+        string run = TestEnvironment.NewRunDirectory(arch == "x64" ? "secureboot-unsigned" : "secureboot-unsigned-" + arch);
+        await AssertRefusedAsync(run, EfiAppBinary.Require(machine), SnakeoilSigner.VarsPathFor(machine), machine);
     }
 
-    [Fact]
-    public async Task Boot_SignedAppChangedAfterSigning_RefusedByTheFirmware()
+    [Theory]
+    [InlineData("x64")]
+    [InlineData("arm64")]
+    public async Task Boot_SignedAppChangedAfterSigning_RefusedByTheFirmware(string arch)
     {
-        string run = TestEnvironment.NewRunDirectory("secureboot-tampered");
-        string signed = Signed(run);
+        QemuArch machine = QemuArch.Parse(arch);
+        string run = TestEnvironment.NewRunDirectory(arch == "x64" ? "secureboot-tampered" : "secureboot-tampered-" + arch);
+        string signed = Signed(run, machine);
         byte[] image = File.ReadAllBytes(signed);
         image[0x400] ^= 0x01; // in the first section: covered by the Authenticode hash
-        string tampered = Path.Combine(run, "BOOTX64.tampered.EFI");
+        string tampered = Path.Combine(run, Path.GetFileNameWithoutExtension(machine.BootFileName) + ".tampered.EFI");
         File.WriteAllBytes(tampered, image);
-        await AssertRefusedAsync(run, tampered, SnakeoilSigner.VarsPath);
+        await AssertRefusedAsync(run, tampered, SnakeoilSigner.VarsPathFor(machine), machine);
+    }
+
+    /// <summary>AArch64's positive case without a firmware region: the signed BOOTAA64.EFI runs, and its self-test passes.</summary>
+    [Fact]
+    public async Task Boot_SignedAppArm64_RunsSelfTestUnderSecureBoot()
+    {
+        QemuArch machine = QemuArch.Arm64;
+        string run = TestEnvironment.NewRunDirectory("secureboot-signed-arm64");
+        string signed = Signed(run, machine);
+        AppBootResult boot = await AppBoot.RunAsync("secureboot-signed-arm64-boot",
+            new[] { EfiAppConsole.SelfTestModeOemString, EfiAppConsole.DebugExitOemString },
+            new AppBootSetup { Arch = machine, App = signed, Vars = File.ReadAllBytes(SnakeoilSigner.VarsPathFor(machine)) });
+
+        BootAssert.True(boot.Serial.Find(new Regex(AccessDenied)) == null, boot.Exit, "the signed app was refused");
+        SerialLine? done = boot.Serial.Find(EfiAppConsole.SelfTestDone);
+        BootAssert.SentinelAndExitCode(boot.Exit, done, "'SELFTEST DONE passed=N failed=M'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        BootAssert.True(EfiAppConsole.SelfTestDone.Match(done!.Text).Groups["failed"].Value == "0", boot.Exit, "self-test reported failures");
     }
 
     [RootFact]
@@ -111,19 +136,24 @@ public sealed class SecureBootBootTests
         _output.WriteLine(region!.Text);
     }
 
-    private static string Signed(string run)
+    private static string Signed(string run) => Signed(run, QemuArch.X64);
+
+    private static string Signed(string run, QemuArch arch)
     {
-        string signed = Path.Combine(run, "BOOTX64.signed.EFI");
-        SnakeoilSigner.Sign(EfiAppBinary.Require(), signed, run);
+        string signed = Path.Combine(run, Path.GetFileNameWithoutExtension(arch.BootFileName) + ".signed.EFI");
+        SnakeoilSigner.Sign(EfiAppBinary.Require(arch), signed, run);
         return signed;
     }
 
-    private async Task AssertRefusedAsync(string run, string app, string vars)
+    private Task AssertRefusedAsync(string run, string app, string vars) => AssertRefusedAsync(run, app, vars, QemuArch.X64);
+
+    private async Task AssertRefusedAsync(string run, string app, string vars, QemuArch arch)
     {
         Directory.CreateDirectory(run);
-        EspImage esp = new EspBuilder().WithBootApplication(app).BuildFatImage(Path.Combine(run, "esp-refused.img"));
+        EspImage esp = new EspBuilder().WithBootApplication(app, arch.EspBootPath).BuildFatImage(Path.Combine(run, "esp-refused.img"));
         var machine = new QemuMachine(new QemuMachineOptions
         {
+            Arch = arch,
             BootDisk = esp,
             RunDirectory = Path.Combine(run, "refused-boot"),
             OemStrings = new[] { "uefirecovery.mode=selftest", EfiAppConsole.DebugExitOemString },

@@ -2,7 +2,7 @@ namespace Internal.Runtime.Platform;
 
 // The few firmware services the runtime itself needs: console output for fail-fast messages, page
 // allocation for the arena, reset for stopping the machine, and protocol lookup for the null-page
-// guard. They are declared here, privately, and not taken from efi-app's UEFI bindings because the
+// guard (its per-architecture exception context is in SystemContext.X64.cs / SystemContext.Arm64.cs). They are declared here, privately, and not taken from efi-app's UEFI bindings because the
 // shim is efi-app's corlib: it is compiled first and cannot reference the assembly that references it.
 // Every table lists its slots in specification order (UEFI 2.10); slots the runtime never calls are
 // plain pointers.
@@ -165,29 +165,13 @@ internal unsafe struct EfiCpuArchProtocol
     public void* GetInterruptState;
     public void* Init;
     // RegisterInterruptHandler(This, InterruptType, InterruptHandler(InterruptType, SystemContext)); null handler unregisters.
-    public delegate* unmanaged<EfiCpuArchProtocol*, nint, delegate* unmanaged<nint, EfiSystemContextX64*, void>, nuint> RegisterInterruptHandler;
+    // SystemContext points to the architecture's EFI_SYSTEM_CONTEXT_* (Platform/SystemContext.<arch>.cs).
+    public delegate* unmanaged<EfiCpuArchProtocol*, nint, delegate* unmanaged<nint, void*, void>, nuint> RegisterInterruptHandler;
     public void* GetTimerValue;
     // SetMemoryAttributes(This, BaseAddress, Length, Attributes).
     public delegate* unmanaged<EfiCpuArchProtocol*, ulong, ulong, ulong, nuint> SetMemoryAttributes;
     public uint NumberOfTimers;
     public uint DmaBufferAlignment;
-}
-
-/// <summary>
-/// The start of EFI_SYSTEM_CONTEXT_X64 (UEFI 2.10 §18.2.5, DebugSupport): the fields up to the
-/// general registers that a fault report prints.
-/// </summary>
-internal unsafe struct EfiSystemContextX64
-{
-    public ulong ExceptionData;
-    public fixed byte FxSaveState[512];
-    public ulong Dr0, Dr1, Dr2, Dr3, Dr6, Dr7;
-    public ulong Cr0, Cr1, Cr2, Cr3, Cr4, Cr8;
-    public ulong Rflags;
-    public ulong Ldtr, Tr;
-    public fixed ulong Gdtr[2];
-    public fixed ulong Idtr[2];
-    public ulong Rip;
 }
 
 /// <summary>Memory attribute bits of EFI_MEMORY_DESCRIPTOR (UEFI 2.10 §7.2.3).</summary>

@@ -19,9 +19,9 @@ public sealed class EspBuilder
 
     private readonly List<KeyValuePair<string, byte[]>> _files = new();
 
-    /// <summary>Copies an EFI application to \EFI\BOOT\BOOTX64.EFI.</summary>
-    public EspBuilder WithBootApplication(string efiApplicationPath) =>
-        WithFile(DefaultBootPath, File.ReadAllBytes(efiApplicationPath));
+    /// <summary>Copies an EFI application to \EFI\BOOT\BOOTX64.EFI, or to <paramref name="bootPath"/> (arm64: <see cref="Qemu.QemuArch.EspBootPath"/>).</summary>
+    public EspBuilder WithBootApplication(string efiApplicationPath, string bootPath = DefaultBootPath) =>
+        WithFile(bootPath, File.ReadAllBytes(efiApplicationPath));
 
     public EspBuilder WithFile(string relativePath, byte[] content)
     {

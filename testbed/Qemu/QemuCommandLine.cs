@@ -6,7 +6,8 @@ namespace UefiRecovery.Testbed.Qemu;
 /// Builds QEMU's argument list. Fixed choices, with why:
 /// TCG, because KVM fails in OVMF's SEC phase on this host kind; -nographic so ConOut and the serial
 /// port go to stdio; -no-reboot so a reset ends QEMU and the host can inspect the flash afterwards;
-/// isa-debug-exit so the app can end the run with an explicit exit code.
+/// isa-debug-exit (x64) or semihosting (arm64) so the app can end the run with an explicit exit code.
+/// The architecture's own parts (machine, ESP attachment, exit channel) come from <see cref="QemuArch"/>.
 /// </summary>
 public static class QemuCommandLine
 {
@@ -21,18 +22,19 @@ public static class QemuCommandLine
             // thread, which strace's per-thread call counting (inject when=N) needs (FlashWriteTracing).
             arguments.AddRange(new[] { "-object", "main-loop,id=main-loop,thread-pool-min=1,thread-pool-max=1" });
         }
+        // An SMM build (x64 only) needs the machine's SMM; everything else is the architecture's machine.
+        arguments.AddRange(options.Smm ? new[] { "-machine", "q35,smm=on,accel=tcg" } : options.Arch.MachineArguments);
         arguments.AddRange(new[]
         {
-            "-machine", options.Smm ? "q35,smm=on,accel=tcg" : "q35,accel=tcg",
             "-m", options.MemoryMiB.ToString(),
             "-nographic",
             "-no-reboot",
             "-no-user-config",
             "-drive", $"if=pflash,format=raw,unit=0,readonly=on,file={ovmfCodePath}",
             "-drive", $"if=pflash,format=raw,unit=1,file={varsCopyPath}",
-            "-drive", options.BootDisk.QemuDriveOption,
-            "-device", $"isa-debug-exit,iobase=0x{DebugExitIoBase:x2},iosize=0x04",
+            "-drive", options.Arch.BootDriveOption(options.BootDisk.QemuDriveOption),
         });
+        arguments.AddRange(options.Arch.TestExitArguments);
         if (options.Smm)
         {
             // SMM builds keep the variable store's flash for SMM only; QEMU enforces that with secure pflash.

@@ -21,7 +21,7 @@ public sealed class QemuMachine
     public QemuMachine(QemuMachineOptions options)
     {
         Options = options;
-        var needed = new List<HostTool>(HostTool.ForQemuBoot);
+        var needed = new List<HostTool>(options.Arch.ToolsForBoot);
         if (options.NetworkNamespace != null)
         {
             needed.Add(HostTool.Ip);
@@ -31,13 +31,13 @@ public sealed class QemuMachine
             needed.Add(HostTool.Strace);
         }
         IReadOnlyDictionary<HostTool, string> tools = HostTools.Require(needed.ToArray());
-        _qemuPath = tools[HostTool.QemuSystemX86];
-        _ovmfCodePath = options.FirmwareCodePath ?? tools[HostTool.OvmfCode];
+        _qemuPath = tools[options.Arch.Qemu];
+        _ovmfCodePath = options.FirmwareCodePath ?? tools[options.Arch.FirmwareCode];
         if (!File.Exists(_ovmfCodePath))
         {
-            throw new FileNotFoundException("OVMF code image not found", _ovmfCodePath);
+            throw new FileNotFoundException("Firmware code image not found", _ovmfCodePath);
         }
-        _varsTemplatePath = options.VarsTemplatePath ?? tools[HostTool.OvmfVars];
+        _varsTemplatePath = options.VarsTemplatePath ?? tools[options.Arch.FirmwareVars];
         if (!File.Exists(_varsTemplatePath))
         {
             throw new FileNotFoundException("Vars template not found", _varsTemplatePath);

@@ -10,6 +10,9 @@ public sealed class QemuMachineOptions
     /// <summary>The fixed MAC that tests and the manager expect unless they ask for another one.</summary>
     public const string DefaultMacAddress = "52:54:00:12:34:56";
 
+    /// <summary>x64 (q35, OVMF) unless set: the emulated architecture, which must match the boot application.</summary>
+    public QemuArch Arch { get; init; } = QemuArch.X64;
+
     public required IBootDisk BootDisk { get; init; }
 
     /// <summary>Folder for this run's vars copy and serial log; created, and kept after the run.</summary>
@@ -31,11 +34,14 @@ public sealed class QemuMachineOptions
     /// <summary>Hard limit: QEMU is killed when it runs longer, and the run is marked timed out.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
 
-    public int MemoryMiB { get; init; } = 256;
+    /// <summary>Guest RAM unless a run asks for more; enough for OVMF and AAVMF alike (measured).</summary>
+    public const int DefaultMemoryMiB = 256;
+
+    public int MemoryMiB { get; init; } = DefaultMemoryMiB;
 
     /// <summary>
     /// Starting contents of the writable flash (pflash unit 1); default is Debian's pristine
-    /// OVMF_VARS_4M.fd. A recovery test hands in a damaged copy here.
+    /// OVMF_VARS_4M.fd (AAVMF_VARS.fd on arm64). A recovery test hands in a damaged copy here.
     /// </summary>
     public string? VarsTemplatePath { get; init; }
 

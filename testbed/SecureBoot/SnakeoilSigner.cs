@@ -17,6 +17,9 @@ public static class SnakeoilSigner
     /// <summary>The Secure Boot vars template: PK/KEK/db of the snakeoil key, Secure Boot enforced.</summary>
     public static string VarsPath => HostTools.RequirePath(HostTool.OvmfSnakeoilVars);
 
+    /// <summary>The same for an architecture: OVMF's (x64) or AAVMF's (arm64) snakeoil vars; both trust the one snakeoil key.</summary>
+    public static string VarsPathFor(Qemu.QemuArch arch) => HostTools.RequirePath(arch.FirmwareSnakeoilVars);
+
     /// <summary>Writes <paramref name="signedPath"/>, a copy of <paramref name="imagePath"/> signed with the snakeoil key.</summary>
     public static void Sign(string imagePath, string signedPath, string workDirectory)
     {

@@ -28,6 +28,13 @@ public sealed class HostTool
     public static readonly HostTool QemuSystemX86 = Program("qemu-system-x86_64", "qemu-system-x86");
     public static readonly HostTool OvmfCode = File("/usr/share/OVMF/OVMF_CODE_4M.fd", "ovmf");
     public static readonly HostTool OvmfVars = File("/usr/share/OVMF/OVMF_VARS_4M.fd", "ovmf");
+
+    /// <summary>AArch64 (BOOTAA64.EFI): QEMU's virt machine and Debian's AAVMF (<see cref="Qemu.QemuArch.Arm64"/>).</summary>
+    public static readonly HostTool QemuSystemAarch64 = Program("qemu-system-aarch64", "qemu-system-arm");
+    public static readonly HostTool AavmfCode = File("/usr/share/AAVMF/AAVMF_CODE.fd", "qemu-efi-aarch64");
+    public static readonly HostTool AavmfVars = File("/usr/share/AAVMF/AAVMF_VARS.fd", "qemu-efi-aarch64");
+    /// <summary>AAVMF's snakeoil vars: Secure Boot enforced (AAVMF_CODE.snakeoil.fd is AAVMF_CODE.fd), db = the same snakeoil key as OVMF's.</summary>
+    public static readonly HostTool AavmfSnakeoilVars = File("/usr/share/AAVMF/AAVMF_VARS.snakeoil.fd", "qemu-efi-aarch64");
     public static readonly HostTool LldLink = Program("lld-link", "lld");
     public static readonly HostTool MCopy = Program("mcopy", "mtools");
     public static readonly HostTool MMd = Program("mmd", "mtools");
@@ -49,13 +56,13 @@ public sealed class HostTool
     /// <summary>OpenIPMI's BMC simulator: an independent BMC behind QEMU's ipmi-bmc-extern, to cross-check the app's KCS client.</summary>
     public static readonly HostTool IpmiSim = Program("ipmi_sim", "openipmi");
 
-    /// <summary>What booting an ESP folder in QEMU needs.</summary>
+    /// <summary>What booting an ESP folder in QEMU needs (x64; <see cref="Qemu.QemuArch.ToolsForBoot"/> per architecture).</summary>
     public static readonly HostTool[] ForQemuBoot = { QemuSystemX86, OvmfCode, OvmfVars };
 
     /// <summary>What building a FAT image of an ESP needs.</summary>
     public static readonly HostTool[] ForFatImage = { MkfsVfat, MMd, MCopy };
 
-    public static readonly HostTool[] All = { QemuSystemX86, OvmfCode, OvmfVars, LldLink, MCopy, MMd, MkfsVfat, Ip, Strace, OvmfSnakeoilVars, OvmfSecbootCode, SbSign, OpenSsl, IpmiSim };
+    public static readonly HostTool[] All = { QemuSystemX86, OvmfCode, OvmfVars, QemuSystemAarch64, AavmfCode, AavmfVars, AavmfSnakeoilVars, LldLink, MCopy, MMd, MkfsVfat, Ip, Strace, OvmfSnakeoilVars, OvmfSecbootCode, SbSign, OpenSsl, IpmiSim };
 
     private static HostTool Program(string name, string packages) => new(name, packages, searchPath: true);
 

@@ -9,7 +9,7 @@ internal sealed class RuntimeExportAttribute : Attribute
     public string Entry { get; }
 }
 
-/// <summary>The method's body is the native symbol <c>entry</c> (one of the stubs in Native/RuntimeStubs.S).</summary>
+/// <summary>The method's body is the native symbol <c>entry</c> (one of the stubs in Native/*.S).</summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false)]
 internal sealed class RuntimeImportAttribute : Attribute
 {

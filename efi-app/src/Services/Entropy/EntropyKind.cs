@@ -9,8 +9,8 @@ internal enum EntropyKind
     /// <summary>EFI_RNG_PROTOCOL.GetRNG, default algorithm (UEFI 2.10 §37.5).</summary>
     EfiRng = 1,
 
-    /// <summary>The CPU's RDRAND instruction.</summary>
-    RdRand = 2,
+    /// <summary>The CPU's random number instruction: RDRAND on x64, RNDR on AArch64 (<see cref="CpuRandom"/>).</summary>
+    CpuRandom = 2,
 
     /// <summary>No hardware source: the pool is empty and seeds come from the MAC and counters alone.</summary>
     MacCounter = 3,

@@ -7,9 +7,10 @@ namespace UefiRecovery.Efi.Services.Entropy;
 /// <summary>
 /// This boot's entropy for every seed the app derives (netstack, DHCP xids, protocol client). Gathered
 /// once, on the first seed, from the best source present: EFI_RNG_PROTOCOL (UEFI 2.10 §37.5), else
-/// the CPU's RDRAND, else none. Without it, identical machines that boot together (a rack after a
-/// power cut) would derive the same xids and nonces from MAC and firmware counters a peer can guess.
-/// One line, <c>ENTROPY source=efi-rng|rdrand|mac-counter ...</c>, says which source it was.
+/// the CPU's random number instruction (<see cref="CpuRandom"/>: RDRAND on x64, RNDR on AArch64), else
+/// none. Without it, identical machines that boot together (a rack after a power cut) would derive the
+/// same xids and nonces from MAC and firmware counters a peer can guess.
+/// One line, <c>ENTROPY source=efi-rng|rdrand|rndr|mac-counter ...</c>, says which source it was.
 /// The pool is 16 bytes of statics; nothing is allocated.
 /// </summary>
 internal static unsafe class EntropySource
@@ -20,14 +21,6 @@ internal static unsafe class EntropySource
     private static ulong s_draws;
 
     public static EntropyKind Kind => s_kind;
-
-    [RuntimeImport("*", "EfiCpuHasRdRand")]
-    [MethodImpl(MethodImplOptions.InternalCall)]
-    private static extern uint CpuHasRdRand();
-
-    [RuntimeImport("*", "EfiCpuRdRand64")]
-    [MethodImpl(MethodImplOptions.InternalCall)]
-    private static extern uint CpuRdRand64(ulong* value);
 
     /// <summary>
     /// A fresh 64-bit seed: the pool mixed with <paramref name="machineInput"/> (the caller's old
@@ -58,12 +51,12 @@ internal static unsafe class EntropySource
         if (TryEfiRng(boot, ref report))
         {
             s_kind = EntropyKind.EfiRng;
-            report.Append(" rdrand=not-tried");
+            report.Append(" ").Append(CpuRandom.Name).Append("=not-tried");
         }
         else
         {
-            report.Append(" rdrand=");
-            s_kind = TryRdRand(ref report) ? EntropyKind.RdRand : EntropyKind.MacCounter;
+            report.Append(" ").Append(CpuRandom.Name).Append("=");
+            s_kind = TryCpuRandom(ref report) ? EntropyKind.CpuRandom : EntropyKind.MacCounter;
         }
 
         if (!print)
@@ -75,7 +68,7 @@ internal static unsafe class EntropySource
     public static ReadOnlySpan<char> Name(EntropyKind kind) => kind switch
     {
         EntropyKind.EfiRng => "efi-rng",
-        EntropyKind.RdRand => "rdrand",
+        EntropyKind.CpuRandom => CpuRandom.Name,
         EntropyKind.MacCounter => "mac-counter",
         _ => "none",
     };
@@ -101,9 +94,9 @@ internal static unsafe class EntropySource
         return TryKeep(BinaryPrimitives.ReadUInt64LittleEndian(bytes), BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(8)), ref report);
     }
 
-    private static bool TryRdRand(ref ConsoleLine report)
+    private static bool TryCpuRandom(ref ConsoleLine report)
     {
-        if (CpuHasRdRand() == 0)
+        if (CpuRandom.IsSupported() == 0)
         {
             report.Append("unsupported");
             return false;
@@ -111,7 +104,7 @@ internal static unsafe class EntropySource
 
         ulong a = 0;
         ulong b = 0;
-        if (CpuRdRand64(&a) == 0 || CpuRdRand64(&b) == 0)
+        if (CpuRandom.TryRead64(&a) == 0 || CpuRandom.TryRead64(&b) == 0)
         {
             report.Append("failed");
             return false;

@@ -4,7 +4,7 @@ namespace Internal.Runtime.CompilerHelpers;
 
 /// <summary>
 /// Resolves an interface call. ILC gives each call site a dispatch cell; the native stub
-/// (RhpInitialDynamicInterfaceDispatch in Native/RuntimeStubs.S) passes the receiver and the cell here
+/// (RhpInitialDynamicInterfaceDispatch in Native/RuntimeStubs.X64.S / RuntimeStubs.Arm64.S) passes the receiver and the cell here
 /// and jumps to the returned address. The first resolution of a cell replaces the cell's second word
 /// by a <see cref="CellRecord"/> (interface, slot, last receiver type and its target); the stub then
 /// jumps straight to the target while the receiver type stays the same (a monomorphic cache, as in

@@ -4,7 +4,7 @@ namespace Internal.Runtime.CompilerHelpers;
 
 /// <summary>
 /// Reference stores into the heap. Without a GC there are no cards to mark, so they are plain stores
-/// (RhpByRefAssignRef, which uses RSI/RDI, is in Native/RuntimeStubs.S).
+/// (RhpByRefAssignRef, which uses RSI/RDI, is in Native/RuntimeStubs.X64.S; AArch64 uses the RhpAssignRefArm64 family there instead).
 /// </summary>
 internal static unsafe class WriteBarriers
 {

@@ -1,6 +1,6 @@
 # The CPU's random number instruction for efi-app's entropy source (efi-app/src/Platform/EntropySource.cs).
 # C# has no RDRAND intrinsic in this runtime, so these two routines are assembly (x86-64, Microsoft
-# x64 ABI, COFF, assembled by llvm-mc like RuntimeStubs.S).
+# x64 ABI, COFF, assembled by llvm-mc like RuntimeStubs.X64.S).
 
     .intel_syntax noprefix
     .text

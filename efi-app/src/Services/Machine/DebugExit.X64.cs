@@ -3,7 +3,7 @@ using Internal.Runtime;
 namespace UefiRecovery.Efi.Services.Machine;
 
 /// <summary>
-/// Ends a test run through QEMU's isa-debug-exit device (iobase 0xf4): writing v makes QEMU exit with
+/// x64: ends a test run through QEMU's isa-debug-exit device (iobase 0xf4): writing v makes QEMU exit with
 /// status (v &lt;&lt; 1) | 1. Codes: 0 success (QEMU 1), 1 failure (QEMU 3), 2 fail-fast (QEMU 5).
 /// The port write goes through EFI_CPU_IO2_PROTOCOL (OVMF's CpuIo2Dxe), not through an OUT instruction.
 /// Installed as the runtime's machine-exit handler so fail-fasts end the same way.
