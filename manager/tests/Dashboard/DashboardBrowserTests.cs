@@ -93,6 +93,7 @@ public sealed class DashboardBrowserTests
 
         // No CSP violation and no script error on the way.
         Assert.DoesNotContain(browser.ConsoleLines(), l => l.StartsWith("Severe", StringComparison.OrdinalIgnoreCase) || l.Contains("Content Security Policy", StringComparison.Ordinal));
+        browser.SaveScreenshot();
     }
 
     // Session id and repair rounds of each row of the sessions table.
@@ -108,7 +109,7 @@ public sealed class DashboardBrowserTests
     {
         using var folder = new TempFolder();
         string images = Directory.CreateDirectory(folder.Combine("images")).FullName;
-        await ManagerCli.PackCapsuleAsync(images, "fw.cap", 2 << 20, seed: 72, SharedFiles.TrustedPrivateKey);
+        await ManagerCli.PackCapsuleAsync(images, "fw.cap", 1 << 20, seed: 72, SharedFiles.TrustedPrivateKey);
         string results = folder.Combine("results.jsonl");
         const int Clients = 4;
         var first = await ManagerProcess.StartAsync(ServeArgs(images, results, "127.0.0.1:0", "127.0.0.1:0", "2"));
@@ -148,6 +149,7 @@ public sealed class DashboardBrowserTests
         Assert.Equal(macs, browser.Machines().Select(t => t.Mac).ToArray());
         Assert.NotEmpty(browser.Driver.FindElements(By.CssSelector("#throughput line.restart")));
         Assert.Equal(page, browser.Driver.Url is { } url ? new Uri(url) : null); // reconnected by itself, never reloaded
+        browser.SaveScreenshot();
     }
 
     [Fact]

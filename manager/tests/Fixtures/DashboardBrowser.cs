@@ -10,8 +10,8 @@ namespace UefiRecovery.Manager.Tests.Fixtures;
 
 /// <summary>
 /// Debian's real Chromium, headless, driven by its chromedriver through Selenium, with a fresh profile per test.
-/// Disposing saves a screenshot of the page as artifacts/screenshots/TEST.png (also when the test failed: that is
-/// when it is wanted most) and ends the browser.
+/// A test calls <see cref="SaveScreenshot()"/> at its end (artifacts/screenshots/TEST.png, the page as the test left
+/// it); disposing saves one if the test never got there (it failed: that is when it is wanted most) and ends the browser.
 /// </summary>
 public sealed class DashboardBrowser : IDisposable
 {
@@ -114,11 +114,15 @@ public sealed class DashboardBrowser : IDisposable
         }
     }
 
-    public string SaveScreenshot(string name)
+    private bool _saved;
+
+    /// <summary>Saves the page as artifacts/screenshots/TEST.png.</summary>
+    public string SaveScreenshot()
     {
         Directory.CreateDirectory(ScreenshotFolder);
-        string path = Path.Combine(ScreenshotFolder, name + ".png");
+        string path = Path.Combine(ScreenshotFolder, _testName + ".png");
         _driver.GetScreenshot().SaveAsFile(path);
+        _saved = true;
         return path;
     }
 
@@ -126,7 +130,7 @@ public sealed class DashboardBrowser : IDisposable
     {
         try
         {
-            SaveScreenshot(_testName);
+            if (!_saved) SaveScreenshot();
         }
         catch (WebDriverException)
         {
