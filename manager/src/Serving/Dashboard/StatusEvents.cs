@@ -22,7 +22,8 @@ public static class StatusEvents
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(1);
+    // Below a second, so that with the poll interval the gap between two events stays under one.
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromMilliseconds(750);
     private static int _streams;
 
     public static IEndpointRouteBuilder MapStatusEvents(this IEndpointRouteBuilder routes)
