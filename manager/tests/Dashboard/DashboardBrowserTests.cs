@@ -153,6 +153,32 @@ public sealed class DashboardBrowserTests
     }
 
     [Fact]
+    public async Task Dashboard_CapsuleNamedLikeMarkup_ShownAsTextNeverRun()
+    {
+        using var folder = new TempFolder();
+        string images = Directory.CreateDirectory(folder.Combine("images")).FullName;
+        await ManagerCli.PackCapsuleAsync(images, "fw.cap", 8192, seed: 74, SharedFiles.TrustedPrivateKey);
+        // Whoever can drop a file into --images chooses its name; the catalog lists it (rejected: not a capsule).
+        const string Hostile = "<img src=x onerror=\"document.title='pwned'\">.cap";
+        await File.WriteAllBytesAsync(Path.Combine(images, Hostile), new byte[64]);
+        await using var manager = await ManagerProcess.StartAsync(ServeArgs(images, folder.Combine("r.jsonl"), "127.0.0.1:0", "127.0.0.1:0", "100"));
+        using var browser = DashboardBrowser.Start(nameof(Dashboard_CapsuleNamedLikeMarkup_ShownAsTextNeverRun));
+        browser.Open(PageOf(manager));
+
+        const string CatalogRows = "return [...document.querySelectorAll('#catalog tbody tr')].map(r => [r.dataset.image, r.dataset.state, r.innerText]);";
+        await browser.WaitUntilAsync(() => browser.Rows(CatalogRows).Count == 2, PageTimeout, () => Describe(browser, manager));
+        var rows = browser.Rows(CatalogRows).ToDictionary(r => r[0]);
+        Assert.Equal("offered", rows["fw.cap"][1]);
+        Assert.Equal("rejected", rows[Hostile][1]);
+        Assert.Contains(Hostile, rows[Hostile][2], StringComparison.Ordinal);
+        // Shown as the characters it is: no element made of it, nothing run.
+        Assert.Equal("0", browser.Rows("return [[String(document.querySelectorAll('img').length)]];")[0][0]);
+        Assert.Equal("UefiRecovery manager", browser.Driver.Title);
+        Assert.DoesNotContain(browser.ConsoleLines(), l => l.StartsWith("Severe", StringComparison.OrdinalIgnoreCase));
+        browser.SaveScreenshot();
+    }
+
+    [Fact]
     public async Task Dashboard_PageAndEvents_StrictCspSameAccessRulesAsStatus()
     {
         using var folder = new TempFolder();

@@ -117,6 +117,7 @@ function render(status) {
   record(status);
   renderHistory();
   renderSessions(status);
+  renderCatalog(status);
 }
 
 function renderHeader(status) {
@@ -294,6 +295,25 @@ function renderSessions(status) {
     return tr;
   });
   document.querySelector('#sessions tbody').replaceChildren(...rows);
+}
+
+// The capsules offered and the ones refused, with the verifier's reason (a file name is shown as text, whatever it holds).
+function renderCatalog(status) {
+  const rows = status.images.map(i => {
+    const tr = el('tr');
+    tr.dataset.image = i.name;
+    tr.dataset.state = 'offered';
+    for (const [text, cls] of [[i.name], [i.imageTypeId], [i.versionHex], [i.size, 'num'], ['offered']]) tr.append(el('td', cls || '', String(text)));
+    return tr;
+  });
+  for (const r of status.rejectedImages) {
+    const tr = el('tr');
+    tr.dataset.image = r.name;
+    tr.dataset.state = 'rejected';
+    tr.append(el('td', '', r.name), el('td'), el('td'), el('td'), el('td', 'rejected', 'rejected: ' + r.reason));
+    rows.push(tr);
+  }
+  document.querySelector('#catalog tbody').replaceChildren(...rows);
 }
 
 connect();
