@@ -76,17 +76,23 @@ function machineState(client) {
   return 'receiving';
 }
 
+// The phase line of a tile, from the manager's own per-machine phase (first-pass, repairing, writing, done, ...).
 function phaseText(state, client, session) {
   switch (state) {
     case 'success': return 'success';
     case 'failed': return client.result;
     case 'timed-out': return client.result || 'timed out';
     case 'left': return 'left the session';
-    case 'writing': return 'verifying, writing';
+    case 'writing': return 'verifying, writing its flash' + (client.phaseSeconds ? ' for ' + Math.round(client.phaseSeconds) + ' s' : '');
   }
   if (session.state === 'Offered' || session.state === 'Gathering') return 'waiting for the first pass';
-  if (client.missingFragments > 0) return 'receiving, ' + client.missingFragments + ' missing';
-  return 'receiving';
+  if (client.phase === 'repairing' || client.missingFragments > 0) return 'repairing, ' + client.missingFragments + ' missing';
+  return 'first pass, ' + Math.floor((session.firstPassSentFraction || 0) * 100) + ' % sent';
+}
+
+// What the tile says it holds: a machine reports that only when a status round asks, so until then it is unknown.
+function heldKnown(state, client) {
+  return state !== 'receiving' || client.heldKnown !== false;
 }
 
 // Every machine once: its entry in the session it joined most recently (a machine that retried is in several).
@@ -147,19 +153,21 @@ function renderSummary(status, list) {
 function renderGrid(list) {
   const tiles = list.map(({ client, session }) => {
     const state = machineState(client);
-    const percent = state === 'success' || state === 'writing' ? 100 : Math.floor(client.progress * 100);
+    const known = heldKnown(state, client);
+    const percent = state === 'success' || state === 'writing' ? 100 : known ? Math.floor(client.progress * 100) : -1;
     const tile = el('div', 'machine');
     tile.setAttribute('role', 'listitem');
     tile.dataset.mac = client.clientId;
     tile.dataset.state = state;
     tile.dataset.progress = String(percent);
     tile.title = client.address + ' · member ' + client.member + ' · session ' + session.sessionIdHex;
-    const bar = el('div', 'bar');
+    const bar = el('div', known ? 'bar' : 'bar unknown');
     const fill = el('div');
-    fill.style.width = percent + '%';
+    fill.style.width = Math.max(percent, 0) + '%';
     bar.append(fill);
+    const held = known ? percent + ' %' : 'held ?';
     tile.append(el('div', 'mac', client.clientId), el('div', 'image', session.image),
-      el('div', 'phase', phaseText(state, client, session) + ' · ' + percent + ' %'), bar);
+      el('div', 'phase', phaseText(state, client, session) + ' · ' + held), bar);
     return tile;
   });
   document.getElementById('machines').replaceChildren(...tiles);
@@ -286,11 +294,16 @@ function drawLine(svg, points, restarts, unit, className) {
 }
 
 function renderSessions(status) {
-  const rows = status.sessions.map(s => {
+  // Sessions still running first, then the finished ones (they stay listed for 60 s).
+  const finished = s => s.state === 'Finished' ? 1 : 0;
+  const rows = [...status.sessions].sort((a, b) => finished(a) - finished(b)).map(s => {
     const tr = el('tr');
     tr.dataset.session = s.sessionIdHex;
+    const eta = s.passEtaSeconds === null || s.passEtaSeconds === undefined ? '' : Math.ceil(s.passEtaSeconds) + ' s';
+    const firstPass = Math.floor((s.firstPassSentFraction || 0) * 100) + ' %';
     const cells = [[s.sessionIdHex], [s.image], [s.state], [s.pass, 'num'], [s.repairRounds, 'num'],
-      [s.pendingRepairFragments, 'num'], [s.throughputMBytesPerSecond.toFixed(1), 'num'], [s.clients.length, 'num']];
+      [s.pendingRepairFragments, 'num'], [firstPass, 'num'], [(s.rateNowMBytesPerSecond || 0).toFixed(1), 'num'], [eta, 'num'],
+      [s.throughputMBytesPerSecond.toFixed(1), 'num'], [s.clients.length, 'num']];
     for (const [text, cls] of cells) tr.append(el('td', cls || '', String(text)));
     return tr;
   });
