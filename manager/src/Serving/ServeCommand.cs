@@ -218,6 +218,7 @@ public static class ServeCommand
             WebApplication app = web.Build();
             app.UseAccessChecks(new StatusHostCheck(options.StatusHostNames), new ApiAccess(options.ApiToken));
             app.MapStatus();
+            Dashboard.DashboardEndpoint.MapDashboard(app);
             app.MapInstructions();
             host = app;
         }

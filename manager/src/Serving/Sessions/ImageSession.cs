@@ -93,6 +93,9 @@ public sealed class ImageSession
 
     public bool IsEnded => State == SessionState.Finished;
 
+    /// <summary>When the first DATA of this session went out; MinValue before.</summary>
+    public TimeSpan FirstDataAt => _firstDataAt;
+
     /// <summary>The member holding <paramref name="token"/>, or null.</summary>
     public SessionClient? FindClient(ulong token) => _clients.TryGetValue(token, out var c) ? c : null;
 
@@ -333,6 +336,7 @@ public sealed class ImageSession
         client.LastHeard = now;
         client.State = MemberState.Reported;
         client.ResultText = resultText;
+        client.ReportedAt = now;
     }
 
     public void MarkLeft(SessionClient client, TimeSpan now)

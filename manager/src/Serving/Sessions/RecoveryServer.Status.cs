@@ -62,7 +62,7 @@ public sealed partial class RecoveryServer
                 clients.Add(new ClientStatus(client.EndPoint.ToString(), client.IdText, client.State.ToString(), heldKnown ? progress : 0,
                     Math.Max(client.MissingFragments, 0), (now - client.LastHeard).TotalSeconds, client.ResultText, client.MemberTag, sameMac,
                     heldKnown, heldKnown ? Math.Min(client.FragmentsHeld, session.Geometry.FragmentCount) : 0, phase,
-                    phaseStart == TimeSpan.MinValue ? 0 : Math.Max(0, (now - phaseStart).TotalSeconds)));
+                    phaseStart == TimeSpan.MinValue ? 0 : Math.Max(0, (now - phaseStart).TotalSeconds), MemberPhases.Of(session, client)));
             }
             double seconds = session.SendingSeconds(now);
             double rateNow = RateNow(session, now);

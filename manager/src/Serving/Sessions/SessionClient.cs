@@ -78,6 +78,9 @@ public sealed class SessionClient(ulong token, ulong clientId, IPEndPoint endPoi
     /// <summary>When it said COMPLETE (the RESULT timeout runs from here).</summary>
     public TimeSpan CompletedAt { get; set; }
 
+    /// <summary>When its RESULT was recorded (the dashboard's phase timeline); MinValue before.</summary>
+    public TimeSpan ReportedAt { get; set; } = TimeSpan.MinValue;
+
     /// <summary>MAC address form of the client id (the low 48 bits, §3.1).</summary>
     public string IdText => FormatId(ClientId);
 

@@ -83,7 +83,8 @@ public sealed record ClientStatus(
     bool HeldKnown = false,
     long FragmentsHeld = 0,
     string Phase = "",
-    double PhaseSeconds = 0);
+    double PhaseSeconds = 0,
+    MemberPhases? Phases = null);
 
 public sealed record TrafficStatus(
     long DatagramsReceived,

@@ -14,7 +14,6 @@ public static class StatusEndpoint
     public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/status", (IStatusSource source) => HttpResults.Json(source.Current, Json));
-        routes.MapGet("/", () => HttpResults.Redirect("/status"));
         return routes;
     }
 
