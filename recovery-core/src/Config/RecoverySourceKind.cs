@@ -8,4 +8,6 @@ public enum RecoverySourceKind : byte
     Donors,
     /// <summary><c>file:\path</c>: a capsule file on any Simple File System volume (the ESP, a USB stick).</summary>
     File,
+    /// <summary><c>http://A.B.C.D[:port]/path</c>: a capsule from a web server over the app's own TCP (docs/http-source.md).</summary>
+    Http,
 }

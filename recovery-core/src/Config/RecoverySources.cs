@@ -1,11 +1,12 @@
 using System;
+using UefiRecovery.Core.Http;
 
 namespace UefiRecovery.Core.Config;
 
 /// <summary>
 /// <c>uefirecovery.source</c>, repeated up to <see cref="Capacity"/> times: the places recovery tries, in the order
 /// given (issue #18). <c>donors</c> is the recovery protocol; <c>file:\path\image.cap</c> a capsule file looked up on
-/// every Simple File System volume (the ESP, a USB stick). Without any entry: <c>donors</c> alone. Donors, when listed,
+/// every Simple File System volume (the ESP, a USB stick); <c>http://A.B.C.D[:port]/path</c> a capsule on a web server. Without any entry: <c>donors</c> alone. Donors, when listed,
 /// come last: they wait for a manager until <c>uefirecovery.timeout.recovery</c>. A protected key
 /// (it decides what is fetched); every source's image goes through the same verification and write.
 /// Allocated once; adding allocates nothing.
@@ -31,7 +32,8 @@ public sealed class RecoverySources
         Configured == 0 ? (index == 0 ? RecoverySourceKind.Donors : RecoverySourceKind.None)
             : index >= 0 && index < Configured ? _kinds[index] : RecoverySourceKind.None;
 
-    /// <summary>The file path of a <see cref="RecoverySourceKind.File"/> entry ("\dir\image.cap"); empty otherwise.</summary>
+    /// <summary>The file path of a <see cref="RecoverySourceKind.File"/> entry ("\dir\image.cap"), the whole URL of an
+    /// <see cref="RecoverySourceKind.Http"/> one ("http://10.0.0.1/fw.cap"); empty otherwise.</summary>
     public ReadOnlySpan<char> GetPath(int index) =>
         index >= 0 && index < Configured ? new ReadOnlySpan<char>(_paths, index * MaxPathLength, _pathLengths[index]) : default;
 
@@ -57,9 +59,11 @@ public sealed class RecoverySources
             reason = "";
             return true;
         }
+        if (ConfigKeyNames.StartsWith(value, HttpUrl.Prefix) || ConfigKeyNames.StartsWith(value, HttpUrl.TlsPrefix))
+            return TryAddHttp(value, out reason);
         if (!ConfigKeyNames.StartsWith(value, FilePrefix))
         {
-            reason = "not donors or file:\\path";
+            reason = "not donors, file:\\path or http://host/path";
             return false;
         }
         ReadOnlySpan<char> path = value.Slice(FilePrefix.Length);
@@ -78,6 +82,21 @@ public sealed class RecoverySources
         _kinds[Configured] = RecoverySourceKind.File;
         Configured++;
         reason = "";
+        return true;
+    }
+
+    private bool TryAddHttp(ReadOnlySpan<char> url, out string reason)
+    {
+        if (url.Length > MaxPathLength)
+        {
+            reason = "URL longer than 128 characters";
+            return false;
+        }
+        if (!HttpUrl.TryParse(url, out _, out _, out _, out reason)) return false;
+        url.CopyTo(new Span<char>(_paths, Configured * MaxPathLength, MaxPathLength));
+        _pathLengths[Configured] = url.Length;
+        _kinds[Configured] = RecoverySourceKind.Http;
+        Configured++;
         return true;
     }
 }

@@ -1,0 +1,122 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using UefiRecovery.QemuTests.Infrastructure;
+using UefiRecovery.Testbed;
+using UefiRecovery.Testbed.App;
+using UefiRecovery.Testbed.Firmware;
+using UefiRecovery.Testbed.Network;
+using UefiRecovery.Testbed.Qemu;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace UefiRecovery.QemuTests.Recovery;
+
+/// <summary>
+/// Images from a web server (issue #18, HTTP part): <c>uefirecovery.source=http://...</c> fetched by the app's own TCP
+/// and HTTP client over OVMF's virtio-net, from real servers in the test's namespace on the machine's bridge. The first
+/// source is a server that closes the connection mid-body: a clear skip, nothing written, the next source (Debian's
+/// <c>python3 -m http.server</c> with the signed capsule) recovers the region byte for byte.
+/// </summary>
+public sealed class HttpSourceRecoveryTests
+{
+    private const string Python = "/usr/bin/python3";
+    private const int GoodPort = 8080;
+    private const int CutPort = 8081;
+
+    /// <summary>Answers every GET with the capsule's real Content-Length, sends half the body and closes.</summary>
+    private const string CutServer = @"
+import socket, sys
+data = open(sys.argv[1], 'rb').read()
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[2], int(sys.argv[3])))
+s.listen(4)
+while True:
+    c, addr = s.accept()
+    request = b''
+    while b'\r\n\r\n' not in request:
+        chunk = c.recv(1024)
+        if not chunk: break
+        request += chunk
+    print('cut-server request from', addr[0], repr(request.split(b'\r\n')[0]), flush=True)
+    c.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\nContent-Type: application/octet-stream\r\n\r\n' % len(data))
+    c.sendall(data[:len(data) // 2])
+    c.close()
+";
+
+    private readonly ITestOutputHelper _output;
+
+    public HttpSourceRecoveryTests(ITestOutputHelper output) => _output = output;
+
+    [RootFact]
+    public async Task Recover_ServerClosesMidBodyThenPythonHttpServer_FirstSkippedNothingWrittenSecondRecoversByteForByte()
+    {
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-http");
+        byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
+        string webRoot = Path.Combine(files.RunDirectory, "www");
+        Directory.CreateDirectory(webRoot);
+        string served = Path.Combine(webRoot, "ovmf-vars.cap");
+        File.WriteAllBytes(served, capsule);
+        string cutScript = Path.Combine(files.RunDirectory, "cut-server.py");
+        File.WriteAllText(cutScript, CutServer);
+
+        using E2eSegment segment = E2eSegment.Create();
+        string host = E2eRecoveryLab.HostAddress;
+        using NamespaceProcess web = segment.Namespace.StartProcess(Python, "-m", "http.server", GoodPort.ToString(), "--bind", host, "--directory", webRoot);
+        using NamespaceProcess cut = segment.Namespace.StartProcess(Python, cutScript, served, host, CutPort.ToString());
+        WaitListening(segment.Namespace, GoodPort, web);
+        WaitListening(segment.Namespace, CutPort, cut);
+
+        string cutUrl = $"http://{host}:{CutPort}/ovmf-vars.cap";
+        string goodUrl = $"http://{host}:{GoodPort}/ovmf-vars.cap";
+        string[] oem =
+        {
+            "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString,
+            $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24",
+            "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
+            "uefirecovery.image-type=" + RecoveryManager.ImageType,
+            "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
+            "uefirecovery.source=" + cutUrl,
+            "uefirecovery.source=" + goodUrl,
+        };
+        QemuMachine machine = segment.Machine(files.Boot("1-http"), files.BuildEsp(), oem, E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
+        string servers = "\nweb server:\n" + web.Output + "\ncut server:\n" + cut.Output;
+        _output.WriteLine(servers);
+
+        SerialLine? skipped = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(cutUrl) + @" skipped reason=truncated bytes=(\d+) ms=\d+$"));
+        BootAssert.NotNull(skipped, exit, "the cut-off download skipped as truncated" + servers);
+        int cutBytes = int.Parse(Regex.Match(skipped!.Text, @"bytes=(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        BootAssert.True(cutBytes == capsule.Length / 2, exit, $"the truncated body held {cutBytes} bytes, the server sent {capsule.Length / 2}");
+        SerialLine? read = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(goodUrl) + " read bytes=" + capsule.Length
+            + " length=" + capsule.Length + @" ms=\d+ rate=\d+KiB/s$"));
+        BootAssert.NotNull(read, exit, "the whole capsule from python's http.server" + servers);
+        int firstWrite = serial.IndexOf("^FIRMWARE MARKER state=in-progress");
+        BootAssert.True(firstWrite > serial.IndexOf("^RECOVERY SOURCE http url=" + Regex.Escape(goodUrl) + " read"), exit,
+            "a write step before the good capsule was read and verified (the truncated one must write nothing)");
+        BootAssert.True(serial.IndexOf("^RECOVERY SOURCE http url=" + Regex.Escape(cutUrl) + " rejected") < 0, exit, "the truncated body reached verification");
+        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
+            "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        byte[] after = File.ReadAllBytes(exit.VarsPath);
+        BootAssert.True(files.Payload.AsSpan().SequenceEqual(after), exit, "vars differ from the payload in blocks " + FlashBlocks.Differing(files.Payload, after));
+        Assert.Contains("cut-server request from " + E2eRecoveryLab.MachineAddress + " b'GET /ovmf-vars.cap HTTP/1.1'", cut.Output);
+        Assert.Contains("\"GET /ovmf-vars.cap HTTP/1.1\" 200", web.Output);
+        _output.WriteLine(skipped.Text);
+        _output.WriteLine(read!.Text);
+    }
+
+    private static void WaitListening(NetworkNamespace ns, int port, NamespaceProcess process)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            if (ns.Exec("ss", "-ltnH", "sport", "= :" + port).StandardOutput.Contains(":" + port, StringComparison.Ordinal)) return;
+            if (process.HasExited) throw new InvalidOperationException(process.CommandLine + " exited:\n" + process.Output);
+            Thread.Sleep(100);
+        }
+        throw new TimeoutException("nothing listens on port " + port + ":\n" + process.Output);
+    }
+}
