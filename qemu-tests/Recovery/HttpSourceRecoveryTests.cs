@@ -109,6 +109,67 @@ while True:
         _output.WriteLine(read!.Text);
     }
 
+    /// <summary>
+    /// The web server on another subnet (10.217.0.2 in a namespace of its own) behind the segment's namespace as a Linux
+    /// router, the machine told its gateway by <c>uefirecovery.gateway</c>; nftables in the router's forward hook drops
+    /// about 5 % of the TCP packets both ways (loss neither end's TCP is told of: the kernel has no netem).
+    /// </summary>
+    [RootFact]
+    public async Task Recover_ServerBehindRouterWithFivePercentLoss_RecoveredByteForByte()
+    {
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-http-routed");
+        byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
+        string webRoot = Path.Combine(files.RunDirectory, "www");
+        Directory.CreateDirectory(webRoot);
+        File.WriteAllBytes(Path.Combine(webRoot, "ovmf-vars.cap"), capsule);
+
+        using E2eSegment segment = E2eSegment.Create();
+        using NetworkNamespace server = NetworkNamespace.Create("e2ews");
+        NetworkNamespace router = segment.Namespace;
+        string routerSide = router.DeviceName("rt");
+        string serverSide = server.DeviceName("sv");
+        router.AddVethPair(routerSide, serverSide, server);
+        router.SetAddress(routerSide, "10.217.0.1/24");
+        server.SetAddress(serverSide, "10.217.0.2/24");
+        server.ExecChecked("ip", "route", "add", "default", "via", "10.217.0.1");
+        router.ExecChecked("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        // One segment per packet, so a drop in the router takes one segment, not a 64 KiB GSO burst.
+        server.ExecChecked("ip", "link", "set", "dev", serverSide, "gso_max_segs", "1");
+        router.ExecChecked("nft", "add", "table", "inet", "httploss");
+        router.ExecChecked("nft", "add", "chain", "inet", "httploss", "forwarded", "{ type filter hook forward priority 0; }");
+        router.ExecChecked("nft", "add", "rule", "inet", "httploss", "forwarded", "meta", "l4proto", "tcp", "numgen", "random", "mod", "100", "<", "5", "counter", "drop");
+        using NamespaceProcess web = server.StartProcess(Python, "-m", "http.server", GoodPort.ToString(), "--bind", "10.217.0.2", "--directory", webRoot);
+        WaitListening(server, GoodPort, web);
+
+        string url = $"http://10.217.0.2:{GoodPort}/ovmf-vars.cap";
+        string[] oem =
+        {
+            "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString,
+            $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24",
+            "uefirecovery.gateway=" + E2eRecoveryLab.HostAddress,
+            "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
+            "uefirecovery.image-type=" + RecoveryManager.ImageType,
+            "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
+            "uefirecovery.source=" + url,
+        };
+        QemuMachine machine = segment.Machine(files.Boot("1-routed"), files.BuildEsp(), oem, E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
+        string rules = router.ExecChecked("nft", "list", "table", "inet", "httploss").StandardOutput;
+        _output.WriteLine("web server:\n" + web.Output + "\n" + rules);
+
+        BootAssert.NotNull(serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(url) + @" connecting server=10\.217\.0\.2:8080 local-port=\d+ via=10\.216\.0\.1$")),
+            exit, "the connect through the gateway");
+        SerialLine? read = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(url) + " read bytes=" + capsule.Length + " length=" + capsule.Length + @" ms=\d+ rate=\d+KiB/s$"));
+        BootAssert.NotNull(read, exit, "the whole capsule through the router");
+        Match dropped = Regex.Match(rules, @"counter packets (\d+)");
+        BootAssert.True(dropped.Success && long.Parse(dropped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, exit, "the router dropped nothing:\n" + rules);
+        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
+            "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        byte[] after = File.ReadAllBytes(exit.VarsPath);
+        BootAssert.True(files.Payload.AsSpan().SequenceEqual(after), exit, "vars differ from the payload in blocks " + FlashBlocks.Differing(files.Payload, after));
+        _output.WriteLine(read!.Text + " (router dropped " + dropped.Groups[1].Value + " TCP packets)");
+    }
+
     private static void WaitListening(NetworkNamespace ns, int port, NamespaceProcess process)
     {
         for (int i = 0; i < 100; i++)
