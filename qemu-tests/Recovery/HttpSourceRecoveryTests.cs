@@ -48,6 +48,25 @@ while True:
     c.close()
 ";
 
+    /// <summary>Answers every GET with a 302 to a host nobody configured.</summary>
+    private const string RedirectServer = @"
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(4)
+while True:
+    c, addr = s.accept()
+    request = b''
+    while b'\r\n\r\n' not in request:
+        chunk = c.recv(1024)
+        if not chunk: break
+        request += chunk
+    print('redirect-server request from', addr[0], flush=True)
+    c.sendall(b'HTTP/1.1 302 Found\r\nLocation: http://10.99.99.99/evil.cap\r\nContent-Length: 0\r\n\r\n')
+    c.close()
+";
+
     private readonly ITestOutputHelper _output;
 
     public HttpSourceRecoveryTests(ITestOutputHelper output) => _output = output;
@@ -168,6 +187,71 @@ while True:
         byte[] after = File.ReadAllBytes(exit.VarsPath);
         BootAssert.True(files.Payload.AsSpan().SequenceEqual(after), exit, "vars differ from the payload in blocks " + FlashBlocks.Differing(files.Payload, after));
         _output.WriteLine(read!.Text + " (router dropped " + dropped.Groups[1].Value + " TCP packets)");
+    }
+
+    /// <summary>
+    /// The same TCP/HTTP path over iPXE's SNP (QEMU's option ROMs for virtio-net and e1000) instead of VirtioNetDxe; the
+    /// first source redirects to a host nobody configured: not followed, nothing written, the next source recovers.
+    /// </summary>
+    [RootTheory]
+    [InlineData(NicModel.VirtioNetIpxe)]
+    [InlineData(NicModel.E1000)]
+    public async Task Recover_RedirectThenPythonHttpServerOverIpxeSnp_RedirectRefusedSecondRecovers(NicModel nic)
+    {
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-http-" + nic.ToString().ToLowerInvariant());
+        byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
+        string webRoot = Path.Combine(files.RunDirectory, "www");
+        Directory.CreateDirectory(webRoot);
+        File.WriteAllBytes(Path.Combine(webRoot, "ovmf-vars.cap"), capsule);
+        string redirectScript = Path.Combine(files.RunDirectory, "redirect-server.py");
+        File.WriteAllText(redirectScript, RedirectServer);
+
+        using E2eSegment segment = E2eSegment.Create();
+        string host = E2eRecoveryLab.HostAddress;
+        using NamespaceProcess web = segment.Namespace.StartProcess(Python, "-m", "http.server", GoodPort.ToString(), "--bind", host, "--directory", webRoot);
+        using NamespaceProcess redirect = segment.Namespace.StartProcess(Python, redirectScript, host, CutPort.ToString());
+        WaitListening(segment.Namespace, GoodPort, web);
+        WaitListening(segment.Namespace, CutPort, redirect);
+
+        string redirectUrl = $"http://{host}:{CutPort}/ovmf-vars.cap";
+        string goodUrl = $"http://{host}:{GoodPort}/ovmf-vars.cap";
+        var machine = new QemuMachine(new QemuMachineOptions
+        {
+            BootDisk = files.BuildEsp(),
+            RunDirectory = files.Boot("1-" + nic),
+            Nic = NicSetup.Tap(segment.Tap, nic),
+            NetworkNamespace = segment.Namespace.Name,
+            OemStrings = new[]
+            {
+                "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString,
+                $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24",
+                "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
+                "uefirecovery.image-type=" + RecoveryManager.ImageType,
+                "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
+                "uefirecovery.source=" + redirectUrl,
+                "uefirecovery.source=" + goodUrl,
+            },
+            Timeout = E2eRecoveryLab.MachineTimeout,
+            VarsTemplatePath = files.InterruptedVarsPath,
+        });
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
+        string servers = "\nweb server:\n" + web.Output + "\nredirect server:\n" + redirect.Output;
+        _output.WriteLine(servers);
+
+        SerialLine? refused = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(redirectUrl)
+            + @" skipped reason=redirect-not-followed http-status=302 location=""http://10\.99\.99\.99/evil\.cap"" bytes=0 ms=\d+$"));
+        BootAssert.NotNull(refused, exit, "the redirect refused" + servers);
+        SerialLine? read = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(goodUrl) + " read bytes=" + capsule.Length
+            + " length=" + capsule.Length + @" ms=\d+ rate=\d+KiB/s$"));
+        BootAssert.NotNull(read, exit, "the whole capsule over iPXE's SNP" + servers);
+        BootAssert.True(serial.IndexOf("^FIRMWARE MARKER state=in-progress") > serial.IndexOf("^RECOVERY SOURCE http url=" + Regex.Escape(goodUrl) + " read"), exit,
+            "a write step before the good capsule was read");
+        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
+            "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        byte[] after = File.ReadAllBytes(exit.VarsPath);
+        BootAssert.True(files.Payload.AsSpan().SequenceEqual(after), exit, "vars differ from the payload in blocks " + FlashBlocks.Differing(files.Payload, after));
+        _output.WriteLine(refused!.Text);
+        _output.WriteLine(read!.Text + " (" + nic + ")");
     }
 
     private static void WaitListening(NetworkNamespace ns, int port, NamespaceProcess process)
