@@ -67,6 +67,42 @@ while True:
     c.close()
 ";
 
+    /// <summary>
+    /// One server per mode: "stall" sends the headers and 1000 bytes, then nothing (the connection stays open); "excess" sends a Content-Length 100 bytes short of the body it then sends whole; "oversized"
+    /// declares 64 MiB; "chunked" sends the capsule in chunks of 1000 bytes (hex size lines, an extension, a trailer).
+    /// </summary>
+    private const string ModeServer = @"
+import socket, sys, time
+data = open(sys.argv[1], 'rb').read()
+mode = sys.argv[4]
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[2], int(sys.argv[3])))
+s.listen(4)
+while True:
+    c, addr = s.accept()
+    request = b''
+    while b'\r\n\r\n' not in request:
+        chunk = c.recv(1024)
+        if not chunk: break
+        request += chunk
+    print(mode + '-server request from', addr[0], flush=True)
+    if mode == 'excess':
+        c.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n' % (len(data) - 100) + data)
+    elif mode == 'stall':
+        c.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n' % len(data) + data[:1000])
+        time.sleep(600)
+    elif mode == 'oversized':
+        c.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 67108864\r\n\r\n' + data[:4096])
+    else:
+        c.sendall(b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n')
+        for i in range(0, len(data), 1000):
+            part = data[i:i + 1000]
+            c.sendall(b'%x;part=%d\r\n' % (len(part), i // 1000) + part + b'\r\n')
+        c.sendall(b'0\r\nX-Served-By: chunked-test\r\n\r\n')
+    c.close()
+";
+
     private readonly ITestOutputHelper _output;
 
     public HttpSourceRecoveryTests(ITestOutputHelper output) => _output = output;
@@ -252,6 +288,111 @@ while True:
         BootAssert.True(files.Payload.AsSpan().SequenceEqual(after), exit, "vars differ from the payload in blocks " + FlashBlocks.Differing(files.Payload, after));
         _output.WriteLine(refused!.Text);
         _output.WriteLine(read!.Text + " (" + nic + ")");
+    }
+
+    /// <summary>
+    /// A Content-Length shorter than the body, then a Content-Length far beyond the image buffer: both skipped with their
+    /// reason and nothing written; then a chunked response decoded in the firmware and recovered byte for byte.
+    /// </summary>
+    [RootFact]
+    public async Task Recover_WrongLengthThenOversizedThenChunked_FirstTwoSkippedChunkedRecovers()
+    {
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-http-framing");
+        byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
+        string capsulePath = Path.Combine(files.RunDirectory, "ovmf-vars.cap");
+        File.WriteAllBytes(capsulePath, capsule);
+        string script = Path.Combine(files.RunDirectory, "mode-server.py");
+        File.WriteAllText(script, ModeServer);
+
+        using E2eSegment segment = E2eSegment.Create();
+        string host = E2eRecoveryLab.HostAddress;
+        using NamespaceProcess excess = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8082", "excess");
+        using NamespaceProcess oversized = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8083", "oversized");
+        using NamespaceProcess chunked = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8084", "chunked");
+        WaitListening(segment.Namespace, 8082, excess);
+        WaitListening(segment.Namespace, 8083, oversized);
+        WaitListening(segment.Namespace, 8084, chunked);
+
+        string[] urls = { $"http://{host}:8082/ovmf-vars.cap", $"http://{host}:8083/ovmf-vars.cap", $"http://{host}:8084/ovmf-vars.cap" };
+        string[] oem = new[]
+        {
+            "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString,
+            $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24",
+            "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
+            "uefirecovery.image-type=" + RecoveryManager.ImageType,
+            "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
+        }.Concat(urls.Select(u => "uefirecovery.source=" + u)).ToArray();
+        QemuMachine machine = segment.Machine(files.Boot("1-framing"), files.BuildEsp(), oem, E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
+        string servers = "\nservers:\n" + excess.Output + oversized.Output + chunked.Output;
+        _output.WriteLine(servers);
+
+        SerialLine? tooLong = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(urls[0]) + " skipped reason=more-than-content-length bytes="
+            + (capsule.Length - 100) + @" ms=\d+$"));
+        BootAssert.NotNull(tooLong, exit, "the body longer than its Content-Length refused" + servers);
+        SerialLine? tooLarge = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(urls[1]) + @" skipped reason=too-large bytes=0 ms=\d+$"));
+        BootAssert.NotNull(tooLarge, exit, "the 64 MiB Content-Length refused before any body byte" + servers);
+        SerialLine? read = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(urls[2]) + " read bytes=" + capsule.Length + @" length=chunked ms=\d+ rate=\d+KiB/s$"));
+        BootAssert.NotNull(read, exit, "the chunked capsule decoded" + servers);
+        BootAssert.True(serial.IndexOf("^FIRMWARE MARKER state=in-progress") > serial.IndexOf("^RECOVERY SOURCE http url=" + Regex.Escape(urls[2]) + " read"), exit,
+            "a write step before the chunked capsule was read");
+        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
+            "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        byte[] after = File.ReadAllBytes(exit.VarsPath);
+        BootAssert.True(files.Payload.AsSpan().SequenceEqual(after), exit, "vars differ from the payload in blocks " + FlashBlocks.Differing(files.Payload, after));
+        _output.WriteLine(tooLong!.Text);
+        _output.WriteLine(tooLarge!.Text);
+        _output.WriteLine(read!.Text);
+    }
+
+    /// <summary>A server that sends 1000 bytes and then nothing, connection open: skipped as stalled after 30 s, then the next source.</summary>
+    [RootFact]
+    public async Task Recover_ServerStallsThenChunked_StalledSkippedNothingWrittenThenRecovers()
+    {
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-http-stall");
+        byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
+        string capsulePath = Path.Combine(files.RunDirectory, "ovmf-vars.cap");
+        File.WriteAllBytes(capsulePath, capsule);
+        string script = Path.Combine(files.RunDirectory, "mode-server.py");
+        File.WriteAllText(script, ModeServer);
+
+        using E2eSegment segment = E2eSegment.Create();
+        string host = E2eRecoveryLab.HostAddress;
+        using NamespaceProcess stall = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8085", "stall");
+        using NamespaceProcess chunked = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8084", "chunked");
+        WaitListening(segment.Namespace, 8085, stall);
+        WaitListening(segment.Namespace, 8084, chunked);
+
+        string stallUrl = $"http://{host}:8085/ovmf-vars.cap";
+        string goodUrl = $"http://{host}:8084/ovmf-vars.cap";
+        string[] oem =
+        {
+            "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString,
+            $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24",
+            "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
+            "uefirecovery.image-type=" + RecoveryManager.ImageType,
+            "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
+            "uefirecovery.source=" + stallUrl,
+            "uefirecovery.source=" + goodUrl,
+        };
+        QemuMachine machine = segment.Machine(files.Boot("1-stall"), files.BuildEsp(), oem, E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
+        string servers = "\nservers:\n" + stall.Output + chunked.Output;
+        _output.WriteLine(servers);
+
+        // ms: at least the 30 s without a byte (the firmware clock runs slow under load, never fast).
+        SerialLine? stalled = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(stallUrl) + @" skipped reason=stalled bytes=1000 ms=(\d+)$"));
+        BootAssert.NotNull(stalled, exit, "the stalled server skipped" + servers);
+        SerialLine? read = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(goodUrl) + " read bytes=" + capsule.Length + @" length=chunked ms=\d+ rate=\d+KiB/s$"));
+        BootAssert.NotNull(read, exit, "the next source's capsule" + servers);
+        BootAssert.True(serial.IndexOf("^FIRMWARE MARKER state=in-progress") > serial.IndexOf("^RECOVERY SOURCE http url=" + Regex.Escape(goodUrl) + " read"), exit,
+            "a write step before the good capsule was read");
+        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
+            "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        byte[] after = File.ReadAllBytes(exit.VarsPath);
+        BootAssert.True(files.Payload.AsSpan().SequenceEqual(after), exit, "vars differ from the payload in blocks " + FlashBlocks.Differing(files.Payload, after));
+        _output.WriteLine(stalled!.Text);
+        _output.WriteLine(read!.Text);
     }
 
     private static void WaitListening(NetworkNamespace ns, int port, NamespaceProcess process)
