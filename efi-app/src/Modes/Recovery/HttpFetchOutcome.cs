@@ -15,6 +15,8 @@ internal enum HttpFetchOutcome : byte
     TimedOut,
     /// <summary>Connected, but no byte arrived for <see cref="HttpImageFetch.StallSeconds"/>.</summary>
     Stalled,
+    /// <summary>Bytes kept coming, but the whole download took more than <see cref="HttpImageFetch.MaxTransferSeconds"/>.</summary>
+    TooSlow,
     /// <summary>The response broke the rules or was refused (<see cref="HttpImageFetch.Response"/> says how).</summary>
     BadResponse,
     /// <summary>The request did not fit its buffer (a URL this long is refused by the configuration already).</summary>

@@ -13,6 +13,9 @@ internal sealed class HttpImageFetch
     /// <summary>No byte for this long after the connection is up: the server stalls, give up.</summary>
     public const int StallSeconds = 30;
 
+    /// <summary>A whole download, connect included, at most this long: a server dripping a byte every 29 s must not hold the machine.</summary>
+    public const int MaxTransferSeconds = 600;
+
     private readonly TcpSocket _tcp = new TcpSocket(new TcpConfig());
     private readonly HttpResponseReader _response = new HttpResponseReader();
     private readonly byte[] _chunk = new byte[4096];
@@ -107,6 +110,8 @@ internal sealed class HttpImageFetch
             if (_tcp.State == TcpState.SynSent) lastProgress = now.Milliseconds;
             if (now.Milliseconds - lastProgress >= StallSeconds * 1000L)
                 return HttpFetchOutcome.Stalled;
+            if (now.Milliseconds - start >= MaxTransferSeconds * 1000L)
+                return HttpFetchOutcome.TooSlow;
             if (handled == 0 && !progressed)
                 MonotonicClock.WaitForTick();
         }

@@ -22,7 +22,7 @@ namespace UefiRecovery.Efi.Modes.Recovery;
 ///   RECOVERY PHASE http                                   (each uefirecovery.source=http://URL, in order; NIC lines as below)
 ///   RECOVERY SOURCE http url=URL connecting server=A:P local-port=N via=on-link|GATEWAY
 ///   RECOVERY SOURCE http url=URL read bytes=N length=N|chunked ms=N rate=NKiB/s
-///   RECOVERY SOURCE http url=URL skipped reason=no-nic|no-address|refused|reset|timed-out|stalled|request-too-long|<response>
+///   RECOVERY SOURCE http url=URL skipped reason=no-nic|no-address|refused|reset|timed-out|stalled|too-slow|request-too-long|<response>
 ///                   [http-status=N] [location="..."] bytes=N ms=N   (response: docs/http-source.md; the next source follows)
 ///   RECOVERY SOURCE http url=URL rejected code=.. reason=.. message=".."   (verification refused it; the next source follows)
 ///   RECOVERY PHASE network

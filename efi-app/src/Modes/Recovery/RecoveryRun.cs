@@ -208,6 +208,7 @@ internal sealed class RecoveryRun
         HttpFetchOutcome.Reset => "reset",
         HttpFetchOutcome.TimedOut => "timed-out",
         HttpFetchOutcome.Stalled => "stalled",
+        HttpFetchOutcome.TooSlow => "too-slow",
         HttpFetchOutcome.RequestTooLong => "request-too-long",
         _ => UefiRecovery.Core.Http.HttpResponseStatusNames.Name(response.Finish()),
     };
