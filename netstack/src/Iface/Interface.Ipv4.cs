@@ -32,6 +32,11 @@ namespace UefiRecovery.Netstack.Iface
                 ProcessIcmp(packet.Payload, ip, sourceMac);
                 return;
             }
+            if (ip.Protocol == IpProtocol.Tcp && unicastToUs)
+            {
+                ProcessTcp(packet.Payload, ip, now);
+                return;
+            }
             if (ip.Protocol == IpProtocol.Igmp)
             {
                 ProcessIgmp(packet.Payload, now);

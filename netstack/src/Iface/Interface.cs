@@ -10,7 +10,7 @@ namespace UefiRecovery.Netstack.Iface
     /// and ICMP echo, delivers UDP to sockets and the DHCP client, and sends what sockets queued.
     /// Everything happens inside <see cref="Poll"/>; nothing allocates after construction.
     /// This file holds the state, the address and the frame dispatch; each protocol has its own
-    /// partial file (Interface.Arp.cs, .Ipv4.cs, .Icmp.cs, .Igmp.cs, .Udp.cs, .Dhcp.cs).
+    /// partial file (Interface.Arp.cs, .Ipv4.cs, .Icmp.cs, .Igmp.cs, .Udp.cs, .Tcp.cs, .Dhcp.cs).
     /// </summary>
     public sealed partial class Interface
     {
@@ -100,6 +100,7 @@ namespace UefiRecovery.Netstack.Iface
                 UdpSocket? s = _sockets[i];
                 if (s != null) FlushSocket(s, now);
             }
+            FlushTcp(now);
             return handled;
         }
 

@@ -33,6 +33,10 @@ namespace UefiRecovery.Netstack.Iface
         public long UdpSocketFull;
         /// <summary>Outcome: datagrams to a port no socket is bound to.</summary>
         public long UdpNoSocket;
+        /// <summary>Outcome: TCP segments handed to the attached connection (its own counters say what it did with them).</summary>
+        public long TcpDelivered;
+        /// <summary>Outcome: TCP segments for no attached connection (other ports or peer, or none attached).</summary>
+        public long TcpNoSocket;
         /// <summary>Outcome: server replies handed to the DHCP client (whether they match its transaction is its business).</summary>
         public long DhcpMessagesReceived;
         /// <summary>Outcome: IGMP membership queries.</summary>
@@ -43,6 +47,7 @@ namespace UefiRecovery.Netstack.Iface
         public long ArpRequestsSent;
         public long ArpAnnouncementsSent;
         public long UdpTransmitted;
+        public long TcpSegmentsSent;
         public long DhcpMessagesSent;
         /// <summary>IGMP membership reports sent (joins and answers to queries); Leaves are counted apart.</summary>
         public long IgmpReportsSent;

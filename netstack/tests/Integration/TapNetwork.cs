@@ -32,7 +32,8 @@ namespace UefiRecovery.Netstack.Tests.Integration
         /// Put the TAP into a Linux bridge (IGMP snooping and querier on, multicast flooding to the
         /// TAP off), so multicast reaches the stack only if the bridge learned its IGMP membership.
         /// </param>
-        public TapNetwork(bool bridged = false)
+        /// <param name="receiveLossPercent">Share of received frames dropped before the stack (<see cref="LossyDevice"/>).</param>
+        public TapNetwork(bool bridged = false, int receiveLossPercent = 0)
         {
             int id = Environment.ProcessId % 100000;
             int n = Interlocked.Increment(ref s_counter);
@@ -67,7 +68,8 @@ namespace UefiRecovery.Netstack.Tests.Integration
                 Dispose();
                 throw;
             }
-            Iface = new Interface(Device, new InterfaceConfig());
+            Lossy = new LossyDevice(Device, receiveLossPercent, 20261207);
+            Iface = new Interface(receiveLossPercent > 0 ? Lossy : Device, new InterfaceConfig());
         }
 
         public string Namespace { get; }
@@ -77,6 +79,7 @@ namespace UefiRecovery.Netstack.Tests.Integration
         /// <summary>Where the Linux side's address lives (the TAP, or the bridge).</summary>
         public string LinuxInterface { get; } = "";
         public TapDevice Device { get; } = null!;
+        public LossyDevice Lossy { get; }
         public Interface Iface { get; }
 
         public Instant Now => new Instant(_clock.ElapsedMilliseconds);

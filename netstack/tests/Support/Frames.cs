@@ -42,7 +42,7 @@ namespace UefiRecovery.Netstack.Tests.Support
             return frame;
         }
 
-        /// <summary>Recomputes IPv4 header, UDP and ICMP checksums where the lengths allow, so mutations reach deeper layers.</summary>
+        /// <summary>Recomputes IPv4 header, UDP, TCP and ICMP checksums where the lengths allow, so mutations reach deeper layers.</summary>
         public static void FixChecksums(Span<byte> frame)
         {
             if (frame.Length < 34 || frame[12] != 0x08 || frame[13] != 0x00) return;
@@ -64,6 +64,13 @@ namespace UefiRecovery.Netstack.Tests.Support
                 ushort c = Checksum.Finish(Checksum.Accumulate(sum, l4.Slice(0, len)));
                 if (c == 0) c = 0xFFFF;
                 l4[6] = (byte)(c >> 8); l4[7] = (byte)c;
+            }
+            else if (ip[9] == 6 && l4.Length >= 20)
+            {
+                l4[16] = 0; l4[17] = 0;
+                uint sum = Checksum.PseudoHeader(Ipv4Address.Read(ip.Slice(12)), Ipv4Address.Read(ip.Slice(16)), 6, l4.Length);
+                ushort c = Checksum.Finish(Checksum.Accumulate(sum, l4));
+                l4[16] = (byte)(c >> 8); l4[17] = (byte)c;
             }
             else if (ip[9] == 1 && l4.Length >= 8)
             {

@@ -104,7 +104,7 @@ namespace UefiRecovery.Netstack.Tests.Wire
             c.DroppedTotal + c.FramesNotForUs + c.FramesUnsupported
             + c.ArpRepliesSent + c.ArpRepliesReceived + c.AddressConflicts
             + c.EchoRepliesSent + c.RepliesNotSent
-            + c.UdpDelivered + c.UdpSocketFull + c.UdpNoSocket
+            + c.UdpDelivered + c.UdpSocketFull + c.UdpNoSocket + c.TcpDelivered + c.TcpNoSocket
             + c.DhcpMessagesReceived
             + c.IgmpQueriesReceived + c.IgmpReportsReceived;
 

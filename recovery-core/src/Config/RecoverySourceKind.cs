@@ -10,4 +10,6 @@ public enum RecoverySourceKind : byte
     File,
     /// <summary><c>bmc</c>: the image the BMC holds (blob <c>/recovery/image</c>), over IPMI BLOB (docs/bmc.md).</summary>
     Bmc,
+    /// <summary><c>http://A.B.C.D[:port]/path</c>: a capsule from a web server over the app's own TCP (docs/http-source.md).</summary>
+    Http,
 }

@@ -1,4 +1,5 @@
 using System;
+using UefiRecovery.Core.Http;
 
 namespace UefiRecovery.Core.Config;
 
@@ -6,7 +7,8 @@ namespace UefiRecovery.Core.Config;
 /// <c>uefirecovery.source</c>, repeated up to <see cref="Capacity"/> times: the places recovery tries, in the order
 /// given (issue #18). <c>donors</c> is the recovery protocol; <c>file:\path\image.cap</c> a capsule file looked up on
 /// every Simple File System volume (the ESP, a USB stick); <c>bmc</c> the image the BMC holds as blob
-/// <c>/recovery/image</c>, read over IPMI BLOB (docs/bmc.md). Without any entry: <c>donors</c> alone. Donors, when listed,
+/// <c>/recovery/image</c>, read over IPMI BLOB (docs/bmc.md); <c>http://A.B.C.D[:port]/path</c> a capsule on a web
+/// server (docs/http-source.md). Without any entry: <c>donors</c> alone. Donors, when listed,
 /// come last: they wait for a manager until <c>uefirecovery.timeout.recovery</c>. A protected key
 /// (it decides what is fetched); every source's image goes through the same verification and write.
 /// Allocated once; adding allocates nothing.
@@ -33,7 +35,8 @@ public sealed class RecoverySources
         Configured == 0 ? (index == 0 ? RecoverySourceKind.Donors : RecoverySourceKind.None)
             : index >= 0 && index < Configured ? _kinds[index] : RecoverySourceKind.None;
 
-    /// <summary>The file path of a <see cref="RecoverySourceKind.File"/> entry ("\dir\image.cap"); empty otherwise.</summary>
+    /// <summary>The file path of a <see cref="RecoverySourceKind.File"/> entry ("\dir\image.cap"), the whole URL of an
+    /// <see cref="RecoverySourceKind.Http"/> one ("http://10.0.0.1/fw.cap"); empty otherwise.</summary>
     public ReadOnlySpan<char> GetPath(int index) =>
         index >= 0 && index < Configured ? new ReadOnlySpan<char>(_paths, index * MaxPathLength, _pathLengths[index]) : default;
 
@@ -67,9 +70,11 @@ public sealed class RecoverySources
             reason = "";
             return true;
         }
+        if (ConfigKeyNames.StartsWith(value, HttpUrl.Prefix) || ConfigKeyNames.StartsWith(value, HttpUrl.TlsPrefix))
+            return TryAddHttp(value, out reason);
         if (!ConfigKeyNames.StartsWith(value, FilePrefix))
         {
-            reason = "not donors, bmc or file:\\path";
+            reason = "not donors, bmc, file:\\path or http://host/path";
             return false;
         }
         ReadOnlySpan<char> path = value.Slice(FilePrefix.Length);
@@ -88,6 +93,21 @@ public sealed class RecoverySources
         _kinds[Configured] = RecoverySourceKind.File;
         Configured++;
         reason = "";
+        return true;
+    }
+
+    private bool TryAddHttp(ReadOnlySpan<char> url, out string reason)
+    {
+        if (url.Length > MaxPathLength)
+        {
+            reason = "URL longer than 128 characters";
+            return false;
+        }
+        if (!HttpUrl.TryParse(url, out _, out _, out _, out reason)) return false;
+        url.CopyTo(new Span<char>(_paths, Configured * MaxPathLength, MaxPathLength));
+        _pathLengths[Configured] = url.Length;
+        _kinds[Configured] = RecoverySourceKind.Http;
+        Configured++;
         return true;
     }
 }

@@ -393,8 +393,11 @@ public sealed class RecoverySourceConfigTests
     }
 
     [Theory]
-    [InlineData("http://192.0.2.1/a.cap", "not donors, bmc or file:\\path")]
-    [InlineData("BMC", "not donors, bmc or file:\\path")]
+    [InlineData("BMC", "not donors, bmc, file:\\path or http://host/path")]
+    [InlineData("ftp://192.0.2.1/a.cap", "not donors, bmc, file:\\path or http://host/path")]
+    [InlineData("https://192.0.2.1/a.cap", "https is not supported: no trustworthy TLS and CA store before boot; use http (the capsule is signed)")]
+    [InlineData("http://recovery.example/a.cap", "host must be an IPv4 address with an optional :port (no DNS before boot)")]
+    [InlineData("http://192.0.2.1/a b.cap", "path has spaces, quotes, '#', '\\' or characters outside printable ASCII")]
     [InlineData("file:a.cap", "file path does not start with '\\' or is longer than 128 characters")]
     [InlineData("file:\\..\\a.cap", "file path has spaces, '/', '..' or characters outside printable ASCII")]
     [InlineData("file:\\a b.cap", "file path has spaces, '/', '..' or characters outside printable ASCII")]
@@ -409,6 +412,28 @@ public sealed class RecoverySourceConfigTests
         Assert.Equal(reason, result.Reason);
         Assert.Equal(0, config.Sources.Configured);
         Assert.True(config.ProtectedKeyRejected, "a refused source from a trusted source stops recovery");
+    }
+
+    [Fact]
+    public void Source_HttpFileDonors_InTheOrderGivenWithWholeUrl()
+    {
+        var config = new RecoveryConfig();
+        foreach (string entry in new[] { "http://192.0.2.10:8080/images/fw.cap", "file:\\b.cap", "donors" })
+            Assert.True(config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.source=" + entry).IsApplied, entry);
+
+        Assert.Equal(RecoverySourceKind.Http, config.Sources.GetKind(0));
+        Assert.Equal("http://192.0.2.10:8080/images/fw.cap", config.Sources.GetPath(0).ToString());
+        Assert.Equal(RecoverySourceKind.File, config.Sources.GetKind(1));
+        Assert.Equal(RecoverySourceKind.Donors, config.Sources.GetKind(2));
+    }
+
+    [Fact]
+    public void Source_HttpUrlLongerThan128_Refused()
+    {
+        var config = new RecoveryConfig();
+        ConfigApplyResult result = config.TryApplyFrom(ConfigSource.Smbios, "uefirecovery.source=http://192.0.2.1/" + new string('a', 120));
+        Assert.Equal("URL longer than 128 characters", result.Reason);
+        Assert.Equal(0, config.Sources.Configured);
     }
 
     [Fact]

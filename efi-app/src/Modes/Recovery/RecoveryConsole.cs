@@ -30,6 +30,12 @@ namespace UefiRecovery.Efi.Modes.Recovery;
 ///   RECOVERY SOURCE bmc blob=/recovery/image skipped reason=wrong-image-type|below-floor size=N image=GUID version=0x........
 ///   RECOVERY SOURCE bmc blob=/recovery/image read kcs=0x.. bytes=N reads=N ms=N kcs-bytes=N retried=N
 ///   RECOVERY SOURCE bmc blob=/recovery/image rejected code=.. reason=.. message=".."   (then the next source)
+///   RECOVERY PHASE http                                   (each uefirecovery.source=http://URL, in order; NIC lines as below)
+///   RECOVERY SOURCE http url=URL connecting server=A:P local-port=N via=on-link|GATEWAY
+///   RECOVERY SOURCE http url=URL read bytes=N length=N|chunked ms=N rate=NKiB/s
+///   RECOVERY SOURCE http url=URL skipped reason=no-nic|no-address|refused|reset|timed-out|stalled|too-slow|request-too-long|<response>
+///                   [http-status=N] [location="..."] bytes=N ms=N   (response: docs/http-source.md; the next source follows)
+///   RECOVERY SOURCE http url=URL rejected code=.. reason=.. message=".."   (verification refused it; the next source follows)
 ///   RECOVERY PHASE network
 ///   RECOVERY NIC mac=.. mtu=.. | NIC-SKIPPED .. | STATIC .. | DHCP discovering | LEASE ..   (NicReport, terse)
 ///   ENTROPY ..                                                                              (EntropySource)
@@ -108,8 +114,11 @@ internal sealed class RecoveryConsole
         new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE file path=").Append(path).Append(" read volume=").AppendDecimal((ulong)volume)
             .Append(" of ").AppendDecimal((ulong)volumes).Append(" bytes=").AppendDecimal((ulong)bytes).Append(" ms=").AppendDecimal(ms).WriteLine(_console);
 
-    public void SourceRejected(ReadOnlySpan<char> path, CapsuleStatus status) =>
-        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE file path=").Append(path).Append(" rejected code=")
+    public void SourceRejected(ReadOnlySpan<char> path, CapsuleStatus status) => SourceRejected("file path=", path, status);
+
+    /// <summary>"RECOVERY SOURCE file path=.. | http url=.. rejected ...": the bytes were read, verification refused them.</summary>
+    public void SourceRejected(string label, ReadOnlySpan<char> path, CapsuleStatus status) =>
+        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE ").Append(label).Append(path).Append(" rejected code=")
             .AppendDecimal((ulong)(int)status).Append(" reason=").Append(StatusName(status))
             .Append(" message=\"").Append(CapsuleStatusText.Describe(status)).Append("\"").WriteLine(_console);
 
@@ -158,6 +167,34 @@ internal sealed class RecoveryConsole
         new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE bmc blob=").Append(blob).Append(" rejected code=")
             .AppendDecimal((ulong)(int)status).Append(" reason=").Append(StatusName(status))
             .Append(" message=\"").Append(CapsuleStatusText.Describe(status)).Append("\"").WriteLine(_console);
+
+    public void HttpConnecting(ReadOnlySpan<char> url, Ipv4Address server, ushort port, ushort localPort, Ipv4Address gateway)
+    {
+        var line = new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE http url=").Append(url).Append(" connecting server=").Append(server)
+            .Append(":").AppendDecimal((ulong)port).Append(" local-port=").AppendDecimal((ulong)localPort).Append(" via=");
+        if (gateway.IsUnspecified) line.Append("on-link");
+        else line.Append(gateway);
+        line.WriteLine(_console);
+    }
+
+    public void HttpRead(ReadOnlySpan<char> url, int bytes, long declared, long ms)
+    {
+        var line = new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE http url=").Append(url).Append(" read bytes=").AppendDecimal((ulong)bytes)
+            .Append(" length=");
+        if (declared < 0) line.Append("chunked");
+        else line.AppendDecimal(declared);
+        line.Append(" ms=").AppendDecimal(ms).Append(" rate=").AppendDecimal(ms > 0 ? (ulong)bytes * 1000 / 1024 / (ulong)ms : 0).Append("KiB/s").WriteLine(_console);
+    }
+
+    public void HttpSkipped(ReadOnlySpan<char> url, ReadOnlySpan<char> reason, int statusCode, ReadOnlySpan<char> location, int bytes, long ms)
+    {
+        var line = new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY SOURCE http url=").Append(url).Append(" skipped reason=").Append(reason);
+        if (statusCode != 0 && statusCode != 200)
+            line.Append(" http-status=").AppendDecimal((ulong)statusCode);
+        if (!location.IsEmpty)
+            line.Append(" location=\"").Append(location).Append("\"");
+        line.Append(" bytes=").AppendDecimal((ulong)bytes).Append(" ms=").AppendDecimal(ms).WriteLine(_console);
+    }
 
     public void Installed(bool written) =>
         new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY INSTALLED record=").Append(InstalledRecord.PathText)

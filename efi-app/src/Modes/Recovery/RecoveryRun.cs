@@ -25,8 +25,9 @@ internal sealed class RecoveryRun
     /// <summary>Without <c>uefirecovery.timeout.recovery</c>, how long an instructed boot waits for a verified image.</summary>
     private const uint InstructedTimeoutSeconds = 900;
 
-    // The file source's buffer, allocated on first use (the donors path has the client engine's).
+    // The file and http sources' buffer, allocated on first use (the donors path has the client engine's).
     private byte[]? _fileImage;
+    private HttpImageFetch? _http;
 
     private readonly RecoveryConsole _lines;
     private readonly UefiSystemTable _system;
@@ -103,6 +104,11 @@ internal sealed class RecoveryRun
             if (sources.GetKind(s) == RecoverySourceKind.Bmc && !_instructed!.IsValid)
             {
                 code = RecoverFromBmc(ready, config, out resetWanted);
+                continue;
+            }
+            if (sources.GetKind(s) == RecoverySourceKind.Http && !_instructed!.IsValid)
+            {
+                code = RecoverFromHttp(ready, config, sources.GetPath(s), out resetWanted);
                 continue;
             }
             if (sources.GetKind(s) == RecoverySourceKind.Donors || _instructed!.IsValid)
@@ -208,6 +214,35 @@ internal sealed class RecoveryRun
     }
 
     /// <summary>
+    /// A capsule from a web server (<c>http://A.B.C.D[:port]/path</c>, docs/http-source.md): fetched whole into the buffer,
+    /// then verified and written exactly like a file's. A failed fetch or a refused capsule sends recovery to the next source.
+    /// </summary>
+    private int RecoverFromHttp(in PreflightResult ready, RecoveryConfig config, ReadOnlySpan<char> url, out bool wroteFlash)
+    {
+        wroteFlash = false;
+        _lines.Phase("http");
+        ulong regionSize = (ulong)ready.Region.BlockSize * (ulong)ready.Region.BlockCount;
+        _fileImage ??= new byte[(int)regionSize + (int)CapsuleOverhead];
+        _http ??= new HttpImageFetch();
+        HttpFetchOutcome outcome = _http.Fetch(_boot, _lines, config, url, _fileImage);
+        UefiRecovery.Core.Http.HttpResponseReader response = _http.Response;
+        if (outcome != HttpFetchOutcome.Received)
+        {
+            _lines.HttpSkipped(url, HttpOutcomeName(outcome, response), response.StatusCode, response.Location, response.BodyLength, _http.TransferMs);
+            return MachineExitCodes.Failure;
+        }
+        _lines.HttpRead(url, response.BodyLength, response.DeclaredLength, _http.TransferMs);
+        ReadOnlySpan<byte> capsuleBytes = new ReadOnlySpan<byte>(_fileImage, 0, response.BodyLength);
+        CapsuleVerdict verdict = new CapsuleVerifier(ready.Trust!).Verify(capsuleBytes, TargetFor(config, ready.Region), out _);
+        if (!verdict.IsAccepted)
+        {
+            _lines.SourceRejected("http url=", url, verdict.Status);
+            return MachineExitCodes.Failure;
+        }
+        return WriteAndReport(capsuleBytes, ready, config, out wroteFlash);
+    }
+
+    /// <summary>
     /// The image the BMC holds (blob /recovery/image, docs/bmc.md): Stat (and its claimed image type and version judged
     /// like an OFFER), then read whole over IPMI BLOB into the file source's buffer, verified exactly like a donor's or a
     /// file's, and only then written. No BMC, no committed image, an image larger than the region's capsule, a refused
@@ -282,6 +317,19 @@ internal sealed class RecoveryRun
         if (BmcStaging.ListPresent(_boot))
             BmcStaging.Run(_system);
     }
+
+    private static string HttpOutcomeName(HttpFetchOutcome outcome, UefiRecovery.Core.Http.HttpResponseReader response) => outcome switch
+    {
+        HttpFetchOutcome.NoNic => "no-nic",
+        HttpFetchOutcome.NoAddress => "no-address",
+        HttpFetchOutcome.Refused => "refused",
+        HttpFetchOutcome.Reset => "reset",
+        HttpFetchOutcome.TimedOut => "timed-out",
+        HttpFetchOutcome.Stalled => "stalled",
+        HttpFetchOutcome.TooSlow => "too-slow",
+        HttpFetchOutcome.RequestTooLong => "request-too-long",
+        _ => UefiRecovery.Core.Http.HttpResponseStatusNames.Name(response.Finish()),
+    };
 
     /// <summary>The update target the capsule verifier checks against: the configured type, floor and the region's size.</summary>
     private static UpdateTarget TargetFor(RecoveryConfig config, in RegionTarget region)
