@@ -79,6 +79,11 @@ public sealed class IpmitoolCrossCheckTests
         {
             _output.WriteLine(line);
         }
+        // What the kernel driver and ipmitool asked, in first-seen order (the driver's own probes included).
+        foreach (var command in bmc.Requests.GroupBy(r => (r.NetFn, r.Command)))
+        {
+            _output.WriteLine("BMC saw netfn=" + command.Key.NetFn.ToString("X2") + "h cmd=" + command.Key.Command.ToString("X2") + "h x" + command.Count());
+        }
         Assert.True(lines.Any(l => Regex.IsMatch(l, IpmitoolGuestInitScript.DonePattern)),
             "the guest did not finish its ipmitool commands (exit " + exit.ExitCode + (exit.TimedOut ? ", timed out" : "") + ").\n" + exit.SerialText);
         Assert.Contains("IPMITOOL-GUEST device=/dev/ipmi0", lines);
