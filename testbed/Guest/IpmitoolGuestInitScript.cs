@@ -12,8 +12,8 @@ public static class IpmitoolGuestInitScript
 {
     public const string LinePrefix = "IPMITOOL-GUEST";
 
-    /// <summary>/dev/ipmi0 appeared (or not, after 60 s): <c>IPMITOOL-GUEST device=/dev/ipmi0</c> or <c>device=none</c>.</summary>
-    public const string DevicePattern = @"^IPMITOOL-GUEST device=(?<device>\S+)";
+    /// <summary>/dev/ipmi0 appeared (<c>IPMITOOL-GUEST device=none</c> when not within 60 s).</summary>
+    public const string DeviceLine = "IPMITOOL-GUEST device=/dev/ipmi0";
 
     /// <summary>The last line before poweroff.</summary>
     public const string DonePattern = @"^IPMITOOL-GUEST done$";
