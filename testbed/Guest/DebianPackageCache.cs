@@ -25,15 +25,21 @@ public sealed class DebianPackageCache
         {
             throw new ArgumentException("not a Debian package name: \"" + package + "\"", nameof(package));
         }
-        System.IO.Directory.CreateDirectory(Directory);
-        string? cached = Find(package);
-        if (cached != null)
+        // Two guest builders (the agent's, the ipmitool one) share the folder and may run at once in a test process.
+        lock (DownloadLock)
         {
-            return cached;
+            System.IO.Directory.CreateDirectory(Directory);
+            string? cached = Find(package);
+            if (cached != null)
+            {
+                return cached;
+            }
+            HostCommandResult download = HostCommand.Run("sh", new[] { "-c", "cd \"$1\" && apt-get download \"$2\"", "sh", Directory, package }, TimeSpan.FromMinutes(5));
+            return Find(package) ?? throw new InvalidOperationException("apt-get download " + package + " gave no .deb (are the apt lists current? apt-get update): " + download);
         }
-        HostCommandResult download = HostCommand.Run("sh", new[] { "-c", "cd \"$1\" && apt-get download \"$2\"", "sh", Directory, package }, TimeSpan.FromMinutes(5));
-        return Find(package) ?? throw new InvalidOperationException("apt-get download " + package + " gave no .deb (are the apt lists current? apt-get update): " + download);
     }
+
+    private static readonly object DownloadLock = new();
 
     /// <summary>The first package named in the Depends field of <paramref name="debPath"/> (for a meta package such as linux-image-amd64).</summary>
     public static string FirstDependency(string debPath)

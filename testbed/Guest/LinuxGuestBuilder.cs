@@ -192,7 +192,7 @@ public sealed class LinuxGuestBuilder
     }
 
     /// <summary>A file of the unpacked packages, following symlinks inside the tree (an absolute target is taken relative to the tree, never the host).</summary>
-    private static byte[] ReadInTree(string tree, string relativePath)
+    internal static byte[] ReadInTree(string tree, string relativePath)
     {
         string path = relativePath;
         for (int hops = 0; hops < 16; hops++)
