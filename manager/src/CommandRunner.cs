@@ -7,7 +7,7 @@ namespace UefiRecovery.Manager;
 
 /// <summary>
 /// Runs a parsed command line with the exit-code contract of <see cref="ExitCodes"/>: a command-line error
-/// is <see cref="ExitCodes.UsageOrInput"/> (System.CommandLine alone would say 1, which `image verify`
+/// is <see cref="ExitCodes.Usage"/> (System.CommandLine alone would say 1, which `image verify`
 /// uses for "rejected"), and an exception no command handled is one line on stderr and
 /// <see cref="ExitCodes.InternalError"/>, never a stack trace and never 1.
 /// </summary>
@@ -21,8 +21,8 @@ public static class CommandRunner
         {
             foreach (var error in parsed.Errors) stderr.WriteLine(root.Name + ": " + UsageErrorText.Describe(error));
             stderr.WriteLine("(--help lists the options)");
-            if (JsonError.Requested(args)) configuration.Output.WriteLine(JsonError.ToJson(root.Name + ": " + UsageErrorText.Describe(parsed.Errors[0]), ExitCodes.UsageOrInput));
-            return ExitCodes.UsageOrInput;
+            if (JsonError.Requested(args)) configuration.Output.WriteLine(JsonError.ToJson(root.Name + ": " + UsageErrorText.Describe(parsed.Errors[0]), ExitCodes.Usage));
+            return ExitCodes.Usage;
         }
         configuration.EnableDefaultExceptionHandler = false;
         try

@@ -46,7 +46,7 @@ public sealed class CommandRunnerTests
     public void Run_UnknownCommand_ExitTwo()
     {
         var (exitCode, error) = Run(Program.BuildRoot(), "frobnicate");
-        Assert.Equal(ExitCodes.UsageOrInput, exitCode);
+        Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Contains("frobnicate", error, StringComparison.Ordinal);
     }
 

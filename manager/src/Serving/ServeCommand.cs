@@ -81,7 +81,7 @@ public static class ServeCommand
                 return Fail("--destination must be an IPv4 address");
             string? token = null;
             if (parse.GetValue(apiToken) is { } tokenPath && !ApiAccess.TryLoadToken(tokenPath, out token, out string tokenError))
-                return Fail(tokenError);
+                return FailConfiguration(tokenError);
             IPEndPoint? statusEndpoint = null;
             string httpText = parse.GetValue(http)!;
             if (!string.Equals(httpText, "off", StringComparison.OrdinalIgnoreCase))
@@ -156,12 +156,14 @@ public static class ServeCommand
     {
         // What would leave a "ready" manager that serves nothing is refused before anything listens.
         if (File.Exists(options.ImagesFolder))
-            return Fail("--images " + options.ImagesFolder + " is a file, not a folder of capsules");
+            return FailConfiguration("--images " + options.ImagesFolder + " is a file, not a folder of capsules");
         if (!Directory.Exists(options.ImagesFolder))
-            return Fail("--images " + options.ImagesFolder + ": no such folder (create it, or name the folder that holds the capsules)");
+            return FailConfiguration("--images " + options.ImagesFolder + ": no such folder (create it, or name the folder that holds the capsules)");
         if (!options.InsecureServeUnverified && options.TrustedKeys.Count == 0 && options.TrustedKeyHashes.Count == 0)
-            return Fail("no trust anchor: give --trusted FILE (the capsules' signing key or root certificate) or --trusted-key-hash HEX; without one every capsule is rejected");
+            return FailConfiguration("no trust anchor: give --trusted FILE (the capsules' signing key or root certificate) or --trusted-key-hash HEX; without one every capsule is rejected");
 
+        if (TrustStoreLoader.KeyHashProblem(options.TrustedKeyHashes) is { } hashProblem)
+            return Fail(hashProblem);
         ICatalogVerifier verifier;
         try
         {
@@ -171,7 +173,7 @@ public static class ServeCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            return Fail("cannot load trusted keys: " + e.Message);
+            return FailConfiguration("cannot load trusted keys: " + e.Message);
         }
 
         ResultLog resultLog;
@@ -193,11 +195,11 @@ public static class ServeCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
-                return Fail(e.Message);
+                return FailConfiguration(e.Message);
             }
             InstructionSigner? signer = null;
             if (options.InstructionKeyPath is not null && !InstructionSigner.TryLoad(options.InstructionKeyPath, options.InstructionCounterPath, out signer, out string keyError))
-                return Fail("--instruction-key " + keyError);
+                return FailConfiguration("--instruction-key " + keyError);
             using (signer)
                 return await RunHostAsync(options, verifier, credentials, resultLog, signer, cancellationToken).ConfigureAwait(false);
         }
@@ -311,7 +313,13 @@ public static class ServeCommand
     private static int Fail(string message)
     {
         Console.Error.WriteLine("serve: " + message);
-        return ExitCodes.UsageOrInput;
+        return ExitCodes.Usage;
+    }
+
+    private static int FailConfiguration(string message)
+    {
+        Console.Error.WriteLine("serve: " + message);
+        return ExitCodes.Configuration;
     }
 
     private static int FailUnavailable(string message)

@@ -56,7 +56,7 @@ public sealed class CliVocabularyTests : IDisposable
     {
         var run = await ManagerCli.RunAsync(new[] { "image", "verify", Capsule4k, "--trusted", SharedFiles.TrustedPublicKey, "--image-type", SharedFiles.ImageType });
 
-        Assert.Equal(ExitCodes.UsageOrInput, run.ExitCode);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Equal("image verify: give --lsv, the machine's stored LowestSupportedVersion (0 when it has none)", run.Stderr.Trim());
         Assert.Equal("", run.Stdout);
     }
@@ -251,7 +251,7 @@ public sealed class CliVocabularyTests : IDisposable
     {
         var run = await ManagerCli.RunAsync(arguments);
 
-        Assert.Equal(ExitCodes.UsageOrInput, run.ExitCode);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
         string[] lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(new[] { "uefirecovery-manager: " + expected, "(--help lists the options)" }, lines);
         Assert.DoesNotContain("System.", run.Stderr, StringComparison.Ordinal);
