@@ -236,6 +236,8 @@ public sealed class CliVocabularyTests : IDisposable
     public static TheoryData<string[], string> ValueErrorRows() => new()
     {
         { new[] { "serve", "--images", "/nonexistent", "--delivery", "foo" }, "--delivery: 'foo' is not one of broadcast, multicast, unicast" },
+        { new[] { "serve", "--images", "/nonexistent", "--log-level", "loud" }, "--log-level: 'loud' is not one of trace, debug, information, warning, error, critical, none" },
+        { new[] { "image", "inspect", "x.cap", "--log-level", "7" }, "--log-level: '7' is not one of trace, debug, information, warning, error, critical, none" },
         { new[] { "image", "pack", "--payload", "p", "--image-type", SharedFiles.ImageType, "--version", "1", "--lsv", "1", "-o", "x", "--format", "rsa4096" }, "--format: 'rsa4096' is not one of rsa2048, pkcs7" },
         { new[] { "simulate", "--manager", "127.0.0.1", "--clients", "many" }, "--clients: 'many' is not a whole number" },
         { new[] { "serve", "--images", "/nonexistent", "--rate", "fast" }, "--rate: 'fast' is not a number (e.g. 2.5)" },
