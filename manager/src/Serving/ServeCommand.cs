@@ -28,7 +28,8 @@ using UefiRecovery.Manager.Serving.Status;
 namespace UefiRecovery.Manager.Serving;
 
 /// <summary>
-/// `serve`: the recovery server. A Generic Host (from the ASP.NET Core shared framework) runs the
+/// `serve`: the recovery server. A Generic Host (from the ASP.NET Core shared framework; under systemd a
+/// Type=notify service through Microsoft.Extensions.Hosting.Systemd) runs the
 /// protocol engine, the catalog watcher, the status view and the 127.0.0.1 status endpoint, and stops
 /// them in order on Ctrl+C or SIGTERM.
 /// </summary>
@@ -330,6 +331,10 @@ public static class ServeCommand
         builder.Services.AddHostedService(services => services.GetRequiredService<RecoveryServer>());
         if (options.LiveView) builder.Services.AddHostedService<LiveStatusView>();
         else builder.Services.AddHostedService<StatusLogWriter>();
+        // Under systemd (Type=notify): READY=1 once the host has started, i.e. after every hosted service above
+        // bound its socket and Kestrel listens; STOPPING=1 and a graceful stop on SIGTERM; journal log lines.
+        // Anywhere else this adds nothing.
+        builder.Services.AddSystemd();
     }
 
     private static int Fail(string message)
