@@ -75,10 +75,13 @@ public sealed partial class RecoveryServer
             reasons["injected-duplicate"] = faults.SendFaults.Duplicated;
             reasons["injected-reorder"] = faults.SendFaults.Reordered;
         }
+        long repairRounds = _repairRoundsOfRemovedSessions;
+        foreach (var session in _sessions.Values) repairRounds += session.RepairRounds;
+        var totals = new ServeTotals(_sessionsStarted, repairRounds, new Dictionary<string, long>(_resultsByOutcome));
         var traffic = new TrafficStatus(_datagramsReceived, _datagramsRejected, _datagramsSent, _bytesSent, sendFailures, reasons);
         Volatile.Write(ref _status, new ServerStatus(DateTimeOffset.UtcNow, _startedAt, LocalEndPoint.ToString(), _options.Delivery.ToString(),
             DataDestinationText(), _options.RateMbitPerSecond, images, rejected, sessions, traffic, _resultsRecorded,
-            _secretFile ?? "memory", _signer?.ModulusSha256Hex, _forgedResults, _instructions.Snapshot(WallTime), _inventory.Snapshot(WallTime)));
+            _secretFile ?? "memory", _signer?.ModulusSha256Hex, _forgedResults, _instructions.Snapshot(WallTime), _inventory.Snapshot(WallTime), totals));
     }
 
     private string DataDestinationText() => _options.Delivery == Core.Protocol.Wire.DeliveryMode.Unicast
