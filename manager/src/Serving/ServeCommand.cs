@@ -123,7 +123,8 @@ public static class ServeCommand
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    return FailUnavailable("cannot create the state directory " + state + " (--state-dir): " + (e is UnauthorizedAccessException ? "permission denied" : e.Message));
+                    return FailUnavailable("cannot create the state directory " + state + " (--state-dir): "
+                        + (FileInTheWay(Path.GetFullPath(state)) ?? (e is UnauthorizedAccessException ? "permission denied (the manager's user must be able to create it)" : e.Message)));
                 }
                 resultsText = Path.Combine(state, StateDirectory.ResultsFileName);
             }
@@ -364,16 +365,23 @@ public static class ServeCommand
         return null;
     }
 
-    /// <summary>Why a file cannot be opened for appending, in the operator's terms (the exception's text names internals).</summary>
-    private static string WriteProblem(string path, Exception e)
+    /// <summary>"/x/y is a file, not a folder" when a file stands where a folder above <paramref name="full"/> must be; else null.</summary>
+    private static string? FileInTheWay(string full)
     {
-        string full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) return "that is a folder; give a file name";
         for (string? folder = Path.GetDirectoryName(full); folder is not null; folder = Path.GetDirectoryName(folder))
         {
             if (File.Exists(folder)) return folder + " is a file, not a folder";
             if (Directory.Exists(folder)) break;
         }
+        return null;
+    }
+
+    /// <summary>Why a file cannot be opened for appending, in the operator's terms (the exception's text names internals).</summary>
+    private static string WriteProblem(string path, Exception e)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) return "that is a folder; give a file name";
+        if (FileInTheWay(full) is { } inTheWay) return inTheWay;
         return e is UnauthorizedAccessException ? "permission denied (the manager's user must be able to create and append to it)" : e.Message;
     }
 }

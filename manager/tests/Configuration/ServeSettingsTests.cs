@@ -164,6 +164,20 @@ public sealed class ServeSettingsTests : IDisposable
         Assert.Equal("serve: no state directory for the result log: give --state-dir DIR or --results FILE (neither STATE_DIRECTORY, XDG_STATE_HOME nor HOME is set)", run.Stderr.TrimEnd('\n'));
     }
 
+    [Fact]
+    public async Task Serve_StateDirectoryUnderAFile_ExitUnavailableNamingTheFile()
+    {
+        File.WriteAllText(_folder.Combine("a-file"), "");
+        string state = _folder.Combine("a-file/state");
+
+        var run = await ManagerCli.RunAsync(new[] { "serve", "--images", Images, "--trusted", SharedFiles.TrustedPublicKey, "--listen", "127.0.0.1:0", "--status-http", "off", "--state-dir", state },
+            timeout: TimeSpan.FromMinutes(2));
+
+        Assert.True(run.ExitCode == ExitCodes.Unavailable, $"exit {run.ExitCode}\n{run.Stderr}");
+        Assert.Equal("serve: cannot create the state directory " + state + " (--state-dir): " + _folder.Combine("a-file") + " is a file, not a folder", run.Stderr.TrimEnd('\n'));
+        Assert.False(Directory.Exists(state));
+    }
+
     // ---- units ---------------------------------------------------------------------------------------------
 
     public static TheoryData<string, string> SettingNameRows() => new()
