@@ -314,6 +314,9 @@ public static class ServeCommand
         // --log-level, else information, or warning while the live view owns the terminal.
         LogLevel minimum = options.LogLevel ?? (options.LiveView ? LogLevel.Warning : LogLevel.Information);
         builder.Logging.SetMinimumLevel(minimum);
+        // A rule, not only the minimum: a rule from the framework's own configuration (Logging__LogLevel__Default)
+        // would otherwise override the level the operator asked for; the last rule of equal scope wins.
+        if (options.LogLevel is not null) builder.Logging.AddFilter((string?)null, minimum);
         builder.Logging.AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss.fff "; });
         // The framework's own information lines (Kestrel, hosting) only when debugging.
         builder.Logging.AddFilter("Microsoft", LogLevelOption.WantsStackTraces(options.LogLevel) ? minimum : (LogLevel)Math.Max((int)minimum, (int)LogLevel.Warning));
