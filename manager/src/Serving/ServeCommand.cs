@@ -243,6 +243,7 @@ public static class ServeCommand
             app.UseAccessChecks(new StatusHostCheck(options.StatusHostNames), new ApiAccess(options.ApiToken));
             app.MapStatus();
             app.MapInstructions();
+            app.MapHealthAndMetrics();
             host = app;
         }
         else

@@ -6,10 +6,7 @@ using HttpResults = Microsoft.AspNetCore.Http.Results;
 
 namespace UefiRecovery.Manager.Serving.Status;
 
-/// <summary>
-/// GET /status: the same snapshot as the terminal view, as JSON (camelCase), for scripts and dashboards; GET /healthz
-/// (<see cref="ServeHealth"/>) and GET /metrics (<see cref="ServeMetrics"/>, Prometheus text) from the same snapshot.
-/// </summary>
+/// <summary>GET /status: the same snapshot as the terminal view, as JSON (camelCase), for scripts and dashboards.</summary>
 public static class StatusEndpoint
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -18,14 +15,6 @@ public static class StatusEndpoint
     {
         routes.MapGet("/status", (IStatusSource source) => HttpResults.Json(source.Current, Json));
         routes.MapGet("/", () => HttpResults.Redirect("/status"));
-        routes.MapGet("/healthz", (IStatusSource source, ServeOptions options, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime) =>
-        {
-            var (healthy, reason) = ServeHealth.Judge(source.Current, lifetime.ApplicationStarted.IsCancellationRequested, lifetime.ApplicationStopping.IsCancellationRequested,
-                !options.InsecureServeUnverified && options.TrustedKeys.Count + options.TrustedKeyHashes.Count > 0, options.ImagesFolder);
-            return HttpResults.Text(reason + "\n", "text/plain", System.Text.Encoding.UTF8, healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
-        routes.MapGet("/metrics", (IStatusSource source, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime) =>
-            HttpResults.Text(ServeMetrics.Render(source.Current, lifetime.ApplicationStarted.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested), PrometheusText.ContentType));
         return routes;
     }
 
