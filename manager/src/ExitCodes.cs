@@ -15,6 +15,12 @@ public static class ExitCodes
     /// <summary>The command line is wrong: unknown or missing option, a value it cannot parse, options that contradict each other. Running it again unchanged fails again.</summary>
     public const int Usage = 2;
 
+    /// <summary>
+    /// The old name of <see cref="Usage"/>, from when unusable files shared it; kept so code written against it still
+    /// builds. New code says <see cref="Usage"/> for the command line and <see cref="Configuration"/> for files.
+    /// </summary>
+    public const int UsageOrInput = Usage;
+
     /// <summary>An unexpected error inside the manager (a bug): one line on stderr, no stack trace.</summary>
     public const int InternalError = 3;
 
