@@ -7,9 +7,9 @@ namespace UefiRecovery.Manager;
 
 /// <summary>
 /// Runs a parsed command line with the exit-code contract of <see cref="ExitCodes"/>: a command-line error
-/// is <see cref="ExitCodes.UsageOrInput"/> (System.CommandLine alone would say 1, which `image verify`
+/// is <see cref="ExitCodes.Usage"/> (System.CommandLine alone would say 1, which `image verify`
 /// uses for "rejected"), and an exception no command handled is one line on stderr and
-/// <see cref="ExitCodes.InternalError"/>, never a stack trace and never 1.
+/// <see cref="ExitCodes.InternalError"/>, never 1 and no stack trace unless `--log-level debug` or `trace` asks for it.
 /// </summary>
 public static class CommandRunner
 {
@@ -21,8 +21,8 @@ public static class CommandRunner
         {
             foreach (var error in parsed.Errors) stderr.WriteLine(root.Name + ": " + UsageErrorText.Describe(error));
             stderr.WriteLine("(--help lists the options)");
-            if (JsonError.Requested(args)) configuration.Output.WriteLine(JsonError.ToJson(root.Name + ": " + UsageErrorText.Describe(parsed.Errors[0]), ExitCodes.UsageOrInput));
-            return ExitCodes.UsageOrInput;
+            if (JsonError.Requested(args)) configuration.Output.WriteLine(JsonError.ToJson(root.Name + ": " + UsageErrorText.Describe(parsed.Errors[0]), ExitCodes.Usage));
+            return ExitCodes.Usage;
         }
         configuration.EnableDefaultExceptionHandler = false;
         try
@@ -37,7 +37,9 @@ public static class CommandRunner
         {
             // Not an input condition (those are handled where they occur): a bug or an exhausted machine.
             string message = $"{CommandName(parsed)}: internal error: {e.GetType().Name}: {FirstLine(e.Message)}";
-            return JsonError.Report(configuration.Output, stderr, JsonError.Requested(args), message, ExitCodes.InternalError);
+            int exitCode = JsonError.Report(configuration.Output, stderr, JsonError.Requested(args), message, ExitCodes.InternalError);
+            if (LogLevelOption.WantsStackTraces(LogLevelOption.Requested(parsed))) stderr.WriteLine(e.ToString()); // asked for with --log-level debug
+            return exitCode;
         }
     }
 

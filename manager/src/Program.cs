@@ -1,5 +1,7 @@
 using System.CommandLine;
 using UefiRecovery.Manager.Benchmarking;
+using UefiRecovery.Manager.Cli;
+using UefiRecovery.Manager.Configuration;
 using UefiRecovery.Manager.Images;
 using UefiRecovery.Manager.Instructing;
 using UefiRecovery.Manager.Serving;
@@ -9,7 +11,17 @@ namespace UefiRecovery.Manager;
 /// <summary>The manager's command line: image tools, the recovery server, simulated clients.</summary>
 public static class Program
 {
-    public static int Main(string[] args) => CommandRunner.Run(BuildRoot(), args, new InvocationConfiguration());
+    public static int Main(string[] args)
+    {
+        RootCommand root = BuildRoot();
+        // serve's options may also come from appsettings.json and UEFIRECOVERY_Serve__* (docs/operating.md §1.2).
+        if (!ServeSettings.TryExpand(root, args, System.Environment.GetEnvironmentVariable, System.Environment.CurrentDirectory, out string[] expanded, out string error))
+        {
+            System.Console.Error.WriteLine("serve: " + error);
+            return ExitCodes.Configuration;
+        }
+        return CommandRunner.Run(root, expanded, new InvocationConfiguration());
+    }
 
     public static RootCommand BuildRoot()
     {
@@ -19,6 +31,7 @@ public static class Program
         root.Subcommands.Add(SimulateCommand.Build());
         root.Subcommands.Add(BenchmarkCommand.Build());
         root.Subcommands.Add(InstructCommand.Build());
+        root.Options.Add(LogLevelOption.Create());
         return root;
     }
 }

@@ -30,6 +30,26 @@ public sealed class CommandRunnerTests
     }
 
     [Fact]
+    public void Run_ActionThrowsWithLogLevelDebug_ExitThreeLineThenStackTrace()
+    {
+        var root = new RootCommand("test");
+        root.Options.Add(UefiRecovery.Manager.Cli.LogLevelOption.Create());
+        var broken = new Command("broken", "throws");
+        broken.SetAction((Func<ParseResult, int>)(_ => throw new InvalidOperationException("something impossible")));
+        root.Subcommands.Add(broken);
+
+        var (quietExit, quiet) = Run(root, "broken", "--log-level", "information");
+        var (debugExit, debug) = Run(root, "broken", "--log-level", "debug");
+
+        Assert.Equal(ExitCodes.InternalError, quietExit);
+        Assert.Equal("broken: internal error: InvalidOperationException: something impossible" + Environment.NewLine, quiet);
+        Assert.Equal(ExitCodes.InternalError, debugExit);
+        Assert.StartsWith("broken: internal error: InvalidOperationException: something impossible" + Environment.NewLine
+            + "System.InvalidOperationException: something impossible", debug, StringComparison.Ordinal);
+        Assert.Contains(" at ", debug, StringComparison.Ordinal); // the stack trace an operator asked for
+    }
+
+    [Fact]
     public void Run_OutOfMemoryInAnAction_ExitThreeWithOneLine()
     {
         var root = new RootCommand("test");
@@ -46,7 +66,7 @@ public sealed class CommandRunnerTests
     public void Run_UnknownCommand_ExitTwo()
     {
         var (exitCode, error) = Run(Program.BuildRoot(), "frobnicate");
-        Assert.Equal(ExitCodes.UsageOrInput, exitCode);
+        Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Contains("frobnicate", error, StringComparison.Ordinal);
     }
 

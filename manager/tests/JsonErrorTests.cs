@@ -40,12 +40,14 @@ public sealed class JsonErrorTests : IDisposable
             _ => "uefirecovery-manager: Unrecognized command or argument '--no-such-option'.",
         };
 
+        int expectedExit = scenario is "verify-a-folder" or "inspect-a-folder" ? ExitCodes.Configuration : ExitCodes.Usage;
+
         var run = await ManagerCli.RunAsync(arguments);
 
-        Assert.Equal(ExitCodes.UsageOrInput, run.ExitCode);
+        Assert.Equal(expectedExit, run.ExitCode);
         using JsonDocument error = JsonDocument.Parse(run.Stdout);
         Assert.Equal(expected, error.RootElement.GetProperty("error").GetString());
-        Assert.Equal(ExitCodes.UsageOrInput, error.RootElement.GetProperty("exitCode").GetInt32());
+        Assert.Equal(expectedExit, error.RootElement.GetProperty("exitCode").GetInt32());
         Assert.StartsWith(expected + "\n", run.Stderr, StringComparison.Ordinal);
     }
 
@@ -53,7 +55,7 @@ public sealed class JsonErrorTests : IDisposable
     public async Task Json_NotAsked_StdoutEmptyOnError()
     {
         var run = await ManagerCli.RunAsync(new[] { "image", "inspect", Directory.CreateDirectory(_folder.Combine("c")).FullName });
-        Assert.Equal(ExitCodes.UsageOrInput, run.ExitCode);
+        Assert.Equal(ExitCodes.Configuration, run.ExitCode);
         Assert.Equal("", run.Stdout);
     }
 }

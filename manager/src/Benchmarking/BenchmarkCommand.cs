@@ -43,7 +43,7 @@ public static class BenchmarkCommand
                 if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || p < 0 || p >= 100)
                 {
                     stderr.WriteLine("benchmark: --loss takes percentages 0..99");
-                    return ExitCodes.UsageOrInput;
+                    return ExitCodes.Usage;
                 }
                 lossList.Add(p);
             }

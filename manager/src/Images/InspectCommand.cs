@@ -24,12 +24,12 @@ internal static class InspectCommand
             TextWriter stderr = parseResult.InvocationConfiguration.Error;
             if (!ImageLimits.TryParse(parseResult.GetValue(maxSize), out long maxBytes, out string sizeError))
             {
-                return JsonError.Report(stdout, stderr, parseResult.GetValue(json), "image inspect: " + sizeError, ExitCodes.UsageOrInput);
+                return JsonError.Report(stdout, stderr, parseResult.GetValue(json), "image inspect: " + sizeError, ExitCodes.Usage);
             }
             string path = parseResult.GetValue(file)!.FullName;
             if (!RegularFile.TryRead(path, maxBytes, out byte[] bytes, out string readError, "--max-image-size"))
             {
-                return JsonError.Report(stdout, stderr, parseResult.GetValue(json), "image inspect: " + path + ": " + readError, ExitCodes.UsageOrInput);
+                return JsonError.Report(stdout, stderr, parseResult.GetValue(json), "image inspect: " + path + ": " + readError, ExitCodes.Configuration);
             }
 
             CapsuleStatus status = CapsuleParser.TryParse(bytes, out FmpCapsule capsule);

@@ -96,6 +96,6 @@ internal static class KeyHashCommand
     private static int Fail(TextWriter stderr, string message)
     {
         stderr.WriteLine("image key-hash: " + message);
-        return ExitCodes.UsageOrInput;
+        return ExitCodes.Configuration; // every refusal here is about the file, never the command line
     }
 }

@@ -95,7 +95,7 @@ internal static class PackCommand
                 byte[] payloadBytes = RegularFile.Read(payloadPath, maxBytes, "--max-image-size");
                 if (payloadBytes.Length == 0)
                 {
-                    return Fail(stderr, "--payload " + payloadPath + " is empty: there is no firmware to pack");
+                    return Fail(stderr, "--payload " + payloadPath + " is empty: there is no firmware to pack", ExitCodes.Configuration);
                 }
                 var spec = new CapsuleSpec(payloadBytes, type, fwVersion, lowest, count, instance, (byte)index)
                 {
@@ -138,15 +138,15 @@ internal static class PackCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
             {
-                return Fail(stderr, e.Message);
+                return Fail(stderr, e.Message, ExitCodes.Configuration); // the payload, key or certificate file, or writing the output
             }
         });
         return command;
     }
 
-    private static int Fail(TextWriter stderr, string message)
+    private static int Fail(TextWriter stderr, string message, int exitCode = ExitCodes.Usage)
     {
         stderr.WriteLine("image pack: " + message);
-        return ExitCodes.UsageOrInput;
+        return exitCode;
     }
 }

@@ -12,7 +12,7 @@ namespace UefiRecovery.Manager.Images;
 
 /// <summary>
 /// `image verify FILE`: the same portable verifier the firmware runs (parse, trust store, policy).
-/// Exit 0 on accept, 1 on reject, 2 on a usage error or an input it could not read (<see cref="ExitCodes"/>).
+/// Exit 0 on accept, 1 on reject, 2 on a usage error, 7 on an input it could not use (<see cref="ExitCodes"/>).
 /// </summary>
 internal static class VerifyCommand
 {
@@ -68,6 +68,10 @@ internal static class VerifyCommand
             {
                 return Fail(stdout, stderr, parseResult.GetValue(json), "give at least one of --trusted, --trusted-key-hash");
             }
+            if (TrustStoreLoader.KeyHashProblem(trustHashes) is { } hashProblem)
+            {
+                return Fail(stdout, stderr, parseResult.GetValue(json), hashProblem);
+            }
             TrustStore trust;
             try
             {
@@ -75,12 +79,12 @@ internal static class VerifyCommand
             }
             catch (InvalidDataException e)
             {
-                return Fail(stdout, stderr, parseResult.GetValue(json), e.Message);
+                return Fail(stdout, stderr, parseResult.GetValue(json), e.Message, ExitCodes.Configuration);
             }
             string capsulePath = parseResult.GetValue(file)!.FullName;
             if (!RegularFile.TryRead(capsulePath, maxBytes, out byte[] capsuleBytes, out string readError, "--max-image-size"))
             {
-                return Fail(stdout, stderr, parseResult.GetValue(json), capsulePath + ": " + readError);
+                return Fail(stdout, stderr, parseResult.GetValue(json), capsulePath + ": " + readError, ExitCodes.Configuration);
             }
 
             var target = new UpdateTarget(type, (byte)index, instance, lowest, current, region);
@@ -138,6 +142,6 @@ internal static class VerifyCommand
         return command;
     }
 
-    private static int Fail(TextWriter stdout, TextWriter stderr, bool json, string message) =>
-        JsonError.Report(stdout, stderr, json, "image verify: " + message, ExitCodes.UsageOrInput);
+    private static int Fail(TextWriter stdout, TextWriter stderr, bool json, string message, int exitCode = ExitCodes.Usage) =>
+        JsonError.Report(stdout, stderr, json, "image verify: " + message, exitCode);
 }

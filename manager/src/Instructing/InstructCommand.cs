@@ -95,7 +95,7 @@ internal static class InstructCommand
                 return Run(stdout, stderr, agentEndpoint, outPath, parseResult.GetValue(key)!, parseResult.GetValue(counterFile), target, timeoutSeconds ?? 10, bindAddress);
             }
             stderr.WriteLine("instruct: " + problem);
-            return ExitCodes.UsageOrInput;
+            return ExitCodes.Usage;
         });
         return command;
     }
@@ -120,14 +120,14 @@ internal static class InstructCommand
         if (!InstructionSigner.TryLoad(keyPath, counterPath, out InstructionSigner? signer, out string error))
         {
             stderr.WriteLine("instruct: " + error);
-            return ExitCodes.UsageOrInput;
+            return ExitCodes.Configuration;
         }
         using (signer)
         {
             if (!signer!.TrySign(target, ManagerSenderId(), DateTimeOffset.UtcNow, out SignedInstruction? signed, out error))
             {
                 stderr.WriteLine("instruct: " + error);
-                return ExitCodes.UsageOrInput;
+                return ExitCodes.Configuration;
             }
             stdout.WriteLine("instruction id=" + CliFormat.InstructionId(signed!.Id) + " counter=" + signed.Counter + " to=" + (agent?.ToString() ?? outPath)
                 + " mac=" + Serving.Sessions.SessionClient.FormatId(target.Mac)
@@ -142,7 +142,7 @@ internal static class InstructCommand
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     stderr.WriteLine("instruct: --out " + outPath + ": " + e.Message);
-                    return ExitCodes.UsageOrInput;
+                    return ExitCodes.Configuration;
                 }
                 stdout.WriteLine("written " + signed.Datagram.Length + " bytes to " + outPath + " (not sent; the counter " + signed.Counter + " is used up)");
                 return ExitCodes.Ok;

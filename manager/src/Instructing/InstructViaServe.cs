@@ -29,7 +29,7 @@ internal static class InstructViaServe
         if (tokenFile is not null && !ApiAccess.TryLoadToken(tokenFile, out token, out string tokenError))
         {
             stderr.WriteLine("instruct: " + tokenError);
-            return ExitCodes.UsageOrInput;
+            return ExitCodes.Configuration;
         }
         using var http = new HttpClient { BaseAddress = serve, Timeout = TimeSpan.FromSeconds(30) };
         if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -51,7 +51,7 @@ internal static class InstructViaServe
             if (response.StatusCode != HttpStatusCode.Created)
             {
                 stderr.WriteLine("instruct: serve refused the instruction: " + (int)response.StatusCode + " " + ErrorOf(text));
-                return (int)response.StatusCode is 400 or 401 or 403 or 413 or 415 ? ExitCodes.UsageOrInput : ExitCodes.Unavailable;
+                return (int)response.StatusCode is 400 or 401 or 403 or 413 or 415 ? ExitCodes.Usage : ExitCodes.Unavailable;
             }
             status = JsonSerializer.Deserialize<InstructionStatus>(text, Json);
             location = response.Headers.Location is { } l ? new Uri(serve, l) : new Uri(serve, "instructions/" + status!.InstructionIdHex);

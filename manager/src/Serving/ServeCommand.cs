@@ -12,6 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using UefiRecovery.Core.Protocol;
+using UefiRecovery.Manager.Cli;
+using UefiRecovery.Manager.Configuration;
 using UefiRecovery.Manager.Images;
 using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Core.Protocol.Wire;
@@ -26,7 +28,8 @@ using UefiRecovery.Manager.Serving.Status;
 namespace UefiRecovery.Manager.Serving;
 
 /// <summary>
-/// `serve`: the recovery server. A Generic Host (from the ASP.NET Core shared framework) runs the
+/// `serve`: the recovery server. A Generic Host (from the ASP.NET Core shared framework; under systemd a
+/// Type=notify service through Microsoft.Extensions.Hosting.Systemd) runs the
 /// protocol engine, the catalog watcher, the status view and the 127.0.0.1 status endpoint, and stops
 /// them in order on Ctrl+C or SIGTERM.
 /// </summary>
@@ -46,10 +49,12 @@ public static class ServeCommand
         var fragment = new Option<int>("--fragment-size") { HelpName = "BYTES", Description = "Bytes of image per DATA datagram (508..8932). A machine with a smaller max datagram gets the largest of 1432, 1372, 1232, 1000, 508 below it that fits.", DefaultValueFactory = _ => ProtocolLimits.DefaultDatagram - ProtocolConstants.FragmentOverhead };
         var trusted = new Option<string[]>("--trusted") { HelpName = "KEY|CERT", Description = "Trust anchors: PEM RSA key or certificate (RSA2048/SHA256 capsules), certificate PEM/DER (PKCS7 root).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
         var trustedHash = new Option<string[]>("--trusted-key-hash") { HelpName = "SHA256", Description = "Trusted SHA-256 of an RSA modulus, 64 hex digits (EDK2 PcdRsa2048Sha256PublicKeyBuffer).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
-        var results = new Option<string>("--results") { HelpName = "FILE|off", Description = "JSON-lines file every RESULT is appended to (flushed per record); 'off' writes none.", DefaultValueFactory = _ => "results.jsonl" };
+        var results = new Option<string?>("--results") { HelpName = "FILE|off", Description = "JSON-lines file every RESULT is appended to (flushed per record); 'off' writes none. Default: " + StateDirectory.ResultsFileName + " in the state directory." };
+        var stateDir = new Option<string?>("--state-dir") { HelpName = "DIR", Description = "Where the result log and member secret go by default (created 0700). Default: $STATE_DIRECTORY (systemd), else $XDG_STATE_HOME/uefirecovery, else ~/.local/state/uefirecovery." };
+        var config = new Option<string?>(ServeSettings.ConfigOptionName) { HelpName = "FILE", Description = "appsettings.json whose \"Serve\" section sets any option (e.g. \"StatusHttp\": \"127.0.0.1:8480\"). Default: $CONFIGURATION_DIRECTORY/appsettings.json, else ./appsettings.json, when present. UEFIRECOVERY_Serve__<Option> environment variables override the file; the command line overrides both." };
         var secretFile = new Option<string?>("--secret-file") { HelpName = "FILE", Description = "File holding the 32-byte secret member tokens and abort keys are derived from (created 0600 at first start). Default: " + DonorSecret.DefaultFileName + " beside the results log; with '--results off' and no --secret-file, a secret in memory that a restart forgets." };
         var signingKey = new Option<string?>("--signing-key") { HelpName = "KEY.pem", Description = "RSA-2048 private key (PEM) to sign every OFFER with; machines configured with uefirecovery.trust.manager take only offers signed by it." };
-        var http = new Option<string>("--status-http") { HelpName = "ADDR:PORT|off", Description = "Loopback address:port for GET /status, 127.0.0.1:PORT or [::1]:PORT (port 0 picks one; 'off' disables).", DefaultValueFactory = _ => "127.0.0.1:8480" };
+        var http = new Option<string>("--status-http") { HelpName = "ADDR:PORT|off", Description = "Loopback address:port for GET /status, /healthz and /metrics, 127.0.0.1:PORT or [::1]:PORT (port 0 picks one; 'off' disables).", DefaultValueFactory = _ => "127.0.0.1:8480" };
         var statusHosts = new Option<string[]>("--status-host") { HelpName = "NAME", Description = "More Host names GET /status answers to (besides localhost and loopback addresses), e.g. a name an SSH tunnel or proxy uses.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Array.Empty<string>() };
         var maxImageSize = ImageLimits.CreateOption("capsule file in --images");
         var timeout = new Option<double>("--client-timeout") { HelpName = "SECONDS", Description = "Seconds of silence after which a client is dropped and recorded as timed out.", DefaultValueFactory = _ => 10 };
@@ -67,7 +72,7 @@ public static class ServeCommand
         var insecure = new Option<bool>("--insecure-serve-unverified") { Description = "TEST ONLY: act as a rogue donor (serve capsules unverified, announced as whatever each machine asks for). Never in production." };
 
         var command = new Command("serve", "Serve signed images to machines in recovery.\n\nExample:\n  uefirecovery-manager serve --images /srv/recovery/images --listen 10.214.0.1:40123 \\\n      --delivery broadcast --destination 10.214.0.255 --trusted signing-key.pub.pem \\\n      --results /var/log/uefirecovery/results.jsonl --instruction-key instruction-key.pem");
-        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, secretFile, signingKey, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends, statusHosts, maxImageSize, instructionKey, counterFile, apiToken, instructionTimeouts })
+        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, stateDir, config, secretFile, signingKey, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends, statusHosts, maxImageSize, instructionKey, counterFile, apiToken, instructionTimeouts })
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -81,7 +86,7 @@ public static class ServeCommand
                 return Fail("--destination must be an IPv4 address");
             string? token = null;
             if (parse.GetValue(apiToken) is { } tokenPath && !ApiAccess.TryLoadToken(tokenPath, out token, out string tokenError))
-                return Fail(tokenError);
+                return FailConfiguration(tokenError);
             IPEndPoint? statusEndpoint = null;
             string httpText = parse.GetValue(http)!;
             if (!string.Equals(httpText, "off", StringComparison.OrdinalIgnoreCase))
@@ -106,7 +111,23 @@ public static class ServeCommand
             if (gatherSeconds > SessionTimings.MaxGatherSeconds)
                 Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"serve: warning: --gather {gatherSeconds} s is longer than {SessionTimings.MaxGatherSeconds:0.##} s; clients with default timings may give up their ACCEPT while the donor gathers and rediscover (they rejoin the same session; docs/protocol.md §7.2.3)"));
-            string resultsText = parse.GetValue(results)!;
+            string? resultsText = parse.GetValue(results);
+            if (resultsText is null)
+            {
+                string? state = parse.GetValue(stateDir) ?? StateDirectory.Default(Environment.GetEnvironmentVariable);
+                if (state is null)
+                    return FailConfiguration("no state directory for the result log: give --state-dir DIR or --results FILE (neither STATE_DIRECTORY, XDG_STATE_HOME nor HOME is set)");
+                try
+                {
+                    StateDirectory.Ensure(state);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return FailUnavailable("cannot create the state directory " + state + " (--state-dir): "
+                        + (FileInTheWay(Path.GetFullPath(state)) ?? (e is UnauthorizedAccessException ? "permission denied (the manager's user must be able to create it)" : e.Message)));
+                }
+                resultsText = Path.Combine(state, StateDirectory.ResultsFileName);
+            }
             string? resultsPath = string.Equals(resultsText, "off", StringComparison.OrdinalIgnoreCase) ? null : resultsText;
             if (!ImageLimits.TryParse(parse.GetValue(maxImageSize), out long maxImageBytes, out string sizeError))
                 return Fail(sizeError);
@@ -146,6 +167,7 @@ public static class ServeCommand
                 InstructionCounterPath = parse.GetValue(counterFile),
                 ApiToken = token,
                 InstructionTimeouts = stepTimeouts,
+                LogLevel = LogLevelOption.Requested(parse),
             };
             return await RunAsync(options, cancellationToken).ConfigureAwait(false);
         });
@@ -156,12 +178,14 @@ public static class ServeCommand
     {
         // What would leave a "ready" manager that serves nothing is refused before anything listens.
         if (File.Exists(options.ImagesFolder))
-            return Fail("--images " + options.ImagesFolder + " is a file, not a folder of capsules");
+            return FailConfiguration("--images " + options.ImagesFolder + " is a file, not a folder of capsules");
         if (!Directory.Exists(options.ImagesFolder))
-            return Fail("--images " + options.ImagesFolder + ": no such folder (create it, or name the folder that holds the capsules)");
+            return FailConfiguration("--images " + options.ImagesFolder + ": no such folder (create it, or name the folder that holds the capsules)");
         if (!options.InsecureServeUnverified && options.TrustedKeys.Count == 0 && options.TrustedKeyHashes.Count == 0)
-            return Fail("no trust anchor: give --trusted FILE (the capsules' signing key or root certificate) or --trusted-key-hash HEX; without one every capsule is rejected");
+            return FailConfiguration("no trust anchor: give --trusted FILE (the capsules' signing key or root certificate) or --trusted-key-hash HEX; without one every capsule is rejected");
 
+        if (TrustStoreLoader.KeyHashProblem(options.TrustedKeyHashes) is { } hashProblem)
+            return Fail(hashProblem);
         ICatalogVerifier verifier;
         try
         {
@@ -171,7 +195,7 @@ public static class ServeCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            return Fail("cannot load trusted keys: " + e.Message);
+            return FailConfiguration("cannot load trusted keys: " + e.Message, options, e);
         }
 
         ResultLog resultLog;
@@ -181,7 +205,7 @@ public static class ServeCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return FailUnavailable("cannot write the result log " + options.ResultsPath + " (--results): " + WriteProblem(options.ResultsPath!, e));
+            return FailUnavailable("cannot write the result log " + options.ResultsPath + " (--results): " + WriteProblem(options.ResultsPath!, e), options, e);
         }
 
         using (resultLog)
@@ -193,11 +217,11 @@ public static class ServeCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
-                return Fail(e.Message);
+                return FailConfiguration(e.Message, options, e);
             }
             InstructionSigner? signer = null;
             if (options.InstructionKeyPath is not null && !InstructionSigner.TryLoad(options.InstructionKeyPath, options.InstructionCounterPath, out signer, out string keyError))
-                return Fail("--instruction-key " + keyError);
+                return FailConfiguration("--instruction-key " + keyError);
             using (signer)
                 return await RunHostAsync(options, verifier, credentials, resultLog, signer, cancellationToken).ConfigureAwait(false);
         }
@@ -205,7 +229,7 @@ public static class ServeCommand
 
     private static async Task<int> RunHostAsync(ServeOptions options, ICatalogVerifier verifier, DonorCredentials credentials, ResultLog resultLog, InstructionSigner? signer, CancellationToken cancellationToken)
     {
-        var startup = new StartupLogGate();
+        var startup = new StartupLogGate(options.LogLevel);
 
         IHost host;
         if (options.StatusHttp is not null)
@@ -220,6 +244,7 @@ public static class ServeCommand
             app.MapStatus();
             Dashboard.DashboardEndpoint.MapDashboard(app);
             app.MapInstructions();
+            app.MapHealthAndMetrics();
             host = app;
         }
         else
@@ -245,12 +270,12 @@ public static class ServeCommand
             }
             catch (ListenFailedException e)
             {
-                return FailUnavailable(e.Message);
+                return FailUnavailable(e.Message, options, e);
             }
             catch (IOException e) when (options.StatusHttp is not null && FindSocketError(e) is { } socketError)
             {
                 // Kestrel's bind failure: an IOException around the socket's own error.
-                return FailUnavailable(new ListenFailedException("HTTP", options.StatusHttp, "--status-http", socketError).Message);
+                return FailUnavailable(new ListenFailedException("HTTP", options.StatusHttp, "--status-http", socketError).Message, options, e);
             }
             startup.Started();
             var server = host.Services.GetRequiredService<RecoveryServer>();
@@ -288,10 +313,15 @@ public static class ServeCommand
     private static void AddServices(IHostApplicationBuilder builder, ServeOptions options, ICatalogVerifier verifier, DonorCredentials credentials, ResultLog resultLog, StartupLogGate startup)
     {
         builder.Logging.ClearProviders();
-        if (options.LiveView)
-            builder.Logging.SetMinimumLevel(LogLevel.Warning); // the live view owns the terminal
+        // --log-level, else information, or warning while the live view owns the terminal.
+        LogLevel minimum = options.LogLevel ?? (options.LiveView ? LogLevel.Warning : LogLevel.Information);
+        builder.Logging.SetMinimumLevel(minimum);
+        // A rule, not only the minimum: a rule from the framework's own configuration (Logging__LogLevel__Default)
+        // would otherwise override the level the operator asked for; the last rule of equal scope wins.
+        if (options.LogLevel is not null) builder.Logging.AddFilter((string?)null, minimum);
         builder.Logging.AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss.fff "; });
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // The framework's own information lines (Kestrel, hosting) only when debugging.
+        builder.Logging.AddFilter("Microsoft", LogLevelOption.WantsStackTraces(options.LogLevel) ? minimum : (LogLevel)Math.Max((int)minimum, (int)LogLevel.Warning));
         // The most specific category rule wins, so this one replaces the rule above for the host's own lines.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", level => startup.Allows(level));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
@@ -307,18 +337,30 @@ public static class ServeCommand
         builder.Services.AddHostedService(services => services.GetRequiredService<RecoveryServer>());
         if (options.LiveView) builder.Services.AddHostedService<LiveStatusView>();
         else builder.Services.AddHostedService<StatusLogWriter>();
+        // Under systemd (Type=notify): READY=1 once the host has started, i.e. after every hosted service above
+        // bound its socket and Kestrel listens; STOPPING=1 and a graceful stop on SIGTERM; journal log lines.
+        // Anywhere else this adds nothing.
+        builder.Services.AddSystemd();
     }
 
     private static int Fail(string message)
     {
         Console.Error.WriteLine("serve: " + message);
-        return ExitCodes.UsageOrInput;
+        return ExitCodes.Usage;
     }
 
-    private static int FailUnavailable(string message)
+    private static int FailConfiguration(string message, ServeOptions? options = null, Exception? cause = null) =>
+        Report(message, ExitCodes.Configuration, options, cause);
+
+    private static int FailUnavailable(string message, ServeOptions? options = null, Exception? cause = null) =>
+        Report(message, ExitCodes.Unavailable, options, cause);
+
+    // One line; the exception behind it (stack trace included) only when --log-level debug or trace asks for it.
+    private static int Report(string message, int exitCode, ServeOptions? options, Exception? cause)
     {
         Console.Error.WriteLine("serve: " + message);
-        return ExitCodes.Unavailable;
+        if (cause is not null && LogLevelOption.WantsStackTraces(options?.LogLevel)) Console.Error.WriteLine(cause.ToString());
+        return exitCode;
     }
 
     private static System.Net.Sockets.SocketException? FindSocketError(Exception e)
@@ -328,16 +370,23 @@ public static class ServeCommand
         return null;
     }
 
-    /// <summary>Why a file cannot be opened for appending, in the operator's terms (the exception's text names internals).</summary>
-    private static string WriteProblem(string path, Exception e)
+    /// <summary>"/x/y is a file, not a folder" when a file stands where a folder above <paramref name="full"/> must be; else null.</summary>
+    private static string? FileInTheWay(string full)
     {
-        string full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) return "that is a folder; give a file name";
         for (string? folder = Path.GetDirectoryName(full); folder is not null; folder = Path.GetDirectoryName(folder))
         {
             if (File.Exists(folder)) return folder + " is a file, not a folder";
             if (Directory.Exists(folder)) break;
         }
+        return null;
+    }
+
+    /// <summary>Why a file cannot be opened for appending, in the operator's terms (the exception's text names internals).</summary>
+    private static string WriteProblem(string path, Exception e)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) return "that is a folder; give a file name";
+        if (FileInTheWay(full) is { } inTheWay) return inTheWay;
         return e is UnauthorizedAccessException ? "permission denied (the manager's user must be able to create and append to it)" : e.Message;
     }
 }

@@ -94,4 +94,7 @@ public sealed record ServeOptions
 
     /// <summary>How long an instruction may stay in each state (--instruction-timeouts).</summary>
     public Instructions.InstructionTimeouts InstructionTimeouts { get; init; } = new();
+
+    /// <summary>--log-level, or null: information, warning while the live view owns the terminal.</summary>
+    public Microsoft.Extensions.Logging.LogLevel? LogLevel { get; init; }
 }

@@ -93,14 +93,15 @@ public static class SimulateCommand
             string[] trustHashes = parse.GetValue(trustedHash)!;
             if (trustFiles.Length + trustHashes.Length > 0)
             {
+                if (TrustStoreLoader.KeyHashProblem(trustHashes) is { } hashProblem) return Fail(hashProblem);
                 try { trust = TrustStoreLoader.Load(trustFiles, trustHashes); }
-                catch (InvalidDataException e) { return Fail(e.Message); }
+                catch (InvalidDataException e) { return Fail(e.Message, ExitCodes.Configuration); }
             }
             var managerKeys = new List<byte[]>();
             foreach (string key in parse.GetValue(trustedManager)!)
             {
                 try { managerKeys.Add(ManagerKeyHash.FromArgument(key)); }
-                catch (InvalidDataException e) { return Fail("--trusted-manager: " + e.Message); }
+                catch (InvalidDataException e) { return Fail("--trusted-manager: " + e.Message, ExitCodes.Configuration); }
             }
             if (managerKeys.Count > ClientConfig.MaxTrustedManagerKeys) return Fail("--trusted-manager: at most " + ClientConfig.MaxTrustedManagerKeys + " keys");
             uint lowestVersion = CliAlias.Value(parse, lowest, lowestOld);
@@ -234,9 +235,9 @@ public static class SimulateCommand
         return modes != DeliveryModes.None;
     }
 
-    private static int Fail(string message)
+    private static int Fail(string message, int exitCode = ExitCodes.Usage)
     {
         Console.Error.WriteLine("simulate: " + message);
-        return ExitCodes.UsageOrInput;
+        return exitCode;
     }
 }

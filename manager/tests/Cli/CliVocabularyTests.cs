@@ -56,7 +56,7 @@ public sealed class CliVocabularyTests : IDisposable
     {
         var run = await ManagerCli.RunAsync(new[] { "image", "verify", Capsule4k, "--trusted", SharedFiles.TrustedPublicKey, "--image-type", SharedFiles.ImageType });
 
-        Assert.Equal(ExitCodes.UsageOrInput, run.ExitCode);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Equal("image verify: give --lsv, the machine's stored LowestSupportedVersion (0 when it has none)", run.Stderr.Trim());
         Assert.Equal("", run.Stdout);
     }
@@ -236,6 +236,8 @@ public sealed class CliVocabularyTests : IDisposable
     public static TheoryData<string[], string> ValueErrorRows() => new()
     {
         { new[] { "serve", "--images", "/nonexistent", "--delivery", "foo" }, "--delivery: 'foo' is not one of broadcast, multicast, unicast" },
+        { new[] { "serve", "--images", "/nonexistent", "--log-level", "loud" }, "--log-level: 'loud' is not one of trace, debug, information, warning, error, critical, none" },
+        { new[] { "image", "inspect", "x.cap", "--log-level", "7" }, "--log-level: '7' is not one of trace, debug, information, warning, error, critical, none" },
         { new[] { "image", "pack", "--payload", "p", "--image-type", SharedFiles.ImageType, "--version", "1", "--lsv", "1", "-o", "x", "--format", "rsa4096" }, "--format: 'rsa4096' is not one of rsa2048, pkcs7" },
         { new[] { "simulate", "--manager", "127.0.0.1", "--clients", "many" }, "--clients: 'many' is not a whole number" },
         { new[] { "serve", "--images", "/nonexistent", "--rate", "fast" }, "--rate: 'fast' is not a number (e.g. 2.5)" },
@@ -251,7 +253,7 @@ public sealed class CliVocabularyTests : IDisposable
     {
         var run = await ManagerCli.RunAsync(arguments);
 
-        Assert.Equal(ExitCodes.UsageOrInput, run.ExitCode);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
         string[] lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(new[] { "uefirecovery-manager: " + expected, "(--help lists the options)" }, lines);
         Assert.DoesNotContain("System.", run.Stderr, StringComparison.Ordinal);

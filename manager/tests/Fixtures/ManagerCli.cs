@@ -15,9 +15,11 @@ public static class ManagerCli
 {
     public sealed record Run(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Run> RunAsync(IEnumerable<string> arguments, string? netns = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default, string? workingDirectory = null)
+    public static async Task<Run> RunAsync(IEnumerable<string> arguments, string? netns = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default, string? workingDirectory = null,
+        IDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (environment is not null) foreach (var (k, v) in environment) start.Environment[k] = v;
         if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         if (netns is not null)
         {

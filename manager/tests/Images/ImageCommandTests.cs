@@ -284,55 +284,55 @@ public sealed class ImageCommandTests : IDisposable
 
     [Theory]
     [MemberData(nameof(NotRegularInputs))]
-    public async Task Verify_NotARegularCapsuleFile_ExitTwoWithOneLine(string kind, string reason)
+    public async Task Verify_NotARegularCapsuleFile_ExitConfigurationWithOneLine(string kind, string reason)
     {
         string path = NotRegular(kind);
         // A FIFO must be refused, not waited on: bounded so the old behaviour fails instead of hanging.
         var (exitCode, output, error) = await Task.Run(() => Run("image", "verify", path, "--trusted-key-hash", TestKeyHash,
             "--image-type", ImageType, "--lowest-supported", "0")).WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal(ExitCodes.UsageOrInput, exitCode);
+        Assert.Equal(ExitCodes.Configuration, exitCode);
         Assert.Equal("", output);
         Assert.Equal("image verify: " + path + ": " + reason + Environment.NewLine, error);
     }
 
     [Theory]
     [MemberData(nameof(NotRegularInputs))]
-    public async Task Inspect_NotARegularCapsuleFile_ExitTwoWithOneLine(string kind, string reason)
+    public async Task Inspect_NotARegularCapsuleFile_ExitConfigurationWithOneLine(string kind, string reason)
     {
         string path = NotRegular(kind);
         var (exitCode, output, error) = await Task.Run(() => Run("image", "inspect", path)).WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal(ExitCodes.UsageOrInput, exitCode);
+        Assert.Equal(ExitCodes.Configuration, exitCode);
         Assert.Equal("", output);
         Assert.Equal("image inspect: " + path + ": " + reason + Environment.NewLine, error);
     }
 
     [Fact]
-    public void Verify_CapsuleAboveMaxImageSize_ExitTwoAcceptedWithLargerLimit()
+    public void Verify_CapsuleAboveMaxImageSize_ExitConfigurationAcceptedWithLargerLimit()
     {
         string capsule = Vectors("rsa2048/A_rsa2048_testkey_payload4k.cap");
         var small = Run("image", "verify", capsule, "--trusted-key-hash", TestKeyHash, "--image-type", ImageType, "--lowest-supported", "0", "--max-image-size", "4KiB");
-        Assert.Equal(ExitCodes.UsageOrInput, small.ExitCode);
+        Assert.Equal(ExitCodes.Configuration, small.ExitCode);
         Assert.EndsWith(": larger than the limit of 4096 bytes (--max-image-size)" + Environment.NewLine, small.Error, StringComparison.Ordinal);
         var enough = Run("image", "verify", capsule, "--trusted-key-hash", TestKeyHash, "--image-type", ImageType, "--lowest-supported", "0", "--max-image-size", "8KiB");
         Assert.Equal(ExitCodes.Ok, enough.ExitCode);
     }
 
     [Fact]
-    public void Verify_TrustedKeyIsDevZero_ExitTwoWithOneLine()
+    public void Verify_TrustedKeyIsDevZero_ExitConfigurationWithOneLine()
     {
         var (exitCode, _, error) = Run("image", "verify", Vectors("rsa2048/A_rsa2048_testkey_payload4k.cap"), "--trusted-key", "/dev/zero",
             "--image-type", ImageType, "--lowest-supported", "0");
-        Assert.Equal(ExitCodes.UsageOrInput, exitCode);
+        Assert.Equal(ExitCodes.Configuration, exitCode);
         Assert.Equal("image verify: /dev/zero: not a regular file (a character device)" + Environment.NewLine, error);
     }
 
     [Fact]
-    public async Task Pack_PayloadFifo_ExitTwoAndNothingWritten()
+    public async Task Pack_PayloadFifo_ExitConfigurationAndNothingWritten()
     {
         string fifo = SpecialFiles.Fifo(Temp("payload.fifo"));
         var (exitCode, _, error) = await Task.Run(() => Run("image", "pack", "--payload", fifo, "--image-type", ImageType, "--version", "1", "--lsv", "1",
             "--key", Vectors("keys/edk2-rsa2048-test/TestSigningPrivateKey.pem"), "-o", Temp("out.cap"))).WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal(ExitCodes.UsageOrInput, exitCode);
+        Assert.Equal(ExitCodes.Configuration, exitCode);
         Assert.Equal("image pack: " + fifo + ": not a regular file (a FIFO)" + Environment.NewLine, error);
         Assert.False(File.Exists(Temp("out.cap")));
     }
@@ -346,7 +346,7 @@ public sealed class ImageCommandTests : IDisposable
     {
         // 1 means "rejected" to a script; a command line that does not parse must not look like a verdict.
         var (exitCode, output, error) = Run(args);
-        Assert.Equal(ExitCodes.UsageOrInput, exitCode);
+        Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Equal("", output);
         Assert.Contains("(--help lists the options)", error, StringComparison.Ordinal);
     }

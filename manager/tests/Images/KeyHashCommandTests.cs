@@ -60,7 +60,7 @@ public sealed class KeyHashCommandTests : IDisposable
 
     [Theory]
     [MemberData(nameof(NotAMachineKey))]
-    public async Task KeyHash_NotAnRsa2048Key_ExitTwoOneLineNothingOnStdout(string kind)
+    public async Task KeyHash_NotAnRsa2048Key_ExitConfigurationOneLineNothingOnStdout(string kind)
     {
         string path = _folder.Combine(kind + ".pem");
         string expected;
@@ -93,7 +93,7 @@ public sealed class KeyHashCommandTests : IDisposable
 
         var run = await ManagerCli.RunAsync(new[] { "image", "key-hash", path });
 
-        Assert.True(run.ExitCode == ExitCodes.UsageOrInput, $"exit {run.ExitCode}\n{run.Stdout}\n{run.Stderr}");
+        Assert.True(run.ExitCode == ExitCodes.Configuration, $"exit {run.ExitCode}\n{run.Stdout}\n{run.Stderr}");
         Assert.Equal("image key-hash: " + expected, run.Stderr.TrimEnd('\n'));
         Assert.Equal("", run.Stdout);
     }

@@ -9,7 +9,7 @@ namespace UefiRecovery.Manager.Tests.Images;
 
 /// <summary>
 /// `image pack` refuses what would make a useless capsule or destroy a file, in one line naming the problem,
-/// exit 2, and writes nothing. Runs the real manager process.
+/// exit 2 (the command line: --lsv, --force) or 7 (the files: key, payload), and writes nothing. Runs the real manager process.
 /// </summary>
 public sealed class PackRefusalTests : IDisposable
 {
@@ -41,13 +41,14 @@ public sealed class PackRefusalTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Nonsense))]
-    public async Task Pack_Nonsense_ExitTwoOneLineNothingWritten(string scenario)
+    public async Task Pack_Nonsense_ExitUsageOrConfigurationOneLineNothingWritten(string scenario)
     {
         string output = _folder.Combine("out.cap");
         string key = SharedFiles.TrustedPrivateKey;
         string payload = Payload(4096);
         string version = "0x00010002", lsv = "0x00010000";
         string expected;
+        int expectedExit = ExitCodes.Configuration;
         switch (scenario)
         {
             case "public-key":
@@ -63,6 +64,7 @@ public sealed class PackRefusalTests : IDisposable
             case "lsv-above-version":
                 version = "0x00010000";
                 lsv = "65538"; // decimal 0x00010002: compared as numbers, printed as hex
+                expectedExit = ExitCodes.Usage;
                 expected = "image pack: --lsv 0x00010002 is above --version 0x00010000: the lowest supported version must not exceed the image's own";
                 break;
             case "empty-payload":
@@ -75,7 +77,7 @@ public sealed class PackRefusalTests : IDisposable
 
         var run = await PackAsync(payload, key, version, lsv, output);
 
-        Assert.True(run.ExitCode == ExitCodes.UsageOrInput, $"exit {run.ExitCode}\n{run.Stdout}\n{run.Stderr}");
+        Assert.True(run.ExitCode == expectedExit, $"exit {run.ExitCode}\n{run.Stdout}\n{run.Stderr}");
         Assert.Equal(expected, run.Stderr.TrimEnd('\n'));
         Assert.Equal("", run.Stdout);
         Assert.False(File.Exists(output), "nothing written");
@@ -90,7 +92,7 @@ public sealed class PackRefusalTests : IDisposable
         string payload = Payload(4096);
 
         var refused = await PackAsync(payload, SharedFiles.TrustedPrivateKey, "0x00010002", "0x00010000", output);
-        Assert.True(refused.ExitCode == ExitCodes.UsageOrInput, $"exit {refused.ExitCode}\n{refused.Stderr}");
+        Assert.True(refused.ExitCode == ExitCodes.Usage, $"exit {refused.ExitCode}\n{refused.Stderr}");
         Assert.Equal("image pack: --output " + output + " exists; add --force to replace it", refused.Stderr.TrimEnd('\n'));
         Assert.Equal(before, File.ReadAllBytes(output));
 

@@ -130,7 +130,7 @@ public sealed class CatalogAndLifecycleTests
         root.GetProperty("rejectedImages").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("reason").GetString()!);
 
     [Fact]
-    public async Task Serve_SecretFileIsASymlinkToAGoodSecret_ExitTwoWithOneLineAndNothingListens()
+    public async Task Serve_SecretFileIsASymlinkToAGoodSecret_ExitConfigurationWithOneLineAndNothingListens()
     {
         using var folder = new TempFolder();
         string images = Directory.CreateDirectory(folder.Combine("images")).FullName;
@@ -143,7 +143,7 @@ public sealed class CatalogAndLifecycleTests
             "serve", "--images", images, "--listen", "127.0.0.1:0", "--trusted", SharedFiles.TrustedPublicKey,
             "--results", "off", "--secret-file", link, "--status-http", "off",
         }, timeout: TimeSpan.FromMinutes(2));
-        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(ExitCodes.Configuration, run.ExitCode);
         Assert.Equal("serve: secret file " + link + " is a symbolic link (to " + real + ")", run.Stderr.Split(';')[0]);
         Assert.Single(run.Stderr.TrimEnd().Split('\n'));
         Assert.DoesNotContain("ready udp=", run.Stdout, StringComparison.Ordinal);

@@ -460,11 +460,11 @@ public sealed class InstructionLifeTests
 
     // The option, a file content for it (null: the value itself), and what the refusal names.
     [Theory]
-    [InlineData("--instruction-key", "not a key", "not an RSA private key")]
-    [InlineData("--api-token-file", "short", "shorter than 16 characters")]
-    [InlineData("--api-token-file", "has a space in the token", "printable ASCII without spaces")]
-    [InlineData("--instruction-timeouts", null, "unknown step 'boot'")]
-    public async Task Serve_BadInstructionOption_ExitTwoNamingIt(string option, string? content, string reason)
+    [InlineData("--instruction-key", "not a key", "not an RSA private key", ExitCodes.Configuration)]
+    [InlineData("--api-token-file", "short", "shorter than 16 characters", ExitCodes.Configuration)]
+    [InlineData("--api-token-file", "has a space in the token", "printable ASCII without spaces", ExitCodes.Configuration)]
+    [InlineData("--instruction-timeouts", null, "unknown step 'boot'", ExitCodes.Usage)]
+    public async Task Serve_BadInstructionOption_ExitUsageOrConfigurationNamingIt(string option, string? content, string reason, int expectedExit)
     {
         using var folder = new TempFolder();
         string value = "boot=5";
@@ -478,7 +478,7 @@ public sealed class InstructionLifeTests
             "serve", "--images", Directory.CreateDirectory(folder.Combine("images")).FullName, "--listen", "127.0.0.1:0",
             "--trusted", SharedFiles.TrustedPublicKey, "--results", "off", "--status-http", "off", option, value,
         }, timeout: TimeSpan.FromSeconds(60));
-        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(expectedExit, run.ExitCode);
         Assert.Contains(option, run.Stderr, StringComparison.Ordinal);
         Assert.Contains(reason, run.Stderr, StringComparison.Ordinal);
     }

@@ -79,7 +79,7 @@ public sealed class SignedOfferTests
             "serve", "--images", folder.Combine("images"), "--listen", "127.0.0.1:0", "--trusted", SharedFiles.TrustedPublicKey,
             "--results", folder.Combine("r.jsonl"), "--status-http", "off", "--signing-key", key,
         }, timeout: TimeSpan.FromSeconds(60));
-        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(ExitCodes.Configuration, run.ExitCode);
         Assert.Contains("RSA-3072", run.Stderr, StringComparison.Ordinal);
     }
 

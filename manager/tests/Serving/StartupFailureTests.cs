@@ -73,11 +73,11 @@ public sealed class StartupFailureTests : IDisposable
         int httpPort = ((IPEndPoint)_busyHttp.LocalEndpoint).Port;
         return scenario switch
         {
-            "images-missing" => (Serve(_folder.Combine("nowhere"), trust, results), ExitCodes.UsageOrInput,
+            "images-missing" => (Serve(_folder.Combine("nowhere"), trust, results), ExitCodes.Configuration,
                 "serve: --images " + _folder.Combine("nowhere") + ": no such folder (create it, or name the folder that holds the capsules)"),
-            "images-is-a-file" => (Serve(_folder.Combine("a-file"), trust, results), ExitCodes.UsageOrInput,
+            "images-is-a-file" => (Serve(_folder.Combine("a-file"), trust, results), ExitCodes.Configuration,
                 "serve: --images " + _folder.Combine("a-file") + " is a file, not a folder of capsules"),
-            "no-trust-anchor" => (Serve(images, Array.Empty<string>(), results), ExitCodes.UsageOrInput,
+            "no-trust-anchor" => (Serve(images, Array.Empty<string>(), results), ExitCodes.Configuration,
                 "serve: no trust anchor: give --trusted FILE (the capsules' signing key or root certificate) or --trusted-key-hash HEX; without one every capsule is rejected"),
             "results-under-a-file" => (Serve(images, trust, _folder.Combine("a-file/results.jsonl")), ExitCodes.Unavailable,
                 "serve: cannot write the result log " + _folder.Combine("a-file/results.jsonl") + " (--results): " + _folder.Combine("a-file") + " is a file, not a folder"),

@@ -81,7 +81,7 @@ public sealed class StatusEndpointTests
         {
             "serve", "--images", folder.FullPath, "--listen", "127.0.0.1:0", "--status-http", statusHttp, "--results", folder.Combine("r.jsonl"),
         }, timeout: TimeSpan.FromSeconds(60));
-        Assert.Equal(ExitCodes.UsageOrInput, run.ExitCode);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.StartsWith("serve: --status-http must be a loopback address", run.Stderr, StringComparison.Ordinal);
     }
 }

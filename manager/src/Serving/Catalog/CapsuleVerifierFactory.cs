@@ -26,6 +26,22 @@ public static class TrustStoreLoader
 {
     private const int MaxTrustEntries = 64;
 
+    /// <summary>
+    /// What is wrong with a --trusted-key-hash value, or null when every one is 64 hex digits: a bad value on the
+    /// command line (a usage error), checked apart from the files, which are configuration.
+    /// </summary>
+    public static string? KeyHashProblem(IReadOnlyList<string> trustedKeyHashes)
+    {
+        foreach (string hex in trustedKeyHashes)
+        {
+            string digits = hex.Trim();
+            foreach (char c in digits)
+                if (!char.IsAsciiHexDigit(c)) return "--trusted-key-hash is not hex: " + hex;
+            if (digits.Length != 64) return "--trusted-key-hash must be 64 hex digits: " + hex;
+        }
+        return null;
+    }
+
     /// <exception cref="InvalidDataException">A file or hash cannot be used as a trust anchor.</exception>
     public static TrustStore Load(IReadOnlyList<string> trustedFiles, IReadOnlyList<string> trustedKeyHashes)
     {

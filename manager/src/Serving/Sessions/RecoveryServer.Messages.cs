@@ -237,6 +237,7 @@ public sealed partial class RecoveryServer
                 offer.Mode == DeliveryMode.Unicast ? null : GroupDestination, offer.Owner, _timings, now);
             _sessions[offer.SessionId] = session;
             _strangerResults.Started(offer.SessionId);
+            _sessionsStarted++;
         }
         else if (session.ImageId != accept.ImageId)
         {
@@ -381,11 +382,10 @@ public sealed partial class RecoveryServer
             ? session.Geometry.FragmentCount : client?.FragmentsHeld ?? 0;
         List<string> sameMac = _macBook.OthersThan(clientId, sender.Address);
         _macBook.Note(clientId, sender.Address);
-        _results.Append(new ResultRecord(DateTimeOffset.UtcNow, sender.ToString(), SessionClient.FormatId(clientId), sessionId,
+        Record(new ResultRecord(DateTimeOffset.UtcNow, sender.ToString(), SessionClient.FormatId(clientId), sessionId,
             imageName, outcome, (uint)result.Reason, detail, held, session?.RepairRounds ?? 0,
             SessionClient.TagFor(result.MemberToken), Authenticated: true, SessionKnown: session is not null,
             SameMacAt: sameMac.Count > 0 ? sameMac : null));
-        _resultsRecorded++;
         if (session is not null && client is not null) session.MarkReported(client, outcome + " (" + result.Reason + ")", now);
         if (sameMac.Count > 0 && LogFrom(sender, LogLevel.Warning))
             _logger.LogWarning("RESULT {Outcome} for MAC {Id} from {Client}, but that MAC also proved a membership at {Others} during this run: two machines, or one asking in the other's name",
@@ -415,10 +415,9 @@ public sealed partial class RecoveryServer
         if (client is null || !client.IsActive) return;
         session.MarkLeft(client, now);
         _instructions.OnSessionEnded(client.ClientId, "session: the machine sent ABORT (" + abort.Reason + ")", now);
-        _results.Append(new ResultRecord(DateTimeOffset.UtcNow, sender.ToString(), client.IdText, session.SessionId, session.Image.Name,
+        Record(new ResultRecord(DateTimeOffset.UtcNow, sender.ToString(), client.IdText, session.SessionId, session.Image.Name,
             "left", (uint)abort.Reason, "client sent ABORT: " + abort.Reason, client.FragmentsHeld, session.RepairRounds,
             client.MemberTag, Authenticated: true, SessionKnown: true));
-        _resultsRecorded++;
         if (LogFrom(sender)) _logger.LogInformation("ABORT from {Client} ({Id}) session {Session:x8}: {Reason}", sender, client.IdText, session.SessionId, abort.Reason);
     }
 
@@ -427,10 +426,9 @@ public sealed partial class RecoveryServer
         client.ResultText = client.DropReason is null ? "timed out" : "dropped: " + client.DropReason;
         string detail = client.DropReason
             ?? "no answer for " + (client.CompletedAt > TimeSpan.Zero && client.MissingFragments == 0 ? "RESULT" : "status requests");
-        _results.Append(new ResultRecord(DateTimeOffset.UtcNow, client.EndPoint.ToString(), client.IdText, session.SessionId, session.Image.Name,
+        Record(new ResultRecord(DateTimeOffset.UtcNow, client.EndPoint.ToString(), client.IdText, session.SessionId, session.Image.Name,
             "timeout", (uint)ResultReason.Timeout, detail, client.FragmentsHeld, session.RepairRounds, client.MemberTag, Authenticated: false,
             SessionKnown: true));
-        _resultsRecorded++;
         _instructions.OnSessionEnded(client.ClientId, "session: " + client.ResultText + " (" + detail + ")", now);
         _logger.LogWarning("session {Session:x8}: {Client} ({Id}) {What}", session.SessionId, client.EndPoint, client.IdText,
             client.DropReason is null ? "timed out" : "dropped: " + client.DropReason);

@@ -95,10 +95,13 @@ public sealed partial class RecoveryServer
             reasons["injected-duplicate"] = faults.SendFaults.Duplicated;
             reasons["injected-reorder"] = faults.SendFaults.Reordered;
         }
+        long repairRounds = _repairRoundsOfRemovedSessions;
+        foreach (var session in _sessions.Values) repairRounds += session.RepairRounds;
+        var totals = new ServeTotals(_sessionsStarted, repairRounds, new Dictionary<string, long>(_resultsByOutcome));
         var traffic = new TrafficStatus(_datagramsReceived, _datagramsRejected, _datagramsSent, _bytesSent, sendFailures, reasons);
         Volatile.Write(ref _status, new ServerStatus(DateTimeOffset.UtcNow, _startedAt, LocalEndPoint.ToString(), _options.Delivery.ToString(),
             DataDestinationText(), _options.RateMbitPerSecond, images, rejected, sessions, traffic, _resultsRecorded,
-            _secretFile ?? "memory", _signer?.ModulusSha256Hex, _forgedResults, _instructions.Snapshot(WallTime), _inventory.Snapshot(WallTime)));
+            _secretFile ?? "memory", _signer?.ModulusSha256Hex, _forgedResults, _instructions.Snapshot(WallTime), _inventory.Snapshot(WallTime), totals));
     }
 
     /// <summary>Data MB/s over the last <see cref="RateWindow"/>: 0 while nothing is sent (a machine writing its flash), not the session's average.</summary>

@@ -92,6 +92,9 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private long _datagramsSent;
     private long _bytesSent;
     private long _resultsRecorded;
+    private long _sessionsStarted;
+    private long _repairRoundsOfRemovedSessions;
+    private readonly Dictionary<string, long> _resultsByOutcome = new();
     private TimeSpan _nextSnapshotAt;
     private ServerStatus _status;
 
@@ -304,7 +307,7 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             if (session.State == SessionState.Finished && now - session.StateSince > (session.Clients.Count == 0 ? TimeSpan.Zero : _timings.FinishedLinger))
                 _endedScratch.Add(session.SessionId);
         }
-        foreach (uint id in _endedScratch) _sessions.Remove(id);
+        foreach (uint id in _endedScratch) RemoveSession(id);
         _offers.Expire(now);
         TrimFinishedSessions();
         LogBadTokens(now);
@@ -324,7 +327,21 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             _endedScratch.Add(session.SessionId);
             if (--finished <= MaxFinishedSessionsKept) break;
         }
-        foreach (uint id in _endedScratch) _sessions.Remove(id);
+        foreach (uint id in _endedScratch) RemoveSession(id);
+    }
+
+    // The repair rounds of a session that is no longer listed still count in the totals (GET /metrics).
+    private void RemoveSession(uint id)
+    {
+        if (_sessions.Remove(id, out ImageSession? session)) _repairRoundsOfRemovedSessions += session.RepairRounds;
+    }
+
+    /// <summary>One line in the result log, counted by outcome.</summary>
+    private void Record(ResultRecord record)
+    {
+        _results.Append(record);
+        _resultsRecorded++;
+        _resultsByOutcome[record.Outcome] = _resultsByOutcome.GetValueOrDefault(record.Outcome) + 1;
     }
 
     private void LogTransition(ImageSession session, SessionState before)

@@ -25,7 +25,14 @@ public sealed record ServerStatus(
     string? OfferSigningKeySha256 = null,
     long ForgedResultsDropped = 0,
     IReadOnlyList<Instructions.InstructionStatus>? Instructions = null,
-    IReadOnlyList<Inventory.MachineStatus>? Machines = null);
+    IReadOnlyList<Inventory.MachineStatus>? Machines = null,
+    ServeTotals? Totals = null);
+
+/// <summary>
+/// Counts since this manager started, which only grow (GET /metrics counters): sessions started, repair rounds of all
+/// sessions (also those no longer listed), and result-log records by outcome (success, failure, left, timeout).
+/// </summary>
+public sealed record ServeTotals(long SessionsStarted, long RepairRounds, IReadOnlyDictionary<string, long> ResultsByOutcome);
 
 /// <summary>A catalog image; <see cref="Sha256"/> is the whole capsule file's SHA-256 (also as <see cref="CapsuleSha256"/>, named).</summary>
 public sealed record ImageStatus(string Name, string ImageTypeId, uint Version, uint LowestSupportedVersion, long Size, string Sha256)
