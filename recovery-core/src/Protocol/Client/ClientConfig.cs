@@ -142,7 +142,8 @@ public sealed class ClientConfig
 
     /// <summary>
     /// Parity fragments held until their block decodes, allocated at setup: this many × (max datagram − 40) bytes
-    /// (256 × 1432 = 358 KiB). 0 disables FEC.
+    /// (256 × 1432 = 358 KiB). 0 disables FEC; any other value is raised to at least one block (64), since a block
+    /// decodes only once it holds as many parity fragments as it misses.
     /// </summary>
     public int FecParitySlots { get; set; } = 256;
 

@@ -132,7 +132,8 @@ public sealed class ClientSession
         _nackBitmap = new byte[ProtocolLimits.MaxNackBitmapBytes];
         _clientId = config.MacAddress;
         int maxFragment = config.MaxDatagram - ProtocolConstants.FragmentOverhead;
-        _parity = new ParityStore(config.UseFec ? config.FecParitySlots : 0, maxFragment);
+        int paritySlots = config.UseFec && config.FecParitySlots > 0 ? Math.Max(config.FecParitySlots, ProtocolConstants.FecBlockLength) : 0;
+        _parity = new ParityStore(paritySlots, maxFragment);
         _decoder = new ErasureCode(ProtocolConstants.FecBlockLength, maxFragment);
         _blockNeeds = new byte[ProtocolLimits.MaxNackBitmapBytes];
         _reason = config.Reason;
@@ -587,12 +588,14 @@ public sealed class ClientSession
             return;
         }
         NoteSessionTraffic(now, ref events);
-        if (_state != ClientState.Receiving || !FecActive || MissingIn(parity.Block) == 0)
+        int missing = _state == ClientState.Receiving && FecActive ? MissingIn(parity.Block) : 0;
+        if (missing == 0)
         {
             DuplicateFragments++;
             return;
         }
-        if (_parity.TryStore(parity.Block, parity.ParityIndex, parity.Parity))
+        bool completes = _parity.CountOf(parity.Block) + 1 >= missing;
+        if (_parity.TryStore(parity.Block, parity.ParityIndex, parity.Parity, completes))
         {
             ParityReceived++;
             TryDecodeBlock(parity.Block, now, ref events);
@@ -1076,6 +1079,9 @@ public sealed class ClientSession
             && g.FragmentSize == _geometry.FragmentSize && _bitmap.Count == g.FragmentCount
             && offer.Binding.ManifestRoot.Equals(_heldRoot);
         ManifestShape.TryCreate(g.FragmentCount, offer.Binding.GroupShift, out ManifestShape shape);
+        // Parity held is not carried into another session: its donor numbers parity from 0 again, and copies of
+        // indices held here would be dropped as duplicates while the blocks that need them wait (§5.5).
+        _parity.Clear();
         if (sameImage && shape.GroupShift == _shape.GroupShift)
         {
             return;

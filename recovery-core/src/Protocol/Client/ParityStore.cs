@@ -5,9 +5,13 @@ namespace UefiRecovery.Core.Protocol.Client;
 /// <summary>
 /// The parity fragments a client holds until their block can be decoded (docs/protocol.md §5.5): a fixed pool of
 /// slots of one fragment each, allocated at setup. A slot is tagged with its block and parity index; a block's
-/// parity is released when the block is decoded or complete. When the pool is full, a parity of another block is
-/// evicted (round robin): the donor sends each block's parity together, so the block being received keeps
-/// its copies and older leftovers (a block short of one parity) give way; an evicted one is asked for again.
+/// parity is released when the block is decoded or complete. When the pool is full: the donor sends parity block
+/// by block in ascending order, so a block below the incoming one has had its turn in this pass (its leftovers are
+/// asked for again), while a block above it is still to come and needs what it holds, since its BLOCK COUNTS
+/// subtracted it. So a slot of a lower block gives way; a slot of a higher block (the highest) only to a parity
+/// that completes its block (it decodes at once and frees more than it took); otherwise the incoming parity is
+/// refused and its block asks again. Round robin here let every block's parity push out the next block's leftovers,
+/// and with more partly repaired blocks than slots no block ever decoded.
 /// </summary>
 public sealed class ParityStore
 {
@@ -82,9 +86,10 @@ public sealed class ParityStore
 
     /// <summary>
     /// Keeps a copy of <paramref name="parity"/> (exactly one slot long). False when it is a duplicate (the same block
-    /// and index held: the first copy stays) or nothing can be stored (no slots, wrong length).
+    /// and index held: the first copy stays) or nothing can be stored (no slots, wrong length, or the pool is full of
+    /// parity of blocks still to come and <paramref name="completesBlock"/> is false).
     /// </summary>
-    public bool TryStore(uint block, byte parityIndex, ReadOnlySpan<byte> parity)
+    public bool TryStore(uint block, byte parityIndex, ReadOnlySpan<byte> parity, bool completesBlock = false)
     {
         if (SlotCount == 0 || _slotSize == 0 || parity.Length != _slotSize || block == FreeSlot)
         {
@@ -104,7 +109,7 @@ public sealed class ParityStore
         }
         if (free < 0)
         {
-            free = FindVictim(block);
+            free = FindVictim(block, completesBlock);
             if (free < 0)
             {
                 return false;
@@ -156,17 +161,23 @@ public sealed class ParityStore
         }
     }
 
-    private int FindVictim(uint keep)
+    private int FindVictim(uint keep, bool mayTakeLaterBlock)
     {
+        int highest = -1;
         for (int step = 0; step < SlotCount; step++)
         {
             int s = (_evictCursor + step) % SlotCount;
-            if (_blocks[s] != keep)
+            uint block = _blocks[s];
+            if (block < keep)
             {
                 _evictCursor = (s + 1) % SlotCount;
                 return s;
             }
+            if (block != keep && (highest < 0 || block > _blocks[highest]))
+            {
+                highest = s;
+            }
         }
-        return -1;
+        return mayTakeLaterBlock ? highest : -1;
     }
 }
