@@ -59,7 +59,7 @@ public sealed partial class RecoveryServer
                 session.State == SessionState.Sending ? session.PendingFragments : session.RepairFragments,
                 session.DataDatagramsSent, session.DataBytesSent, seconds > 0 ? session.DataBytesSent / seconds / 1e6 : 0,
                 (now - session.CreatedAt).TotalSeconds, clients, session.ManifestDatagramsSent, session.ManifestBytesSent,
-                session.Manifest.GroupShift));
+                session.Manifest.GroupShift, session.ParityDatagramsSent, session.ParityBytesSent));
         }
 
         var reasons = new Dictionary<string, long>(_rejects);

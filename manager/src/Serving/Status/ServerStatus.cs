@@ -54,7 +54,9 @@ public sealed record SessionStatus(
     IReadOnlyList<ClientStatus> Clients,
     long ManifestDatagramsSent = 0,
     long ManifestBytesSent = 0,
-    int ManifestGroupShift = 0)
+    int ManifestGroupShift = 0,
+    long ParityDatagramsSent = 0,
+    long ParityBytesSent = 0)
 {
     /// <summary>The session id as the log prints it (8 hex digits).</summary>
     public string SessionIdHex => CliFormat.SessionId(SessionId);
