@@ -580,11 +580,22 @@ public sealed class ImageSession
         _passManifestBlocks.TakeAll(_manifestBlocks);
         for (long b = _passParityBlocks.NextFrom(0); b >= 0; b = _passParityBlocks.NextFrom((uint)b + 1))
         {
-            // Up to 128 parity per block: a member that lost a whole block (it joined late) needs 64, and 64 sent
-            // would almost never all arrive, leaving 60-odd parity per block to hold until the next pass.
-            _parityToSend[b] = (byte)Math.Min(ProtocolConstants.FecMaxParity, _parityAsked[b] + ParityMargin(_parityAsked[b]));
+            int send = _parityAsked[b] + ParityMargin(_parityAsked[b]);
             _parityAsked[b] = 0;
             _lastPassParityBlocks.Add((uint)b);
+            uint first = (uint)b * (uint)ProtocolConstants.FecBlockLength;
+            uint count = Math.Min((uint)ProtocolConstants.FecBlockLength, Geometry.FragmentCount - first);
+            if (send >= count)
+            {
+                // A member lost (nearly) the whole block, typically one that joined late: its fragments as DATA cost
+                // no more, need no decoding and no parity held, and repair everyone else's losses in it as well.
+                _pending.AddRange(first, count);
+                _lastRepairPass.AddRange(first, count);
+                _parityToSend[b] = 0;
+                _passParityBlocks.Remove((uint)b);
+                continue;
+            }
+            _parityToSend[b] = (byte)send;
         }
         _parityCursor = 0;
         _groupsAnnounced.Clear();

@@ -174,16 +174,22 @@ public sealed class ImageSessionFecTests
     }
 
     [Fact]
-    public void CloseRound_MemberLostAWholeBlock_ParityBeyondTheBlockLengthForTheMargin()
+    public void CloseRound_NeedWithMarginReachesTheBlock_BlockSentAsDataOthersAsParity()
     {
         var session = NewSession();
         TimeSpan at = T0 + TimeSpan.FromSeconds(1);
         var members = AfterFirstPass(session, 1, at);
 
-        Status(session, members[0], BlockCounts(1, 1, 64), at);
+        // Block 0 needs 55 (+7 = 62 parity), block 1 needs 56 (+8 = 64: the whole block), block 3 (8 fragments) 7 (+1).
+        Status(session, members[0], BlockCounts(1, 0, 55, 56, 0, 7), at);
         session.Tick(at, new List<SessionClient>());
 
-        Assert.Equal(new[] { new ParityBlock(1, 0, 64 + 9, 0, 0) }, DrainPass(session, at).Parity);
+        var (data, parity) = DrainPass(session, at);
+        var expected = new List<uint>();
+        for (uint i = 64; i < 128; i++) expected.Add(i);
+        for (uint i = 192; i < 200; i++) expected.Add(i);
+        Assert.Equal(expected, data);
+        Assert.Equal(new[] { new ParityBlock(0, 0, 55 + 7, 0, 0) }, parity);
     }
 
     [Theory]
