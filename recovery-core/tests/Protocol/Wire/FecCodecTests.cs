@@ -121,4 +121,19 @@ public class FecCodecTests
         Assert.Equal(WireStatus.Ok, MessageFrame.TryParse(buffer.AsSpan(0, written), out MessageFrame frame));
         Assert.True(WireStatus.BadField == StatusMessage.TryParse(frame, out _), scenario);
     }
+
+    [Fact]
+    public void ErasureCode_AnnexExampleImage_ParityZeroEqualsThePythonEncoders()
+    {
+        // annex_examples.py computes parity 0 of the example image (one block of 7 fragments) with shift-and-add
+        // GF(2^8) arithmetic from docs/protocol.md §5.5; the C# code uses log/exp tables. Both must agree.
+        byte[] image = new byte[10000];
+        for (int i = 0; i < image.Length; i++) image[i] = (byte)(i % 251);
+        byte[] parity = new byte[1432];
+
+        Assert.Equal(UefiRecovery.Core.Protocol.Fec.FecStatus.Ok, new UefiRecovery.Core.Protocol.Fec.ErasureCode(1, 1432).TryEncode(image, 1432, 0, parity));
+
+        Assert.Equal(ExampleDatagrams.ExampleParityZeroHex, Convert.ToHexString(parity));
+        Assert.EndsWith(Convert.ToHexString(parity, 0, 16), ExampleDatagrams.Parity);
+    }
 }
