@@ -70,6 +70,12 @@ public static class ProtocolSeeds
         StatusMessage.TryEmitBitmap(buffer, clientInSession, new StatusReport(1, 4, 1, 0, Token), true, 0, new byte[] { 0x32, 0x01 }, out n);
         yield return Seed("status-bitmap", buffer, n);
 
+        StatusMessage.TryEmitBlockCounts(buffer, clientInSession, new StatusReport(1, 4, 1, 0, Token), false, 0, new byte[] { 0x83, 2, 0 }, out n);
+        yield return Seed("status-block-counts", buffer, n);
+
+        ParityMessage.TryEmit(buffer, donor, 0, 3, 1, new byte[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 }, out n);
+        yield return Seed("parity", buffer, n);
+
         new ResultMessage(ImageId, ResultOutcome.Success, ResultReason.None, 0x0001_0002, Token).TryEmit(buffer, clientInSession, out n);
         yield return Seed("result", buffer, n);
 

@@ -48,6 +48,8 @@ public sealed class CoreTestBootTests
         ("protocol.loopback-image-byte-exact", ""),
         ("protocol.loopback-nack-and-bitmap-repair", ""),
         ("protocol.loopback-forged-fragment-recognised", ""),
+        ("fec.decode-restores-block", ""),
+        ("fec.parity-index-out-of-range-refused", ""),
         ("offer.signed-offer-loaded", ""),
         ("offer.signature-valid", ""),
         ("offer.other-requester-rejected", ""),
@@ -145,6 +147,9 @@ public sealed class CoreTestBootTests
         SerialLine? offerTime = serial.Find(new Regex("^CORETEST TIME offer-signature "));
         BootAssert.NotNull(offerTime, exit, "CORETEST TIME offer-signature");
         figure.AppendLine(offerTime!.Text);
+        SerialLine? fecTime = serial.Find(new Regex("^CORETEST TIME fec "));
+        BootAssert.NotNull(fecTime, exit, "CORETEST TIME fec");
+        figure.AppendLine(fecTime!.Text);
         SerialLine? arena = serial.Find(new Regex("^CORETEST ARENA "));
         if (arena != null)
         {

@@ -63,4 +63,31 @@ public sealed class LossyRecoveryTests
         Assert.Matches(new Regex(@"repair rounds [1-9]\d*"), managerOutput);
         _output.WriteLine($"frames dropped toward the machine: {toGuest}, from it: {fromGuest}; machine: {complete!.Text}");
     }
+
+    [RootFact]
+    public async Task Recover_FivePercentDropWithFec_ParityDecodedInFirmwareVarsEqualPayload()
+    {
+        // docs/protocol.md §5.5 in the firmware: the manager offers FEC, the app reports BLOCK COUNTS and restores
+        // its lost fragments from parity, each checked against its manifest leaf, and the capsule verifies as always.
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-lossy-fec");
+        using E2eSegment segment = E2eSegment.Create();
+        E2eRecoveryLab.AddRandomDrop(segment.Namespace, segment.Tap, LossPercent);
+        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace,
+            E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 1) with { Fec = true });
+
+        QemuMachine machine = segment.Machine(files.Boot("1-lossy-fec"), files.BuildEsp(), E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
+            E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
+        (long toGuest, long fromGuest, string listing) = E2eRecoveryLab.DropCounters(segment.Namespace);
+        string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(files.RunDirectory, manager);
+        _output.WriteLine(listing);
+        _output.WriteLine(managerOutput);
+
+        BootAssert.True(toGuest > 0, exit, "the drop rule in front of the tap dropped nothing:\n" + listing);
+        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY VERIFIED version=0x00010002 payload=540672 ")), exit, "the verified capsule");
+        E2eRecoveryLab.AssertRecovered(exit, serial, files.Payload, files.Results, managerOutput);
+        SerialLine? fec = serial.Find(new Regex(@"^RECOVERY FEC offered=yes active=yes parity=([1-9]\d*) decoded=([1-9]\d*) rejected=0$"));
+        BootAssert.NotNull(fec, exit, "a RECOVERY FEC line with parity kept and fragments decoded in the firmware");
+        _output.WriteLine($"frames dropped toward the machine: {toGuest}, from it: {fromGuest}; machine: {fec!.Text}");
+    }
 }

@@ -56,6 +56,9 @@ internal sealed record ServeArguments(string Images, string Listen, string Resul
 
     public string? InstructionCounterFile { get; init; }
 
+    /// <summary>serve --fec (docs/protocol.md §5.5).</summary>
+    public bool Fec { get; init; }
+
     /// <summary>The arguments after the manager's dll.</summary>
     public List<string> ToList()
     {
@@ -87,6 +90,10 @@ internal sealed record ServeArguments(string Images, string Listen, string Resul
             arguments.AddRange(new[] { "--gather", GatherSeconds.Value.ToString(CultureInfo.InvariantCulture) });
         }
         arguments.AddRange(new[] { "--name", Name });
+        if (Fec)
+        {
+            arguments.AddRange(new[] { "--fec", "true" });
+        }
         if (SigningKey != null)
         {
             arguments.AddRange(new[] { "--signing-key", SigningKey });

@@ -12,7 +12,9 @@ public sealed record BenchmarkOptions(
     bool SkipTftp,
     string? WorkFolder,
     int Repeat = 3,
-    bool SendBatch = true)
+    bool SendBatch = true,
+    bool CompareFec = true,
+    bool RepairOnly = false)
 {
     /// <summary>The platform GUID the benchmark image is packed for (the EDK2 test vectors' GUID).</summary>
     public const string ImageType = "6e3c1a1b-3f4d-4f0e-9c64-2a5d8b1f7e10";

@@ -55,12 +55,24 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             // One unrecorded transfer first: the manager is a long-running daemon, and its first session
             // would otherwise include JIT compilation that a serving manager did long ago.
             await OursAsync(1, 0, kernelLoss: false, record: false, warmUp: true).ConfigureAwait(false);
-            var oursOne = await MedianAsync(record => OursAsync(1, 0, kernelLoss: false, record: record)).ConfigureAwait(false);
-            var oursMany = await OursAsync(options.Clients, 0, kernelLoss: false).ConfigureAwait(false);
-            var oursManyShared = await OursAsync(options.Clients, 0, kernelLoss: false, sharedSocket: true).ConfigureAwait(false);
-            var oursOneAt1 = await MedianAsync(record => OursAsync(1, 1, kernelLoss: true, record: record)).ConfigureAwait(false);
+            BenchmarkFigure? oursOne = null, oursMany = null, oursManyShared = null, oursOneAt1 = null;
+            if (!options.RepairOnly)
+            {
+                oursOne = await MedianAsync(record => OursAsync(1, 0, kernelLoss: false, record: record)).ConfigureAwait(false);
+                oursMany = await OursAsync(options.Clients, 0, kernelLoss: false).ConfigureAwait(false);
+                oursManyShared = await OursAsync(options.Clients, 0, kernelLoss: false, sharedSocket: true).ConfigureAwait(false);
+                oursOneAt1 = await MedianAsync(record => OursAsync(1, 1, kernelLoss: true, record: record)).ConfigureAwait(false);
+            }
             foreach (double loss in options.LossPercents.Where(l => l > 0))
                 await OursAsync(options.Clients, loss, kernelLoss: false).ConfigureAwait(false);
+            if (options.CompareFec)
+            {
+                // The same repair runs against a manager that offers FEC (docs/protocol.md §5.5): parity per block.
+                await RestartServeAsync(fec: true).ConfigureAwait(false);
+                await OursAsync(1, 0, kernelLoss: false, record: false, warmUp: true, fec: true).ConfigureAwait(false);
+                foreach (double loss in options.LossPercents.Where(l => l > 0))
+                    await OursAsync(options.Clients, loss, kernelLoss: false, fec: true).ConfigureAwait(false);
+            }
 
             BenchmarkFigure? uftp0 = null, uftp1 = null, tftp0 = null, tftp1 = null, tftpMany = null;
             if (!options.SkipUftp)
@@ -190,7 +202,16 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
     // The capsule is the payload plus a few KiB of headers and signature: --size-mib may exceed the default cap.
     private string MaxImageSize => (options.ImageBytes + (1 << 20)).ToString(CultureInfo.InvariantCulture);
 
-    private async Task StartServeAsync()
+    private async Task RestartServeAsync(bool fec)
+    {
+        if (_serve is not null && options.WorkFolder is not null)
+            await File.WriteAllTextAsync(Path.Combine(_work, "serve-nack.log"), _serve.Output).ConfigureAwait(false);
+        _serve?.Dispose();
+        _serve = null;
+        await StartServeAsync(fec).ConfigureAwait(false);
+    }
+
+    private async Task StartServeAsync(bool fec = false)
     {
         _serve = ChildProcess.Start(_server.Namespace, ChildProcess.Self().Concat(new[]
         {
@@ -198,16 +219,17 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             "--destination", _lab.BroadcastAddress, "--trusted", _publicKey, "--status-http", "127.0.0.1:0",
             "--results", Path.Combine(_work, "results.jsonl"), "--gather", GatherSeconds,
             "--rate", options.RateMbitPerSecond.ToString(CultureInfo.InvariantCulture), "--live", "false",
-            "--send-batch", options.SendBatch ? "true" : "false", "--max-image-size", MaxImageSize,
+            "--send-batch", options.SendBatch ? "true" : "false", "--max-image-size", MaxImageSize, "--fec", fec ? "true" : "false",
         }));
+        if (fec) log.WriteLine("manager restarted with --fec true (repair passes answer BLOCK COUNTS with parity, docs/protocol.md §5.5)");
         log.WriteLine("manager: group DATA sent " + (options.SendBatch ? "in sendmmsg batches of up to 32" : "one sendto per datagram (--send-batch false)"));
         string ready = await _serve.WaitForLineAsync("ready udp=", TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         _statusUrl = ready[(ready.IndexOf("http=", StringComparison.Ordinal) + 5)..].TrimEnd('/') + "/status";
     }
 
-    private async Task<BenchmarkFigure> OursAsync(int clients, double lossPercent, bool kernelLoss, bool sharedSocket = false, bool record = true, bool warmUp = false)
+    private async Task<BenchmarkFigure> OursAsync(int clients, double lossPercent, bool kernelLoss, bool sharedSocket = false, bool record = true, bool warmUp = false, bool fec = false)
     {
-        string label = $"ours-{clients}-{lossPercent.ToString(CultureInfo.InvariantCulture)}{(kernelLoss ? "k" : "")}{(sharedSocket ? "-shared" : "")}{(warmUp ? "-warmup" : "")}";
+        string label = $"ours-{clients}-{lossPercent.ToString(CultureInfo.InvariantCulture)}{(kernelLoss ? "k" : "")}{(sharedSocket ? "-shared" : "")}{(fec ? "-fec" : "")}{(warmUp ? "-warmup" : "")}";
         if (kernelLoss && lossPercent > 0) await NetworkLab.AddInboundLossAsync(_machines, _server.Address, (int)(lossPercent * 10)).ConfigureAwait(false);
         try
         {
@@ -234,7 +256,8 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             double wall = doc.RootElement.GetProperty("wallSeconds").GetDouble();
             uint sessionId = results[0].GetProperty("sessionId").GetUInt32();
             (double sentRatio, int rounds, double donorRate, double manifestRatio) = await SessionCostAsync(sessionId).ConfigureAwait(false);
-            var figure = new BenchmarkFigure(sharedSocket ? "ours (broadcast, shared group socket)" : "ours (broadcast)", clients, lossPercent, lossPercent == 0 ? "none" : kernelLoss ? "kernel nftables, shared" : "per machine, seeded",
+            string tool = sharedSocket ? "ours (broadcast, shared group socket)" : fec ? FecTool : NackTool;
+            var figure = new BenchmarkFigure(tool, clients, lossPercent, lossPercent == 0 ? "none" : kernelLoss ? "kernel nftables, shared" : "per machine, seeded",
                 wall, _capsuleBytes.Length / wall / 1e6, exact, sentRatio, rounds,
                 string.Create(CultureInfo.InvariantCulture, $"donor DATA rate while sending {donorRate:0.00} MB/s, MANIFEST bytes {manifestRatio * 100:0.00} % of the image (in sent/image); ")
                 + (sharedSocket ? "receive: ONE socket for all machines, each batch handed to every engine in turn on one thread (each engine still CRC-checks, parses and copies every datagram); " : "receive: a group socket and a thread per machine; ")
@@ -249,7 +272,11 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         }
     }
 
-    // DATA and MANIFEST bytes (headers included) the donor sent for the session, per image byte, its repair
+    /// <summary>The tool names of the repair-cost runs without and with FEC (the summary pairs them by loss).</summary>
+    public const string NackTool = "ours (broadcast)";
+    public const string FecTool = "ours (broadcast, FEC)";
+
+    // DATA, PARITY and MANIFEST bytes (headers included) the donor sent for the session, per image byte, its repair
     // rounds, and the MANIFEST part alone. The status is a snapshot published every 250 ms: wait for one that
     // shows the session Finished, or the last DATA of the session may be missing from the count.
     private async Task<(double SentRatio, int Rounds, double DonorRate, double ManifestRatio)> SessionCostAsync(uint sessionId)
@@ -263,7 +290,8 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             {
                 if (session.GetProperty("sessionId").GetUInt32() != sessionId) continue;
                 long manifest = session.GetProperty("manifestBytesSent").GetInt64();
-                last = ((session.GetProperty("dataBytesSent").GetInt64() + manifest) / (double)_capsuleBytes.Length, session.GetProperty("repairRounds").GetInt32(),
+                long parity = session.TryGetProperty("parityBytesSent", out JsonElement p) ? p.GetInt64() : 0;
+                last = ((session.GetProperty("dataBytesSent").GetInt64() + manifest + parity) / (double)_capsuleBytes.Length, session.GetProperty("repairRounds").GetInt32(),
                     session.GetProperty("throughputMBytesPerSecond").GetDouble(), manifest / (double)_capsuleBytes.Length);
                 if (session.GetProperty("state").GetString() == "Finished") return last;
             }

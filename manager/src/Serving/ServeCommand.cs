@@ -63,6 +63,7 @@ public static class ServeCommand
         var faults = new Option<string?>("--faults") { HelpName = "SPEC", Description = "Seeded faults on outgoing datagrams, e.g. drop=0.01,corrupt=0.01,duplicate=0.01,reorder=0.01,seed=7." };
         var name = new Option<string>("--name") { HelpName = "NAME", Description = "Donor name carried in OFFERs.", DefaultValueFactory = _ => Environment.MachineName };
         var priority = new Option<int>("--priority") { HelpName = "0-255", Description = "Donor priority carried in OFFERs (0-255, higher preferred).", DefaultValueFactory = _ => 100 };
+        var fec = new Option<bool>("--fec") { HelpName = "true|false", Description = "Offer FEC (docs/protocol.md §5.5): repair passes answer BLOCK COUNTS with parity per block, the worst member's loss instead of the union. Old clients are served as before.", DefaultValueFactory = _ => false };
         var batchSends = new Option<bool>("--send-batch") { HelpName = "true|false", Description = "Linux: send group DATA in sendmmsg batches of up to 32 (false: one sendto per datagram).", DefaultValueFactory = _ => true };
         var live = new Option<bool?>("--live") { HelpName = "true|false", Description = "Force the live terminal view on (true) or off (false); default: on when stdout is a terminal." };
         var instructionKey = new Option<string?>("--instruction-key") { HelpName = "KEY.pem", Description = "RSA-2048 private key (PEM) that signs instructions made through POST /instructions (as instruct --key); without it the API refuses them." };
@@ -72,7 +73,7 @@ public static class ServeCommand
         var insecure = new Option<bool>("--insecure-serve-unverified") { Description = "TEST ONLY: act as a rogue donor (serve capsules unverified, announced as whatever each machine asks for). Never in production." };
 
         var command = new Command("serve", "Serve signed images to machines in recovery.\n\nExample:\n  uefirecovery-manager serve --images /srv/recovery/images --listen 10.214.0.1:40123 \\\n      --delivery broadcast --destination 10.214.0.255 --trusted signing-key.pub.pem \\\n      --results /var/log/uefirecovery/results.jsonl --instruction-key instruction-key.pem");
-        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, stateDir, config, secretFile, signingKey, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends, statusHosts, maxImageSize, instructionKey, counterFile, apiToken, instructionTimeouts })
+        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, stateDir, config, secretFile, signingKey, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends, fec, statusHosts, maxImageSize, instructionKey, counterFile, apiToken, instructionTimeouts })
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -163,6 +164,7 @@ public static class ServeCommand
                 LiveView = parse.GetValue(live) ?? !Console.IsOutputRedirected,
                 BatchSends = parse.GetValue(batchSends),
                 InsecureServeUnverified = parse.GetValue(insecure),
+                Fec = parse.GetValue(fec),
                 InstructionKeyPath = parse.GetValue(instructionKey),
                 InstructionCounterPath = parse.GetValue(counterFile),
                 ApiToken = token,

@@ -77,6 +77,12 @@ public sealed record ServeOptions
     public bool BatchSends { get; init; } = true;
 
     /// <summary>
+    /// --fec: offer capability FEC1 (docs/protocol.md §5.5): members that report BLOCK COUNTS get parity per block in
+    /// repair passes; members that NACK (old clients) still get their fragments.
+    /// </summary>
+    public bool Fec { get; init; }
+
+    /// <summary>
     /// TEST ONLY (--insecure-serve-unverified): act as a rogue donor. Capsules are offered without the
     /// catalog's signature and version checks, to every REQUEST, announced with the requester's image type
     /// and a version at its floor, so the machine's own verification is what refuses them.

@@ -26,4 +26,19 @@ public static class ProtocolConstants
 
     /// <summary>Header plus DATA prefix: a fragment is at most max datagram minus this (§5.2).</summary>
     public const int FragmentOverhead = HeaderLength + DataPrefixLength;
+
+    /// <summary>
+    /// Header flag of an OFFER (§5.5, capability FEC1): the donor takes BLOCK COUNTS STATUS and answers it with
+    /// PARITY. Peers that do not know it carry flags as received (§3.1), so old clients simply never use it.
+    /// </summary>
+    public const ushort FlagFec = 0x0001;
+
+    /// <summary>Source fragments per FEC block (§5.5): block b is fragments [64·b, min(64·(b+1), count)).</summary>
+    public const int FecBlockLength = 64;
+
+    /// <summary>Parity fragments a block can have: parity indices 0..127 (§5.5).</summary>
+    public const int FecMaxParity = 128;
+
+    /// <summary>The PARITY prefix before the parity bytes (§4.14).</summary>
+    public const int ParityPrefixLength = 8;
 }

@@ -26,6 +26,7 @@ internal static class CoreTestMode
         CapsuleChecks.Run(report, esp, services, system.RuntimeServices);
         OfferSignatureChecks.Run(report, esp);
         ProtocolLoopbackChecks.Run(report);
+        FecChecks.Run(report);
         NetstackChecks.Run(report);
         MonotonicClock.Stop();
 

@@ -51,6 +51,7 @@ namespace UefiRecovery.Efi.Modes.Recovery;
 ///   RECOVERY PROGRESS bytes=N of M rate=KKiB/s round=R [#####.....]   (R = STATUS messages sent so far)
 ///   RECOVERY REPAIR status=R held=H of C corrupted=K forged=F           (each NACKing STATUS: a repair round)
 ///   RECOVERY RECEIVED fragments=N corrupted=C forged=F duplicates=D unauthenticated-offers=U signature-checks=S stalled=L
+///   RECOVERY FEC offered=yes|no active=yes|no parity=N decoded=N rejected=N   (docs/protocol.md §5.5)
 ///   RECOVERY PHASE verifying
 ///   RECOVERY REJECTED code=.. reason=.. message=".." result-reason=..   (image refused, next donor)
 ///   RECOVERY VERIFIED version=0x.. payload=N capsule=N
@@ -321,6 +322,17 @@ internal sealed class RecoveryConsole
     {
         var line = new ConsoleLine(stackalloc char[LineLength]);
         line.Advance(line.Free.TryWrite($"RECOVERY RECEIVED fragments={client.ChosenOffer.Offer.Geometry.FragmentCount} corrupted={client.CorruptedFragments} forged={client.ForgedFragments} duplicates={client.DuplicateFragments} unauthenticated-offers={client.OffersUnauthenticated} signature-checks={client.SignatureChecks} stalled={client.SessionsStalled}", out int written), written)
+            .WriteLine(_console);
+    }
+
+    /// <summary>FEC (docs/protocol.md §5.5): whether the donor offered it, whether it is still used (a forged decode
+    /// turns it off), the parity kept, the fragments restored from it and the decodes refused.</summary>
+    public void Fec(ClientSession client)
+    {
+        string offered = (client.ChosenOffer.Traits & OfferTraits.Fec) != 0 ? "yes" : "no";
+        string active = client.FecActive ? "yes" : "no";
+        var line = new ConsoleLine(stackalloc char[LineLength]);
+        line.Advance(line.Free.TryWrite($"RECOVERY FEC offered={offered} active={active} parity={client.ParityReceived} decoded={client.FragmentsDecoded} rejected={client.DecodesRejected}", out int written), written)
             .WriteLine(_console);
     }
 

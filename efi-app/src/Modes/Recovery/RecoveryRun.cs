@@ -476,6 +476,7 @@ internal sealed class RecoveryRun
                 // The verifier already ran in this Poll (a rejection has cleared the fragments): all were held.
                 _lines.Progress(client, now.Milliseconds - receiveStart, complete: true);
                 _lines.Received(client);
+                _lines.Fec(client);
                 _lines.Phase("verifying");
             }
             if ((events & ClientEvents.ImageRejected) != 0)

@@ -24,6 +24,17 @@ public sealed class ImageSession
     private readonly FragmentSet _lastRepairPass;
     // Manifest groups whose MANIFEST went out in the current pass.
     private readonly FragmentSet _groupsAnnounced;
+    // FEC (§5.5): per block, the most parity any member asked for since the last pass, and the next parity index
+    // to send (fresh indices each pass, so a member that lost one parity can use the next pass's).
+    private readonly byte[] _parityAsked;
+    private readonly byte[] _parityNext;
+    private readonly byte[] _parityToSend;
+    private readonly FragmentSet _parityBlocks;
+    private readonly FragmentSet _manifestBlocks;
+    private readonly FragmentSet _passParityBlocks;
+    private readonly FragmentSet _passManifestBlocks;
+    private readonly FragmentSet _lastPassParityBlocks;
+    private uint _parityCursor;
     private uint _lastRepairPassRound;
     // When the latest repair pass stopped sending (§7.2 rule 6: answers arriving up to a poll grace later may
     // predate it); MinValue while no repair pass has ended.
@@ -56,7 +67,40 @@ public sealed class ImageSession
         _repair = new FragmentSet(geometry.FragmentCount);
         _lastRepairPass = new FragmentSet(geometry.FragmentCount);
         _groupsAnnounced = new FragmentSet(manifest.Tree.Shape.GroupCount);
+        BlockCount = (geometry.FragmentCount + ProtocolConstants.FecBlockLength - 1) / ProtocolConstants.FecBlockLength;
+        _parityAsked = new byte[BlockCount];
+        _parityNext = new byte[BlockCount];
+        _parityToSend = new byte[BlockCount];
+        _parityBlocks = new FragmentSet(BlockCount);
+        _manifestBlocks = new FragmentSet(BlockCount);
+        _passParityBlocks = new FragmentSet(BlockCount);
+        _passManifestBlocks = new FragmentSet(BlockCount);
+        _lastPassParityBlocks = new FragmentSet(BlockCount);
     }
+
+    /// <summary>FEC blocks of the image (§5.5): block b is fragments [64·b, min(64·(b+1), count)).</summary>
+    public uint BlockCount { get; }
+
+    public long ParityDatagramsSent { get; private set; }
+    public long ParityBytesSent { get; private set; }
+
+    /// <summary>PARITY sent for this session (all copies), counted apart from DATA.</summary>
+    public void CountParity(int datagrams, int bytes, TimeSpan now)
+    {
+        if (_firstDataAt == TimeSpan.MinValue) _firstDataAt = now;
+        _lastDataAt = now;
+        ParityDatagramsSent += datagrams;
+        ParityBytesSent += bytes;
+    }
+
+    /// <summary>
+    /// Parity sent beyond the worst member's need (§5.5): the member that needs n parity needs all n to arrive, so
+    /// without a margin one lost parity costs that block another round. 1 + n/8 keeps the cost small (a block that
+    /// needs 13 gets 3 more: about 1 % of the image at 10 % loss) and most blocks done in one pass.
+    /// </summary>
+    public static int ParityMargin(int need) => need == 0 ? 0 : 1 + need / 8;
+
+    private bool HasRepairWork => !_repair.IsEmpty || !_parityBlocks.IsEmpty || !_manifestBlocks.IsEmpty;
 
     public uint SessionId { get; }
     public CatalogImage Image { get; }
@@ -187,6 +231,8 @@ public sealed class ImageSession
         {
             // Nobody still needs data (all complete or gone): stop the pass early.
             _pending.Clear();
+            _passParityBlocks.Clear();
+            _passManifestBlocks.Clear();
             AfterPass(now);
             return false;
         }
@@ -194,6 +240,7 @@ public sealed class ImageSession
         if (next < 0) next = _pending.NextFrom(0);
         if (next < 0)
         {
+            if (!_passParityBlocks.IsEmpty || !_passManifestBlocks.IsEmpty) return false;
             AfterPass(now);
             return false;
         }
@@ -207,6 +254,54 @@ public sealed class ImageSession
         manifestFirst = (Pass == 0 || index == Manifest.Tree.Shape.FirstOf(group)) && _groupsAnnounced.Add(group);
         return true;
     }
+
+    /// <summary>
+    /// After the pass's DATA (<see cref="TryTakeNextFragment"/> false while sending): the next block to send parity
+    /// for (§5.5), with the groups whose MANIFEST goes first, or false when the pass is done (a status round is due).
+    /// <paramref name="parityCount"/> fresh parity indices from <paramref name="firstParity"/> (mod 128) are the
+    /// block's share of this pass; 0 when only MANIFESTs were asked for.
+    /// </summary>
+    public bool TryTakeNextParityBlock(TimeSpan now, out uint block, out int firstParity, out int parityCount,
+        out uint firstGroup, out uint groupCount)
+    {
+        block = 0;
+        firstParity = 0;
+        parityCount = 0;
+        firstGroup = 0;
+        groupCount = 0;
+        if (State != SessionState.Sending || !_pending.IsEmpty) return false;
+        long nextParity = _passParityBlocks.NextFrom(_parityCursor);
+        long nextManifest = _passManifestBlocks.NextFrom(_parityCursor);
+        long next = nextParity < 0 ? nextManifest : nextManifest < 0 ? nextParity : Math.Min(nextParity, nextManifest);
+        if (next < 0)
+        {
+            _passParityBlocks.Clear();
+            _passManifestBlocks.Clear();
+            AfterPass(now);
+            return false;
+        }
+        block = (uint)next;
+        _parityCursor = block + 1;
+        if (_passParityBlocks.Remove(block))
+        {
+            parityCount = _parityToSend[block];
+            firstParity = _parityNext[block];
+            _parityNext[block] = (byte)((firstParity + parityCount) % ProtocolConstants.FecMaxParity);
+            _parityToSend[block] = 0;
+        }
+        if (_passManifestBlocks.Remove(block))
+        {
+            var shape = Manifest.Tree.Shape;
+            uint first = block * (uint)ProtocolConstants.FecBlockLength;
+            uint last = Math.Min(Geometry.FragmentCount, first + (uint)ProtocolConstants.FecBlockLength) - 1;
+            firstGroup = shape.GroupOf(first);
+            groupCount = shape.GroupOf(last) - firstGroup + 1;
+        }
+        return true;
+    }
+
+    /// <summary>True once per pass for each group: its MANIFEST is to be sent now.</summary>
+    public bool TryAnnounceGroup(uint group) => _groupsAnnounced.Add(group);
 
     public void CountData(int datagrams, int bytes, TimeSpan now)
     {
@@ -293,10 +388,33 @@ public sealed class ImageSession
                 client.NacksListed = missing;
                 break;
             }
+            case StatusKind.BlockCounts:
+            {
+                // §5.5: the next pass sends each block as many fresh parity fragments as the member that needs most.
+                ReadOnlySpan<byte> counts = status.BlockCounts;
+                int needed = 0;
+                for (int j = 0; j < counts.Length; j++)
+                {
+                    ulong block = (ulong)status.FirstBlock + (ulong)j;
+                    if (block >= BlockCount) break;
+                    byte need = (byte)(counts[j] & ~StatusMessage.BlockNeedsManifest);
+                    needed += need;
+                    if (mayPredatePass && _lastPassParityBlocks.Contains((uint)block)) continue;
+                    if ((counts[j] & StatusMessage.BlockNeedsManifest) != 0) _manifestBlocks.Add((uint)block);
+                    if (need == 0) continue;
+                    if (need > _parityAsked[block]) _parityAsked[block] = need;
+                    _parityBlocks.Add((uint)block);
+                }
+                client.State = MemberState.Receiving;
+                client.MissingFragments = status.HasMore ? Math.Max(needed, (int)(Geometry.FragmentCount - client.FragmentsHeld)) : needed;
+                client.HasMoreNacks = status.HasMore;
+                client.NacksListed = needed;
+                break;
+            }
         }
         if (!mayPredatePass && client.State == MemberState.Receiving && MadeNoProgress(client)) Drop(client, now);
         // An unsolicited NACK while idle (the client noticed it is short) starts a repair at once.
-        if (State == SessionState.AwaitingResults && !_repair.IsEmpty) StartRepairPass(now);
+        if (State == SessionState.AwaitingResults && HasRepairWork) StartRepairPass(now);
     }
 
     /// <summary>
@@ -308,7 +426,7 @@ public sealed class ImageSession
     /// </summary>
     private bool MayPredateLatestRepairPass(uint echoedRound, TimeSpan now)
     {
-        if (_lastRepairPass.IsEmpty) return false;
+        if (_lastRepairPass.IsEmpty && _lastPassParityBlocks.IsEmpty) return false;
         if (State == SessionState.Sending && Pass > 0) return true;
         if (_lastRepairPassEndedAt == TimeSpan.MinValue || now - _lastRepairPassEndedAt > _timings.RoundGrace) return false;
         return !(echoedRound > _lastRepairPassRound && echoedRound <= Round);
@@ -429,7 +547,7 @@ public sealed class ImageSession
     {
         foreach (var client in _clients.Values)
             if (client.State == MemberState.Receiving && client.AnsweredRound < Round) client.SilentRounds++;
-        if (!_repair.IsEmpty)
+        if (HasRepairWork)
         {
             StartRepairPass(now);
             return SessionAction.None;
@@ -460,6 +578,30 @@ public sealed class ImageSession
         }
         _pending.TakeAll(_repair);
         _cursor = 0;
+        // §5.5: this pass's parity: for each block the most any member asked for, from fresh indices.
+        _lastPassParityBlocks.Clear();
+        _passParityBlocks.TakeAll(_parityBlocks);
+        _passManifestBlocks.TakeAll(_manifestBlocks);
+        for (long b = _passParityBlocks.NextFrom(0); b >= 0; b = _passParityBlocks.NextFrom((uint)b + 1))
+        {
+            int send = _parityAsked[b] + ParityMargin(_parityAsked[b]);
+            _parityAsked[b] = 0;
+            _lastPassParityBlocks.Add((uint)b);
+            uint first = (uint)b * (uint)ProtocolConstants.FecBlockLength;
+            uint count = Math.Min((uint)ProtocolConstants.FecBlockLength, Geometry.FragmentCount - first);
+            if (send >= count)
+            {
+                // A member lost (nearly) the whole block, typically one that joined late: its fragments as DATA cost
+                // no more, need no decoding and no parity held, and repair everyone else's losses in it as well.
+                _pending.AddRange(first, count);
+                _lastRepairPass.AddRange(first, count);
+                _parityToSend[b] = 0;
+                _passParityBlocks.Remove((uint)b);
+                continue;
+            }
+            _parityToSend[b] = (byte)send;
+        }
+        _parityCursor = 0;
         _groupsAnnounced.Clear();
         Pass++;
         RepairRounds++;

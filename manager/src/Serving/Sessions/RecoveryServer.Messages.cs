@@ -99,7 +99,8 @@ public sealed partial class RecoveryServer
             rogue ? Math.Max(image.Version, request.LowestAcceptableVersion) : image.Version,
             rogue ? Math.Min(image.LowestSupportedVersion, Math.Max(image.Version, request.LowestAcceptableVersion)) : image.LowestSupportedVersion, geometry, mode, DonorIdentity.AddressToWire(delivery.Address),
             (ushort)delivery.Port, DonorLoad(), binding);
-        var ids = new MessageIds(_nextMessageId++, sessionId, _donorId);
+        // §5.5: the FEC flag in the OFFER's header (covered by its signature) tells the machine to report BLOCK COUNTS.
+        var ids = new MessageIds(_nextMessageId++, sessionId, _donorId, _options.Fec ? ProtocolConstants.FlagFec : (ushort)0);
         int written;
         status = sign ? _signer!.TryEmit(offer, _sendBuffer, ids, senderId, DonorIdentity.AddressToWire(sender.Address), out written) : offer.TryEmit(_sendBuffer, ids, out written);
         if (status != WireStatus.Ok) { Reject("OFFER:emit-failed"); return; }

@@ -77,7 +77,7 @@ public sealed partial class RecoveryServer
                 session.State == SessionState.Sending ? session.PendingFragments : session.RepairFragments,
                 session.DataDatagramsSent, session.DataBytesSent, seconds > 0 ? session.DataBytesSent / seconds / 1e6 : 0,
                 (now - session.CreatedAt).TotalSeconds, clients, session.ManifestDatagramsSent, session.ManifestBytesSent,
-                session.Manifest.GroupShift, firstPassSent, rateNow, eta));
+                session.Manifest.GroupShift, firstPassSent, rateNow, eta, session.ParityDatagramsSent, session.ParityBytesSent));
         }
         foreach (uint gone in new List<uint>(_rateWindows.Keys))
             if (!_sessions.ContainsKey(gone)) _rateWindows.Remove(gone);

@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Fec;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Manager.Serving.Faults;
@@ -67,6 +68,8 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
     private readonly ManifestCache _manifests = new(new WorkBudget(ManifestHashBytesPerSecond, ManifestHashBytesPerSecond));
     private readonly IReadOnlyList<ushort> _fragmentSizes;
     private readonly WorkBudget _signatureBudget = new(SignaturesPerSecond, SignaturesPerSecond);
+    // Encodes PARITY on the engine thread (§5.5): one fragment of scratch, nothing per datagram.
+    private readonly ErasureCode _encoder = new ErasureCode(1, ProtocolLimits.MaxFragmentSize);
     private readonly byte[] _manifestLeaves = new byte[ManifestMessage.MaxLeafCount * Hash128.Length];
     private readonly byte[] _manifestProof = new byte[ManifestMessage.MaxProofLength * Hash128.Length];
     private readonly Dictionary<string, long> _rejects = new();
@@ -385,7 +388,21 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
             int copies = session.Delivery == DeliveryMode.Unicast ? CountReceiving(session) : 1;
             int size = DataMessage.MessageLength(session.Geometry.FragmentSize) * Math.Max(copies, 1);
             if (!_pacer.TryTake(size, out TimeSpan wait)) return wait;
-            if (!session.TryTakeNextFragment(now, out uint index, out bool manifestFirst)) continue;
+            if (!session.TryTakeNextFragment(now, out uint index, out bool manifestFirst))
+            {
+                // §5.5: after a repair pass's DATA, the parity its BLOCK COUNTS asked for, block by block.
+                if (session.TryTakeNextParityBlock(now, out uint block, out int firstParity, out int parityCount, out uint firstGroup, out uint groupCount))
+                {
+                    int sent = 0;
+                    for (uint g = firstGroup; g < firstGroup + groupCount; g++)
+                        if (session.TryAnnounceGroup(g)) sent += SendManifest(session, g);
+                    for (int p = 0; p < parityCount; p++)
+                        sent += SendParity(session, block, (firstParity + p) % ProtocolConstants.FecMaxParity, now);
+                    _pacer.Spend(Math.Max(0, sent - size));
+                    ChargeShare(session, sent);
+                }
+                continue;
+            }
             int manifestBytes = manifestFirst ? SendManifest(session, session.Manifest.Tree.Shape.GroupOf(index)) : 0;
             _pacer.Spend(manifestBytes);
             SendFragment(session, index, now);
@@ -418,6 +435,39 @@ public sealed partial class RecoveryServer : BackgroundService, IStatusSource
         if (DataMessage.TryEmit(_sendBuffer, ids, index, session.Pass, fragment, out int written) != WireStatus.Ok) return;
         int copies = SendToSession(session, written, onlyReceiving: true);
         session.CountData(copies, written * copies, now);
+    }
+
+    /// <summary>
+    /// Encodes parity <paramref name="parityIndex"/> of <paramref name="block"/> straight into a PARITY datagram
+    /// (§4.14) and sends it where the session's DATA goes. Returns the bytes sent (all copies).
+    /// </summary>
+    private int SendParity(ImageSession session, uint block, int parityIndex, TimeSpan now)
+    {
+        FragmentGeometry g = session.Geometry;
+        uint first = block * (uint)ProtocolConstants.FecBlockLength;
+        uint last = Math.Min(g.FragmentCount, first + (uint)ProtocolConstants.FecBlockLength) - 1;
+        int offset = (int)g.OffsetOf(first);
+        int length = (int)(g.OffsetOf(last) + (ulong)g.LengthOf(last)) - offset;
+        ReadOnlySpan<byte> source = session.Image.Bytes.AsSpan(offset, length);
+        var ids = new MessageIds(_nextMessageId++, session.SessionId, _donorId);
+        bool batch = _sendBatch is not null && session.GroupDestination is { } group && LinuxSendBatch.CanSendTo(group);
+        Span<byte> destination = batch ? _sendBatch!.NextSlot(session.GroupDestination!) : _sendBuffer;
+        if (ParityMessage.TryBeginEmit(destination, ids, block, parityIndex, session.Pass, g.FragmentSize, out Span<byte> parity) != WireStatus.Ok
+            || _encoder.TryEncode(source, g.FragmentSize, parityIndex, parity) != FecStatus.Ok)
+        {
+            return 0;
+        }
+        int written = ParityMessage.FinishEmit(destination, g.FragmentSize);
+        if (batch)
+        {
+            _sendBatch!.Commit(written);
+            CountSent(written);
+            session.CountParity(1, written, now);
+            return written;
+        }
+        int copies = SendToSession(session, written, onlyReceiving: true);
+        session.CountParity(copies, written * copies, now);
+        return written * copies;
     }
 
     /// <summary>

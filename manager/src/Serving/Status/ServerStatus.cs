@@ -64,7 +64,9 @@ public sealed record SessionStatus(
     int ManifestGroupShift = 0,
     double FirstPassSentFraction = 0,
     double RateNowMBytesPerSecond = 0,
-    double? PassEtaSeconds = null)
+    double? PassEtaSeconds = null,
+    long ParityDatagramsSent = 0,
+    long ParityBytesSent = 0)
 {
     /// <summary>The session id as the log prints it (8 hex digits).</summary>
     public string SessionIdHex => CliFormat.SessionId(SessionId);

@@ -135,6 +135,19 @@ public sealed class ClientConfig
     public bool UseBitmapStatus { get; set; } = true;
 
     /// <summary>
+    /// Use FEC when the chosen donor offers it (docs/protocol.md §5.5): report BLOCK COUNTS and decode PARITY.
+    /// Off = classic NACKs only, as an old client.
+    /// </summary>
+    public bool UseFec { get; set; } = true;
+
+    /// <summary>
+    /// Parity fragments held until their block decodes, allocated at setup: this many × (max datagram − 40) bytes
+    /// (256 × 1432 = 358 KiB). 0 disables FEC; any other value is raised to at least one block (64), since a block
+    /// decodes only once it holds as many parity fragments as it misses.
+    /// </summary>
+    public int FecParitySlots { get; set; } = 256;
+
+    /// <summary>
     /// The manifest hashes (docs/protocol.md §5.4); null = the portable SHA-256 the firmware uses. A host
     /// that runs many engines (the manager's simulate) passes one backed by the CPU's SHA instructions,
     /// one instance per session.

@@ -1,5 +1,6 @@
 using System;
 using UefiRecovery.Core.Crypto;
+using UefiRecovery.Core.Protocol.Fec;
 using UefiRecovery.Core.Protocol.Manifest;
 using UefiRecovery.Core.Protocol.Wire;
 
@@ -37,6 +38,15 @@ public sealed class ClientSession
     private readonly NackRange[] _ranges;
     private readonly byte[] _nackBitmap;
     private readonly ulong _clientId;
+    // FEC (§5.5): parity held until its block decodes, the decoder, and per-block scratch for BLOCK COUNTS.
+    private readonly ParityStore _parity;
+    private readonly ErasureCode _decoder;
+    private readonly byte[] _blockNeeds;
+    private readonly byte[] _decodeMissing = new byte[ProtocolConstants.FecBlockLength];
+    private readonly byte[] _decodeIndices = new byte[ProtocolConstants.FecBlockLength];
+    private readonly ushort[] _decodeSlots = new ushort[ProtocolConstants.FecBlockLength];
+    // A decode failed its manifest check this image: someone forges parity, so NACK sources as an old client does.
+    private bool _parityDistrusted;
 
     private ClientState _state;
     private ulong _lastNow;
@@ -121,6 +131,11 @@ public sealed class ClientSession
         _ranges = new NackRange[ProtocolLimits.MaxNackRanges];
         _nackBitmap = new byte[ProtocolLimits.MaxNackBitmapBytes];
         _clientId = config.MacAddress;
+        int maxFragment = config.MaxDatagram - ProtocolConstants.FragmentOverhead;
+        int paritySlots = config.UseFec && config.FecParitySlots > 0 ? Math.Max(config.FecParitySlots, ProtocolConstants.FecBlockLength) : 0;
+        _parity = new ParityStore(paritySlots, maxFragment);
+        _decoder = new ErasureCode(ProtocolConstants.FecBlockLength, maxFragment);
+        _blockNeeds = new byte[ProtocolLimits.MaxNackBitmapBytes];
         _reason = config.Reason;
         _lastMessageId = _random.NextUInt32();
         _readinessPending = config.InstructionId != 0 && config.ManagerCount > 0;
@@ -223,6 +238,18 @@ public sealed class ClientSession
     public uint StatusesSent { get; private set; }
     public uint ImagesRejected { get; private set; }
 
+    /// <summary>PARITY datagrams of the session taken into the parity store (§5.5).</summary>
+    public uint ParityReceived { get; private set; }
+
+    /// <summary>Fragments restored from parity and verified against the manifest (§5.5).</summary>
+    public uint FragmentsDecoded { get; private set; }
+
+    /// <summary>Block decodes whose output failed the manifest or the code's own padding check: forged parity (§5.5).</summary>
+    public uint DecodesRejected { get; private set; }
+
+    /// <summary>True while the session reports BLOCK COUNTS and takes PARITY (§5.5).</summary>
+    public bool FecActive => _config.UseFec && _parity.SlotCount > 0 && (_chosen.Traits & OfferTraits.Fec) != 0 && !_parityDistrusted;
+
     /// <summary>
     /// Does all due work: handles waiting datagrams (at most MaxReceivesPerPoll), then timers.
     /// Call it often (every few milliseconds while receiving); a <paramref name="nowMs"/> earlier than the
@@ -306,6 +333,9 @@ public sealed class ClientSession
             case MessageType.Manifest:
                 HandleManifest(frame, now, ref events);
                 break;
+            case MessageType.Parity:
+                HandleParity(frame, now, ref events);
+                break;
             case MessageType.StatusRequest:
                 HandleStatusRequest(frame, now, ref events);
                 break;
@@ -349,6 +379,10 @@ public sealed class ClientSession
             }
             traits |= OfferTraits.SignaturePending;
             keep = frame.Message;
+        }
+        if ((frame.Header.Flags & ProtocolConstants.FlagFec) != 0)
+        {
+            traits |= OfferTraits.Fec;
         }
         if (NoteManagerOffered(source))
         {
@@ -472,6 +506,10 @@ public sealed class ClientSession
             }
             StoreFragment(index, data.Fragment);
             OnProgress(now, ref events);
+            if (_parity.UsedCount != 0)
+            {
+                TryDecodeBlock(index / ProtocolConstants.FecBlockLength, now, ref events);
+            }
             return;
         }
         if (index == _shape.FirstOf(group))
@@ -525,6 +563,150 @@ public sealed class ClientSession
         }
         _groupsVerified.TryMarkHeld(group);
         CheckTentative(group, now, ref events);
+        if (_parity.UsedCount != 0)
+        {
+            // Blocks waiting for these leaves to decode (§5.5).
+            uint lastBlock = (first + (uint)manifest.LeafCount - 1) / ProtocolConstants.FecBlockLength;
+            for (uint block = first / ProtocolConstants.FecBlockLength; block <= lastBlock; block++)
+            {
+                TryDecodeBlock(block, now, ref events);
+            }
+        }
+    }
+
+    /// <summary>§5.5: a PARITY of the chosen session is kept for its block, which is decoded once it has enough.</summary>
+    private void HandleParity(in MessageFrame frame, ulong now, ref ClientEvents events)
+    {
+        if (!IsFromChosenSession(frame))
+        {
+            return;
+        }
+        if (ParityMessage.TryParse(frame, out ParityMessage parity) != WireStatus.Ok
+            || parity.Parity.Length != _geometry.FragmentSize || parity.Block >= BlockCount)
+        {
+            MalformedDropped++;
+            return;
+        }
+        NoteSessionTraffic(now, ref events);
+        int missing = _state == ClientState.Receiving && FecActive ? MissingIn(parity.Block) : 0;
+        if (missing == 0)
+        {
+            DuplicateFragments++;
+            return;
+        }
+        bool completes = _parity.CountOf(parity.Block) + 1 >= missing;
+        if (_parity.TryStore(parity.Block, parity.ParityIndex, parity.Parity, completes))
+        {
+            ParityReceived++;
+            TryDecodeBlock(parity.Block, now, ref events);
+        }
+        else
+        {
+            DuplicateFragments++;
+        }
+    }
+
+    private uint BlockCount => (_bitmap.Count + ProtocolConstants.FecBlockLength - 1) / ProtocolConstants.FecBlockLength;
+
+    private uint BlockFirst(uint block) => block * ProtocolConstants.FecBlockLength;
+
+    private uint BlockEnd(uint block) => Math.Min(_bitmap.Count, BlockFirst(block) + ProtocolConstants.FecBlockLength);
+
+    /// <summary>Fragments of <paramref name="block"/> not present (tentative ones count as present).</summary>
+    private int MissingIn(uint block)
+    {
+        int missing = 0;
+        uint end = BlockEnd(block);
+        for (uint i = _bitmap.NextMissing(BlockFirst(block)); i < end; i = _bitmap.NextMissing(i + 1))
+        {
+            missing++;
+        }
+        return missing;
+    }
+
+    /// <summary>Whether every manifest group overlapping <paramref name="block"/> has verified leaves.</summary>
+    private bool BlockLeavesKnown(uint block)
+    {
+        uint end = BlockEnd(block);
+        for (uint index = BlockFirst(block); index < end; index = _shape.FirstOf(_shape.GroupOf(index)) + _shape.LeafCountOf(_shape.GroupOf(index)))
+        {
+            if (!_groupsVerified.IsHeld(_shape.GroupOf(index)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// §5.5: restores a block's missing fragments once it holds as many parity fragments as it misses, its leaves are
+    /// known and nothing in it is tentative. Every restored fragment is checked against its manifest leaf exactly as a
+    /// received DATA is (rule 4 of §6.3): a forged parity cannot put a byte into the image. Output that fails stays
+    /// missing, the block's parity is dropped, and the client stops trusting parity for this image (it NACKs sources).
+    /// </summary>
+    private void TryDecodeBlock(uint block, ulong now, ref ClientEvents events)
+    {
+        int missing = MissingIn(block);
+        if (missing == 0)
+        {
+            _parity.Release(block);
+            return;
+        }
+        int held = _parity.CountOf(block);
+        if (held < missing || !BlockLeavesKnown(block))
+        {
+            return;
+        }
+        uint first = BlockFirst(block);
+        uint end = BlockEnd(block);
+        if (_tentative.HeldCount != 0 && _tentative.NextHeld(first) < end)
+        {
+            return;
+        }
+        int e = 0;
+        for (uint i = _bitmap.NextMissing(first); i < end; i = _bitmap.NextMissing(i + 1))
+        {
+            _decodeMissing[e++] = (byte)(i - first);
+        }
+        _parity.Collect(block, new Span<byte>(_decodeIndices, 0, e), new Span<ushort>(_decodeSlots, 0, e));
+        int blockOffset = (int)_geometry.OffsetOf(first);
+        int blockLength = (int)(_geometry.OffsetOf(end - 1) + (ulong)_geometry.LengthOf(end - 1) - _geometry.OffsetOf(first));
+        FecStatus status = _decoder.TryDecode(
+            new Span<byte>(_image, blockOffset, blockLength), _geometry.FragmentSize,
+            new ReadOnlySpan<byte>(_decodeMissing, 0, e), new ReadOnlySpan<byte>(_decodeIndices, 0, e),
+            _parity.Pool, new ReadOnlySpan<ushort>(_decodeSlots, 0, e));
+        _parity.Release(block);
+        bool rejected = status != FecStatus.Ok;
+        bool progressed = false;
+        if (!rejected)
+        {
+            for (int c = 0; c < e; c++)
+            {
+                uint index = first + _decodeMissing[c];
+                ReadOnlySpan<byte> fragment = new ReadOnlySpan<byte>(_image, (int)_geometry.OffsetOf(index), _geometry.LengthOf(index));
+                if (_manifestHash.Leaf(_heldImageId, index, fragment).Equals(_leaves[index]))
+                {
+                    _bitmap.TryMarkHeld(index);
+                    FragmentsDecoded++;
+                    progressed = true;
+                }
+                else
+                {
+                    rejected = true;
+                }
+            }
+        }
+        if (rejected)
+        {
+            DecodesRejected++;
+            ForgedFragments++;
+            _parityDistrusted = true;
+            _parity.Clear();
+        }
+        if (progressed)
+        {
+            OnProgress(now, ref events);
+        }
     }
 
     /// <summary>§6.3 rule 5: the tentative fragments of a group whose leaves just arrived are checked now.</summary>
@@ -897,6 +1079,9 @@ public sealed class ClientSession
             && g.FragmentSize == _geometry.FragmentSize && _bitmap.Count == g.FragmentCount
             && offer.Binding.ManifestRoot.Equals(_heldRoot);
         ManifestShape.TryCreate(g.FragmentCount, offer.Binding.GroupShift, out ManifestShape shape);
+        // Parity held is not carried into another session: its donor numbers parity from 0 again, and copies of
+        // indices held here would be dropped as duplicates while the blocks that need them wait (§5.5).
+        _parity.Clear();
         if (sameImage && shape.GroupShift == _shape.GroupShift)
         {
             return;
@@ -911,6 +1096,8 @@ public sealed class ClientSession
         CorruptedFragments = 0;
         DuplicateFragments = 0;
         ForgedFragments = 0;
+        _parity.Reset(g.FragmentSize);
+        _parityDistrusted = false;
     }
 
     private void ForgetImage()
@@ -920,6 +1107,7 @@ public sealed class ClientSession
         _groupsVerified.Reset(0);
         _heldImageId = 0;
         _heldRoot = default;
+        _parity.Clear();
     }
 
     // ---- send path ----------------------------------------------------------------------------
@@ -999,6 +1187,10 @@ public sealed class ClientSession
         {
             status = StatusMessage.TryEmitComplete(_sendBuffer, ids, report, out written);
         }
+        else if (FecActive)
+        {
+            status = EmitBlockCounts(ids, report, out written);
+        }
         else
         {
             int room = _sendBuffer.Length - MessageHeader.Length - StatusMessage.FixedLength;
@@ -1029,6 +1221,47 @@ public sealed class ClientSession
             _heldAtLastStatus = FragmentsHeld;
             events |= ClientEvents.StatusSent;
         }
+    }
+
+    /// <summary>
+    /// §5.5 BLOCK COUNTS: for each block from the first that needs anything, the parity fragments it still needs
+    /// (missing − parity held) and 0x80 when a group's MANIFEST is missing; as many blocks as fit, MORE past them.
+    /// </summary>
+    private WireStatus EmitBlockCounts(in MessageIds ids, in StatusReport report, out int written)
+    {
+        int room = _sendBuffer.Length - MessageHeader.Length - StatusMessage.FixedLength - StatusMessage.BitmapPrefixLength;
+        int window = Math.Min(room, ProtocolLimits.MaxNackBitmapBytes);
+        uint firstMissing = _bitmap.NextMissing(0);
+        uint firstBlock = firstMissing / ProtocolConstants.FecBlockLength;
+        uint blocks = BlockCount;
+        int count = (int)Math.Min((uint)window, blocks - firstBlock);
+        int last = 0;
+        for (int j = 0; j < count; j++)
+        {
+            _blockNeeds[j] = BlockNeed(firstBlock + (uint)j);
+            if (_blockNeeds[j] != 0)
+            {
+                last = j;
+            }
+        }
+        bool more = false;
+        for (uint b = firstBlock + (uint)count; b < blocks && !more; b++)
+        {
+            more = MissingIn(b) != 0;
+        }
+        return StatusMessage.TryEmitBlockCounts(
+            _sendBuffer, ids, report, more, firstBlock, new ReadOnlySpan<byte>(_blockNeeds, 0, last + 1), out written);
+    }
+
+    private byte BlockNeed(uint block)
+    {
+        int missing = MissingIn(block);
+        if (missing == 0)
+        {
+            return 0;
+        }
+        int need = Math.Max(0, missing - _parity.CountOf(block));
+        return (byte)(need | (BlockLeavesKnown(block) ? 0 : StatusMessage.BlockNeedsManifest));
     }
 
     /// <summary>Bitmap bytes for a window from <paramref name="windowStart"/>: no more than the image needs,

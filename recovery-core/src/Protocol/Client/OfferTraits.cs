@@ -13,4 +13,6 @@ public enum OfferTraits : byte
     Demoted = 2,
     /// <summary>Signed with a trusted modulus, signature not checked yet (checked when it would be chosen).</summary>
     SignaturePending = 4,
+    /// <summary>The OFFER's header carries <see cref="ProtocolConstants.FlagFec"/>: its donor answers BLOCK COUNTS with PARITY (§5.5).</summary>
+    Fec = 8,
 }

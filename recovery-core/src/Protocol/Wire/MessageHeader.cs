@@ -40,7 +40,7 @@ public readonly struct MessageHeader(MessageType type, MessageIds ids, ushort pa
     /// <summary>Whether <paramref name="type"/> is one of the types version 2 can parse (0x01..0x0A, 0x10..0x12).</summary>
     public static bool IsDefinedType(byte type)
     {
-        return (type >= (byte)MessageType.Request && type <= (byte)MessageType.Manifest)
+        return (type >= (byte)MessageType.Request && type <= (byte)MessageType.Parity)
             || (type >= (byte)MessageType.RecoveryInstruction && type <= (byte)MessageType.AgentReport);
     }
 

@@ -31,6 +31,6 @@ public readonly struct MessageIds
     /// <summary>Nonzero id of the sender: a client's MAC in the low 48 bits, a donor's configured id.</summary>
     public ulong SenderId { get; }
 
-    /// <summary>Header flags; none are defined; emitted as 0.</summary>
+    /// <summary>Header flags (§3.1): only <see cref="ProtocolConstants.FlagFec"/> on an OFFER is defined; others 0.</summary>
     public ushort Flags { get; }
 }

@@ -23,6 +23,8 @@ public enum MessageType : byte
     Abort = 0x09,
     /// <summary>Donor sends the leaf hashes of one group of fragments with their proof (§4.10).</summary>
     Manifest = 0x0A,
+    /// <summary>Donor sends one parity fragment of a block (§4.14, capability FEC1 of §5.5).</summary>
+    Parity = 0x0B,
     /// <summary>Manager tells the agent in a running OS to reboot its machine into recovery (§4.11), signed.</summary>
     RecoveryInstruction = 0x10,
     /// <summary>The recovery app, booted for an instruction, tells the manager it is ready (§4.12).</summary>

@@ -9,4 +9,6 @@ public enum StatusKind : byte
     NackRanges = 1,
     /// <summary>Missing or corrupted fragments as a bitmap window.</summary>
     NackBitmap = 2,
+    /// <summary>Per FEC block, how many more fragments it needs (capability FEC1, §5.5); answered with PARITY.</summary>
+    BlockCounts = 3,
 }

@@ -14,6 +14,8 @@ namespace UefiRecovery.Core.Protocol.Wire;
 ///          NACK ranges: count × (first u32, count u32), ascending, separated by at least one held fragment
 ///          NACK bitmap: window start u32, then count bytes; bit i (LSB first) of byte j set means
 ///                       fragment windowStart + 8j + i is missing or corrupted
+///          BLOCK COUNTS (FEC1, §5.5): first block u32, then count bytes; byte j = parity fragments block
+///                       first + j still needs (0..64), plus 0x80 when it lacks a MANIFEST of the block
 /// </code>
 /// A view over the received bytes.
 /// </summary>
@@ -66,6 +68,15 @@ public readonly ref struct StatusMessage
 
     /// <summary>The bitmap bytes (NACK bitmap only; empty otherwise).</summary>
     public ReadOnlySpan<byte> Bitmap => Kind == StatusKind.NackBitmap ? _body : default;
+
+    /// <summary>First block of <see cref="BlockCounts"/> (BLOCK COUNTS only; the same field as the bitmap's window start).</summary>
+    public uint FirstBlock => Kind == StatusKind.BlockCounts ? BitmapWindowStart : 0;
+
+    /// <summary>One byte per block from <see cref="FirstBlock"/> (BLOCK COUNTS only): parity needed, 0x80 = MANIFEST needed.</summary>
+    public ReadOnlySpan<byte> BlockCounts => Kind == StatusKind.BlockCounts ? _body : default;
+
+    /// <summary>In a BLOCK COUNTS byte: the member lacks a MANIFEST of fragments in this block.</summary>
+    public const byte BlockNeedsManifest = 0x80;
 
     /// <summary>Range <paramref name="index"/> (0 ≤ index &lt; RangeCount; checked at parse time).</summary>
     public NackRange GetRange(int index)
@@ -144,6 +155,24 @@ public readonly ref struct StatusMessage
                 }
                 message = new StatusMessage(
                     report, StatusKind.NackBitmap, (StatusFlags)flags, count, windowStart, body.Slice(BitmapPrefixLength));
+                return WireStatus.Ok;
+            case StatusKind.BlockCounts:
+                if (count == 0 || count > ProtocolLimits.MaxNackBitmapBytes)
+                {
+                    return WireStatus.BadField;
+                }
+                if (body.Length != BitmapPrefixLength + count)
+                {
+                    return WireStatus.BadPayloadLength;
+                }
+                uint firstBlock = BinaryPrimitives.ReadUInt32BigEndian(body);
+                if ((ulong)firstBlock + count > (1UL << 32) / ProtocolConstants.FecBlockLength
+                    || !AreBlockCountsValid(body.Slice(BitmapPrefixLength)))
+                {
+                    return WireStatus.BadField;
+                }
+                message = new StatusMessage(
+                    report, StatusKind.BlockCounts, (StatusFlags)flags, count, firstBlock, body.Slice(BitmapPrefixLength));
                 return WireStatus.Ok;
             default:
                 return WireStatus.BadField;
@@ -225,6 +254,45 @@ public readonly ref struct StatusMessage
         fields.WriteBytes(bitmap);
         written = MessageFrame.FinishEmit(destination, fields);
         return WireStatus.Ok;
+    }
+
+    /// <summary>Emits a BLOCK COUNTS status (§5.5): 32 + 28 + 4 + counts.Length bytes.</summary>
+    public static WireStatus TryEmitBlockCounts(
+        Span<byte> destination, in MessageIds ids, in StatusReport report, bool more, uint firstBlock, ReadOnlySpan<byte> counts,
+        out int written)
+    {
+        written = 0;
+        if (ids.SessionId == 0 || report.MemberToken == 0 || counts.IsEmpty || counts.Length > ProtocolLimits.MaxNackBitmapBytes
+            || (ulong)firstBlock + (ulong)counts.Length > (1UL << 32) / ProtocolConstants.FecBlockLength
+            || !AreBlockCountsValid(counts))
+        {
+            return WireStatus.BadField;
+        }
+        int payloadLength = FixedLength + BitmapPrefixLength + counts.Length;
+        WireStatus status = MessageFrame.TryBeginEmit(destination, MessageType.Status, ids, payloadLength, out Span<byte> p);
+        if (status != WireStatus.Ok)
+        {
+            return status;
+        }
+        var fields = new PayloadWriter(p);
+        WriteFixed(ref fields, report, StatusKind.BlockCounts, more ? StatusFlags.More : StatusFlags.None, (ushort)counts.Length);
+        fields.WriteUInt32(firstBlock);
+        fields.WriteBytes(counts);
+        written = MessageFrame.FinishEmit(destination, fields);
+        return WireStatus.Ok;
+    }
+
+    // A count is at most a block's length; only the MANIFEST bit may be set beside it.
+    private static bool AreBlockCountsValid(ReadOnlySpan<byte> counts)
+    {
+        for (int i = 0; i < counts.Length; i++)
+        {
+            if ((counts[i] & ~BlockNeedsManifest) > ProtocolConstants.FecBlockLength)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void WriteFixed(ref PayloadWriter fields, in StatusReport report, StatusKind kind, StatusFlags flags, ushort count)

@@ -11,10 +11,11 @@ namespace UefiRecovery.Core.Tests.Protocol.Client;
 /// </summary>
 public class ClientSessionAllocationTests
 {
-    private static ClientHarness LossyTransfer(ulong seed)
+    private static ClientHarness LossyTransfer(ulong seed, bool fec = false)
     {
         ClientHarness h = new ClientHarness(150_000, seed);
         ScriptedDonor donor = h.AddGenuineDonor(0xD0000000000000A1);
+        donor.Fec = fec;
         donor.ShuffleFirstPass = true;
         donor.MaxRanges = 4; // so that bitmap STATUS is used too
         h.Network.Downlink.LossPerMille = 50;
@@ -28,9 +29,9 @@ public class ClientSessionAllocationTests
     }
 
     /// <summary>Runs a transfer from its first fragments to the end; returns the bytes allocated meanwhile.</summary>
-    private static long MeasuredTransfer(ulong seed, out ClientHarness h, out uint datagrams)
+    private static long MeasuredTransfer(ulong seed, out ClientHarness h, out uint datagrams, bool fec = false)
     {
-        h = LossyTransfer(seed);
+        h = LossyTransfer(seed, fec);
         ClientSession client = h.Client(0);
         // Discovery is setup; measure from the first fragments on.
         while (client.FragmentsHeld < 5 && h.Now < 60_000)
@@ -51,6 +52,11 @@ public class ClientSessionAllocationTests
         datagrams = client.DatagramsReceived + h.Client(1).DatagramsReceived - receivedBefore;
         Assert.True(h.AllInState(ClientState.Finished));
         Assert.True(h.Donor(0).PassesStarted > 1, "repair pass exercised");
+        if (fec)
+        {
+            Assert.True(client.FragmentsDecoded + h.Client(1).FragmentsDecoded > 0, "FEC decode path exercised");
+            return allocated;
+        }
         Assert.True(h.Donor(0).BitmapStatusesSeen > 0, "bitmap NACK path exercised");
         Assert.True(client.CorruptedFragments + h.Client(1).CorruptedFragments > 0, "corruption path exercised");
         return allocated;
@@ -67,6 +73,21 @@ public class ClientSessionAllocationTests
         // so one clean transfer out of two plus far less than a byte per datagram in the other is required.
         long first = MeasuredTransfer(42, out _, out uint firstDatagrams);
         long second = MeasuredTransfer(43, out _, out uint secondDatagrams);
+
+        Assert.True(firstDatagrams > 100 && secondDatagrams > 100);
+        Assert.True(Math.Min(first, second) == 0, "allocated " + first + " and " + second + " bytes");
+        Assert.True(Math.Max(first, second) < Math.Min(firstDatagrams, secondDatagrams),
+            "allocated " + first + " bytes over " + firstDatagrams + " datagrams, " + second + " over " + secondDatagrams);
+    }
+
+    [Fact]
+    public void Poll_WholeLossyFecTransferAfterWarmUp_AllocatesNothing()
+    {
+        ClientHarness warmUp = LossyTransfer(51, fec: true);
+        Assert.True(warmUp.RunUntilAllFinished(120_000));
+
+        long first = MeasuredTransfer(52, out _, out uint firstDatagrams, fec: true);
+        long second = MeasuredTransfer(53, out _, out uint secondDatagrams, fec: true);
 
         Assert.True(firstDatagrams > 100 && secondDatagrams > 100);
         Assert.True(Math.Min(first, second) == 0, "allocated " + first + " and " + second + " bytes");

@@ -45,6 +45,14 @@ internal sealed class LanAttacker
         Emit(ManifestMessage.TryEmit(_send, Ids(donor), shape.FirstOf(group), leaves, proof, out int n), n, donor);
     }
 
+    /// <summary>A PARITY for <paramref name="block"/> of the donor's session with random bytes of the right length.</summary>
+    public void ForgeParity(ScriptedDonor donor, uint block, int parityIndex)
+    {
+        byte[] parity = new byte[donor.Geometry.FragmentSize];
+        _random.NextBytes(parity);
+        Emit(ParityMessage.TryEmit(_send, Ids(donor), block, parityIndex, 1, parity, out int n), n, donor);
+    }
+
     /// <summary>A STATUS_REQUEST with the longest window the protocol allows and a round of its choosing.</summary>
     public void ForgeStatusRequest(ScriptedDonor donor, uint round)
     {

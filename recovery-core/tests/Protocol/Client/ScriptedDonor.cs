@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using UefiRecovery.Core.Protocol;
+using UefiRecovery.Core.Protocol.Fec;
 using UefiRecovery.Core.Protocol.Manifest;
 using UefiRecovery.Core.Protocol.Wire;
 
@@ -42,6 +43,13 @@ internal sealed class ScriptedDonor
     private ushort _pass;
     private uint _round;
     private ulong _phaseDeadline;
+    // FEC (§5.5): per block the most parity a member asked for, the next fresh index, MANIFEST asked for.
+    private readonly byte[] _parityNeed;
+    private readonly byte[] _parityNext;
+    private readonly bool[] _manifestNeed;
+    private readonly ErasureCode _encoder;
+    private readonly byte[] _parityScratch = new byte[ProtocolLimits.MaxFragmentSize];
+    private uint _parityCursor;
 
     public ScriptedDonor(
         SimulatedNetwork network, ulong donorId, uint address, byte[] image, ulong imageId, ImageTypeId imageType,
@@ -78,6 +86,11 @@ internal sealed class ScriptedDonor
         _manifest = ManifestTree.Build(image, _geometry, imageId, GroupShift, new PortableManifestHash());
         _manifestSentThisPass = new bool[_manifest.Shape.GroupCount];
         _secret = seed ^ 0x5EC2E7;
+        uint blocks = (count + ProtocolConstants.FecBlockLength - 1) / ProtocolConstants.FecBlockLength;
+        _parityNeed = new byte[blocks];
+        _parityNext = new byte[blocks];
+        _manifestNeed = new bool[blocks];
+        _encoder = new ErasureCode(1, fragmentSize);
     }
 
     private enum DonorPhase
@@ -130,6 +143,11 @@ internal sealed class ScriptedDonor
     public uint PollGraceMs { get; set; } = 30;
     public bool SendDuplicateData { get; set; }
     public bool IgnoreAccepts { get; set; }
+
+    /// <summary>Offers FEC (header flag, §5.5) and answers BLOCK COUNTS with parity after each pass's DATA.</summary>
+    public bool Fec { get; set; }
+    public uint ParitySent { get; private set; }
+    public uint BlockCountStatusesSeen { get; private set; }
 
     /// <summary>Offers even when the request says the image is not compatible (a misconfigured donor).</summary>
     public bool OfferToEveryone { get; set; }
@@ -228,7 +246,8 @@ internal sealed class ScriptedDonor
             Mode == DeliveryMode.Unicast ? source.Address : DeliveryAddress, ProtocolConstants.ClientPort, Load, binding);
         if (SigningKey is null)
         {
-            Send(offer.TryEmit(_send, NextIds(), out int written), written, source);
+            var ids = new MessageIds(NextMessageId(), SessionId, DonorId, Fec ? ProtocolConstants.FlagFec : (ushort)0);
+            Send(offer.TryEmit(_send, ids, out int written), written, source);
         }
         else
         {
@@ -334,6 +353,19 @@ internal sealed class ScriptedDonor
                 Need(f);
             }
         }
+        ReadOnlySpan<byte> counts = status.BlockCounts;
+        BlockCountStatusesSeen += counts.IsEmpty ? 0u : 1u;
+        for (int j = 0; j < counts.Length; j++)
+        {
+            ulong block = (ulong)status.FirstBlock + (ulong)j;
+            if (block >= (ulong)_parityNeed.Length)
+            {
+                break;
+            }
+            byte need = (byte)(counts[j] & ~StatusMessage.BlockNeedsManifest);
+            _parityNeed[block] = Math.Max(_parityNeed[block], need);
+            _manifestNeed[block] |= (counts[j] & StatusMessage.BlockNeedsManifest) != 0;
+        }
         ReadOnlySpan<byte> bitmap = status.Bitmap;
         BitmapStatusesSeen += bitmap.IsEmpty ? 0u : 1u;
         for (int j = 0; j < bitmap.Length; j++)
@@ -438,6 +470,7 @@ internal sealed class ScriptedDonor
         Array.Clear(_manifestSentThisPass);
         _phase = DonorPhase.Sending;
         _cursor = 0;
+        _parityCursor = 0;
         _pass = (ushort)PassesStarted;
         PassesStarted++;
     }
@@ -461,10 +494,52 @@ internal sealed class ScriptedDonor
             }
             sent++;
         }
-        if (_cursor >= _needed.Length)
+        while (_cursor >= _needed.Length && sent < FragmentsPerTick && _parityCursor < _parityNeed.Length)
+        {
+            uint block = _parityCursor++;
+            if (_manifestNeed[block])
+            {
+                _manifestNeed[block] = false;
+                uint first = block * (uint)ProtocolConstants.FecBlockLength;
+                uint last = Math.Min(_geometry.FragmentCount, first + (uint)ProtocolConstants.FecBlockLength) - 1;
+                for (uint g = _manifest.Shape.GroupOf(first); g <= _manifest.Shape.GroupOf(last); g++)
+                {
+                    if (SendManifests && !_manifestSentThisPass[g])
+                    {
+                        _manifestSentThisPass[g] = true;
+                        SendManifest(g);
+                    }
+                }
+            }
+            for (int p = 0; p < _parityNeed[block]; p++)
+            {
+                SendParity(block, _parityNext[block]);
+                _parityNext[block] = (byte)((_parityNext[block] + 1) % ProtocolConstants.FecMaxParity);
+                sent++;
+            }
+            _parityNeed[block] = 0;
+        }
+        if (_cursor >= _needed.Length && _parityCursor >= _parityNeed.Length)
         {
             Poll(now);
         }
+    }
+
+    /// <summary>Parity <paramref name="parityIndex"/> of <paramref name="block"/> to the delivery address (§4.14).</summary>
+    public void SendParity(uint block, int parityIndex)
+    {
+        uint first = block * (uint)ProtocolConstants.FecBlockLength;
+        uint last = Math.Min(_geometry.FragmentCount, first + (uint)ProtocolConstants.FecBlockLength) - 1;
+        int offset = (int)_geometry.OffsetOf(first);
+        int length = (int)(_geometry.OffsetOf(last) + (ulong)_geometry.LengthOf(last)) - offset;
+        Span<byte> parity = _parityScratch.AsSpan(0, _geometry.FragmentSize);
+        if (_encoder.TryEncode(_image.AsSpan(offset, length), _geometry.FragmentSize, parityIndex, parity) != FecStatus.Ok)
+        {
+            throw new InvalidOperationException("encode failed");
+        }
+        WireStatus status = ParityMessage.TryEmit(_send, NextIds(), block, parityIndex, _pass, parity, out int written);
+        Send(status, written, new DatagramEndpoint(DeliveryTarget(), ProtocolConstants.ClientPort));
+        ParitySent++;
     }
 
     private void SendData(uint index)
@@ -551,6 +626,14 @@ internal sealed class ScriptedDonor
         for (int i = 0; i < _needed.Length; i++)
         {
             if (_needed[i])
+            {
+                StartPass();
+                return;
+            }
+        }
+        for (int b = 0; b < _parityNeed.Length; b++)
+        {
+            if (_parityNeed[b] != 0 || _manifestNeed[b])
             {
                 StartPass();
                 return;

@@ -53,6 +53,10 @@ internal static class MessageReemitter
                 status = ManifestMessage.TryParse(frame, out ManifestMessage manifest);
                 return status != WireStatus.Ok ? status
                     : ManifestMessage.TryEmit(output, ids, manifest.FirstIndex, manifest.Leaves, manifest.Proof, out written);
+            case MessageType.Parity:
+                status = ParityMessage.TryParse(frame, out ParityMessage parity);
+                return status != WireStatus.Ok ? status
+                    : ParityMessage.TryEmit(output, ids, parity.Block, parity.ParityIndex, parity.Pass, parity.Parity, out written);
             case MessageType.RecoveryInstruction:
                 status = InstructionMessage.TryParse(frame, out InstructionMessage instruction);
                 return status != WireStatus.Ok ? status : ReemitInstruction(instruction, frame, ids, output, out written);
@@ -112,6 +116,8 @@ internal static class MessageReemitter
                     ranges[i] = report.GetRange(i);
                 }
                 return StatusMessage.TryEmitRanges(output, ids, fields, report.HasMore, ranges, out written);
+            case StatusKind.BlockCounts:
+                return StatusMessage.TryEmitBlockCounts(output, ids, fields, report.HasMore, report.FirstBlock, report.BlockCounts, out written);
             default:
                 return StatusMessage.TryEmitBitmap(output, ids, fields, report.HasMore, report.BitmapWindowStart, report.Bitmap, out written);
         }

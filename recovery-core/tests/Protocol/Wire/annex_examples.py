@@ -86,6 +86,38 @@ def frame(mtype, message_id, session, sender, fields):
     return [("header", head)] + fields
 
 
+def gf_mul(a, b):
+    # GF(2^8) with x^8 + x^4 + x^3 + x^2 + 1 (0x11D), shift and add (docs/protocol.md §5.5), not the C# tables.
+    product = 0
+    while b:
+        if b & 1:
+            product ^= a
+        a <<= 1
+        if a & 0x100:
+            a ^= 0x11D
+        b >>= 1
+    return product
+
+
+def gf_inv(a):
+    return next(x for x in range(1, 256) if gf_mul(a, x) == 1)
+
+
+def parity(block, j):
+    # Parity j of one block (§5.5): P_j = sum_i C(j, i) * S_i, C(j, i) = 1 / ((128 + j) XOR i), short fragment zero-padded.
+    count = (len(block) + FRAGMENT - 1) // FRAGMENT
+    out = bytearray(FRAGMENT)
+    for i in range(count):
+        c = gf_inv((128 + j) ^ i)
+        source = block[i * FRAGMENT:(i + 1) * FRAGMENT]
+        for k, s in enumerate(source):
+            out[k] ^= gf_mul(c, s)
+    return bytes(out)
+
+
+PARITY_0 = parity(IMAGE, 0)  # the example image is one block of 7 fragments
+
+
 def u8(v): return struct.pack(">B", v)
 def u16(v): return struct.pack(">H", v)
 def u32(v): return struct.pack(">I", v)
@@ -123,6 +155,13 @@ EXAMPLES = [
      frame(6, 0x105, SESSION, CLIENT_ID, [("round", u32(1)), ("kind", u8(2)), ("flags", u8(0)), ("count", u16(1)), ("held", u32(4)),
                                            ("corrupted", u32(1)), ("forged", u32(2)), ("token", u64(TOKEN)),
                                            ("start", u32(0)), ("bits", u8(0x32))])),
+    ("StatusBlockCounts", "STATUS (block counts)", "capability FEC1 (§5.5): round 1, held 4, block 0 needs 3 parity fragments and a MANIFEST",
+     frame(6, 0x108, SESSION, CLIENT_ID, [("round", u32(1)), ("kind", u8(3)), ("flags", u8(0)), ("count", u16(1)), ("held", u32(4)),
+                                           ("corrupted", u32(1)), ("forged", u32(2)), ("token", u64(TOKEN)),
+                                           ("firstblock", u32(0)), ("counts", u8(0x83))])),
+    ("Parity", "PARITY", "capability FEC1: block 0, parity 0, pass 1; the first 16 bytes of the example image's parity 0 (a short parity to keep the example small; a real one is 1432 bytes)",
+     frame(0x0B, 0x207, SESSION, DONOR_ID, [("block", u32(0)), ("parity", u8(0)), ("reserved", u8(0)), ("pass", u16(1)),
+                                             ("bytes", PARITY_0[:16])])),
     ("Result", "RESULT", "success, firmware now 0x00010002",
      frame(7, 0x106, SESSION, CLIENT_ID, [("imageid", u64(IMAGE_ID)), ("outcome", u8(0)), ("reserved", u8(0)), ("reason", u16(0)),
                                           ("version", u32(0x00010002)), ("token", u64(TOKEN))])),
@@ -151,6 +190,7 @@ def cs():
     print("    public const string ManifestRootHex = \"%s\";" % ROOT.hex().upper())
     print("    public const string AbortCommitmentHex = \"%s\";" % COMMITMENT.hex().upper())
     print("    public const string AbortKeyHex = \"%s\";" % ABORT_KEY.hex().upper())
+    print("    public const string ExampleParityZeroHex = \"%s\";" % PARITY_0.hex().upper())
     print("    public const string InstructionModulusHex =")
     print("        \"%s\";" % INSTRUCTION_KEY_N.to_bytes(256, "big").hex().upper())
     for name, _, _, fields in EXAMPLES:
