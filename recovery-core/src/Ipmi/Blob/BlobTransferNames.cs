@@ -11,6 +11,7 @@ public static class BlobTransferNames
         BlobDownloadStatus.TooLarge => "too-large",
         BlobDownloadStatus.CommandFailed => "command-failed",
         BlobDownloadStatus.EndedEarly => "ended-early",
+        BlobDownloadStatus.TooSlow => "too-slow",
         _ => "unknown",
     };
 
