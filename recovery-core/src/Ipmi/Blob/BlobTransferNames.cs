@@ -22,6 +22,7 @@ public static class BlobTransferNames
         BlobUploadStatus.NotAcknowledged => "not-acknowledged",
         BlobUploadStatus.CommitError => "commit-error",
         BlobUploadStatus.SizeMismatch => "size-mismatch",
+        BlobUploadStatus.TooSlow => "too-slow",
         _ => "unknown",
     };
 
