@@ -54,8 +54,13 @@ public static class SystemInfoText
                 block = block.Slice(2);
             }
             int take = Math.Min(block.Length, total - length);
-            if (take == 0 && length < total)
-                return SystemInfoTextStatus.Malformed; // a block without text would loop forever
+            // The layout's blocks are full (14, then 16 bytes) but the last: a shorter one would let a BMC
+            // spend a command per byte (255 at up to a response budget each) or, empty, loop forever.
+            if (take < Math.Min(set == 0 ? FirstBlockTextBytes : BlockTextBytes, total - length))
+            {
+                length = 0;
+                return SystemInfoTextStatus.Malformed;
+            }
             block.Slice(0, take).CopyTo(text.Slice(length));
             length += take;
             if (set == 255 && length < total)

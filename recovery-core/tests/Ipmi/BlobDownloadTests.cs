@@ -112,4 +112,33 @@ public sealed class BlobDownloadTests
         Assert.Equal(BlobStatus.Oversize, download.FailedStatus);
         Assert.Equal(0, length);
     }
+    [Fact]
+    public void Read_BmcAnswersOneByteAtATime_TooSlowAfterReadBoundClosed()
+    {
+        (BlobDownload download, SpecBlobBmc bmc) = Setup(Image(1000));
+        bmc.Tamper = (sub, answer) => sub == 3 && answer.Length > 7 ? SpecBlobBmc.Ok([answer[6]]) : answer;
+        var buffer = new byte[1000];
+
+        Assert.Equal(BlobDownloadStatus.TooSlow, download.Read(Id, buffer, out int length));
+
+        Assert.Equal(0, length);
+        Assert.Equal(BlobDownload.MaxReadsFor(1000), download.Reads);
+        Assert.Equal(6, bmc.Subcommands[^1]);
+    }
+
+    [Fact]
+    public void Read_BmcAnswersEachReadLate_TooSlowOnceWaitBudgetSpentClosed()
+    {
+        var bmc = new SpecBlobBmc();
+        bmc.Blobs["/recovery/image"] = Image(3 * BlobClient.MaxReadBytes + 5).ToList();
+        bmc.Committed.Add("/recovery/image");
+        var kcs = new SpecKcsBmc { Handler = bmc.Handle, AnswerDelayMicroseconds = 4_000_000 };
+        var download = new BlobDownload(new BlobClient(new IpmiClient(new KcsInterface(kcs, 1_000, 5_000_000, 1))), waitBudgetMicroseconds: 10_000_000);
+
+        Assert.Equal(BlobDownloadStatus.TooSlow, download.Read(Id, new byte[2000], out int length));
+
+        Assert.Equal(0, length);
+        Assert.Equal(2, download.Reads); // Open and two Reads waited 12 s of the 10 s budget; the other two Reads never sent
+        Assert.Equal(6, bmc.Subcommands[^1]);
+    }
 }

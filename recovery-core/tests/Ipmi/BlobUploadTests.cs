@@ -129,4 +129,19 @@ public sealed class BlobUploadTests
         Assert.Equal(BlobSubcommand.Open, upload.FailedStep);
         Assert.Equal(new byte[] { 2 }, bmc.Subcommands);
     }
+    [Fact]
+    public void Send_BmcAnswersEachWriteLate_TooSlowOnceWaitBudgetSpentClosedNotCommitted()
+    {
+        var bmc = new SpecBlobBmc();
+        var kcs = new SpecKcsBmc { Handler = bmc.Handle, AnswerDelayMicroseconds = 4_000_000 };
+        var client = new BlobClient(new IpmiClient(new KcsInterface(kcs, 1_000, 5_000_000, 1)));
+        var upload = new BlobUpload(client, 100, 3, 1_000, waitBudgetMicroseconds: 10_000_000);
+
+        Assert.Equal(BlobUploadStatus.TooSlow, upload.Send(Id, File(500)));
+
+        Assert.Equal(2, upload.Writes); // Open and two Writes waited 12 s of the 10 s budget; the other three never sent
+        Assert.Equal(BlobSubcommand.Write, upload.FailedStep);
+        Assert.Equal(new byte[] { 2, 4, 4, 6 }, bmc.Subcommands);
+        Assert.DoesNotContain("/recovery/image", bmc.Committed);
+    }
 }

@@ -57,6 +57,27 @@ public sealed class IpmiCommandTests
         Assert.Equal(0, length);
     }
 
+    [Fact]
+    public void SystemInfoTextRead_BmcGivesOneByteABlock_MalformedAtFirstShortBlock()
+    {
+        byte[] text = new byte[200];
+        var bmc = new SpecKcsBmc
+        {
+            Handler = request =>
+            {
+                int set = request[4];
+                byte[] block = set == 0 ? [0, (byte)text.Length, .. text[..14]] : [text[13 + set]];
+                return [(byte)(request[0] | 0x04), request[1], 0x00, 0x11, (byte)set, .. block];
+            },
+        };
+
+        SystemInfoTextStatus status = SystemInfoText.Read(Client(bmc), SystemInfoText.RecoveryParameter, new byte[255], out int length);
+
+        Assert.Equal(SystemInfoTextStatus.Malformed, status);
+        Assert.Equal(0, length);
+        Assert.Equal(2, bmc.Requests.Count);
+    }
+
     [Theory]
     [InlineData(1, false, 20)] // not ASCII
     [InlineData(0, true, 20)] // wrong set echoed

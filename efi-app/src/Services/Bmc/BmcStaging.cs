@@ -13,7 +13,7 @@ namespace UefiRecovery.Efi.Services.Bmc;
 ///   BMC STAGE list=PATH status=absent|refused|unreadable [line=N reason="..."]
 ///   BMC STAGE status=no-bmc reason="..."
 ///   BMC STAGE start-upgrade result=ok|failed blobs=N files=N kcs=0x.. [status=.. cc=..]
-///   BMC STAGE file=PATH blob=ID bytes=N writes=N polls=N retried=N result=stored|command-failed|not-acknowledged|commit-error|size-mismatch [step=.. status=.. cc=..]
+///   BMC STAGE file=PATH blob=ID bytes=N writes=N polls=N retried=N result=stored|command-failed|not-acknowledged|commit-error|size-mismatch|too-slow [step=.. status=.. cc=..]
 ///   BMC STAGE file=PATH status=absent|too-large|read-failed
 ///   BMC STAGE DONE result=ok|fail files=N stored=N kcs-bytes=N
 /// </summary>
@@ -115,6 +115,10 @@ internal static class BmcStaging
             {
                 fileLine.Append(" step=").Append(BlobTransferNames.Step(upload.FailedStep));
                 AppendFailure(ref fileLine, client, upload.FailedStatus);
+            }
+            else if (result == BlobUploadStatus.TooSlow)
+            {
+                fileLine.Append(" step=").Append(BlobTransferNames.Step(upload.FailedStep));
             }
             else if (result != BlobUploadStatus.Stored)
             {

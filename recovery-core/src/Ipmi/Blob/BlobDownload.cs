@@ -6,13 +6,30 @@ namespace UefiRecovery.Core.Ipmi.Blob;
 /// A whole committed blob from the BMC into a caller's buffer (the BMC as a donor, docs/bmc.md): Stat (is it there,
 /// committed, and how large), Open for reading, Read at increasing offsets until Stat's size (each answer's CRC and
 /// length checked by <see cref="BlobClient"/>, a damaged one read again), Close. The bytes are untrusted: the caller
-/// verifies them exactly like a network image before anything is written.
+/// verifies them exactly like a network image before anything is written. The read is bounded, so a hostile or broken BMC
+/// cannot hold recovery at this source and keep the next one from being tried: at most <see cref="MaxReadsFor"/> Reads
+/// (a BMC answering a byte at a time is refused), and at most <see cref="WaitBudgetMicroseconds"/> of KCS waiting
+/// (the interface's stalls, a lower bound of the time spent; a BMC answering each request just inside its budgets is
+/// refused); either ends the download with <see cref="BlobDownloadStatus.TooSlow"/>.
 /// </summary>
 public sealed class BlobDownload
 {
+    /// <summary>KCS waiting a whole download may cost: 20 minutes, several times what the 528 KiB image took under TCG.</summary>
+    public const long DefaultWaitBudgetMicroseconds = 20L * 60 * 1_000_000;
+
     private readonly BlobClient _client;
 
-    public BlobDownload(BlobClient client) => _client = client;
+    public BlobDownload(BlobClient client, long waitBudgetMicroseconds = DefaultWaitBudgetMicroseconds)
+    {
+        _client = client;
+        WaitBudgetMicroseconds = waitBudgetMicroseconds;
+    }
+
+    /// <summary>KCS stall time (<see cref="KcsInterface.StalledMicroseconds"/>) from Open to the last Read before the download is refused.</summary>
+    public long WaitBudgetMicroseconds { get; }
+
+    /// <summary>Reads allowed for <paramref name="size"/> bytes: four times the full-size Reads it takes, and four more.</summary>
+    public static int MaxReadsFor(int size) => 4 * ((size + BlobClient.MaxReadBytes - 1) / BlobClient.MaxReadBytes) + 4;
 
     /// <summary>The step that failed when <see cref="Read"/> returned CommandFailed.</summary>
     public BlobSubcommand FailedStep { get; private set; }
@@ -61,10 +78,11 @@ public sealed class BlobDownload
         int size = (int)Stat.Size;
         if (size > destination.Length)
             return BlobDownloadStatus.TooLarge;
+        long stalledAtOpen = _client.Ipmi.Interface.StalledMicroseconds;
         BlobStatus status = _client.Open(blobId, BlobState.OpenRead, out ushort session);
         if (status != BlobStatus.Ok)
             return Failed(BlobSubcommand.Open, status);
-        BlobDownloadStatus result = ReadAll(session, destination.Slice(0, size), out length);
+        BlobDownloadStatus result = ReadAll(session, destination.Slice(0, size), stalledAtOpen, out length);
         status = _client.Close(session);
         if (result == BlobDownloadStatus.Read && status != BlobStatus.Ok)
         {
@@ -74,11 +92,17 @@ public sealed class BlobDownload
         return result;
     }
 
-    private BlobDownloadStatus ReadAll(ushort session, Span<byte> destination, out int length)
+    private BlobDownloadStatus ReadAll(ushort session, Span<byte> destination, long stalledAtOpen, out int length)
     {
         length = 0;
+        int maxReads = MaxReadsFor(destination.Length);
         while (length < destination.Length)
         {
+            if (Reads >= maxReads || _client.Ipmi.Interface.StalledMicroseconds - stalledAtOpen > WaitBudgetMicroseconds)
+            {
+                length = 0;
+                return BlobDownloadStatus.TooSlow;
+            }
             Span<byte> chunk = destination.Slice(length, Math.Min(BlobClient.MaxReadBytes, destination.Length - length));
             BlobStatus status = _client.Read(session, (uint)length, chunk, out int read);
             if (status != BlobStatus.Ok)

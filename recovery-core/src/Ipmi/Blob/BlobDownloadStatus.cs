@@ -20,4 +20,7 @@ public enum BlobDownloadStatus : byte
 
     /// <summary>A Read answered no bytes before the announced size was reached.</summary>
     EndedEarly,
+
+    /// <summary>The blob was not read within its bounds (Reads for its size, KCS waiting): a BMC dripping bytes or answering at the edge of every budget.</summary>
+    TooSlow,
 }

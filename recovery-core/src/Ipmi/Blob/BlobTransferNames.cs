@@ -11,6 +11,7 @@ public static class BlobTransferNames
         BlobDownloadStatus.TooLarge => "too-large",
         BlobDownloadStatus.CommandFailed => "command-failed",
         BlobDownloadStatus.EndedEarly => "ended-early",
+        BlobDownloadStatus.TooSlow => "too-slow",
         _ => "unknown",
     };
 
@@ -21,6 +22,7 @@ public static class BlobTransferNames
         BlobUploadStatus.NotAcknowledged => "not-acknowledged",
         BlobUploadStatus.CommitError => "commit-error",
         BlobUploadStatus.SizeMismatch => "size-mismatch",
+        BlobUploadStatus.TooSlow => "too-slow",
         _ => "unknown",
     };
 

@@ -17,4 +17,7 @@ public enum BlobUploadStatus : byte
 
     /// <summary>Stat said committed, but with another size than the file's.</summary>
     SizeMismatch,
+
+    /// <summary>The file cost more KCS waiting than <see cref="BlobUpload.WaitBudgetMicroseconds"/>: a BMC answering at the edge of every budget.</summary>
+    TooSlow,
 }
