@@ -107,12 +107,16 @@ public sealed class BmcDonorRecoveryTests
     private static byte[] Claim(string imageType, uint version) =>
         new Guid(imageType).ToByteArray().Concat(BitConverter.GetBytes(version)).ToArray();
 
-    [Fact]
-    public async Task Recover_FromEspFileWithStageList_CapsuleStagedToBmcAfterwardsByteExact()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Recover_FromEspFileWithStageList_StagedOnlyWhenThePlatformTurnedItOn(bool platformTurnedOn)
     {
         // Seed 004 after a verified recovery: the stage list beside the app names the capsule just installed, and the app
         // hands it to the BMC, which then holds what source=bmc reads on a later boot. The whole 541 KB capsule: the figure.
-        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("bmc-stage-after");
+        // The list is on the OS-writable ESP: without the protected uefirecovery.bmc-stage=after-recovery nothing is staged
+        // (the OS could otherwise replace the BMC's donor image at every recovery).
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("bmc-stage-after-" + (platformTurnedOn ? "on" : "off"));
         byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
         var responder = new BmcResponder();
         await using BmcSimulator bmc = BmcSimulator.StartTcp(responder);
@@ -121,10 +125,17 @@ public sealed class BmcDonorRecoveryTests
             .WithFile("EFI/BOOT/bmc-stage.cfg", System.Text.Encoding.ASCII.GetBytes("\\recovery\\ovmf-vars.cap /recovery/image\n"))
             .BuildFatImage(Path.Combine(files.RunDirectory, "esp-stage.img"));
 
-        (QemuExit exit, SerialLog serial) = await Boot(files, bmc, "bmc-stage-after", "file:\\recovery\\ovmf-vars.cap", esp);
+        (QemuExit exit, SerialLog serial) = await Boot(files, bmc, "bmc-stage-after", "file:\\recovery\\ovmf-vars.cap", esp,
+            platformTurnedOn ? new[] { "uefirecovery.bmc-stage=after-recovery" } : Array.Empty<string>());
 
         int done = serial.IndexOf("^RECOVERY DONE verdict=recovered reason=none$");
         BootAssert.True(done >= 0, exit, "the recovery from the ESP file");
+        if (!platformTurnedOn)
+        {
+            BootAssert.True(serial.IndexOf("^BMC STAGE") < 0, exit, "staged to the BMC although the platform did not turn staging on");
+            Assert.Null(responder.Blobs.Stored("/recovery/image"));
+            return;
+        }
         SerialLine? staged = serial.Find(new Regex(@"^BMC STAGE file=\\recovery\\ovmf-vars\.cap blob=/recovery/image bytes=" + capsule.Length + @" writes=\d+ polls=2 retried=0 result=stored$"));
         BootAssert.NotNull(staged, exit, "the capsule staged to the BMC");
         BootAssert.True(serial.IndexOf("^BMC STAGE start-upgrade result=ok") > done, exit, "staging began before the recovery was done");
@@ -137,7 +148,8 @@ public sealed class BmcDonorRecoveryTests
         BmcThroughput.Report(_output, bmc, new AppBootResult(exit, serial));
     }
 
-    private static async Task<AppBootResult> Boot(E2eRecoveryFiles files, BmcSimulator bmc, string name, string source = "bmc", EspImage? esp = null)
+    private static async Task<AppBootResult> Boot(E2eRecoveryFiles files, BmcSimulator bmc, string name, string source = "bmc", EspImage? esp = null,
+        string[]? extraOemStrings = null)
     {
         var machine = new QemuMachine(new QemuMachineOptions
         {
@@ -150,7 +162,7 @@ public sealed class BmcDonorRecoveryTests
                 "uefirecovery.image-type=" + RecoveryManager.ImageType,
                 "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
                 "uefirecovery.source=" + source,
-            },
+            }.Concat(extraOemStrings ?? Array.Empty<string>()).ToArray(),
             Timeout = BootTimeout,
             VarsTemplatePath = files.InterruptedVarsPath,
             ExtraArguments = bmc.QemuArguments(),

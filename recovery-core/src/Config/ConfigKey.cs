@@ -35,4 +35,6 @@ public enum ConfigKey : byte
     Source,
     /// <summary>uefirecovery.timeout.volume-wait: seconds the file sources wait for a volume to arrive (a stick plugged in later) when no donors follow them.</summary>
     VolumeWaitTimeout,
+    /// <summary>uefirecovery.bmc-stage: off (default) or after-recovery: whether a verified recovery hands the stage list's files to the BMC (docs/bmc.md).</summary>
+    BmcStage,
 }

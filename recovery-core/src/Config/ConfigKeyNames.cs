@@ -35,6 +35,7 @@ public static class ConfigKeyNames
     public const string Instruction = "uefirecovery.instruction";
     public const string Source = "uefirecovery.source";
     public const string VolumeWaitTimeout = "uefirecovery.timeout.volume-wait";
+    public const string BmcStage = "uefirecovery.bmc-stage";
 
     /// <summary>The key a name stands for; <see cref="ConfigKey.None"/> when it is not one of ours.</summary>
     public static ConfigKey Lookup(ReadOnlySpan<char> name)
@@ -65,6 +66,7 @@ public static class ConfigKeyNames
         if (TextEquals(name, Instruction)) return ConfigKey.Instruction;
         if (TextEquals(name, Source)) return ConfigKey.Source;
         if (TextEquals(name, VolumeWaitTimeout)) return ConfigKey.VolumeWaitTimeout;
+        if (TextEquals(name, BmcStage)) return ConfigKey.BmcStage;
         return ConfigKey.None;
     }
 
@@ -97,11 +99,12 @@ public static class ConfigKeyNames
         ConfigKey.Instruction => Instruction,
         ConfigKey.Source => Source,
         ConfigKey.VolumeWaitTimeout => VolumeWaitTimeout,
+        ConfigKey.BmcStage => BmcStage,
         _ => "",
     };
 
     /// <summary>The last key of <see cref="ConfigKey"/>, for loops over all keys.</summary>
-    public const ConfigKey LastKey = ConfigKey.VolumeWaitTimeout;
+    public const ConfigKey LastKey = ConfigKey.BmcStage;
 
     /// <summary>Keys one source may give several times (each adds a value); every other key is single-valued.</summary>
     public static bool IsMultiValued(ConfigKey key) => key == ConfigKey.Manager || key == ConfigKey.TrustRsa2048 || key == ConfigKey.TrustX509 || key == ConfigKey.Target
@@ -138,6 +141,7 @@ public static class ConfigKeyNames
         ConfigKey.TrustInstruction => true,
         ConfigKey.Source => true,
         ConfigKey.VolumeWaitTimeout => true,
+        ConfigKey.BmcStage => true,
         _ => false,
     };
 

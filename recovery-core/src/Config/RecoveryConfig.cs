@@ -154,6 +154,13 @@ public sealed class RecoveryConfig
     public uint VolumeWaitSeconds { get; private set; } = DefaultVolumeWaitSeconds;
 
     /// <summary>
+    /// <c>uefirecovery.bmc-stage=after-recovery</c>: a verified recovery then hands the stage list's files to the BMC. Off by
+    /// default and protected: the list lives on the OS-writable ESP, so only the platform may turn the write to the BMC on
+    /// (otherwise the OS could replace the BMC's donor image at every recovery; docs/bmc.md).
+    /// </summary>
+    public bool StageToBmcAfterRecovery { get; private set; }
+
+    /// <summary>
     /// <c>uefirecovery.timeout.recovery</c>: seconds from the start of discovery until recovery gives up when no
     /// image has been verified (nothing is written; back to the firmware). 0 (the default): wait for a manager forever.
     /// </summary>
@@ -256,6 +263,12 @@ public sealed class RecoveryConfig
                 if (backoff == 0)
                     return ConfigApplyResult.BadValue(which, "0 seconds: the backoff cap must be at least 1");
                 RequestBackoffSeconds = backoff;
+                return ConfigApplyResult.Applied(which);
+
+            case ConfigKey.BmcStage:
+                if (ConfigKeyNames.TextEquals(value, "after-recovery")) StageToBmcAfterRecovery = true;
+                else if (ConfigKeyNames.TextEquals(value, "off")) StageToBmcAfterRecovery = false;
+                else return ConfigApplyResult.BadValue(which, "unknown bmc-stage (off, after-recovery)");
                 return ConfigApplyResult.Applied(which);
 
             case ConfigKey.VolumeWaitTimeout:
@@ -406,6 +419,9 @@ public sealed class RecoveryConfig
         // A forced reflash of a valid region. Issue #13 will let the OS ask for it with an instruction the app verifies.
         if (key == ConfigKey.Mode && ConfigKeyNames.TextEquals(value, "recover"))
             return "mode=recover rewrites a valid region: not taken from a source the OS can write";
+        // Writes to the BMC (its donor image among them) from a list on the OS-writable ESP: the platform's decision.
+        if (key == ConfigKey.Mode && ConfigKeyNames.TextEquals(value, "stage-to-bmc"))
+            return "mode=stage-to-bmc writes to the BMC: not taken from a source the OS can write";
         return "";
     }
 

@@ -26,6 +26,7 @@ public sealed class OsWritableSourceTests
         { "uefirecovery.timeout.recovery=1", ConfigKey.RecoveryTimeout },
         { "uefirecovery.timeout.request-backoff=3600", ConfigKey.RequestBackoffTimeout },
         { "uefirecovery.timeout.volume-wait=0", ConfigKey.VolumeWaitTimeout },
+        { "uefirecovery.bmc-stage=after-recovery", ConfigKey.BmcStage },
         { "uefirecovery.debugexit=1", ConfigKey.DebugExit },
         { "uefirecovery.trust.manager=" + new string('a', 64), ConfigKey.TrustManager },
         { "uefirecovery.trust.instruction=" + new string('a', 64), ConfigKey.TrustInstruction },
@@ -120,6 +121,33 @@ public sealed class OsWritableSourceTests
     }
 
     [Theory]
+    [InlineData(ConfigSource.EspFile, true)]
+    [InlineData(ConfigSource.EfiVariable, true)]
+    public void TryApplyFrom_ModeStageToBmcFromOsWritableSource_RefusedDefaultModeKept(ConfigSource source, bool osWritable)
+    {
+        // Staging writes to the BMC (its donor image among them) from a list on the ESP: the platform decides.
+        var config = new RecoveryConfig();
+
+        ConfigApplyResult result = config.TryApplyFrom(source, "uefirecovery.mode=stage-to-bmc", osWritable);
+
+        Assert.Equal(ConfigStatus.SourceNotTrusted, result.Status);
+        Assert.Equal("mode=stage-to-bmc writes to the BMC: not taken from a source the OS can write", result.Reason);
+        Assert.Equal(RecoveryMode.Default, config.Mode);
+    }
+
+    [Theory]
+    [InlineData("uefirecovery.bmc-stage=after-recovery", true)]
+    [InlineData("uefirecovery.bmc-stage=off", false)]
+    public void TryApplyFrom_BmcStageFromSmbios_Applied(string entry, bool expected)
+    {
+        var config = new RecoveryConfig();
+
+        Assert.True(config.TryApplyFrom(ConfigSource.Smbios, entry, false).IsApplied);
+
+        Assert.Equal(expected, config.StageToBmcAfterRecovery);
+    }
+
+    [Theory]
     [InlineData(ConfigSource.Smbios, false)]
     [InlineData(ConfigSource.EfiVariable, false)]
     public void TryApplyFrom_ModeRecoverFromProtectedSource_Applied(ConfigSource source, bool osWritable)
@@ -138,7 +166,6 @@ public sealed class OsWritableSourceTests
     [InlineData("selftest", RecoveryMode.SelfTest)]
     [InlineData("coretest", RecoveryMode.CoreTest)]
     [InlineData("fvbcheck", RecoveryMode.FvbCheck)]
-    [InlineData("stage-to-bmc", RecoveryMode.StageToBmc)]
     public void TryApplyFrom_OtherModeFromEspFileNoPlatformMode_AppliedButNotProtected(string value, RecoveryMode mode)
     {
         var config = new RecoveryConfig();

@@ -301,20 +301,21 @@ internal sealed class RecoveryRun
         if (!wroteFlash)
             return MachineExitCodes.Failure;
         if (success)
-            RecoveredThenStage();
+            RecoveredThenStage(config);
         else
             _lines.Failed(FirmwareNames.Recovery(recovery.Status));
         return success ? MachineExitCodes.Success : MachineExitCodes.Failure;
     }
 
     /// <summary>
-    /// The recovery's DONE line, then, when the stage list is beside the app, its files to the BMC (seed 004, docs/bmc.md).
+    /// The recovery's DONE line, then, when the platform turned it on (<c>uefirecovery.bmc-stage=after-recovery</c>, protected)
+    /// and the stage list is beside the app, its files to the BMC (seed 004, docs/bmc.md).
     /// The recovery's outcome stands whatever the staging's: the region is already written and verified.
     /// </summary>
-    private void RecoveredThenStage()
+    private void RecoveredThenStage(RecoveryConfig config)
     {
         _lines.Recovered();
-        if (BmcStaging.ListPresent(_boot))
+        if (config.StageToBmcAfterRecovery && BmcStaging.ListPresent(_boot))
             BmcStaging.Run(_system);
     }
 
