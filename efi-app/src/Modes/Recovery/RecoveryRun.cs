@@ -521,7 +521,7 @@ internal sealed class RecoveryRun
             LeaveGroup(iface, device, chosen.DeliveryAddress);
         _lines.Result(success, reason, client.ResultAcknowledged);
         if (success)
-            RecoveredThenStage();
+            RecoveredThenStage(config);
         else
             _lines.Failed(FirmwareNames.Recovery(recovery.Status));
         return success ? MachineExitCodes.Success : MachineExitCodes.Failure;
