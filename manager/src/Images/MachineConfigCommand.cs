@@ -65,12 +65,12 @@ internal static class MachineConfigCommand
             }
             catch (Exception e) when (e is InvalidDataException or ArgumentException or System.Security.Cryptography.CryptographicException)
             {
-                return Fail(stdout, stderr, json, e.Message, ExitCodes.UsageOrInput);
+                return Fail(stdout, stderr, json, e.Message, ExitCodes.Configuration);
             }
 
             string capsulePath = parseResult.GetValue(file)!.FullName;
             if (!RegularFile.TryRead(capsulePath, ImageLimits.DefaultMaxImageBytes, out byte[] capsuleBytes, out string readError, "--max-image-size"))
-                return Fail(stdout, stderr, json, capsulePath + ": " + readError, ExitCodes.UsageOrInput);
+                return Fail(stdout, stderr, json, capsulePath + ": " + readError, ExitCodes.Configuration);
             if (CapsuleParser.TryParse(capsuleBytes, out FmpCapsule capsule) != CapsuleStatus.Ok)
                 return Fail(stdout, stderr, json, capsulePath + " is not a well-formed capsule (image inspect says why)", ExitCodes.Rejected);
             EfiGuid imageType = capsule.ImageHeader.UpdateImageTypeId;
@@ -100,7 +100,7 @@ internal static class MachineConfigCommand
                 try { lines.Add("uefirecovery.trust." + key + "=" + Convert.ToHexStringLower(CliValues.ModulusHashFromPem(path))); }
                 catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or System.Security.Cryptography.CryptographicException)
                 {
-                    return Fail(stdout, stderr, json, "--" + key + "-key " + path + ": " + e.Message, ExitCodes.UsageOrInput);
+                    return Fail(stdout, stderr, json, "--" + key + "-key " + path + ": " + e.Message, ExitCodes.Configuration);
                 }
             }
             return Print(stdout, stderr, form, lines);

@@ -125,6 +125,8 @@ public sealed class MachineConfigCommandTests
         { new[] { "--trusted", SharedFiles.UntrustedPublicKey }, ExitCodes.Rejected, "the machines would refuse A_rsa2048_testkey_payload4k.cap" },
         { new[] { "--lsv", "0x00010003" }, ExitCodes.Rejected, "the machines would refuse A_rsa2048_testkey_payload4k.cap" },
         { new[] { "--manager", "192.0.2.300" }, ExitCodes.UsageOrInput, "--manager 192.0.2.300 is not an IPv4 ADDR[:PORT]" },
+        // A key file that is not a key: a configuration error (7), not a usage error.
+        { new[] { "--manager-key", Capsule4k }, ExitCodes.Configuration, "--manager-key " + Capsule4k + ": " },
         { new[] { "--manager", "192.0.2.1", "--manager", "192.0.2.2", "--manager", "192.0.2.3", "--manager", "192.0.2.4" }, ExitCodes.UsageOrInput, "at most 4 --manager" },
     };
 
