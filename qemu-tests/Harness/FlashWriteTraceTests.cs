@@ -74,5 +74,35 @@ public sealed class FlashWriteTraceTests
         Assert.Equal(new FlashWrite(3584, 512, true, 1765000000.0002), writes[1]);
         Assert.True(writes[2].Made && !writes[2].IsErase);
         Assert.False(writes[3].Made);
+        Assert.Equal(3, FlashWriteTrace.CutIndex(writes));
+    }
+
+    [Fact]
+    public void Read_SecondThreadInsideAWriteAtTheCut_PairedByThreadCutIndexIsTheFirstNotMade()
+    {
+        // Seen in CI: the injected call and another thread's call at the same offset, both split, neither completed.
+        string path = Path.GetTempFileName();
+        File.WriteAllLines(path, new[]
+        {
+            "2415  1796614746.970683 pwrite64(12, \"\"..., 512, 446464) = 512",
+            "2415  1796614746.988197 pwrite64(12, \"\"..., 4096, 442368 <unfinished ...>",
+            "2414  1796614746.988306 pwrite64(12, \"\"..., 4096, 442368 <unfinished ...>",
+            "2415  1796614746.988333 <... pwrite64 resumed>) = ?",
+            "2414  1796614746.990415 +++ killed by SIGKILL +++",
+        });
+
+        IReadOnlyList<FlashWrite> writes = FlashWriteTrace.Read(path);
+        File.Delete(path);
+
+        Assert.Equal(3, writes.Count);
+        Assert.Equal(1, FlashWriteTrace.CutIndex(writes));
+    }
+
+    [Fact]
+    public void CutIndex_AWriteMadeAfterTheCut_MinusOne()
+    {
+        var writes = new[] { new FlashWrite(0, 4096, true, 0), new FlashWrite(4096, 4096, false, 0), new FlashWrite(8192, 512, true, 0) };
+
+        Assert.Equal(-1, FlashWriteTrace.CutIndex(writes));
     }
 }

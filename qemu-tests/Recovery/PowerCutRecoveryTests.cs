@@ -113,11 +113,12 @@ public sealed class PowerCutRecoveryTests : IClassFixture<PowerCutLab>
         Assert.Matches(new Regex("\"clientId\":\"" + mac + "\".*\"outcome\":\"success\",\"code\":0"), results);
     }
 
-    // The cut run wrote exactly what the reference wrote before the chosen write, and not that write.
+    // The cut run wrote exactly what the reference wrote before the chosen write, and not that write (nor any after it).
     private static void AssertCutLandedAt(PowerCutPlan plan, PowerCutPoint cut, IReadOnlyList<FlashWrite> writes, QemuExit killed)
     {
-        BootAssert.True(writes.Count == cut.WriteIndex + 1 && !writes[cut.WriteIndex].Made, killed,
-            $"strace cut before write {cut.WriteIndex}: the trace has {writes.Count} writes, the last made={(writes.Count > 0 && writes[^1].Made)}");
+        int landed = FlashWriteTrace.CutIndex(writes);
+        BootAssert.True(landed == cut.WriteIndex, killed,
+            $"strace cut before write {cut.WriteIndex}: it landed at {landed} (-1: a write was made after the first one cut) of {writes.Count}");
         for (int i = 0; i <= cut.WriteIndex; i++)
         {
             FlashWrite expected = plan.Reference[i];
