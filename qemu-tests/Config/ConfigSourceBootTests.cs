@@ -107,7 +107,7 @@ public sealed class ConfigSourceBootTests
             new[] { "uefirecovery.mode=repair", "uefirecovery.netdiag.timeout=ten", EfiAppConsole.DebugExitOemString });
 
         Find(boot, @"^CONFIG rejected source=efi-variable name=UefiRecoveryConfig reason=""larger than 4096 bytes"" size=\d+$");
-        Find(boot, @"^CONFIG rejected source=smbios entry=""uefirecovery\.mode=repair"" reason=""unknown mode \(auto, recover, netdiag, selftest, coretest, fvbcheck\)""$");
+        Find(boot, @"^CONFIG rejected source=smbios entry=""uefirecovery\.mode=repair"" reason=""unknown mode \(auto, recover, netdiag, selftest, coretest, fvbcheck, stage-to-bmc\)""$");
         Find(boot, @"^CONFIG rejected source=smbios entry=""uefirecovery\.netdiag\.timeout=ten"" reason=""not a whole number of seconds""$");
         // Fallback: what SMBIOS got wrong comes from the file.
         Find(boot, @"^CONFIG mode=fvbcheck source=esp-file$");
