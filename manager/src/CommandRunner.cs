@@ -25,6 +25,42 @@ public static class CommandRunner
             return ExitCodes.Usage;
         }
         configuration.EnableDefaultExceptionHandler = false;
+        if (!JsonOutputOption.Requested(parsed)) return Invoke(parsed, configuration, json: false);
+
+        // --json: whatever a command printed as its error line on stderr also becomes the JSON error object on
+        // stdout, unless the command printed its own JSON there (a verdict, a report). Console.Out/Error are
+        // recorded too: serve and simulate write to them directly.
+        TextWriter consoleOut = Console.Out, consoleError = Console.Error;
+        var output = new OutputRecorder(configuration.Output);
+        var errors = new OutputRecorder(configuration.Error);
+        bool consoleIsConfiguration = ReferenceEquals(configuration.Output, consoleOut);
+        configuration.Output = output;
+        configuration.Error = errors;
+        if (consoleIsConfiguration)
+        {
+            Console.SetOut(output);
+            Console.SetError(errors);
+        }
+        try
+        {
+            int exitCode = Invoke(parsed, configuration, json: true);
+            if (exitCode != ExitCodes.Ok && !output.AnythingWritten)
+                output.WriteLine(JsonError.ToJson(errors.LastLine.Length > 0 ? errors.LastLine : CommandName(parsed) + ": failed", exitCode));
+            output.Flush();
+            return exitCode;
+        }
+        finally
+        {
+            if (consoleIsConfiguration)
+            {
+                Console.SetOut(consoleOut);
+                Console.SetError(consoleError);
+            }
+        }
+    }
+
+    private static int Invoke(ParseResult parsed, InvocationConfiguration configuration, bool json)
+    {
         try
         {
             return parsed.Invoke(configuration);
@@ -37,8 +73,8 @@ public static class CommandRunner
         {
             // Not an input condition (those are handled where they occur): a bug or an exhausted machine.
             string message = $"{CommandName(parsed)}: internal error: {e.GetType().Name}: {FirstLine(e.Message)}";
-            int exitCode = JsonError.Report(configuration.Output, stderr, JsonError.Requested(args), message, ExitCodes.InternalError);
-            if (LogLevelOption.WantsStackTraces(LogLevelOption.Requested(parsed))) stderr.WriteLine(e.ToString()); // asked for with --log-level debug
+            int exitCode = JsonError.Report(configuration.Output, configuration.Error, json, message, ExitCodes.InternalError);
+            if (LogLevelOption.WantsStackTraces(LogLevelOption.Requested(parsed))) configuration.Error.WriteLine(e.ToString()); // asked for with --log-level debug
             return exitCode;
         }
     }

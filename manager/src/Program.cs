@@ -17,8 +17,7 @@ public static class Program
         // serve's options may also come from appsettings.json and UEFIRECOVERY_Serve__* (docs/operating.md §1.2).
         if (!ServeSettings.TryExpand(root, args, System.Environment.GetEnvironmentVariable, System.Environment.CurrentDirectory, out string[] expanded, out string error))
         {
-            System.Console.Error.WriteLine("serve: " + error);
-            return ExitCodes.Configuration;
+            return JsonError.Report(System.Console.Out, System.Console.Error, JsonError.Requested(args), "serve: " + error, ExitCodes.Configuration);
         }
         return CommandRunner.Run(root, expanded, new InvocationConfiguration());
     }
@@ -32,6 +31,7 @@ public static class Program
         root.Subcommands.Add(BenchmarkCommand.Build());
         root.Subcommands.Add(InstructCommand.Build());
         root.Options.Add(LogLevelOption.Create());
+        root.Options.Add(JsonOutputOption.Create());
         return root;
     }
 }

@@ -16,14 +16,18 @@ public static class ReportTarget
 
     public static bool IsStandardOutput(string? target) => target == StandardOutput;
 
-    public static async Task WriteAsync(string target, string json, TextWriter stdout, CancellationToken cancellationToken)
+    public static async Task WriteAsync(string target, string json, TextWriter stdout, CancellationToken cancellationToken) =>
+        await WriteAsync(target, alsoToStandardOutput: false, json, stdout, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Writes the report to <paramref name="target"/>, and to stdout as well when --json asked for it there.</summary>
+    public static async Task WriteAsync(string? target, bool alsoToStandardOutput, string json, TextWriter stdout, CancellationToken cancellationToken)
     {
-        if (IsStandardOutput(target))
+        if (IsStandardOutput(target) || alsoToStandardOutput)
         {
             await stdout.WriteLineAsync(json.AsMemory(), cancellationToken).ConfigureAwait(false);
             await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return;
         }
-        await File.WriteAllTextAsync(target, json, cancellationToken).ConfigureAwait(false);
+        if (target is not null && !IsStandardOutput(target))
+            await File.WriteAllTextAsync(target, json, cancellationToken).ConfigureAwait(false);
     }
 }

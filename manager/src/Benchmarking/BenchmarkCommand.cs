@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Text.Json;
 using System.Threading.Tasks;
+using UefiRecovery.Manager.Cli;
 
 namespace UefiRecovery.Manager.Benchmarking;
 
@@ -23,7 +24,7 @@ public static class BenchmarkCommand
         var skipUftp = new Option<bool>("--skip-uftp") { Description = "Do not run uftp." };
         var skipTftp = new Option<bool>("--skip-tftp") { Description = "Do not run TFTP." };
         var work = new Option<string?>("--work") { HelpName = "DIR", Description = "Keep inputs, outputs and reports in this folder (default: a temp folder, deleted)." };
-        var report = new Option<string?>("--report") { HelpName = "FILE|-", Description = "Write the JSON report to this file; '-' prints it on stdout (progress and summary then go to stderr)." };
+        var report = new Option<string?>("--report") { HelpName = "FILE|-", Description = "Write the JSON report to this file; '-' (or --json) prints it on stdout (progress and summary then go to stderr)." };
         var repeat = new Option<int>("--repeat") { HelpName = "N", Description = "Runs of each 1-machine figure (ours, uftp, lossless TFTP); the median run is reported.", DefaultValueFactory = _ => 3 };
 
         var compareFec = new Option<bool>("--compare-fec") { HelpName = "true|false", Description = "Repeat the repair-cost runs against a manager with --fec and print both side by side.", DefaultValueFactory = _ => true };
@@ -54,7 +55,8 @@ public static class BenchmarkCommand
                 parse.GetValue(compareFec), parse.GetValue(repairOnly));
             // With the report on stdout, everything else goes to stderr so stdout is one JSON document.
             string? reportTarget = parse.GetValue(report);
-            TextWriter progress = ReportTarget.IsStandardOutput(reportTarget) ? Console.Error : Console.Out;
+            bool json = JsonOutputOption.Requested(parse);
+            TextWriter progress = ReportTarget.IsStandardOutput(reportTarget) || json ? Console.Error : Console.Out;
             BenchmarkReport result;
             try
             {
@@ -68,8 +70,8 @@ public static class BenchmarkCommand
             }
             progress.WriteLine();
             progress.WriteLine(Summary(result));
-            if (reportTarget is not null)
-                await ReportTarget.WriteAsync(reportTarget, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }), Console.Out, cancellationToken).ConfigureAwait(false);
+            if (reportTarget is not null || json)
+                await ReportTarget.WriteAsync(reportTarget, json, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }), Console.Out, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;

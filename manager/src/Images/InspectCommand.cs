@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using UefiRecovery.Core.Image;
+using UefiRecovery.Manager.Cli;
 using UefiRecovery.Manager.Files;
 
 namespace UefiRecovery.Manager.Images;
@@ -12,31 +13,29 @@ internal static class InspectCommand
     public static Command Build()
     {
         var file = new Argument<FileInfo>("CAPSULE") { Description = "Capsule file." };
-        var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
         var maxSize = ImageLimits.CreateOption("capsule file");
         var command = new Command("inspect", "Print every header field of an FMP capsule (structure only, no trust decision).\n\nExample:\n  uefirecovery-manager image inspect vars.cap --json");
         command.Arguments.Add(file);
-        command.Options.Add(json);
-        command.Options.Add(maxSize);
+                command.Options.Add(maxSize);
         command.SetAction(parseResult =>
         {
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
             TextWriter stderr = parseResult.InvocationConfiguration.Error;
             if (!ImageLimits.TryParse(parseResult.GetValue(maxSize), out long maxBytes, out string sizeError))
             {
-                return JsonError.Report(stdout, stderr, parseResult.GetValue(json), "image inspect: " + sizeError, ExitCodes.Usage);
+                return JsonError.Report(stdout, stderr, JsonOutputOption.Requested(parseResult), "image inspect: " + sizeError, ExitCodes.Usage);
             }
             string path = parseResult.GetValue(file)!.FullName;
             if (!RegularFile.TryRead(path, maxBytes, out byte[] bytes, out string readError, "--max-image-size"))
             {
-                return JsonError.Report(stdout, stderr, parseResult.GetValue(json), "image inspect: " + path + ": " + readError, ExitCodes.Configuration);
+                return JsonError.Report(stdout, stderr, JsonOutputOption.Requested(parseResult), "image inspect: " + path + ": " + readError, ExitCodes.Configuration);
             }
 
             CapsuleStatus status = CapsuleParser.TryParse(bytes, out FmpCapsule capsule);
             // The whole file's hash, as serve's catalog line and /status show it; the Payload section has the payload's.
             string capsuleHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
             var sections = status == CapsuleStatus.Ok ? CapsuleReport.Describe(capsule) : null;
-            if (parseResult.GetValue(json))
+            if (JsonOutputOption.Requested(parseResult))
             {
                 string text = status == CapsuleStatus.Ok
                     ? CapsuleReport.ToJson(w =>

@@ -4,6 +4,8 @@ using System.IO;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.Json;
+using UefiRecovery.Manager.Cli;
 using UefiRecovery.Manager.Files;
 
 namespace UefiRecovery.Manager.Images;
@@ -41,7 +43,10 @@ internal static class KeyHashCommand
                         + "; machines trust only RSA-2048 keys with exponent 65537");
                 }
                 string key = "uefirecovery.trust." + (parseResult.GetValue(forWhat) switch { "manager" => "manager", "instruction" => "instruction", _ => "rsa2048" });
-                stdout.WriteLine(key + "=" + Convert.ToHexStringLower(SHA256.HashData(parameters.Modulus)));
+                string value = Convert.ToHexStringLower(SHA256.HashData(parameters.Modulus));
+                stdout.WriteLine(JsonOutputOption.Requested(parseResult)
+                    ? JsonSerializer.Serialize(new KeySetting(key + "=" + value, key, value), JsonDefaults.Web)
+                    : key + "=" + value);
                 return ExitCodes.Ok;
             }
             catch (IOException e)
@@ -98,4 +103,7 @@ internal static class KeyHashCommand
         stderr.WriteLine("image key-hash: " + message);
         return ExitCodes.Configuration; // every refusal here is about the file, never the command line
     }
+
+    /// <summary>`image key-hash --json`: the whole setting line, and its name and value apart.</summary>
+    private sealed record KeySetting(string Setting, string Name, string Value);
 }

@@ -50,6 +50,13 @@ internal static class MachineConfigCommand
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
             TextWriter stderr = parseResult.InvocationConfiguration.Error;
             string form = parseResult.GetValue(format)!;
+            if (JsonOutputOption.Requested(parseResult))
+            {
+                // --json is --format json; another --format beside it is a contradiction, not a choice to guess.
+                if (form != "json" && parseResult.GetResult(format) is { Implicit: false })
+                    return Fail(stdout, stderr, true, "--json prints the settings as JSON; leave out --format " + form, ExitCodes.Usage);
+                form = "json";
+            }
             bool json = form == "json";
             string[] trustFiles = parseResult.GetValue(trusted)!;
             if (trustFiles.Length == 0)

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using UefiRecovery.Core.Common;
 using UefiRecovery.Manager.Cli;
 using UefiRecovery.Manager.Files;
@@ -133,7 +134,11 @@ internal static class PackCommand
                 // CreateNew: a file that appeared since the check above is not overwritten either.
                 using (var stream = new FileStream(outputFile.FullName, replace ? FileMode.Create : FileMode.CreateNew, FileAccess.Write))
                     stream.Write(capsule);
-                stdout.WriteLine($"wrote {outputFile.FullName} ({capsule.Length} bytes, {parseResult.GetValue(format)}, FwVersion 0x{fwVersion:X8}, LSV 0x{lowest:X8})");
+                if (JsonOutputOption.Requested(parseResult))
+                    stdout.WriteLine(JsonSerializer.Serialize(new PackedCapsule(outputFile.FullName, capsule.Length, parseResult.GetValue(format)!,
+                        CliFormat.Version(fwVersion), CliFormat.Version(lowest), Convert.ToHexStringLower(SHA256.HashData(capsule))), JsonDefaults.Web));
+                else
+                    stdout.WriteLine($"wrote {outputFile.FullName} ({capsule.Length} bytes, {parseResult.GetValue(format)}, FwVersion {CliFormat.Version(fwVersion)}, LSV {CliFormat.Version(lowest)})");
                 return ExitCodes.Ok;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
@@ -149,4 +154,7 @@ internal static class PackCommand
         stderr.WriteLine("image pack: " + message);
         return exitCode;
     }
+
+    /// <summary>`image pack --json`: what was written (versions as everywhere else, the SHA-256 of the whole capsule as /status shows it).</summary>
+    private sealed record PackedCapsule(string Output, int Bytes, string Format, string Version, string Lsv, string CapsuleSha256);
 }

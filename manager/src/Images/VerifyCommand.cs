@@ -30,12 +30,11 @@ internal static class VerifyCommand
         var imageIndex = CliNumber.UInt32("--image-index", "Required UpdateImageIndex (0 = any), 0..255.", 0, "N", byte.MaxValue);
         var currentVersion = CliNumber.UInt32("--current-version", "Installed firmware version (for dependency expressions), decimal or 0x hex.", 0, "VERSION");
         var regionSize = CliNumber.OptionalUInt64("--region-size", "Bytes in the target region, decimal or 0x hex (default: no limit).", "BYTES");
-        var json = new Option<bool>("--json") { Description = "Print a machine-readable verdict (and errors as JSON)." };
         var maxSize = ImageLimits.CreateOption("capsule file");
 
         var command = new Command("verify", "Verify a capsule the way the recovery firmware does.\n\nExample:\n  uefirecovery-manager image verify vars.cap --trusted signing-key.pub.pem \\\n      --image-type 6E3C1A1B-3F4D-4F0E-9C64-2A5D8B1F7E10 --lsv 0x00010000");
         command.Arguments.Add(file);
-        foreach (Option option in new Option[] { trusted, keyHashes, trustedKeyOld, trustedRootOld, imageType, lsv, lsvOld, hardwareInstance, imageIndex, currentVersion, regionSize, json, maxSize })
+        foreach (Option option in new Option[] { trusted, keyHashes, trustedKeyOld, trustedRootOld, imageType, lsv, lsvOld, hardwareInstance, imageIndex, currentVersion, regionSize, maxSize })
         {
             command.Options.Add(option);
         }
@@ -46,11 +45,11 @@ internal static class VerifyCommand
             TextWriter stderr = parseResult.InvocationConfiguration.Error;
             if (!CliValues.TryParseGuid(parseResult.GetValue(imageType), out EfiGuid type))
             {
-                return Fail(stdout, stderr, parseResult.GetValue(json), "--image-type is not a GUID");
+                return Fail(stdout, stderr, JsonOutputOption.Requested(parseResult), "--image-type is not a GUID");
             }
             if (!CliAlias.AnyGiven(parseResult, lsv, lsvOld))
             {
-                return Fail(stdout, stderr, parseResult.GetValue(json), "give --lsv, the machine's stored LowestSupportedVersion (0 when it has none)");
+                return Fail(stdout, stderr, JsonOutputOption.Requested(parseResult), "give --lsv, the machine's stored LowestSupportedVersion (0 when it has none)");
             }
             uint lowest = CliAlias.Value(parseResult, lsv, lsvOld);
             ulong instance = parseResult.GetValue(hardwareInstance);
@@ -58,7 +57,7 @@ internal static class VerifyCommand
             uint current = parseResult.GetValue(currentVersion);
             if (!ImageLimits.TryParse(parseResult.GetValue(maxSize), out long maxBytes, out string sizeError))
             {
-                return Fail(stdout, stderr, parseResult.GetValue(json), sizeError);
+                return Fail(stdout, stderr, JsonOutputOption.Requested(parseResult), sizeError);
             }
             ulong region = parseResult.GetValue(regionSize) ?? ulong.MaxValue;
 
@@ -66,11 +65,11 @@ internal static class VerifyCommand
             string[] trustHashes = parseResult.GetValue(keyHashes)!;
             if (trustFiles.Length + trustHashes.Length == 0)
             {
-                return Fail(stdout, stderr, parseResult.GetValue(json), "give at least one of --trusted, --trusted-key-hash");
+                return Fail(stdout, stderr, JsonOutputOption.Requested(parseResult), "give at least one of --trusted, --trusted-key-hash");
             }
             if (TrustStoreLoader.KeyHashProblem(trustHashes) is { } hashProblem)
             {
-                return Fail(stdout, stderr, parseResult.GetValue(json), hashProblem);
+                return Fail(stdout, stderr, JsonOutputOption.Requested(parseResult), hashProblem);
             }
             TrustStore trust;
             try
@@ -79,12 +78,12 @@ internal static class VerifyCommand
             }
             catch (InvalidDataException e)
             {
-                return Fail(stdout, stderr, parseResult.GetValue(json), e.Message, ExitCodes.Configuration);
+                return Fail(stdout, stderr, JsonOutputOption.Requested(parseResult), e.Message, ExitCodes.Configuration);
             }
             string capsulePath = parseResult.GetValue(file)!.FullName;
             if (!RegularFile.TryRead(capsulePath, maxBytes, out byte[] capsuleBytes, out string readError, "--max-image-size"))
             {
-                return Fail(stdout, stderr, parseResult.GetValue(json), capsulePath + ": " + readError, ExitCodes.Configuration);
+                return Fail(stdout, stderr, JsonOutputOption.Requested(parseResult), capsulePath + ": " + readError, ExitCodes.Configuration);
             }
 
             var target = new UpdateTarget(type, (byte)index, instance, lowest, current, region);
@@ -99,7 +98,7 @@ internal static class VerifyCommand
             int payloadLength = parsed ? capsule.Payload.Length : 0;
             string payloadHash = parsed ? Convert.ToHexString(SHA256.HashData(capsule.Payload)).ToLowerInvariant() : "";
             string capsuleHash = Convert.ToHexStringLower(SHA256.HashData(capsuleBytes)); // what serve's log and /status show
-            if (parseResult.GetValue(json))
+            if (JsonOutputOption.Requested(parseResult))
             {
                 stdout.WriteLine(CapsuleReport.ToJson(w =>
                 {

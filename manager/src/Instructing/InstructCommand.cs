@@ -79,7 +79,7 @@ internal static class InstructCommand
                 else if (!InstructionText.TryVersion(parseResult.GetValue(ifOlderThan), out _)) problem = "--if-older-than: not a version (decimal, or hex with 0x)";
                 else if (parseResult.GetValue(requireKnown) && parseResult.GetValue(ifOlderThan) is null) problem = "--require-known-version: only with --if-older-than";
                 else
-                    return InstructViaServe.Run(stdout, stderr, baseUri, parseResult.GetValue(tokenFile), agentEndpoint!, parseResult.GetValue(mac)!, parseResult.GetValue(uuid)!,
+                    return InstructViaServe.Run(new InstructOutput(stdout, JsonOutputOption.Requested(parseResult)), stderr, baseUri, parseResult.GetValue(tokenFile), agentEndpoint!, parseResult.GetValue(mac)!, parseResult.GetValue(uuid)!,
                         parseResult.GetValue(expires), parseResult.GetValue(imageType), parseResult.GetValue(version), timeoutSeconds ?? 3600,
                         parseResult.GetValue(ifOlderThan), parseResult.GetValue(requireKnown));
             }
@@ -92,7 +92,7 @@ internal static class InstructCommand
             else if (!IPAddress.TryParse(parseResult.GetValue(bind), out IPAddress? bindAddress) || bindAddress.AddressFamily != AddressFamily.InterNetwork) problem = "--bind: not an IPv4 address";
             else
             {
-                return Run(stdout, stderr, agentEndpoint, outPath, parseResult.GetValue(key)!, parseResult.GetValue(counterFile), target, timeoutSeconds ?? 10, bindAddress);
+                return Run(new InstructOutput(stdout, JsonOutputOption.Requested(parseResult)), stderr, agentEndpoint, outPath, parseResult.GetValue(key)!, parseResult.GetValue(counterFile), target, timeoutSeconds ?? 10, bindAddress);
             }
             stderr.WriteLine("instruct: " + problem);
             return ExitCodes.Usage;
@@ -114,7 +114,7 @@ internal static class InstructCommand
         return true;
     }
 
-    private static int Run(TextWriter stdout, TextWriter stderr, IPEndPoint? agent, string? outPath, string keyPath, string? counterPath,
+    private static int Run(InstructOutput output, TextWriter stderr, IPEndPoint? agent, string? outPath, string keyPath, string? counterPath,
         InstructionTarget target, int timeoutSeconds, IPAddress bind)
     {
         if (!InstructionSigner.TryLoad(keyPath, counterPath, out InstructionSigner? signer, out string error))
@@ -129,10 +129,8 @@ internal static class InstructCommand
                 stderr.WriteLine("instruct: " + error);
                 return ExitCodes.Configuration;
             }
-            stdout.WriteLine("instruction id=" + CliFormat.InstructionId(signed!.Id) + " counter=" + signed.Counter + " to=" + (agent?.ToString() ?? outPath)
-                + " mac=" + Serving.Sessions.SessionClient.FormatId(target.Mac)
-                + " expires=" + DateTimeOffset.FromUnixTimeSeconds((long)signed.ExpiryUnixSeconds).ToString("u", CultureInfo.InvariantCulture)
-                + " key-sha256=" + signed.KeyTag);
+            output.Instruction(CliFormat.InstructionId(signed!.Id), signed.Counter, agent?.ToString() ?? outPath!, Serving.Sessions.SessionClient.FormatId(target.Mac),
+                DateTimeOffset.FromUnixTimeSeconds((long)signed.ExpiryUnixSeconds), signed.KeyTag);
             if (outPath is not null)
             {
                 try
@@ -144,14 +142,14 @@ internal static class InstructCommand
                     stderr.WriteLine("instruct: --out " + outPath + ": " + e.Message);
                     return ExitCodes.Configuration;
                 }
-                stdout.WriteLine("written " + signed.Datagram.Length + " bytes to " + outPath + " (not sent; the counter " + signed.Counter + " is used up)");
+                output.Written(signed.Datagram.Length, outPath, signed.Counter);
                 return ExitCodes.Ok;
             }
-            return SendAndWait(stdout, signed, agent!, timeoutSeconds, bind);
+            return SendAndWait(output, signed, agent!, timeoutSeconds, bind);
         }
     }
 
-    private static int SendAndWait(TextWriter stdout, SignedInstruction signed, IPEndPoint agent, int timeoutSeconds, IPAddress bind)
+    private static int SendAndWait(InstructOutput output, SignedInstruction signed, IPEndPoint agent, int timeoutSeconds, IPAddress bind)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(bind, 0));
@@ -180,15 +178,13 @@ internal static class InstructCommand
                 {
                     continue;
                 }
-                stdout.WriteLine("report from=" + from + " state=" + report.State
-                    + (report.Failure != AgentFailure.None ? " failure=" + report.Failure : "")
-                    + " boot-entry=" + (report.BootEntry == AgentReportMessage.NoBootEntry ? "none" : "Boot" + report.BootEntry.ToString("X4", CultureInfo.InvariantCulture))
-                    + " firmware=\"" + System.Text.Encoding.ASCII.GetString(firmware) + "\" sends=" + sends);
+                output.Report(from.ToString()!, report.State.ToString(), report.Failure != AgentFailure.None ? report.Failure.ToString() : null,
+                    report.BootEntry == AgentReportMessage.NoBootEntry ? "none" : "Boot" + report.BootEntry.ToString("X4", CultureInfo.InvariantCulture),
+                    System.Text.Encoding.ASCII.GetString(firmware), sends);
                 return report.State == AgentState.Rebooting ? ExitCodes.Ok : ExitCodes.Rejected;
             }
         }
-        stdout.WriteLine("no report from the agent within " + timeoutSeconds + " s after " + sends + " sends: the agent is not running or not reachable,"
-            + " or it refused the instruction (another key, MAC or UUID, its clock past the expiry, a replay); its log says which");
+        output.NoReport(timeoutSeconds, sends);
         return NoReport;
     }
 

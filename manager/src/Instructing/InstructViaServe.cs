@@ -22,7 +22,7 @@ internal static class InstructViaServe
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static int Run(TextWriter stdout, TextWriter stderr, Uri serve, string? tokenFile, System.Net.IPEndPoint agent, string mac, string uuid,
+    public static int Run(InstructOutput output, TextWriter stderr, Uri serve, string? tokenFile, System.Net.IPEndPoint agent, string mac, string uuid,
         int expiresSeconds, string? imageType, string? version, int timeoutSeconds, string? ifOlderThan = null, bool requireKnownVersion = false)
     {
         string? token = null;
@@ -45,7 +45,7 @@ internal static class InstructViaServe
             if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed && ifOlderThan is not null)
             {
                 // Not an error: the targeting decided. One line a script can grep, the reason as serve gave it.
-                stdout.WriteLine((response.StatusCode == HttpStatusCode.Conflict ? "skipped: " : "not sent: ") + ErrorOf(text));
+                output.NotSent(response.StatusCode == HttpStatusCode.Conflict, ErrorOf(text));
                 return response.StatusCode == HttpStatusCode.Conflict ? InstructCommand.Skipped : InstructCommand.VersionUnknown;
             }
             if (response.StatusCode != HttpStatusCode.Created)
@@ -66,23 +66,20 @@ internal static class InstructViaServe
             stderr.WriteLine("instruct: serve answered 201 without the instruction");
             return ExitCodes.Unavailable;
         }
-        stdout.WriteLine("instruction id=" + status.InstructionIdHex + " counter=" + status.Counter + " to=" + status.Agent + " mac=" + status.Mac
-            + " uuid=" + status.Uuid + " via=" + serve + " at=" + location.AbsolutePath);
-        if (status.VersionCheck is not null) stdout.WriteLine("if-older-than=" + status.IfOlderThanHex + ": " + status.VersionCheck);
+        output.Accepted(status, serve, location.AbsolutePath);
         string? shown = null;
         DateTime deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (true)
         {
             if (status.State != shown)
             {
-                stdout.WriteLine(Describe(status));
-                stdout.Flush();
+                output.State(status, Describe(status));
                 shown = status.State;
             }
             if (status.Ended) return status.State == "done" ? ExitCodes.Ok : ExitCodes.Rejected;
             if (DateTime.UtcNow >= deadline)
             {
-                stdout.WriteLine("still " + status.State + " after " + timeoutSeconds + " s; serve keeps following it (GET " + location + ")");
+                output.StillUnderWay(status.State, timeoutSeconds, location);
                 return InstructCommand.NoReport;
             }
             Thread.Sleep(PollInterval);

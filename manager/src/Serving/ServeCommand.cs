@@ -78,6 +78,8 @@ public static class ServeCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            bool json = JsonOutputOption.Requested(parse);
+            if (json && parse.GetValue(live) == true) return Fail("--live true and --json: the live view is for a terminal, --json for a program; choose one");
             if (!EndpointText.TryParse(parse.GetValue(listen), ProtocolConstants.DonorPort, out IPEndPoint listenEndpoint))
                 return Fail("--listen must be an IPv4 address[:port]");
             DeliveryMode mode = parse.GetValue(delivery);
@@ -161,7 +163,8 @@ public static class ServeCommand
                 Faults = faultOptions,
                 DonorName = parse.GetValue(name)!,
                 Priority = donorPriority,
-                LiveView = parse.GetValue(live) ?? !Console.IsOutputRedirected,
+                LiveView = !json && (parse.GetValue(live) ?? !Console.IsOutputRedirected),
+                Json = json,
                 BatchSends = parse.GetValue(batchSends),
                 InsecureServeUnverified = parse.GetValue(insecure),
                 Fec = parse.GetValue(fec),
@@ -287,7 +290,9 @@ public static class ServeCommand
                 var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>();
                 foreach (string address in addresses?.Addresses ?? Array.Empty<string>()) { httpText = address; break; }
             }
-            Console.Out.WriteLine($"{ReadyLinePrefix}{server.LocalEndPoint} http={httpText}");
+            Console.Out.WriteLine(options.Json
+                ? System.Text.Json.JsonSerializer.Serialize(new { @event = "ready", udp = server.LocalEndPoint?.ToString(), http = httpText }, JsonDefaults.Web)
+                : $"{ReadyLinePrefix}{server.LocalEndPoint} http={httpText}");
             Console.Out.Flush();
             await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -321,7 +326,10 @@ public static class ServeCommand
         // A rule, not only the minimum: a rule from the framework's own configuration (Logging__LogLevel__Default)
         // would otherwise override the level the operator asked for; the last rule of equal scope wins.
         if (options.LogLevel is not null) builder.Logging.AddFilter((string?)null, minimum);
-        builder.Logging.AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss.fff "; });
+        if (options.Json)
+            builder.Logging.AddJsonConsole(console => { console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; console.UseUtcTimestamp = true; });
+        else
+            builder.Logging.AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss.fff "; });
         // The framework's own information lines (Kestrel, hosting) only when debugging.
         builder.Logging.AddFilter("Microsoft", LogLevelOption.WantsStackTraces(options.LogLevel) ? minimum : (LogLevel)Math.Max((int)minimum, (int)LogLevel.Warning));
         // The most specific category rule wins, so this one replaces the rule above for the host's own lines.

@@ -103,4 +103,7 @@ public sealed record ServeOptions
 
     /// <summary>--log-level, or null: information, warning while the live view owns the terminal.</summary>
     public Microsoft.Extensions.Logging.LogLevel? LogLevel { get; init; }
+
+    /// <summary>--json: log lines as JSON objects (one per line) and the ready line as {"event":"ready",...}; no live view.</summary>
+    public bool Json { get; init; }
 }

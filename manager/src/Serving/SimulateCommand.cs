@@ -206,7 +206,7 @@ public static class SimulateCommand
             double? transfer = allHeld && firstData is not null && lastHeld is not null ? lastHeld - firstData : null;
             var summary = new SimulationReport(count, succeeded, wall, user + kernel, user, kernel, firstData, allHeld ? lastHeld : null, transfer, results);
             string json = JsonSerializer.Serialize(summary, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
-            await ReportTarget.WriteAsync(parse.GetValue(report) ?? ReportTarget.StandardOutput, json, Console.Out, CancellationToken.None).ConfigureAwait(false);
+            await ReportTarget.WriteAsync(parse.GetValue(report) ?? ReportTarget.StandardOutput, JsonOutputOption.Requested(parse), json, Console.Out, CancellationToken.None).ConfigureAwait(false);
             foreach (var r in results)
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"client {r.ClientId}: {(r.Succeeded ? "recovered" : "FAILED")} ({r.State}) in {r.Seconds:0.00} s, {r.FragmentsHeld}/{r.FragmentCount} fragments, corrupted {r.CorruptedFragments}, forged {r.ForgedFragments}, unauthenticated offers {r.OffersUnauthenticated}, rejected images {r.ImagesRejected}{(r.LastRejection is null ? "" : " (" + r.LastRejection + ")")}"));

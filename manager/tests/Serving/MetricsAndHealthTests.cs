@@ -68,6 +68,17 @@ public sealed class MetricsAndHealthTests
     }
 
     [Fact]
+    public void Promtool_LintedExposition_RefusedWhenWrong()
+    {
+        // The checker the integration test relies on can say no: a counter without _total and a sample of no family.
+        var (exit, says) = Promtool.CheckMetrics("# HELP x_bytes bytes\n# TYPE x_bytes counter\nx_bytes 1\ny{a=\"1\" 2\n");
+        Assert.NotEqual(0, exit);
+        Assert.NotEmpty(says);
+        var (cleanExit, clean) = Promtool.CheckMetrics(new PrometheusText().Family("x_total", "counter", "x").Sample("x_total", 1).ToString());
+        Assert.True(cleanExit == 0 && clean.Length == 0, clean);
+    }
+
+    [Fact]
     public void Parser_MalformedExposition_Refused()
     {
         // The parser the tests rely on can say no: no TYPE, bad escape, interleaved families, duplicate series.
@@ -223,6 +234,9 @@ public sealed class MetricsAndHealthTests
         Assert.True(PrometheusParser.Value(metrics, "uefirecovery_sent_bytes_total") >= 3 * new FileInfo(capsule).Length, answer.Text);
         Assert.Equal(0, PrometheusParser.Value(metrics, "uefirecovery_machines", ("state", "receiving")));
         Assert.True(PrometheusParser.Value(metrics, "uefirecovery_drops_by_reason_total", ("reason", "injected-drop")) > 0, answer.Text);
+        // Prometheus's own parser and linter agree with ours: nothing to say about the exposition.
+        var (promtoolExit, promtoolSays) = Promtool.CheckMetrics(answer.Text);
+        Assert.True(promtoolExit == 0 && promtoolSays.Length == 0, "promtool check metrics: exit " + promtoolExit + ": " + promtoolSays + "\n" + answer.Text);
 
         // The same figures as /status (counters: nothing changes once every machine reported); its listed sessions'
         // rounds are part of the total (a finished session stops being listed after a minute, its rounds stay counted).
