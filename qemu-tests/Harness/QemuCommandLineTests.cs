@@ -55,6 +55,7 @@ public sealed class QemuCommandLineTests
 
         Assert.Equal("virt,accel=tcg", ValueAfter(arguments, "-machine", ""));
         Assert.Equal("max,pauth-impdef=on", ValueAfter(arguments, "-cpu", ""));
+        Assert.Equal("menu=on,splash-time=0", ValueAfter(arguments, "-boot", "")); // no boot-manager countdown (QemuArch)
         Assert.Equal("if=pflash,format=raw,unit=0,readonly=on,file=/fw/AAVMF_CODE.fd", ValueAfter(arguments, "-drive", "if=pflash,format=raw,unit=0"));
         Assert.Equal("file=fat:rw:/tmp/esp,format=raw,if=virtio", ValueAfter(arguments, "-drive", "file="));
         Assert.Contains("-semihosting", arguments);
