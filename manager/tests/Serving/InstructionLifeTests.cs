@@ -169,6 +169,39 @@ public sealed class InstructionLifeTests
     }
 
     [Fact]
+    public async Task InstructVia_Json_StateDocumentsThenTimeoutEvent()
+    {
+        // --json through --via: each state is serve's own instruction document with "event":"state", and the end
+        // of --timeout is an event too (exit 5); the agent here never answers, so the instruction stays "sent".
+        using var folder = new TempFolder();
+        await using var manager = await StartAsync(folder, KeyArgs(folder));
+        using var agent = new WireProbe("127.0.0.1");
+
+        var run = await ManagerCli.RunAsync(new[]
+        {
+            "instruct", "--via", "http://127.0.0.1:" + manager.StatusUri!.Port, "--agent", agent.LocalEndPoint.ToString(),
+            "--mac", MacText, "--uuid", UuidText, "--timeout", "2", "--json",
+        }, timeout: TimeSpan.FromSeconds(60));
+
+        Assert.True(run.ExitCode == InstructCommandExitNoReport, run.Stdout + run.Stderr);
+        string[] lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 2, run.Stdout);
+        JsonElement state = JsonDocument.Parse(lines[0]).RootElement;
+        JsonElement timeout = JsonDocument.Parse(lines[1]).RootElement;
+        Assert.Equal("state", state.GetProperty("event").GetString());
+        Assert.Equal("sent", state.GetProperty("state").GetString());
+        Assert.Equal(MacText, state.GetProperty("mac").GetString());
+        string idHex = state.GetProperty("instructionIdHex").GetString()!;
+        Assert.Equal("sent", (await WaitForStateAsync(manager, idHex, "sent")).GetProperty("state").GetString());
+        Assert.Equal("timeout", timeout.GetProperty("event").GetString());
+        Assert.Equal("sent", timeout.GetProperty("state").GetString());
+        Assert.Equal(2, timeout.GetProperty("timeoutSeconds").GetInt32());
+    }
+
+    // InstructCommand.NoReport (the class is internal to the manager).
+    private const int InstructCommandExitNoReport = 5;
+
+    [Fact]
     public async Task InstructVia_WholeLifeDrivenOverUdp_DoneInStatusLogAndInstructOutput()
     {
         using var folder = new TempFolder();
