@@ -6,8 +6,8 @@ using UefiRecovery.Testbed.Network;
 namespace UefiRecovery.QemuTests.Bench;
 
 /// <summary>
-/// Times one HTTP download from a tcpdump capture of the machine's tap (the host's clock): the client's first SYN to
-/// the server's port, the server's first and last new data, and the client's ACK that covers the server's last data
+/// Times one HTTP download from a tcpdump capture of the machine's tap (the host's clock): the client's first ARP
+/// request for the server (when its connect began, if it had to resolve), its first SYN to the server's port, the server's first and last new data, and the client's ACK that covers the server's last data
 /// byte. Bytes are what the server's TCP sent (response head and body), counted by sequence number, so a
 /// retransmission or a segmentation offload does not change them. Times are capture timestamps, microseconds.
 /// </summary>
@@ -17,6 +17,9 @@ public sealed class HttpCaptureTimer
     private const byte FlagFin = 0x01;
     private const byte FlagSyn = 0x02;
     private const byte FlagAck = 0x10;
+
+    /// <summary>The client's first ARP request for the server before its SYN (0: none, the address was known).</summary>
+    public long ArpRequestMicroseconds { get; private set; }
 
     public long SynMicroseconds { get; private set; }
     public long FirstDataMicroseconds { get; private set; }
@@ -48,6 +51,11 @@ public sealed class HttpCaptureTimer
         long dataEnd = 0; // relative to the server's ISN; 1 = no data yet (the SYN takes one number)
         foreach (CapturedFrame frame in frames)
         {
+            if (timer.SynMicroseconds == 0 && timer.ArpRequestMicroseconds == 0 && IsArpRequest(frame.Data, client, server))
+            {
+                timer.ArpRequestMicroseconds = frame.TimestampMicroseconds;
+                continue;
+            }
             if (!CapturedDatagram.TryParse(frame, out CapturedDatagram d) || d.Protocol != ProtocolTcp || d.Payload.Length < 20)
             {
                 continue;
@@ -108,4 +116,11 @@ public sealed class HttpCaptureTimer
         timer.ServerBytes = dataEnd > 1 ? dataEnd - 1 : 0;
         return timer;
     }
+
+    /// <summary>An Ethernet ARP request (RFC 826, IPv4 over Ethernet) from <paramref name="sender"/> asking for <paramref name="target"/>.</summary>
+    private static bool IsArpRequest(byte[] frame, uint sender, uint target) =>
+        frame.Length >= 42 && BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(12)) == 0x0806
+        && BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(20)) == 1
+        && BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(28)) == sender
+        && BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(38)) == target;
 }

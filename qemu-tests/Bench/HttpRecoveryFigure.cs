@@ -69,11 +69,12 @@ internal static class HttpRecoveryFigure
         public string Describe()
         {
             string app = Read
-                ? F("app: {0} bytes in {1} ms = {2:F2} MB/s (connect to the body's end, 10 ms ticks)", Bytes, AppMs, AppMegabytesPerSecond)
+                ? F("app: {0} bytes in {1} ms = {2:F2} MB/s (connect, ARP included, to the body's end; 10 ms ticks)", Bytes, AppMs, AppMegabytesPerSecond)
                 : "app: NO 'RECOVERY SOURCE http ... read' line";
             string wire = Wire.Complete
-                ? F("tap: SYN -> ACK of the last byte {0:F3} s = {1:F2} MB/s ({2} server bytes incl. the response head, first data -> last ACK {3:F3} s, {4} repeated segments)",
-                    Wire.SynToFinalAckSeconds, WireMegabytesPerSecond, Wire.ServerBytes, Wire.FirstDataToFinalAckSeconds, Wire.RepeatedSegments)
+                ? F("tap: SYN -> ACK of the last byte {0:F3} s = {1:F2} MB/s ({2} server bytes incl. the response head, first data -> last ACK {3:F3} s, {4} repeated segments; {5})",
+                    Wire.SynToFinalAckSeconds, WireMegabytesPerSecond, Wire.ServerBytes, Wire.FirstDataToFinalAckSeconds, Wire.RepeatedSegments,
+                    Wire.ArpRequestMicroseconds != 0 ? F("the app's ARP request -> its SYN {0:F3} s", (Wire.SynMicroseconds - Wire.ArpRequestMicroseconds) / 1e6) : "no ARP request before the SYN")
                 : F("tap: transfer not complete in the capture (SYN {0}, server FIN {1}, final ACK {2})",
                     Wire.SynMicroseconds != 0 ? "seen" : "missing", Wire.ServerFinished ? "seen" : "missing", Wire.FinalAckMicroseconds != 0 ? "seen" : "missing");
             string written = AppStart != null && Written != null ? F("app start -> flash written {0:F2} s", Written - AppStart) : "app start -> flash written: not measured";

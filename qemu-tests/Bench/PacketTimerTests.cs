@@ -185,6 +185,9 @@ public sealed class PacketTimerTests
     {
         uint isn = 0xFFFFFF00; // the server's sequence numbers wrap during the transfer
         byte[] capture = Pcap(
+            (900_000, ArpRequest(Client, Client)),                                       // the app's announcement: not for the server
+            (990_000, ArpRequest(Client, Host)),
+            (990_100, ArpRequest(Client, Host)),
             (1_000_000, Tcp(Client, 50000, Host, 8080, 7, 0, Syn, 0)),
             (1_000_100, Tcp(Host, 8080, Client, 50000, isn, 8, Syn | Ack, 0)),
             (1_000_200, Tcp(Client, 50000, Host, 8080, 8, isn + 1, Ack, 60)),          // the GET
@@ -201,6 +204,7 @@ public sealed class PacketTimerTests
         Assert.True(t.Complete);
         Assert.Equal(1500, t.ServerBytes);
         Assert.Equal(1, t.RepeatedSegments);
+        Assert.Equal(990_000, t.ArpRequestMicroseconds);
         Assert.Equal(1_000_000, t.SynMicroseconds);
         Assert.Equal(1_001_000, t.FirstDataMicroseconds);
         Assert.Equal(1_002_000, t.LastDataMicroseconds);
@@ -227,6 +231,22 @@ public sealed class PacketTimerTests
     private const byte Fin = 0x01;
     private const byte Syn = 0x02;
     private const byte Ack = 0x10;
+
+    /// <summary>An ARP request (Ethernet, IPv4) from <paramref name="sender"/> for <paramref name="target"/>, broadcast.</summary>
+    private static byte[] ArpRequest(uint sender, uint target)
+    {
+        var frame = new byte[42];
+        frame.AsSpan(0, 6).Fill(0xFF);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x0806);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(14), 1);      // hardware: Ethernet
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(16), 0x0800); // protocol: IPv4
+        frame[18] = 6;
+        frame[19] = 4;
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(20), 1);      // request
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(28), sender);
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(38), target);
+        return frame;
+    }
 
     /// <summary>A TCP segment (20-byte header, no options) carrying <paramref name="dataLength"/> zero bytes.</summary>
     private static byte[] Tcp(uint source, ushort sourcePort, uint destination, ushort destinationPort, uint sequence, uint acknowledged, byte flags, int dataLength)

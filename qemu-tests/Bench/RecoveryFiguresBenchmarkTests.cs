@@ -198,22 +198,23 @@ public sealed class RecoveryFiguresBenchmarkTests
     }
 
     /// <summary>
-    /// Issue #18's line: HTTP (the app's figure) / ours (the best lossless run: image bytes ÷ first DATA -> the app had every
-    /// fragment) / the receive ceiling (paced lossless frames/s × <see cref="FragmentBytes"/>: what our DATA frames of the
-    /// ceiling's size would carry), in MB/s, and as ratios to ours.
+    /// Issue #18's line: HTTP / ours / the receive ceiling in MB/s, all three by the tap's clock, and as ratios to ours. HTTP: the
+    /// server's bytes ÷ the app's SYN -> its ACK of the last byte (the app's own figure, which also holds ARP, after it); ours:
+    /// the best lossless run's image bytes ÷ first DATA -> the app had every fragment; ceiling: paced lossless frames/s ×
+    /// <see cref="FragmentBytes"/> (what our DATA frames of the ceiling's size would carry).
     /// </summary>
     private static string SourceRatios(HttpRecoveryFigure.Run http, RecoveryRun? best, Ceiling? ceiling)
     {
-        if (best == null || ceiling == null || double.IsNaN(http.AppMegabytesPerSecond))
+        if (best == null || ceiling == null || double.IsNaN(http.WireMegabytesPerSecond))
         {
-            return "http / broadcast / ceiling: not measured (" + (best == null ? "no lossless broadcast run" : ceiling == null ? "no ceiling" : "no HTTP figure") + ")";
+            return "http / broadcast / ceiling: not measured (" + (best == null ? "no lossless broadcast run" : ceiling == null ? "no ceiling" : "the HTTP transfer is not whole in the capture") + ")";
         }
         double broadcast = best.Timer.DataPayloadBytes / best.DeliveredSeconds / 1e6;
         double ceilingRate = ceiling.PacedFramesPerSecond * FragmentBytes / 1e6;
-        string wire = double.IsNaN(http.WireMegabytesPerSecond) ? "" : F("; http by the tap's clock {0:F2} MB/s = {1:F2} : 1", http.WireMegabytesPerSecond, http.WireMegabytesPerSecond / broadcast);
-        return F("http / broadcast / ceiling: {0:F2} MB/s / {1:F2} MB/s / {2:F2} MB/s = {3:F2} : 1 : {4:F2} (http by the app's line, broadcast at --rate {5}, ceiling {6:F0} frames/s x {7} bytes{8})",
-            http.AppMegabytesPerSecond, broadcast, ceilingRate, http.AppMegabytesPerSecond / broadcast, ceilingRate / broadcast,
-            RateText(best.Rate), ceiling.PacedFramesPerSecond, FragmentBytes, wire);
+        string app = double.IsNaN(http.AppMegabytesPerSecond) ? "no figure" : F("{0:F2} MB/s = {1:F2} : 1", http.AppMegabytesPerSecond, http.AppMegabytesPerSecond / broadcast);
+        return F("http / broadcast / ceiling: {0:F2} MB/s / {1:F2} MB/s / {2:F2} MB/s = {3:F2} : 1 : {4:F2} (tap's clock; broadcast at --rate {5}, ceiling {6:F0} frames/s x {7} bytes; http by the app's line: {8})",
+            http.WireMegabytesPerSecond, broadcast, ceilingRate, http.WireMegabytesPerSecond / broadcast, ceilingRate / broadcast,
+            RateText(best.Rate), ceiling.PacedFramesPerSecond, FragmentBytes, app);
     }
 
     // ---- phase 1: receive ceiling ----
@@ -463,13 +464,14 @@ public sealed class RecoveryFiguresBenchmarkTests
         "#   after the pass and COMPLETE come after the in-firmware signature check; COMPLETE also after the 0..W answer delay\n" +
         "#   (W >= 100 ms, protocol.md 4.5). 'by delivery' ratios use the first figure.\n" +
         "# HTTP source (issue #18): the app recovers from `uefirecovery.source=http://<host>:8080/<capsule>` (python3 -m http.server on the\n" +
-        "#   bridge, the same file as TFTP), no manager; the app's figure is its `RECOVERY SOURCE http ... read` line (connect -> body end,\n" +
-        "#   its 10 ms tick clock, which runs slow under load, never fast); the tap's is SYN -> the app's ACK of the server's last byte.\n" +
-        "# http / broadcast / ceiling: MB/s = 10^6 bytes/s; broadcast = the best lossless run's image bytes / (first DATA -> app had every\n" +
-        "#   fragment); ceiling = paced lossless frames/s x 1432 (the image bytes one of our 1514-byte DATA frames carries; a TCP segment of\n" +
-        "#   that size carries 1460). Ratios are to broadcast = 1.\n" +
-        "# USB (once per run, no NIC): the app recovers from `uefirecovery.source=file:` on usb-storage behind qemu-xhci; the figure is its\n" +
-        "#   `RECOVERY SOURCE file ... read` line (finding the volume, open, read; 10 ms ticks).\n" +
+        "#   bridge, the same file as TFTP), no manager. 'app': its `RECOVERY SOURCE http ... read` line (connect -> body end, ARP\n" +
+        "#   included; its 10 ms tick clock, which runs slow under load, never fast); 'tap': the app's SYN -> its ACK of the server's last byte.\n" +
+        "# http / broadcast / ceiling: MB/s = 10^6 bytes/s, all by the tap's clock: http = the tap figure; broadcast = the best lossless\n" +
+        "#   run's image bytes / (first DATA -> app had every fragment); ceiling = paced lossless frames/s x 1432 (the image bytes one of\n" +
+        "#   our 1514-byte DATA frames carries; a TCP segment of that size carries 1460). Ratios are to broadcast = 1.\n" +
+        "# USB (once per run, no NIC): the app recovers from `uefirecovery.source=file:` on usb-storage behind qemu-xhci; 'app' is its\n" +
+        "#   `RECOVERY SOURCE file ... read` line (finding the volume, open, read; 10 ms ticks), 'host' the arrival of that line after\n" +
+        "#   `RECOVERY PHASE file`, printed just before the read, on the host's serial clock.\n" +
         "# Figures vary with host load; none is asserted.\n";
 
     private static string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
