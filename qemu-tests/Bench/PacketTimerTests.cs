@@ -10,8 +10,8 @@ namespace UefiRecovery.QemuTests.Bench;
 
 /// <summary>
 /// The capture readers the recovery figures rest on (testbed/Network PcapFile, CapturedDatagram,
-/// TftpTransferTimer, and RecoveryCaptureTimer), on captures built here byte by byte: pcap per
-/// pcap-savefile(5), TFTP per RFC 1350/2347/2348, the recovery protocol per docs/protocol.md §3-§4.
+/// TftpTransferTimer, RecoveryCaptureTimer and HttpCaptureTimer), on captures built here byte by byte: pcap per
+/// pcap-savefile(5), TFTP per RFC 1350/2347/2348, the recovery protocol per docs/protocol.md §3-§4, TCP per RFC 9293.
 /// Host only, no root.
 /// </summary>
 public sealed class PacketTimerTests
@@ -180,7 +180,86 @@ public sealed class PacketTimerTests
         Assert.Equal(1_300_000, t.DeliveredMicroseconds);
     }
 
+    [Fact]
+    public void HttpAnalyze_DownloadWithRepeatAndEarlyAck_TimesSynToAckOfLastByte()
+    {
+        uint isn = 0xFFFFFF00; // the server's sequence numbers wrap during the transfer
+        byte[] capture = Pcap(
+            (900_000, ArpRequest(Client, Client)),                                       // the app's announcement: not for the server
+            (990_000, ArpRequest(Client, Host)),
+            (990_100, ArpRequest(Client, Host)),
+            (1_000_000, Tcp(Client, 50000, Host, 8080, 7, 0, Syn, 0)),
+            (1_000_100, Tcp(Host, 8080, Client, 50000, isn, 8, Syn | Ack, 0)),
+            (1_000_200, Tcp(Client, 50000, Host, 8080, 8, isn + 1, Ack, 60)),          // the GET
+            (1_001_000, Tcp(Host, 8080, Client, 50000, isn + 1, 68, Ack, 1000)),
+            (1_001_100, Tcp(Client, 50000, Host, 8080, 68, isn + 1001, Ack, 0)),     // acknowledges only the first segment
+            (1_002_000, Tcp(Host, 8080, Client, 50000, isn + 1001, 68, Ack, 500)),
+            (1_002_100, Tcp(Host, 8080, Client, 50000, isn + 1, 68, Ack, 1000)),     // a repeat
+            (1_002_200, Tcp(Host, 8080, Client, 50000, isn + 1501, 68, Fin | Ack, 0)),
+            (1_003_000, Tcp(Client, 50000, Host, 8080, 68, isn + 1501, Ack, 0)),     // the last byte
+            (1_004_000, Tcp(Client, 50000, Host, 8080, 68, isn + 1502, Fin | Ack, 0)));
+        Assert.True(PcapFile.TryParse(capture, out List<CapturedFrame> frames, out string error), error);
+
+        HttpCaptureTimer t = HttpCaptureTimer.Analyze(frames, Client, Host, 8080);
+        Assert.True(t.Complete);
+        Assert.Equal(1500, t.ServerBytes);
+        Assert.Equal(1, t.RepeatedSegments);
+        Assert.Equal(990_000, t.ArpRequestMicroseconds);
+        Assert.Equal(1_000_000, t.SynMicroseconds);
+        Assert.Equal(1_001_000, t.FirstDataMicroseconds);
+        Assert.Equal(1_002_000, t.LastDataMicroseconds);
+        Assert.Equal(1_003_000, t.FinalAckMicroseconds);
+    }
+
+    [Fact]
+    public void HttpAnalyze_NoServerFin_NotComplete()
+    {
+        byte[] capture = Pcap(
+            (1_000_000, Tcp(Client, 50000, Host, 8080, 7, 0, Syn, 0)),
+            (1_000_100, Tcp(Host, 8080, Client, 50000, 100, 8, Syn | Ack, 0)),
+            (1_001_000, Tcp(Host, 8080, Client, 50000, 101, 8, Ack, 1000)),
+            (1_001_100, Tcp(Client, 50000, Host, 8080, 8, 1101, Ack, 0)));
+        Assert.True(PcapFile.TryParse(capture, out List<CapturedFrame> frames, out string error), error);
+
+        HttpCaptureTimer t = HttpCaptureTimer.Analyze(frames, Client, Host, 8080);
+        Assert.Equal(1_001_100, t.FinalAckMicroseconds);
+        Assert.False(t.Complete);
+    }
+
     // ---- capture builders ----
+
+    private const byte Fin = 0x01;
+    private const byte Syn = 0x02;
+    private const byte Ack = 0x10;
+
+    /// <summary>An ARP request (Ethernet, IPv4) from <paramref name="sender"/> for <paramref name="target"/>, broadcast.</summary>
+    private static byte[] ArpRequest(uint sender, uint target)
+    {
+        var frame = new byte[42];
+        frame.AsSpan(0, 6).Fill(0xFF);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x0806);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(14), 1);      // hardware: Ethernet
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(16), 0x0800); // protocol: IPv4
+        frame[18] = 6;
+        frame[19] = 4;
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(20), 1);      // request
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(28), sender);
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(38), target);
+        return frame;
+    }
+
+    /// <summary>A TCP segment (20-byte header, no options) carrying <paramref name="dataLength"/> zero bytes.</summary>
+    private static byte[] Tcp(uint source, ushort sourcePort, uint destination, ushort destinationPort, uint sequence, uint acknowledged, byte flags, int dataLength)
+    {
+        var tcp = new byte[20 + dataLength];
+        BinaryPrimitives.WriteUInt16BigEndian(tcp, sourcePort);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp.AsSpan(2), destinationPort);
+        BinaryPrimitives.WriteUInt32BigEndian(tcp.AsSpan(4), sequence);
+        BinaryPrimitives.WriteUInt32BigEndian(tcp.AsSpan(8), acknowledged);
+        tcp[12] = 5 << 4;
+        tcp[13] = flags;
+        return Ipv4(source, destination, 6, tcp);
+    }
 
     private static byte[] Pcap(params (long Microseconds, byte[] Frame)[] records)
     {

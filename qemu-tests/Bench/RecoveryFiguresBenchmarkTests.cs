@@ -23,9 +23,12 @@ namespace UefiRecovery.QemuTests.Bench;
 /// (tcpdump on the tap): the receive ceiling of the app (netdiag, paced lossless and flood), OVMF's own
 /// PXE TFTP download of the same capsule bytes (dnsmasq as DHCP+TFTP server; with an iPXE ROM also
 /// iPXE's own TFTP, labelled), our recovery transfer at several manager rates, and one full recovery at
-/// the best lossless rate (app start to flash written, the flash compared byte for byte). Written to
-/// artifacts/figures/recovery.txt and the test output. Timings are never asserted; the test fails only
+/// the best lossless rate (app start to flash written, the flash compared byte for byte), and one recovery from
+/// the lab's web server (issue #18's HTTP source, <see cref="HttpRecoveryFigure"/>) with the line HTTP rate ÷ our
+/// rate ÷ the receive ceiling. Once per run, no NIC: one recovery from a USB stick (<see cref="UsbReadFigure"/>).
+/// Written to artifacts/figures/recovery.txt and the test output. Timings are never asserted; the test fails only
 /// when something is wrong: a recovery not byte-exact, a download incomplete, a boot that never got there.
+/// The issue #6 phases are in this file; the issue #18 rows in their own classes.
 /// Needs root; otherwise skipped. Run with: dotnet test qemu-tests/QemuTests.csproj --filter Category=Benchmark
 /// </summary>
 [Trait("Category", "Benchmark")]
@@ -34,6 +37,9 @@ public sealed class RecoveryFiguresBenchmarkTests
 {
     private const string Mac = QemuMachineOptions.DefaultMacAddress;
     private const int FrameSize = 1514;
+
+    /// <summary>Image bytes in one of our DATA frames of <see cref="FrameSize"/> bytes (docs/protocol.md §5.2: 1472 − 40).</summary>
+    private const int FragmentBytes = 1432;
 
     private static readonly NicModel[] Models = { NicModel.VirtioNetOvmfDriver, NicModel.VirtioNetIpxe, NicModel.E1000 };
     private static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(6);
@@ -53,7 +59,8 @@ public sealed class RecoveryFiguresBenchmarkTests
         string runDirectory = TestEnvironment.NewRunDirectory("bench-recovery");
         (byte[] payload, string images) = await E2eRecoveryLab.PackTrustedCapsuleAsync(runDirectory);
         string capsulePath = Path.Combine(images, "ovmf-vars.cap");
-        long capsuleBytes = new FileInfo(capsulePath).Length;
+        byte[] capsule = File.ReadAllBytes(capsulePath);
+        long capsuleBytes = capsule.Length;
         string interrupted = Path.Combine(runDirectory, "interrupted-vars.fd");
         File.WriteAllBytes(interrupted, E2eRecoveryLab.Interrupted(payload));
         var context = new RunContext(runDirectory, images, interrupted, payload, capsuleBytes);
@@ -74,6 +81,18 @@ public sealed class RecoveryFiguresBenchmarkTests
                     failures.Add($"{model}: {e.GetType().Name}: {e.Message}{lab.PeerOutput()}");
                 }
             }
+        }
+        // Issue #18's USB figure, once: it has no NIC, so nothing of the lab.
+        report.Append("== USB stick (no NIC, once per run)\n");
+        try
+        {
+            UsbReadFigure.Run usb = await UsbReadFigure.RunAsync(runDirectory, interrupted, capsule, payload);
+            failures.AddRange(usb.Failures());
+            report.Append("  ").Append(usb.Describe()).Append('\n');
+        }
+        catch (Exception e)
+        {
+            failures.Add($"USB: {e.GetType().Name}: {e.Message}");
         }
         report.Append(string.Create(CultureInfo.InvariantCulture,
             $"# whole benchmark: {(DateTime.UtcNow - started).TotalSeconds:F0} s; runs in {runDirectory}\n"));
@@ -153,7 +172,13 @@ public sealed class RecoveryFiguresBenchmarkTests
         report.Append("  full recovery: ").Append(full.Timeline.Describe()).Append(full.ByteExact ? "; flash == payload byte for byte" : "; FLASH DIFFERS")
             .Append(full.ResultSuccess ? ", result log success" : ", NO success in the result log").Append('\n');
 
-        // 5. The ratios the issue asks for, from this setup's rows.
+        // 5. The same capsule from the lab's web server: the HTTP source over this setup's SNP (issue #18).
+        HttpRecoveryFigure.Run http = await HttpRecoveryFigure.RunAsync(lab, model, directory, context.InterruptedTemplate, context.Payload, (int)context.CapsuleBytes);
+        failures.AddRange(http.Failures($"{model} HTTP recovery"));
+        report.Append("  ").Append(http.Describe()).Append('\n');
+
+        // 6. The ratios the issues ask for, from this setup's rows.
+        report.Append("  ").Append(SourceRatios(http, best, ceiling)).Append('\n');
         RecoveryRun ours = best ?? full;
         if (ovmfTftp != null)
         {
@@ -170,6 +195,26 @@ public sealed class RecoveryFiguresBenchmarkTests
                 ceiling.FloodFramesPerSecond > 0 ? ourFrames / ceiling.FloodFramesPerSecond : double.NaN,
                 ourFrames / ceiling.PacedFramesPerSecond >= 0.8 ? "met" : "NOT met"));
         }
+    }
+
+    /// <summary>
+    /// Issue #18's line: HTTP / ours / the receive ceiling in MB/s, all three by the tap's clock, and as ratios to ours. HTTP: the
+    /// server's bytes ÷ the app's SYN -> its ACK of the last byte (the app's own figure, which also holds ARP, after it); ours:
+    /// the best lossless run's image bytes ÷ first DATA -> the app had every fragment; ceiling: paced lossless frames/s ×
+    /// <see cref="FragmentBytes"/> (what our DATA frames of the ceiling's size would carry).
+    /// </summary>
+    private static string SourceRatios(HttpRecoveryFigure.Run http, RecoveryRun? best, Ceiling? ceiling)
+    {
+        if (best == null || ceiling == null || double.IsNaN(http.WireMegabytesPerSecond))
+        {
+            return "http / broadcast / ceiling: not measured (" + (best == null ? "no lossless broadcast run" : ceiling == null ? "no ceiling" : "the HTTP transfer is not whole in the capture") + ")";
+        }
+        double broadcast = best.Timer.DataPayloadBytes / best.DeliveredSeconds / 1e6;
+        double ceilingRate = ceiling.PacedFramesPerSecond * FragmentBytes / 1e6;
+        string app = double.IsNaN(http.AppMegabytesPerSecond) ? "no figure" : F("{0:F2} MB/s = {1:F2} : 1", http.AppMegabytesPerSecond, http.AppMegabytesPerSecond / broadcast);
+        return F("http / broadcast / ceiling: {0:F2} MB/s / {1:F2} MB/s / {2:F2} MB/s = {3:F2} : 1 : {4:F2} (tap's clock; broadcast at --rate {5}, ceiling {6:F0} frames/s x {7} bytes; http by the app's line: {8})",
+            http.WireMegabytesPerSecond, broadcast, ceilingRate, http.WireMegabytesPerSecond / broadcast, ceilingRate / broadcast,
+            RateText(best.Rate), ceiling.PacedFramesPerSecond, FragmentBytes, app);
     }
 
     // ---- phase 1: receive ceiling ----
@@ -304,7 +349,7 @@ public sealed class RecoveryFiguresBenchmarkTests
         EspImage esp = E2eRecoveryLab.BuildEsp(Path.Combine(runDirectory, "esp.img"), interruptedMarker: true);
         string results = Path.Combine(runDirectory, "results.jsonl");
         string pcap = Path.Combine(runDirectory, "tap.pcap");
-        uint appAddress = Address(RecoveryFiguresLab.RecoveryMachineAddress);
+        uint appAddress = RecoveryFiguresLab.Address(RecoveryFiguresLab.RecoveryMachineAddress);
         using NamespaceProcess manager = await lab.ServeAsync(context.ImagesDir, results, rate, gatherSeconds);
         NamespaceProcess tcpdump = await lab.StartCaptureAsync(pcap);
         var machine = new QemuMachine(new QemuMachineOptions
@@ -407,7 +452,7 @@ public sealed class RecoveryFiguresBenchmarkTests
     };
 
     private static string Header(long capsuleBytes) =>
-        "# Recovery figures (issue #6), written by qemu-tests/Bench/RecoveryFiguresBenchmarkTests; QEMU TCG, OVMF 2022.11.\n" +
+        "# Recovery figures (issues #6 and #18), written by qemu-tests/Bench/RecoveryFiguresBenchmarkTests; QEMU TCG, OVMF 2022.11.\n" +
         $"# One namespace, bridge and tap per run; every time below is from tcpdump on the tap (the host's clock). Capsule {capsuleBytes} bytes.\n" +
         "# receive ceiling: QemuRxBenchmarkTests' paced phase (bursts of 32 acknowledged by a ping: a lower bound) and a 2 s flood.\n" +
         "# PXE TFTP: the VM PXE-boots (NIC bootindex=1) from dnsmasq, whose boot file is the capsule itself; timed first DATA -> ACK of the last block.\n" +
@@ -418,6 +463,15 @@ public sealed class RecoveryFiguresBenchmarkTests
         "#   counted as the upper bound when they are within 3 ms (or 10 %), else NOT MEASURED and the run cannot be 'best'. The ping\n" +
         "#   after the pass and COMPLETE come after the in-firmware signature check; COMPLETE also after the 0..W answer delay\n" +
         "#   (W >= 100 ms, protocol.md 4.5). 'by delivery' ratios use the first figure.\n" +
+        "# HTTP source (issue #18): the app recovers from `uefirecovery.source=http://<host>:8080/<capsule>` (python3 -m http.server on the\n" +
+        "#   bridge, the same file as TFTP), no manager. 'app': its `RECOVERY SOURCE http ... read` line (connect -> body end, ARP\n" +
+        "#   included; its 10 ms tick clock, which runs slow under load, never fast); 'tap': the app's SYN -> its ACK of the server's last byte.\n" +
+        "# http / broadcast / ceiling: MB/s = 10^6 bytes/s, all by the tap's clock: http = the tap figure; broadcast = the best lossless\n" +
+        "#   run's image bytes / (first DATA -> app had every fragment); ceiling = paced lossless frames/s x 1432 (the image bytes one of\n" +
+        "#   our 1514-byte DATA frames carries; a TCP segment of that size carries 1460). Ratios are to broadcast = 1.\n" +
+        "# USB (once per run, no NIC): the app recovers from `uefirecovery.source=file:` on usb-storage behind qemu-xhci; 'app' is its\n" +
+        "#   `RECOVERY SOURCE file ... read` line (finding the volume, open, read; 10 ms ticks), 'host' the arrival of that line after\n" +
+        "#   `RECOVERY PHASE file`, printed just before the read, on the host's serial clock.\n" +
         "# Figures vary with host load; none is asserted.\n";
 
     private static string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
@@ -443,12 +497,6 @@ public sealed class RecoveryFiguresBenchmarkTests
         return sorted[sorted.Count / 2];
     }
 
-    private static uint Address(string dotted)
-    {
-        string[] parts = dotted.Split('.');
-        return (uint.Parse(parts[0], CultureInfo.InvariantCulture) << 24) | (uint.Parse(parts[1], CultureInfo.InvariantCulture) << 16)
-            | (uint.Parse(parts[2], CultureInfo.InvariantCulture) << 8) | uint.Parse(parts[3], CultureInfo.InvariantCulture);
-    }
 
     private sealed record RunContext(string RunDirectory, string ImagesDir, string InterruptedTemplate, byte[] Payload, long CapsuleBytes);
 

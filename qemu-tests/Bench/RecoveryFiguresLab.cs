@@ -16,7 +16,8 @@ namespace UefiRecovery.QemuTests.Bench;
 /// The one network every phase of the recovery figures runs on, so every figure of a NIC setup comes from
 /// the same tap: a namespace ("fig" prefix, IPv6 off), a bridge holding the host's address, the tap;
 /// dnsmasq as DHCP and TFTP server (PXE boot file = the capsule itself, so TFTP moves the same bytes as
-/// the recovery), and the drain probe (scripts/drain_probe.py). Adapters over the e2e helper's
+/// the recovery), Debian's <c>python3 -m http.server</c> serving the same folder (<see cref="HttpUrl"/>, for the
+/// HTTP source), and the drain probe (scripts/drain_probe.py). Adapters over the e2e helper's
 /// <see cref="RecoveryManager"/> (serve with a chosen rate and gather window) live here, not in Recovery/.
 /// </summary>
 public sealed class RecoveryFiguresLab : IDisposable
@@ -28,11 +29,17 @@ public sealed class RecoveryFiguresLab : IDisposable
     public const string NetDiagMachineAddress = Subnet + ".7";
     public const string Listen = HostAddress + ":40123";
     public const string BootFileName = "recovery.cap";
+    public const int HttpPort = 8080;
+
+    /// <summary>The capsule from the lab's web server: the same file as the TFTP boot file.</summary>
+    public const string HttpUrl = "http://" + HostAddress + ":8080/" + BootFileName;
 
     private readonly NamespaceProcess _dnsmasq;
     private readonly NamespaceProcess _probe;
+    private readonly NamespaceProcess _web;
 
-    private RecoveryFiguresLab(NetworkNamespace ns, string bridge, string tap, string runDirectory, NamespaceProcess dnsmasq, NamespaceProcess probe)
+    private RecoveryFiguresLab(NetworkNamespace ns, string bridge, string tap, string runDirectory, NamespaceProcess dnsmasq, NamespaceProcess probe,
+        NamespaceProcess web)
     {
         Namespace = ns;
         Bridge = bridge;
@@ -40,6 +47,7 @@ public sealed class RecoveryFiguresLab : IDisposable
         RunDirectory = runDirectory;
         _dnsmasq = dnsmasq;
         _probe = probe;
+        _web = web;
     }
 
     public NetworkNamespace Namespace { get; }
@@ -47,7 +55,7 @@ public sealed class RecoveryFiguresLab : IDisposable
     public string Tap { get; }
     public string RunDirectory { get; }
 
-    /// <summary>Namespace, bridge, tap, dnsmasq (DHCP .50-.99, TFTP serving <paramref name="capsulePath"/>) and the drain probe.</summary>
+    /// <summary>Namespace, bridge, tap, dnsmasq (DHCP .50-.99, TFTP serving <paramref name="capsulePath"/>), the web server and the drain probe.</summary>
     public static async Task<RecoveryFiguresLab> CreateAsync(string runDirectory, string capsulePath)
     {
         NetworkNamespace ns = NetworkNamespace.Create("fig");
@@ -68,7 +76,8 @@ public sealed class RecoveryFiguresLab : IDisposable
             NamespaceProcess probe = ns.StartProcess("/usr/bin/python3", Script("drain_probe.py"),
                 "--iface", bridge, "--app-ip", RecoveryMachineAddress, "--seconds", "3600");
             await probe.WaitForOutputAsync("PROBE ready", TimeSpan.FromSeconds(30));
-            return new RecoveryFiguresLab(ns, bridge, tap, runDirectory, dnsmasq, probe);
+            NamespaceProcess web = TestWebServers.ServeFolder(ns, HostAddress, HttpPort, tftpRoot);
+            return new RecoveryFiguresLab(ns, bridge, tap, runDirectory, dnsmasq, probe, web);
         }
         catch
         {
@@ -122,7 +131,15 @@ public sealed class RecoveryFiguresLab : IDisposable
         return HostCommand.Run(HostTools.RequirePath(HostTool.Ip), arguments, timeout);
     }
 
-    public string PeerOutput() => "\n--- dnsmasq\n" + _dnsmasq.Output + "\n--- drain probe\n" + _probe.Output;
+    public string PeerOutput() => "\n--- dnsmasq\n" + _dnsmasq.Output + "\n--- drain probe\n" + _probe.Output + "\n--- web server\n" + _web.Output;
+
+    /// <summary>A dotted IPv4 address as the capture parsers compare it (<see cref="CapturedDatagram"/>).</summary>
+    public static uint Address(string dotted)
+    {
+        string[] parts = dotted.Split('.');
+        return (uint.Parse(parts[0], CultureInfo.InvariantCulture) << 24) | (uint.Parse(parts[1], CultureInfo.InvariantCulture) << 16)
+            | (uint.Parse(parts[2], CultureInfo.InvariantCulture) << 8) | uint.Parse(parts[3], CultureInfo.InvariantCulture);
+    }
 
     public static string Script(string fileName) => Path.Combine(TestEnvironment.Repo.Root, "qemu-tests", "Bench", "scripts", fileName);
 
@@ -179,6 +196,7 @@ public sealed class RecoveryFiguresLab : IDisposable
 
     public void Dispose()
     {
+        _web.Dispose();
         _probe.Dispose();
         _dnsmasq.Dispose();
         Namespace.Dispose();

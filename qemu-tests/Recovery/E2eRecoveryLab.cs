@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using UefiRecovery.QemuTests.Infrastructure;
@@ -92,6 +93,19 @@ internal static class E2eRecoveryLab
         "uefirecovery.image-type=" + RecoveryManager.ImageType,
         "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
     };
+
+    /// <summary>
+    /// A machine that recovers from configured sources, no manager: mode=auto, the debug exit, the EDK2 test key, the
+    /// vectors' image type and rollback floor, then <paramref name="settings"/> in order (address, gateway, sources, timeouts).
+    /// </summary>
+    public static string[] SourceOemStrings(params string[] settings) => new[]
+    {
+        "uefirecovery.mode=auto",
+        EfiAppConsole.DebugExitOemString,
+        "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
+        "uefirecovery.image-type=" + RecoveryManager.ImageType,
+        "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
+    }.Concat(settings).ToArray();
 
     /// <summary>
     /// The lab's usual <c>serve</c> (<see cref="ServeArguments"/>' defaults: broadcast to <see cref="Broadcast"/>, the EDK2

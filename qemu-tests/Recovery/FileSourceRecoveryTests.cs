@@ -6,7 +6,6 @@ using System.Threading.Tasks;
 using UefiRecovery.QemuTests.Infrastructure;
 using UefiRecovery.Testbed;
 using UefiRecovery.Testbed.App;
-using UefiRecovery.Testbed.Esp;
 using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Qemu;
 using Xunit;
@@ -37,13 +36,13 @@ public sealed class FileSourceRecoveryTests
         byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
         byte[] tampered = (byte[])capsule.Clone();
         tampered[^100] ^= 0x01; // in the payload: only the signature can notice
-        string stick = UsbStick(files, (GoodPath, capsule), (TamperedPath, tampered));
+        string stick = UsbStick.Build(StickPath(files), (GoodPath, capsule), (TamperedPath, tampered));
 
         (QemuExit exit, SerialLog serial) = await Boot(files, stick, "volume-wait=0", "file:" + TamperedPath, "file:" + GoodPath);
 
         SerialLine? rejected = serial.Find(new Regex(@"^RECOVERY SOURCE file path=\\recovery\\tampered\.cap rejected code=\d+ reason=\S+ "));
         BootAssert.NotNull(rejected, exit, "the tampered capsule refused");
-        SerialLine? read = serial.Find(new Regex(@"^RECOVERY SOURCE file path=\\recovery\\ovmf-vars\.cap read volume=\d+ of \d+ bytes=" + capsule.Length + @" ms=\d+$"));
+        SerialLine? read = serial.Find(SourceReadLines.File(GoodPath, capsule.Length));
         BootAssert.NotNull(read, exit, "the good capsule read from the stick");
         BootAssert.True(serial.IndexOf("^FIRMWARE MARKER state=in-progress") > serial.IndexOf(@"^RECOVERY SOURCE file path=\\recovery\\ovmf-vars\.cap read"), exit,
             "a write step before the good capsule was read and verified");
@@ -59,7 +58,7 @@ public sealed class FileSourceRecoveryTests
     public async Task Recover_NoCapsuleOnAnyVolume_SkippedNoImageNothingWritten()
     {
         E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("file-missing");
-        string stick = UsbStick(files, ("\\recovery\\other.txt", new byte[] { 1, 2, 3 }));
+        string stick = UsbStick.Build(StickPath(files), ("\\recovery\\other.txt", new byte[] { 1, 2, 3 }));
 
         (QemuExit exit, SerialLog serial) = await Boot(files, stick, "volume-wait=6", "file:" + GoodPath);
 
@@ -84,13 +83,10 @@ public sealed class FileSourceRecoveryTests
         // it, its file system's arrival is signalled, and the file sources are read again.
         E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("file-hotplug");
         byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
-        string stick = UsbStick(files, (GoodPath, capsule));
+        string stick = UsbStick.Build(StickPath(files), (GoodPath, capsule));
         var monitor = new QemuMonitor();
-        QemuMachine machine = Machine(files, "1-boot", new[] { "file:" + GoodPath }, "volume-wait=300", new[]
-        {
-            "-device", "qemu-xhci,id=xhci",
-            "-drive", "if=none,id=stick,format=raw,file=" + stick,
-        }.Concat(monitor.Arguments).ToArray());
+        QemuMachine machine = Machine(files, "1-boot", new[] { "file:" + GoodPath }, "volume-wait=300",
+            UsbStick.ControllerOnly(stick).Concat(monitor.Arguments).ToArray());
 
         await using QemuRun run = machine.Start();
         SerialLine? waiting = await run.Serial.WaitForLineAsync(@"^RECOVERY SOURCE waiting for a volume seconds=300 watch=arrival\+timer$", BootTimeout);
@@ -102,7 +98,7 @@ public sealed class FileSourceRecoveryTests
         BootAssert.True(plugged.Length == 0, exit, "device_add answered: " + plugged);
         SerialLine? rescan = serial.Find(new Regex(@"^RECOVERY SOURCE rescan cause=arrival after-ms=\d+ volumes=\d+$"));
         BootAssert.NotNull(rescan, exit, "a rescan caused by the stick's arrival");
-        SerialLine? read = serial.Find(new Regex(@"^RECOVERY SOURCE file path=\\recovery\\ovmf-vars\.cap read volume=\d+ of \d+ bytes=" + capsule.Length + @" ms=\d+$"));
+        SerialLine? read = serial.Find(SourceReadLines.File(GoodPath, capsule.Length));
         BootAssert.NotNull(read, exit, "the capsule read from the plugged stick");
         BootAssert.True(serial.IndexOf(@"^RECOVERY SOURCE file path=\\recovery\\ovmf-vars\.cap read") > serial.IndexOf("^RECOVERY SOURCE rescan cause=arrival"), exit,
             "the capsule was read before the stick arrived");
@@ -114,36 +110,19 @@ public sealed class FileSourceRecoveryTests
         _output.WriteLine(read!.Text);
     }
 
-    private static string UsbStick(E2eRecoveryFiles files, params (string Path, byte[] Content)[] content)
-    {
-        EspBuilder builder = new EspBuilder();
-        foreach ((string path, byte[] bytes) in content)
-            builder = builder.WithFile(path.TrimStart('\\').Replace('\\', '/'), bytes);
-        return builder.BuildFatImage(Path.Combine(files.RunDirectory, "usb-stick.img"), 8).ImagePath;
-    }
+    private static string StickPath(E2eRecoveryFiles files) => Path.Combine(files.RunDirectory, "usb-stick.img");
 
     /// <summary>A boot with the stick plugged in from the start; <paramref name="volumeWait"/> is "volume-wait=N".</summary>
     private static Task<AppBootResult> Boot(E2eRecoveryFiles files, string stick, string volumeWait, params string[] sources) =>
-        Machine(files, "1-boot", sources, volumeWait, new[]
-        {
-            "-device", "qemu-xhci,id=xhci",
-            "-drive", "if=none,id=stick,format=raw,file=" + stick,
-            "-device", "usb-storage,bus=xhci.0,drive=stick",
-        }).RunToExitAsync();
+        Machine(files, "1-boot", sources, volumeWait, UsbStick.PluggedIn(stick)).RunToExitAsync();
 
     private static QemuMachine Machine(E2eRecoveryFiles files, string boot, string[] sources, string volumeWait, string[] qemuArguments) =>
         new(new QemuMachineOptions
         {
             BootDisk = files.BuildEsp(),
             RunDirectory = files.Boot(boot),
-            OemStrings = new[]
-            {
-                "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString,
-                "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
-                "uefirecovery.image-type=" + RecoveryManager.ImageType,
-                "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
-                "uefirecovery.timeout." + volumeWait,
-            }.Concat(sources.Select(s => "uefirecovery.source=" + s)).ToArray(),
+            OemStrings = E2eRecoveryLab.SourceOemStrings(
+                new[] { "uefirecovery.timeout." + volumeWait }.Concat(sources.Select(s => "uefirecovery.source=" + s)).ToArray()),
             Timeout = BootTimeout,
             VarsTemplatePath = files.InterruptedVarsPath,
             ExtraArguments = qemuArguments,

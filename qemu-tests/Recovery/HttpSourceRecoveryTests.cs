@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
-using System.Threading;
 using System.Threading.Tasks;
 using UefiRecovery.QemuTests.Infrastructure;
 using UefiRecovery.Testbed;
@@ -23,7 +22,7 @@ namespace UefiRecovery.QemuTests.Recovery;
 /// </summary>
 public sealed class HttpSourceRecoveryTests
 {
-    private const string Python = "/usr/bin/python3";
+    private const string Python = TestWebServers.Python;
     private const int GoodPort = 8080;
     private const int CutPort = 8081;
 
@@ -112,32 +111,20 @@ while True:
     {
         E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-http");
         byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
-        string webRoot = Path.Combine(files.RunDirectory, "www");
-        Directory.CreateDirectory(webRoot);
-        string served = Path.Combine(webRoot, "ovmf-vars.cap");
-        File.WriteAllBytes(served, capsule);
         string cutScript = Path.Combine(files.RunDirectory, "cut-server.py");
         File.WriteAllText(cutScript, CutServer);
 
         using E2eSegment segment = E2eSegment.Create();
         string host = E2eRecoveryLab.HostAddress;
-        using NamespaceProcess web = segment.Namespace.StartProcess(Python, "-m", "http.server", GoodPort.ToString(), "--bind", host, "--directory", webRoot);
+        using NamespaceProcess web = TestWebServers.ServeFile(segment.Namespace, host, GoodPort, files.RunDirectory, "ovmf-vars.cap", capsule);
+        string served = Path.Combine(files.RunDirectory, "www", "ovmf-vars.cap");
         using NamespaceProcess cut = segment.Namespace.StartProcess(Python, cutScript, served, host, CutPort.ToString());
-        WaitListening(segment.Namespace, GoodPort, web);
-        WaitListening(segment.Namespace, CutPort, cut);
+        TestWebServers.WaitListening(segment.Namespace, CutPort, cut);
 
         string cutUrl = $"http://{host}:{CutPort}/ovmf-vars.cap";
         string goodUrl = $"http://{host}:{GoodPort}/ovmf-vars.cap";
-        string[] oem =
-        {
-            "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString,
-            $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24",
-            "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
-            "uefirecovery.image-type=" + RecoveryManager.ImageType,
-            "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
-            "uefirecovery.source=" + cutUrl,
-            "uefirecovery.source=" + goodUrl,
-        };
+        string[] oem = E2eRecoveryLab.SourceOemStrings(
+            $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24", "uefirecovery.source=" + cutUrl, "uefirecovery.source=" + goodUrl);
         QemuMachine machine = segment.Machine(files.Boot("1-http"), files.BuildEsp(), oem, E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
         (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
         string servers = "\nweb server:\n" + web.Output + "\ncut server:\n" + cut.Output;
@@ -147,8 +134,7 @@ while True:
         BootAssert.NotNull(skipped, exit, "the cut-off download skipped as truncated" + servers);
         int cutBytes = int.Parse(Regex.Match(skipped!.Text, @"bytes=(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         BootAssert.True(cutBytes == capsule.Length / 2, exit, $"the truncated body held {cutBytes} bytes, the server sent {capsule.Length / 2}");
-        SerialLine? read = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(goodUrl) + " read bytes=" + capsule.Length
-            + " length=" + capsule.Length + @" ms=\d+ rate=\d+KiB/s$"));
+        SerialLine? read = serial.Find(SourceReadLines.Http(goodUrl, capsule.Length));
         BootAssert.NotNull(read, exit, "the whole capsule from python's http.server" + servers);
         int firstWrite = serial.IndexOf("^FIRMWARE MARKER state=in-progress");
         BootAssert.True(firstWrite > serial.IndexOf("^RECOVERY SOURCE http url=" + Regex.Escape(goodUrl) + " read"), exit,
@@ -174,9 +160,6 @@ while True:
     {
         E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-http-routed");
         byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
-        string webRoot = Path.Combine(files.RunDirectory, "www");
-        Directory.CreateDirectory(webRoot);
-        File.WriteAllBytes(Path.Combine(webRoot, "ovmf-vars.cap"), capsule);
 
         using E2eSegment segment = E2eSegment.Create();
         using NetworkNamespace server = NetworkNamespace.Create("e2ews");
@@ -193,20 +176,11 @@ while True:
         router.ExecChecked("nft", "add", "table", "inet", "httploss");
         router.ExecChecked("nft", "add", "chain", "inet", "httploss", "forwarded", "{ type filter hook forward priority 0; }");
         router.ExecChecked("nft", "add", "rule", "inet", "httploss", "forwarded", "meta", "l4proto", "tcp", "numgen", "random", "mod", "100", "<", "5", "counter", "drop");
-        using NamespaceProcess web = server.StartProcess(Python, "-m", "http.server", GoodPort.ToString(), "--bind", "10.217.0.2", "--directory", webRoot);
-        WaitListening(server, GoodPort, web);
+        using NamespaceProcess web = TestWebServers.ServeFile(server, "10.217.0.2", GoodPort, files.RunDirectory, "ovmf-vars.cap", capsule);
 
         string url = $"http://10.217.0.2:{GoodPort}/ovmf-vars.cap";
-        string[] oem =
-        {
-            "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString,
-            $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24",
-            "uefirecovery.gateway=" + E2eRecoveryLab.HostAddress,
-            "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
-            "uefirecovery.image-type=" + RecoveryManager.ImageType,
-            "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
-            "uefirecovery.source=" + url,
-        };
+        string[] oem = E2eRecoveryLab.SourceOemStrings(
+            $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24", "uefirecovery.gateway=" + E2eRecoveryLab.HostAddress, "uefirecovery.source=" + url);
         QemuMachine machine = segment.Machine(files.Boot("1-routed"), files.BuildEsp(), oem, E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
         (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
         string rules = router.ExecChecked("nft", "list", "table", "inet", "httploss").StandardOutput;
@@ -214,7 +188,7 @@ while True:
 
         BootAssert.NotNull(serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(url) + @" connecting server=10\.217\.0\.2:8080 local-port=\d+ via=10\.216\.0\.1$")),
             exit, "the connect through the gateway");
-        SerialLine? read = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(url) + " read bytes=" + capsule.Length + " length=" + capsule.Length + @" ms=\d+ rate=\d+KiB/s$"));
+        SerialLine? read = serial.Find(SourceReadLines.Http(url, capsule.Length));
         BootAssert.NotNull(read, exit, "the whole capsule through the router");
         Match dropped = Regex.Match(rules, @"counter packets (\d+)");
         BootAssert.True(dropped.Success && long.Parse(dropped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, exit, "the router dropped nothing:\n" + rules);
@@ -236,18 +210,14 @@ while True:
     {
         E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-http-" + nic.ToString().ToLowerInvariant());
         byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
-        string webRoot = Path.Combine(files.RunDirectory, "www");
-        Directory.CreateDirectory(webRoot);
-        File.WriteAllBytes(Path.Combine(webRoot, "ovmf-vars.cap"), capsule);
         string redirectScript = Path.Combine(files.RunDirectory, "redirect-server.py");
         File.WriteAllText(redirectScript, RedirectServer);
 
         using E2eSegment segment = E2eSegment.Create();
         string host = E2eRecoveryLab.HostAddress;
-        using NamespaceProcess web = segment.Namespace.StartProcess(Python, "-m", "http.server", GoodPort.ToString(), "--bind", host, "--directory", webRoot);
+        using NamespaceProcess web = TestWebServers.ServeFile(segment.Namespace, host, GoodPort, files.RunDirectory, "ovmf-vars.cap", capsule);
         using NamespaceProcess redirect = segment.Namespace.StartProcess(Python, redirectScript, host, CutPort.ToString());
-        WaitListening(segment.Namespace, GoodPort, web);
-        WaitListening(segment.Namespace, CutPort, redirect);
+        TestWebServers.WaitListening(segment.Namespace, CutPort, redirect);
 
         string redirectUrl = $"http://{host}:{CutPort}/ovmf-vars.cap";
         string goodUrl = $"http://{host}:{GoodPort}/ovmf-vars.cap";
@@ -257,16 +227,8 @@ while True:
             RunDirectory = files.Boot("1-" + nic),
             Nic = NicSetup.Tap(segment.Tap, nic),
             NetworkNamespace = segment.Namespace.Name,
-            OemStrings = new[]
-            {
-                "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString,
-                $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24",
-                "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
-                "uefirecovery.image-type=" + RecoveryManager.ImageType,
-                "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
-                "uefirecovery.source=" + redirectUrl,
-                "uefirecovery.source=" + goodUrl,
-            },
+            OemStrings = E2eRecoveryLab.SourceOemStrings(
+                $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24", "uefirecovery.source=" + redirectUrl, "uefirecovery.source=" + goodUrl),
             Timeout = E2eRecoveryLab.MachineTimeout,
             VarsTemplatePath = files.InterruptedVarsPath,
         });
@@ -277,8 +239,7 @@ while True:
         SerialLine? refused = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(redirectUrl)
             + @" skipped reason=redirect-not-followed http-status=302 location=""http://10\.99\.99\.99/evil\.cap"" bytes=0 ms=\d+$"));
         BootAssert.NotNull(refused, exit, "the redirect refused" + servers);
-        SerialLine? read = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(goodUrl) + " read bytes=" + capsule.Length
-            + " length=" + capsule.Length + @" ms=\d+ rate=\d+KiB/s$"));
+        SerialLine? read = serial.Find(SourceReadLines.Http(goodUrl, capsule.Length));
         BootAssert.NotNull(read, exit, "the whole capsule over iPXE's SNP" + servers);
         BootAssert.True(serial.IndexOf("^FIRMWARE MARKER state=in-progress") > serial.IndexOf("^RECOVERY SOURCE http url=" + Regex.Escape(goodUrl) + " read"), exit,
             "a write step before the good capsule was read");
@@ -309,19 +270,13 @@ while True:
         using NamespaceProcess excess = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8082", "excess");
         using NamespaceProcess oversized = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8083", "oversized");
         using NamespaceProcess chunked = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8084", "chunked");
-        WaitListening(segment.Namespace, 8082, excess);
-        WaitListening(segment.Namespace, 8083, oversized);
-        WaitListening(segment.Namespace, 8084, chunked);
+        TestWebServers.WaitListening(segment.Namespace, 8082, excess);
+        TestWebServers.WaitListening(segment.Namespace, 8083, oversized);
+        TestWebServers.WaitListening(segment.Namespace, 8084, chunked);
 
         string[] urls = { $"http://{host}:8082/ovmf-vars.cap", $"http://{host}:8083/ovmf-vars.cap", $"http://{host}:8084/ovmf-vars.cap" };
-        string[] oem = new[]
-        {
-            "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString,
-            $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24",
-            "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
-            "uefirecovery.image-type=" + RecoveryManager.ImageType,
-            "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
-        }.Concat(urls.Select(u => "uefirecovery.source=" + u)).ToArray();
+        string[] oem = E2eRecoveryLab.SourceOemStrings(
+            new[] { $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24" }.Concat(urls.Select(u => "uefirecovery.source=" + u)).ToArray());
         QemuMachine machine = segment.Machine(files.Boot("1-framing"), files.BuildEsp(), oem, E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
         (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
         string servers = "\nservers:\n" + excess.Output + oversized.Output + chunked.Output;
@@ -332,7 +287,7 @@ while True:
         BootAssert.NotNull(tooLong, exit, "the body longer than its Content-Length refused" + servers);
         SerialLine? tooLarge = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(urls[1]) + @" skipped reason=too-large bytes=0 ms=\d+$"));
         BootAssert.NotNull(tooLarge, exit, "the 64 MiB Content-Length refused before any body byte" + servers);
-        SerialLine? read = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(urls[2]) + " read bytes=" + capsule.Length + @" length=chunked ms=\d+ rate=\d+KiB/s$"));
+        SerialLine? read = serial.Find(SourceReadLines.Http(urls[2], capsule.Length, chunked: true));
         BootAssert.NotNull(read, exit, "the chunked capsule decoded" + servers);
         BootAssert.True(serial.IndexOf("^FIRMWARE MARKER state=in-progress") > serial.IndexOf("^RECOVERY SOURCE http url=" + Regex.Escape(urls[2]) + " read"), exit,
             "a write step before the chunked capsule was read");
@@ -360,21 +315,13 @@ while True:
         string host = E2eRecoveryLab.HostAddress;
         using NamespaceProcess stall = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8085", "stall");
         using NamespaceProcess chunked = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8084", "chunked");
-        WaitListening(segment.Namespace, 8085, stall);
-        WaitListening(segment.Namespace, 8084, chunked);
+        TestWebServers.WaitListening(segment.Namespace, 8085, stall);
+        TestWebServers.WaitListening(segment.Namespace, 8084, chunked);
 
         string stallUrl = $"http://{host}:8085/ovmf-vars.cap";
         string goodUrl = $"http://{host}:8084/ovmf-vars.cap";
-        string[] oem =
-        {
-            "uefirecovery.mode=auto", EfiAppConsole.DebugExitOemString,
-            $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24",
-            "uefirecovery.trust.rsa2048=" + RecoveryManager.TestKeyHash,
-            "uefirecovery.image-type=" + RecoveryManager.ImageType,
-            "uefirecovery.lsv=" + RecoveryManager.LowestSupportedVersion,
-            "uefirecovery.source=" + stallUrl,
-            "uefirecovery.source=" + goodUrl,
-        };
+        string[] oem = E2eRecoveryLab.SourceOemStrings(
+            $"uefirecovery.ip={E2eRecoveryLab.MachineAddress}/24", "uefirecovery.source=" + stallUrl, "uefirecovery.source=" + goodUrl);
         QemuMachine machine = segment.Machine(files.Boot("1-stall"), files.BuildEsp(), oem, E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
         (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
         string servers = "\nservers:\n" + stall.Output + chunked.Output;
@@ -383,7 +330,7 @@ while True:
         // ms: at least the 30 s without a byte (the firmware clock runs slow under load, never fast).
         SerialLine? stalled = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(stallUrl) + @" skipped reason=stalled bytes=1000 ms=(\d+)$"));
         BootAssert.NotNull(stalled, exit, "the stalled server skipped" + servers);
-        SerialLine? read = serial.Find(new Regex("^RECOVERY SOURCE http url=" + Regex.Escape(goodUrl) + " read bytes=" + capsule.Length + @" length=chunked ms=\d+ rate=\d+KiB/s$"));
+        SerialLine? read = serial.Find(SourceReadLines.Http(goodUrl, capsule.Length, chunked: true));
         BootAssert.NotNull(read, exit, "the next source's capsule" + servers);
         BootAssert.True(serial.IndexOf("^FIRMWARE MARKER state=in-progress") > serial.IndexOf("^RECOVERY SOURCE http url=" + Regex.Escape(goodUrl) + " read"), exit,
             "a write step before the good capsule was read");
@@ -393,16 +340,5 @@ while True:
         BootAssert.True(files.Payload.AsSpan().SequenceEqual(after), exit, "vars differ from the payload in blocks " + FlashBlocks.Differing(files.Payload, after));
         _output.WriteLine(stalled!.Text);
         _output.WriteLine(read!.Text);
-    }
-
-    private static void WaitListening(NetworkNamespace ns, int port, NamespaceProcess process)
-    {
-        for (int i = 0; i < 100; i++)
-        {
-            if (ns.Exec("ss", "-ltnH", "sport", "= :" + port).StandardOutput.Contains(":" + port, StringComparison.Ordinal)) return;
-            if (process.HasExited) throw new InvalidOperationException(process.CommandLine + " exited:\n" + process.Output);
-            Thread.Sleep(100);
-        }
-        throw new TimeoutException("nothing listens on port " + port + ":\n" + process.Output);
     }
 }
