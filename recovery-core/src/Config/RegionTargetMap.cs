@@ -7,12 +7,13 @@ namespace UefiRecovery.Core.Config;
 /// <summary>
 /// <c>uefirecovery.target</c>: which firmware region an FMP image type is written to (issue #6). One entry
 /// per image type, at most <see cref="Capacity"/>:
-/// <code>uefirecovery.target=&lt;image-type-guid&gt;,fv=&lt;filesystem-guid&gt;,size=&lt;bytes&gt;[,block=&lt;bytes&gt;][,store=nv|raw][,base=&lt;address&gt;]</code>
+/// <code>uefirecovery.target=&lt;image-type-guid&gt;,fv=&lt;filesystem-guid&gt;,size=&lt;bytes&gt;[,block=&lt;bytes&gt;][,store=nv|raw][,base=&lt;address&gt;][,map=volume|device]</code>
 /// <c>fv</c> is the FileSystemGuid in the FV header (PI 1.8 Vol. 3 §3.2.1.1; the NV store FV has no
 /// extended header and so no FV name), <c>size</c> its FvLength, <c>block</c> the block size (default
 /// 0x1000), <c>store=nv</c> also checks the variable store header (default: nv when fv is
 /// EFI_SYSTEM_NV_DATA_FV_GUID), <c>base</c> picks the FVB instance at that physical address instead of the
-/// first one carrying the GUID. Numbers are decimal or 0x hex. Without any entry the built-in default is
+/// first one carrying the GUID, <c>map=device</c> lets the FV header's block map describe the whole flash part the
+/// volume starts (AAVMF's NorFlashDxe; <see cref="RegionTarget.HeaderMapsDevice"/>). Numbers are decimal or 0x hex. Without any entry the built-in default is
 /// OVMF's NV store (<see cref="RegionTarget.OvmfNvStore4M"/>) for every image type.
 /// </summary>
 public sealed class RegionTargetMap
@@ -71,7 +72,8 @@ public sealed class RegionTargetMap
         }
 
         EfiGuid fileSystem = default;
-        bool hasFileSystem = false, hasSize = false, hasBlock = false, hasStore = false, hasBase = false;
+        bool hasFileSystem = false, hasSize = false, hasBlock = false, hasStore = false, hasBase = false, hasMap = false;
+        bool mapsDevice = false;
         ulong size = 0, block = DefaultBlockSize, baseAddress = 0;
         bool isStore = false;
         ReadOnlySpan<char> rest = value.Slice(comma + 1);
@@ -134,9 +136,20 @@ public sealed class RegionTargetMap
                 }
                 hasBase = true;
             }
+            else if (ConfigKeyNames.TextEquals(name, "map"))
+            {
+                bool device = ConfigKeyNames.TextEquals(text, "device");
+                if (hasMap || (!device && !ConfigKeyNames.TextEquals(text, "volume")))
+                {
+                    reason = "map is repeated or not volume|device";
+                    return false;
+                }
+                mapsDevice = device;
+                hasMap = true;
+            }
             else
             {
-                reason = "unknown field (fv, size, block, store, base)";
+                reason = "unknown field (fv, size, block, store, base, map)";
                 return false;
             }
             if (end < 0)
@@ -163,7 +176,7 @@ public sealed class RegionTargetMap
             isStore = fileSystem.Equals(RegionTarget.SystemNvDataFvGuid);
 
         _imageTypes[Count] = imageType;
-        _regions[Count] = new RegionTarget(fileSystem, size, (int)block, (int)(size / block), isStore);
+        _regions[Count] = new RegionTarget(fileSystem, size, (int)block, (int)(size / block), isStore, mapsDevice);
         _bases[Count] = baseAddress;
         Count++;
         reason = "";

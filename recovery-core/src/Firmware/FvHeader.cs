@@ -72,7 +72,14 @@ public readonly struct FvHeader
     /// Parses the header at the start of <paramref name="bytes"/> (the volume's first bytes, at least
     /// HeaderLength of them). The checks are EDK2's (OvmfPkg ValidateFvHeader) and then the block map's.
     /// </summary>
-    public static FvHeaderStatus TryParse(ReadOnlySpan<byte> bytes, out FvHeader header)
+    public static FvHeaderStatus TryParse(ReadOnlySpan<byte> bytes, out FvHeader header) => TryParse(bytes, allowDeviceMap: false, out header);
+
+    /// <summary>
+    /// As <see cref="TryParse(ReadOnlySpan{byte}, out FvHeader)"/>; with <paramref name="allowDeviceMap"/> a block map of
+    /// one entry may describe more than the volume (the device it starts), as long as FvLength is a whole number of
+    /// its blocks (<see cref="RegionTarget.HeaderMapsDevice"/>).
+    /// </summary>
+    public static FvHeaderStatus TryParse(ReadOnlySpan<byte> bytes, bool allowDeviceMap, out FvHeader header)
     {
         header = default;
         if (bytes.Length < MinimumLength)
@@ -140,7 +147,8 @@ public readonly struct FvHeader
         {
             return FvHeaderStatus.BadBlockMap;
         }
-        if (total != fvLength)
+        bool deviceMap = allowDeviceMap && entries == 1 && total > fvLength && fvLength % firstBlockSize == 0;
+        if (total != fvLength && !deviceMap)
         {
             return FvHeaderStatus.BlockMapLengthMismatch;
         }

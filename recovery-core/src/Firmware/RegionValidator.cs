@@ -8,7 +8,8 @@ namespace UefiRecovery.Core.Firmware;
 ///    after the firmware re-creates a header in the region (OVMF does);
 /// 2. the device geometry equals the configuration;
 /// 3. the FV header parses (signature, revision, HeaderLength, checksum, block map, ExtHeaderOffset);
-/// 4. its FileSystemGuid, FvLength and block map equal the configuration, erase polarity 1;
+/// 4. its FileSystemGuid, FvLength and block map equal the configuration (a target whose header maps the device:
+///    at least its blocks, of its size), erase polarity 1;
 /// 5. for an NV store, the VARIABLE_STORE_HEADER after the FV header is formatted and healthy and fits.
 /// Everything here survives the firmware's own variable writes, which change only the variable area
 /// and FTW blocks, never these headers.
@@ -29,7 +30,7 @@ public static class RegionValidator
             return Invalid(RegionReason.MarkerUnreadable);
         }
 
-        FvHeaderStatus status = FvHeader.TryParse(headerBlock, out FvHeader header);
+        FvHeaderStatus status = FvHeader.TryParse(headerBlock, target.HeaderMapsDevice, out FvHeader header);
         if (status != FvHeaderStatus.Valid)
         {
             return Invalid(FromHeaderStatus(status));
@@ -42,7 +43,8 @@ public static class RegionValidator
         {
             return new RegionVerdict(RegionReason.FvLengthMismatch, header, true);
         }
-        if (!header.HasUniformBlocks || header.FirstBlockSize != (uint)target.BlockSize || header.BlockCount != (ulong)target.BlockCount)
+        bool blocksFit = target.HeaderMapsDevice ? header.BlockCount >= (ulong)target.BlockCount : header.BlockCount == (ulong)target.BlockCount;
+        if (!header.HasUniformBlocks || header.FirstBlockSize != (uint)target.BlockSize || !blocksFit)
         {
             return new RegionVerdict(RegionReason.BlockMapMismatch, header, true);
         }

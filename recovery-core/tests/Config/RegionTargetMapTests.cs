@@ -87,7 +87,7 @@ public sealed class RegionTargetMapTests
     [InlineData("00000000-0000-0000-0000-000000000000,fv=" + NvGuid + ",size=0x1000", "image type is not a nonzero GUID")]
     [InlineData(ImageType + ",size=0x84000", "fv= and size= are required")]
     [InlineData(ImageType + ",fv=" + NvGuid, "fv= and size= are required")]
-    [InlineData(ImageType + ",fv=" + NvGuid + ",size=0x84000,colour=red", "unknown field (fv, size, block, store, base)")]
+    [InlineData(ImageType + ",fv=" + NvGuid + ",size=0x84000,colour=red", "unknown field (fv, size, block, store, base, map)")]
     [InlineData(ImageType + ",fv=" + NvGuid + ",size=0x84000,", "field is not name=value")]
     [InlineData(ImageType + ",fv=" + NvGuid + ",size=0x84000,size=0x1000", "size is repeated or not a number (decimal or 0x hex)")]
     [InlineData(ImageType + ",fv=" + NvGuid + ",size=0x84001", "size is 0, above 64 MiB or not a whole number of blocks")]

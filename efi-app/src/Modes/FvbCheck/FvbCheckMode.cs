@@ -39,7 +39,7 @@ internal static class FvbCheckMode
         }
         if (!config.FvbCheckFileSystem.IsZero)
         {
-            target = new RegionTarget(config.FvbCheckFileSystem, target.FvLength, target.BlockSize, target.BlockCount, target.IsVariableStore);
+            target = new RegionTarget(config.FvbCheckFileSystem, target.FvLength, target.BlockSize, target.BlockCount, target.IsVariableStore, target.HeaderMapsDevice);
             baseAddress = 0;
         }
         bool selfTestWrite = config.FvbCheckRestoreSelfTest;
@@ -143,7 +143,7 @@ internal static class FvbCheckMode
         FvHeader fv = default;
         if (headerLength > 0 && fvb.Read(0, 0, header.Slice(0, headerLength)).IsSuccess)
         {
-            status = FvHeader.TryParse(header.Slice(0, headerLength), out fv);
+            status = FvHeader.TryParse(header.Slice(0, headerLength), target.HeaderMapsDevice, out fv);
         }
 
         var fvbLine = new ConsoleLine(line).Append("FIRMWARE FVB index=").AppendDecimal((ulong)index).Append(" base=").AppendHex(baseAddress)
@@ -170,7 +170,7 @@ internal static class FvbCheckMode
         UefiConsole console)
     {
         Span<char> line = stackalloc char[320];
-        var region = new FvbFlashRegion(fvb, (int)Math.Min((ulong)run.BlockSize, int.MaxValue), (int)Math.Min((ulong)run.NumberOfBlocks, int.MaxValue));
+        var region = new FvbFlashRegion(fvb, (int)Math.Min((ulong)run.BlockSize, int.MaxValue), (int)Math.Min(target.RegionBlocksOf(run.NumberOfBlocks), int.MaxValue));
         byte[] block = new byte[region.BlockSize];
 
         RegionVerdict verdict = RegionValidator.Validate(region, target, marker, block);

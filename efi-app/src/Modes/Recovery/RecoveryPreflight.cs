@@ -70,7 +70,7 @@ internal static class RecoveryPreflight
         EfiResult<FvbBlockRun> blockSize = fault == FvbTestFault.GetBlockSize ? EfiResult<FvbBlockRun>.Failure(EfiStatus.DeviceError) : fvb.GetBlockSize(0);
         if (!blockSize.TryGetValue(out FvbBlockRun run))
             return FvbCallFailed(lines, FvbTestFault.GetBlockSize, blockSize.Status, fault);
-        var flash = new FvbFlashRegion(fvb, (int)Math.Min((ulong)run.BlockSize, int.MaxValue), (int)Math.Min((ulong)run.NumberOfBlocks, int.MaxValue));
+        var flash = new FvbFlashRegion(fvb, (int)Math.Min((ulong)run.BlockSize, int.MaxValue), (int)Math.Min(region.RegionBlocksOf(run.NumberOfBlocks), int.MaxValue));
         byte[] block = new byte[Math.Max(flash.BlockSize, 1)];
         RegionVerdict verdict = RegionValidator.Validate(flash, region, marker, block);
         lines.Region(verdict, marker, markerStore != null);

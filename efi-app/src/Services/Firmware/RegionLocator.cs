@@ -30,7 +30,7 @@ internal static class RegionLocator
             int length = (int)Math.Min((ulong)run.BlockSize, (ulong)HeaderReadLength);
             if (length <= 0 || !fvb.Read(0, 0, header.Slice(0, length)).IsSuccess)
                 continue;
-            FvHeaderStatus status = FvHeader.TryParse(header.Slice(0, length), out FvHeader fv);
+            FvHeaderStatus status = FvHeader.TryParse(header.Slice(0, length), target.HeaderMapsDevice, out FvHeader fv);
             if (Matches(status, fv, fvbBase, target, targetBase))
                 return i;
         }
