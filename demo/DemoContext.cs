@@ -20,6 +20,9 @@ public sealed class DemoContext
     /// <summary>artifacts/demo-runs/&lt;time&gt;: ESP, vars copy and serial log of this demo.</summary>
     public string RunDirectory { get; }
 
+    /// <summary>The architecture's firmware, region and settings (--arch).</summary>
+    public DemoPlatform Platform => DemoPlatform.For(Options.Arch);
+
     /// <summary>Set by <see cref="Steps.LocateEfiAppStep"/>.</summary>
     public string? EfiAppPath { get; set; }
 

@@ -23,6 +23,9 @@ public sealed class DemoOptions
     /// <summary>The second scenario: a running Linux's agent is instructed by the manager and the machine recovers (issue #13).</summary>
     public bool ManagerInitiated { get; private set; }
 
+    /// <summary>--arch: the machine's architecture (x64: OVMF, BOOTX64.EFI; arm64: AAVMF, BOOTAA64.EFI).</summary>
+    public UefiRecovery.Testbed.Qemu.QemuArch Arch { get; private set; } = UefiRecovery.Testbed.Qemu.QemuArch.X64;
+
     private bool _timeoutGiven;
 
     /// <summary>Hard limit for the recovering VM: --timeout when given, else 15 minutes (TCG on a busy host).</summary>
@@ -35,6 +38,7 @@ public sealed class DemoOptions
         "  --boot-only           only boot the app without network and show its console\n" +
         "  --manager-initiated   the second scenario (root only): Linux runs, the manager's `instruct` makes its agent\n" +
         "                        reboot into the app, which recovers and resets, and Linux reports the new version\n" +
+        "  --arch x64|arm64      the machine: x64 (OVMF, BOOTX64.EFI; the default) or arm64 (AAVMF, BOOTAA64.EFI)\n" +
         "  --oem <key=value>     with --boot-only: add an SMBIOS OEM string for the app (repeatable)\n" +
         "  --help                show this text";
 
@@ -65,6 +69,10 @@ public sealed class DemoOptions
                     options._timeoutGiven = true;
                     i++;
                     break;
+                case "--arch" when hasValue && args[i + 1] is "x64" or "arm64":
+                    options.Arch = UefiRecovery.Testbed.Qemu.QemuArch.Parse(args[i + 1]);
+                    i++;
+                    break;
                 case "--oem" when hasValue && args[i + 1].Contains('='):
                     options.OemStrings.Add(args[i + 1]);
                     i++;
@@ -73,6 +81,11 @@ public sealed class DemoOptions
                     error = "Unknown or incomplete option: " + arg;
                     return false;
             }
+        }
+        if (options.ManagerInitiated && options.Arch != UefiRecovery.Testbed.Qemu.QemuArch.X64)
+        {
+            error = "--manager-initiated runs on x64 only (its Linux guest and agent are x86-64)";
+            return false;
         }
         if (options.ManagerInitiated && (options.BootOnly || options.UserModeNetwork || options.OemStrings.Count > 0))
         {

@@ -28,7 +28,7 @@ public static class Program
             Console.WriteLine(DemoOptions.Usage);
             return 0;
         }
-        if (!HostTools.TryResolve(HostTool.ForQemuBoot, out _, out string missing))
+        if (!HostTools.TryResolve(HostTool.ForQemuBoot, out _, out string missing) || !HostTools.TryResolve(options.Arch.ToolsForBoot, out _, out missing))
         {
             Console.Error.WriteLine(missing);
             return 2;
@@ -59,6 +59,18 @@ public static class Program
             steps.Add(new InstructedRecoveryStep());
             steps.Add(new VerifyRecoveryStep());
             steps.Add(new LinuxBackStep());
+        }
+        else if (context.Platform.FormatsFlashAtFirstBoot)
+        {
+            // arm64: the firmware makes the flash at its first boot, and the capsule carries that flash's region.
+            steps.Add(new BuildManagerStep());
+            steps.Add(new FormatFlashStep());
+            steps.Add(SignCapsuleStep.OfMachineVars());
+            steps.Add(new CorruptRegionStep());
+            steps.Add(new StartManagerStep());
+            steps.Add(new RecoverVmStep());
+            steps.Add(new VerifyRecoveryStep());
+            steps.Add(new SecondBootStep());
         }
         else
         {

@@ -20,6 +20,9 @@ public sealed class RecoveryDemoState
 
     public string? PayloadPath { get; set; }
 
+    /// <summary>arm64: the whole flash AAVMF formatted at a first boot (the payload is its region); null on x64.</summary>
+    public string? FlashTemplatePath { get; set; }
+
     public string? ImagesDirectory { get; set; }
 
     public string? CapsulePath { get; set; }

@@ -11,17 +11,18 @@ namespace UefiRecovery.Demo.Steps;
 /// <summary>Boots the app from an ESP folder in QEMU (headless, no network), streams its console, reports the exit.</summary>
 public sealed class BootEfiAppStep : IDemoStep
 {
-    public string Title => "Boot the EFI application in QEMU (OVMF, TCG, no network)";
+    public string Title => "Boot the EFI application in QEMU (OVMF or AAVMF, TCG, no network)";
 
     public async Task<StepResult> RunAsync(DemoContext context)
     {
         EspFolder esp = new EspBuilder()
-            .WithBootApplication(context.EfiAppPath ?? throw new InvalidOperationException("no EFI app located"))
+            .WithBootApplication(context.EfiAppPath ?? throw new InvalidOperationException("no EFI app located"), context.Platform.Arch.EspBootPath)
             .BuildFolder(Path.Combine(context.RunDirectory, "esp"));
         var oemStrings = new List<string> { EfiAppConsole.DebugExitOemString };
         oemStrings.AddRange(context.Options.OemStrings);
         var machine = new QemuMachine(new QemuMachineOptions
         {
+            Arch = context.Platform.Arch,
             BootDisk = esp,
             RunDirectory = context.RunDirectory,
             OemStrings = oemStrings,

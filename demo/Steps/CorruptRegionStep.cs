@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Threading.Tasks;
+using UefiRecovery.Demo.Recovery;
 using UefiRecovery.Testbed.Esp;
 using UefiRecovery.Testbed.Firmware;
 
@@ -18,22 +19,25 @@ public sealed class CorruptRegionStep : IDemoStep
 
     public Task<StepResult> RunAsync(DemoContext context)
     {
-        byte[] payload = File.ReadAllBytes(context.Recovery.PayloadPath!);
-        if (!InterruptedRecovery.CanDamage(payload))
+        DemoPlatform platform = context.Platform;
+        // The whole flash the machine starts from: the payload itself (OVMF), or the flash AAVMF formatted (its region is the payload).
+        string flashPath = context.Recovery.FlashTemplatePath ?? context.Recovery.PayloadPath!;
+        byte[] flash = File.ReadAllBytes(flashPath);
+        if (flash.Length < platform.SpareGarbageOffset + InterruptedRecovery.GarbageLength)
         {
-            return Task.FromResult(StepResult.Failed($"{context.Recovery.PayloadPath} is only {payload.Length} bytes"));
+            return Task.FromResult(StepResult.Failed($"{flashPath} is only {flash.Length} bytes"));
         }
         string damaged = Path.Combine(context.RunDirectory, "corrupted-vars.fd");
-        File.WriteAllBytes(damaged, InterruptedRecovery.DamageRegion(payload));
+        File.WriteAllBytes(damaged, platform.DamageRegion(flash));
         EspImage esp = new EspBuilder()
-            .WithBootApplication(context.EfiAppPath!)
+            .WithBootApplication(context.EfiAppPath!, platform.Arch.EspBootPath)
             .WithInProgressMarker()
             .BuildFatImage(Path.Combine(context.RunDirectory, "esp.img"));
         context.Recovery.DamagedVarsPath = damaged;
         context.Recovery.EspImagePath = esp.ImagePath;
-        int offset = InterruptedRecovery.GarbageOffset;
-        Console.WriteLine($"   flash: {InterruptedRecovery.GarbageLength} bytes of garbage at 0x{offset:X} (FTW spare area, block {offset / 4096}) -> {damaged}");
-        Console.WriteLine($"   ESP (FAT image {esp.ImagePath}): \\EFI\\BOOT\\BOOTX64.EFI + \\{InterruptedRecovery.MarkerPath} = \"{InterruptedRecovery.MarkerInProgress.TrimEnd()}\"");
+        int offset = platform.SpareGarbageOffset;
+        Console.WriteLine($"   flash: {InterruptedRecovery.GarbageLength} bytes of garbage at 0x{offset:X} (FTW spare area) -> {damaged}");
+        Console.WriteLine($"   ESP (FAT image {esp.ImagePath}): \\{platform.Arch.EspBootPath.Replace('/', '\\')} + \\{InterruptedRecovery.MarkerPath} = \"{InterruptedRecovery.MarkerInProgress.TrimEnd()}\"");
         Console.WriteLine("   why not the headers: OVMF faults before the boot manager on a damaged FV/variable-store header,");
         Console.WriteLine("   so no recovery app could run; this is the damage a machine can meet and the validity rule detects.");
         return Task.FromResult(StepResult.Ok("region = payload with an unfinished block, marker in-progress: the app must judge it invalid"));

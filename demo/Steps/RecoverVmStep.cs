@@ -23,16 +23,17 @@ public sealed class RecoverVmStep : IDemoStep
         DemoNetwork network = state.Network!;
         var machine = new QemuMachine(new QemuMachineOptions
         {
+            Arch = context.Platform.Arch,
             BootDisk = new EspImage(state.EspImagePath!),
             RunDirectory = System.IO.Path.Combine(context.RunDirectory, "1-recover"),
             Nic = network.Nic,
             NetworkNamespace = network.NamespaceName,
             ExtraArguments = network.ExtraQemuArguments,
-            OemStrings = MachineOemStrings(state, "auto"),
+            OemStrings = MachineOemStrings(state, "auto", context.Platform),
             Timeout = context.Options.RecoveryTimeout,
             VarsTemplatePath = state.DamagedVarsPath,
         });
-        Console.WriteLine($"   OEM strings: {string.Join(" ", MachineOemStrings(state, "auto"))}");
+        Console.WriteLine($"   OEM strings: {string.Join(" ", MachineOemStrings(state, "auto", context.Platform))}");
         Console.WriteLine($"   timeout {context.Options.RecoveryTimeout.TotalMinutes:F0} min; Ctrl+C stops QEMU and removes the network");
         QemuExit exit;
         await using (QemuRun run = machine.Start(line => Console.WriteLine("   vm | " + line)))
@@ -55,7 +56,7 @@ public sealed class RecoverVmStep : IDemoStep
     /// The VM's settings (SMBIOS type 11), as in recover-README: static address, manager, trusted key, image
     /// type, floor, and what the network needs besides (user-mode networking: discovery=manager).
     /// </summary>
-    internal static List<string> MachineOemStrings(RecoveryDemoState state, string mode)
+    internal static List<string> MachineOemStrings(RecoveryDemoState state, string mode, DemoPlatform? platform = null)
     {
         var strings = new List<string>
         {
@@ -68,6 +69,7 @@ public sealed class RecoverVmStep : IDemoStep
             "uefirecovery.lsv=" + RecoveryDemoState.LowestSupportedVersion,
         };
         strings.AddRange(state.Network.ExtraOemStrings);
+        strings.AddRange((platform ?? DemoPlatform.X64).OemStrings);
         return strings;
     }
 }

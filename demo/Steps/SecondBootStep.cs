@@ -20,9 +20,11 @@ public sealed class SecondBootStep : IDemoStep
         RecoveryDemoState state = context.Recovery;
         var machine = new QemuMachine(new QemuMachineOptions
         {
+            Arch = context.Platform.Arch,
             BootDisk = new EspImage(state.EspImagePath!),
             RunDirectory = System.IO.Path.Combine(context.RunDirectory, "2-next-boot"),
-            OemStrings = RecoverVmStep.MachineOemStrings(state, "auto"),
+            Nic = context.Platform.QuietNic,
+            OemStrings = RecoverVmStep.MachineOemStrings(state, "auto", context.Platform),
             Timeout = TimeSpan.FromMinutes(5),
             VarsTemplatePath = state.RecoveryExit!.VarsPath,
         });

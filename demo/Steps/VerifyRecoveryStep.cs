@@ -19,9 +19,12 @@ public sealed class VerifyRecoveryStep : IDemoStep
         byte[] payload = File.ReadAllBytes(state.PayloadPath!);
         byte[] after = File.ReadAllBytes(state.RecoveryExit!.VarsPath);
         string differing = DifferingBlocks(payload, after);
-        state.RegionVerified = payload.Length == after.Length && payload.AsSpan().SequenceEqual(after);
+        // The region is the whole flash on OVMF; on AAVMF its first payload.Length bytes (the rest of the 64 MiB is not the region).
+        bool wholeFlash = state.FlashTemplatePath is null;
+        state.RegionVerified = (wholeFlash ? payload.Length == after.Length : payload.Length <= after.Length)
+            && payload.AsSpan().SequenceEqual(after.AsSpan(0, Math.Min(after.Length, payload.Length)));
         Console.WriteLine(state.RegionVerified
-            ? $"   flash {state.RecoveryExit.VarsPath}: equals the payload, all {after.Length} bytes"
+            ? $"   flash {state.RecoveryExit.VarsPath}: {(wholeFlash ? "equals the payload, all" : "its region equals the payload, the first")} {(wholeFlash ? after.Length : payload.Length)} bytes"
             : $"   flash {state.RecoveryExit.VarsPath}: DIFFERS from the payload ({after.Length} vs {payload.Length} bytes; 4 KiB blocks {differing})");
 
         string results = Path.Combine(context.RunDirectory, "results.jsonl");
