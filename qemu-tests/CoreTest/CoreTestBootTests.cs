@@ -15,11 +15,11 @@ using Xunit.Abstractions;
 namespace UefiRecovery.QemuTests.CoreTest;
 
 /// <summary>
-/// uefirecovery.mode=coretest (efi-app/src/CoreTest): the portable core inside OVMF. The ESP gets the real
+/// uefirecovery.mode=coretest (efi-app/src/CoreTest): the portable core inside OVMF, and on AArch64 inside AAVMF. The ESP gets the real
 /// EDK2-made capsule vectors and trust material, copied at run time from ../shared/vectors/edk2-capsules into
 /// this run's ESP folder (never into the repository). Every expected check line is listed here, so a check the
 /// app silently skips fails this test. Prints the firmware's time to verify capsule B (528 KiB payload) as a figure
-/// (artifacts/figures/ovmf-verify.txt); the figure is never asserted against a limit.
+/// (artifacts/figures/ovmf-verify.txt, aavmf-verify.txt); the figure is never asserted against a limit.
 /// </summary>
 public sealed class CoreTestBootTests
 {
@@ -87,11 +87,14 @@ public sealed class CoreTestBootTests
 
     public CoreTestBootTests(ITestOutputHelper output) => _output = output;
 
-    [Fact]
-    public async Task Boot_CoreTestMode_CapsulesVerifiedProtocolAndNetstackPassInFirmware()
+    [Theory]
+    [InlineData("x64")]
+    [InlineData("arm64")]
+    public async Task Boot_CoreTestMode_CapsulesVerifiedProtocolAndNetstackPassInFirmware(string arch)
     {
-        string runDirectory = TestEnvironment.NewRunDirectory("coretest");
-        EspBuilder builder = new EspBuilder().WithBootApplication(EfiAppBinary.Require());
+        QemuArch machineArch = QemuArch.Parse(arch);
+        string runDirectory = TestEnvironment.NewRunDirectory("coretest-" + arch);
+        EspBuilder builder = new EspBuilder().WithBootApplication(EfiAppBinary.Require(machineArch), machineArch.EspBootPath);
         string vectors = Path.Combine(SharedDir(), "vectors", "edk2-capsules");
         foreach ((string espName, string vectorPath) in EspFiles)
         {
@@ -104,6 +107,7 @@ public sealed class CoreTestBootTests
         builder.WithFile("CORETEST/OFFERKEY.BIN", keyHash);
         var machine = new QemuMachine(new QemuMachineOptions
         {
+            Arch = machineArch,
             BootDisk = builder.BuildFolder(Path.Combine(runDirectory, "esp")),
             RunDirectory = runDirectory,
             OemStrings = new[] { CoreTestModeOemString, EfiAppConsole.DebugExitOemString },
@@ -129,7 +133,7 @@ public sealed class CoreTestBootTests
         BootAssert.True(serial.Find(EfiAppConsole.AnyFailFastLine) == null, exit, "a fail-fast during the coretest");
 
         var figure = new StringBuilder();
-        figure.AppendLine("# OVMF (QEMU TCG): capsule verification inside the firmware (efi-app coretest mode), " + DateTime.UtcNow.ToString("u"));
+        figure.AppendLine("# " + machineArch.Description + ": capsule verification inside the firmware (efi-app coretest mode), " + DateTime.UtcNow.ToString("u"));
         figure.AppendLine("# ms from a 10 ms firmware timer tick counter (QEMU virtual clock = host time under TCG; a lost tick makes it read low);"
             + " rtc_seconds from GetTime, whose Nanosecond field OVMF leaves 0 (printed: rtc_nanosecond_field)");
         foreach (string name in new[] { "capsule.rsa2048.A", "capsule.rsa2048.B", "capsule.pkcs7.A", "capsule.pkcs7.B" })
@@ -156,7 +160,7 @@ public sealed class CoreTestBootTests
             figure.AppendLine(arena.Text);
         }
         _output.WriteLine(figure.ToString());
-        TestEnvironment.Repo.WriteFigure("ovmf-verify.txt", figure.ToString());
+        TestEnvironment.Repo.WriteFigure(machineArch == QemuArch.Arm64 ? "aavmf-verify.txt" : "ovmf-verify.txt", figure.ToString());
     }
 
     private static string SharedDir()
