@@ -24,7 +24,7 @@ namespace UefiRecovery.QemuTests.SecureBoot;
 /// capsule whose payload is the snakeoil vars store itself, so the recovered region still enforces Secure Boot: on
 /// the next boot the unsigned app is refused again.
 /// AArch64 (AAVMF with its snakeoil vars, which trust the same key): the unsigned and the tampered BOOTAA64.EFI are
-/// refused and the signed one runs its self-test; recovery is not tested there (the firmware region is x64-only so far).
+/// refused, the signed one runs its self-test and recovers AAVMF's region (map=device), which then still enforces Secure Boot.
 /// </summary>
 public sealed class SecureBootBootTests
 {
@@ -104,6 +104,58 @@ public sealed class SecureBootBootTests
 
         // The recovered store carries the snakeoil PK/KEK/db: Secure Boot is still enforced.
         await AssertRefusedAsync(Path.Combine(run, "2-after"), EfiAppBinary.Require(), exit.VarsPath);
+    }
+
+    /// <summary>
+    /// AArch64: the snakeoil-signed BOOTAA64.EFI recovers AAVMF's region (the snakeoil store's first 0xC0000 bytes, its
+    /// keys included) from the real manager, and the recovered flash still refuses the unsigned app.
+    /// </summary>
+    [RootFact]
+    public async Task Recover_SignedAppArm64InterruptedRegion_RegionEqualsSnakeoilPayloadAndSecureBootStillEnforced()
+    {
+        QemuArch arm = QemuArch.Arm64;
+        const int RegionLength = 0xC0000;
+        string run = TestEnvironment.NewRunDirectory("secureboot-recover-arm64");
+        string signed = Signed(run, arm);
+        byte[] flash = File.ReadAllBytes(SnakeoilSigner.VarsPathFor(arm));
+        byte[] payload = flash.AsSpan(0, RegionLength).ToArray();
+        string payloadPath = Path.Combine(run, "payload-snakeoil-aavmf-vars.fd");
+        File.WriteAllBytes(payloadPath, payload);
+        string images = Directory.CreateDirectory(Path.Combine(run, "images")).FullName;
+        await RecoveryManager.PackAsync(payloadPath, RecoveryManager.Rsa2048TestKey, Path.Combine(images, "snakeoil-aavmf-vars.cap"));
+        byte[] damaged = (byte[])flash.Clone();
+        new Random(18).NextBytes(damaged.AsSpan(0x81000, 0x1000)); // in the FTW spare block, as an interrupted recovery leaves it
+        string interrupted = Path.Combine(run, "interrupted-snakeoil-aavmf-vars.fd");
+        File.WriteAllBytes(interrupted, damaged);
+        EspImage esp = new EspBuilder().WithBootApplication(signed, arm.EspBootPath).WithInProgressMarker().BuildFatImage(Path.Combine(run, "esp.img"));
+        string results = Path.Combine(run, "results.jsonl");
+
+        using E2eSegment segment = E2eSegment.Create("sbta");
+        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace, E2eRecoveryLab.Serve(images, results, gatherSeconds: null));
+        var machine = new QemuMachine(new QemuMachineOptions
+        {
+            Arch = arm,
+            BootDisk = esp,
+            RunDirectory = Path.Combine(run, "1-recover"),
+            Nic = NicSetup.Tap(segment.Tap, NicModel.VirtioNetOvmfDriver),
+            NetworkNamespace = segment.Namespace.Name,
+            OemStrings = [.. E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress), Arm64RecoveryTests.TargetOemString],
+            Timeout = TimeSpan.FromMinutes(12),
+            VarsTemplatePath = interrupted,
+        });
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
+        string context = "\nmanager:\n" + manager.Output;
+
+        BootAssert.True(serial.Find(new Regex(AccessDenied)) == null, exit, "the signed app was refused");
+        BootAssert.NotNull(serial.Find(new Regex("^RECOVERY REGION verdict=invalid reason=recovery-in-progress ")), exit, "the interrupted region");
+        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY RESULT outcome=success reason=0 acked=yes$")), exit, "RESULT acknowledged" + context);
+        BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
+            "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
+        byte[] after = File.ReadAllBytes(exit.VarsPath);
+        BootAssert.True(after.AsSpan(0, RegionLength).SequenceEqual(payload), exit, "the region differs from the snakeoil payload");
+
+        // The recovered region carries the snakeoil PK/KEK/db: Secure Boot is still enforced.
+        await AssertRefusedAsync(Path.Combine(run, "2-after"), EfiAppBinary.Require(arm), exit.VarsPath, arm);
     }
 
     [Theory]
