@@ -259,20 +259,13 @@ while True:
     public async Task Recover_WrongLengthThenOversizedThenChunked_FirstTwoSkippedChunkedRecovers()
     {
         E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-http-framing");
-        byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
-        string capsulePath = Path.Combine(files.RunDirectory, "ovmf-vars.cap");
-        File.WriteAllBytes(capsulePath, capsule);
-        string script = Path.Combine(files.RunDirectory, "mode-server.py");
-        File.WriteAllText(script, ModeServer);
+        byte[] capsule = WriteModeServerFiles(files);
 
         using E2eSegment segment = E2eSegment.Create();
         string host = E2eRecoveryLab.HostAddress;
-        using NamespaceProcess excess = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8082", "excess");
-        using NamespaceProcess oversized = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8083", "oversized");
-        using NamespaceProcess chunked = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8084", "chunked");
-        TestWebServers.WaitListening(segment.Namespace, 8082, excess);
-        TestWebServers.WaitListening(segment.Namespace, 8083, oversized);
-        TestWebServers.WaitListening(segment.Namespace, 8084, chunked);
+        using NamespaceProcess excess = StartModeServer(segment, files, 8082, "excess");
+        using NamespaceProcess oversized = StartModeServer(segment, files, 8083, "oversized");
+        using NamespaceProcess chunked = StartModeServer(segment, files, 8084, "chunked");
 
         string[] urls = { $"http://{host}:8082/ovmf-vars.cap", $"http://{host}:8083/ovmf-vars.cap", $"http://{host}:8084/ovmf-vars.cap" };
         string[] oem = E2eRecoveryLab.SourceOemStrings(
@@ -305,18 +298,12 @@ while True:
     public async Task Recover_ServerStallsThenChunked_StalledSkippedNothingWrittenThenRecovers()
     {
         E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-http-stall");
-        byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
-        string capsulePath = Path.Combine(files.RunDirectory, "ovmf-vars.cap");
-        File.WriteAllBytes(capsulePath, capsule);
-        string script = Path.Combine(files.RunDirectory, "mode-server.py");
-        File.WriteAllText(script, ModeServer);
+        byte[] capsule = WriteModeServerFiles(files);
 
         using E2eSegment segment = E2eSegment.Create();
         string host = E2eRecoveryLab.HostAddress;
-        using NamespaceProcess stall = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8085", "stall");
-        using NamespaceProcess chunked = segment.Namespace.StartProcess(Python, script, capsulePath, host, "8084", "chunked");
-        TestWebServers.WaitListening(segment.Namespace, 8085, stall);
-        TestWebServers.WaitListening(segment.Namespace, 8084, chunked);
+        using NamespaceProcess stall = StartModeServer(segment, files, 8085, "stall");
+        using NamespaceProcess chunked = StartModeServer(segment, files, 8084, "chunked");
 
         string stallUrl = $"http://{host}:8085/ovmf-vars.cap";
         string goodUrl = $"http://{host}:8084/ovmf-vars.cap";
@@ -340,5 +327,31 @@ while True:
         BootAssert.True(files.Payload.AsSpan().SequenceEqual(after), exit, "vars differ from the payload in blocks " + FlashBlocks.Differing(files.Payload, after));
         _output.WriteLine(stalled!.Text);
         _output.WriteLine(read!.Text);
+    }
+
+    /// <summary>The run's trusted capsule as ovmf-vars.cap and the <see cref="ModeServer"/> script beside it; the capsule's bytes.</summary>
+    private static byte[] WriteModeServerFiles(E2eRecoveryFiles files)
+    {
+        byte[] capsule = File.ReadAllBytes(Directory.GetFiles(files.Images, "*.cap").Single());
+        File.WriteAllBytes(Path.Combine(files.RunDirectory, "ovmf-vars.cap"), capsule);
+        File.WriteAllText(Path.Combine(files.RunDirectory, "mode-server.py"), ModeServer);
+        return capsule;
+    }
+
+    /// <summary>One <see cref="ModeServer"/> (files from <see cref="WriteModeServerFiles"/>) on the lab's host address, listening when it returns.</summary>
+    private static NamespaceProcess StartModeServer(E2eSegment segment, E2eRecoveryFiles files, int port, string mode)
+    {
+        NamespaceProcess server = segment.Namespace.StartProcess(Python, Path.Combine(files.RunDirectory, "mode-server.py"),
+            Path.Combine(files.RunDirectory, "ovmf-vars.cap"), E2eRecoveryLab.HostAddress, port.ToString(System.Globalization.CultureInfo.InvariantCulture), mode);
+        try
+        {
+            TestWebServers.WaitListening(segment.Namespace, port, server);
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
     }
 }
