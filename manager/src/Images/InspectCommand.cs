@@ -23,12 +23,12 @@ internal static class InspectCommand
             TextWriter stderr = parseResult.InvocationConfiguration.Error;
             if (!ImageLimits.TryParse(parseResult.GetValue(maxSize), out long maxBytes, out string sizeError))
             {
-                return JsonError.Report(stdout, stderr, JsonOutputOption.Requested(parseResult), "image inspect: " + sizeError, ExitCodes.Usage);
+                return Fail(stderr, "image inspect: " + sizeError, ExitCodes.Usage);
             }
             string path = parseResult.GetValue(file)!.FullName;
             if (!RegularFile.TryRead(path, maxBytes, out byte[] bytes, out string readError, "--max-image-size"))
             {
-                return JsonError.Report(stdout, stderr, JsonOutputOption.Requested(parseResult), "image inspect: " + path + ": " + readError, ExitCodes.Configuration);
+                return Fail(stderr, "image inspect: " + path + ": " + readError, ExitCodes.Configuration);
             }
 
             CapsuleStatus status = CapsuleParser.TryParse(bytes, out FmpCapsule capsule);
@@ -69,5 +69,12 @@ internal static class InspectCommand
             return status == CapsuleStatus.Ok ? ExitCodes.Ok : ExitCodes.Rejected;
         });
         return command;
+    }
+
+    // One stderr line; with --json the command runner turns it into the JSON error object on stdout.
+    private static int Fail(TextWriter stderr, string message, int exitCode)
+    {
+        stderr.WriteLine(message);
+        return exitCode;
     }
 }

@@ -45,11 +45,11 @@ internal static class VerifyCommand
             TextWriter stderr = parseResult.InvocationConfiguration.Error;
             if (!CliValues.TryParseGuid(parseResult.GetValue(imageType), out EfiGuid type))
             {
-                return Fail(stdout, stderr, JsonOutputOption.Requested(parseResult), "--image-type is not a GUID");
+                return Fail(stderr, "--image-type is not a GUID");
             }
             if (!CliAlias.AnyGiven(parseResult, lsv, lsvOld))
             {
-                return Fail(stdout, stderr, JsonOutputOption.Requested(parseResult), "give --lsv, the machine's stored LowestSupportedVersion (0 when it has none)");
+                return Fail(stderr, "give --lsv, the machine's stored LowestSupportedVersion (0 when it has none)");
             }
             uint lowest = CliAlias.Value(parseResult, lsv, lsvOld);
             ulong instance = parseResult.GetValue(hardwareInstance);
@@ -57,7 +57,7 @@ internal static class VerifyCommand
             uint current = parseResult.GetValue(currentVersion);
             if (!ImageLimits.TryParse(parseResult.GetValue(maxSize), out long maxBytes, out string sizeError))
             {
-                return Fail(stdout, stderr, JsonOutputOption.Requested(parseResult), sizeError);
+                return Fail(stderr, sizeError);
             }
             ulong region = parseResult.GetValue(regionSize) ?? ulong.MaxValue;
 
@@ -65,11 +65,11 @@ internal static class VerifyCommand
             string[] trustHashes = parseResult.GetValue(keyHashes)!;
             if (trustFiles.Length + trustHashes.Length == 0)
             {
-                return Fail(stdout, stderr, JsonOutputOption.Requested(parseResult), "give at least one of --trusted, --trusted-key-hash");
+                return Fail(stderr, "give at least one of --trusted, --trusted-key-hash");
             }
             if (TrustStoreLoader.KeyHashProblem(trustHashes) is { } hashProblem)
             {
-                return Fail(stdout, stderr, JsonOutputOption.Requested(parseResult), hashProblem);
+                return Fail(stderr, hashProblem);
             }
             TrustStore trust;
             try
@@ -78,12 +78,12 @@ internal static class VerifyCommand
             }
             catch (InvalidDataException e)
             {
-                return Fail(stdout, stderr, JsonOutputOption.Requested(parseResult), e.Message, ExitCodes.Configuration);
+                return Fail(stderr, e.Message, ExitCodes.Configuration);
             }
             string capsulePath = parseResult.GetValue(file)!.FullName;
             if (!RegularFile.TryRead(capsulePath, maxBytes, out byte[] capsuleBytes, out string readError, "--max-image-size"))
             {
-                return Fail(stdout, stderr, JsonOutputOption.Requested(parseResult), capsulePath + ": " + readError, ExitCodes.Configuration);
+                return Fail(stderr, capsulePath + ": " + readError, ExitCodes.Configuration);
             }
 
             var target = new UpdateTarget(type, (byte)index, instance, lowest, current, region);
@@ -141,6 +141,10 @@ internal static class VerifyCommand
         return command;
     }
 
-    private static int Fail(TextWriter stdout, TextWriter stderr, bool json, string message, int exitCode = ExitCodes.Usage) =>
-        JsonError.Report(stdout, stderr, json, "image verify: " + message, exitCode);
+    // One stderr line; with --json the command runner turns it into the JSON error object on stdout.
+    private static int Fail(TextWriter stderr, string message, int exitCode = ExitCodes.Usage)
+    {
+        stderr.WriteLine("image verify: " + message);
+        return exitCode;
+    }
 }
