@@ -46,22 +46,8 @@ public sealed class Arm64RecoveryTests
             .BuildFatImage(Path.Combine(runDirectory, "esp.img"));
         using E2eSegment segment = E2eSegment.Create(NamespacePrefix);
 
-        // Every boot has the same devices (the ESP and the NIC at the same PCI slots): AAVMF keeps the boot options
-        // of the boot that formatted the flash, and a disk at another slot would leave it booting its shell.
-        string formatted = await FormatFlashAsync(runDirectory, segment, esp);
-        byte[] flash = File.ReadAllBytes(formatted);
-        byte[] payload = flash.AsSpan(0, RegionLength).ToArray();
-        string payloadPath = Path.Combine(runDirectory, "payload-aavmf-vars.fd");
-        File.WriteAllBytes(payloadPath, payload);
-        string images = Directory.CreateDirectory(Path.Combine(runDirectory, "images")).FullName;
-        await RecoveryManager.PackAsync(payloadPath, RecoveryManager.Rsa2048TestKey, Path.Combine(images, "aavmf-vars.cap"));
+        var (payload, images, damaged, damagedPath) = await InterruptedRegionAsync(runDirectory, segment, esp, RecoveryManager.Rsa2048TestKey, seed: 16);
         string results = Path.Combine(runDirectory, "results.jsonl");
-
-        // What an interrupted recovery leaves: the spare block partly rewritten, and the ESP marker in progress.
-        byte[] damaged = (byte[])flash.Clone();
-        new Random(16).NextBytes(damaged.AsSpan(SpareGarbageOffset, 0x1000));
-        string damagedPath = Path.Combine(runDirectory, "interrupted-vars.fd");
-        File.WriteAllBytes(damagedPath, damaged);
 
         using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace,
             E2eRecoveryLab.Serve(images, results, gatherSeconds: null) with { Name = "rcv-arm64" });
@@ -105,17 +91,8 @@ public sealed class Arm64RecoveryTests
         EspImage esp = new EspBuilder().WithBootApplication(EfiAppBinary.Require(Arm64), Arm64.EspBootPath).WithInProgressMarker()
             .BuildFatImage(Path.Combine(runDirectory, "esp.img"));
         using E2eSegment segment = E2eSegment.Create(NamespacePrefix);
-        string formatted = await FormatFlashAsync(runDirectory, segment, esp);
-        byte[] flash = File.ReadAllBytes(formatted);
-        string payloadPath = Path.Combine(runDirectory, "payload-aavmf-vars.fd");
-        File.WriteAllBytes(payloadPath, flash.AsSpan(0, RegionLength).ToArray());
-        string images = Directory.CreateDirectory(Path.Combine(runDirectory, "images")).FullName;
-        await RecoveryManager.PackAsync(payloadPath, RecoveryManager.UntrustedKey, Path.Combine(images, "aavmf-vars-untrusted.cap"));
+        var (_, images, damaged, damagedPath) = await InterruptedRegionAsync(runDirectory, segment, esp, RecoveryManager.UntrustedKey, seed: 17);
         string results = Path.Combine(runDirectory, "results.jsonl");
-        byte[] damaged = (byte[])flash.Clone();
-        new Random(17).NextBytes(damaged.AsSpan(SpareGarbageOffset, 0x1000));
-        string damagedPath = Path.Combine(runDirectory, "interrupted-vars.fd");
-        File.WriteAllBytes(damagedPath, damaged);
 
         // The manager serves what it is given (the rogue-donor switch): the machine's own check must refuse it.
         using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace,
@@ -133,6 +110,28 @@ public sealed class Arm64RecoveryTests
         BootAssert.True(after.AsSpan(SpareGarbageOffset, 0x1000).SequenceEqual(damaged.AsSpan(SpareGarbageOffset, 0x1000))
             && after.AsSpan(RegionLength).SequenceEqual(damaged.AsSpan(RegionLength)), exit, "the flash changed after a refused capsule");
         _output.WriteLine(rejected.Text);
+    }
+
+    /// <summary>
+    /// The flash AAVMF formats at a first boot, its region packed (signed with <paramref name="key"/>) into the images folder,
+    /// and that flash as an interrupted recovery leaves it (4 KiB of seeded garbage in the FTW spare block; the ESP's marker
+    /// is the caller's). Every boot has the same devices (the ESP and the NIC at the same PCI slots): AAVMF keeps the boot
+    /// options of the boot that formatted the flash, and a disk at another slot would leave it booting its shell.
+    /// </summary>
+    private static async Task<(byte[] Payload, string Images, byte[] Damaged, string DamagedPath)> InterruptedRegionAsync(
+        string runDirectory, E2eSegment segment, EspImage esp, string key, int seed)
+    {
+        byte[] flash = File.ReadAllBytes(await FormatFlashAsync(runDirectory, segment, esp));
+        byte[] payload = flash.AsSpan(0, RegionLength).ToArray();
+        string payloadPath = Path.Combine(runDirectory, "payload-aavmf-vars.fd");
+        File.WriteAllBytes(payloadPath, payload);
+        string images = Directory.CreateDirectory(Path.Combine(runDirectory, "images")).FullName;
+        await RecoveryManager.PackAsync(payloadPath, key, Path.Combine(images, "aavmf-vars.cap"));
+        byte[] damaged = (byte[])flash.Clone();
+        new Random(seed).NextBytes(damaged.AsSpan(SpareGarbageOffset, 0x1000));
+        string damagedPath = Path.Combine(runDirectory, "interrupted-vars.fd");
+        File.WriteAllBytes(damagedPath, damaged);
+        return (payload, images, damaged, damagedPath);
     }
 
     /// <summary>A first boot of Debian's all-zero AAVMF_VARS.fd (banner only): AAVMF formats the flash; its path afterwards.</summary>
