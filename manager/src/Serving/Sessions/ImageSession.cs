@@ -342,6 +342,7 @@ public sealed class ImageSession
         switch (status.Kind)
         {
             case StatusKind.Complete:
+                client.ListedEarlierInAnswer(status.Round, more: false);
                 if (client.State == MemberState.Receiving) client.CompletedAt = now;
                 client.State = MemberState.Complete;
                 client.MissingFragments = 0;
@@ -359,6 +360,7 @@ public sealed class ImageSession
                     _repair.AddRangeExcept(range.First, range.Count, stale);
                     missing += (int)Math.Min(range.Count, Geometry.FragmentCount);
                 }
+                missing += client.ListedEarlierInAnswer(status.Round, status.HasMore);
                 client.State = MemberState.Receiving;
                 client.MissingFragments = status.HasMore ? Math.Max(missing, (int)(Geometry.FragmentCount - client.FragmentsHeld)) : missing;
                 client.HasMoreNacks = status.HasMore;
@@ -382,6 +384,7 @@ public sealed class ImageSession
                         if (stale is null || !stale.Contains((uint)fragment)) _repair.Add((uint)fragment);
                     }
                 }
+                missing += client.ListedEarlierInAnswer(status.Round, status.HasMore);
                 client.State = MemberState.Receiving;
                 client.MissingFragments = status.HasMore ? Math.Max(missing, (int)(Geometry.FragmentCount - client.FragmentsHeld)) : missing;
                 client.HasMoreNacks = status.HasMore;
@@ -405,6 +408,7 @@ public sealed class ImageSession
                     if (need > _parityAsked[block]) _parityAsked[block] = need;
                     _parityBlocks.Add((uint)block);
                 }
+                needed += client.ListedEarlierInAnswer(status.Round, status.HasMore);
                 client.State = MemberState.Receiving;
                 client.MissingFragments = status.HasMore ? Math.Max(needed, (int)(Geometry.FragmentCount - client.FragmentsHeld)) : needed;
                 client.HasMoreNacks = status.HasMore;

@@ -66,6 +66,20 @@ public sealed class SessionClient(ulong token, ulong clientId, IPEndPoint endPoi
     /// <summary>NACKs it listed since the last repair pass began (what the next pass carries for it).</summary>
     public int NacksListed { get; set; }
 
+    // The round of its latest STATUS, and whether that STATUS said MORE: the next one of the same round continues the
+    // answer (docs/protocol.md §4.6: an answer is a series of STATUS datagrams, MORE on every one but the last).
+    private uint _seriesRound;
+    private bool _seriesOpen;
+
+    /// <summary>What its earlier datagrams of the answer this STATUS continues listed (0 when it starts an answer); notes this one.</summary>
+    public int ListedEarlierInAnswer(uint round, bool more)
+    {
+        int earlier = _seriesOpen && _seriesRound == round ? NacksListed : 0;
+        _seriesRound = round;
+        _seriesOpen = more;
+        return earlier;
+    }
+
     /// <summary>Repair passes that carried its NACKs since it last made progress .</summary>
     public int RepairPassesWithoutProgress { get; set; }
 

@@ -27,18 +27,11 @@ public sealed record SessionTimings
     public static TimeSpan DefaultGather => TimeSpan.FromMilliseconds(new ClientTimings().OfferWindowMs);
 
     /// <summary>
-    /// The longest T_gather that never makes a client give up: it hears nothing while the donor gathers,
-    /// and drops the offer after N_acc ACCEPTs T_acc apart, the earliest with full negative jitter
-    /// ((N_acc − 1) × T_acc × (1 − jitter) = 3 s with the defaults); half of that leaves room for a lost ACCEPT.
+    /// The longest T_gather that never makes a client give up: it hears nothing while the donor gathers, and drops
+    /// the offer after N_acc ACCEPTs on a backoff (<see cref="ClientTimings.EarliestAcceptGiveUpMs"/>, 4.3 s with the
+    /// defaults); half of that leaves room for a lost ACCEPT.
     /// </summary>
-    public static double MaxGatherSeconds
-    {
-        get
-        {
-            var client = new ClientTimings();
-            return (client.AcceptAttempts - 1) * client.AcceptRetryMs * (100 - client.JitterPercent) / 100.0 / 1000.0 / 2;
-        }
-    }
+    public static double MaxGatherSeconds => new ClientTimings().EarliestAcceptGiveUpMs() / 1000.0 / 2;
 
     /// <summary>After COMPLETE, how long to wait for the client's RESULT (it verifies and writes flash first).</summary>
     public TimeSpan ResultTimeout { get; init; } = TimeSpan.FromSeconds(600);

@@ -64,6 +64,14 @@ public sealed class ImageSessionTests
         return buffer.AsSpan(0, n).ToArray();
     }
 
+    /// <summary>One datagram of a STATUS series (§4.6): MORE on every one but the last.</summary>
+    private static byte[] NackPart(uint round, bool more, params NackRange[] ranges)
+    {
+        var buffer = new byte[2048];
+        Assert.Equal(WireStatus.Ok, StatusMessage.TryEmitRanges(buffer, new MessageIds(1, 0x1234, 7), new StatusReport(round, 0, 0, 0, 7), more, ranges, out int n));
+        return buffer.AsSpan(0, n).ToArray();
+    }
+
     private static byte[] NackHolding(uint round, uint held, params NackRange[] ranges)
     {
         var buffer = new byte[2048];
@@ -505,5 +513,35 @@ public sealed class ImageSessionTests
         }
         Assert.Same(member, Assert.Single(timedOut));
         Assert.Equal(3, member.RepairPassesWithoutProgress);
+    }
+
+    [Fact]
+    public void OnStatus_AnswerInThreeDatagrams_RepairCarriesAllAndMemberCountsTheirSum()
+    {
+        var session = NewSession();
+        var member = Join(session, 1, T0);
+        var timedOut = new List<SessionClient>();
+        session.Tick(T0 + TimeSpan.FromSeconds(1), timedOut);
+        DrainPass(session, T0 + TimeSpan.FromSeconds(1));
+        session.Tick(T0 + TimeSpan.FromSeconds(2), timedOut);
+        session.MarkAsked(T0 + TimeSpan.FromSeconds(2));
+
+        TimeSpan at = T0 + TimeSpan.FromSeconds(2.01);
+        Status(session, member, NackPart(1, true, new NackRange(1, 1)), at);
+        Status(session, member, NackPart(1, true, new NackRange(4, 2)), at);
+        Status(session, member, NackPart(1, false, new NackRange(9, 1)), at);
+
+        // The series is one answer: 4 missing in all, nothing more to ask for, and the union holds every part.
+        Assert.Equal(4, member.MissingFragments);
+        Assert.Equal(4, member.NacksListed);
+        Assert.False(member.HasMoreNacks);
+        session.Tick(at, timedOut);
+        Assert.Equal(new List<uint> { 1, 4, 5, 9 }, DrainPass(session, at));
+
+        // The next round's answer starts a new count.
+        session.Tick(T0 + TimeSpan.FromSeconds(3), timedOut);
+        session.MarkAsked(T0 + TimeSpan.FromSeconds(3));
+        Status(session, member, NackPart(2, false, new NackRange(5, 1)), T0 + TimeSpan.FromSeconds(3.5));
+        Assert.Equal(1, member.MissingFragments);
     }
 }

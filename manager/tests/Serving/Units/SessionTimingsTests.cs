@@ -30,8 +30,8 @@ public sealed class SessionTimingsTests
     [Fact]
     public void MaxGatherSeconds_DefaultClientTimers_IsHalfTheEarliestAcceptGiveUp()
     {
-        // (N_acc − 1) × T_acc × (1 − 25 % jitter) = 4 × 1000 ms × 0.75 = 3 s; half of it.
-        Assert.Equal(1.5, SessionTimings.MaxGatherSeconds, 6);
+        // The first N_acc − 1 delays of the T_acc backoff at −25 % jitter: (250 + 500 + 5 × 1000 ms) × 0.75 = 4.312 s; half of it.
+        Assert.Equal(2.156, SessionTimings.MaxGatherSeconds, 6);
         Assert.True(SessionTimings.DefaultGather.TotalSeconds <= SessionTimings.MaxGatherSeconds);
     }
 

@@ -37,6 +37,8 @@ public sealed class ClientSession
     private readonly DonorExclusions _excluded;
     private readonly NackRange[] _ranges;
     private readonly byte[] _nackBitmap;
+    // Most STATUS datagrams in one answer (§4.6): the bitmap windows that cover the client's whole capacity.
+    private readonly int _statusPartsCap;
     private readonly ulong _clientId;
     // FEC (§5.5): parity held until its block decodes, the decoder, and per-block scratch for BLOCK COUNTS.
     private readonly ParityStore _parity;
@@ -58,6 +60,8 @@ public sealed class ClientSession
     private RetryBackoff _requestTimer;
     private bool _offerWindowOpen;
     private ulong _offerWindowClosesAt;
+    // When the current discovery sent its first REQUEST: the offer window runs T_offer from here (§6.1).
+    private ulong _discoveryStartedAt;
     private uint _offerSequence;
     // Bit i: configured manager i sent an acceptable OFFER for the current discovery (early close, §6.1).
     private uint _managersOffered;
@@ -130,6 +134,10 @@ public sealed class ClientSession
         _excluded = new DonorExclusions(DonorExclusions.DefaultCapacity);
         _ranges = new NackRange[ProtocolLimits.MaxNackRanges];
         _nackBitmap = new byte[ProtocolLimits.MaxNackBitmapBytes];
+        // §4.6: enough STATUS datagrams per answer for bitmap windows over every fragment this client can hold.
+        int windowBytes = Math.Min(ProtocolLimits.MaxNackBitmapBytes,
+            config.MaxDatagram - MessageHeader.Length - StatusMessage.FixedLength - StatusMessage.BitmapPrefixLength);
+        _statusPartsCap = windowBytes <= 0 ? 1 : (int)Math.Max(1u, (capacity + (uint)windowBytes * 8 - 1) / ((uint)windowBytes * 8));
         _clientId = config.MacAddress;
         int maxFragment = config.MaxDatagram - ProtocolConstants.FragmentOverhead;
         int paritySlots = config.UseFec && config.FecParitySlots > 0 ? Math.Max(config.FecParitySlots, ProtocolConstants.FecBlockLength) : 0;
@@ -235,7 +243,11 @@ public sealed class ClientSession
 
     /// <summary>READINESS datagrams sent (each to every configured manager), §4.12.</summary>
     public uint ReadinessSent { get; private set; }
+    /// <summary>STATUS answers sent (each one series of datagrams, §4.6).</summary>
     public uint StatusesSent { get; private set; }
+
+    /// <summary>STATUS datagrams sent: an answer that lists more than one datagram holds takes several.</summary>
+    public uint StatusDatagramsSent { get; private set; }
     public uint ImagesRejected { get; private set; }
 
     /// <summary>PARITY datagrams of the session taken into the parity store (§5.5).</summary>
@@ -401,8 +413,10 @@ public sealed class ClientSession
             _readinessPending = false;
             if (!_offerWindowOpen)
             {
+                // §6.1: T_offer from the discovery's first REQUEST, so an offer that needed retransmitted REQUESTs
+                // does not make this machine join later than its peers; at least T_late for that offer's peers.
                 _offerWindowOpen = true;
-                _offerWindowClosesAt = now + _timings.OfferWindowMs;
+                _offerWindowClosesAt = Math.Max(_discoveryStartedAt + _timings.OfferWindowMs, now + _timings.OfferLateWindowMs);
             }
         }
         // §6.1 early close: without the broadcast copy only the configured managers were asked; once each
@@ -923,7 +937,8 @@ public sealed class ClientSession
                     ChooseNextOrRediscover(now, ref events);
                     break;
                 }
-                if (_requestTimer.IsDue(now))
+                // Once an acceptable offer opened the window, the donors that heard the REQUEST have answered.
+                if (!_offerWindowOpen && _requestTimer.IsDue(now))
                 {
                     SendRequest(now, ref events);
                 }
@@ -1020,6 +1035,7 @@ public sealed class ClientSession
         _signatureChecks = 0;
         _statusPending = false;
         _discoveryMessageId = NextMessageId();
+        _discoveryStartedAt = now;
         _requestTimer.Start(now, _timings.RequestInitialMs, _timings.RequestMaxMs, _timings.JitterPercent);
     }
 
@@ -1065,7 +1081,7 @@ public sealed class ClientSession
         _lastProgressAt = now;
         _lastSessionTrafficAt = now;
         _quietTimerStale = true;
-        _acceptTimer.Start(now, _timings.AcceptRetryMs, _timings.AcceptRetryMs, _timings.JitterPercent);
+        _acceptTimer.Start(now, _timings.AcceptRetryMs, _timings.AcceptRetryMaxMs, _timings.JitterPercent);
         _acceptMessageId = NextMessageId();
         events |= ClientEvents.DonorChosen;
         SendAccept(now);
@@ -1174,64 +1190,90 @@ public sealed class ClientSession
     }
 
     /// <summary>
-    /// COMPLETE, or the missing fragments from the lowest index up (§4.6), built at send time: as ranges,
-    /// or — when the ranges cannot list everything and a bitmap window reaches further — as a bitmap.
+    /// COMPLETE, or the missing fragments from the lowest index up (§4.6), built at send time: one answer is a series
+    /// of STATUS datagrams, each continuing where the previous one ended, until every missing fragment is listed
+    /// (at most as many as bitmap windows cover the client's capacity). Each lists ranges, a bitmap window (when ranges cannot
+    /// list everything and the window reaches further) or, with FEC, block counts.
     /// </summary>
     private void SendStatus(uint round, ushort donorMaxRanges, ref ClientEvents events)
     {
-        MessageIds ids = new MessageIds(NextMessageId(), _chosen.SessionId, _clientId);
         var report = new StatusReport(round, FragmentsHeld, CorruptedFragments, ForgedFragments, _chosen.Offer.Binding.MemberToken);
-        WireStatus status;
-        int written;
-        if (_bitmap.IsComplete && _tentative.HeldCount == 0)
+        bool complete = _bitmap.IsComplete && _tentative.HeldCount == 0;
+        uint from = 0;
+        for (int part = 0; part < _statusPartsCap; part++)
         {
-            status = StatusMessage.TryEmitComplete(_sendBuffer, ids, report, out written);
-        }
-        else if (FecActive)
-        {
-            status = EmitBlockCounts(ids, report, out written);
-        }
-        else
-        {
-            int room = _sendBuffer.Length - MessageHeader.Length - StatusMessage.FixedLength;
-            int max = Math.Min(Math.Min((int)donorMaxRanges, ProtocolLimits.MaxNackRanges), room / NackRange.WireLength);
-            Span<NackRange> ranges = new Span<NackRange>(_ranges, 0, max);
-            int count = _bitmap.CollectMissingRanges(ranges, out bool more);
-            ulong rangesEnd = count > 0 ? ranges[count - 1].End : 0;
-            uint windowStart = count > 0 ? ranges[0].First : 0;
-            int bitmapBytes = BitmapBytesFor(windowStart, room);
-            ulong windowEnd = (ulong)windowStart + (ulong)bitmapBytes * 8;
-            if (more && _config.UseBitmapStatus && windowEnd > rangesEnd)
+            MessageIds ids = new MessageIds(NextMessageId(), _chosen.SessionId, _clientId);
+            WireStatus status;
+            int written;
+            uint next = _bitmap.Count;
+            if (complete)
             {
-                // Scattered loss: one bitmap byte lists up to 8 fragments where one range entry takes 8 bytes.
-                Span<byte> bits = new Span<byte>(_nackBitmap, 0, bitmapBytes);
-                _bitmap.WriteMissingBitmap(windowStart, bits);
-                bool bitmapMore = windowEnd < _bitmap.Count && _bitmap.NextMissing((uint)windowEnd) < _bitmap.Count;
-                status = StatusMessage.TryEmitBitmap(_sendBuffer, ids, report, bitmapMore, windowStart, bits, out written);
+                status = StatusMessage.TryEmitComplete(_sendBuffer, ids, report, out written);
+            }
+            else if (FecActive)
+            {
+                status = EmitBlockCounts(ids, report, from, out written, out next);
             }
             else
             {
-                status = StatusMessage.TryEmitRanges(_sendBuffer, ids, report, more, ranges.Slice(0, count), out written);
+                status = EmitNacks(ids, report, donorMaxRanges, from, out written, out next);
             }
-        }
-        if (status == WireStatus.Ok)
-        {
+            if (status != WireStatus.Ok)
+            {
+                break;
+            }
             _transport.TrySend(_chosen.DonorEndpoint, new ReadOnlySpan<byte>(_sendBuffer, 0, written));
-            StatusesSent++;
+            StatusDatagramsSent++;
+            if (part == 0)
+            {
+                StatusesSent++;
+            }
             _heldAtLastStatus = FragmentsHeld;
             events |= ClientEvents.StatusSent;
+            if (next >= _bitmap.Count)
+            {
+                break;
+            }
+            from = next;
         }
     }
 
     /// <summary>
-    /// §5.5 BLOCK COUNTS: for each block from the first that needs anything, the parity fragments it still needs
-    /// (missing − parity held) and 0x80 when a group's MANIFEST is missing; as many blocks as fit, MORE past them.
+    /// NACK ranges or a NACK bitmap for the missing fragments from <paramref name="from"/> on; <paramref name="next"/>
+    /// is where the next part of the answer starts (<see cref="FragmentBitmap.Count"/> when nothing is left: MORE clear).
     /// </summary>
-    private WireStatus EmitBlockCounts(in MessageIds ids, in StatusReport report, out int written)
+    private WireStatus EmitNacks(in MessageIds ids, in StatusReport report, ushort donorMaxRanges, uint from, out int written, out uint next)
+    {
+        int room = _sendBuffer.Length - MessageHeader.Length - StatusMessage.FixedLength;
+        int max = Math.Min(Math.Min((int)donorMaxRanges, ProtocolLimits.MaxNackRanges), room / NackRange.WireLength);
+        Span<NackRange> ranges = new Span<NackRange>(_ranges, 0, max);
+        int count = _bitmap.CollectMissingRanges(from, ranges, out bool more);
+        ulong rangesEnd = count > 0 ? ranges[count - 1].End : 0;
+        uint windowStart = count > 0 ? ranges[0].First : 0;
+        int bitmapBytes = BitmapBytesFor(windowStart, room);
+        ulong windowEnd = (ulong)windowStart + (ulong)bitmapBytes * 8;
+        if (more && _config.UseBitmapStatus && windowEnd > rangesEnd)
+        {
+            // Scattered loss: one bitmap byte lists up to 8 fragments where one range entry takes 8 bytes.
+            Span<byte> bits = new Span<byte>(_nackBitmap, 0, bitmapBytes);
+            _bitmap.WriteMissingBitmap(windowStart, bits);
+            next = windowEnd < _bitmap.Count ? _bitmap.NextMissing((uint)windowEnd) : _bitmap.Count;
+            return StatusMessage.TryEmitBitmap(_sendBuffer, ids, report, next < _bitmap.Count, windowStart, bits, out written);
+        }
+        next = more ? _bitmap.NextMissing((uint)rangesEnd) : _bitmap.Count;
+        return StatusMessage.TryEmitRanges(_sendBuffer, ids, report, more, ranges.Slice(0, count), out written);
+    }
+
+    /// <summary>
+    /// §5.5 BLOCK COUNTS: for each block from the first at or after <paramref name="from"/>'s that needs anything, the
+    /// parity fragments it still needs (missing − parity held) and 0x80 when a group's MANIFEST is missing; as many
+    /// blocks as fit, MORE past them (<paramref name="next"/>: the first fragment of the first block not listed).
+    /// </summary>
+    private WireStatus EmitBlockCounts(in MessageIds ids, in StatusReport report, uint from, out int written, out uint next)
     {
         int room = _sendBuffer.Length - MessageHeader.Length - StatusMessage.FixedLength - StatusMessage.BitmapPrefixLength;
         int window = Math.Min(room, ProtocolLimits.MaxNackBitmapBytes);
-        uint firstMissing = _bitmap.NextMissing(0);
+        uint firstMissing = _bitmap.NextMissing(from);
         uint firstBlock = firstMissing / ProtocolConstants.FecBlockLength;
         uint blocks = BlockCount;
         int count = (int)Math.Min((uint)window, blocks - firstBlock);
@@ -1244,11 +1286,13 @@ public sealed class ClientSession
                 last = j;
             }
         }
+        uint after = firstBlock + (uint)count;
         bool more = false;
-        for (uint b = firstBlock + (uint)count; b < blocks && !more; b++)
+        for (uint b = after; b < blocks && !more; b++)
         {
             more = MissingIn(b) != 0;
         }
+        next = more ? after * ProtocolConstants.FecBlockLength : _bitmap.Count;
         return StatusMessage.TryEmitBlockCounts(
             _sendBuffer, ids, report, more, firstBlock, new ReadOnlySpan<byte>(_blockNeeds, 0, last + 1), out written);
     }

@@ -103,10 +103,13 @@ public sealed class FragmentBitmap
     /// <paramref name="ranges"/>.Length of them. Returns how many were written; <paramref name="more"/> is
     /// true when missing fragments remain beyond the last range written.
     /// </summary>
-    public int CollectMissingRanges(Span<NackRange> ranges, out bool more)
+    public int CollectMissingRanges(Span<NackRange> ranges, out bool more) => CollectMissingRanges(0, ranges, out more);
+
+    /// <summary>As <see cref="CollectMissingRanges(Span{NackRange}, out bool)"/>, for the fragments from <paramref name="from"/> on.</summary>
+    public int CollectMissingRanges(uint from, Span<NackRange> ranges, out bool more)
     {
         int written = 0;
-        uint index = NextMissing(0);
+        uint index = NextMissing(from);
         while (index < _count && written < ranges.Length)
         {
             uint end = NextHeld(index);

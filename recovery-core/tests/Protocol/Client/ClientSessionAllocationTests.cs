@@ -68,16 +68,25 @@ public class ClientSessionAllocationTests
         ClientHarness warmUp = LossyTransfer(41);
         Assert.True(warmUp.RunUntilAllFinished(120_000));
 
-        // Two measured transfers. A per-packet allocation shows in both, at ≥ 24 bytes per datagram; the
-        // runtime itself may very rarely allocate once on this thread (seen once in a full parallel run),
-        // so one clean transfer out of two plus far less than a byte per datagram in the other is required.
-        long first = MeasuredTransfer(42, out _, out uint firstDatagrams);
-        long second = MeasuredTransfer(43, out _, out uint secondDatagrams);
+        AssertThreeTransfersAllocateNothing(seed =>
+        {
+            long bytes = MeasuredTransfer(seed, out _, out uint datagrams);
+            return (bytes, datagrams);
+        }, 42);
+    }
 
-        Assert.True(firstDatagrams > 100 && secondDatagrams > 100);
-        Assert.True(Math.Min(first, second) == 0, "allocated " + first + " and " + second + " bytes");
-        Assert.True(Math.Max(first, second) < Math.Min(firstDatagrams, secondDatagrams),
-            "allocated " + first + " bytes over " + firstDatagrams + " datagrams, " + second + " over " + secondDatagrams);
+    /// <summary>
+    /// Three measured transfers: a per-packet allocation shows in all three, at ≥ 24 bytes per datagram. The runtime
+    /// itself sometimes allocates a few KB once on this thread while tiering methods up (seen in 2 of 5 runs after
+    /// a change added a loop to the STATUS path; none with DOTNET_TieredCompilation=0), so two of three must be clean.
+    /// </summary>
+    private static void AssertThreeTransfersAllocateNothing(Func<ulong, (long Bytes, uint Datagrams)> transfer, ulong firstSeed)
+    {
+        var results = new (long Bytes, uint Datagrams)[3];
+        for (int i = 0; i < results.Length; i++) results[i] = transfer(firstSeed + (ulong)i);
+        string text = string.Join(", ", Array.ConvertAll(results, r => r.Bytes + " bytes over " + r.Datagrams + " datagrams"));
+        Assert.True(Array.TrueForAll(results, r => r.Datagrams > 100), text);
+        Assert.True(Array.FindAll(results, r => r.Bytes == 0).Length >= 2, "allocated " + text);
     }
 
     [Fact]
@@ -86,12 +95,10 @@ public class ClientSessionAllocationTests
         ClientHarness warmUp = LossyTransfer(51, fec: true);
         Assert.True(warmUp.RunUntilAllFinished(120_000));
 
-        long first = MeasuredTransfer(52, out _, out uint firstDatagrams, fec: true);
-        long second = MeasuredTransfer(53, out _, out uint secondDatagrams, fec: true);
-
-        Assert.True(firstDatagrams > 100 && secondDatagrams > 100);
-        Assert.True(Math.Min(first, second) == 0, "allocated " + first + " and " + second + " bytes");
-        Assert.True(Math.Max(first, second) < Math.Min(firstDatagrams, secondDatagrams),
-            "allocated " + first + " bytes over " + firstDatagrams + " datagrams, " + second + " over " + secondDatagrams);
+        AssertThreeTransfersAllocateNothing(seed =>
+        {
+            long bytes = MeasuredTransfer(seed, out _, out uint datagrams, fec: true);
+            return (bytes, datagrams);
+        }, 52);
     }
 }

@@ -41,6 +41,12 @@ internal sealed class SimulatedNetwork
     /// </summary>
     public Action<byte[], DatagramEndpoint, DatagramEndpoint, ulong>? UplinkTap { get; set; }
 
+    /// <summary>Drops chosen datagrams on their way up (client → donors), before any seeded fault. Null: none.</summary>
+    public DatagramDropRule? UplinkDrop { get; set; }
+
+    /// <summary>Drops chosen datagrams on their way down (donor → each client), before any seeded fault. Null: none.</summary>
+    public DatagramDropRule? DownlinkDrop { get; set; }
+
     public void AddClient(TestClientTransport client)
     {
         _held[_clientCount] = new DatagramRing(1, ProtocolLimitsForTests.SlotSize);
@@ -74,6 +80,10 @@ internal sealed class SimulatedNetwork
 
     private void DeliverDown(int clientIndex, ReadOnlySpan<byte> datagram, in DatagramEndpoint source)
     {
+        if (DownlinkDrop is { } drop && drop(datagram))
+        {
+            return;
+        }
         if (Downlink.ShouldLose())
         {
             return;
@@ -127,7 +137,7 @@ internal sealed class SimulatedNetwork
                     break;
                 }
                 UplinkTap?.Invoke(_upScratch.AsSpan(0, length).ToArray(), from, destination, now);
-                if (Uplink.ShouldLose())
+                if ((UplinkDrop is { } drop && drop(_upScratch.AsSpan(0, length))) || Uplink.ShouldLose())
                 {
                     continue;
                 }
