@@ -115,7 +115,7 @@ public sealed class PowerCutRecoveryTests : IClassFixture<PowerCutLabs>
         await using QemuRun next = nextMachine.Start();
         SerialLine? outcome = await next.Serial.WaitForLineAsync(Outcome, TimeSpan.FromMinutes(arch == "arm64" ? 3 : 5));
         QemuExit exit = outcome != null && Done.IsMatch(outcome.Text) ? await next.WaitForExitAsync() : await next.KillAsync();
-        BootAssert.NotNull(outcome, exit, "an outcome of the next boot: an OVMF CPU exception or RECOVERY DONE");
+        BootAssert.NotNull(outcome, exit, "an outcome of the next boot: a CPU exception of the firmware, its shell, or RECOVERY DONE");
 
         if (!cut.MustRecover)
         {
@@ -128,7 +128,7 @@ public sealed class PowerCutRecoveryTests : IClassFixture<PowerCutLabs>
             return;
         }
 
-        BootAssert.True(Done.IsMatch(outcome!.Text), exit, $"the app after the cut ({cut.Name}): OVMF did not start it");
+        BootAssert.True(Done.IsMatch(outcome!.Text), exit, $"the app after the cut ({cut.Name}): the firmware did not start it");
         SerialLine? verdict = next.Serial.Find(new Regex(@"^RECOVERY REGION verdict=invalid reason=recovery-in-progress message=""[^""]+"" marker=in-progress$"));
         BootAssert.NotNull(verdict, exit, "recovery-in-progress from the marker");
         BootAssert.NotNull(next.Serial.Find(new Regex(@"^RECOVERY WRITE recovery=recovered result=success block=-1 written=\d+ erases=\d+ retries=0$")), exit,
