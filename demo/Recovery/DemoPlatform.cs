@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using UefiRecovery.Testbed.Firmware;
 using UefiRecovery.Testbed.Qemu;
 
@@ -7,23 +6,23 @@ namespace UefiRecovery.Demo.Recovery;
 
 /// <summary>
 /// What the recovery demo does differently per architecture (--arch), in one place: the firmware, where the
-/// region's correct contents come from, how an interrupted recovery damages it, and the target setting the app needs.
+/// region's correct contents come from and how an interrupted recovery damages it. The app's built-in target is the
+/// region on both, so the machine's settings are the same.
 /// <list type="bullet">
 /// <item>x64 (OVMF): the region is Debian's whole pristine OVMF_VARS_4M.fd (0x84000 bytes, the default target).</item>
 /// <item>arm64 (AAVMF): Debian's AAVMF_VARS.fd is all zeros until the firmware formats it at its first boot, so a first
 /// boot makes the flash; the region is its first 0xC0000 bytes (3 blocks of 256 KiB) in the 64 MiB part, whose FV header
-/// maps the whole device: the app needs the <c>map=device</c> target (docs/config.md). AAVMF keeps the boot options of
+/// maps the whole device (the app's AArch64 default target, docs/config.md). AAVMF keeps the boot options of
 /// that first boot, so every boot has the same devices (the ESP image and a virtio NIC at the same PCI slots).</item>
 /// </list>
 /// </summary>
 public sealed class DemoPlatform
 {
-    private DemoPlatform(QemuArch arch, int regionLength, int spareGarbageOffset, IReadOnlyList<string> oemStrings)
+    private DemoPlatform(QemuArch arch, int regionLength, int spareGarbageOffset)
     {
         Arch = arch;
         RegionLength = regionLength;
         SpareGarbageOffset = spareGarbageOffset;
-        OemStrings = oemStrings;
     }
 
     public QemuArch Arch { get; }
@@ -34,18 +33,12 @@ public sealed class DemoPlatform
     /// <summary>Where the 4 KiB of garbage of an interrupted recovery go: inside the FTW spare block.</summary>
     public int SpareGarbageOffset { get; }
 
-    /// <summary>Settings the app needs besides the demo's usual ones.</summary>
-    public IReadOnlyList<string> OemStrings { get; }
-
     /// <summary>The flash is formatted by a first boot (AAVMF) rather than taken from Debian's file (OVMF).</summary>
     public bool FormatsFlashAtFirstBoot => Arch == QemuArch.Arm64;
 
-    public static DemoPlatform X64 { get; } = new(QemuArch.X64, 0x84000, InterruptedRecovery.GarbageOffset, Array.Empty<string>());
+    public static DemoPlatform X64 { get; } = new(QemuArch.X64, 0x84000, InterruptedRecovery.GarbageOffset);
 
-    public static DemoPlatform Arm64 { get; } = new(QemuArch.Arm64, 0xC0000, 0x80000 + 0x1000, new[]
-    {
-        "uefirecovery.target=" + RecoveryDemoState.ImageType + ",fv=FFF12B8D-7696-4C8B-A985-2747075B4F50,size=0xC0000,block=0x40000,map=device",
-    });
+    public static DemoPlatform Arm64 { get; } = new(QemuArch.Arm64, 0xC0000, 0x80000 + 0x1000);
 
     public static DemoPlatform For(QemuArch arch) => arch == QemuArch.Arm64 ? Arm64 : X64;
 

@@ -29,11 +29,11 @@ public sealed class RecoverVmStep : IDemoStep
             Nic = network.Nic,
             NetworkNamespace = network.NamespaceName,
             ExtraArguments = network.ExtraQemuArguments,
-            OemStrings = MachineOemStrings(state, "auto", context.Platform),
+            OemStrings = MachineOemStrings(state, "auto"),
             Timeout = context.Options.RecoveryTimeout,
             VarsTemplatePath = state.DamagedVarsPath,
         });
-        Console.WriteLine($"   OEM strings: {string.Join(" ", MachineOemStrings(state, "auto", context.Platform))}");
+        Console.WriteLine($"   OEM strings: {string.Join(" ", MachineOemStrings(state, "auto"))}");
         Console.WriteLine($"   timeout {context.Options.RecoveryTimeout.TotalMinutes:F0} min; Ctrl+C stops QEMU and removes the network");
         QemuExit exit;
         await using (QemuRun run = machine.Start(line => Console.WriteLine("   vm | " + line)))
@@ -56,7 +56,7 @@ public sealed class RecoverVmStep : IDemoStep
     /// The VM's settings (SMBIOS type 11), as in recover-README: static address, manager, trusted key, image
     /// type, floor, and what the network needs besides (user-mode networking: discovery=manager).
     /// </summary>
-    internal static List<string> MachineOemStrings(RecoveryDemoState state, string mode, DemoPlatform? platform = null)
+    internal static List<string> MachineOemStrings(RecoveryDemoState state, string mode)
     {
         var strings = new List<string>
         {
@@ -69,7 +69,6 @@ public sealed class RecoverVmStep : IDemoStep
             "uefirecovery.lsv=" + RecoveryDemoState.LowestSupportedVersion,
         };
         strings.AddRange(state.Network.ExtraOemStrings);
-        strings.AddRange((platform ?? DemoPlatform.X64).OemStrings);
         return strings;
     }
 }

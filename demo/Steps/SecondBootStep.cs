@@ -24,7 +24,7 @@ public sealed class SecondBootStep : IDemoStep
             BootDisk = new EspImage(state.EspImagePath!),
             RunDirectory = System.IO.Path.Combine(context.RunDirectory, "2-next-boot"),
             Nic = context.Platform.QuietNic,
-            OemStrings = RecoverVmStep.MachineOemStrings(state, "auto", context.Platform),
+            OemStrings = RecoverVmStep.MachineOemStrings(state, "auto"),
             Timeout = TimeSpan.FromMinutes(5),
             VarsTemplatePath = state.RecoveryExit!.VarsPath,
         });

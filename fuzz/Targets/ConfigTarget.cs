@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using UefiRecovery.Core.Common;
 using UefiRecovery.Core.Config;
+using UefiRecovery.Core.Firmware;
 
 namespace UefiRecovery.Fuzz.Targets;
 
@@ -33,7 +34,7 @@ public sealed class ConfigTarget : FuzzTarget
         ApplyAsSmbiosStrings(input, config);
         config.TryApplyDhcpManager(0x0A00_0001, 0);
         config.TryValidate(out _);
-        config.TrySelectRegion(out _, out _, out _);
+        config.TrySelectRegion(RegionTarget.OvmfNvStore4M, out _, out _, out _);
         InvariantViolation.Check(config.ManagerCount <= RecoveryConfig.MaxManagers, "more managers than allowed");
         InvariantViolation.Check(config.TargetMap.Count <= RegionTargetMap.Capacity, "more targets than allowed");
         InvariantViolation.Check(config.Target.TrustedKeyCount <= RecoveryTargetConfig.MaxTrustedKeys, "more trusted keys than allowed");

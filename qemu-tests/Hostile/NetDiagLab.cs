@@ -16,8 +16,8 @@ namespace UefiRecovery.QemuTests.Hostile;
 
 /// <summary>
 /// One netdiag boot on a tap in a throwaway namespace ("hst" prefix): a bridge holding the host's
-/// address, the tap on it, optionally dnsmasq, and the app in QEMU. Used by the hostile-frame test
-/// and the receive benchmark. Dispose kills QEMU (if still running) and deletes the namespace.
+/// address, the tap on it, optionally dnsmasq, and the app in QEMU (x64 unless the lab is made for arm64).
+/// Used by the hostile-frame test and the receive benchmark. Dispose kills QEMU (if still running) and deletes the namespace.
 /// </summary>
 public sealed class NetDiagLab : IAsyncDisposable
 {
@@ -31,14 +31,18 @@ public sealed class NetDiagLab : IAsyncDisposable
 
     private readonly List<NamespaceProcess> _peers = new();
 
-    private NetDiagLab(NetworkNamespace ns, string subnet, string bridge, string tap, string runDirectory)
+    private NetDiagLab(NetworkNamespace ns, string subnet, string bridge, string tap, string runDirectory, QemuArch arch)
     {
+        Arch = arch;
         Namespace = ns;
         Subnet = subnet;
         Bridge = bridge;
         Tap = tap;
         RunDirectory = runDirectory;
     }
+
+    /// <summary>The machine's architecture: x64 in OVMF, arm64 in AAVMF.</summary>
+    public QemuArch Arch { get; }
 
     public NetworkNamespace Namespace { get; }
 
@@ -58,8 +62,8 @@ public sealed class NetDiagLab : IAsyncDisposable
     /// <summary>The app's address from its READY line.</summary>
     public string AppAddress { get; private set; } = "";
 
-    /// <summary>Namespace, bridge (host address .1), tap; both at <paramref name="mtu"/> so oversized frames can be sent.</summary>
-    public static NetDiagLab Create(string label, string subnet, int mtu = 1500)
+    /// <summary>Namespace, bridge (host address .1), tap; both at <paramref name="mtu"/> so oversized frames can be sent. <paramref name="arch"/> null: x64.</summary>
+    public static NetDiagLab Create(string label, string subnet, int mtu = 1500, QemuArch? arch = null)
     {
         NetworkNamespace ns = NetworkNamespace.Create("hst");
         try
@@ -75,7 +79,7 @@ public sealed class NetDiagLab : IAsyncDisposable
                 ns.ExecChecked("ip", "link", "set", tap, "mtu", mtu.ToString());
                 ns.ExecChecked("ip", "link", "set", bridge, "mtu", mtu.ToString());
             }
-            return new NetDiagLab(ns, subnet, bridge, tap, TestEnvironment.NewRunDirectory(label));
+            return new NetDiagLab(ns, subnet, bridge, tap, TestEnvironment.NewRunDirectory(label), arch ?? QemuArch.X64);
         }
         catch
         {
@@ -113,7 +117,8 @@ public sealed class NetDiagLab : IAsyncDisposable
         oem.AddRange(extraOemStrings);
         var machine = new QemuMachine(new QemuMachineOptions
         {
-            BootDisk = new EspBuilder().WithBootApplication(EfiAppBinary.Require()).BuildFolder(Path.Combine(RunDirectory, "esp")),
+            Arch = Arch,
+            BootDisk = new EspBuilder().WithBootApplication(EfiAppBinary.Require(Arch), Arch.EspBootPath).BuildFolder(Path.Combine(RunDirectory, "esp")),
             RunDirectory = RunDirectory,
             Nic = NicSetup.Tap(Tap, model),
             MacAddress = Mac,

@@ -48,14 +48,21 @@ internal static class E2eRecoveryLab
     /// <summary>The payload, and the folder holding its capsule signed with the trusted EDK2 test key.</summary>
     public static Task<(byte[] Payload, string ImagesDir)> PackTrustedCapsuleAsync(string runDirectory) => PackCapsuleAsync(runDirectory, PackTrusted);
 
+    /// <summary><paramref name="payload"/> (another firmware's region), and the folder holding its capsule signed with the trusted EDK2 test key.</summary>
+    public static Task<(byte[] Payload, string ImagesDir)> PackTrustedCapsuleAsync(string runDirectory, byte[] payload) =>
+        PackCapsuleAsync(runDirectory, payload, PackTrusted);
+
     /// <summary>
     /// The payload (written to the run folder), and an images folder in which <paramref name="pack"/> (payload path, folder)
     /// put the capsule(s) the manager is to offer: a rogue test's capsule signed with another key, version or type.
     /// </summary>
-    public static async Task<(byte[] Payload, string ImagesDir)> PackCapsuleAsync(string runDirectory, Func<string, string, Task> pack)
+    public static Task<(byte[] Payload, string ImagesDir)> PackCapsuleAsync(string runDirectory, Func<string, string, Task> pack) =>
+        PackCapsuleAsync(runDirectory, File.ReadAllBytes(PayloadPath), pack);
+
+    /// <summary>As <see cref="PackCapsuleAsync(string, Func{string, string, Task})"/> with <paramref name="payload"/> instead of Debian's OVMF vars.</summary>
+    public static async Task<(byte[] Payload, string ImagesDir)> PackCapsuleAsync(string runDirectory, byte[] payload, Func<string, string, Task> pack)
     {
-        byte[] payload = File.ReadAllBytes(PayloadPath);
-        string payloadPath = Path.Combine(runDirectory, "payload-ovmf-vars.fd");
+        string payloadPath = Path.Combine(runDirectory, "payload-vars.fd");
         File.WriteAllBytes(payloadPath, payload);
         string images = Directory.CreateDirectory(Path.Combine(runDirectory, "images")).FullName;
         await pack(payloadPath, images);
@@ -265,16 +272,28 @@ internal static class E2eRecoveryLab
     /// <c>RECOVERY DONE verdict=recovered</c> with the success exit), its vars file (equal to <paramref name="payload"/>)
     /// and the manager's result log (a success record for <paramref name="mac"/>). <paramref name="who"/> prefixes the
     /// messages when several machines run; <paramref name="context"/> (the manager's log, a peer's) is added to them.
+    /// When the region is only the start of the flash (AAVMF), <paramref name="flashBefore"/> is the flash the machine
+    /// started from: the region must equal the payload and the rest be as it was.
     /// </summary>
     public static void AssertRecovered(QemuExit exit, SerialLog serial, byte[] payload, string resultsPath, string context,
-        string mac = QemuMachineOptions.DefaultMacAddress, string who = "")
+        string mac = QemuMachineOptions.DefaultMacAddress, string who = "", byte[]? flashBefore = null)
     {
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY RESULT outcome=success reason=0 acked=yes$")), exit, who + "RESULT acknowledged" + context);
         BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
             who + "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
         byte[] after = File.ReadAllBytes(exit.VarsPath);
-        BootAssert.True(payload.AsSpan().SequenceEqual(after), exit,
-            who + "vars file differs from the capsule payload in blocks " + FlashBlocks.Differing(payload, after));
+        if (flashBefore == null || flashBefore.Length == payload.Length)
+        {
+            BootAssert.True(payload.AsSpan().SequenceEqual(after), exit,
+                who + "vars file differs from the capsule payload in blocks " + FlashBlocks.Differing(payload, after));
+        }
+        else
+        {
+            byte[] region = after.AsSpan(0, Math.Min(payload.Length, after.Length)).ToArray();
+            BootAssert.True(after.Length == flashBefore.Length && payload.AsSpan().SequenceEqual(region), exit,
+                who + $"the region (the flash's first 0x{payload.Length:X} bytes) differs from the capsule payload in 4 KiB blocks " + FlashBlocks.Differing(payload, region));
+            BootAssert.True(after.AsSpan(payload.Length).SequenceEqual(flashBefore.AsSpan(payload.Length)), exit, who + "the flash beyond the region changed");
+        }
         string log = string.Join("\n", ResultLines(resultsPath));
         BootAssert.True(Regex.IsMatch(log, "\"clientId\":\"" + mac + "\".*\"outcome\":\"success\",\"code\":0"), exit,
             who + "no success record for " + mac + " in the result log:\n" + log + context);

@@ -49,13 +49,15 @@ internal sealed class E2eSegment : IDisposable
     /// <summary>
     /// A machine on <paramref name="tap"/> (default: <see cref="Tap"/>) with OVMF's virtio-net driver, QEMU running in the
     /// segment's namespace; <paramref name="varsTemplate"/> null starts from Debian's pristine vars.
-    /// <paramref name="extraArguments"/> go after the standard QEMU arguments (a test BMC's KCS device).
+    /// <paramref name="extraArguments"/> go after the standard QEMU arguments (a test BMC's KCS device). <paramref name="arch"/>
+    /// null: x64 (OVMF); on arm64 (AAVMF) the NIC is its VirtioNetDxe's.
     /// </summary>
     public QemuMachine Machine(string runDirectory, IBootDisk esp, IReadOnlyList<string> oemStrings, TimeSpan timeout,
         string? varsTemplate = null, string mac = QemuMachineOptions.DefaultMacAddress, string? tap = null,
-        IReadOnlyList<string>? extraArguments = null) =>
+        IReadOnlyList<string>? extraArguments = null, QemuArch? arch = null) =>
         new(new QemuMachineOptions
         {
+            Arch = arch ?? QemuArch.X64,
             BootDisk = esp,
             RunDirectory = runDirectory,
             Nic = NicSetup.Tap(tap ?? Tap, NicModel.VirtioNetOvmfDriver),

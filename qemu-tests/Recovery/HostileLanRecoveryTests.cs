@@ -20,7 +20,8 @@ namespace UefiRecovery.QemuTests.Recovery;
 /// interrupted NV region: a machine on the segment forging DATA of the running session (under version 1 one
 /// such fragment failed the image and excluded the honest manager); a rogue donor whose capsule (signed by a
 /// key the machine does not trust) announces a higher version (version 1 chose it at every discovery); and a
-/// machine that takes only offers signed by its manager's key, next to an unsigned rogue.
+/// machine that takes only offers signed by its manager's key, next to an unsigned rogue. Each on both architectures (x64
+/// in OVMF, arm64 in AAVMF with its VirtioNetDxe and the flash its first boot formatted, <see cref="E2ePlatform"/>).
 /// </summary>
 public sealed class HostileLanRecoveryTests
 {
@@ -31,10 +32,12 @@ public sealed class HostileLanRecoveryTests
 
     public HostileLanRecoveryTests(ITestOutputHelper output) => _output = output;
 
-    [RootFact]
-    public async Task Recover_ForgedDataInjectedByAnotherHost_RecognisedOnArrivalAndRecoveredFromTheManager()
+    [RootTheory]
+    [InlineData("x64")]
+    [InlineData("arm64")]
+    public async Task Recover_ForgedDataInjectedByAnotherHost_RecognisedOnArrivalAndRecoveredFromTheManager(string arch)
     {
-        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-forged");
+        E2eRecoveryFiles files = await CreateFilesAsync("e2e-forged", arch);
 
         using E2eSegment segment = E2eSegment.Create();
         using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace, E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 1));
@@ -47,17 +50,24 @@ public sealed class HostileLanRecoveryTests
         _output.WriteLine(log);
 
         BootAssert.True(forger.Output.Contains("forged 300 DATA", StringComparison.Ordinal), exit, "the attacker sent its forged DATA" + log);
-        SerialLine? received = serial.Find(new Regex(@"^RECOVERY RECEIVED fragments=379 corrupted=\d+ forged=([1-9]\d*) "));
+        // Every fragment of the offered image (379 of OVMF's capsule, 550 of AAVMF's) received, forged ones counted besides.
+        SerialLine? offer = serial.Find(new Regex(@"^RECOVERY OFFER donor=.* fragments=\d+ "));
+        BootAssert.NotNull(offer, exit, "the manager's offer" + log);
+        string fragments = Regex.Match(offer!.Text, @" fragments=(\d+) ").Groups[1].Value;
+        SerialLine? received = serial.Find(new Regex(@"^RECOVERY RECEIVED fragments=" + fragments + @" corrupted=\d+ forged=([1-9]\d*) "));
         BootAssert.NotNull(received, exit, "forged fragments counted on the machine's screen" + log);
         BootAssert.True(serial.Find(new Regex("^RECOVERY REJECTED ")) == null, exit, "no image was rejected: a forged fragment never reached the capsule");
-        E2eRecoveryLab.AssertRecovered(exit, serial, files.Payload, files.Results, log);
+        files.AssertRecovered(exit, serial, log);
+        _output.WriteLine(received!.Text);
     }
 
-    [RootFact]
-    public async Task Recover_RogueWithHigherVersionAndUntrustedKey_ConfiguredManagerChosenRogueNeverTaken()
+    [RootTheory]
+    [InlineData("x64")]
+    [InlineData("arm64")]
+    public async Task Recover_RogueWithHigherVersionAndUntrustedKey_ConfiguredManagerChosenRogueNeverTaken(string arch)
     {
-        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-rogue");
-        string rogueImages = await PackUntrustedNewerAsync(files.RunDirectory);
+        E2eRecoveryFiles files = await CreateFilesAsync("e2e-rogue", arch);
+        string rogueImages = await PackUntrustedNewerAsync(files);
 
         using E2eSegment segment = E2eSegment.Create();
         using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace, E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 1));
@@ -79,14 +89,16 @@ public sealed class HostileLanRecoveryTests
         BootAssert.True(firstOffer >= 0 && firstOffer == serial.IndexOf(@"^RECOVERY OFFER donor=" + Regex.Escape(E2eRecoveryLab.Listen) + " "),
             exit, "the first offer chosen is the configured manager's" + log);
         BootAssert.True(serial.Find(new Regex("^RECOVERY REJECTED ")) == null, exit, "no capsule rejected: the rogue's was never taken" + log);
-        E2eRecoveryLab.AssertRecovered(exit, serial, files.Payload, files.Results, log);
+        files.AssertRecovered(exit, serial, log);
     }
 
-    [RootFact]
-    public async Task Recover_SignedOffersRequired_UnsignedRogueIgnoredSignedManagerRecovers()
+    [RootTheory]
+    [InlineData("x64")]
+    [InlineData("arm64")]
+    public async Task Recover_SignedOffersRequired_UnsignedRogueIgnoredSignedManagerRecovers(string arch)
     {
-        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-signed");
-        string rogueImages = await PackUntrustedNewerAsync(files.RunDirectory);
+        E2eRecoveryFiles files = await CreateFilesAsync("e2e-signed", arch);
+        string rogueImages = await PackUntrustedNewerAsync(files);
         using RSA managerKey = RSA.Create(2048);
         string keyPath = Path.Combine(files.RunDirectory, "manager-signing-key.pem");
         File.WriteAllText(keyPath, managerKey.ExportPkcs8PrivateKeyPem());
@@ -108,15 +120,23 @@ public sealed class HostileLanRecoveryTests
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY RECEIVED .* unauthenticated-offers=([1-9]\d*) signature-checks=([1-9]\d*) ")), exit,
             "the rogue's unsigned offers dropped, the manager's signature checked" + log);
         BootAssert.True(rogue.Output.Contains("ACCEPT", StringComparison.Ordinal) == false, exit, "no ACCEPT ever reached the rogue" + log);
-        E2eRecoveryLab.AssertRecovered(exit, serial, files.Payload, files.Results, log);
+        files.AssertRecovered(exit, serial, log);
     }
 
-    /// <summary>A folder holding a capsule of an interrupted region signed by a fresh key, announcing a higher version (0x00019999).</summary>
-    private static async Task<string> PackUntrustedNewerAsync(string runDirectory)
+    /// <summary>The run's files for the row's architecture; x64 rows keep their run folder names, arm64 rows add "-arm64".</summary>
+    private static Task<E2eRecoveryFiles> CreateFilesAsync(string label, string arch)
     {
+        E2ePlatform platform = E2ePlatform.Parse(arch);
+        return E2eRecoveryFiles.CreateAsync(platform == E2ePlatform.X64 ? label : label + "-" + platform, platform: platform);
+    }
+
+    /// <summary>A folder holding a capsule of the interrupted region signed by a fresh key, announcing a higher version (0x00019999).</summary>
+    private static async Task<string> PackUntrustedNewerAsync(E2eRecoveryFiles files)
+    {
+        string runDirectory = files.RunDirectory;
         string rogueImages = Directory.CreateDirectory(Path.Combine(runDirectory, "rogue-images")).FullName;
         string payloadPath = Path.Combine(runDirectory, "rogue-payload.fd");
-        File.WriteAllBytes(payloadPath, E2eRecoveryLab.Interrupted(PristineVars.Read()));
+        File.WriteAllBytes(payloadPath, files.Platform.Region(files.Interrupted));
         using RSA rogueKey = RSA.Create(2048);
         string rogueKeyPath = Path.Combine(runDirectory, "rogue-key.pem");
         File.WriteAllText(rogueKeyPath, rogueKey.ExportPkcs8PrivateKeyPem());
@@ -136,9 +156,10 @@ public sealed class HostileLanRecoveryTests
             InsecureServeUnverified = true,
         });
 
-    /// <summary>One machine on the segment's tap recovering from the interrupted region (its own ESP and vars copy).</summary>
+    /// <summary>One machine of the files' architecture on the segment's tap recovering from the interrupted region (its own ESP and vars copy).</summary>
     private static Task<AppBootResult> RecoverAsync(E2eRecoveryFiles files, E2eSegment segment, string name, IReadOnlyList<string> oemStrings) =>
-        segment.Machine(files.Boot(name), files.BuildEsp(name + "-esp.img"), oemStrings, E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath).RunToExitAsync();
+        segment.Machine(files.Boot(name), files.BuildEsp(name + "-esp.img"), oemStrings, E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath,
+            arch: files.Platform.Arch).RunToExitAsync();
 
     private static string Script(string fileName) =>
         Path.Combine(TestEnvironment.Repo.Root, "qemu-tests", "Recovery", "scripts", fileName);

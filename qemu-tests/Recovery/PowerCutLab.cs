@@ -20,7 +20,7 @@ namespace UefiRecovery.QemuTests.Recovery;
 /// traced reference recovery from which the cut points are chosen (<see cref="PlanAsync"/>). x64: the region is
 /// Debian's pristine OVMF vars, and every boot starts from that file. arm64: a first boot lets AAVMF format Debian's
 /// all-zero AAVMF_VARS.fd; the region is the first 0xC0000 bytes of that flash, every boot starts from it, and the
-/// machine's target is AAVMF's (<see cref="Arm64RecoveryTests.TargetOemString"/>). Every row is its own machine (MAC
+/// machine's target is BOOTAA64.EFI's default, AAVMF's region (no target line). Every row is its own machine (MAC
 /// and address), cut and then booted again with the same identity.
 /// </summary>
 public sealed class PowerCutLab : IDisposable
@@ -136,8 +136,7 @@ public sealed class PowerCutLab : IDisposable
 
     /// <summary>
     /// OEM strings of a machine of this lab: the E2E ones, the write mode, the per-block debug lines, and
-    /// discovery=manager (the offer window closes once the one manager has offered: 0.7 s less per boot); on arm64
-    /// AAVMF's target.
+    /// discovery=manager (the offer window closes once the one manager has offered: 0.7 s less per boot).
     /// </summary>
     public List<string> OemStrings(string recoveryMode, string address, string writeMode)
     {
@@ -148,10 +147,6 @@ public sealed class PowerCutLab : IDisposable
             "uefirecovery.discovery=manager",
             "uefirecovery.timeout.request-backoff=1",
         };
-        if (Arch == QemuArch.Arm64)
-        {
-            strings.Add(Arm64RecoveryTests.TargetOemString);
-        }
         return strings;
     }
 

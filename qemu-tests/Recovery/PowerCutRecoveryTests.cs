@@ -170,7 +170,7 @@ public sealed class PowerCutRecoveryTests : IClassFixture<PowerCutLabs>
         EspImage esp = _lab.NewEsp(directory);
         File.WriteAllBytes(crafted, flash);
         (string mac, _) = _lab.NextMachine();
-        string[] oemStrings = ["uefirecovery.mode=fvbcheck", EfiAppConsole.DebugExitOemString, Arm64RecoveryTests.TargetOemString];
+        string[] oemStrings = ["uefirecovery.mode=fvbcheck", EfiAppConsole.DebugExitOemString];
         await using QemuRun run = _lab.Machine(Path.Combine(directory, "boot"), esp, mac, oemStrings, crafted, TimeSpan.FromMinutes(3)).Start();
         SerialLine? outcome = await run.Serial.WaitForLineAsync(new Regex("^(Synchronous Exception at |FIRMWARE FVBCHECK DONE )"), TimeSpan.FromMinutes(3));
         QemuExit exit = outcome != null && !CpuException.IsMatch(outcome.Text) ? await run.WaitForExitAsync() : await run.KillAsync();

@@ -16,17 +16,19 @@ using Xunit.Abstractions;
 namespace UefiRecovery.QemuTests.Recovery;
 
 /// <summary>
-/// End to end in OVMF with the REAL manager: the app finds the NV region invalid, fetches the capsule over
-/// the recovery protocol from <c>uefirecovery-manager serve</c> on a bridge in a test namespace, verifies
-/// it, writes it through FVB and reports the RESULT; the host then compares the vars file with the capsule
-/// payload and reads the manager's result log.
+/// End to end with the REAL manager, on both architectures (x64 in OVMF, arm64 in AAVMF with its VirtioNetDxe): the app
+/// finds the NV region invalid, fetches the capsule over the recovery protocol from <c>uefirecovery-manager serve</c> on
+/// a bridge in a test namespace, verifies it, writes it through FVB and reports the RESULT; the host then compares the
+/// flash with the capsule payload and reads the manager's result log. No <c>uefirecovery.target</c>: the region is the
+/// app's default for its architecture (one arm64 row spells it out, so the explicit line stays tested too).
 ///
 /// What "corrupted" means here: OVMF 2022.11 faults before the boot manager when the FV header or the
 /// variable store header is damaged (CorruptedStoreBootTests), so the app can never meet that region. The
 /// damage it can meet, and the validity rule detects, is an interrupted recovery: the ESP marker says
 /// in-progress and the region holds partly written bytes (here: 4 KiB of garbage in the FTW spare area,
-/// which OVMF tolerates). Needs root (namespace, bridge, tap); otherwise reported as skipped. The network is
-/// <see cref="E2eRecoveryLab"/>'s; namespaces carry the prefix "rcv".
+/// which the firmware tolerates). On AAVMF the region is the first 3 of the 64 MiB flash's 256 KiB blocks, of a flash
+/// its first boot formatted (<see cref="E2ePlatform"/>). Needs root (namespace, bridge, tap); otherwise reported as
+/// skipped. The network is <see cref="E2eRecoveryLab"/>'s; namespaces carry the prefix "rcv".
 /// </summary>
 public sealed class RecoveryEndToEndTests
 {
@@ -37,18 +39,28 @@ public sealed class RecoveryEndToEndTests
 
     public RecoveryEndToEndTests(ITestOutputHelper output) => _output = output;
 
-    [RootFact]
-    public async Task Recover_InterruptedRegionAndTrustedCapsule_VarsEqualPayloadResultSuccessNextBootValid()
+    /// <param name="target">"default": no <c>uefirecovery.target</c>, the app's default region; "explicit": the line that spells it out.</param>
+    [RootTheory]
+    [InlineData("x64", "default")]
+    [InlineData("arm64", "default")]
+    [InlineData("arm64", "explicit")]
+    public async Task Recover_InterruptedRegionAndTrustedCapsule_VarsEqualPayloadResultSuccessNextBootValid(string arch, string target)
     {
-        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("rcv-recover");
+        E2ePlatform platform = E2ePlatform.Parse(arch);
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync(Label("rcv-recover", platform) + (target == "explicit" ? "-explicit-target" : ""),
+            platform: platform);
         EspImage esp = files.BuildEsp();
+        string[] oemStrings = E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress);
+        if (target == "explicit")
+        {
+            oemStrings = [.. oemStrings, platform.ExplicitTargetOemString(RecoveryManager.ImageType)];
+        }
 
         using E2eSegment segment = E2eSegment.Create(NamespacePrefix);
         using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace,
             E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: null) with { Name = "rcv-test" });
 
-        QemuMachine recovering = segment.Machine(files.Boot("1-recover"), esp, E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
-            RecoveryTimeout, files.InterruptedVarsPath);
+        QemuMachine recovering = segment.Machine(files.Boot("1-recover"), esp, oemStrings, RecoveryTimeout, files.InterruptedVarsPath, arch: platform.Arch);
         (QemuExit exit, SerialLog serial) = await recovering.RunToExitAsync();
         string managerOutput = "\nmanager:\n" + manager.Output;
 
@@ -58,21 +70,23 @@ public sealed class RecoveryEndToEndTests
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY PROGRESS bytes=\d+ of \d+ rate=\d+KiB/s round=\d+ \[[#.]{30}\]$")), exit, "a progress line");
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY PROGRESS bytes=(\d+) of \1 rate=\d+KiB/s round=\d+ \[#{30}\]$")), exit,
             "the full progress bar when the last fragment arrived");
-        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY VERIFIED version=0x00010002 payload=540672 ")), exit, "the verified capsule");
-        BootAssert.NotNull(serial.Find(new Regex(
-            @"^RECOVERY WRITE recovery=recovered result=success block=-1 written=\d+ erases=\d+ retries=0$")), exit, "the changed blocks written and read back");
-        E2eRecoveryLab.AssertRecovered(exit, serial, files.Payload, files.Results, managerOutput);
+        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY VERIFIED version=0x00010002 payload=" + platform.RegionLength + " ")), exit, "the verified capsule");
+        SerialLine? write = serial.Find(new Regex(@"^RECOVERY WRITE recovery=recovered result=success block=-1 written=\d+ erases=\d+ retries=0$"));
+        BootAssert.NotNull(write, exit, "the changed blocks written and read back");
+        files.AssertRecovered(exit, serial, managerOutput);
         // Nothing before verification: the first write line comes after VERIFIED.
         BootAssert.True(serial.IndexOf("^FIRMWARE MARKER state=in-progress written=yes$") > serial.IndexOf("^RECOVERY VERIFIED "), exit,
             "the marker (first write step) came before the capsule was verified");
-        _output.WriteLine("result log: " + string.Join("\n", E2eRecoveryLab.ResultLines(files.Results)));
+        _output.WriteLine(write!.Text + "\nresult log: " + string.Join("\n", E2eRecoveryLab.ResultLines(files.Results)));
 
         // The next boot, from the recovered vars and the same ESP (marker now complete): valid, no network.
         var checking = new QemuMachine(new QemuMachineOptions
         {
+            Arch = platform.Arch,
             BootDisk = esp,
             RunDirectory = files.Boot("2-next-boot"),
-            OemStrings = E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
+            Nic = platform.QuietNic,
+            OemStrings = oemStrings,
             Timeout = TimeSpan.FromMinutes(5),
             VarsTemplatePath = exit.VarsPath,
         });
@@ -131,11 +145,14 @@ public sealed class RecoveryEndToEndTests
     /// it): the app verifies the whole capsule, refuses it with its reason, reports RESULT failure code 2,
     /// and writes nothing. The run is ended by the host once the refusal is recorded.
     /// </summary>
-    [RootFact]
-    public async Task Recover_UntrustedCapsule_RejectedWithReasonResultFailureVarsUntouched()
+    [RootTheory]
+    [InlineData("x64")]
+    [InlineData("arm64")]
+    public async Task Recover_UntrustedCapsule_RejectedWithReasonResultFailureVarsUntouched(string arch)
     {
-        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("rcv-untrusted",
-            (payloadPath, images) => RecoveryManager.PackAsync(payloadPath, RecoveryManager.UntrustedKey, Path.Combine(images, "rogue.cap")));
+        E2ePlatform platform = E2ePlatform.Parse(arch);
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync(Label("rcv-untrusted", platform),
+            (payloadPath, images) => RecoveryManager.PackAsync(payloadPath, RecoveryManager.UntrustedKey, Path.Combine(images, "rogue.cap")), platform);
         string untrustedHash = File.ReadAllText(Path.Combine(RecoveryManager.SharedDir, "vectors", "edk2-capsules", "keys",
             "untrusted-rsa2048", "UntrustedSigningPublicKeyModulus.sha256.txt")).Trim().Split(' ')[0];
 
@@ -144,7 +161,7 @@ public sealed class RecoveryEndToEndTests
             E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: null) with { TrustedKeyHashes = new[] { untrustedHash }, Name = "rcv-test" });
 
         QemuMachine machine = segment.Machine(files.Boot("1-rogue"), files.BuildEsp(), E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
-            RecoveryTimeout, files.InterruptedVarsPath);
+            RecoveryTimeout, files.InterruptedVarsPath, arch: platform.Arch);
         (QemuExit exit, SerialLog serial, SerialLine? rejected) = await E2eRecoveryLab.RunUntilRejectedAsync(machine, files.Results, RecoveryTimeout);
         string managerOutput = "\nmanager:\n" + manager.Output;
         BootAssert.NotNull(rejected, exit, "a RECOVERY REJECTED line" + managerOutput);
@@ -157,9 +174,11 @@ public sealed class RecoveryEndToEndTests
         _output.WriteLine("result log: " + log);
         Assert.Matches(new Regex(@"""outcome"":""failure"",""code"":2"), log);
 
-        // Untouched by the app: only OVMF's own boot-time writes (variable area, blocks 0-4) may differ.
-        byte[] after = File.ReadAllBytes(exit.VarsPath);
-        string differing = E2eRecoveryLab.AssertNothingWritten(files.Interrupted, File.ReadAllBytes(exit.VarsPath), "the capsule was refused");
-        _output.WriteLine("blocks changed during the run (OVMF's own variable writes): " + differing);
+        // Untouched by the app: only the firmware's own boot-time variable writes may differ (E2ePlatform.AssertNothingWritten).
+        string differing = platform.AssertNothingWritten(files.Interrupted, File.ReadAllBytes(exit.VarsPath), "the capsule was refused");
+        _output.WriteLine("blocks changed during the run (the firmware's own variable writes): " + differing);
     }
+
+    /// <summary>The run folder's label: x64 rows keep the names they had, arm64 rows add "-arm64".</summary>
+    private static string Label(string label, E2ePlatform platform) => platform == E2ePlatform.X64 ? label : label + "-" + platform;
 }

@@ -24,7 +24,8 @@ namespace UefiRecovery.QemuTests.SecureBoot;
 /// capsule whose payload is the snakeoil vars store itself, so the recovered region still enforces Secure Boot: on
 /// the next boot the unsigned app is refused again.
 /// AArch64 (AAVMF with its snakeoil vars, which trust the same key): the unsigned and the tampered BOOTAA64.EFI are
-/// refused, the signed one runs its self-test and recovers AAVMF's region (map=device), which then still enforces Secure Boot.
+/// refused, the signed one runs its self-test and recovers AAVMF's region (the app's default target there), which then still
+/// enforces Secure Boot.
 /// </summary>
 public sealed class SecureBootBootTests
 {
@@ -108,23 +109,23 @@ public sealed class SecureBootBootTests
 
     /// <summary>
     /// AArch64: the snakeoil-signed BOOTAA64.EFI recovers AAVMF's region (the snakeoil store's first 0xC0000 bytes, its
-    /// keys included) from the real manager, and the recovered flash still refuses the unsigned app.
+    /// keys included) from the real manager, and the recovered flash still refuses the unsigned app. No target line: the
+    /// region is the app's default on AArch64.
     /// </summary>
     [RootFact]
     public async Task Recover_SignedAppArm64InterruptedRegion_RegionEqualsSnakeoilPayloadAndSecureBootStillEnforced()
     {
-        QemuArch arm = QemuArch.Arm64;
-        const int RegionLength = 0xC0000;
+        E2ePlatform platform = E2ePlatform.Arm64;
+        QemuArch arm = platform.Arch;
         string run = TestEnvironment.NewRunDirectory("secureboot-recover-arm64");
         string signed = Signed(run, arm);
         byte[] flash = File.ReadAllBytes(SnakeoilSigner.VarsPathFor(arm));
-        byte[] payload = flash.AsSpan(0, RegionLength).ToArray();
+        byte[] payload = platform.Region(flash);
         string payloadPath = Path.Combine(run, "payload-snakeoil-aavmf-vars.fd");
         File.WriteAllBytes(payloadPath, payload);
         string images = Directory.CreateDirectory(Path.Combine(run, "images")).FullName;
         await RecoveryManager.PackAsync(payloadPath, RecoveryManager.Rsa2048TestKey, Path.Combine(images, "snakeoil-aavmf-vars.cap"));
-        byte[] damaged = (byte[])flash.Clone();
-        new Random(18).NextBytes(damaged.AsSpan(0x81000, 0x1000)); // in the FTW spare block, as an interrupted recovery leaves it
+        byte[] damaged = platform.Interrupted(flash);
         string interrupted = Path.Combine(run, "interrupted-snakeoil-aavmf-vars.fd");
         File.WriteAllBytes(interrupted, damaged);
         EspImage esp = new EspBuilder().WithBootApplication(signed, arm.EspBootPath).WithInProgressMarker().BuildFatImage(Path.Combine(run, "esp.img"));
@@ -132,17 +133,8 @@ public sealed class SecureBootBootTests
 
         using E2eSegment segment = E2eSegment.Create("sbta");
         using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace, E2eRecoveryLab.Serve(images, results, gatherSeconds: null));
-        var machine = new QemuMachine(new QemuMachineOptions
-        {
-            Arch = arm,
-            BootDisk = esp,
-            RunDirectory = Path.Combine(run, "1-recover"),
-            Nic = NicSetup.Tap(segment.Tap, NicModel.VirtioNetOvmfDriver),
-            NetworkNamespace = segment.Namespace.Name,
-            OemStrings = [.. E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress), Arm64RecoveryTests.TargetOemString],
-            Timeout = TimeSpan.FromMinutes(12),
-            VarsTemplatePath = interrupted,
-        });
+        QemuMachine machine = segment.Machine(Path.Combine(run, "1-recover"), esp, E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
+            TimeSpan.FromMinutes(12), interrupted, arch: arm);
         (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
         string context = "\nmanager:\n" + manager.Output;
 
@@ -152,7 +144,7 @@ public sealed class SecureBootBootTests
         BootAssert.SentinelAndExitCode(exit, serial.Find(new Regex("^RECOVERY DONE verdict=recovered reason=none$")),
             "'RECOVERY DONE verdict=recovered'", DebugExit.ExitCodeFor(EfiAppConsole.ExitSuccess));
         byte[] after = File.ReadAllBytes(exit.VarsPath);
-        BootAssert.True(after.AsSpan(0, RegionLength).SequenceEqual(payload), exit, "the region differs from the snakeoil payload");
+        BootAssert.True(after.AsSpan(0, platform.RegionLength).SequenceEqual(payload), exit, "the region differs from the snakeoil payload");
 
         // The recovered region carries the snakeoil PK/KEK/db: Secure Boot is still enforced.
         await AssertRefusedAsync(Path.Combine(run, "2-after"), EfiAppBinary.Require(arm), exit.VarsPath, arm);

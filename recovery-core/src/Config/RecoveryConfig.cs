@@ -49,7 +49,7 @@ public sealed class RecoveryConfig
     /// <summary>Trust anchors, image type, rollback floor, next loader (<c>uefirecovery.trust.*</c>, ...).</summary>
     public RecoveryTargetConfig Target { get; } = new RecoveryTargetConfig();
 
-    /// <summary><c>uefirecovery.target</c> entries: image type → region (default: OVMF's NV store).</summary>
+    /// <summary><c>uefirecovery.target</c> entries: image type → region (without any, the platform default <see cref="TrySelectRegion"/> is given).</summary>
     public RegionTargetMap TargetMap { get; } = new RegionTargetMap();
 
     /// <summary><c>uefirecovery.source</c> entries: where recovery looks for an image, in order (default: donors).</summary>
@@ -453,9 +453,12 @@ public sealed class RecoveryConfig
         return true;
     }
 
-    /// <summary>The region <c>uefirecovery.target</c> maps the configured image type to (see <see cref="RegionTargetMap.TrySelect"/>).</summary>
-    public bool TrySelectRegion(out Firmware.RegionTarget region, out ulong baseAddress, out string reason)
-        => TargetMap.TrySelect(Target.ImageType, out region, out baseAddress, out reason);
+    /// <summary>
+    /// The region <c>uefirecovery.target</c> maps the configured image type to, <paramref name="builtInDefault"/> when no
+    /// target is configured (see <see cref="RegionTargetMap.TrySelect"/>): the caller knows the platform, the config does not.
+    /// </summary>
+    public bool TrySelectRegion(in Firmware.RegionTarget builtInDefault, out Firmware.RegionTarget region, out ulong baseAddress, out string reason)
+        => TargetMap.TrySelect(Target.ImageType, builtInDefault, out region, out baseAddress, out reason);
 
     /// <summary>
     /// Checks what only the combination of settings can show, once every source is applied: a

@@ -13,8 +13,9 @@ namespace UefiRecovery.Core.Config;
 /// 0x1000), <c>store=nv</c> also checks the variable store header (default: nv when fv is
 /// EFI_SYSTEM_NV_DATA_FV_GUID), <c>base</c> picks the FVB instance at that physical address instead of the
 /// first one carrying the GUID, <c>map=device</c> lets the FV header's block map describe the whole flash part the
-/// volume starts (AAVMF's NorFlashDxe; <see cref="RegionTarget.HeaderMapsDevice"/>). Numbers are decimal or 0x hex. Without any entry the built-in default is
-/// OVMF's NV store (<see cref="RegionTarget.OvmfNvStore4M"/>) for every image type.
+/// volume starts (AAVMF's NorFlashDxe; <see cref="RegionTarget.HeaderMapsDevice"/>). Numbers are decimal or 0x hex. Without any entry the
+/// built-in default the caller passes to <see cref="TrySelect"/> is used for every image type: the portable core does not know the
+/// architecture, the app does (OVMF's NV store on x64, AAVMF's on AArch64: efi-app's DefaultRegionTarget).
 /// </summary>
 public sealed class RegionTargetMap
 {
@@ -184,16 +185,17 @@ public sealed class RegionTargetMap
     }
 
     /// <summary>
-    /// The region for <paramref name="imageType"/>: the built-in default when the map is empty, the one
-    /// entry when the image type is not configured (zero) and there is exactly one, else the entry of that
-    /// image type. False (with a reason) when the map has no entry for it: nothing is written then.
+    /// The region for <paramref name="imageType"/>: <paramref name="builtInDefault"/> (the platform's own region,
+    /// first FVB carrying its FileSystemGuid) when the map is empty, the one entry when the image type is not
+    /// configured (zero) and there is exactly one, else the entry of that image type. False (with a reason) when the
+    /// map has entries but none for it: nothing is written then.
     /// </summary>
-    public bool TrySelect(EfiGuid imageType, out RegionTarget region, out ulong baseAddress, out string reason)
+    public bool TrySelect(EfiGuid imageType, in RegionTarget builtInDefault, out RegionTarget region, out ulong baseAddress, out string reason)
     {
         baseAddress = 0;
         if (Count == 0)
         {
-            region = RegionTarget.OvmfNvStore4M;
+            region = builtInDefault;
             reason = "";
             return true;
         }

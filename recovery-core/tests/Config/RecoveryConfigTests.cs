@@ -1,4 +1,5 @@
 using UefiRecovery.Core.Config;
+using UefiRecovery.Core.Firmware;
 using UefiRecovery.Core.Protocol;
 using Xunit;
 
@@ -152,6 +153,26 @@ public sealed class RecoveryConfigTests
         Assert.Equal(16u, config.Target.LowestSupportedVersion);
         Assert.True(config.FvbCheckRestoreSelfTest);
         Assert.True(config.DebugLog);
+    }
+
+    /// <summary>
+    /// The path the app takes (RecoveryPreflight, FvbCheckMode): with no target configured the region is the default the app
+    /// passes for its architecture; a configured target (the image type's) wins over it.
+    /// </summary>
+    [Fact]
+    public void TrySelectRegion_NoTargetGivesTheCallersDefault_ConfiguredTargetWins()
+    {
+        var config = new RecoveryConfig();
+        config.TryApplyEntry("uefirecovery.image-type=6dcbd5ed-e82d-4c44-bda1-7194199ad92a");
+
+        Assert.True(config.TrySelectRegion(RegionTarget.AavmfNvStore, out RegionTarget aavmf, out _, out _));
+        Assert.True(config.TrySelectRegion(RegionTarget.OvmfNvStore4M, out RegionTarget ovmf, out _, out _));
+        Assert.Equal((0xC0000ul, 0x40000, true), (aavmf.FvLength, aavmf.BlockSize, aavmf.HeaderMapsDevice));
+        Assert.Equal((0x84000ul, 0x1000, false), (ovmf.FvLength, ovmf.BlockSize, ovmf.HeaderMapsDevice));
+
+        config.TryApplyEntry("uefirecovery.target=6dcbd5ed-e82d-4c44-bda1-7194199ad92a,fv=FFF12B8D-7696-4C8B-A985-2747075B4F50,size=0x42000");
+        Assert.True(config.TrySelectRegion(RegionTarget.AavmfNvStore, out RegionTarget configured, out _, out _));
+        Assert.Equal((0x42000ul, 0x1000, false), (configured.FvLength, configured.BlockSize, configured.HeaderMapsDevice));
     }
 
     [Theory]

@@ -14,19 +14,69 @@ public sealed class RegionTargetMapTests
     private const string NvGuid = "FFF12B8D-7696-4C8B-A985-2747075B4F50";
     private const string Ffs2Guid = "8C8CE578-8A3D-4F1C-9935-896185C32DD3";
 
-    [Fact]
-    public void TrySelect_EmptyMap_OvmfNvStoreDefaultForAnyType()
+    /// <summary>The built-in default the app passes on x64, for the tests of configured entries.</summary>
+    private static readonly RegionTarget Default = RegionTarget.OvmfNvStore4M;
+
+    /// <summary>The built-in default is the caller's (the app's architecture): an empty map gives exactly that region, whichever.</summary>
+    [Theory]
+    [InlineData("ovmf", OtherType)]
+    [InlineData("aavmf", OtherType)]
+    [InlineData("aavmf", "00000000-0000-0000-0000-000000000000")]
+    public void TrySelect_EmptyMap_CallersDefaultForAnyType(string platform, string imageType)
     {
+        RegionTarget builtIn = platform == "aavmf" ? RegionTarget.AavmfNvStore : RegionTarget.OvmfNvStore4M;
         var map = new RegionTargetMap();
 
-        Assert.True(map.TrySelect(Guid(OtherType), out RegionTarget region, out ulong baseAddress, out _));
+        Assert.True(map.TrySelect(Guid(imageType), builtIn, out RegionTarget region, out ulong baseAddress, out string reason));
+
+        AssertSameRegion(builtIn, region);
+        Assert.Equal(0ul, baseAddress);
+        Assert.Equal("", reason);
+    }
+
+    [Fact]
+    public void OvmfNvStore4M_Default_132BlocksOf4KiBVariableStoreVolumeMap()
+    {
+        RegionTarget region = RegionTarget.OvmfNvStore4M;
 
         Assert.True(region.FileSystemGuid.Equals(RegionTarget.SystemNvDataFvGuid));
         Assert.Equal(0x84000ul, region.FvLength);
         Assert.Equal(0x1000, region.BlockSize);
         Assert.Equal(132, region.BlockCount);
         Assert.True(region.IsVariableStore);
-        Assert.Equal(0ul, baseAddress);
+        Assert.False(region.HeaderMapsDevice);
+    }
+
+    /// <summary>AAVMF's default is what its explicit line (docs/config.md) says, so that line only restates it.</summary>
+    [Fact]
+    public void AavmfNvStore_Default_EqualsTheExplicitMapDeviceLine()
+    {
+        var map = new RegionTargetMap();
+        Assert.True(map.TryAdd(ImageType + ",fv=" + NvGuid + ",size=0xC0000,block=0x40000,map=device", out string reason), reason);
+
+        Assert.True(map.TrySelect(Guid(ImageType), RegionTarget.OvmfNvStore4M, out RegionTarget explicitLine, out _, out _));
+
+        AssertSameRegion(RegionTarget.AavmfNvStore, explicitLine);
+        Assert.Equal(3, explicitLine.BlockCount);
+        Assert.True(explicitLine.HeaderMapsDevice);
+    }
+
+    /// <summary>Any entry replaces the default: an image type the map does not hold is refused, the default not used.</summary>
+    [Theory]
+    [InlineData("ovmf")]
+    [InlineData("aavmf")]
+    public void TrySelect_MapWithEntries_DefaultNeverUsed(string platform)
+    {
+        RegionTarget builtIn = platform == "aavmf" ? RegionTarget.AavmfNvStore : RegionTarget.OvmfNvStore4M;
+        var map = new RegionTargetMap();
+        Assert.True(map.TryAdd(ImageType + ",fv=" + Ffs2Guid + ",size=0x10000", out _));
+        Assert.True(map.TryAdd(OtherType + ",fv=" + NvGuid + ",size=0x42000", out _));
+
+        Assert.False(map.TrySelect(Guid("99999999-2222-3333-4444-555555555555"), builtIn, out RegionTarget none, out _, out string reason));
+        Assert.Equal("no uefirecovery.target for the image type", reason);
+        Assert.Equal(0ul, none.FvLength);
+        Assert.True(map.TrySelect(Guid(ImageType), builtIn, out RegionTarget configured, out _, out _));
+        Assert.True(configured.FileSystemGuid.Equals(Guid(Ffs2Guid)));
     }
 
     [Fact]
@@ -36,7 +86,7 @@ public sealed class RegionTargetMapTests
 
         Assert.True(map.TryAdd(ImageType + ",fv=" + Ffs2Guid + ",size=0xC00000,block=0x10000,store=raw,base=0x900000", out string reason), reason);
 
-        Assert.True(map.TrySelect(Guid(ImageType), out RegionTarget region, out ulong baseAddress, out _));
+        Assert.True(map.TrySelect(Guid(ImageType), Default, out RegionTarget region, out ulong baseAddress, out _));
         Assert.True(region.FileSystemGuid.Equals(Guid(Ffs2Guid)));
         Assert.Equal(0xC00000ul, region.FvLength);
         Assert.Equal(0x10000, region.BlockSize);
@@ -52,7 +102,7 @@ public sealed class RegionTargetMapTests
 
         Assert.True(map.TryAdd(ImageType + ",fv=" + NvGuid + ",size=540672", out _));
 
-        Assert.True(map.TrySelect(Guid(ImageType), out RegionTarget region, out _, out _));
+        Assert.True(map.TrySelect(Guid(ImageType), Default, out RegionTarget region, out _, out _));
         Assert.True(region.IsVariableStore);
         Assert.Equal(132, region.BlockCount);
     }
@@ -64,10 +114,10 @@ public sealed class RegionTargetMapTests
         map.TryAdd(ImageType + ",fv=" + NvGuid + ",size=0x84000", out _);
         map.TryAdd(OtherType + ",fv=" + NvGuid + ",size=0x42000", out _);
 
-        Assert.False(map.TrySelect(Guid("99999999-2222-3333-4444-555555555555"), out _, out _, out string reason));
+        Assert.False(map.TrySelect(Guid("99999999-2222-3333-4444-555555555555"), Default, out _, out _, out string reason));
         Assert.Equal("no uefirecovery.target for the image type", reason);
-        Assert.False(map.TrySelect(default, out _, out _, out _));
-        Assert.True(map.TrySelect(Guid(OtherType), out RegionTarget other, out _, out _));
+        Assert.False(map.TrySelect(default, Default, out _, out _, out _));
+        Assert.True(map.TrySelect(Guid(OtherType), Default, out RegionTarget other, out _, out _));
         Assert.Equal(0x42000ul, other.FvLength);
     }
 
@@ -77,7 +127,7 @@ public sealed class RegionTargetMapTests
         var map = new RegionTargetMap();
         map.TryAdd(ImageType + ",fv=" + NvGuid + ",size=0x42000", out _);
 
-        Assert.True(map.TrySelect(default, out RegionTarget region, out _, out _));
+        Assert.True(map.TrySelect(default, Default, out RegionTarget region, out _, out _));
         Assert.Equal(0x42000ul, region.FvLength);
     }
 
@@ -156,6 +206,16 @@ public sealed class RegionTargetMapTests
             Assert.Equal(region.FvLength, (ulong)region.BlockSize * (ulong)region.BlockCount);
             Assert.InRange(region.FvLength, 1ul, RegionTargetMap.MaxRegionSize);
         }
+    }
+
+    private static void AssertSameRegion(in RegionTarget expected, in RegionTarget actual)
+    {
+        Assert.True(actual.FileSystemGuid.Equals(expected.FileSystemGuid));
+        Assert.Equal(expected.FvLength, actual.FvLength);
+        Assert.Equal(expected.BlockSize, actual.BlockSize);
+        Assert.Equal(expected.BlockCount, actual.BlockCount);
+        Assert.Equal(expected.IsVariableStore, actual.IsVariableStore);
+        Assert.Equal(expected.HeaderMapsDevice, actual.HeaderMapsDevice);
     }
 
     private static EfiGuid Guid(string text)

@@ -89,7 +89,7 @@ public sealed class DeviceBlockMapTests
         const string ImageType = "6dcbd5ed-e82d-4c44-bda1-7194199ad92a";
 
         Assert.True(map.TryAdd(ImageType + ",fv=FFF12B8D-7696-4C8B-A985-2747075B4F50,size=0xC0000,block=0x40000,map=device", out string reason), reason);
-        Assert.True(map.TrySelect(Guid(ImageType), out RegionTarget region, out _, out _));
+        Assert.True(map.TrySelect(Guid(ImageType), RegionTarget.OvmfNvStore4M, out RegionTarget region, out _, out _));
         Assert.True(region.HeaderMapsDevice);
         Assert.Equal(3, region.BlockCount);
         Assert.False(new RegionTargetMap().TryAdd(ImageType + ",fv=FFF12B8D-7696-4C8B-A985-2747075B4F50,size=0xC0000,map=disk", out reason));

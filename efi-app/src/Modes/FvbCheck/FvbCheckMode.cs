@@ -29,9 +29,9 @@ internal static class FvbCheckMode
         UefiConsole console = system.ConsoleOut;
         UefiBootServices services = system.BootServices;
 
-        // The region comes from the target map (uefirecovery.target; default OVMF's NV store);
+        // The region comes from the target map (uefirecovery.target; without it this architecture's NV store);
         // uefirecovery.fvbcheck.fs points the check at another FV of the same shape.
-        if (!config.TrySelectRegion(out RegionTarget target, out ulong baseAddress, out string selectProblem))
+        if (!config.TrySelectRegion(DefaultRegionTarget.Region, out RegionTarget target, out ulong baseAddress, out string selectProblem))
         {
             new ConsoleLine(line).Append("FIRMWARE FVBCHECK DONE result=fail reason=no-target message=\"").Append(selectProblem).Append("\"")
                 .WriteLine(console);

@@ -31,8 +31,8 @@ internal static class RecoveryPreflight
 
         // The boot manager's 5-minute watchdog would reset the machine in the middle of a transfer.
         boot.DisableWatchdog();
-        // The region the target map (uefirecovery.target, default OVMF's NV store) gives for the image type.
-        if (!config.TrySelectRegion(out RegionTarget region, out ulong regionBase, out string noTarget))
+        // The region the target map (uefirecovery.target; without it this architecture's NV store) gives for the image type.
+        if (!config.TrySelectRegion(DefaultRegionTarget.Region, out RegionTarget region, out ulong regionBase, out string noTarget))
         {
             lines.RegionMissing("no-target", noTarget);
             return Failed(lines, "no-target");

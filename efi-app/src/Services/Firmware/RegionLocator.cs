@@ -1,9 +1,9 @@
 namespace UefiRecovery.Efi.Services.Firmware;
 
 /// <summary>
-/// Which FVB instance is the configured region: the target map (<c>uefirecovery.target</c>, default OVMF's
-/// NV store) gives the FileSystemGuid and shape for the configured image type and optionally the FVB's
-/// physical base address; the region is the first FVB whose FV header parses and carries that GUID (and
+/// Which FVB instance is the configured region: the target map (<c>uefirecovery.target</c>, default this
+/// architecture's NV store, <see cref="DefaultRegionTarget"/>) gives the FileSystemGuid and shape for the
+/// configured image type and optionally the FVB's physical base address; the region is the first FVB whose FV header parses and carries that GUID (and
 /// sits at that base when one is given). Length and block map are then judged by <see cref="RegionValidator"/>,
 /// so a same-GUID FV of the wrong shape is reported, not skipped (docs/firmware-regions.md).
 /// </summary>
