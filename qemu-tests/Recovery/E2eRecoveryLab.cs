@@ -220,6 +220,7 @@ internal static class E2eRecoveryLab
     /// <summary>
     /// Drops about <paramref name="percent"/> % of the UDP frames the bridge hands to <paramref name="tap"/> and of those
     /// it takes from it (nftables, bridge family: postrouting out of the port, prerouting into it; the kernel has no netem).
+    /// Called once per tap for several machines: each tap gets its own rules (and counters) in the same table.
     /// </summary>
     public static void AddRandomDrop(NetworkNamespace ns, string tap, int percent)
     {
@@ -233,16 +234,20 @@ internal static class E2eRecoveryLab
             "numgen", "random", "mod", "100", "<", p, "counter", "drop");
     }
 
-    /// <summary>Packets dropped by each rule of <see cref="AddRandomDrop"/>: (toward the guest, from the guest).</summary>
-    public static (long ToGuest, long FromGuest, string Listing) DropCounters(NetworkNamespace ns)
+    /// <summary>
+    /// Packets dropped by the rules of <see cref="AddRandomDrop"/>: (toward the guest, from the guest); those of
+    /// <paramref name="tap"/> when given, else the first tap's.
+    /// </summary>
+    public static (long ToGuest, long FromGuest, string Listing) DropCounters(NetworkNamespace ns, string? tap = null)
     {
         string listing = ns.ExecChecked("nft", "list", "table", "bridge", "e2eloss").StandardOutput;
-        return (Counter(listing, "oifname"), Counter(listing, "iifname"), listing);
+        return (Counter(listing, "oifname", tap), Counter(listing, "iifname", tap), listing);
     }
 
-    private static long Counter(string listing, string direction)
+    private static long Counter(string listing, string direction, string? tap)
     {
-        Match match = new Regex(direction + @" .* counter packets (\d+) bytes").Match(listing);
+        string device = tap == null ? "" : "\"" + Regex.Escape(tap) + "\"";
+        Match match = new Regex(direction + " " + device + @".* counter packets (\d+) bytes").Match(listing);
         return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
     }
 

@@ -50,17 +50,18 @@ internal sealed class E2eSegment : IDisposable
     /// A machine on <paramref name="tap"/> (default: <see cref="Tap"/>) with OVMF's virtio-net driver, QEMU running in the
     /// segment's namespace; <paramref name="varsTemplate"/> null starts from Debian's pristine vars.
     /// <paramref name="extraArguments"/> go after the standard QEMU arguments (a test BMC's KCS device). <paramref name="arch"/>
-    /// null: x64 (OVMF); on arm64 (AAVMF) the NIC is its VirtioNetDxe's.
+    /// null: x64 (OVMF); on arm64 (AAVMF) the NIC is its VirtioNetDxe's. <paramref name="nic"/> null: OVMF's VirtioNetDxe; a test
+    /// over each NIC setup gives iPXE's SNP on virtio or on e1000 (x64 only).
     /// </summary>
     public QemuMachine Machine(string runDirectory, IBootDisk esp, IReadOnlyList<string> oemStrings, TimeSpan timeout,
         string? varsTemplate = null, string mac = QemuMachineOptions.DefaultMacAddress, string? tap = null,
-        IReadOnlyList<string>? extraArguments = null, QemuArch? arch = null) =>
+        IReadOnlyList<string>? extraArguments = null, QemuArch? arch = null, NicModel? nic = null) =>
         new(new QemuMachineOptions
         {
             Arch = arch ?? QemuArch.X64,
             BootDisk = esp,
             RunDirectory = runDirectory,
-            Nic = NicSetup.Tap(tap ?? Tap, NicModel.VirtioNetOvmfDriver),
+            Nic = NicSetup.Tap(tap ?? Tap, nic ?? NicModel.VirtioNetOvmfDriver),
             MacAddress = mac,
             NetworkNamespace = Namespace.Name,
             OemStrings = oemStrings,
