@@ -54,7 +54,10 @@ public sealed class TokenBucket : ISendPacer
             _tokens -= bytes;
             return true;
         }
+        // A refusal never says "now": less than a tick away rounds up to one (a caller on a virtual clock would
+        // otherwise ask again at the same instant, forever).
         wait = TimeSpan.FromSeconds((bytes - _tokens) / _bytesPerSecond);
+        if (wait <= TimeSpan.Zero) wait = TimeSpan.FromTicks(1);
         return false;
     }
 
