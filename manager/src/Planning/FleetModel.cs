@@ -186,7 +186,7 @@ public sealed class FleetModel
 
     private FleetResult Figures(double wallSeconds)
     {
-        int recovered = 0;
+        int recovered = 0, verified = 0;
         bool allAcknowledged = true, allHeld = true;
         TimeSpan lastAck = TimeSpan.Zero, lastHeld = TimeSpan.Zero;
         long rejected = 0, decodesRejected = 0;
@@ -203,6 +203,7 @@ public sealed class FleetModel
             {
                 allAcknowledged = false;
             }
+            if (m.Session.LastVerdict.IsAccepted) verified++;
             if (m.AllHeldAt is { } held) { if (held > lastHeld) lastHeld = held; }
             else allHeld = false;
         }
@@ -236,13 +237,22 @@ public sealed class FleetModel
             perRoundMax = Math.Max(perRoundMax, count);
         }
         bool intact = _shared is null || _shared.Image.AsSpan().SequenceEqual(Image);
-        return new FleetResult(_machines.Length, recovered, allAcknowledged ? lastAck.TotalSeconds : null, allHeld ? lastHeld.TotalSeconds : null,
+        return new FleetResult(_machines.Length, recovered, verified, allAcknowledged ? lastAck.TotalSeconds : null, allHeld ? lastHeld.TotalSeconds : null,
             allHeld && firstData is { } f ? (lastHeld - f).TotalSeconds : null, Image.Length,
             sessionBytes / (double)Image.Length, dataBytes / (double)Image.Length, parityBytes / (double)Image.Length, manifestBytes / (double)Image.Length,
             _network.DonorWireBytes / (double)Image.Length,
             sessions, repairRounds, statusRounds, perRoundMax, roundsWithStatus == 0 ? 0 : inRounds / (double)roundsWithStatus, statusTotal, unsolicited,
             _network.SwitchDropsTowardMachines, _network.SwitchDropsTowardDonor, _network.LinkLossesTowardMachines, _network.LinkLossesTowardDonor,
-            _network.ReceiveQueueDrops, _network.DonorQueuePeakBytes, rejected, decodesRejected, intact, wallSeconds, Simplifications());
+            _network.ReceiveQueueDrops, _network.DonorQueuePeakBytes, rejected, decodesRejected, intact, wallSeconds, Simplifications(),
+            Rejects());
+    }
+
+    // The donor's reject reasons in a stable order (the same for the same seed).
+    private SortedDictionary<string, long> Rejects()
+    {
+        var rejects = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (reason, count) in Donor.RejectReasons) rejects[reason] = count;
+        return rejects;
     }
 
     /// <summary>What this run does not model, in words (the plan command prints them).</summary>

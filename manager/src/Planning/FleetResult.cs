@@ -5,6 +5,8 @@ namespace UefiRecovery.Manager.Planning;
 /// <summary>
 /// What one fleet-model run gives (docs/fleet-model.md). Times are model seconds from the first machine's boot.
 /// </summary>
+/// <param name="Recovered">Machines whose RESULT the donor acknowledged.</param>
+/// <param name="Verified">Machines that verified the image (and wrote it), acknowledged or not.</param>
 /// <param name="Seconds">Until the last machine's RESULT was acknowledged (null: not every machine got there).</param>
 /// <param name="TransferSeconds">From the session's first DATA until the last machine held every fragment.</param>
 /// <param name="SentPerImage">DATA, PARITY and MANIFEST bytes the donor sent (headers included) ÷ image bytes, the benchmark's sent/image.</param>
@@ -14,10 +16,12 @@ namespace UefiRecovery.Manager.Planning;
 /// <param name="StatusRounds">Status rounds the donor ran (summed over sessions).</param>
 /// <param name="StatusPerRoundMax">Most STATUS messages that reached the donor during one status round.</param>
 /// <param name="StatusPerRoundMean">Mean STATUS messages per status round (rounds that got any).</param>
+/// <param name="DonorRejects">Datagrams the donor engine dropped, by its reason (serve's `rejectReasons`): e.g. ACCEPTs refused for a full session.</param>
 /// <param name="ModelWallSeconds">How long the model took to run on this host.</param>
 public sealed record FleetResult(
     int Machines,
     int Recovered,
+    int Verified,
     double? Seconds,
     double? LastAllHeldSeconds,
     double? TransferSeconds,
@@ -44,4 +48,5 @@ public sealed record FleetResult(
     long DecodesRejected,
     bool SharedBufferIntact,
     double ModelWallSeconds,
-    IReadOnlyList<string> Simplifications);
+    IReadOnlyList<string> Simplifications,
+    IReadOnlyDictionary<string, long> DonorRejects);
