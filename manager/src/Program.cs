@@ -4,6 +4,7 @@ using UefiRecovery.Manager.Cli;
 using UefiRecovery.Manager.Configuration;
 using UefiRecovery.Manager.Images;
 using UefiRecovery.Manager.Instructing;
+using UefiRecovery.Manager.Planning;
 using UefiRecovery.Manager.Serving;
 
 namespace UefiRecovery.Manager;
@@ -30,6 +31,7 @@ public static class Program
         root.Subcommands.Add(SimulateCommand.Build());
         root.Subcommands.Add(BenchmarkCommand.Build());
         root.Subcommands.Add(InstructCommand.Build());
+        root.Subcommands.Add(PlanCommand.Build());
         root.Options.Add(LogLevelOption.Create());
         root.Options.Add(JsonOutputOption.Create());
         return root;

@@ -30,8 +30,9 @@ public static class BenchmarkCommand
         var compareFec = new Option<bool>("--compare-fec") { HelpName = "true|false", Description = "Repeat the repair-cost runs against a manager with --fec and print both side by side.", DefaultValueFactory = _ => true };
         var repairOnly = new Option<bool>("--repair-only") { Description = "Only the repair-cost runs (the --loss list, with and without FEC): no 1-machine, lossless or uftp/TFTP comparisons of time." };
         var sendBatch = new Option<bool>("--send-batch") { HelpName = "true|false", Description = "The manager sends group DATA in sendmmsg batches (false: one sendto per datagram, for comparison).", DefaultValueFactory = _ => true };
+        var modelSweep = new Option<bool>("--model-sweep") { HelpName = "true|false", Description = "Also run the fleet model's time(N)/time(1) for N = 1 .. 10000 at 1 % loss and 1 Gbit/s (a few minutes, no root needed for it: plan --sweep runs it alone).", DefaultValueFactory = _ => true };
         var command = new Command("benchmark", "Measure this protocol against uftp and TFTP on a private veth/bridge network (needs root).\n\nExample:\n  uefirecovery-manager benchmark --size-mib 32 --clients 20 --loss 0,1,5 --report bench.json");
-        foreach (Option option in new Option[] { size, clients, rate, losses, skipUftp, skipTftp, work, report, repeat, sendBatch, compareFec, repairOnly }) command.Options.Add(option);
+        foreach (Option option in new Option[] { size, clients, rate, losses, skipUftp, skipTftp, work, report, repeat, sendBatch, compareFec, repairOnly, modelSweep }) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter stderr = parse.InvocationConfiguration.Error;
@@ -52,7 +53,7 @@ public static class BenchmarkCommand
             }
             var options = new BenchmarkOptions((long)(parse.GetValue(size) * 1024 * 1024), parse.GetValue(clients), parse.GetValue(rate), lossList,
                 parse.GetValue(skipUftp), parse.GetValue(skipTftp), parse.GetValue(work), Math.Max(1, parse.GetValue(repeat)), parse.GetValue(sendBatch),
-                parse.GetValue(compareFec), parse.GetValue(repairOnly));
+                parse.GetValue(compareFec), parse.GetValue(repairOnly), parse.GetValue(modelSweep));
             // With the report on stdout, everything else goes to stderr so stdout is one JSON document.
             string? reportTarget = parse.GetValue(report);
             bool json = JsonOutputOption.Requested(parse);
@@ -90,7 +91,22 @@ public static class BenchmarkCommand
             $"our time / TFTP time, {r.Clients} machines (TFTP: parallel unicast): {F(r.OursManyToTftpManyLossless)}",
             "(a ratio below 1 means this protocol was faster)",
             RepairCostTable(r),
+            ModelTable(r),
         });
+    }
+
+    // The fleet model next to the measured runs (within 20 % is the honesty check), and its sweep.
+    private static string ModelTable(BenchmarkReport r)
+    {
+        var lines = new List<string> { "fleet model (same settings, no measured input) vs measured: end-to-end time / transfer phase / sent per image / repair rounds" };
+        static string S(double? v) => v is { } x ? x.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
+        static string D(double? d) => d is { } x ? x.ToString("+0%;-0%;0%", CultureInfo.InvariantCulture) : "n/a";
+        foreach (ModelComparison c in r.ModelComparisons ?? Array.Empty<ModelComparison>())
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"  {c.Tool,-24} {c.Clients,3} machines {c.LossPercent,4}%: time {S(c.ModelSeconds)} vs {c.MeasuredSeconds:0.000} ({D(c.SecondsDeviation)}), transfer {S(c.ModelTransferSeconds)} vs {S(c.MeasuredTransferSeconds)} ({D(c.TransferDeviation)}), sent/image {c.ModelSentPerImage:0.000} vs {S(c.MeasuredSentPerImage)}, rounds {c.ModelRepairRounds} vs {c.MeasuredRepairRounds}; STATUS/round max {c.ModelStatusPerRoundMax}"));
+        lines.Add("  (measured time includes each machine's SHA-256 of the image and the host's CPU; the model has neither)");
+        if (r.ModelSweep is { } sweep) lines.Add(Planning.PlanReport.Sweep(sweep));
+        return string.Join(Environment.NewLine, lines);
     }
 
     // Bytes sent ÷ image and repair rounds per loss rate, NACK union vs FEC parity, from the same run.

@@ -14,7 +14,10 @@ public sealed record BenchmarkFigure(
     string Note,
     BenchmarkPhases? Phases = null);
 
-/// <summary>The whole benchmark run: the figures and the ratios the issue asks for.</summary>
+/// <summary>
+/// The whole benchmark run: the figures and the ratios the issue asks for; the fleet model's figures for the same
+/// setups (<see cref="ModelComparison"/>) and, unless --model-sweep false, its time(N)/time(1) sweep.
+/// </summary>
 public sealed record BenchmarkReport(
     long ImageBytes,
     double RateMbitPerSecond,
@@ -29,4 +32,6 @@ public sealed record BenchmarkReport(
     double? ManyToOneTimeRatioSharedSocket,
     double? ManyToOneTransferRatio,
     double? ManyToOneTransferRatioSharedSocket,
-    string Machine);
+    string Machine,
+    System.Collections.Generic.IReadOnlyList<ModelComparison>? ModelComparisons = null,
+    Planning.FleetSweep? ModelSweep = null);

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Tasks;
+using UefiRecovery.Manager.Planning;
 
 namespace UefiRecovery.Manager.Benchmarking;
 
@@ -84,6 +85,10 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
                     await OursAsync(options.Clients, loss, kernelLoss: false, fec: true).ConfigureAwait(false);
             }
 
+            // The fleet model for the same setups, side by side with what the sockets measured (issue #15's honesty check).
+            List<ModelComparison> comparisons = CompareWithModel();
+            FleetSweep? sweep = options.ModelSweep ? SweepModel() : null;
+
             BenchmarkFigure? uftp0 = null, uftp1 = null, tftp0 = null, tftp1 = null, tftpMany = null;
             if (!options.SkipUftp)
             {
@@ -98,7 +103,8 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             }
             return new BenchmarkReport(_capsuleBytes.LongLength, options.RateMbitPerSecond, options.Clients, _figures,
                 Ratio(oursMany, oursOne), Ratio(oursOne, uftp0), Ratio(oursOneAt1, uftp1), Ratio(oursOne, tftp0), Ratio(oursOneAt1, tftp1),
-                Ratio(oursMany, tftpMany), Ratio(oursManyShared, oursOne), TransferRatio(oursMany, oursOne), TransferRatio(oursManyShared, oursOne), Environment.ProcessorCount + " cores, load " + LoadAverage());
+                Ratio(oursMany, tftpMany), Ratio(oursManyShared, oursOne), TransferRatio(oursMany, oursOne), TransferRatio(oursManyShared, oursOne), Environment.ProcessorCount + " cores, load " + LoadAverage(),
+                comparisons, sweep);
         }
         finally
         {
@@ -112,6 +118,45 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             }
         }
     }
+
+    // The model of each run of this protocol with one machine or options.Clients machines, lossless or with per-machine
+    // seeded loss (the kernel-loss runs drop at the namespace's input, shared by all machines: not what the model does).
+    private List<ModelComparison> CompareWithModel()
+    {
+        var comparisons = new List<ModelComparison>();
+        foreach (BenchmarkFigure figure in _figures)
+        {
+            if (figure.Tool is not (NackTool or FecTool) || figure.LossKind.StartsWith("kernel", StringComparison.Ordinal)) continue;
+            if (figure.Clients != 1 && figure.Clients != options.Clients) continue;
+            FleetScenario scenario = ModelComparison.ScenarioFor(figure.Clients, _capsuleBytes.Length, options.RateMbitPerSecond, figure.LossPercent,
+                figure.Tool == FecTool, double.Parse(OfferWindowSeconds, CultureInfo.InvariantCulture), double.Parse(GatherSeconds, CultureInfo.InvariantCulture));
+            ModelComparison c = ModelComparison.For(figure, scenario);
+            comparisons.Add(c);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"model of {c.Tool,-26} clients {c.Clients,3}  loss {c.LossPercent,4}%: time {Seconds(c.ModelSeconds)} (measured {c.MeasuredSeconds:0.000}, {Percent(c.SecondsDeviation)})  transfer {Seconds(c.ModelTransferSeconds)} (measured {Seconds(c.MeasuredTransferSeconds)}, {Percent(c.TransferDeviation)})  sent/image {c.ModelSentPerImage:0.000} (measured {Seconds(c.MeasuredSentPerImage)})  repair rounds {c.ModelRepairRounds} (measured {c.MeasuredRepairRounds})"));
+        }
+        return comparisons;
+    }
+
+    // The issue's figure: the model's time(N)/time(1) at 1 % loss per machine and 1 Gbit/s, this run's rate, image and timers.
+    private FleetSweep SweepModel()
+    {
+        FleetScenario scenario = ModelComparison.ScenarioFor(1, _capsuleBytes.Length, options.RateMbitPerSecond, 1, fec: false,
+            double.Parse(OfferWindowSeconds, CultureInfo.InvariantCulture), double.Parse(GatherSeconds, CultureInfo.InvariantCulture)) with
+        {
+            LinkMbitPerSecond = 1000,
+            DonorLinkMbitPerSecond = 1000,
+            Latency = TimeSpan.FromMilliseconds(0.1),
+            LossTowardDonor = 0.01,
+        };
+        FleetSweep sweep = FleetSweep.Run(scenario, PlanCommand.SweepMachines, n => log.WriteLine("model sweep: " + n + " machine(s) ..."));
+        log.WriteLine(PlanReport.Sweep(sweep));
+        return sweep;
+    }
+
+    private static string Seconds(double? value) => value is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
+
+    private static string Percent(double? deviation) => deviation is { } d ? d.ToString("+0%;-0%;0%", CultureInfo.InvariantCulture) : "n/a";
 
     // In the many-machine runs every receiver (ours, atftp) runs at nice 10: on one host the N simulated
     // machines must not starve the sender of CPU, which on a real network has a machine of its own. A

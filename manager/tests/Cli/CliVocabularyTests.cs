@@ -332,6 +332,7 @@ public sealed class CliVocabularyTests : IDisposable
         { "simulate", "--lsv <VERSION>", "--lowest-version" },
         { "benchmark", "--report <FILE|->", "--lowest-version" },
         { "instruct", "--agent <ADDR[:PORT]>", "--lowest-version" },
+        { "plan", "--loss <PERCENT>", "--lowest-version" },
     };
 
     [Theory]

@@ -48,6 +48,7 @@ public sealed class JsonOutputTests : IDisposable
             ["simulate"] = new[] { "simulate", "--clients", "0" },
             ["benchmark"] = new[] { "benchmark", "--loss", "200" },
             ["instruct"] = new[] { "instruct", "--agent", "127.0.0.1", "--mac", "not-a-mac", "--uuid", "8c5e0d6a-3f1b-4b8e-9d3a-2f6c1e7a9b40", "--key", SharedFiles.TrustedPrivateKey },
+            ["plan"] = new[] { "plan", "--loss", "200%" },
         };
     }
 
@@ -67,7 +68,7 @@ public sealed class JsonOutputTests : IDisposable
 
     public static TheoryData<string> Commands() => new()
     {
-        "image pack", "image verify", "image inspect", "image key-hash", "image machine-config", "serve", "simulate", "benchmark", "instruct",
+        "image pack", "image verify", "image inspect", "image key-hash", "image machine-config", "serve", "simulate", "benchmark", "instruct", "plan",
     };
 
     [Theory]

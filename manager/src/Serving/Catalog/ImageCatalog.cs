@@ -32,6 +32,23 @@ public sealed class ImageCatalog : IDisposable
         _maxImageBytes = maxImageBytes;
     }
 
+    /// <summary>
+    /// A catalog of images already in memory and verified by the caller (the fleet model's synthetic image): no
+    /// folder, not watched, never reloaded.
+    /// </summary>
+    public static ImageCatalog InMemory(IReadOnlyList<CatalogImage> images)
+    {
+        var catalog = new ImageCatalog(Path.GetTempPath(), new InMemoryOnly());
+        catalog._current = new Snapshot(images, Array.Empty<CatalogRejection>(), 1);
+        return catalog;
+    }
+
+    // The verifier of an in-memory catalog: it has no files to check.
+    private sealed class InMemoryOnly : ICatalogVerifier
+    {
+        public CatalogVerdict Verify(string fileName, byte[] capsule) => throw new InvalidOperationException("an in-memory catalog is not reloaded");
+    }
+
     /// <summary>Raised after every reload, with the new snapshot.</summary>
     public event Action<Snapshot>? Reloaded;
 

@@ -21,6 +21,7 @@ public sealed partial class RecoveryServer
     private void PublishStatus(TimeSpan now)
     {
         _nextSnapshotAt = now + SnapshotInterval;
+        if (_engine is not { } engine) return;
         var snapshot = _catalog.Current;
         var images = new List<ImageStatus>();
         foreach (var image in snapshot.Images)
@@ -30,7 +31,7 @@ public sealed partial class RecoveryServer
 
         // One MAC at several addresses is several members (§7.4): list the others beside each.
         var addressesByMac = new Dictionary<ulong, List<string>>();
-        foreach (var session in _sessions.Values)
+        foreach (var session in engine.Sessions)
         {
             if (session.IsEnded) continue;
             foreach (var client in session.Clients)
@@ -43,8 +44,10 @@ public sealed partial class RecoveryServer
         }
 
         var sessions = new List<SessionStatus>();
-        foreach (var session in _sessions.Values)
+        var live = new HashSet<uint>();
+        foreach (var session in engine.Sessions)
         {
+            live.Add(session.SessionId);
             var clients = new List<ClientStatus>();
             foreach (var client in session.Clients)
             {
@@ -53,7 +56,7 @@ public sealed partial class RecoveryServer
                     : session.Geometry.FragmentCount == 0 ? 0 : Math.Min(1.0, client.FragmentsHeld / (double)session.Geometry.FragmentCount);
                 // Other live members with this MAC, and other addresses it proved a membership from this run (a RESULT
                 // in its name from elsewhere, a member that has ended).
-                var sameMac = _macBook.OthersThan(client.ClientId, client.Address);
+                var sameMac = engine.MacBook.OthersThan(client.ClientId, client.Address);
                 if (addressesByMac.TryGetValue(client.ClientId, out var addresses))
                     foreach (string address in addresses) if (address != client.Address.ToString() && !sameMac.Contains(address)) sameMac.Add(address);
                 // Held is known only from a status answer (MissingFragments stays -1 until the first one).
@@ -80,14 +83,14 @@ public sealed partial class RecoveryServer
                 session.Manifest.GroupShift, firstPassSent, rateNow, eta, session.ParityDatagramsSent, session.ParityBytesSent));
         }
         foreach (uint gone in new List<uint>(_rateWindows.Keys))
-            if (!_sessions.ContainsKey(gone)) _rateWindows.Remove(gone);
+            if (!live.Contains(gone)) _rateWindows.Remove(gone);
 
-        var reasons = new Dictionary<string, long>(_rejects);
+        var reasons = new Dictionary<string, long>(engine.RejectReasons);
         if (Interlocked.Read(ref _overflowDrops) is long drops and > 0) reasons["queue-overflow"] = drops;
         if (Interlocked.Read(ref _oversizeDrops) is long oversize and > 0) reasons["oversize"] = oversize;
         // Not a dropped datagram: a pending unicast offer pushed out by a newer REQUEST from the same address (§7.2 rule 11).
-        if (_offers.UnicastEvictions > 0) reasons["unicast-offer-evicted"] = _offers.UnicastEvictions;
-        long sendFailures = (_socket?.SendFailures ?? 0) + Interlocked.Read(ref _batchSendFailures);
+        if (engine.UnicastOfferEvictions > 0) reasons["unicast-offer-evicted"] = engine.UnicastOfferEvictions;
+        long sendFailures = (_socket?.SendFailures ?? 0) + (_output?.BatchSendFailures ?? 0);
         if (_channel is FaultInjectingChannel faults)
         {
             reasons["injected-drop"] = faults.SendFaults.Dropped;
@@ -95,13 +98,13 @@ public sealed partial class RecoveryServer
             reasons["injected-duplicate"] = faults.SendFaults.Duplicated;
             reasons["injected-reorder"] = faults.SendFaults.Reordered;
         }
-        long repairRounds = _repairRoundsOfRemovedSessions;
-        foreach (var session in _sessions.Values) repairRounds += session.RepairRounds;
-        var totals = new ServeTotals(_sessionsStarted, repairRounds, new Dictionary<string, long>(_resultsByOutcome));
-        var traffic = new TrafficStatus(_datagramsReceived, _datagramsRejected, _datagramsSent, _bytesSent, sendFailures, reasons);
+        long repairRounds = engine.RepairRoundsOfRemovedSessions;
+        foreach (var session in engine.Sessions) repairRounds += session.RepairRounds;
+        var totals = new ServeTotals(engine.SessionsStarted, repairRounds, new Dictionary<string, long>(engine.ResultsByOutcome));
+        var traffic = new TrafficStatus(engine.DatagramsReceived, engine.DatagramsRejected, engine.DatagramsSent, engine.BytesSent, sendFailures, reasons);
         Volatile.Write(ref _status, new ServerStatus(DateTimeOffset.UtcNow, _startedAt, LocalEndPoint.ToString(), _options.Delivery.ToString(),
-            DataDestinationText(), _options.RateMbitPerSecond, images, rejected, sessions, traffic, _resultsRecorded,
-            _secretFile ?? "memory", _signer?.ModulusSha256Hex, _forgedResults, _instructions.Snapshot(WallTime), _inventory.Snapshot(WallTime), totals));
+            DataDestinationText(), _options.RateMbitPerSecond, images, rejected, sessions, traffic, engine.ResultsRecorded,
+            _credentials.SecretFile ?? "memory", _credentials.Signer?.ModulusSha256Hex, engine.ForgedResultsDropped, _instructions.Snapshot(WallTime), _inventory.Snapshot(WallTime), totals));
     }
 
     /// <summary>Data MB/s over the last <see cref="RateWindow"/>: 0 while nothing is sent (a machine writing its flash), not the session's average.</summary>

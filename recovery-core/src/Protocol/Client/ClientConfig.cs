@@ -154,6 +154,13 @@ public sealed class ClientConfig
     /// </summary>
     public Manifest.IManifestHash? ManifestHash { get; set; }
 
+    /// <summary>
+    /// The image and leaf buffers, handed in instead of allocated by the session; null (the firmware, and every host
+    /// but the fleet model) = the session's own. Their sizes must match <see cref="ImageCapacity"/>; see
+    /// <see cref="ClientBuffers"/> for when sessions may share one set.
+    /// </summary>
+    public ClientBuffers? SharedBuffers { get; set; }
+
     /// <summary>Datagrams handled per Poll at most, so one Poll cannot starve the caller.</summary>
     public int MaxReceivesPerPoll { get; set; } = 64;
 }

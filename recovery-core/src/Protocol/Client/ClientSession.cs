@@ -113,13 +113,20 @@ public sealed class ClientSession
         _random = new ProtocolRandom(config.RandomSeed);
         _sendBuffer = new byte[config.MaxDatagram];
         _receiveBuffer = new byte[config.MaxDatagram];
-        _image = new byte[config.ImageCapacity];
-        uint fragmentCapacity = FragmentGeometry.CountFor(config.ImageCapacity, (ushort)ProtocolLimits.MinFragmentSize);
-        uint capacity = Math.Min(fragmentCapacity, ProtocolLimits.MaxFragmentCount);
+        uint capacity = ClientBuffers.LeafCapacityFor(config.ImageCapacity);
         _bitmap = new FragmentBitmap(capacity);
         _tentative = new FragmentBitmap(capacity);
         _groupsVerified = new FragmentBitmap(capacity);
-        _leaves = new Hash128[capacity];
+        if (config.SharedBuffers != null)
+        {
+            _image = config.SharedBuffers.Image;
+            _leaves = config.SharedBuffers.Leaves;
+        }
+        else
+        {
+            _image = new byte[config.ImageCapacity];
+            _leaves = new Hash128[capacity];
+        }
         if (config.ManifestHash != null)
         {
             _manifestHash = config.ManifestHash;
@@ -172,7 +179,9 @@ public sealed class ClientSession
         {
             return ClientSetupStatus.NoDiscoveryTarget;
         }
-        if (config.ImageCapacity == 0)
+        if (config.ImageCapacity == 0
+            || (config.SharedBuffers != null && (config.SharedBuffers.Image.Length != config.ImageCapacity
+                || config.SharedBuffers.Leaves.Length != ClientBuffers.LeafCapacityFor(config.ImageCapacity))))
         {
             return ClientSetupStatus.InvalidImageCapacity;
         }

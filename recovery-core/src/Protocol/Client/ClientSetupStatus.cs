@@ -12,7 +12,7 @@ public enum ClientSetupStatus : byte
     InvalidDeliveryModes,
     /// <summary>Neither a manager address nor broadcast discovery is configured.</summary>
     NoDiscoveryTarget,
-    /// <summary>Image capacity is 0.</summary>
+    /// <summary>Image capacity is 0, or the shared buffers do not match it.</summary>
     InvalidImageCapacity,
     /// <summary>Signed offers are required but the max datagram cannot hold one (640 bytes, docs/protocol.md §4.2).</summary>
     DatagramTooSmallForSignedOffers,

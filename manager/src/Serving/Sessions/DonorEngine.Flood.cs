@@ -12,7 +12,7 @@ namespace UefiRecovery.Manager.Serving.Sessions;
 /// address and get one (§7.4), so a RESULT whose token no member of a session of this run carries is recorded
 /// only under a rate limit (<see cref="Results.StrangerResultGate"/>). Engine thread only.
 /// </summary>
-public sealed partial class RecoveryServer
+public sealed partial class DonorEngine
 {
     // Log lines caused by one datagram: a machine logs a handful per recovery (REQUEST every backoff,
     // twice when it also broadcasts it, join, COMPLETE, RESULT), so 20 at once and one per second is
@@ -31,14 +31,9 @@ public sealed partial class RecoveryServer
     private const int MaxRecordedResultKeys = 65536;
     private static readonly TimeSpan SuppressedSummaryInterval = TimeSpan.FromSeconds(10);
 
-    // Queued but not yet handled datagrams, in rented bytes: with MaxQueuedDatagrams alone a flood of
-    // large datagrams could hold 65536 × 16 KiB.
-    private const long MaxQueuedBytes = 16L * 1024 * 1024;
-
     private readonly SourceRateLimiter _logLimiter = new(LogLinesPerSource, LogLinesTotal, MaxLimitedSources);
     private readonly Results.StrangerResultGate _strangerResults = new(StrangerResultsPerSource, StrangerResultsTotal, MaxLimitedSources, MaxRecordedResultKeys);
     private TimeSpan _nextSuppressedSummaryAt = SuppressedSummaryInterval;
-    private long _queuedBytes;
 
     /// <summary>
     /// Whether a log line caused by a datagram from <paramref name="sender"/> may be written now. A line

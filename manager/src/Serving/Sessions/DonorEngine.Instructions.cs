@@ -14,26 +14,11 @@ namespace UefiRecovery.Manager.Serving.Sessions;
 /// instructions the HTTP API added are sent from here (so the agent's report comes back to this port), and
 /// AGENT_REPORT and READINESS, unauthenticated claims, only move their own instruction forward in the
 /// <see cref="InstructionBook"/>; anything else they say is counted in the reject reasons and otherwise ignored.
-/// Engine thread only, apart from the members the API calls (<see cref="Clock"/>, <see cref="WallTime"/>, <see cref="Wake"/>).
+/// Engine thread only.
 /// </summary>
-public sealed partial class RecoveryServer
+public sealed partial class DonorEngine
 {
     private readonly List<InstructionChange> _instructionChanges = new();
-
-    /// <summary>The machines heard of (agent start-up reports, RESULTs), for /status and POST /instructions' ifOlderThan.</summary>
-    public MachineInventory Inventory => _inventory;
-
-    /// <summary>The engine's monotonic time now (what the instruction book is driven with).</summary>
-    public TimeSpan Clock => Now;
-
-    /// <summary>The UTC time of an engine time.</summary>
-    public DateTimeOffset WallTime(TimeSpan engineTime) => _startedAt + engineTime;
-
-    /// <summary>This donor's sender id (an instruction's header carries it).</summary>
-    public ulong DonorId => _donorId;
-
-    /// <summary>Wakes the engine at once (a new instruction is to be sent).</summary>
-    public void Wake() => _wake.Set();
 
     private void OnAgentReport(in MessageFrame frame, IPEndPoint sender, TimeSpan now)
     {
@@ -75,7 +60,7 @@ public sealed partial class RecoveryServer
     {
         _instructions.Tick(now, instruction =>
         {
-            _channel!.Send(instruction.Datagram, instruction.Agent);
+            _output.Send(instruction.Datagram, instruction.Agent);
             CountSent(instruction.Datagram.Length);
         });
         _instructionChanges.Clear();

@@ -11,7 +11,7 @@ namespace UefiRecovery.Manager.Serving.Sessions;
 /// sessions per address, §7.2 rule 11) gets one share per address, not one per session, and a session that
 /// repairs without end cannot take the rate from the others. Engine thread only.
 /// </summary>
-public sealed partial class RecoveryServer
+public sealed partial class DonorEngine
 {
     private const int MaxRoundRobinParties = 1024;
     private readonly FairShare<SendParty> _share = new();

@@ -18,7 +18,7 @@ namespace UefiRecovery.Manager.Serving.Sessions;
 /// carry the member token §7.4 derives for its session, sender id and source address; one that does not is
 /// dropped without an answer and counted. Engine thread only.
 /// </summary>
-public sealed partial class RecoveryServer
+public sealed partial class DonorEngine
 {
     private void HandleDatagram(ReadOnlySpan<byte> datagram, IPEndPoint sender, TimeSpan now)
     {
@@ -177,7 +177,7 @@ public sealed partial class RecoveryServer
     private uint NewSessionId()
     {
         uint id;
-        do { id = (uint)Random.Shared.NextInt64(1, uint.MaxValue); } while (_sessions.ContainsKey(id) || _offers.Contains(id));
+        do { id = (uint)_random.NextInt64(1, uint.MaxValue); } while (_sessions.ContainsKey(id) || _offers.Contains(id));
         return id;
     }
 

@@ -10,7 +10,7 @@ namespace UefiRecovery.Manager.Serving.Sessions;
 /// counted (`rejectReasons`: `RESULT:bad-token`, ...); the log gets at most one summary line per interval,
 /// so a flood of them cannot flood the log. Engine thread only.
 /// </summary>
-public sealed partial class RecoveryServer
+public sealed partial class DonorEngine
 {
     private static readonly TimeSpan BadTokenLogInterval = TimeSpan.FromSeconds(10);
     private TimeSpan _badTokenLoggedAt = TimeSpan.MinValue;
