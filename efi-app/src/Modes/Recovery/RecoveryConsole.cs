@@ -44,7 +44,7 @@ namespace UefiRecovery.Efi.Modes.Recovery;
 ///   RECOVERY PHASE discovering manager=none:PORT|A:P[,A:P..] broadcast=yes|no backoff-max=Ns deadline=none|Ns
 ///   RECOVERY WAITING no offer yet requests=N
 ///   RECOVERY CANDIDATE first offer window-ms=N early-close=yes|no
-///   RECOVERY CHOSEN after-first-offer-ms=N
+///   RECOVERY CHOSEN after-first-offer-ms=N after-first-request-ms=N|unknown
 ///   RECOVERY OFFER donor=A:P image=0x.. version=0x.. size=N fragments=N mode=unicast|broadcast|multicast
 ///   RECOVERY PHASE receiving
 ///   RECOVERY PHASE discovering reason=aborted|session-lost|accept-timeout
@@ -280,8 +280,17 @@ internal sealed class RecoveryConsole
         new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY CANDIDATE first offer window-ms=").AppendDecimal((ulong)offerWindowMs)
             .Append(" early-close=").Append(discoverByBroadcast ? "no" : "yes").WriteLine(_console);
 
-    public void Chosen(long afterFirstOfferMs) =>
-        new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY CHOSEN after-first-offer-ms=").AppendDecimal((ulong)afterFirstOfferMs).WriteLine(_console);
+    /// <summary>The choice that closed the offer window; <paramref name="afterFirstRequestMs"/> −1: no REQUEST seen in this discovery.</summary>
+    public void Chosen(long afterFirstOfferMs, long afterFirstRequestMs)
+    {
+        var line = new ConsoleLine(stackalloc char[LineLength]).Append("RECOVERY CHOSEN after-first-offer-ms=").AppendDecimal((ulong)afterFirstOfferMs)
+            .Append(" after-first-request-ms=");
+        if (afterFirstRequestMs < 0)
+            line.Append("unknown");
+        else
+            line.AppendDecimal((ulong)afterFirstRequestMs);
+        line.WriteLine(_console);
+    }
 
     public void Offer(in OfferRecord offer)
     {

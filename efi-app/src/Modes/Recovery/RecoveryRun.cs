@@ -434,6 +434,7 @@ internal sealed class RecoveryRun
         long lastProgress = phaseStart;
         long receiveStart = phaseStart;
         long firstOfferAt = -1;
+        long firstRequestAt = -1;
         // uefirecovery.timeout.recovery: give up (nothing written, back to the firmware) when no image was verified in time.
         // An instructed boot gives up too (then resets into the OS): its machine was running, and a silent manager must
         // not keep it offline.
@@ -449,9 +450,12 @@ internal sealed class RecoveryRun
                 return MachineExitCodes.Failure;
             }
 
+            if ((events & ClientEvents.RequestSent) != 0 && firstRequestAt < 0)
+                firstRequestAt = now.Milliseconds;
             if ((events & ClientEvents.OfferReceived) != 0 && firstOfferAt < 0)
             {
-                // The offer window (docs/protocol.md §6.1) runs from the first acceptable OFFER.
+                // The offer window (docs/protocol.md §6.1) closes T_offer after the discovery's first REQUEST, and at
+                // least T_late after the first acceptable OFFER.
                 firstOfferAt = now.Milliseconds;
                 _lines.Candidate(clientConfig.Timings.OfferWindowMs, config.DiscoverByBroadcast);
             }
@@ -459,8 +463,9 @@ internal sealed class RecoveryRun
             {
                 // Only the choice that closed a window (not the next offer after an ACCEPT timeout).
                 if (firstOfferAt >= 0)
-                    _lines.Chosen(now.Milliseconds - firstOfferAt);
+                    _lines.Chosen(now.Milliseconds - firstOfferAt, firstRequestAt >= 0 ? now.Milliseconds - firstRequestAt : -1);
                 firstOfferAt = -1;
+                firstRequestAt = -1;
                 _lines.Offer(client.ChosenOffer);
                 receiveStart = now.Milliseconds;
             }
@@ -469,7 +474,10 @@ internal sealed class RecoveryRun
             if ((events & ClientEvents.NoDonorYet) != 0)
                 _lines.Waiting(client);
             if ((events & (ClientEvents.SessionLost | ClientEvents.SessionAborted | ClientEvents.AcceptTimedOut)) != 0)
+            {
                 _lines.DiscoveringAgain(events);
+                firstRequestAt = -1;
+            }
             if ((events & ClientEvents.StatusSent) != 0 && client.State == ClientState.Receiving)
                 _lines.Repair(client);
             if ((events & ClientEvents.ImageComplete) != 0)
