@@ -128,8 +128,10 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         {
             if (figure.Tool is not (NackTool or FecTool) || figure.LossKind.StartsWith("kernel", StringComparison.Ordinal)) continue;
             if (figure.Clients != 1 && figure.Clients != options.Clients) continue;
+            // The repair-cost runs (per-machine loss) ran against a manager gathering LossyGatherSeconds: so does their model.
+            string gather = figure.LossPercent > 0 ? LossyGatherSeconds : GatherSeconds;
             FleetScenario scenario = ModelComparison.ScenarioFor(figure.Clients, _capsuleBytes.Length, options.RateMbitPerSecond, figure.LossPercent,
-                figure.Tool == FecTool, double.Parse(OfferWindowSeconds, CultureInfo.InvariantCulture), double.Parse(GatherSeconds, CultureInfo.InvariantCulture));
+                figure.Tool == FecTool, double.Parse(OfferWindowSeconds, CultureInfo.InvariantCulture), double.Parse(gather, CultureInfo.InvariantCulture));
             ModelComparison c = ModelComparison.For(figure, scenario);
             comparisons.Add(c);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
