@@ -320,7 +320,7 @@ public sealed class ClientSession
             _heldImageId, success ? ResultOutcome.Success : ResultOutcome.Failure,
             success ? ResultReason.None : reason, firmwareVersion, _chosen.Offer.Binding.MemberToken);
         _resultMessageId = NextMessageId();
-        _resultTimer.Start(nowMs, _timings.ResultRetryMs, _timings.ResultRetryMs, _timings.JitterPercent);
+        _resultTimer.Start(nowMs, _timings.ResultRetryMs, _timings.ResultRetryMaxMs, _timings.JitterPercent);
         _state = ClientState.Reporting;
         return true;
     }

@@ -108,6 +108,41 @@ public sealed class ClientSessionRejoinTests
         Assert.Equal(4312UL, timings.EarliestAcceptGiveUpMs()); // (250 + 500 + 5 × 1000) × 0.75
     }
 
+    [Fact]
+    public void Poll_FirstResultLost_RetransmittedWithinAQuarterSecond()
+    {
+        ClientHarness h = NewHarness(seed: 157);
+        h.Network.UplinkDrop = DropFirst(MessageType.Result);
+        var results = new List<ulong>();
+        h.Network.UplinkTap = (datagram, _, _, now) => { if (TypeOf(datagram) == MessageType.Result) results.Add(now); };
+
+        Assert.True(h.RunUntilAllFinished(Minute));
+
+        // T_res 250 ms ± 25 % (it was 1 s: the fleet's last acknowledged RESULT waited for it).
+        Assert.True(h.Client(0).ResultAcknowledged);
+        Assert.Equal(2, results.Count);
+        Assert.InRange<ulong>(results[1] - results[0], 250 * 75 / 100, 250 * 125 / 100 + 1);
+    }
+
+    [Fact]
+    public void Poll_EveryResultLost_NResResultsOnABackoffDoublingTo2s()
+    {
+        ClientHarness h = NewHarness(seed: 158);
+        h.Network.UplinkDrop = datagram => TypeOf(datagram) == MessageType.Result;
+        var results = new List<ulong>();
+        h.Network.UplinkTap = (datagram, _, _, now) => { if (TypeOf(datagram) == MessageType.Result) results.Add(now); };
+        ClientTimings timings = ClientHarness.DefaultConfig(0).Timings;
+
+        Assert.True(h.RunUntil(() => h.Client(0).State == ClientState.Finished, Minute));
+
+        Assert.False(h.Client(0).ResultAcknowledged);
+        Assert.Equal((int)timings.ResultAttempts, results.Count);
+        // 250, 500, 1000, then 2000 ms: each gap within ±25 % of its step.
+        ulong[] steps = { 250, 500, 1000, 2000, 2000, 2000, 2000 };
+        for (int i = 1; i < results.Count; i++)
+            Assert.InRange<ulong>(results[i] - results[i - 1], steps[i - 1] * 75 / 100, steps[i - 1] * 125 / 100 + 1);
+    }
+
     private static ClientHarness NewHarness(ulong seed, DeliveryMode mode = DeliveryMode.Broadcast)
     {
         var h = new ClientHarness(30_000, seed);
