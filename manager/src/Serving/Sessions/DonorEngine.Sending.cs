@@ -42,10 +42,21 @@ public sealed partial class DonorEngine
                 if (session.TryTakeNextParityBlock(now, out uint block, out int firstParity, out int parityCount, out uint firstGroup, out uint groupCount))
                 {
                     int sent = 0;
+                    // A block overlaps at most 64 groups (its 64 fragments): the ones announced here, as bits.
+                    ulong announced = 0;
                     for (uint g = firstGroup; g < firstGroup + groupCount; g++)
-                        if (session.TryAnnounceGroup(g)) sent += SendManifest(session, g);
+                    {
+                        if (!session.TryAnnounceGroup(g)) continue;
+                        sent += SendManifest(session, g);
+                        announced |= 1UL << (int)(g - firstGroup);
+                    }
                     for (int p = 0; p < parityCount; p++)
                         sent += SendParity(session, block, (firstParity + p) % ProtocolConstants.FecMaxParity, now);
+                    // Further copies of those MANIFESTs go after the parity, not back to back, so one burst of loss
+                    // does not take every copy.
+                    for (int copy = 1; copy < session.ManifestCopies; copy++)
+                        for (uint g = firstGroup; g < firstGroup + groupCount; g++)
+                            if ((announced & (1UL << (int)(g - firstGroup))) != 0) sent += SendManifest(session, g);
                     pacer.Spend(Math.Max(0, sent - size));
                     ChargeShare(session, sent);
                 }

@@ -262,6 +262,10 @@ public sealed partial class DonorEngine
         }
         _logger.LogInformation("session {Session:x8} {Image}: {Before} -> {After} (pass {Pass}, round {Round}, repair rounds {Repairs}, pending {Pending})",
             session.SessionId, session.Image.Name, before, session.State, session.Pass, session.Round, session.RepairRounds, session.PendingFragments);
+        if (session.State == SessionState.Sending && session.Pass > 0 && (session.PassParityBlocks > 0 || session.PassManifestBlocks > 0))
+            _logger.LogInformation("session {Session:x8} {Image}: pass {Pass} parity {Parity} for {Blocks} blocks, MANIFESTs for {ManifestBlocks} blocks x{Copies}; pass-0 loss {Loss}, poll grace {Grace} ms",
+                session.SessionId, session.Image.Name, session.Pass, session.PassParity, session.PassParityBlocks, session.PassManifestBlocks, session.ManifestCopies,
+                session.PassZeroLoss is { } loss ? loss.ToString("P2", System.Globalization.CultureInfo.InvariantCulture) : "not measured", (int)session.PollGrace.TotalMilliseconds);
     }
 
     // The configured fragment size, and the one a machine with the default max datagram gets, are built at load;

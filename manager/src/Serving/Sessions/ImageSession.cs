@@ -27,6 +27,12 @@ public sealed class ImageSession
     // FEC (§5.5): per block, the most parity any member asked for since the last pass, and the next parity index
     // to send (fresh indices each pass, so a member that lost one parity can use the next pass's).
     private readonly byte[] _parityAsked;
+    // How many members asked for that most, and the highest pass-0 loss among them (NaN: none measured).
+    private readonly ushort[] _parityAskedBy;
+    private readonly float[] _parityAskedLoss;
+    // The loss the members measured in pass 0 (ParityPlan): the sum and count of their shares missing after it.
+    private double _passZeroLossSum;
+    private int _passZeroLossSamples;
     private readonly byte[] _parityNext;
     private readonly byte[] _parityToSend;
     private readonly FragmentSet _parityBlocks;
@@ -44,6 +50,9 @@ public sealed class ImageSession
     // Members dropped for making no progress, handed to the engine by the next Tick (recorded like a timeout).
     private readonly List<SessionClient> _dropped = new();
     private readonly SessionTimings _timings;
+    // How late members answer beyond a round's window: the poll grace (§7.2 rules 5 and 6) fits them.
+    private readonly AnswerLag _answerLag;
+    private TimeSpan _roundAskedAt;
     private uint _cursor;
     private TimeSpan _roundDeadline;
     private TimeSpan _firstDataAt = TimeSpan.MinValue;
@@ -61,6 +70,7 @@ public sealed class ImageSession
         Delivery = delivery;
         GroupDestination = groupDestination;
         _timings = timings;
+        _answerLag = new AnswerLag(timings.RoundGrace);
         CreatedAt = now;
         StateSince = now;
         _pending = new FragmentSet(geometry.FragmentCount);
@@ -69,6 +79,9 @@ public sealed class ImageSession
         _groupsAnnounced = new FragmentSet(manifest.Tree.Shape.GroupCount);
         BlockCount = (geometry.FragmentCount + ProtocolConstants.FecBlockLength - 1) / ProtocolConstants.FecBlockLength;
         _parityAsked = new byte[BlockCount];
+        _parityAskedBy = new ushort[BlockCount];
+        _parityAskedLoss = new float[BlockCount];
+        Array.Fill(_parityAskedLoss, float.NaN);
         _parityNext = new byte[BlockCount];
         _parityToSend = new byte[BlockCount];
         _parityBlocks = new FragmentSet(BlockCount);
@@ -94,11 +107,10 @@ public sealed class ImageSession
     }
 
     /// <summary>
-    /// Parity sent beyond the worst member's need (§5.5): the member that needs n parity needs all n to arrive, so
-    /// without a margin one lost parity costs that block another round. 1 + n/8 keeps the cost small (a block that
-    /// needs 13 gets 3 more: about 1 % of the image at 10 % loss) and most blocks done in one pass.
+    /// The share of the image the members missed after pass 0, averaged over those that were members from its first
+    /// DATA and missed at most half (a late joiner's gap is not link loss); null before any answered.
     /// </summary>
-    public static int ParityMargin(int need) => need == 0 ? 0 : 1 + need / 8;
+    public double? PassZeroLoss => _passZeroLossSamples == 0 ? null : _passZeroLossSum / _passZeroLossSamples;
 
     private bool HasRepairWork => !_repair.IsEmpty || !_parityBlocks.IsEmpty || !_manifestBlocks.IsEmpty;
 
@@ -303,6 +315,18 @@ public sealed class ImageSession
     /// <summary>True once per pass for each group: its MANIFEST is to be sent now.</summary>
     public bool TryAnnounceGroup(uint group) => _groupsAnnounced.Add(group);
 
+    /// <summary>
+    /// Copies of each MANIFEST a member asked for (bit 7 of BLOCK COUNTS) in this repair pass: a lost one leaves the
+    /// member's fragments of the group unverified for another round, so at a measured loss p it goes out as often as
+    /// makes p^copies ≤ the pass's failure target (ParityPlan); 1 in pass 0.
+    /// </summary>
+    public int ManifestCopies { get; private set; } = 1;
+
+    /// <summary>What the latest repair pass was planned to carry besides NACKed DATA (the log's repair line).</summary>
+    public int PassParity { get; private set; }
+    public int PassParityBlocks { get; private set; }
+    public int PassManifestBlocks { get; private set; }
+
     public void CountData(int datagrams, int bytes, TimeSpan now)
     {
         if (_firstDataAt == TimeSpan.MinValue) _firstDataAt = now;
@@ -328,6 +352,21 @@ public sealed class ImageSession
         client.CorruptedSeen = status.CorruptedCount;
         if (status.Round != 0 && status.Round <= Round) client.AnsweredRound = Math.Max(client.AnsweredRound, status.Round);
         if (!client.IsActive) return;
+        // Only an answer to the round being asked measures lag: STATUS_REQUEST is not authenticated, and a forged one
+        // that makes members echo an old round must not stretch the grace (§7.2 rule 6 judges by it).
+        if (status.Round == Round) _answerLag.Answered(status.Round, now);
+        if (State == SessionState.StatusRound)
+        {
+            // A member answered later than the grace allowed for: the rounds from now on wait that long. And while
+            // answers keep arriving (members catching up with what queued before the request), the round stays open
+            // one configured grace after the latest, up to the longest grace.
+            TimeSpan window = TimeSpan.FromMilliseconds(CurrentWindowMs);
+            TimeSpan deadline = _roundAskedAt + window + _answerLag.Grace;
+            TimeSpan trickle = now + _timings.RoundGrace;
+            TimeSpan latest = _roundAskedAt + window + AnswerLag.MaxGrace;
+            if (trickle > deadline) deadline = trickle < latest ? trickle : latest;
+            if (deadline > _roundDeadline) _roundDeadline = deadline;
+        }
         bool mayPredatePass = MayPredateLatestRepairPass(status.Round, now);
         if (client.FragmentsHeld > client.BestFragmentsHeld)
         {
@@ -405,7 +444,7 @@ public sealed class ImageSession
                     if (mayPredatePass && _lastPassParityBlocks.Contains((uint)block)) continue;
                     if ((counts[j] & StatusMessage.BlockNeedsManifest) != 0) _manifestBlocks.Add((uint)block);
                     if (need == 0) continue;
-                    if (need > _parityAsked[block]) _parityAsked[block] = need;
+                    NoteParityNeed((uint)block, need, client.PassZeroLoss);
                     _parityBlocks.Add((uint)block);
                 }
                 needed += client.ListedEarlierInAnswer(status.Round, status.HasMore);
@@ -416,9 +455,53 @@ public sealed class ImageSession
                 break;
             }
         }
+        if (!status.HasMore) SamplePassZeroLoss(client, client.State == MemberState.Complete ? 0 : client.NacksListed);
         if (!mayPredatePass && client.State == MemberState.Receiving && MadeNoProgress(client)) Drop(client, now);
         // An unsolicited NACK while idle (the client noticed it is short) starts a repair at once.
         if (State == SessionState.AwaitingResults && HasRepairWork) StartRepairPass(now);
+    }
+
+    // The first whole answer after pass 0 of a member that was there from its first DATA tells its link's loss (§5.5,
+    // ParityPlan): what it lists missing (NACKed, or counted in BLOCK COUNTS). Not what it holds: a fragment of a group
+    // whose MANIFEST it lost arrived but is not held yet, and that loss is repaired by the MANIFEST, not by parity.
+    private void SamplePassZeroLoss(SessionClient client, int missing)
+    {
+        if (Pass != 0 || State != SessionState.StatusRound || !double.IsNaN(client.PassZeroLoss)) return;
+        if (_firstDataAt == TimeSpan.MinValue || client.JoinedAt > _firstDataAt) return;
+        double loss = Math.Min(1, (double)missing / Geometry.FragmentCount);
+        client.PassZeroLoss = loss;
+        if (loss > 0.5) return;
+        _passZeroLossSum += loss;
+        _passZeroLossSamples++;
+    }
+
+    // §5.5: per block, the most parity any member asked for since the last pass, how many asked that much, and the
+    // highest pass-0 loss among them (the margin is sized for the neediest members' links).
+    private void NoteParityNeed(uint block, byte need, double memberLoss)
+    {
+        float loss = double.IsNaN(memberLoss) ? float.NaN : (float)memberLoss;
+        if (need > _parityAsked[block])
+        {
+            _parityAsked[block] = need;
+            _parityAskedBy[block] = 1;
+            _parityAskedLoss[block] = loss;
+        }
+        else if (need == _parityAsked[block])
+        {
+            if (_parityAskedBy[block] < ushort.MaxValue) _parityAskedBy[block]++;
+            if (float.IsNaN(_parityAskedLoss[block]) || loss > _parityAskedLoss[block]) _parityAskedLoss[block] = loss;
+        }
+    }
+
+    // How much parity the pass sends for block b (ParityPlan): the neediest members' need plus a margin for their loss.
+    private int ParityToSend(uint b, uint blockFragments, double failureTarget)
+    {
+        int need = _parityAsked[b];
+        double memberLoss = _parityAskedLoss[b];
+        double? sessionLoss = PassZeroLoss;
+        if (double.IsNaN(memberLoss) && sessionLoss is null) return ParityPlan.FallbackCount(need);
+        double loss = double.IsNaN(memberLoss) ? sessionLoss!.Value : Math.Max(memberLoss, sessionLoss ?? 0);
+        return ParityPlan.Count(need, _parityAskedBy[b], loss, failureTarget, (int)blockFragments);
     }
 
     /// <summary>
@@ -432,7 +515,7 @@ public sealed class ImageSession
     {
         if (_lastRepairPass.IsEmpty && _lastPassParityBlocks.IsEmpty) return false;
         if (State == SessionState.Sending && Pass > 0) return true;
-        if (_lastRepairPassEndedAt == TimeSpan.MinValue || now - _lastRepairPassEndedAt > _timings.RoundGrace) return false;
+        if (_lastRepairPassEndedAt == TimeSpan.MinValue || now - _lastRepairPassEndedAt > _answerLag.Grace) return false;
         return !(echoedRound > _lastRepairPassRound && echoedRound <= Round);
     }
 
@@ -533,11 +616,16 @@ public sealed class ImageSession
         }
         ushort window = SessionTimings.ResponseWindowMs(asked);
         CurrentWindowMs = window;
-        _roundDeadline = now + TimeSpan.FromMilliseconds(window) + _timings.RoundGrace;
+        _roundAskedAt = now;
+        _answerLag.Asked(Round, now, TimeSpan.FromMilliseconds(window));
+        _roundDeadline = now + TimeSpan.FromMilliseconds(window) + _answerLag.Grace;
         return asked;
     }
 
     public ushort CurrentWindowMs { get; private set; }
+
+    /// <summary>The poll grace of this session's rounds now: the configured one, or longer when members answered later (<see cref="AnswerLag"/>).</summary>
+    public TimeSpan PollGrace => _answerLag.Grace;
 
     /// <summary>When the engine must next look at this session (round deadline), or null when only events matter.</summary>
     public TimeSpan? NextDeadline => State switch
@@ -549,8 +637,17 @@ public sealed class ImageSession
 
     private SessionAction CloseRound(TimeSpan now)
     {
+        int silent = 0, answered = 0;
         foreach (var client in _clients.Values)
-            if (client.State == MemberState.Receiving && client.AnsweredRound < Round) client.SilentRounds++;
+        {
+            if (client.State == MemberState.Receiving && client.AnsweredRound < Round)
+            {
+                client.SilentRounds++;
+                silent++;
+            }
+            else if (client.AnsweredRound == Round) answered++;
+        }
+        if (silent > 0 && answered == 0) _answerLag.NobodyAnswered();
         if (HasRepairWork)
         {
             StartRepairPass(now);
@@ -586,13 +683,17 @@ public sealed class ImageSession
         _lastPassParityBlocks.Clear();
         _passParityBlocks.TakeAll(_parityBlocks);
         _passManifestBlocks.TakeAll(_manifestBlocks);
+        double failureTarget = ParityPlan.FailureTarget(firstRepairPass: RepairRounds == 0, _passParityBlocks.Count + _passManifestBlocks.Count);
+        ManifestCopies = PassZeroLoss is { } loss ? ParityPlan.Copies(loss, failureTarget) : 1;
         for (long b = _passParityBlocks.NextFrom(0); b >= 0; b = _passParityBlocks.NextFrom((uint)b + 1))
         {
-            int send = _parityAsked[b] + ParityMargin(_parityAsked[b]);
-            _parityAsked[b] = 0;
-            _lastPassParityBlocks.Add((uint)b);
             uint first = (uint)b * (uint)ProtocolConstants.FecBlockLength;
             uint count = Math.Min((uint)ProtocolConstants.FecBlockLength, Geometry.FragmentCount - first);
+            int send = ParityToSend((uint)b, count, failureTarget);
+            _parityAsked[b] = 0;
+            _parityAskedBy[b] = 0;
+            _parityAskedLoss[b] = float.NaN;
+            _lastPassParityBlocks.Add((uint)b);
             if (send >= count)
             {
                 // A member lost (nearly) the whole block, typically one that joined late: its fragments as DATA cost
@@ -605,6 +706,10 @@ public sealed class ImageSession
             }
             _parityToSend[b] = (byte)send;
         }
+        PassParity = 0;
+        for (long b = _passParityBlocks.NextFrom(0); b >= 0; b = _passParityBlocks.NextFrom((uint)b + 1)) PassParity += _parityToSend[b];
+        PassParityBlocks = _passParityBlocks.Count;
+        PassManifestBlocks = _passManifestBlocks.Count;
         _parityCursor = 0;
         _groupsAnnounced.Clear();
         Pass++;
@@ -618,7 +723,7 @@ public sealed class ImageSession
     {
         Round++;
         _roundStartPending = immediate;
-        _roundDeadline = now + _timings.RoundGrace;
+        _roundDeadline = now + _answerLag.Grace;
         Enter(SessionState.StatusRound, now);
     }
 

@@ -80,6 +80,12 @@ public sealed class SessionClient(ulong token, ulong clientId, IPEndPoint endPoi
         return earlier;
     }
 
+    /// <summary>
+    /// The share of the image it missed after pass 0, from its first answer then (NaN: not measured, e.g. it joined
+    /// after the first DATA). The parity margin for blocks it needs most is sized for this loss (ParityPlan).
+    /// </summary>
+    public double PassZeroLoss { get; set; } = double.NaN;
+
     /// <summary>Repair passes that carried its NACKs since it last made progress .</summary>
     public int RepairPassesWithoutProgress { get; set; }
 

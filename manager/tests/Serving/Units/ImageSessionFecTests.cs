@@ -77,16 +77,50 @@ public sealed class ImageSessionFecTests
     }
 
     /// <summary>Pass 0 to the end and round 1 asked, for the members 1..<paramref name="members"/>.</summary>
-    private static SessionClient[] AfterFirstPass(ImageSession session, int members, TimeSpan at)
+    private static SessionClient[] AfterFirstPass(ImageSession session, int members, TimeSpan at, TimeSpan? dataSentAt = null)
     {
         var clients = new SessionClient[members];
         for (int i = 0; i < members; i++) clients[i] = Join(session, i + 1, T0);
         var timedOut = new List<SessionClient>();
         session.Tick(at, timedOut);
+        // The engine counts what it sends; the first DATA's time is when pass 0 began (members there from then measure loss).
+        if (dataSentAt is { } sent) session.CountData(1, FragmentSize, sent);
         Assert.Equal((int)Fragments, DrainPass(session, at).Data.Count);
         Assert.Equal(SessionAction.SendStatusRequest, session.Tick(at, timedOut));
         session.MarkAsked(at);
         return clients;
+    }
+
+    [Fact]
+    public void CloseRound_LossMeasuredInPassZero_ParityAndManifestCopiesSizedForIt()
+    {
+        var session = NewSession();
+        TimeSpan at = T0 + TimeSpan.FromSeconds(1);
+        var members = AfterFirstPass(session, 2, at, dataSentAt: at);
+        // Joined after pass 0's first DATA: what it misses is not its link's loss.
+        SessionClient late = Join(session, 9, at + TimeSpan.FromMilliseconds(1));
+
+        // Each member misses 20 of 200 fragments: 10 % loss.
+        Status(session, members[0], BlockCounts(1, 0, 20), at);
+        Status(session, members[1], BlockCounts(1, 0, 0, 20 | StatusMessage.BlockNeedsManifest), at);
+        Status(session, late, BlockCounts(1, 0, 0, 0, 10, 8), at);
+        session.Tick(at, new List<SessionClient>());
+
+        Assert.Equal(0.1, session.PassZeroLoss!.Value, 9);
+        var (data, parity) = DrainPass(session, at);
+        // The late joiner misses all 8 fragments of the last block: as DATA (8 parity would cost as much).
+        Assert.Equal(new List<uint> { 192, 193, 194, 195, 196, 197, 198, 199 }, data);
+        Assert.Equal(new[]
+        {
+            // Need 20 at 10 % loss: 25 (P(more than 5 of 25 lost) = 3.3 %, within the first pass's 5 %), not the
+            // fallback's 20 + 1 + 20/8 = 23 (P = 19 %).
+            new ParityBlock(0, 0, 25, 0, 0),
+            new ParityBlock(1, 0, 25, 4, 4),
+            // The late joiner's block at the session's loss: need 10 gets 13 (P = 3.4 %).
+            new ParityBlock(2, 0, 13, 0, 0),
+        }, parity);
+        // At 10 % a MANIFEST sent once is missed by a member 10 % of the time: twice, 1 %.
+        Assert.Equal(2, session.ManifestCopies);
     }
 
     [Fact]
@@ -190,17 +224,5 @@ public sealed class ImageSessionFecTests
         for (uint i = 192; i < 200; i++) expected.Add(i);
         Assert.Equal(expected, data);
         Assert.Equal(new[] { new ParityBlock(0, 0, 55 + 7, 0, 0) }, parity);
-    }
-
-    [Theory]
-    [InlineData(0, 0)]
-    [InlineData(1, 1)]
-    [InlineData(7, 1)]
-    [InlineData(8, 2)]
-    [InlineData(13, 2)]
-    [InlineData(64, 9)]
-    public void ParityMargin_Need_OnePlusAnEighth(int need, int margin)
-    {
-        Assert.Equal(margin, ImageSession.ParityMargin(need));
     }
 }
