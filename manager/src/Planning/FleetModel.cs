@@ -243,7 +243,8 @@ public sealed class FleetModel
             _network.DonorWireBytes / (double)Image.Length,
             sessions, repairRounds, statusRounds, perRoundMax, roundsWithStatus == 0 ? 0 : inRounds / (double)roundsWithStatus, statusTotal, unsolicited,
             _network.SwitchDropsTowardMachines, _network.SwitchDropsTowardDonor, _network.LinkLossesTowardMachines, _network.LinkLossesTowardDonor,
-            _network.ReceiveQueueDrops, _network.DonorQueuePeakBytes, rejected, decodesRejected, intact, wallSeconds, Simplifications(),
+            _network.ReceiveQueueDrops, _network.DonorQueuePeakBytes, rejected, decodesRejected, intact, wallSeconds,
+            _donor.StatusHandled == 0 ? 0 : _donor.StatusHandlingSeconds * 1e6 / _donor.StatusHandled, Simplifications(),
             Rejects());
     }
 

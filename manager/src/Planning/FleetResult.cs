@@ -15,6 +15,7 @@ namespace UefiRecovery.Manager.Planning;
 /// <param name="RepairRounds">Repair passes (summed over sessions).</param>
 /// <param name="StatusRounds">Status rounds the donor ran (summed over sessions).</param>
 /// <param name="StatusPerRoundMax">Most STATUS messages that reached the donor during one status round.</param>
+/// <param name="DonorMicrosecondsPerStatus">This host's CPU time the donor engine spent per STATUS it handled (not on the virtual clock).</param>
 /// <param name="StatusPerRoundMean">Mean STATUS messages per status round (rounds that got any).</param>
 /// <param name="DonorRejects">Datagrams the donor engine dropped, by its reason (serve's `rejectReasons`): e.g. ACCEPTs refused for a full session.</param>
 /// <param name="ModelWallSeconds">How long the model took to run on this host.</param>
@@ -48,5 +49,6 @@ public sealed record FleetResult(
     long DecodesRejected,
     bool SharedBufferIntact,
     double ModelWallSeconds,
+    double DonorMicrosecondsPerStatus,
     IReadOnlyList<string> Simplifications,
     IReadOnlyDictionary<string, long> DonorRejects);

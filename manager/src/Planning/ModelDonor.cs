@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Net;
 using UefiRecovery.Core.Protocol.Wire;
 using UefiRecovery.Manager.Serving.Pacing;
@@ -49,21 +50,35 @@ public sealed class ModelDonor : IDonorOutput
     /// <summary>A datagram from <paramref name="sender"/> arrives now.</summary>
     public void Receive(ModelFrame frame, IPEndPoint sender)
     {
-        CountStatus(frame.Bytes);
+        bool status = CountStatus(frame.Bytes);
+        long started = status ? Stopwatch.GetTimestamp() : 0;
         Engine.Receive(frame.Bytes, sender, _clock.Now);
+        if (status)
+        {
+            StatusHandlingSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
+            StatusHandled++;
+        }
         WakeAt(_clock.Now);
     }
 
-    private void CountStatus(ReadOnlySpan<byte> datagram)
+    /// <summary>
+    /// This host's CPU time in <see cref="DonorEngine.Receive"/> for STATUS datagrams, and how many: what serve's engine
+    /// thread would spend on a status round's answers (the model does not charge it to the virtual clock).
+    /// </summary>
+    public double StatusHandlingSeconds { get; private set; }
+    public long StatusHandled { get; private set; }
+
+    private bool CountStatus(ReadOnlySpan<byte> datagram)
     {
-        if (MessageFrame.TryReadStructure(datagram, out MessageFrame frame) != WireStatus.Ok || frame.Type != MessageType.Status) return;
+        if (MessageFrame.TryReadStructure(datagram, out MessageFrame frame) != WireStatus.Ok || frame.Type != MessageType.Status) return false;
         foreach (ImageSession session in Engine.Sessions)
         {
             if (session.SessionId != frame.Header.SessionId) continue;
             var key = (session.SessionId, session.Round);
             _statusPerRound[key] = _statusPerRound.GetValueOrDefault(key) + 1;
-            return;
+            return true;
         }
+        return true;
     }
 
     // One turn of serve's engine loop; the next is when the engine asks, but a sleep is at least a millisecond.

@@ -26,6 +26,8 @@ public static class PlanReport
         }
         if (r.ImagesRejected > 0 || r.DecodesRejected > 0 || !r.SharedBufferIntact)
             text.AppendLine(string.Create(c, $"MODEL FAULT:        {r.ImagesRejected} image(s) rejected, {r.DecodesRejected} decode(s) rejected, shared buffer {(r.SharedBufferIntact ? "intact" : "NOT equal to the image")}"));
+        if (r.StatusMessages > 0)
+            text.AppendLine(string.Create(c, $"donor engine:       {r.DonorMicrosecondsPerStatus:0.0} µs of this host's CPU per STATUS handled (measured around DonorEngine.Receive, not on the model's clock)"));
         text.AppendLine(string.Create(c, $"model:              ran in {r.ModelWallSeconds:0.0} s on this host"));
         text.Append("not modelled:       ");
         text.AppendJoin("\n                    ", r.Simplifications);

@@ -12,10 +12,12 @@ public sealed class SessionTimingsTests
     [InlineData(0, 20)]
     [InlineData(1, 20)]
     [InlineData(2, 20)]
-    [InlineData(20, 200)]
-    [InlineData(200, 2000)]
-    [InlineData(5000, 2000)]
-    public void ResponseWindowMs_Members_IsTenMsEachClampedTo20And2000(int members, int expected)
+    [InlineData(20, 20)]
+    [InlineData(200, 50)]
+    [InlineData(1000, 250)]
+    [InlineData(8000, 2000)]
+    [InlineData(10000, 2000)]
+    public void ResponseWindowMs_Members_AQuarterMsEachClampedTo20And2000(int members, int expected)
     {
         Assert.Equal(expected, SessionTimings.ResponseWindowMs(members));
     }
