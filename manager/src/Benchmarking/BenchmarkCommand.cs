@@ -87,12 +87,23 @@ public static class BenchmarkCommand
             $"time({r.Clients} machines) / time(1 machine), this protocol: {F(r.ManyToOneTimeRatio)} with a socket and thread per machine, {F(r.ManyToOneTimeRatioSharedSocket)} with one shared group socket (goal <= 1.2; end to end: machines start .. last RESULT acknowledged)",
             $"  transfer phase only (first DATA of the session .. last machine holding every fragment), {r.Clients} machines / 1 machine: {F(r.ManyToOneTransferRatio)} socket per machine, {F(r.ManyToOneTransferRatioSharedSocket)} shared group socket (not the goal's measure; discovery, gather, verification and RESULT excluded)",
             $"our time / uftp time, 1 machine: lossless {F(r.OursToUftpLossless)}, 1% loss {F(r.OursToUftpOnePercent)}",
+            LossyUftpLine(r),
             $"our time / TFTP time, 1 machine: lossless {F(r.OursToTftpLossless)}, 1% loss {F(r.OursToTftpOnePercent)}",
             $"our time / TFTP time, {r.Clients} machines (TFTP: parallel unicast): {F(r.OursManyToTftpManyLossless)}",
             "(a ratio below 1 means this protocol was faster)",
             RepairCostTable(r),
             ModelTable(r),
         });
+    }
+
+    private static string LossyUftpLine(BenchmarkReport r)
+    {
+        if (r.OursToUftpLossy is not { Count: > 0 } lossy) return "our time (FEC) / uftp time, 1 machine at 5 % loss or more: n/a (no such --loss, or --skip-uftp)";
+        var cells = new List<string>();
+        foreach (LossyComparison c in lossy)
+            cells.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{c.LossPercent}% {(c.Ratio is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} ({c.OursSeconds:0.000} s vs {c.UftpSeconds:0.000} s{(c.BothByteExact ? "" : ", NOT byte-exact")})"));
+        return "our time (FEC) / uftp time, 1 machine, kernel loss: " + string.Join(", ", cells);
     }
 
     // The fleet model next to the measured runs (within 20 % is the honesty check), and its sweep.

@@ -34,4 +34,8 @@ public sealed record BenchmarkReport(
     double? ManyToOneTransferRatioSharedSocket,
     string Machine,
     System.Collections.Generic.IReadOnlyList<ModelComparison>? ModelComparisons = null,
-    Planning.FleetSweep? ModelSweep = null);
+    Planning.FleetSweep? ModelSweep = null,
+    System.Collections.Generic.IReadOnlyList<LossyComparison>? OursToUftpLossy = null);
+
+/// <summary>One machine at <paramref name="LossPercent"/> kernel loss: ours (FEC) and uftp, medians of the same run.</summary>
+public sealed record LossyComparison(double LossPercent, double OursSeconds, double UftpSeconds, double? Ratio, bool BothByteExact);

@@ -90,10 +90,12 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             FleetSweep? sweep = options.ModelSweep ? SweepModel() : null;
 
             BenchmarkFigure? uftp0 = null, uftp1 = null, tftp0 = null, tftp1 = null, tftpMany = null;
+            var lossyUftp = new List<LossyComparison>();
             if (!options.SkipUftp)
             {
                 uftp0 = await MedianAsync(record => UftpAsync(0, record)).ConfigureAwait(false);
                 uftp1 = await MedianAsync(record => UftpAsync(1, record)).ConfigureAwait(false);
+                lossyUftp = await OursAgainstUftpLossyAsync().ConfigureAwait(false);
             }
             if (!options.SkipTftp)
             {
@@ -104,7 +106,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             return new BenchmarkReport(_capsuleBytes.LongLength, options.RateMbitPerSecond, options.Clients, _figures,
                 Ratio(oursMany, oursOne), Ratio(oursOne, uftp0), Ratio(oursOneAt1, uftp1), Ratio(oursOne, tftp0), Ratio(oursOneAt1, tftp1),
                 Ratio(oursMany, tftpMany), Ratio(oursManyShared, oursOne), TransferRatio(oursMany, oursOne), TransferRatio(oursManyShared, oursOne), Environment.ProcessorCount + " cores, load " + LoadAverage(),
-                comparisons, sweep);
+                comparisons, sweep, lossyUftp);
         }
         finally
         {
@@ -138,6 +140,24 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
                 $"model of {c.Tool,-26} clients {c.Clients,3}  loss {c.LossPercent,4}%: time {Seconds(c.ModelSeconds)} (measured {c.MeasuredSeconds:0.000}, {Percent(c.SecondsDeviation)})  transfer {Seconds(c.ModelTransferSeconds)} (measured {Seconds(c.MeasuredTransferSeconds)}, {Percent(c.TransferDeviation)})  sent/image {c.ModelSentPerImage:0.000} (measured {Seconds(c.MeasuredSentPerImage)})  repair rounds {c.ModelRepairRounds} (measured {c.MeasuredRepairRounds})"));
         }
         return comparisons;
+    }
+
+    // Issue #15: ours (FEC, the manager's normal gather) against uftp with one machine at the run's lossy rates of 5 %
+    // and more, the loss in the kernel at the machine's input for both, each the median of --repeat runs, side by side.
+    private async Task<List<LossyComparison>> OursAgainstUftpLossyAsync()
+    {
+        var lossy = new List<LossyComparison>();
+        double[] losses = options.LossPercents.Where(l => l >= 5).ToArray();
+        if (losses.Length == 0) return lossy;
+        await RestartServeAsync(fec: true, GatherSeconds).ConfigureAwait(false);
+        await OursAsync(1, 0, kernelLoss: false, record: false, warmUp: true, fec: true).ConfigureAwait(false);
+        foreach (double loss in losses)
+        {
+            BenchmarkFigure ours = await MedianAsync(record => OursAsync(1, loss, kernelLoss: true, record: record, fec: true)).ConfigureAwait(false);
+            BenchmarkFigure uftp = await MedianAsync(record => UftpAsync(loss, record)).ConfigureAwait(false);
+            lossy.Add(new LossyComparison(loss, ours.WallSeconds, uftp.WallSeconds, Ratio(ours, uftp), ours.AllByteExact && uftp.AllByteExact));
+        }
+        return lossy;
     }
 
     // The issue's figure: the model's time(N)/time(1) at 1 % loss per machine and 1 Gbit/s, this run's rate, image and timers.
