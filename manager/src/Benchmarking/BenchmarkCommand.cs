@@ -102,7 +102,7 @@ public static class BenchmarkCommand
         var cells = new List<string>();
         foreach (LossyComparison c in lossy)
             cells.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{c.LossPercent}% {(c.Ratio is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} ({c.OursSeconds:0.000} s vs {c.UftpSeconds:0.000} s{(c.BothByteExact ? "" : ", NOT byte-exact")})"));
+                $"{c.LossPercent}% {(c.Ratio is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} ({c.OursSeconds:0.000} s vs {c.UftpSeconds:0.000} s{(c.OursByteExact ? "" : "; ours NOT byte-exact in every run")}{(c.UftpByteExact ? "" : "; uftp NOT byte-exact in every run")})"));
         return "our time (FEC) / uftp time, 1 machine, kernel loss: " + string.Join(", ", cells);
     }
 

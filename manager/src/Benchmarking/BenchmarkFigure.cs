@@ -37,5 +37,5 @@ public sealed record BenchmarkReport(
     Planning.FleetSweep? ModelSweep = null,
     System.Collections.Generic.IReadOnlyList<LossyComparison>? OursToUftpLossy = null);
 
-/// <summary>One machine at <paramref name="LossPercent"/> kernel loss: ours (FEC) and uftp, medians of the same run.</summary>
-public sealed record LossyComparison(double LossPercent, double OursSeconds, double UftpSeconds, double? Ratio, bool BothByteExact);
+/// <summary>One machine at <paramref name="LossPercent"/> kernel loss: ours (FEC) and uftp, medians of the same run; byte-exact in every run or not.</summary>
+public sealed record LossyComparison(double LossPercent, double OursSeconds, double UftpSeconds, double? Ratio, bool OursByteExact, bool UftpByteExact);

@@ -155,7 +155,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         {
             BenchmarkFigure ours = await MedianAsync(record => OursAsync(1, loss, kernelLoss: true, record: record, fec: true)).ConfigureAwait(false);
             BenchmarkFigure uftp = await MedianAsync(record => UftpAsync(loss, record)).ConfigureAwait(false);
-            lossy.Add(new LossyComparison(loss, ours.WallSeconds, uftp.WallSeconds, Ratio(ours, uftp), ours.AllByteExact && uftp.AllByteExact));
+            lossy.Add(new LossyComparison(loss, ours.WallSeconds, uftp.WallSeconds, Ratio(ours, uftp), ours.AllByteExact, uftp.AllByteExact));
         }
         return lossy;
     }
