@@ -11,7 +11,7 @@ using Xunit;
 namespace UefiRecovery.Manager.Tests.Serving.Units;
 
 /// <summary>The donor's session state machine (docs/protocol.md §7) with a hand-stepped clock.</summary>
-public sealed class ImageSessionTests
+public sealed partial class ImageSessionTests
 {
     private const uint Fragments = 10;
     private static readonly TimeSpan T0 = TimeSpan.FromSeconds(100);

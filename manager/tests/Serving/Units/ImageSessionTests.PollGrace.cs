@@ -1,10 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Net;
-using UefiRecovery.Core.Protocol;
-using UefiRecovery.Core.Protocol.Manifest;
 using UefiRecovery.Core.Protocol.Wire;
-using UefiRecovery.Manager.Serving.Catalog;
 using UefiRecovery.Manager.Serving.Sessions;
 using Xunit;
 
@@ -16,49 +12,22 @@ namespace UefiRecovery.Manager.Tests.Serving.Units;
 /// are still arriving. Measured in a benchmark: 20 receivers on 2 cores read the requests a second after they were sent,
 /// and repair passes started with a few members' needs.
 /// </summary>
-public sealed class ImageSessionPollGraceTests
+public sealed partial class ImageSessionTests
 {
-    private const uint Fragments = 10;
-    private static readonly TimeSpan T0 = TimeSpan.FromSeconds(100);
-    private static readonly SessionTimings Timings = new() { Gather = TimeSpan.FromSeconds(1), ClientTimeout = TimeSpan.FromSeconds(60) };
-    private static readonly IPEndPoint Group = new(IPAddress.Parse("10.0.0.255"), 40124);
-    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(20);
-
-    private static ImageSession NewSession()
-    {
-        FragmentGeometry.TryCreate(Fragments * 1000, 1000, Fragments, out var geometry);
-        var image = new CatalogImage("fw.cap", "/x", new byte[Fragments * 1000], new byte[32], Guid.Empty, 1, 0, DateTime.UnixEpoch);
-        var manifest = new OfferedManifest(ManifestTree.Build(image.Bytes, geometry, 42, 2, new HostManifestHash()), 2);
-        return new ImageSession(0x1234, image, 42, geometry, manifest, DeliveryMode.Broadcast, Group, null, Timings, T0);
-    }
-
-    private static byte[] Nack(uint round, uint fragment)
-    {
-        var buffer = new byte[2048];
-        Assert.Equal(WireStatus.Ok, StatusMessage.TryEmitRanges(buffer, new MessageIds(1, 0x1234, 7), new StatusReport(round, 0, 0, 0, 7), false, new[] { new NackRange(fragment, 1) }, out int n));
-        return buffer.AsSpan(0, n).ToArray();
-    }
-
-    private static void Status(ImageSession session, SessionClient client, byte[] datagram, TimeSpan now)
-    {
-        Assert.Equal(WireStatus.Ok, MessageFrame.TryParse(datagram, out MessageFrame frame));
-        Assert.Equal(WireStatus.Ok, StatusMessage.TryParse(frame, out StatusMessage status));
-        session.OnStatus(client, status, now);
-    }
+    private static readonly TimeSpan PollWindow = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Members 1..n, pass 0 sent, round 1 asked at the returned time.</summary>
-    private static (SessionClient[] Members, TimeSpan AskedAt) AfterFirstPass(ImageSession session, int members)
+    private static (SessionClient[] Members, TimeSpan AskedAt) AfterFirstPassAsked(ImageSession session, int members)
     {
         var clients = new SessionClient[members];
-        for (int i = 0; i < members; i++)
-            clients[i] = session.Join(1000 + (ulong)i, (ulong)i, new IPEndPoint(IPAddress.Parse("10.0.0." + (i + 1)), 5000), 0, T0);
+        for (int i = 0; i < members; i++) clients[i] = Join(session, i + 1, T0);
         TimeSpan at = T0 + TimeSpan.FromSeconds(1);
         var timedOut = new List<SessionClient>();
         session.Tick(at, timedOut);
         while (session.TryTakeNextFragment(at, out _, out _)) { }
         Assert.Equal(SessionAction.SendStatusRequest, session.Tick(at, timedOut));
         session.MarkAsked(at);
-        Assert.Equal(Window, TimeSpan.FromMilliseconds(session.CurrentWindowMs));
+        Assert.Equal(PollWindow, TimeSpan.FromMilliseconds(session.CurrentWindowMs));
         return (clients, at);
     }
 
@@ -68,9 +37,9 @@ public sealed class ImageSessionPollGraceTests
     public void Round_AllAnswerInTheWindow_ClosesAtOnceWithTheConfiguredGrace()
     {
         var session = NewSession();
-        var (members, asked) = AfterFirstPass(session, 2);
-        Status(session, members[0], Nack(1, 3), asked + TimeSpan.FromMilliseconds(5));
-        Status(session, members[1], Nack(1, 4), asked + TimeSpan.FromMilliseconds(9));
+        var (members, asked) = AfterFirstPassAsked(session, 2);
+        Status(session, members[0], Nack(1, new NackRange(3, 1)), asked + TimeSpan.FromMilliseconds(5));
+        Status(session, members[1], Nack(1, new NackRange(4, 1)), asked + TimeSpan.FromMilliseconds(9));
 
         Assert.Equal(SessionState.Sending, TickAt(session, asked + TimeSpan.FromMilliseconds(10)));
         Assert.Equal(Timings.RoundGrace, session.PollGrace);
@@ -80,31 +49,31 @@ public sealed class ImageSessionPollGraceTests
     public void Round_NobodyAnswered_NextRoundWaitsTwiceTheGrace()
     {
         var session = NewSession();
-        var (members, asked) = AfterFirstPass(session, 2);
+        var (members, asked) = AfterFirstPassAsked(session, 2);
 
         // Round 1 closes after window + 200 ms with nobody's answer: asked again.
-        TimeSpan closed = asked + Window + Timings.RoundGrace;
+        TimeSpan closed = asked + PollWindow + Timings.RoundGrace;
         Assert.Equal(SessionAction.SendStatusRequest, session.Tick(closed, new List<SessionClient>()));
         session.MarkAsked(closed);
         Assert.Equal(TimeSpan.FromMilliseconds(400), session.PollGrace);
 
         // Round 2 is still open 300 ms after its window (a member slower than 200 ms may still answer) ...
-        Assert.Equal(SessionState.StatusRound, TickAt(session, closed + Window + TimeSpan.FromMilliseconds(300)));
-        Status(session, members[0], Nack(2, 3), closed + Window + TimeSpan.FromMilliseconds(350));
+        Assert.Equal(SessionState.StatusRound, TickAt(session, closed + PollWindow + TimeSpan.FromMilliseconds(300)));
+        Status(session, members[0], Nack(2, new NackRange(3, 1)), closed + PollWindow + TimeSpan.FromMilliseconds(350));
         // ... and closes 400 ms after it, the other member silent: the repair pass carries what was heard.
-        Assert.Equal(SessionState.Sending, TickAt(session, closed + Window + TimeSpan.FromMilliseconds(560)));
+        Assert.Equal(SessionState.Sending, TickAt(session, closed + PollWindow + TimeSpan.FromMilliseconds(560)));
     }
 
     [Fact]
     public void Round_AnswersStillArriving_StaysOpenUntilTheyStop()
     {
         var session = NewSession();
-        var (members, asked) = AfterFirstPass(session, 3);
-        TimeSpan end = asked + Window;
+        var (members, asked) = AfterFirstPassAsked(session, 3);
+        TimeSpan end = asked + PollWindow;
 
-        Status(session, members[0], Nack(1, 3), end + TimeSpan.FromMilliseconds(150));
+        Status(session, members[0], Nack(1, new NackRange(3, 1)), end + TimeSpan.FromMilliseconds(150));
         Assert.Equal(SessionState.StatusRound, TickAt(session, end + TimeSpan.FromMilliseconds(250)));
-        Status(session, members[1], Nack(1, 4), end + TimeSpan.FromMilliseconds(340));
+        Status(session, members[1], Nack(1, new NackRange(4, 1)), end + TimeSpan.FromMilliseconds(340));
         // One configured grace after the latest answer: still open at 500 ms (members catching up with a queue) ...
         Assert.Equal(SessionState.StatusRound, TickAt(session, end + TimeSpan.FromMilliseconds(500)));
         Assert.Equal(SessionState.StatusRound, TickAt(session, end + TimeSpan.FromMilliseconds(520)));
@@ -117,13 +86,13 @@ public sealed class ImageSessionPollGraceTests
     public void Round_AnswerToTheCurrentRound800MsLate_LaterRoundsWaitAQuarterMore()
     {
         var session = NewSession();
-        var (members, asked) = AfterFirstPass(session, 2);
+        var (members, asked) = AfterFirstPassAsked(session, 2);
 
-        Status(session, members[0], Nack(1, 3), asked + Window + TimeSpan.FromMilliseconds(800));
+        Status(session, members[0], Nack(1, new NackRange(3, 1)), asked + PollWindow + TimeSpan.FromMilliseconds(800));
 
         Assert.Equal(TimeSpan.FromMilliseconds(1000), session.PollGrace);
-        Assert.Equal(SessionState.StatusRound, TickAt(session, asked + Window + TimeSpan.FromMilliseconds(990)));
-        Assert.Equal(SessionState.Sending, TickAt(session, asked + Window + TimeSpan.FromMilliseconds(1001)));
+        Assert.Equal(SessionState.StatusRound, TickAt(session, asked + PollWindow + TimeSpan.FromMilliseconds(990)));
+        Assert.Equal(SessionState.Sending, TickAt(session, asked + PollWindow + TimeSpan.FromMilliseconds(1001)));
     }
 
     [Fact]
@@ -132,9 +101,9 @@ public sealed class ImageSessionPollGraceTests
         // STATUS_REQUEST is not authenticated: a forged one with an old round makes members echo it. Judged as lag,
         // such answers would stretch the grace that §7.2 rule 6 judges stale answers by.
         var session = NewSession();
-        var (members, asked) = AfterFirstPass(session, 2);
-        TimeSpan closed = asked + Window + Timings.RoundGrace;
-        Status(session, members[0], Nack(1, 3), asked + TimeSpan.FromMilliseconds(5));
+        var (members, asked) = AfterFirstPassAsked(session, 2);
+        TimeSpan closed = asked + PollWindow + Timings.RoundGrace;
+        Status(session, members[0], Nack(1, new NackRange(3, 1)), asked + TimeSpan.FromMilliseconds(5));
         session.Tick(closed, new List<SessionClient>());
         Assert.Equal(SessionState.Sending, session.State);
         while (session.TryTakeNextFragment(closed, out _, out _)) { }
@@ -142,7 +111,7 @@ public sealed class ImageSessionPollGraceTests
         session.MarkAsked(closed);
         Assert.Equal(2u, session.Round);
 
-        Status(session, members[1], Nack(1, 5), closed + TimeSpan.FromSeconds(2));
+        Status(session, members[1], Nack(1, new NackRange(5, 1)), closed + TimeSpan.FromSeconds(2));
 
         Assert.Equal(Timings.RoundGrace, session.PollGrace);
     }
