@@ -11,10 +11,12 @@ namespace UefiRecovery.Manager.Serving.Sessions;
 /// an answer is its arrival after its round's request minus that round's window (a member waits less than the window
 /// before answering); the grace is 1.25 × the largest lag seen in the session, at least the configured grace and at
 /// most <see cref="MaxGrace"/>. A member that is behind reads several queued requests at once and answers only the
-/// newest, so its lag shows only once it has caught up: until then a round that closes with nobody's answer doubles
-/// the grace (members slower than it, or a request lost for all of them; both call for waiting longer). Only member-proven STATUS are counted, so a stranger cannot stretch it; a member that
-/// answers late on purpose can, to at most <see cref="MaxGrace"/> per round, and only while someone is still silent
-/// (a round closes as soon as every member asked has answered).
+/// newest, so its lag shows only once it has caught up: until then a round that closes with no STATUS at all doubles
+/// the grace (members slower than it, or a request lost for all of them; both call for waiting longer). A round every
+/// member answered in time halves both again. Only a member's first answer to the round being asked counts, so a
+/// forged STATUS_REQUEST cannot make a repeat or an old round's echo look late. What a hostile LAN can still do, by
+/// forging requests that delay answers (a long window) or by a member answering late on purpose, is keep the grace at
+/// <see cref="MaxGrace"/> while it goes on: rounds with a silent member then last W + 3 s (docs/protocol.md §7.2 rule 5).
 /// </summary>
 public sealed class AnswerLag(TimeSpan minimumGrace)
 {
@@ -51,7 +53,14 @@ public sealed class AnswerLag(TimeSpan minimumGrace)
         _windows[slot] = window;
     }
 
-    /// <summary>A round closed with members asked and none of them answered: the next rounds wait twice as long.</summary>
+    /// <summary>Every member asked answered the round before its deadline: the grace comes halfway back down.</summary>
+    public void AnsweredInTime()
+    {
+        _largest = TimeSpan.FromTicks(_largest.Ticks / 2);
+        _backedOff = TimeSpan.FromTicks(_backedOff.Ticks / 2);
+    }
+
+    /// <summary>A round closed with members asked and no STATUS at all: the next rounds wait twice as long.</summary>
     public void NobodyAnswered()
     {
         TimeSpan doubled = Grace * 2;

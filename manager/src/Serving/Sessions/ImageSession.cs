@@ -40,6 +40,12 @@ public sealed class ImageSession
     private readonly FragmentSet _passParityBlocks;
     private readonly FragmentSet _passManifestBlocks;
     private readonly FragmentSet _lastPassParityBlocks;
+    // What the latest repair pass carried per block (§7.2 rule 6 judges a stale answer item by item): parity sent
+    // (the block's fragment count when it went as DATA), and the blocks whose MANIFESTs it sent.
+    private readonly byte[] _lastPassParityCount;
+    private readonly FragmentSet _lastPassManifestBlocks;
+    // STATUS from members during the current round, whatever round they echo (a round with none backs the grace off).
+    private int _statusesThisRound;
     private uint _parityCursor;
     private uint _lastRepairPassRound;
     // When the latest repair pass stopped sending (§7.2 rule 6: answers arriving up to a poll grace later may
@@ -89,6 +95,8 @@ public sealed class ImageSession
         _passParityBlocks = new FragmentSet(BlockCount);
         _passManifestBlocks = new FragmentSet(BlockCount);
         _lastPassParityBlocks = new FragmentSet(BlockCount);
+        _lastPassParityCount = new byte[BlockCount];
+        _lastPassManifestBlocks = new FragmentSet(BlockCount);
     }
 
     /// <summary>FEC blocks of the image (§5.5): block b is fragments [64·b, min(64·(b+1), count)).</summary>
@@ -350,12 +358,15 @@ public sealed class ImageSession
         client.SilentRounds = 0;
         client.FragmentsHeld = Math.Min(status.FragmentsHeld, Geometry.FragmentCount);
         client.CorruptedSeen = status.CorruptedCount;
+        // Only a member's first answer to the round being asked, while it is being asked, measures lag: STATUS_REQUEST
+        // is not authenticated, and a forged one (an old round, or a repeat of this one after the member answered)
+        // must not stretch the grace (§7.2 rule 6 judges by it).
+        bool firstAnswerToRound = State == SessionState.StatusRound && status.Round == Round && client.AnsweredRound < Round;
         if (status.Round != 0 && status.Round <= Round) client.AnsweredRound = Math.Max(client.AnsweredRound, status.Round);
         if (!client.IsActive) return;
-        // Only an answer to the round being asked measures lag: STATUS_REQUEST is not authenticated, and a forged one
-        // that makes members echo an old round must not stretch the grace (§7.2 rule 6 judges by it).
-        if (status.Round == Round) _answerLag.Answered(status.Round, now);
-        if (State == SessionState.StatusRound)
+        if (firstAnswerToRound) _answerLag.Answered(status.Round, now);
+        if (State == SessionState.StatusRound) _statusesThisRound++;
+        if (State == SessionState.StatusRound && status.Round <= Round)
         {
             // A member answered later than the grace allowed for: the rounds from now on wait that long. And while
             // answers keep arriving (members catching up with what queued before the request), the round stays open
@@ -440,9 +451,18 @@ public sealed class ImageSession
                     ulong block = (ulong)status.FirstBlock + (ulong)j;
                     if (block >= BlockCount) break;
                     byte need = (byte)(counts[j] & ~StatusMessage.BlockNeedsManifest);
+                    bool manifest = (counts[j] & StatusMessage.BlockNeedsManifest) != 0;
                     needed += need;
-                    if (mayPredatePass && _lastPassParityBlocks.Contains((uint)block)) continue;
-                    if ((counts[j] & StatusMessage.BlockNeedsManifest) != 0) _manifestBlocks.Add((uint)block);
+                    if (mayPredatePass)
+                    {
+                        // Rule 6 item by item: an answer that may predate the latest pass still needs what that pass
+                        // did not carry (its MANIFESTs unless the pass sent them; parity beyond what it sent). Skipping
+                        // the whole block let a member that keeps asking 1 parity of a block keep another's MANIFEST
+                        // request for it out of every pass.
+                        if (manifest && _lastPassManifestBlocks.Contains((uint)block)) manifest = false;
+                        if (_lastPassParityBlocks.Contains((uint)block)) need = (byte)Math.Max(0, need - _lastPassParityCount[block]);
+                    }
+                    if (manifest) _manifestBlocks.Add((uint)block);
                     if (need == 0) continue;
                     NoteParityNeed((uint)block, need, client.PassZeroLoss);
                     _parityBlocks.Add((uint)block);
@@ -479,7 +499,9 @@ public sealed class ImageSession
     // highest pass-0 loss among them (the margin is sized for the neediest members' links).
     private void NoteParityNeed(uint block, byte need, double memberLoss)
     {
-        float loss = double.IsNaN(memberLoss) ? float.NaN : (float)memberLoss;
+        // A member that missed more than half of pass 0 (it rebooted, or read a forged request before the pass's end)
+        // is not measured: its blocks get the session's loss, so one member cannot set the margin for everyone.
+        float loss = double.IsNaN(memberLoss) || memberLoss > 0.5 ? float.NaN : (float)memberLoss;
         if (need > _parityAsked[block])
         {
             _parityAsked[block] = need;
@@ -501,7 +523,10 @@ public sealed class ImageSession
         double? sessionLoss = PassZeroLoss;
         if (double.IsNaN(memberLoss) && sessionLoss is null) return ParityPlan.FallbackCount(need);
         double loss = double.IsNaN(memberLoss) ? sessionLoss!.Value : Math.Max(memberLoss, sessionLoss ?? 0);
-        return ParityPlan.Count(need, _parityAskedBy[b], loss, failureTarget, (int)blockFragments);
+        // The neediest members: counted per answer, so no more than the members there are (a member answering again
+        // must not raise it).
+        int members = Math.Min(_parityAskedBy[b], Math.Max(1, CountReceiving()));
+        return ParityPlan.Count(need, members, loss, failureTarget, (int)blockFragments);
     }
 
     /// <summary>
@@ -513,7 +538,7 @@ public sealed class ImageSession
     /// </summary>
     private bool MayPredateLatestRepairPass(uint echoedRound, TimeSpan now)
     {
-        if (_lastRepairPass.IsEmpty && _lastPassParityBlocks.IsEmpty) return false;
+        if (_lastRepairPass.IsEmpty && _lastPassParityBlocks.IsEmpty && _lastPassManifestBlocks.IsEmpty) return false;
         if (State == SessionState.Sending && Pass > 0) return true;
         if (_lastRepairPassEndedAt == TimeSpan.MinValue || now - _lastRepairPassEndedAt > _answerLag.Grace) return false;
         return !(echoedRound > _lastRepairPassRound && echoedRound <= Round);
@@ -637,17 +662,17 @@ public sealed class ImageSession
 
     private SessionAction CloseRound(TimeSpan now)
     {
-        int silent = 0, answered = 0;
+        int silent = 0;
         foreach (var client in _clients.Values)
         {
-            if (client.State == MemberState.Receiving && client.AnsweredRound < Round)
-            {
-                client.SilentRounds++;
-                silent++;
-            }
-            else if (client.AnsweredRound == Round) answered++;
+            if (client.State != MemberState.Receiving || client.AnsweredRound >= Round) continue;
+            client.SilentRounds++;
+            silent++;
         }
-        if (silent > 0 && answered == 0) _answerLag.NobodyAnswered();
+        // No STATUS at all in the round (whatever it echoed: a forged higher round must not count as silence) backs the
+        // grace off; a round every member answered in time lets it come back down.
+        if (silent > 0 && _statusesThisRound == 0) _answerLag.NobodyAnswered();
+        else if (silent == 0) _answerLag.AnsweredInTime();
         if (HasRepairWork)
         {
             StartRepairPass(now);
@@ -683,6 +708,7 @@ public sealed class ImageSession
         _lastPassParityBlocks.Clear();
         _passParityBlocks.TakeAll(_parityBlocks);
         _passManifestBlocks.TakeAll(_manifestBlocks);
+        _lastPassManifestBlocks.CopyFrom(_passManifestBlocks);
         double failureTarget = ParityPlan.FailureTarget(firstRepairPass: RepairRounds == 0, _passParityBlocks.Count + _passManifestBlocks.Count);
         ManifestCopies = PassZeroLoss is { } loss ? ParityPlan.Copies(loss, failureTarget) : 1;
         for (long b = _passParityBlocks.NextFrom(0); b >= 0; b = _passParityBlocks.NextFrom((uint)b + 1))
@@ -694,6 +720,7 @@ public sealed class ImageSession
             _parityAskedBy[b] = 0;
             _parityAskedLoss[b] = float.NaN;
             _lastPassParityBlocks.Add((uint)b);
+            _lastPassParityCount[b] = (byte)Math.Min(send, (int)count);
             if (send >= count)
             {
                 // A member lost (nearly) the whole block, typically one that joined late: its fragments as DATA cost
@@ -722,6 +749,7 @@ public sealed class ImageSession
     private void EnterStatusRound(TimeSpan now, bool immediate)
     {
         Round++;
+        _statusesThisRound = 0;
         _roundStartPending = immediate;
         _roundDeadline = now + _answerLag.Grace;
         Enter(SessionState.StatusRound, now);

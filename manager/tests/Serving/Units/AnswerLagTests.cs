@@ -70,4 +70,21 @@ public sealed class AnswerLagTests
         for (int i = 0; i < 5; i++) lag.NobodyAnswered();
         Assert.Equal(AnswerLag.MaxGrace, lag.Grace);
     }
+
+    [Fact]
+    public void AnsweredInTime_HalvesWhatLateAnswersAndSilenceAdded()
+    {
+        var lag = new AnswerLag(Grace);
+        lag.Asked(1, T0, Window);
+        lag.Answered(1, T0 + Window + TimeSpan.FromMilliseconds(1600));
+        Assert.Equal(TimeSpan.FromMilliseconds(2000), lag.Grace);
+
+        lag.AnsweredInTime();
+        Assert.Equal(TimeSpan.FromMilliseconds(1000), lag.Grace);
+        lag.AnsweredInTime();
+        lag.AnsweredInTime();
+        Assert.Equal(TimeSpan.FromMilliseconds(250), lag.Grace);
+        lag.AnsweredInTime();
+        Assert.Equal(Grace, lag.Grace);
+    }
 }

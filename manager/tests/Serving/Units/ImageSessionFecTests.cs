@@ -208,6 +208,35 @@ public sealed class ImageSessionFecTests
     }
 
     [Fact]
+    public void OnStatus_AnswerThatMayPredateThePass_StillGetsTheManifestAndTheParityThePassDidNotCarry()
+    {
+        // Red team: member A asks 1 parity of block 0 in every round, so every pass carries parity for it; M lost the
+        // block's MANIFEST, and a forged STATUS_REQUEST (round + 1) keeps M's answers from echoing a round the donor
+        // asked after the pass. Judged stale as a whole block, M's MANIFEST request never reached a pass.
+        var session = NewSession();
+        TimeSpan at = T0 + TimeSpan.FromSeconds(1);
+        var members = AfterFirstPass(session, 2, at);
+        SessionClient m = members[0], a = members[1];
+        var timedOut = new List<SessionClient>();
+        Status(session, a, BlockCounts(1, 0, 1), at);
+        Status(session, m, BlockCounts(1, 1, 0), at);
+        session.Tick(at, timedOut);
+        Assert.Equal(new[] { new ParityBlock(0, 0, 1 + 1, 0, 0) }, DrainPass(session, at).Parity);
+        Assert.Equal(SessionAction.SendStatusRequest, session.Tick(at, timedOut));
+        session.MarkAsked(at);
+
+        // 10 ms after the pass, echoing round 3 (forged): may predate the pass. It needs the MANIFESTs (not in the
+        // pass) and 5 parity, of which the pass carried 2.
+        Status(session, m, BlockCounts(3, 0, 5 | StatusMessage.BlockNeedsManifest), at + TimeSpan.FromMilliseconds(10));
+        Status(session, a, BlockCounts(2, 1, 0), at + TimeSpan.FromMilliseconds(11));
+        session.Tick(at + TimeSpan.FromSeconds(1), timedOut);
+
+        Assert.Equal(SessionState.Sending, session.State);
+        // The 3 the pass did not carry (+ the fallback margin 1), fresh indices from 2, and block 0's four MANIFESTs.
+        Assert.Equal(new[] { new ParityBlock(0, 2, 3 + 1, 0, 4) }, DrainPass(session, at + TimeSpan.FromSeconds(1)).Parity);
+    }
+
+    [Fact]
     public void CloseRound_NeedWithMarginReachesTheBlock_BlockSentAsDataOthersAsParity()
     {
         var session = NewSession();

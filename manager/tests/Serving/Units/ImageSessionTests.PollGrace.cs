@@ -115,4 +115,48 @@ public sealed partial class ImageSessionTests
 
         Assert.Equal(Timings.RoundGrace, session.PollGrace);
     }
+
+    [Fact]
+    public void Round_MemberAnswersTheRoundAgainLate_OnlyItsFirstAnswerMeasuresLag()
+    {
+        // A forged repeat of the round's STATUS_REQUEST makes a member that already answered answer again, late.
+        var session = NewSession();
+        var (members, asked) = AfterFirstPassAsked(session, 2);
+        Status(session, members[0], Nack(1, new NackRange(3, 1)), asked + TimeSpan.FromMilliseconds(5));
+
+        Status(session, members[0], Nack(1, new NackRange(3, 1)), asked + PollWindow + TimeSpan.FromMilliseconds(900));
+
+        Assert.Equal(Timings.RoundGrace, session.PollGrace);
+    }
+
+    [Fact]
+    public void Round_MembersEchoAForgedHigherRound_NotTakenForSilence()
+    {
+        // Members answered (the STATUS came), but echoing a round the donor has not asked: the round closes with them
+        // silent for it, and that is not a reason to wait longer next time.
+        var session = NewSession();
+        var (members, asked) = AfterFirstPassAsked(session, 2);
+        Status(session, members[0], Nack(5, new NackRange(3, 1)), asked + TimeSpan.FromMilliseconds(5));
+        Status(session, members[1], Nack(5, new NackRange(4, 1)), asked + TimeSpan.FromMilliseconds(6));
+
+        Assert.Equal(SessionState.Sending, TickAt(session, asked + PollWindow + Timings.RoundGrace));
+        Assert.Equal(Timings.RoundGrace, session.PollGrace);
+    }
+
+    [Fact]
+    public void Round_EveryoneAnswersInTimeAfterABackOff_GraceComesBackDown()
+    {
+        var session = NewSession();
+        var (members, asked) = AfterFirstPassAsked(session, 2);
+        TimeSpan closed = asked + PollWindow + Timings.RoundGrace;
+        Assert.Equal(SessionAction.SendStatusRequest, session.Tick(closed, new List<SessionClient>()));
+        session.MarkAsked(closed);
+        Assert.Equal(TimeSpan.FromMilliseconds(400), session.PollGrace);
+
+        Status(session, members[0], Nack(2, new NackRange(3, 1)), closed + TimeSpan.FromMilliseconds(5));
+        Status(session, members[1], Nack(2, new NackRange(4, 1)), closed + TimeSpan.FromMilliseconds(6));
+        Assert.Equal(SessionState.Sending, TickAt(session, closed + TimeSpan.FromMilliseconds(7)));
+
+        Assert.Equal(Timings.RoundGrace, session.PollGrace);
+    }
 }
