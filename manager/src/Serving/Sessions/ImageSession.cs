@@ -370,10 +370,10 @@ public sealed class ImageSession
         {
             // A member answered later than the grace allowed for: the rounds from now on wait that long. And while
             // answers keep arriving (members catching up with what queued before the request), the round stays open
-            // one configured grace after the latest, up to the longest grace.
+            // one grace after the latest, up to the longest grace.
             TimeSpan window = TimeSpan.FromMilliseconds(CurrentWindowMs);
             TimeSpan deadline = _roundAskedAt + window + _answerLag.Grace;
-            TimeSpan trickle = now + _timings.RoundGrace;
+            TimeSpan trickle = now + _answerLag.Grace;
             TimeSpan latest = _roundAskedAt + window + AnswerLag.MaxGrace;
             if (trickle > deadline) deadline = trickle < latest ? trickle : latest;
             if (deadline > _roundDeadline) _roundDeadline = deadline;

@@ -60,8 +60,10 @@ public sealed partial class ImageSessionTests
         // Round 2 is still open 300 ms after its window (a member slower than 200 ms may still answer) ...
         Assert.Equal(SessionState.StatusRound, TickAt(session, closed + PollWindow + TimeSpan.FromMilliseconds(300)));
         Status(session, members[0], Nack(2, new NackRange(3, 1)), closed + PollWindow + TimeSpan.FromMilliseconds(350));
-        // ... and closes 400 ms after it, the other member silent: the repair pass carries what was heard.
-        Assert.Equal(SessionState.Sending, TickAt(session, closed + PollWindow + TimeSpan.FromMilliseconds(560)));
+        // ... and closes a grace (now 1.25 × 350 ms) after that answer, the other member silent: the repair pass
+        // carries what was heard.
+        Assert.Equal(SessionState.StatusRound, TickAt(session, closed + PollWindow + TimeSpan.FromMilliseconds(780)));
+        Assert.Equal(SessionState.Sending, TickAt(session, closed + PollWindow + TimeSpan.FromMilliseconds(790)));
     }
 
     [Fact]
@@ -74,16 +76,17 @@ public sealed partial class ImageSessionTests
         Status(session, members[0], Nack(1, new NackRange(3, 1)), end + TimeSpan.FromMilliseconds(150));
         Assert.Equal(SessionState.StatusRound, TickAt(session, end + TimeSpan.FromMilliseconds(250)));
         Status(session, members[1], Nack(1, new NackRange(4, 1)), end + TimeSpan.FromMilliseconds(340));
-        // One configured grace after the latest answer: still open at 500 ms (members catching up with a queue) ...
+        // One grace (now 1.25 × 340 ms) after the latest answer: still open at 760 ms (members catching up with a
+        // queue) ...
         Assert.Equal(SessionState.StatusRound, TickAt(session, end + TimeSpan.FromMilliseconds(500)));
-        Assert.Equal(SessionState.StatusRound, TickAt(session, end + TimeSpan.FromMilliseconds(520)));
-        // ... and closed once 200 ms pass with no answer; the third member's need comes in the next round.
-        Assert.Equal(SessionState.Sending, TickAt(session, end + TimeSpan.FromMilliseconds(560)));
+        Assert.Equal(SessionState.StatusRound, TickAt(session, end + TimeSpan.FromMilliseconds(760)));
+        // ... and closed once a grace passes with no answer; the third member's need comes in the next round.
+        Assert.Equal(SessionState.Sending, TickAt(session, end + TimeSpan.FromMilliseconds(770)));
         Assert.Equal(2, session.RepairFragments + session.PendingFragments);
     }
 
     [Fact]
-    public void Round_AnswerToTheCurrentRound800MsLate_LaterRoundsWaitAQuarterMore()
+    public void Round_AnswerToTheCurrentRound800MsLate_GraceAQuarterMoreThanItsLag()
     {
         var session = NewSession();
         var (members, asked) = AfterFirstPassAsked(session, 2);
@@ -91,8 +94,9 @@ public sealed partial class ImageSessionTests
         Status(session, members[0], Nack(1, new NackRange(3, 1)), asked + PollWindow + TimeSpan.FromMilliseconds(800));
 
         Assert.Equal(TimeSpan.FromMilliseconds(1000), session.PollGrace);
-        Assert.Equal(SessionState.StatusRound, TickAt(session, asked + PollWindow + TimeSpan.FromMilliseconds(990)));
-        Assert.Equal(SessionState.Sending, TickAt(session, asked + PollWindow + TimeSpan.FromMilliseconds(1001)));
+        // The other member is waited for one grace after that answer.
+        Assert.Equal(SessionState.StatusRound, TickAt(session, asked + PollWindow + TimeSpan.FromMilliseconds(1790)));
+        Assert.Equal(SessionState.Sending, TickAt(session, asked + PollWindow + TimeSpan.FromMilliseconds(1801)));
     }
 
     [Fact]
