@@ -31,6 +31,18 @@ public sealed partial class ImageSessionTests
         return (clients, at);
     }
 
+    /// <summary>Two members; round 1 closes after window + 200 ms with nobody's answer and round 2 is asked then (returned).</summary>
+    private static (SessionClient[] Members, TimeSpan Round2AskedAt) AfterSilentFirstRound(ImageSession session)
+    {
+        var (members, asked) = AfterFirstPassAsked(session, 2);
+        TimeSpan closed = asked + PollWindow + Timings.RoundGrace;
+        Assert.Equal(SessionAction.SendStatusRequest, session.Tick(closed, new List<SessionClient>()));
+        session.MarkAsked(closed);
+        // Nobody answered: the next round waits twice the grace.
+        Assert.Equal(TimeSpan.FromMilliseconds(400), session.PollGrace);
+        return (members, closed);
+    }
+
     private static SessionState TickAt(ImageSession session, TimeSpan now) { session.Tick(now, new List<SessionClient>()); return session.State; }
 
     [Fact]
@@ -49,13 +61,7 @@ public sealed partial class ImageSessionTests
     public void Round_NobodyAnswered_NextRoundWaitsTwiceTheGrace()
     {
         var session = NewSession();
-        var (members, asked) = AfterFirstPassAsked(session, 2);
-
-        // Round 1 closes after window + 200 ms with nobody's answer: asked again.
-        TimeSpan closed = asked + PollWindow + Timings.RoundGrace;
-        Assert.Equal(SessionAction.SendStatusRequest, session.Tick(closed, new List<SessionClient>()));
-        session.MarkAsked(closed);
-        Assert.Equal(TimeSpan.FromMilliseconds(400), session.PollGrace);
+        var (members, closed) = AfterSilentFirstRound(session);
 
         // Round 2 is still open 300 ms after its window (a member slower than 200 ms may still answer) ...
         Assert.Equal(SessionState.StatusRound, TickAt(session, closed + PollWindow + TimeSpan.FromMilliseconds(300)));
@@ -151,11 +157,7 @@ public sealed partial class ImageSessionTests
     public void Round_EveryoneAnswersInTimeAfterABackOff_GraceComesBackDown()
     {
         var session = NewSession();
-        var (members, asked) = AfterFirstPassAsked(session, 2);
-        TimeSpan closed = asked + PollWindow + Timings.RoundGrace;
-        Assert.Equal(SessionAction.SendStatusRequest, session.Tick(closed, new List<SessionClient>()));
-        session.MarkAsked(closed);
-        Assert.Equal(TimeSpan.FromMilliseconds(400), session.PollGrace);
+        var (members, closed) = AfterSilentFirstRound(session);
 
         Status(session, members[0], Nack(2, new NackRange(3, 1)), closed + TimeSpan.FromMilliseconds(5));
         Status(session, members[1], Nack(2, new NackRange(4, 1)), closed + TimeSpan.FromMilliseconds(6));
