@@ -516,17 +516,14 @@ public sealed class ImageSession
     }
 
     // How much parity the pass sends for block b (ParityPlan): the neediest members' need plus a margin for their loss.
-    private int ParityToSend(uint b, uint blockFragments, double failureTarget)
+    private int ParityToSend(uint b, uint blockFragments, double failureTarget, int receiving)
     {
         int need = _parityAsked[b];
         double memberLoss = _parityAskedLoss[b];
         double? sessionLoss = PassZeroLoss;
         if (double.IsNaN(memberLoss) && sessionLoss is null) return ParityPlan.FallbackCount(need);
         double loss = double.IsNaN(memberLoss) ? sessionLoss!.Value : Math.Max(memberLoss, sessionLoss ?? 0);
-        // The neediest members: counted per answer, so no more than the members there are (a member answering again
-        // must not raise it).
-        int members = Math.Min(_parityAskedBy[b], Math.Max(1, CountReceiving()));
-        return ParityPlan.Count(need, members, loss, failureTarget, (int)blockFragments);
+        return ParityPlan.Count(need, Math.Min(_parityAskedBy[b], receiving), loss, failureTarget, (int)blockFragments);
     }
 
     /// <summary>
@@ -711,11 +708,15 @@ public sealed class ImageSession
         _lastPassManifestBlocks.CopyFrom(_passManifestBlocks);
         double failureTarget = ParityPlan.FailureTarget(firstRepairPass: RepairRounds == 0, _passParityBlocks.Count + _passManifestBlocks.Count);
         ManifestCopies = PassZeroLoss is { } loss ? ParityPlan.Copies(loss, failureTarget) : 1;
+        // The neediest members of a block are counted per answer: no more than the members there are (a member
+        // answering again must not raise it). Counted once for the pass, not once per block.
+        int receiving = Math.Max(1, CountReceiving());
+        PassParity = 0;
         for (long b = _passParityBlocks.NextFrom(0); b >= 0; b = _passParityBlocks.NextFrom((uint)b + 1))
         {
             uint first = (uint)b * (uint)ProtocolConstants.FecBlockLength;
             uint count = Math.Min((uint)ProtocolConstants.FecBlockLength, Geometry.FragmentCount - first);
-            int send = ParityToSend((uint)b, count, failureTarget);
+            int send = ParityToSend((uint)b, count, failureTarget, receiving);
             _parityAsked[b] = 0;
             _parityAskedBy[b] = 0;
             _parityAskedLoss[b] = float.NaN;
@@ -732,9 +733,8 @@ public sealed class ImageSession
                 continue;
             }
             _parityToSend[b] = (byte)send;
+            PassParity += send;
         }
-        PassParity = 0;
-        for (long b = _passParityBlocks.NextFrom(0); b >= 0; b = _passParityBlocks.NextFrom((uint)b + 1)) PassParity += _parityToSend[b];
         PassParityBlocks = _passParityBlocks.Count;
         PassManifestBlocks = _passManifestBlocks.Count;
         _parityCursor = 0;
