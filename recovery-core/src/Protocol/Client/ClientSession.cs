@@ -209,7 +209,17 @@ public sealed class ClientSession
     private const ulong StatusBudgetCostMs = 1000;
     private const ulong StatusBudgetCapMs = 3000;
 
+    // §6.5: once its COMPLETE went, a member answers a request to the whole session again only after this long: the
+    // donor stopped asking it, and rounds held for a few short members must not draw a COMPLETE from every member
+    // each time (N answers per round). A request addressed to it alone is answered as before.
+    private const ulong CompleteRepeatMs = 2000;
+    private ulong _completeSentAt;
+    private bool _completeSent;
+
     public uint FragmentCount => _bitmap.Count;
+
+    /// <summary>Requests to the whole session left unanswered because this member said COMPLETE less than 2 s before.</summary>
+    public uint CompleteRepeatsSkipped { get; private set; }
 
     /// <summary>Fragments held and verified against the manifest.</summary>
     public uint FragmentsHeld => _bitmap.HeldCount - _tentative.HeldCount;
@@ -807,6 +817,12 @@ public sealed class ClientSession
         {
             return;
         }
+        if (request.TargetClientId == 0 && _completeSent && now - _completeSentAt < CompleteRepeatMs
+            && (_state == ClientState.Verified || _state == ClientState.Reporting))
+        {
+            CompleteRepeatsSkipped++;
+            return;
+        }
         if (_statusPending && request.Round <= _statusPendingRound)
         {
             // The same round again, or an older one: it must not change the round the answer carries (a forged
@@ -986,7 +1002,7 @@ public sealed class ClientSession
                 if (_quietTimer.IsDue(now))
                 {
                     // §6.5: round 0 = unsolicited, for a donor that lost track of us or whose request was lost.
-                    SendStatus(0, ProtocolLimits.MaxNackRanges, ref events);
+                    SendStatus(0, ProtocolLimits.MaxNackRanges, now, ref events);
                     _quietTimer.OnSent(now, _random);
                 }
                 break;
@@ -1031,7 +1047,7 @@ public sealed class ClientSession
             _statusBudgetMs -= StatusBudgetCostMs;
         }
         _statusPending = false;
-        SendStatus(_statusPendingRound, _statusPendingMaxRanges, ref events);
+        SendStatus(_statusPendingRound, _statusPendingMaxRanges, now, ref events);
     }
 
     private void EnterDiscovering(ulong now)
@@ -1043,6 +1059,7 @@ public sealed class ClientSession
         _managersOffered = 0;
         _signatureChecks = 0;
         _statusPending = false;
+        _completeSent = false;
         _discoveryMessageId = NextMessageId();
         _discoveryStartedAt = now;
         _requestTimer.Start(now, _timings.RequestInitialMs, _timings.RequestMaxMs, _timings.JitterPercent);
@@ -1204,7 +1221,7 @@ public sealed class ClientSession
     /// (at most as many as bitmap windows cover the client's capacity). Each lists ranges, a bitmap window (when ranges cannot
     /// list everything and the window reaches further) or, with FEC, block counts.
     /// </summary>
-    private void SendStatus(uint round, ushort donorMaxRanges, ref ClientEvents events)
+    private void SendStatus(uint round, ushort donorMaxRanges, ulong now, ref ClientEvents events)
     {
         var report = new StatusReport(round, FragmentsHeld, CorruptedFragments, ForgedFragments, _chosen.Offer.Binding.MemberToken);
         bool complete = _bitmap.IsComplete && _tentative.HeldCount == 0;
@@ -1218,6 +1235,8 @@ public sealed class ClientSession
             if (complete)
             {
                 status = StatusMessage.TryEmitComplete(_sendBuffer, ids, report, out written);
+                _completeSent = true;
+                _completeSentAt = now;
             }
             else if (FecActive)
             {

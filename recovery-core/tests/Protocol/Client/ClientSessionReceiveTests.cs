@@ -200,6 +200,42 @@ public class ClientSessionReceiveTests
         Assert.True(_client.ResultAcknowledged);
     }
 
+    private bool AnswersRequest(uint round, ulong target, ulong at)
+    {
+        byte[] request = new byte[64];
+        Assert.Equal(WireStatus.Ok, new StatusRequestMessage(round, 0, 128, target).TryEmit(request, new MessageIds(++_donorMessageId, Session, Donor), out int n));
+        Inject(request.AsSpan(0, n));
+        bool sent = (_client.Poll(at) & ClientEvents.StatusSent) != 0;
+        if (sent)
+        {
+            Assert.Equal(WireStatus.Ok, StatusMessage.TryParse(TakeSent(MessageType.Status, out _), out StatusMessage status));
+            Assert.Equal(StatusKind.Complete, status.Kind);
+        }
+        return sent;
+    }
+
+    [Fact]
+    public void Poll_CompleteSent_RequestsToTheWholeSessionAnsweredAgainOnlyAfter2s_OnesToItAtOnce()
+    {
+        JoinSession();
+        Inject(ManifestDatagram());
+        for (uint i = 0; i < 7; i++)
+        {
+            Inject(DataDatagram(i, _geometry.LengthOf(i)));
+        }
+        Assert.Equal(ClientEvents.ImageVerified, _client.Poll(801) & ClientEvents.ImageVerified);
+
+        // §6.5 T_done: rounds held for other members must not draw a COMPLETE from every member each time.
+        Assert.True(AnswersRequest(1, 0, 900));
+        Assert.False(AnswersRequest(2, 0, 1000));
+        Assert.False(AnswersRequest(3, 0, 2899));
+        Assert.Equal(2u, _client.CompleteRepeatsSkipped);
+        // A request to this member alone (the donor's for a member silent for rounds: its COMPLETE was lost).
+        Assert.True(AnswersRequest(4, ClientHarness.DefaultConfig(0).MacAddress, 2900));
+        Assert.False(AnswersRequest(5, 0, 3000));
+        Assert.True(AnswersRequest(6, 0, 4900));
+    }
+
     [Fact]
     public void Poll_ForgedLongWindowRequests_AnswerCappedAndNeverPostponed()
     {
