@@ -38,6 +38,7 @@ public sealed class FleetModel
     private readonly ClientBuffers? _shared;
     private readonly ReferenceImageVerifier _verifier;
     private readonly ReferenceManifestHash _hash;
+    private readonly double _proactiveShare;
 
     public FleetModel(FleetScenario scenario)
     {
@@ -71,6 +72,7 @@ public sealed class FleetModel
             Priority = 100,
             LiveView = false,
             Fec = scenario.Fec,
+            FecProactive = _proactiveShare = scenario.ProactiveShare(BlocksOf(scenario)),
         };
         var secret = new byte[DonorSecret.Length];
         new Random(unchecked((int)scenario.Seed * 31 + 7)).NextBytes(secret);
@@ -127,7 +129,7 @@ public sealed class FleetModel
             RandomSeed = _scenario.Seed * 1_000_003UL + mac,
             ManifestHash = _hash,
             // A machine takes parity only from a donor that offers FEC: without it the pool would be allocated and never used.
-            UseFec = _scenario.Fec,
+            UseFec = _scenario.Fec && index >= _scenario.MachinesWithoutFec,
             SharedBuffers = _shared,
         };
         var transport = new ModelMachineTransport(_network, index, _scenario.ReceiveQueueFrames);
@@ -136,6 +138,14 @@ public sealed class FleetModel
         var down = new LinkLoss(_scenario.LossTowardMachines, _scenario.BurstLength, ModelRandom.For(_scenario.Seed, 2 * (ulong)index + 1));
         var up = new LinkLoss(_scenario.LossTowardDonor, _scenario.BurstLength, ModelRandom.For(_scenario.Seed, 2 * (ulong)index + 2));
         return new ModelMachine(index, address, start, session, transport, down, up);
+    }
+
+    // FEC blocks of the image at the fragment size a machine with the scenario's datagram gets.
+    public static long BlocksOf(FleetScenario s)
+    {
+        ushort fragment = FragmentSizes.ForClient(FragmentSizes.Offered(ProtocolLimits.DefaultDatagram - ProtocolConstants.FragmentOverhead), s.MaxDatagram);
+        long fragments = (s.ImageBytes + (long)fragment - 1) / fragment;
+        return (fragments + ProtocolConstants.FecBlockLength - 1) / ProtocolConstants.FecBlockLength;
     }
 
     private static void Validate(FleetScenario s)
@@ -245,7 +255,7 @@ public sealed class FleetModel
             _network.SwitchDropsTowardMachines, _network.SwitchDropsTowardDonor, _network.LinkLossesTowardMachines, _network.LinkLossesTowardDonor,
             _network.ReceiveQueueDrops, _network.DonorQueuePeakBytes, rejected, decodesRejected, intact, wallSeconds,
             _donor.StatusHandled == 0 ? 0 : _donor.StatusHandlingSeconds * 1e6 / _donor.StatusHandled, Simplifications(),
-            Rejects());
+            Rejects(), _proactiveShare);
     }
 
     // The donor's reject reasons in a stable order (the same for the same seed).

@@ -18,6 +18,7 @@ namespace UefiRecovery.Manager.Planning;
 /// <param name="DonorMicrosecondsPerStatus">This host's CPU time the donor engine spent per STATUS it handled (not on the virtual clock).</param>
 /// <param name="StatusPerRoundMean">Mean STATUS messages per status round (rounds that got any).</param>
 /// <param name="DonorRejects">Datagrams the donor engine dropped, by its reason (serve's `rejectReasons`): e.g. ACCEPTs refused for a full session.</param>
+/// <param name="ProactiveShare">The donor's --fec-proactive: parity in pass 0 as a share of each block (0: none).</param>
 /// <param name="ModelWallSeconds">How long the model took to run on this host.</param>
 public sealed record FleetResult(
     int Machines,
@@ -51,4 +52,5 @@ public sealed record FleetResult(
     double ModelWallSeconds,
     double DonorMicrosecondsPerStatus,
     IReadOnlyList<string> Simplifications,
-    IReadOnlyDictionary<string, long> DonorRejects);
+    IReadOnlyDictionary<string, long> DonorRejects,
+    double ProactiveShare = 0);

@@ -47,6 +47,22 @@ public sealed record FleetScenario
     /// <summary>serve --fec.</summary>
     public bool Fec { get; init; }
 
+    /// <summary>serve --fec-proactive (with <see cref="Fec"/>): parity in pass 0 as a share of each block.</summary>
+    public double FecProactive { get; init; }
+
+    /// <summary>
+    /// plan --fec-proactive auto: the share <see cref="ProactiveParity.ShareFor"/> gives for these machines, this
+    /// image and the loss toward the machines (overrides <see cref="FecProactive"/>).
+    /// </summary>
+    public bool FecProactiveForFleet { get; init; }
+
+    /// <summary>Tests: the first this many machines are old clients that do not decode (they NACK, as before FEC1).</summary>
+    public int MachinesWithoutFec { get; init; }
+
+    /// <summary>The proactive share the donor is given: <see cref="FecProactive"/>, or the fleet's (<see cref="FecProactiveForFleet"/>) for <paramref name="blocks"/> blocks.</summary>
+    public double ProactiveShare(long blocks) =>
+        !Fec ? 0 : FecProactiveForFleet ? ProactiveParity.ShareFor(Machines, blocks, LossTowardMachines) : FecProactive;
+
     /// <summary>Seeds everything random: the image, every link's losses, the machines' and the donor's PRNGs.</summary>
     public ulong Seed { get; init; } = 1;
 
@@ -98,7 +114,7 @@ public sealed record FleetScenario
             : Percent(LossTowardMachines) + " toward the machines, " + Percent(LossTowardDonor) + " toward the donor";
         return string.Create(c, $"{Machines} machine(s), image {ImageBytes} bytes, rate {RateMbitPerSecond} Mbit/s, links {LinkMbitPerSecond} Mbit/s (donor {DonorLinkMbitPerSecond}), ")
             + string.Create(c, $"latency {Latency.TotalMilliseconds} ms, loss {loss} ({(BurstLength > 1 ? "bursts of " + BurstLength.ToString(c) + " on average" : "independent")}), ")
-            + string.Create(c, $"switch buffer {SwitchBufferBytes} bytes per port, FEC {(Fec ? "on" : "off")}, discovery {(DiscoverByBroadcast ? "broadcast" : "manager")}, ")
+            + string.Create(c, $"switch buffer {SwitchBufferBytes} bytes per port, FEC {(!Fec ? "off" : FecProactiveForFleet ? "on, proactive parity for the fleet" : FecProactive > 0 ? "on, proactive " + Percent(FecProactive) : "on")}, discovery {(DiscoverByBroadcast ? "broadcast" : "manager")}, ")
             + string.Create(c, $"offer window {OfferWindow.TotalSeconds} s, gather {Gather.TotalSeconds} s, boot spread {BootSpread.TotalSeconds} s, write {WriteTime.TotalSeconds} s, seed {Seed}");
 
         static string Percent(double share) => (share * 100).ToString("0.###", CultureInfo.InvariantCulture) + "%";

@@ -34,6 +34,7 @@ public static class PlanCommand
         var switchBuffer = new Option<string>("--switch-buffer") { HelpName = "BYTES", Description = "Buffer of each switch egress port (suffix KiB, MiB allowed); a fuller queue drops.", DefaultValueFactory = _ => "512KiB" };
         var image = new Option<string>("--image") { HelpName = "SIZE", Description = "Image size (suffix KiB, MiB, GiB allowed).", DefaultValueFactory = _ => "32MiB" };
         var fec = new Option<bool>("--fec") { HelpName = "true|false", Description = "serve --fec: repair with parity per block.", DefaultValueFactory = _ => false };
+        var fecProactive = new Option<string>("--fec-proactive") { HelpName = "PERCENT|auto", Description = "serve --fec-proactive: parity in pass 0 as a share of each block; auto: the share these machines need to finish in pass 0 at --loss (each N of a sweep its own).", DefaultValueFactory = _ => "0%" };
         var seed = new Option<ulong>("--seed") { HelpName = "N", Description = "Seed of every random choice in the model; the same seed gives the same figures.", DefaultValueFactory = _ => 1 };
         var bootSpread = new Option<double>("--boot-spread") { HelpName = "SECONDS", Description = "Machines boot at seeded random times within this many seconds (0: all at once).", DefaultValueFactory = _ => 0 };
         var discovery = new Option<string>("--discovery") { HelpName = "broadcast|manager", Description = "The machines' uefirecovery.discovery: broadcast waits the whole offer window, manager chooses as soon as the manager offered.", DefaultValueFactory = _ => "broadcast" };
@@ -43,7 +44,7 @@ public static class PlanCommand
         var limit = new Option<double>("--time-limit") { HelpName = "SECONDS", Description = "Model seconds after which the run stops, recovered or not.", DefaultValueFactory = _ => 600 };
         var sweep = new Option<bool>("--sweep") { Description = "Run N = 1, 20, 200, 1000 and 10000 with the other settings and print time(N) / time(1) and STATUS per round side by side." };
         var command = new Command("plan", "Expected time, bytes on the wire, rounds and STATUS messages per round for a fleet, from a model that runs the real donor and client engines on a virtual clock (docs/fleet-model.md).\n\nExample:\n  uefirecovery-manager plan --machines 500 --rate 1000 --loss 2% --image 32MiB");
-        foreach (Option option in new Option[] { machines, rate, link, donorLink, latency, loss, uplinkLoss, burst, switchBuffer, image, fec, seed, bootSpread, discovery, offerWindow, gather, write, limit, sweep })
+        foreach (Option option in new Option[] { machines, rate, link, donorLink, latency, loss, uplinkLoss, burst, switchBuffer, image, fec, fecProactive, seed, bootSpread, discovery, offerWindow, gather, write, limit, sweep })
             command.Options.Add(option);
         int Execute(ParseResult parse, CancellationToken cancellationToken)
         {
@@ -68,6 +69,11 @@ public static class PlanCommand
             if (parse.GetValue(burst) < 1) return Fail("--burst must be 1 or more (datagrams per burst)");
             if (parse.GetValue(latency) < 0 || parse.GetValue(bootSpread) < 0 || parse.GetValue(write) < 0 || parse.GetValue(limit) <= 0)
                 return Fail("--latency, --boot-spread and --write-seconds must be 0 or more, --time-limit above 0");
+            string proactiveText = parse.GetValue(fecProactive)!;
+            bool proactiveForFleet = proactiveText.Trim() == "auto";
+            double proactive = 0;
+            if (!proactiveForFleet && !Serving.Sessions.ProactiveParity.TryParseShare(proactiveText, out proactive)) return Fail("--fec-proactive must be a percentage 0..100, e.g. 8%, or auto");
+            if ((proactiveForFleet || proactive > 0) && !parse.GetValue(fec)) return Fail("--fec-proactive needs --fec true");
             string discoveryText = parse.GetValue(discovery)!;
             if (discoveryText is not ("broadcast" or "manager")) return Fail("--discovery is broadcast or manager");
             var defaults = new FleetScenario();
@@ -86,6 +92,8 @@ public static class PlanCommand
                 SwitchBufferBytes = (int)bufferBytes,
                 ImageBytes = (int)imageBytes,
                 Fec = parse.GetValue(fec),
+                FecProactive = proactive,
+                FecProactiveForFleet = proactiveForFleet,
                 Seed = parse.GetValue(seed),
                 BootSpread = TimeSpan.FromSeconds(parse.GetValue(bootSpread)),
                 DiscoverByBroadcast = discoveryText == "broadcast",

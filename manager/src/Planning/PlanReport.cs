@@ -14,6 +14,12 @@ public static class PlanReport
         text.AppendLine("plan: " + scenario.Describe());
         text.AppendLine(string.Create(c, $"expected time:      {Seconds(r.Seconds)} (boot .. last RESULT acknowledged); transfer {Seconds(r.TransferSeconds)} (first DATA .. last machine holding every fragment)"));
         text.AppendLine(string.Create(c, $"bytes on the wire:  {r.SentPerImage:0.000} x image as DATA, PARITY and MANIFEST (headers included: {r.DataPerImage:0.000} + {r.ParityPerImage:0.000} + {r.ManifestPerImage:0.000}); {r.WirePerImage:0.000} x image on the donor's wire (every datagram, Ethernet/IP/UDP included)"));
+        if (scenario.Fec)
+        {
+            long blocks = FleetModel.BlocksOf(scenario);
+            double fleet = Serving.Sessions.ProactiveParity.ShareFor(scenario.Machines, blocks, scenario.LossTowardMachines);
+            text.AppendLine(string.Create(c, $"proactive parity:   {Proactive(r.ProactiveShare)} in pass 0; for these machines to finish in it (at most {Serving.Sessions.ProactiveParity.ExpectedShortMachines} short, expected): --fec-proactive {fleet * 100:0.##}% ({Serving.Sessions.ProactiveParity.PerBlock(fleet, Core.Protocol.ProtocolConstants.FecBlockLength)} per block)"));
+        }
         text.AppendLine(string.Create(c, $"rounds:             {r.RepairRounds} repair pass(es), {r.StatusRounds} status round(s), {r.Sessions} session(s)"));
         text.AppendLine(string.Create(c, $"STATUS per round:   max {r.StatusPerRoundMax}, mean {r.StatusPerRoundMean:0.0} ({r.StatusMessages} in all, {r.UnsolicitedStatusMessages} before the first round)"));
         text.AppendLine(string.Create(c, $"recovered:          {r.Recovered}/{r.Machines} (RESULT acknowledged){(r.Recovered == r.Machines ? "" : string.Create(c, $"; {r.Verified} verified the image, the others' RESULT went unacknowledged or they did not finish within the time limit"))}"));
@@ -39,16 +45,19 @@ public static class PlanReport
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         text.AppendLine("plan --sweep: " + sweep.Scenario);
-        text.AppendLine("  machines   time (s)  time(N)/time(1)  transfer (s)    ratio  sent/image  repair  rounds  STATUS/round max    mean  sessions     recovered  model (s)");
+        text.AppendLine("  machines   time (s)  time(N)/time(1)  transfer (s)    ratio  sent/image  repair  rounds  STATUS/round max    mean  sessions     recovered  proactive  model (s)");
         foreach (FleetSweep.Point p in sweep.Points)
         {
             FleetResult r = p.Figures;
             text.AppendLine(string.Create(c,
-                $"  {p.Machines,8}  {Number(r.Seconds),9}  {Number(p.TimeRatio),15}  {Number(r.TransferSeconds),12}  {Number(p.TransferRatio),7}  {r.SentPerImage,10:0.000}  {r.RepairRounds,6}  {r.StatusRounds,6}  {r.StatusPerRoundMax,16}  {r.StatusPerRoundMean,6:0}  {r.Sessions,8}  {r.Recovered,5}/{r.Machines,-6}  {r.ModelWallSeconds,9:0.0}"));
+                $"  {p.Machines,8}  {Number(r.Seconds),9}  {Number(p.TimeRatio),15}  {Number(r.TransferSeconds),12}  {Number(p.TransferRatio),7}  {r.SentPerImage,10:0.000}  {r.RepairRounds,6}  {r.StatusRounds,6}  {r.StatusPerRoundMax,16}  {r.StatusPerRoundMean,6:0}  {r.Sessions,8}  {r.Recovered,5}/{r.Machines,-6}  {r.ProactiveShare * 100,8:0.##}%  {r.ModelWallSeconds,9:0.0}"));
         }
         text.Append("(goal: time(N)/time(1) <= 1.2; time = boot .. last RESULT acknowledged, transfer = first DATA .. last machine holding every fragment)");
         return text.ToString();
     }
+
+    private static string Proactive(double share) => share <= 0 ? "none"
+        : string.Create(CultureInfo.InvariantCulture, $"{Serving.Sessions.ProactiveParity.PerBlock(share, Core.Protocol.ProtocolConstants.FecBlockLength)} per 64-fragment block ({share * 100:0.##}%)");
 
     private static string Seconds(double? s) => s is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) + " s" : "n/a (not every machine finished)";
 

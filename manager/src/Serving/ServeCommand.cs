@@ -64,6 +64,7 @@ public static class ServeCommand
         var name = new Option<string>("--name") { HelpName = "NAME", Description = "Donor name carried in OFFERs.", DefaultValueFactory = _ => Environment.MachineName };
         var priority = new Option<int>("--priority") { HelpName = "0-255", Description = "Donor priority carried in OFFERs (0-255, higher preferred).", DefaultValueFactory = _ => 100 };
         var fec = new Option<bool>("--fec") { HelpName = "true|false", Description = "Offer FEC (docs/protocol.md §5.5): repair passes answer BLOCK COUNTS with parity per block, the worst member's loss instead of the union. Old clients are served as before.", DefaultValueFactory = _ => false };
+        var fecProactive = new Option<string>("--fec-proactive") { HelpName = "PERCENT", Description = "With --fec: parity sent in pass 0 after each 64-fragment block, as a share of the block (e.g. 8% = 6 per block), so machines that lost no more than that finish without a repair pass. `plan` says what share a fleet needs. Default 0%.", DefaultValueFactory = _ => "0%" };
         var batchSends = new Option<bool>("--send-batch") { HelpName = "true|false", Description = "Linux: send group DATA in sendmmsg batches of up to 32 (false: one sendto per datagram).", DefaultValueFactory = _ => true };
         var live = new Option<bool?>("--live") { HelpName = "true|false", Description = "Force the live terminal view on (true) or off (false); default: on when stdout is a terminal." };
         var instructionKey = new Option<string?>("--instruction-key") { HelpName = "KEY.pem", Description = "RSA-2048 private key (PEM) that signs instructions made through POST /instructions (as instruct --key); without it the API refuses them." };
@@ -73,7 +74,7 @@ public static class ServeCommand
         var insecure = new Option<bool>("--insecure-serve-unverified") { Description = "TEST ONLY: act as a rogue donor (serve capsules unverified, announced as whatever each machine asks for). Never in production." };
 
         var command = new Command("serve", "Serve signed images to machines in recovery.\n\nExample:\n  uefirecovery-manager serve --images /srv/recovery/images --listen 10.214.0.1:40123 \\\n      --delivery broadcast --destination 10.214.0.255 --trusted signing-key.pub.pem \\\n      --results /var/log/uefirecovery/results.jsonl --instruction-key instruction-key.pem");
-        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, stateDir, config, secretFile, signingKey, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends, fec, statusHosts, maxImageSize, instructionKey, counterFile, apiToken, instructionTimeouts })
+        foreach (Option option in new Option[] { images, listen, delivery, destination, clientPort, rate, fragment, trusted, trustedHash, results, stateDir, config, secretFile, signingKey, http, timeout, gather, ttl, faults, name, priority, live, insecure, batchSends, fec, statusHosts, maxImageSize, instructionKey, counterFile, apiToken, instructionTimeouts, fecProactive })
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -139,6 +140,8 @@ public static class ServeCommand
                 if (!StatusHostCheck.IsValidName(hostName)) return Fail("--status-host takes host names without port or scheme: " + hostName);
             int donorPriority = parse.GetValue(priority);
             if (donorPriority is < 0 or > 255) return Fail("--priority must be 0..255");
+            if (!ProactiveParity.TryParseShare(parse.GetValue(fecProactive), out double proactive)) return Fail("--fec-proactive must be a percentage 0..100, e.g. 8%");
+            if (proactive > 0 && !parse.GetValue(fec)) return Fail("--fec-proactive needs --fec true");
 
             var options = new ServeOptions
             {
@@ -168,6 +171,7 @@ public static class ServeCommand
                 BatchSends = parse.GetValue(batchSends),
                 InsecureServeUnverified = parse.GetValue(insecure),
                 Fec = parse.GetValue(fec),
+                FecProactive = proactive,
                 InstructionKeyPath = parse.GetValue(instructionKey),
                 InstructionCounterPath = parse.GetValue(counterFile),
                 ApiToken = token,

@@ -83,6 +83,13 @@ public sealed record ServeOptions
     public bool Fec { get; init; }
 
     /// <summary>
+    /// --fec-proactive: parity sent in pass 0 right after each block's DATA, as a share of the block's fragments
+    /// (rounded up; 0 = none, docs/protocol.md §5.5). A member that lost no more of a block than that decodes it
+    /// without a repair pass, so the whole fleet can finish in pass 0; the price is the share on every block.
+    /// </summary>
+    public double FecProactive { get; init; }
+
+    /// <summary>
     /// TEST ONLY (--insecure-serve-unverified): act as a rogue donor. Capsules are offered without the
     /// catalog's signature and version checks, to every REQUEST, announced with the requester's image type
     /// and a version at its floor, so the machine's own verification is what refuses them.

@@ -43,7 +43,21 @@ public sealed class PlanCommandTests
             Assert.Equal(figures.GetProperty(field).GetRawText(), b.RootElement.GetProperty("figures").GetProperty(field).GetRawText());
     }
 
+    [Fact]
+    public async Task FecProactiveAuto_TheShareForTheseMachinesIsUsedAndSaid()
+    {
+        var run = await ManagerCli.RunAsync(Small.Concat(new[] { "--fec", "true", "--fec-proactive", "auto" }).ToArray(), timeout: TimeSpan.FromMinutes(2));
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Contains("FEC on, proactive parity for the fleet", run.Stdout, StringComparison.Ordinal);
+        // 5 machines, 3 blocks, 2 % loss: 5 · 3 · P(more than 4 of 68 lost) = 0.18 ≤ 0.5; with 3 of 67, 0.68.
+        Assert.Contains("proactive parity:   4 per 64-fragment block (6.25%) in pass 0; for these machines to finish in it (at most 0.5 short, expected): --fec-proactive 6.25% (4 per block)", run.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"rounds:\s+0 repair pass\(es\)", run.Stdout);
+    }
+
     [Theory]
+    [InlineData("--fec-proactive", "lots", "plan: --fec-proactive must be a percentage 0..100, e.g. 8%, or auto")]
+    [InlineData("--fec-proactive", "auto", "plan: --fec-proactive needs --fec true")]
     [InlineData("--loss", "lots", "plan: --loss must be a percentage 0..99, e.g. 2%")]
     [InlineData("--machines", "0", "plan: --machines must be 1..100000")]
     [InlineData("--image", "32 furlongs", "plan: --image must be 1 byte .. 1GiB, e.g. 32MiB")]

@@ -74,6 +74,50 @@ public sealed class DonorEngineRecoveryTests
     }
 
     [Fact]
+    public void Lossy_FecProactive_EveryMachineByteExactWithoutARepairPass()
+    {
+        // 5 % loss: 16 parity per block (25 %) leave a machine short with P(more than 16 of 80 lost) ≈ 1e-5 per block.
+        var model = new FleetModel(Lossy with { Fec = true, FecProactive = 0.25 });
+
+        FleetResult result = model.Run();
+
+        AssertEveryMachineByteExact(model, result);
+        Assert.Equal(0, result.RepairRounds);
+        Assert.True(model.Machines.Sum(m => (long)m.Session.FragmentsDecoded) > 0, "no machine restored a fragment from pass 0's parity");
+        Assert.InRange(result.ParityPerImage, 0.25, 0.30);
+        Assert.Equal(0, result.DecodesRejected);
+    }
+
+    [Fact]
+    public void Lossy_FecProactive_AnOldClientThatDoesNotDecode_CompletesBesideTheOthers()
+    {
+        var model = new FleetModel(Lossy with { Fec = true, FecProactive = 0.25, MachinesWithoutFec = 1 });
+
+        FleetResult result = model.Run();
+
+        AssertEveryMachineByteExact(model, result);
+        Assert.Equal(0u, model.Machines[0].Session.FragmentsDecoded);
+        Assert.True(model.Machines.Skip(1).Sum(m => (long)m.Session.FragmentsDecoded) > 0);
+        // The old client's NACKs are what the repair passes carry.
+        Assert.True(result.RepairRounds >= 1);
+    }
+
+    [Fact]
+    public void Lossy_FecProactiveTooSmallForTheLoss_RepairParityContinuesAfterIt()
+    {
+        // 1 parity per block at 5 % loss: most blocks are still short after pass 0, and their repair parity must be
+        // new indices (a machine holding pass 0's parity 0 cannot use another parity 0).
+        var model = new FleetModel(Lossy with { Fec = true, FecProactive = 1.0 / 64 });
+
+        FleetResult result = model.Run();
+
+        AssertEveryMachineByteExact(model, result);
+        Assert.True(result.RepairRounds >= 1);
+        Assert.InRange(result.RepairRounds, 1, 3);
+        Assert.Equal(0, result.DecodesRejected);
+    }
+
+    [Fact]
     public void LateJoiner_JoinsTheRunningPass_AndGetsWhatItMissedByRepair()
     {
         // 10 Mbit/s: pass 0 of 300 kB lasts about 0.25 s; the fourth machine boots 0.1 s into it.

@@ -84,4 +84,20 @@ public sealed class StatusEndpointTests
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.StartsWith("serve: --status-http must be a loopback address", run.Stderr, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("false", "5%", "serve: --fec-proactive needs --fec true")]
+    [InlineData("true", "lots", "serve: --fec-proactive must be a percentage 0..100, e.g. 8%")]
+    [InlineData("true", "120%", "serve: --fec-proactive must be a percentage 0..100, e.g. 8%")]
+    public async Task Serve_FecProactiveUnusable_RefusedExitTwo(string fec, string share, string error)
+    {
+        using var folder = new TempFolder();
+        var run = await ManagerCli.RunAsync(new[]
+        {
+            "serve", "--images", folder.FullPath, "--listen", "127.0.0.1:0", "--status-http", "off", "--results", folder.Combine("r.jsonl"),
+            "--fec", fec, "--fec-proactive", share,
+        }, timeout: TimeSpan.FromSeconds(60));
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal(error, run.Stderr.Trim());
+    }
 }

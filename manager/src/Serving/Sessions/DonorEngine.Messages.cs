@@ -235,7 +235,10 @@ public sealed partial class DonorEngine
             }
             // The first ACCEPT creates the session (§7.2.1).
             session = new ImageSession(offer.SessionId, offer.Image, offer.ImageId, offer.Geometry, offer.Manifest, offer.Mode,
-                offer.Mode == DeliveryMode.Unicast ? null : GroupDestination, offer.Owner, _timings, now);
+                offer.Mode == DeliveryMode.Unicast ? null : GroupDestination, offer.Owner, _timings, now)
+            {
+                ProactiveShare = _options.Fec ? _options.FecProactive : 0,
+            };
             _sessions[offer.SessionId] = session;
             _strangerResults.Started(offer.SessionId);
             _sessionsStarted++;

@@ -65,7 +65,19 @@ public sealed partial class DonorEngine
             int manifestBytes = manifestFirst ? SendManifest(session, session.Manifest.Tree.Shape.GroupOf(index)) : 0;
             pacer.Spend(manifestBytes);
             SendFragment(session, index, now);
-            ChargeShare(session, size + manifestBytes);
+            // §5.5: --fec-proactive parity right after a block's last DATA of pass 0, then more copies of the MANIFESTs
+            // of the groups that ended in it.
+            int proactiveBytes = 0;
+            if (session.TryTakeProactive(index, out ProactiveBurst burst))
+            {
+                for (int p = 0; p < burst.ParityCount; p++)
+                    proactiveBytes += SendParity(session, burst.Block, (burst.FirstParity + p) % ProtocolConstants.FecMaxParity, now);
+                for (int copy = 0; copy < burst.ExtraManifestCopies; copy++)
+                    for (uint g = burst.FirstGroup; g < burst.FirstGroup + burst.GroupCount; g++)
+                        proactiveBytes += SendManifest(session, g);
+            }
+            pacer.Spend(proactiveBytes);
+            ChargeShare(session, size + manifestBytes + proactiveBytes);
         }
         return TimeSpan.Zero;
     }

@@ -265,7 +265,12 @@ public sealed partial class DonorEngine
         if (session.State == SessionState.Sending && session.Pass > 0 && (session.PassParityBlocks > 0 || session.PassManifestBlocks > 0))
             _logger.LogInformation("session {Session:x8} {Image}: pass {Pass} parity {Parity} for {Blocks} blocks, MANIFESTs for {ManifestBlocks} blocks x{Copies}; pass-0 loss {Loss}, poll grace {Grace} ms",
                 session.SessionId, session.Image.Name, session.Pass, session.PassParity, session.PassParityBlocks, session.PassManifestBlocks, session.ManifestCopies,
-                session.PassZeroLoss is { } loss ? loss.ToString("P2", System.Globalization.CultureInfo.InvariantCulture) : "not measured", (int)session.PollGrace.TotalMilliseconds);
+                session.PassZeroLoss is { } loss ? loss.ToString("P2", System.Globalization.CultureInfo.InvariantCulture)
+                    : session.ProactiveParitySent > 0 ? "not measured (proactive parity)" : "not measured", (int)session.PollGrace.TotalMilliseconds);
+        if (before == SessionState.Sending && session.Pass == 0 && session.ProactiveParitySent > 0)
+            _logger.LogInformation("session {Session:x8} {Image}: pass 0 carried {Parity} proactive parity for {Blocks} blocks ({Share} of each)",
+                session.SessionId, session.Image.Name, session.ProactiveParitySent, session.BlockCount,
+                session.ProactiveShare.ToString("P1", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     // The configured fragment size, and the one a machine with the default max datagram gets, are built at load;

@@ -102,6 +102,48 @@ public sealed class ImageSession
     /// <summary>FEC blocks of the image (§5.5): block b is fragments [64·b, min(64·(b+1), count)).</summary>
     public uint BlockCount { get; }
 
+    /// <summary>serve --fec-proactive: pass 0 sends this share of each block as parity after the block's DATA (§5.5).</summary>
+    public double ProactiveShare { get; init; }
+
+    /// <summary>
+    /// After pass 0's DATA of fragment <paramref name="index"/>: the proactive parity and MANIFEST copies due now
+    /// (§5.5), only after the last fragment of a block; the parity from fresh indices (a repair pass continues after
+    /// them).
+    /// </summary>
+    public bool TryTakeProactive(uint index, out ProactiveBurst burst)
+    {
+        burst = default;
+        if (Pass != 0 || ProactiveShare <= 0 || State != SessionState.Sending) return false;
+        uint block = index / (uint)ProtocolConstants.FecBlockLength;
+        uint first = block * (uint)ProtocolConstants.FecBlockLength;
+        uint count = Math.Min((uint)ProtocolConstants.FecBlockLength, Geometry.FragmentCount - first);
+        if (index != first + count - 1) return false;
+        if (_proactiveManifestCopies == 0)
+        {
+            // Sized once, for the members there when pass 0 began (late joiners are repaired anyway).
+            double loss = ProactiveParity.DesignLoss(ProactiveShare, Math.Max(1, _clients.Count), BlockCount);
+            _proactiveManifestCopies = ProactiveParity.ManifestCopies(loss, Math.Max(1, _clients.Count), Manifest.Tree.Shape.GroupCount);
+        }
+        int parity = ProactiveParity.PerBlock(ProactiveShare, (int)count);
+        int firstParity = _parityNext[block];
+        _parityNext[block] = (byte)((firstParity + parity) % ProtocolConstants.FecMaxParity);
+        ProactiveParitySent += parity;
+        // The groups whose last fragment is in this block: their DATA is all out, so their copies go now.
+        var shape = Manifest.Tree.Shape;
+        uint firstGroup = shape.GroupOf(first);
+        uint indexGroup = shape.GroupOf(index);
+        bool endsGroup = index + 1 == Geometry.FragmentCount || shape.GroupOf(index + 1) != indexGroup;
+        long lastEnding = endsGroup ? indexGroup : (long)indexGroup - 1;
+        uint groupCount = lastEnding >= firstGroup ? (uint)(lastEnding - firstGroup + 1) : 0;
+        burst = new ProactiveBurst(block, firstParity, parity, firstGroup, groupCount, _proactiveManifestCopies - 1);
+        return true;
+    }
+
+    private int _proactiveManifestCopies;
+
+    /// <summary>Parity fragments pass 0 carried (--fec-proactive), one count per block's parity, not per copy.</summary>
+    public long ProactiveParitySent { get; private set; }
+
     public long ParityDatagramsSent { get; private set; }
     public long ParityBytesSent { get; private set; }
 
@@ -487,6 +529,9 @@ public sealed class ImageSession
     private void SamplePassZeroLoss(SessionClient client, int missing)
     {
         if (Pass != 0 || State != SessionState.StatusRound || !double.IsNaN(client.PassZeroLoss)) return;
+        // With proactive parity what a member lists is what parity did not repair, far below its link's loss: the
+        // repair margin falls back to ParityPlan.FallbackCount instead of being sized for a loss that low.
+        if (ProactiveParitySent > 0) return;
         if (_firstDataAt == TimeSpan.MinValue || client.JoinedAt > _firstDataAt) return;
         double loss = Math.Min(1, (double)missing / Geometry.FragmentCount);
         client.PassZeroLoss = loss;

@@ -11,7 +11,7 @@ using Xunit;
 namespace UefiRecovery.Manager.Tests.Serving.Units;
 
 /// <summary>The donor's answer to BLOCK COUNTS (docs/protocol.md §5.5): the worst member's need per block, as parity.</summary>
-public sealed class ImageSessionFecTests
+public sealed partial class ImageSessionFecTests
 {
     // 200 fragments of 508 bytes: FEC blocks {0..63}, {64..127}, {128..191}, {192..199}; manifest groups of 16.
     private const uint Fragments = 200;
@@ -23,12 +23,15 @@ public sealed class ImageSessionFecTests
 
     private readonly record struct ParityBlock(uint Block, int FirstParity, int Count, uint FirstGroup, uint GroupCount);
 
-    private static ImageSession NewSession()
+    private static ImageSession NewSession(double proactiveShare = 0)
     {
         FragmentGeometry.TryCreate(Fragments * FragmentSize, FragmentSize, Fragments, out var geometry);
         var image = new CatalogImage("fw.cap", "/x", new byte[Fragments * FragmentSize], new byte[32], Guid.Empty, 1, 0, DateTime.UnixEpoch);
         var manifest = new OfferedManifest(ManifestTree.Build(image.Bytes, geometry, 42, GroupShift, new HostManifestHash()), GroupShift);
-        return new ImageSession(0x1234, image, 42, geometry, manifest, DeliveryMode.Broadcast, Group, null, Timings, T0);
+        return new ImageSession(0x1234, image, 42, geometry, manifest, DeliveryMode.Broadcast, Group, null, Timings, T0)
+        {
+            ProactiveShare = proactiveShare,
+        };
     }
 
     private static SessionClient Join(ImageSession session, int n, TimeSpan now) =>
