@@ -31,6 +31,14 @@ public sealed class MacAddressBook(int maxMacs, int addressesPerMac = 4)
         list.Add(address);
     }
 
+    /// <summary>Whether <paramref name="mac"/> was seen at an address other than <paramref name="address"/> (allocates nothing).</summary>
+    public bool SeenElsewhere(ulong mac, IPAddress address)
+    {
+        if (!_addresses.TryGetValue(mac, out var list)) return false;
+        foreach (var seen in list) if (!seen.Equals(address)) return true;
+        return false;
+    }
+
     /// <summary>The other addresses <paramref name="mac"/> was seen at (empty when none).</summary>
     public List<string> OthersThan(ulong mac, IPAddress address)
     {

@@ -149,8 +149,11 @@ public sealed partial class DonorEngine
         foreach (var existing in _sessions.Values)
         {
             // Same image id means the same bytes (a SHA-256 prefix), even across a catalog reload.
+            // A full session is not offered: its ACCEPTs would be refused, and the machines would ask again and be
+            // offered it again until it ended. A new session runs beside it (the rate is shared fairly).
             if (!existing.IsEnded && existing.ImageId == imageId && existing.Delivery == mode
-                && existing.Geometry.FragmentSize == geometry.FragmentSize && existing.Owner == owner)
+                && existing.Geometry.FragmentSize == geometry.FragmentSize && existing.Owner == owner
+                && existing.Clients.Count < MaxClientsPerSession)
                 return existing;
         }
         return null;
@@ -187,6 +190,14 @@ public sealed partial class DonorEngine
     {
         int n = 0;
         foreach (var session in _sessions.Values) if (!session.IsEnded) n++;
+        return n;
+    }
+
+    // Members of live sessions, whatever their state (each holds its SessionClient until the session ends).
+    private int LiveMemberCount()
+    {
+        int n = 0;
+        foreach (var session in _sessions.Values) if (!session.IsEnded) n += session.Clients.Count;
         return n;
     }
 
@@ -261,6 +272,12 @@ public sealed partial class DonorEngine
             SendKeylessAbort(session.SessionId, AbortReason.SessionFull, sender);
             return;
         }
+        if (!known && LiveMemberCount() >= MaxLiveMembers)
+        {
+            Reject("ACCEPT:member-limit");
+            SendKeylessAbort(session.SessionId, AbortReason.SessionFull, sender);
+            return;
+        }
         SessionState before = session.State;
         var client = session.Join(accept.MemberToken, senderId, sender, Math.Min(accept.FragmentsHeld, session.Geometry.FragmentCount), now);
         _macBook.Note(senderId, sender.Address);
@@ -277,6 +294,9 @@ public sealed partial class DonorEngine
     // claiming that MAC from its own address. Show it; the result log tells the records apart by address.
     private void WarnIfSameMacElsewhere(SessionClient joined)
     {
+        // The book knows every MAC of a live member: only a MAC it saw elsewhere is worth a walk over every member
+        // (which, per join, made 10,000 joins cost 10^8 steps).
+        if (!_macBook.SeenElsewhere(joined.ClientId, joined.Address)) return;
         foreach (var session in _sessions.Values)
         {
             if (session.IsEnded) continue;
