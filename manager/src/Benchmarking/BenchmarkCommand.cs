@@ -28,11 +28,12 @@ public static class BenchmarkCommand
         var repeat = new Option<int>("--repeat") { HelpName = "N", Description = "Runs of each 1-machine figure (ours, uftp, lossless TFTP); the median run is reported.", DefaultValueFactory = _ => 3 };
 
         var compareFec = new Option<bool>("--compare-fec") { HelpName = "true|false", Description = "Repeat the repair-cost runs against a manager with --fec and print both side by side.", DefaultValueFactory = _ => true };
+        var compareProactive = new Option<bool>("--compare-proactive") { HelpName = "true|false", Description = "With --compare-fec: the repair-cost runs once more with --fec-proactive at the share `plan` gives for the machines and each loss (parity in pass 0).", DefaultValueFactory = _ => true };
         var repairOnly = new Option<bool>("--repair-only") { Description = "Only the repair-cost runs (the --loss list, with and without FEC): no 1-machine, lossless or uftp/TFTP comparisons of time." };
         var sendBatch = new Option<bool>("--send-batch") { HelpName = "true|false", Description = "The manager sends group DATA in sendmmsg batches (false: one sendto per datagram, for comparison).", DefaultValueFactory = _ => true };
         var modelSweep = new Option<bool>("--model-sweep") { HelpName = "true|false", Description = "Also run the fleet model's time(N)/time(1) for N = 1 .. 10000 at 1 % loss and 1 Gbit/s (a few minutes, no root needed for it: plan --sweep runs it alone).", DefaultValueFactory = _ => true };
         var command = new Command("benchmark", "Measure this protocol against uftp and TFTP on a private veth/bridge network (needs root).\n\nExample:\n  uefirecovery-manager benchmark --size-mib 32 --clients 20 --loss 0,1,5 --report bench.json");
-        foreach (Option option in new Option[] { size, clients, rate, losses, skipUftp, skipTftp, work, report, repeat, sendBatch, compareFec, repairOnly, modelSweep }) command.Options.Add(option);
+        foreach (Option option in new Option[] { size, clients, rate, losses, skipUftp, skipTftp, work, report, repeat, sendBatch, compareFec, compareProactive, repairOnly, modelSweep }) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter stderr = parse.InvocationConfiguration.Error;
@@ -53,7 +54,7 @@ public static class BenchmarkCommand
             }
             var options = new BenchmarkOptions((long)(parse.GetValue(size) * 1024 * 1024), parse.GetValue(clients), parse.GetValue(rate), lossList,
                 parse.GetValue(skipUftp), parse.GetValue(skipTftp), parse.GetValue(work), Math.Max(1, parse.GetValue(repeat)), parse.GetValue(sendBatch),
-                parse.GetValue(compareFec), parse.GetValue(repairOnly), parse.GetValue(modelSweep));
+                parse.GetValue(compareFec), parse.GetValue(repairOnly), parse.GetValue(modelSweep), parse.GetValue(compareProactive));
             // With the report on stdout, everything else goes to stderr so stdout is one JSON document.
             string? reportTarget = parse.GetValue(report);
             bool json = JsonOutputOption.Requested(parse);
@@ -120,24 +121,29 @@ public static class BenchmarkCommand
         return string.Join(Environment.NewLine, lines);
     }
 
-    // Bytes sent ÷ image and repair rounds per loss rate, NACK union vs FEC parity, from the same run.
+    // Bytes sent ÷ image, repair rounds and time per loss rate: NACK union, FEC parity and FEC with proactive parity, from the same run.
     private static string RepairCostTable(BenchmarkReport r)
     {
-        var lines = new List<string> { $"repair cost, {r.Clients} machines, per-machine seeded loss: bytes sent / image (repair rounds)", "  loss     NACK union          FEC parity" };
+        var lines = new List<string>
+        {
+            $"repair cost, {r.Clients} machines, per-machine seeded loss: bytes sent / image (repair rounds) wall time",
+            "  loss     NACK union                FEC parity                FEC + proactive parity",
+        };
         var losses = new SortedSet<double>();
-        foreach (var f in r.Figures) if (f.LossPercent > 0 && f.Clients == r.Clients && (f.Tool == BenchmarkRunner.NackTool || f.Tool == BenchmarkRunner.FecTool)) losses.Add(f.LossPercent);
+        foreach (var f in r.Figures) if (f.LossPercent > 0 && f.Clients == r.Clients && BenchmarkRunner.IsRepairTool(f.Tool)) losses.Add(f.LossPercent);
         foreach (double loss in losses)
         {
-            BenchmarkFigure? nack = null, fec = null;
+            BenchmarkFigure? nack = null, fec = null, proactive = null;
             foreach (var f in r.Figures)
             {
                 if (f.LossPercent != loss || f.Clients != r.Clients || f.LossKind.StartsWith("kernel", StringComparison.Ordinal)) continue;
                 if (f.Tool == BenchmarkRunner.NackTool) nack = f;
                 if (f.Tool == BenchmarkRunner.FecTool) fec = f;
+                if (f.Tool == BenchmarkRunner.ProactiveTool) proactive = f;
             }
             static string Cell(BenchmarkFigure? f) => f?.BytesSentPerImageByte is { } x
-                ? string.Create(CultureInfo.InvariantCulture, $"{x:0.000} ({f.RepairRounds}){(f.AllByteExact ? "" : " NOT byte-exact")}") : "n/a";
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  {loss,4}%    {Cell(nack),-18}  {Cell(fec)}"));
+                ? string.Create(CultureInfo.InvariantCulture, $"{x:0.000} ({f.RepairRounds}) {f.WallSeconds:0.00} s{(f.AllByteExact ? "" : " NOT byte-exact")}") : "n/a";
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  {loss,4}%    {Cell(nack),-24}  {Cell(fec),-24}  {Cell(proactive)}"));
         }
         return string.Join(Environment.NewLine, lines);
     }

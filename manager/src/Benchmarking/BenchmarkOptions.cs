@@ -15,7 +15,8 @@ public sealed record BenchmarkOptions(
     bool SendBatch = true,
     bool CompareFec = true,
     bool RepairOnly = false,
-    bool ModelSweep = true)
+    bool ModelSweep = true,
+    bool CompareProactive = true)
 {
     /// <summary>The platform GUID the benchmark image is packed for (the EDK2 test vectors' GUID).</summary>
     public const string ImageType = "6e3c1a1b-3f4d-4f0e-9c64-2a5d8b1f7e10";

@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Tasks;
 using UefiRecovery.Manager.Planning;
+using UefiRecovery.Manager.Serving.Sessions;
 
 namespace UefiRecovery.Manager.Benchmarking;
 
@@ -83,6 +84,16 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
                 await OursAsync(1, 0, kernelLoss: false, record: false, warmUp: true, fec: true).ConfigureAwait(false);
                 foreach (double loss in options.LossPercents.Where(l => l > 0))
                     await OursAsync(options.Clients, loss, kernelLoss: false, fec: true).ConfigureAwait(false);
+                if (options.CompareProactive)
+                {
+                    // And with parity in pass 0, the share plan --fec-proactive auto gives for these machines at each loss.
+                    foreach (double loss in options.LossPercents.Where(l => l > 0))
+                    {
+                        double share = ProactiveShareFor(loss);
+                        await RestartServeAsync(fec: true, LossyGatherSeconds, share).ConfigureAwait(false);
+                        await OursAsync(options.Clients, loss, kernelLoss: false, fec: true, proactiveShare: share).ConfigureAwait(false);
+                    }
+                }
             }
 
             // The fleet model for the same setups, side by side with what the sockets measured (issue #15's honesty check).
@@ -128,12 +139,13 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         var comparisons = new List<ModelComparison>();
         foreach (BenchmarkFigure figure in _figures)
         {
-            if (figure.Tool is not (NackTool or FecTool) || figure.LossKind.StartsWith("kernel", StringComparison.Ordinal)) continue;
+            if (!IsRepairTool(figure.Tool) || figure.LossKind.StartsWith("kernel", StringComparison.Ordinal)) continue;
             if (figure.Clients != 1 && figure.Clients != options.Clients) continue;
             // The repair-cost runs (per-machine loss) ran against a manager gathering LossyGatherSeconds: so does their model.
             string gather = figure.LossPercent > 0 ? LossyGatherSeconds : GatherSeconds;
             FleetScenario scenario = ModelComparison.ScenarioFor(figure.Clients, _capsuleBytes.Length, options.RateMbitPerSecond, figure.LossPercent,
-                figure.Tool == FecTool, double.Parse(OfferWindowSeconds, CultureInfo.InvariantCulture), double.Parse(gather, CultureInfo.InvariantCulture));
+                figure.Tool != NackTool, double.Parse(OfferWindowSeconds, CultureInfo.InvariantCulture), double.Parse(gather, CultureInfo.InvariantCulture))
+                with { FecProactive = figure.Tool == ProactiveTool ? ProactiveShareFor(figure.LossPercent) : 0 };
             ModelComparison c = ModelComparison.For(figure, scenario);
             comparisons.Add(c);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -279,16 +291,22 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
     // The capsule is the payload plus a few KiB of headers and signature: --size-mib may exceed the default cap.
     private string MaxImageSize => (options.ImageBytes + (1 << 20)).ToString(CultureInfo.InvariantCulture);
 
-    private async Task RestartServeAsync(bool fec, string gatherSeconds)
+    private async Task RestartServeAsync(bool fec, string gatherSeconds, double proactiveShare = 0)
     {
         if (_serve is not null && options.WorkFolder is not null)
-            await File.WriteAllTextAsync(Path.Combine(_work, fec ? "serve-nack.log" : "serve-first.log"), _serve.Output).ConfigureAwait(false);
+            await File.WriteAllTextAsync(Path.Combine(_work, "serve-" + (++_serveLogs).ToString(CultureInfo.InvariantCulture) + ".log"), _serve.Output).ConfigureAwait(false);
         _serve?.Dispose();
         _serve = null;
-        await StartServeAsync(fec, gatherSeconds).ConfigureAwait(false);
+        await StartServeAsync(fec, gatherSeconds, proactiveShare).ConfigureAwait(false);
     }
 
-    private async Task StartServeAsync(bool fec = false, string gatherSeconds = GatherSeconds)
+    private int _serveLogs;
+
+    // The share `plan --fec-proactive auto` gives for the run's machines, the image and a loss of lossPercent.
+    private double ProactiveShareFor(double lossPercent) =>
+        ProactiveParity.ShareFor(options.Clients, FleetModel.BlocksOf(new FleetScenario { ImageBytes = _capsuleBytes.Length }), lossPercent / 100);
+
+    private async Task StartServeAsync(bool fec = false, string gatherSeconds = GatherSeconds, double proactiveShare = 0)
     {
         _gatherSeconds = gatherSeconds;
         _serve = ChildProcess.Start(_server.Namespace, ChildProcess.Self().Concat(new[]
@@ -298,7 +316,9 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             "--results", Path.Combine(_work, "results.jsonl"), "--gather", gatherSeconds,
             "--rate", options.RateMbitPerSecond.ToString(CultureInfo.InvariantCulture), "--live", "false",
             "--send-batch", options.SendBatch ? "true" : "false", "--max-image-size", MaxImageSize, "--fec", fec ? "true" : "false",
+            "--fec-proactive", (proactiveShare * 100).ToString("0.####", CultureInfo.InvariantCulture) + "%",
         }));
+        if (proactiveShare > 0) log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"manager restarted with --fec-proactive {proactiveShare * 100:0.##}% (parity in pass 0, docs/protocol.md §5.5)"));
         if (fec) log.WriteLine("manager restarted with --fec true (repair passes answer BLOCK COUNTS with parity, docs/protocol.md §5.5)");
         if (gatherSeconds != GatherSeconds) log.WriteLine("manager: --gather " + gatherSeconds + " s for the repair-cost runs (a machine that lost its REQUEST or OFFER still shares pass 0)");
         log.WriteLine("manager: group DATA sent " + (options.SendBatch ? "in sendmmsg batches of up to 32" : "one sendto per datagram (--send-batch false)"));
@@ -306,9 +326,10 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         _statusUrl = ready[(ready.IndexOf("http=", StringComparison.Ordinal) + 5)..].TrimEnd('/') + "/status";
     }
 
-    private async Task<BenchmarkFigure> OursAsync(int clients, double lossPercent, bool kernelLoss, bool sharedSocket = false, bool record = true, bool warmUp = false, bool fec = false)
+    private async Task<BenchmarkFigure> OursAsync(int clients, double lossPercent, bool kernelLoss, bool sharedSocket = false, bool record = true, bool warmUp = false, bool fec = false,
+        double proactiveShare = 0)
     {
-        string label = $"ours-{clients}-{lossPercent.ToString(CultureInfo.InvariantCulture)}{(kernelLoss ? "k" : "")}{(sharedSocket ? "-shared" : "")}{(fec ? "-fec" : "")}{(warmUp ? "-warmup" : "")}";
+        string label = $"ours-{clients}-{lossPercent.ToString(CultureInfo.InvariantCulture)}{(kernelLoss ? "k" : "")}{(sharedSocket ? "-shared" : "")}{(fec ? "-fec" : "")}{(proactiveShare > 0 ? "-proactive" : "")}{(warmUp ? "-warmup" : "")}";
         if (kernelLoss && lossPercent > 0) await NetworkLab.AddInboundLossAsync(_machines, _server.Address, (int)(lossPercent * 10)).ConfigureAwait(false);
         try
         {
@@ -335,7 +356,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             double wall = doc.RootElement.GetProperty("wallSeconds").GetDouble();
             uint sessionId = results[0].GetProperty("sessionId").GetUInt32();
             (double sentRatio, int rounds, double donorRate, double manifestRatio) = await SessionCostAsync(sessionId).ConfigureAwait(false);
-            string tool = sharedSocket ? "ours (broadcast, shared group socket)" : fec ? FecTool : NackTool;
+            string tool = sharedSocket ? "ours (broadcast, shared group socket)" : proactiveShare > 0 ? ProactiveTool : fec ? FecTool : NackTool;
             var figure = new BenchmarkFigure(tool, clients, lossPercent, lossPercent == 0 ? "none" : kernelLoss ? "kernel nftables, shared" : "per machine, seeded",
                 wall, _capsuleBytes.Length / wall / 1e6, exact, sentRatio, rounds,
                 string.Create(CultureInfo.InvariantCulture, $"donor DATA rate while sending {donorRate:0.00} MB/s, MANIFEST bytes {manifestRatio * 100:0.00} % of the image (in sent/image); ")
@@ -354,6 +375,10 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
     /// <summary>The tool names of the repair-cost runs without and with FEC (the summary pairs them by loss).</summary>
     public const string NackTool = "ours (broadcast)";
     public const string FecTool = "ours (broadcast, FEC)";
+    public const string ProactiveTool = "ours (broadcast, FEC, proactive)";
+
+    /// <summary>The repair-cost runs' tools (per-machine loss, compared by loss and with the model).</summary>
+    public static bool IsRepairTool(string tool) => tool is NackTool or FecTool or ProactiveTool;
 
     // DATA, PARITY and MANIFEST bytes (headers included) the donor sent for the session, per image byte, its repair
     // rounds, and the MANIFEST part alone. The status is a snapshot published every 250 ms: wait for one that
