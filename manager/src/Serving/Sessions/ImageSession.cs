@@ -681,7 +681,8 @@ public sealed class ImageSession
             if (client.FirstUnansweredAt == TimeSpan.MinValue) client.FirstUnansweredAt = now;
             asked++;
         }
-        ushort window = SessionTimings.ResponseWindowMs(asked);
+        // After a pass 0 with proactive parity nearly everyone is complete: a shorter window (§5.5).
+        ushort window = Pass == 0 && ProactiveParitySent > 0 ? SessionTimings.CompletingWindowMs(asked) : SessionTimings.ResponseWindowMs(asked);
         CurrentWindowMs = window;
         _roundAskedAt = now;
         _answerLag.Asked(Round, now, TimeSpan.FromMilliseconds(window));

@@ -77,4 +77,12 @@ public sealed record SessionTimings
     /// (It was 10 ms per member: 100 answers a second, and rounds of 200 members or more took 2 s each.)
     /// </summary>
     public static ushort ResponseWindowMs(int clientsAsked) => (ushort)Math.Clamp(clientsAsked / 4, 20, 2000);
+
+    /// <summary>
+    /// W for a round after a pass 0 with proactive parity (§5.5): almost every member is complete, so almost every
+    /// answer is a COMPLETE (no needs to fold, a few µs each) or none at all (its RESULT came first), and the few still
+    /// short are what the round is for. clamp(asked / 64, 20, 2000) ms: 64 answers a millisecond, 10,000 members in
+    /// 156 ms instead of 2 s; a short member's answer, uniform in W, would otherwise hold its repair for a second.
+    /// </summary>
+    public static ushort CompletingWindowMs(int clientsAsked) => (ushort)Math.Clamp(clientsAsked / 64, 20, 2000);
 }

@@ -98,4 +98,25 @@ public sealed partial class ImageSessionFecTests
         Assert.Equal(3 + 1, count);
         Assert.False(session.TryTakeProactive(63, out _));
     }
+
+    [Fact]
+    public void RoundAfterPassZero_Proactive_WindowForAnswersThatAreMostlyComplete()
+    {
+        // 1,000 members: a quarter millisecond each would be 250 ms, which a short member's answer waits on average half of.
+        var proactive = NewSession(proactiveShare: 7.0 / 64);
+        var plain = NewSession();
+        TimeSpan at = T0 + TimeSpan.FromSeconds(1);
+        foreach (ImageSession session in new[] { proactive, plain })
+        {
+            var members = new SessionClient[1000];
+            for (int i = 0; i < members.Length; i++) members[i] = session.Join(5000 + (ulong)i, (ulong)i, new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.1." + (i >> 8) + "." + (i & 255)), 5000), 0, T0);
+            session.Tick(at, new List<SessionClient>());
+            DrainPassZero(session, at);
+            Assert.Equal(SessionAction.SendStatusRequest, session.Tick(at, new List<SessionClient>()));
+            Assert.Equal(1000, session.MarkAsked(at));
+        }
+
+        Assert.Equal(20, proactive.CurrentWindowMs);
+        Assert.Equal(250, plain.CurrentWindowMs);
+    }
 }

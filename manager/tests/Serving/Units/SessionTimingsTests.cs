@@ -22,6 +22,16 @@ public sealed class SessionTimingsTests
         Assert.Equal(expected, SessionTimings.ResponseWindowMs(members));
     }
 
+    [Theory]
+    [InlineData(1, 20)]
+    [InlineData(1000, 20)]
+    [InlineData(10000, 156)]
+    [InlineData(200000, 2000)]
+    public void CompletingWindowMs_Members_64AMillisecondClampedTo20And2000(int members, int expected)
+    {
+        Assert.Equal(expected, SessionTimings.CompletingWindowMs(members));
+    }
+
     [Fact]
     public void DefaultGather_IsTheClientsOfferWindow()
     {
