@@ -255,7 +255,15 @@ public sealed class FleetModel
             _network.SwitchDropsTowardMachines, _network.SwitchDropsTowardDonor, _network.LinkLossesTowardMachines, _network.LinkLossesTowardDonor,
             _network.ReceiveQueueDrops, _network.DonorQueuePeakBytes, rejected, decodesRejected, intact, wallSeconds,
             _donor.StatusHandled == 0 ? 0 : _donor.StatusHandlingSeconds * 1e6 / _donor.StatusHandled, Simplifications(),
-            Rejects(), _proactiveShare);
+            Rejects(), _proactiveShare, NeedsPerRoundMax());
+    }
+
+    // Most STATUS listing needs (not COMPLETE) in one status round (round 0, unsolicited, not counted).
+    private int NeedsPerRoundMax()
+    {
+        int max = 0;
+        foreach (var (key, count) in _donor.NeedsPerRound) if (key.Round != 0) max = Math.Max(max, count);
+        return max;
     }
 
     // The donor's reject reasons in a stable order (the same for the same seed).

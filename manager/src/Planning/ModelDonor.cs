@@ -21,6 +21,7 @@ public sealed class ModelDonor : IDonorOutput
     private readonly ModelNetwork _network;
     private readonly TokenBucket _pacer;
     private readonly Dictionary<(uint Session, uint Round), int> _statusPerRound = new();
+    private readonly Dictionary<(uint Session, uint Round), int> _needsPerRound = new();
     private DonorEngine? _engine;
     private TimeSpan _nextStepAt = TimeSpan.MaxValue;
     private long _stepVersion;
@@ -40,6 +41,9 @@ public sealed class ModelDonor : IDonorOutput
 
     /// <summary>STATUS messages that arrived during each status round of each session (round 0: before the first).</summary>
     public IReadOnlyDictionary<(uint Session, uint Round), int> StatusPerRound => _statusPerRound;
+
+    /// <summary>Of those, the STATUS messages that listed needs (NACKs or BLOCK COUNTS, not COMPLETE): the repair traffic.</summary>
+    public IReadOnlyDictionary<(uint Session, uint Round), int> NeedsPerRound => _needsPerRound;
 
     public void Attach(DonorEngine engine)
     {
@@ -76,6 +80,8 @@ public sealed class ModelDonor : IDonorOutput
             if (session.SessionId != frame.Header.SessionId) continue;
             var key = (session.SessionId, session.Round);
             _statusPerRound[key] = _statusPerRound.GetValueOrDefault(key) + 1;
+            if (StatusMessage.TryParse(frame, out StatusMessage message) == WireStatus.Ok && message.Kind != StatusKind.Complete)
+                _needsPerRound[key] = _needsPerRound.GetValueOrDefault(key) + 1;
             return true;
         }
         return true;

@@ -21,7 +21,7 @@ public static class PlanReport
             text.AppendLine(string.Create(c, $"proactive parity:   {Proactive(r.ProactiveShare)} in pass 0; for these machines to finish in it (at most {Serving.Sessions.ProactiveParity.ExpectedShortMachines} short, expected): --fec-proactive {fleet * 100:0.##}% ({Serving.Sessions.ProactiveParity.PerBlock(fleet, Core.Protocol.ProtocolConstants.FecBlockLength)} per block)"));
         }
         text.AppendLine(string.Create(c, $"rounds:             {r.RepairRounds} repair pass(es), {r.StatusRounds} status round(s), {r.Sessions} session(s)"));
-        text.AppendLine(string.Create(c, $"STATUS per round:   max {r.StatusPerRoundMax}, mean {r.StatusPerRoundMean:0.0} ({r.StatusMessages} in all, {r.UnsolicitedStatusMessages} before the first round)"));
+        text.AppendLine(string.Create(c, $"STATUS per round:   max {r.StatusPerRoundMax}, mean {r.StatusPerRoundMean:0.0} ({r.StatusMessages} in all, {r.UnsolicitedStatusMessages} before the first round); with needs (not COMPLETE): max {r.NeedsPerRoundMax}"));
         text.AppendLine(string.Create(c, $"recovered:          {r.Recovered}/{r.Machines} (RESULT acknowledged){(r.Recovered == r.Machines ? "" : string.Create(c, $"; {r.Verified} verified the image, the others' RESULT went unacknowledged or they did not finish within the time limit"))}"));
         text.AppendLine(string.Create(c, $"losses:             links {r.LinkLossesTowardMachines} toward machines, {r.LinkLossesTowardDonor} toward the donor; switch buffer {r.SwitchDropsTowardMachines} / {r.SwitchDropsTowardDonor}; receive queues {r.ReceiveQueueDrops}; donor send queue peak {r.DonorQueuePeakBytes / 1024:0} KiB"));
         if (r.DonorRejects.Count > 0)
@@ -45,12 +45,12 @@ public static class PlanReport
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         text.AppendLine("plan --sweep: " + sweep.Scenario);
-        text.AppendLine("  machines   time (s)  time(N)/time(1)  transfer (s)    ratio  sent/image  repair  rounds  STATUS/round max    mean  sessions     recovered  proactive  model (s)");
+        text.AppendLine("  machines   time (s)  time(N)/time(1)  transfer (s)    ratio  sent/image  repair  rounds  STATUS/round max    mean  needs/round max  sessions     recovered  proactive  model (s)");
         foreach (FleetSweep.Point p in sweep.Points)
         {
             FleetResult r = p.Figures;
             text.AppendLine(string.Create(c,
-                $"  {p.Machines,8}  {Number(r.Seconds),9}  {Number(p.TimeRatio),15}  {Number(r.TransferSeconds),12}  {Number(p.TransferRatio),7}  {r.SentPerImage,10:0.000}  {r.RepairRounds,6}  {r.StatusRounds,6}  {r.StatusPerRoundMax,16}  {r.StatusPerRoundMean,6:0}  {r.Sessions,8}  {r.Recovered,5}/{r.Machines,-6}  {r.ProactiveShare * 100,8:0.##}%  {r.ModelWallSeconds,9:0.0}"));
+                $"  {p.Machines,8}  {Number(r.Seconds),9}  {Number(p.TimeRatio),15}  {Number(r.TransferSeconds),12}  {Number(p.TransferRatio),7}  {r.SentPerImage,10:0.000}  {r.RepairRounds,6}  {r.StatusRounds,6}  {r.StatusPerRoundMax,16}  {r.StatusPerRoundMean,6:0}  {r.NeedsPerRoundMax,15}  {r.Sessions,8}  {r.Recovered,5}/{r.Machines,-6}  {r.ProactiveShare * 100,8:0.##}%  {r.ModelWallSeconds,9:0.0}"));
         }
         text.Append("(goal: time(N)/time(1) <= 1.2; time = boot .. last RESULT acknowledged, transfer = first DATA .. last machine holding every fragment)");
         return text.ToString();
