@@ -99,4 +99,40 @@ public sealed class LossyRecoveryTests
         BootAssert.NotNull(fec, exit, $"a RECOVERY FEC line with parity kept and fragments decoded in the firmware ({nic})");
         _output.WriteLine($"{nic}: frames dropped toward the machine: {toGuest}, from it: {fromGuest}; machine: {fec!.Text}");
     }
+
+    /// <summary>
+    /// serve --fec-proactive (docs/protocol.md §5.5) in the firmware: pass 0 carries 32 parity per 64-fragment block
+    /// and each MANIFEST three times (the copies the share is sized for), so at 5 % drop the app restores what it lost
+    /// from pass 0's own parity and finishes without a repair pass. The test asks for decoded >= 1 and zero repair rounds
+    /// in the result record; a repair pass would need a block to lose more than 32 of its 96 datagrams (P ≈ 1e-20) or a
+    /// group all three copies of its MANIFEST (P ≈ 1e-3 for the image's groups together).
+    /// </summary>
+    [RootFact]
+    public async Task Recover_FivePercentDropWithProactiveParity_DecodedFromPassZeroNoRepairRound()
+    {
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-lossy-proactive");
+        using E2eSegment segment = E2eSegment.Create();
+        E2eRecoveryLab.AddRandomDrop(segment.Namespace, segment.Tap, LossPercent);
+        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace,
+            E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 1) with { Fec = true, FecProactivePercent = 50 });
+
+        QemuMachine machine = segment.Machine(files.Boot("1-lossy-proactive"), files.BuildEsp(), E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
+            E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
+        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
+        (long toGuest, long fromGuest, string listing) = E2eRecoveryLab.DropCounters(segment.Namespace);
+        string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(files.RunDirectory, manager);
+        _output.WriteLine(listing);
+        _output.WriteLine(managerOutput);
+
+        BootAssert.True(toGuest > 0, exit, "the drop rule in front of the tap dropped nothing:\n" + listing);
+        E2eRecoveryLab.AssertRecovered(exit, serial, files.Payload, files.Results, managerOutput);
+        SerialLine? fec = serial.Find(new Regex(@"^RECOVERY FEC offered=yes active=yes parity=([1-9]\d*) decoded=([1-9]\d*) rejected=0$"));
+        BootAssert.NotNull(fec, exit, "a RECOVERY FEC line with pass 0's parity kept and fragments decoded in the firmware");
+        Assert.Matches(new Regex(@"pass 0 carried \d+ proactive parity for \d+ blocks \(50% of each\)"), managerOutput);
+        string log = string.Join("\n", E2eRecoveryLab.ResultLines(files.Results));
+        Match record = new Regex(@"""clientId"":""52:54:00:12:34:56"".*""outcome"":""success"",""code"":0,.*""repairRounds"":(\d+)").Match(log);
+        Assert.True(record.Success, "no success record for the machine: " + log);
+        Assert.True(record.Groups[1].Value == "0", "a repair round after a pass 0 with 32 parity per block at 5 % drop: " + log + managerOutput);
+        _output.WriteLine($"frames dropped toward the machine: {toGuest}, from it: {fromGuest}; machine: {fec!.Text}");
+    }
 }

@@ -59,6 +59,9 @@ internal sealed record ServeArguments(string Images, string Listen, string Resul
     /// <summary>serve --fec (docs/protocol.md §5.5).</summary>
     public bool Fec { get; init; }
 
+    /// <summary>serve --fec-proactive in percent (with <see cref="Fec"/>); null leaves it out.</summary>
+    public double? FecProactivePercent { get; init; }
+
     /// <summary>The arguments after the manager's dll.</summary>
     public List<string> ToList()
     {
@@ -93,6 +96,10 @@ internal sealed record ServeArguments(string Images, string Listen, string Resul
         if (Fec)
         {
             arguments.AddRange(new[] { "--fec", "true" });
+        }
+        if (FecProactivePercent != null)
+        {
+            arguments.AddRange(new[] { "--fec-proactive", FecProactivePercent.Value.ToString(CultureInfo.InvariantCulture) + "%" });
         }
         if (SigningKey != null)
         {

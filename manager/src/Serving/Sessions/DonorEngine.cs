@@ -273,7 +273,7 @@ public sealed partial class DonorEngine
         if (before == SessionState.Sending && session.Pass == 0 && session.ProactiveParitySent > 0)
             _logger.LogInformation("session {Session:x8} {Image}: pass 0 carried {Parity} proactive parity for {Blocks} blocks ({Share} of each)",
                 session.SessionId, session.Image.Name, session.ProactiveParitySent, session.BlockCount,
-                session.ProactiveShare.ToString("P1", System.Globalization.CultureInfo.InvariantCulture));
+                (session.ProactiveShare * 100).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + "%");
     }
 
     // The configured fragment size, and the one a machine with the default max datagram gets, are built at load;
