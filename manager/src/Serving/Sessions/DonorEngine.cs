@@ -214,7 +214,11 @@ public sealed partial class DonorEngine
             SessionState before = session.State;
             SessionAction action = session.Tick(now, _timedOutScratch);
             foreach (var client in _timedOutScratch) RecordTimeout(session, client, now);
-            if (action == SessionAction.SendStatusRequest) SendStatusRequest(session, now);
+            if (action == SessionAction.SendStatusRequest)
+            {
+                SendStatusRequest(session, now);
+                LogProactivePassZero(session);
+            }
             if (session.State != before) LogTransition(session, before);
             if (session.State == SessionState.Finished && now - session.StateSince > (session.Clients.Count == 0 ? TimeSpan.Zero : _timings.FinishedLinger))
                 _endedScratch.Add(session.SessionId);
@@ -270,10 +274,15 @@ public sealed partial class DonorEngine
                 session.SessionId, session.Image.Name, session.Pass, session.PassParity, session.PassParityBlocks, session.PassManifestBlocks, session.ManifestCopies,
                 session.PassZeroLoss is { } loss ? loss.ToString("P2", System.Globalization.CultureInfo.InvariantCulture)
                     : session.ProactiveParitySent > 0 ? "not measured (proactive parity)" : "not measured", (int)session.PollGrace.TotalMilliseconds);
-        if (before == SessionState.Sending && session.Pass == 0 && session.ProactiveParitySent > 0)
-            _logger.LogInformation("session {Session:x8} {Image}: pass 0 carried {Parity} proactive parity for {Blocks} blocks ({Share} of each)",
-                session.SessionId, session.Image.Name, session.ProactiveParitySent, session.BlockCount,
-                (session.ProactiveShare * 100).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + "%");
+    }
+
+    // Once, when pass 0 is over (its first status round is asked; pass 0 ends inside the sending loop, not in a tick).
+    private void LogProactivePassZero(ImageSession session)
+    {
+        if (session.Round != 1 || session.Pass != 0 || session.ProactiveParitySent == 0) return;
+        _logger.LogInformation("session {Session:x8} {Image}: pass 0 carried {Parity} proactive parity for {Blocks} blocks ({Share} of each)",
+            session.SessionId, session.Image.Name, session.ProactiveParitySent, session.BlockCount,
+            (session.ProactiveShare * 100).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + "%");
     }
 
     // The configured fragment size, and the one a machine with the default max datagram gets, are built at load;
