@@ -65,8 +65,8 @@ public sealed partial class DonorEngine
     private readonly ManifestCache _manifests = new(new WorkBudget(ManifestHashBytesPerSecond, ManifestHashBytesPerSecond));
     private readonly IReadOnlyList<ushort> _fragmentSizes;
     private readonly WorkBudget _signatureBudget = new(SignaturesPerSecond, SignaturesPerSecond);
-    // Encodes PARITY on the engine thread (§5.5): one fragment of scratch, nothing per datagram.
-    private readonly ErasureCode _encoder = new ErasureCode(1, ProtocolLimits.MaxFragmentSize);
+    // Encodes PARITY on the engine thread (§5.5) with a byte shuffle per 16 bytes; nothing allocated per datagram.
+    private readonly Fec.BlockParityEncoder _encoder = new(ProtocolLimits.MaxFragmentSize);
     private readonly byte[] _manifestLeaves = new byte[ManifestMessage.MaxLeafCount * Hash128.Length];
     private readonly byte[] _manifestProof = new byte[ManifestMessage.MaxProofLength * Hash128.Length];
     private readonly Dictionary<string, long> _rejects = new();
