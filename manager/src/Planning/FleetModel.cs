@@ -255,7 +255,18 @@ public sealed class FleetModel
             _network.SwitchDropsTowardMachines, _network.SwitchDropsTowardDonor, _network.LinkLossesTowardMachines, _network.LinkLossesTowardDonor,
             _network.ReceiveQueueDrops, _network.DonorQueuePeakBytes, rejected, decodesRejected, intact, wallSeconds,
             _donor.StatusHandled == 0 ? 0 : _donor.StatusHandlingSeconds * 1e6 / _donor.StatusHandled, Simplifications(),
-            Rejects(), _proactiveShare, NeedsPerRoundMax());
+            Rejects(), _proactiveShare, NeedsPerRoundMax(), LateJoiners());
+    }
+
+    // Members that joined a session after its pass 0 began (their REQUEST, OFFER or ACCEPT was lost, or dropped at
+    // the donor's port): they missed the start of pass 0 and are short after it whatever the parity.
+    private int LateJoiners()
+    {
+        int late = 0;
+        foreach (ImageSession session in Donor.Sessions)
+            foreach (SessionClient client in session.Clients)
+                if (session.FirstDataAt != TimeSpan.MinValue && client.JoinedAt > session.FirstDataAt) late++;
+        return late;
     }
 
     // Most STATUS listing needs (not COMPLETE) in one status round (round 0, unsolicited, not counted).

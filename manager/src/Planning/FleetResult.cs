@@ -20,6 +20,7 @@ namespace UefiRecovery.Manager.Planning;
 /// <param name="DonorRejects">Datagrams the donor engine dropped, by its reason (serve's `rejectReasons`): e.g. ACCEPTs refused for a full session.</param>
 /// <param name="ProactiveShare">The donor's --fec-proactive: parity in pass 0 as a share of each block (0: none).</param>
 /// <param name="NeedsPerRoundMax">Of <paramref name="StatusPerRoundMax"/>'s kind, only STATUS that listed needs (NACKs or BLOCK COUNTS, not COMPLETE).</param>
+/// <param name="LateJoiners">Machines that joined their session after its pass 0 began (short after it whatever the parity).</param>
 /// <param name="ModelWallSeconds">How long the model took to run on this host.</param>
 public sealed record FleetResult(
     int Machines,
@@ -55,4 +56,5 @@ public sealed record FleetResult(
     IReadOnlyList<string> Simplifications,
     IReadOnlyDictionary<string, long> DonorRejects,
     double ProactiveShare = 0,
-    int NeedsPerRoundMax = 0);
+    int NeedsPerRoundMax = 0,
+    int LateJoiners = 0);

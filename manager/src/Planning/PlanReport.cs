@@ -22,6 +22,7 @@ public static class PlanReport
         }
         text.AppendLine(string.Create(c, $"rounds:             {r.RepairRounds} repair pass(es), {r.StatusRounds} status round(s), {r.Sessions} session(s)"));
         text.AppendLine(string.Create(c, $"STATUS per round:   max {r.StatusPerRoundMax}, mean {r.StatusPerRoundMean:0.0} ({r.StatusMessages} in all, {r.UnsolicitedStatusMessages} before the first round); with needs (not COMPLETE): max {r.NeedsPerRoundMax}"));
+        text.AppendLine(string.Create(c, $"late joiners:       {r.LateJoiners} machine(s) joined after pass 0 began (their REQUEST, OFFER or ACCEPT lost, or dropped at the donor's port)"));
         text.AppendLine(string.Create(c, $"recovered:          {r.Recovered}/{r.Machines} (RESULT acknowledged){(r.Recovered == r.Machines ? "" : string.Create(c, $"; {r.Verified} verified the image, the others' RESULT went unacknowledged or they did not finish within the time limit"))}"));
         text.AppendLine(string.Create(c, $"losses:             links {r.LinkLossesTowardMachines} toward machines, {r.LinkLossesTowardDonor} toward the donor; switch buffer {r.SwitchDropsTowardMachines} / {r.SwitchDropsTowardDonor}; receive queues {r.ReceiveQueueDrops}; donor send queue peak {r.DonorQueuePeakBytes / 1024:0} KiB"));
         if (r.DonorRejects.Count > 0)
