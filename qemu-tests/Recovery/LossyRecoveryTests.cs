@@ -16,52 +16,71 @@ namespace UefiRecovery.QemuTests.Recovery;
 /// Loss on the wire: an nftables rule in the bridge family drops about 5 % of the UDP frames going into
 /// and coming out of the machine's tap (the kernel has no netem; design/TOOLCHAIN.md). With 379 fragments
 /// the first pass practically always loses some (0.95^379 ≈ 4e-9), so the recovery must go through
-/// repair passes and still end byte-exact.
+/// repair passes, or parity, and still end byte-exact.
 /// </summary>
 public sealed class LossyRecoveryTests
 {
     private const int LossPercent = 5;
 
+    private static readonly Regex FecLine = new(@"^RECOVERY FEC offered=yes active=yes parity=([1-9]\d*) decoded=([1-9]\d*) rejected=0$");
+
     private readonly ITestOutputHelper _output;
 
     public LossyRecoveryTests(ITestOutputHelper output) => _output = output;
 
-    [RootFact]
-    public async Task Recover_FivePercentRandomDropAtTheTap_VarsEqualPayloadRepairRoundsOnBothSides()
+    /// <summary>One machine's recovery behind the drop rule, against the real manager; what the test checks comes after.</summary>
+    private sealed record LossyRun(E2eRecoveryFiles Files, QemuExit Exit, SerialLog Serial, long ToGuest, long FromGuest, string ManagerOutput)
     {
-        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-lossy");
+        public string ResultLog => string.Join("\n", E2eRecoveryLab.ResultLines(Files.Results));
+    }
+
+    private async Task<LossyRun> RecoverOneMachineAsync(string name, Func<ServeArguments, ServeArguments> serve, NicModel? nic = null)
+    {
+        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-" + name);
         using E2eSegment segment = E2eSegment.Create();
         E2eRecoveryLab.AddRandomDrop(segment.Namespace, segment.Tap, LossPercent);
-        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace, E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 1));
+        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace, serve(E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 1)));
 
-        QemuMachine machine = segment.Machine(files.Boot("1-lossy"), files.BuildEsp(), E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
-            E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
+        QemuMachine machine = segment.Machine(files.Boot("1-" + name), files.BuildEsp(), E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
+            E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath, nic: nic);
         (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
         (long toGuest, long fromGuest, string listing) = E2eRecoveryLab.DropCounters(segment.Namespace);
         string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(files.RunDirectory, manager);
         _output.WriteLine(listing);
         _output.WriteLine(managerOutput);
-
         BootAssert.True(toGuest > 0, exit, "the drop rule in front of the tap dropped nothing:\n" + listing);
-        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY OFFER donor=10\.216\.0\.1:40123 .* mode=broadcast$")), exit, "the manager's offer" + managerOutput);
         BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY VERIFIED version=0x00010002 payload=540672 ")), exit, "the verified capsule");
-        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY WRITE recovery=recovered result=success block=-1 written=\d+ ")), exit, "the changed blocks written");
         E2eRecoveryLab.AssertRecovered(exit, serial, files.Payload, files.Results, managerOutput);
+        return new LossyRun(files, exit, serial, toGuest, fromGuest, managerOutput);
+    }
+
+    // The machine's success record in the result log, and the session's repair rounds in it.
+    private static int RepairRoundsRecorded(LossyRun run)
+    {
+        string log = run.ResultLog;
+        Match record = new Regex(@"""clientId"":""52:54:00:12:34:56"".*""outcome"":""success"",""code"":0,.*""repairRounds"":(\d+)").Match(log);
+        Assert.True(record.Success, "no success record for the machine: " + log);
+        return int.Parse(record.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [RootFact]
+    public async Task Recover_FivePercentRandomDropAtTheTap_VarsEqualPayloadRepairRoundsOnBothSides()
+    {
+        LossyRun run = await RecoverOneMachineAsync("lossy", serve => serve);
+
+        BootAssert.NotNull(run.Serial.Find(new Regex(@"^RECOVERY OFFER donor=10\.216\.0\.1:40123 .* mode=broadcast$")), run.Exit, "the manager's offer" + run.ManagerOutput);
+        BootAssert.NotNull(run.Serial.Find(new Regex(@"^RECOVERY WRITE recovery=recovered result=success block=-1 written=\d+ ")), run.Exit, "the changed blocks written");
 
         // On the machine's screen: the progress line after the image completed shows the STATUS rounds it sent
         // (each NACK answered by a repair pass).
-        SerialLine? complete = serial.Find(new Regex(@"^RECOVERY PROGRESS bytes=541344 of 541344 rate=\d+KiB/s round=([1-9]\d*) "));
-        BootAssert.NotNull(complete, exit, "a completed progress line with round >= 1 (repair rounds on the machine's screen)");
+        SerialLine? complete = run.Serial.Find(new Regex(@"^RECOVERY PROGRESS bytes=541344 of 541344 rate=\d+KiB/s round=([1-9]\d*) "));
+        BootAssert.NotNull(complete, run.Exit, "a completed progress line with round >= 1 (repair rounds on the machine's screen)");
 
         // In the manager: the result record and the session's log lines count repair rounds.
-        string log = string.Join("\n", E2eRecoveryLab.ResultLines(files.Results));
-        _output.WriteLine("result log: " + log);
-        Match record = new Regex(@"""clientId"":""52:54:00:12:34:56"".*""outcome"":""success"",""code"":0,.*""repairRounds"":(\d+)").Match(log);
-        Assert.True(record.Success, "no success record for the machine: " + log);
-        Assert.True(int.Parse(record.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 1,
-            "the result log says the session needed no repair round under 5 % loss: " + log);
-        Assert.Matches(new Regex(@"repair rounds [1-9]\d*"), managerOutput);
-        _output.WriteLine($"frames dropped toward the machine: {toGuest}, from it: {fromGuest}; machine: {complete!.Text}");
+        _output.WriteLine("result log: " + run.ResultLog);
+        Assert.True(RepairRoundsRecorded(run) >= 1, "the result log says the session needed no repair round under 5 % loss: " + run.ResultLog);
+        Assert.Matches(new Regex(@"repair rounds [1-9]\d*"), run.ManagerOutput);
+        _output.WriteLine($"frames dropped toward the machine: {run.ToGuest}, from it: {run.FromGuest}; machine: {complete!.Text}");
     }
 
     /// <summary>
@@ -78,26 +97,11 @@ public sealed class LossyRecoveryTests
     [InlineData(NicModel.E1000)]
     public async Task Recover_FivePercentDropWithFec_ParityDecodedInFirmwareVarsEqualPayload(NicModel nic)
     {
-        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-lossy-fec-" + nic.ToString().ToLowerInvariant());
-        using E2eSegment segment = E2eSegment.Create();
-        E2eRecoveryLab.AddRandomDrop(segment.Namespace, segment.Tap, LossPercent);
-        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace,
-            E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 1) with { Fec = true });
+        LossyRun run = await RecoverOneMachineAsync("lossy-fec-" + nic.ToString().ToLowerInvariant(), serve => serve with { Fec = true }, nic);
 
-        QemuMachine machine = segment.Machine(files.Boot("1-lossy-fec"), files.BuildEsp(), E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
-            E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath, nic: nic);
-        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
-        (long toGuest, long fromGuest, string listing) = E2eRecoveryLab.DropCounters(segment.Namespace);
-        string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(files.RunDirectory, manager);
-        _output.WriteLine(listing);
-        _output.WriteLine(managerOutput);
-
-        BootAssert.True(toGuest > 0, exit, "the drop rule in front of the tap dropped nothing:\n" + listing);
-        BootAssert.NotNull(serial.Find(new Regex(@"^RECOVERY VERIFIED version=0x00010002 payload=540672 ")), exit, "the verified capsule");
-        E2eRecoveryLab.AssertRecovered(exit, serial, files.Payload, files.Results, managerOutput);
-        SerialLine? fec = serial.Find(new Regex(@"^RECOVERY FEC offered=yes active=yes parity=([1-9]\d*) decoded=([1-9]\d*) rejected=0$"));
-        BootAssert.NotNull(fec, exit, $"a RECOVERY FEC line with parity kept and fragments decoded in the firmware ({nic})");
-        _output.WriteLine($"{nic}: frames dropped toward the machine: {toGuest}, from it: {fromGuest}; machine: {fec!.Text}");
+        SerialLine? fec = run.Serial.Find(FecLine);
+        BootAssert.NotNull(fec, run.Exit, $"a RECOVERY FEC line with parity kept and fragments decoded in the firmware ({nic})");
+        _output.WriteLine($"{nic}: frames dropped toward the machine: {run.ToGuest}, from it: {run.FromGuest}; machine: {fec!.Text}");
     }
 
     /// <summary>
@@ -110,29 +114,12 @@ public sealed class LossyRecoveryTests
     [RootFact]
     public async Task Recover_FivePercentDropWithProactiveParity_DecodedFromPassZeroNoRepairRound()
     {
-        E2eRecoveryFiles files = await E2eRecoveryFiles.CreateAsync("e2e-lossy-proactive");
-        using E2eSegment segment = E2eSegment.Create();
-        E2eRecoveryLab.AddRandomDrop(segment.Namespace, segment.Tap, LossPercent);
-        using NamespaceProcess manager = await RecoveryManager.ServeAsync(segment.Namespace,
-            E2eRecoveryLab.Serve(files.Images, files.Results, gatherSeconds: 1) with { Fec = true, FecProactivePercent = 50 });
+        LossyRun run = await RecoverOneMachineAsync("lossy-proactive", serve => serve with { Fec = true, FecProactivePercent = 50 });
 
-        QemuMachine machine = segment.Machine(files.Boot("1-lossy-proactive"), files.BuildEsp(), E2eRecoveryLab.MachineOemStrings("auto", E2eRecoveryLab.MachineAddress),
-            E2eRecoveryLab.MachineTimeout, files.InterruptedVarsPath);
-        (QemuExit exit, SerialLog serial) = await machine.RunToExitAsync();
-        (long toGuest, long fromGuest, string listing) = E2eRecoveryLab.DropCounters(segment.Namespace);
-        string managerOutput = "\nmanager:\n" + E2eRecoveryLab.SaveManagerLog(files.RunDirectory, manager);
-        _output.WriteLine(listing);
-        _output.WriteLine(managerOutput);
-
-        BootAssert.True(toGuest > 0, exit, "the drop rule in front of the tap dropped nothing:\n" + listing);
-        E2eRecoveryLab.AssertRecovered(exit, serial, files.Payload, files.Results, managerOutput);
-        SerialLine? fec = serial.Find(new Regex(@"^RECOVERY FEC offered=yes active=yes parity=([1-9]\d*) decoded=([1-9]\d*) rejected=0$"));
-        BootAssert.NotNull(fec, exit, "a RECOVERY FEC line with pass 0's parity kept and fragments decoded in the firmware");
-        Assert.Matches(new Regex(@"pass 0 carried \d+ proactive parity for \d+ blocks \(50% of each\)"), managerOutput);
-        string log = string.Join("\n", E2eRecoveryLab.ResultLines(files.Results));
-        Match record = new Regex(@"""clientId"":""52:54:00:12:34:56"".*""outcome"":""success"",""code"":0,.*""repairRounds"":(\d+)").Match(log);
-        Assert.True(record.Success, "no success record for the machine: " + log);
-        Assert.True(record.Groups[1].Value == "0", "a repair round after a pass 0 with 32 parity per block at 5 % drop: " + log + managerOutput);
-        _output.WriteLine($"frames dropped toward the machine: {toGuest}, from it: {fromGuest}; machine: {fec!.Text}");
+        SerialLine? fec = run.Serial.Find(FecLine);
+        BootAssert.NotNull(fec, run.Exit, "a RECOVERY FEC line with pass 0's parity kept and fragments decoded in the firmware");
+        Assert.Matches(new Regex(@"pass 0 carried \d+ proactive parity for \d+ blocks \(50% of each\)"), run.ManagerOutput);
+        Assert.True(RepairRoundsRecorded(run) == 0, "a repair round after a pass 0 with 32 parity per block at 5 % drop: " + run.ResultLog + run.ManagerOutput);
+        _output.WriteLine($"frames dropped toward the machine: {run.ToGuest}, from it: {run.FromGuest}; machine: {fec!.Text}");
     }
 }
