@@ -124,7 +124,10 @@ public sealed class ImageSession
             double loss = ProactiveParity.DesignLoss(ProactiveShare, Math.Max(1, _clients.Count), BlockCount);
             _proactiveManifestCopies = ProactiveParity.ManifestCopies(loss, Math.Max(1, _clients.Count), Manifest.Tree.Shape.GroupCount);
         }
-        int parity = ProactiveParity.PerBlock(ProactiveShare, (int)count);
+        // The image's last block may be short: it gets a full block's count (at most its length), not its share of it. A
+        // block fails when more of it is lost than its parity, so with 1 of 8 the last block alone left 3 of 1,000
+        // machines short (the fleet model), where the full blocks were sized to leave half of one.
+        int parity = Math.Min(ProactiveParity.PerBlock(ProactiveShare, ProtocolConstants.FecBlockLength), (int)count);
         int firstParity = _parityNext[block];
         _parityNext[block] = (byte)((firstParity + parity) % ProtocolConstants.FecMaxParity);
         ProactiveParitySent += parity;

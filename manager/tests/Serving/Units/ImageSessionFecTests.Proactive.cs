@@ -34,9 +34,9 @@ public sealed partial class ImageSessionFecTests
     }
 
     [Fact]
-    public void PassZero_Proactive_ParityAfterEachBlocksLastFragmentOnly_ShortBlockItsOwnShare()
+    public void PassZero_Proactive_ParityAfterEachBlocksLastFragmentOnly_ShortLastBlockAFullBlocksCount()
     {
-        // 2 of every 64 (3.125 %): the last block of 8 fragments gets ceil(0.25) = 1.
+        // 2 of every 64 (3.125 %): the last block, 8 fragments, gets 2 as well (its share, 1, left it the likeliest to fail).
         var session = NewSession(proactiveShare: 2.0 / 64);
         TimeSpan at = T0 + TimeSpan.FromSeconds(1);
         Started(session, 20, at);
@@ -55,8 +55,8 @@ public sealed partial class ImageSessionFecTests
         Assert.Equal(new ProactiveBurst(0, 0, 2, 0, 4, extra), bursts[63]);
         Assert.Equal(new ProactiveBurst(1, 0, 2, 4, 4, extra), bursts[127]);
         Assert.Equal(new ProactiveBurst(2, 0, 2, 8, 4, extra), bursts[191]);
-        Assert.Equal(new ProactiveBurst(3, 0, 1, 12, 1, extra), bursts[199]);
-        Assert.Equal(7, session.ProactiveParitySent);
+        Assert.Equal(new ProactiveBurst(3, 0, 2, 12, 1, extra), bursts[199]);
+        Assert.Equal(8, session.ProactiveParitySent);
     }
 
     [Fact]
