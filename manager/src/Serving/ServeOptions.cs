@@ -89,6 +89,9 @@ public sealed record ServeOptions
     /// </summary>
     public double FecProactive { get; init; }
 
+    /// <summary>Members per session and in all live sessions (tests set smaller ones).</summary>
+    public DonorLimits Limits { get; init; } = new();
+
     /// <summary>
     /// TEST ONLY (--insecure-serve-unverified): act as a rogue donor. Capsules are offered without the
     /// catalog's signature and version checks, to every REQUEST, announced with the requester's image type

@@ -18,10 +18,10 @@ using Xunit;
 namespace UefiRecovery.Manager.Tests.Serving;
 
 /// <summary>
-/// How many members the donor engine takes (docs/operating.md §7): 16,384 in one session, so a row of 10,000 machines
-/// is one session and one pass; 65,536 in all live sessions, so a flood of genuine-looking ACCEPTs (anyone who knows
-/// the secret, or many real machines) takes no more memory than the old 4,096 per session allowed for 16 sessions.
-/// The ACCEPTs carry tokens made with the engine's own secret, as a machine that heard its OFFER would.
+/// How many members the donor engine takes (<see cref="DonorLimits"/>, docs/operating.md §7): 16,384 in one session, so
+/// a row of 10,000 machines is one session and one pass; a bound on all live sessions together, so a flood of
+/// ACCEPTs with genuine tokens takes no more memory than before. The ACCEPTs and STATUS carry tokens made with the
+/// engine's own secret, as a machine that heard its OFFER would (an attacker can make them for its own address).
 /// </summary>
 public sealed class DonorEngineMemberLimitTests
 {
@@ -41,7 +41,11 @@ public sealed class DonorEngineMemberLimitTests
     private readonly ImageTypeId _type = DonorIdentity.TypeIdFor(FleetModel.ImageType);
     private uint _messageId = 1;
 
-    public DonorEngineMemberLimitTests()
+    public DonorEngineMemberLimitTests() : this(new DonorLimits())
+    {
+    }
+
+    private DonorEngineMemberLimitTests(DonorLimits limits)
     {
         byte[] image = new byte[4096];
         byte[] sha256 = SHA256.HashData(image);
@@ -52,7 +56,7 @@ public sealed class DonorEngineMemberLimitTests
             ImagesFolder = "(test)", Listen = listen, Delivery = DeliveryMode.Broadcast, DataDestination = IPAddress.Parse("10.255.255.255"),
             ClientPort = ProtocolConstants.ClientPort, RateMbitPerSecond = 100, FragmentSize = 1432, TrustedKeys = Array.Empty<string>(),
             ResultsPath = null, StatusHttp = null, ClientTimeout = TimeSpan.FromSeconds(10), Gather = TimeSpan.FromSeconds(5),
-            Faults = FaultOptions.None, DonorName = "limits", Priority = 100, LiveView = false,
+            Faults = FaultOptions.None, DonorName = "limits", Priority = 100, LiveView = false, Limits = limits,
         };
         byte[] secret = new byte[DonorSecret.Length];
         new Random(7).NextBytes(secret);
@@ -105,32 +109,93 @@ public sealed class DonorEngineMemberLimitTests
     {
         var offer = Request(0);
         ulong imageId = ImageId;
-        for (int i = 0; i < DonorEngine.MaxClientsPerSession; i++)
+        for (int i = 0; i < Limits.MembersPerSession; i++)
             Assert.True(Accept(offer, imageId, i), "machine " + i + " refused");
 
-        Assert.False(Accept(offer, imageId, DonorEngine.MaxClientsPerSession));
+        Assert.False(Accept(offer, imageId, Limits.MembersPerSession));
         ImageSession session = Assert.Single(_engine.Sessions);
-        Assert.Equal(DonorEngine.MaxClientsPerSession, session.Clients.Count);
+        Assert.Equal(Limits.MembersPerSession, session.Clients.Count);
         // A member already in is taken again (its ACCEPT repeated), not refused.
         Assert.True(Accept(offer, imageId, 17));
     }
 
-    [Fact]
-    public void Accept_AllLiveSessionsTogetherFull_NextSessionsFirstMemberRefusedAndCounted()
+    private static readonly DonorLimits Limits = new();
+
+    /// <summary>Machine <paramref name="i"/>'s STATUS (COMPLETE) with its token: a member whose ACCEPTs were lost joins by it (§7.2 rule 7).</summary>
+    private void StatusComplete(uint session, int i)
     {
-        ulong imageId = ImageId;
+        IPEndPoint from = Address(i);
+        ulong token = _keys.MemberToken(session, Mac(i), from.Address);
+        byte[] buffer = new byte[128];
+        Assert.Equal(WireStatus.Ok, StatusMessage.TryEmitComplete(buffer, new MessageIds(_messageId++, session, Mac(i)), new StatusReport(1, 3, 0, 0, token), out int n));
+        _engine.Receive(buffer.AsSpan(0, n), from, Now);
+    }
+
+    private static int LiveMembers(DonorEngine engine)
+    {
+        int n = 0;
+        foreach (ImageSession session in engine.Sessions) if (!session.IsEnded) n += session.Clients.Count;
+        return n;
+    }
+
+    /// <summary>Sessions of the given sizes, each from its own REQUEST, every member by ACCEPT.</summary>
+    private int Fill(params int[] sizes)
+    {
         int machine = 0;
-        int sessions = DonorEngine.MaxLiveMembers / DonorEngine.MaxClientsPerSession;
-        for (int s = 0; s < sessions; s++)
+        foreach (int size in sizes)
         {
             var offer = Request(machine);
-            for (int i = 0; i < DonorEngine.MaxClientsPerSession; i++, machine++)
-                Assert.True(Accept(offer, imageId, machine), "machine " + machine + " refused");
+            for (int i = 0; i < size; i++, machine++)
+                Assert.True(Accept(offer, ImageId, machine), "machine " + machine + " refused");
         }
-        Assert.Equal(sessions, _engine.Sessions.Count);
+        return machine;
+    }
 
-        var last = Request(machine);
-        Assert.False(Accept(last, imageId, machine));
-        Assert.Equal(1, _engine.RejectReasons["ACCEPT:member-limit"]);
+    [Fact]
+    public void Join_AllLiveSessionsTogetherFull_ASessionWithRoomRefusesByAcceptAndByStatus()
+    {
+        // 4 per session, 10 in all: two full sessions and a third with 2 reach the bound.
+        var small = new DonorEngineMemberLimitTests(new DonorLimits { MembersPerSession = 4, LiveMembers = 10 });
+        int machine = small.Fill(4, 4, 2);
+
+        // The third session has room of its own, but the engine has none.
+        var third = small.Request(machine);
+        Assert.False(small.Accept(third, ImageId, machine));
+        small.StatusComplete(third.Session, machine + 1);
+
+        Assert.Equal(10, LiveMembers(small._engine));
+        Assert.Equal(2, small._engine.RejectReasons["member-limit"]);
+    }
+
+    [Fact]
+    public void Accept_AllLiveSessionsTogetherFull_NoNewSessionMade_SoNobodyJoinsItByStatus()
+    {
+        // 4 per session, 8 in all: two full sessions; a REQUEST is offered a new one.
+        var small = new DonorEngineMemberLimitTests(new DonorLimits { MembersPerSession = 4, LiveMembers = 8 });
+        int machine = small.Fill(4, 4);
+        var offer = small.Request(machine);
+
+        Assert.False(small.Accept(offer, ImageId, machine));
+        // Made anyway, an empty session would take members by STATUS past the bound (red team, session 10).
+        small.StatusComplete(offer.Session, machine + 1);
+
+        Assert.Equal(2, small._engine.Sessions.Count);
+        Assert.Equal(8, LiveMembers(small._engine));
+        Assert.Equal(1, small._engine.RejectReasons["member-limit"]);
+        Assert.Equal(1, small._engine.RejectReasons["STATUS:unknown-session"]);
+    }
+
+    [Fact]
+    public void Request_MemberOfAFullSessionAsksAgain_OfferedItsOwnSession_ANewMachineANewOne()
+    {
+        var small = new DonorEngineMemberLimitTests(new DonorLimits { MembersPerSession = 2, LiveMembers = 100 });
+        var first = small.Request(0);
+        Assert.True(small.Accept(first, ImageId, 0));
+        Assert.True(small.Accept(first, ImageId, 1));
+
+        // Machine 1 rediscovered (T_lost, say): its own session again, where it keeps its membership.
+        Assert.Equal(first.Session, small.Request(1).Session);
+        // Machine 2 is new: the full session is not offered to it.
+        Assert.NotEqual(first.Session, small.Request(2).Session);
     }
 }

@@ -67,7 +67,7 @@ public sealed partial class DonorEngine
         // A unicast session belongs to one machine at one address (§7.2 rule 11).
         UnicastOwner? owner = mode == DeliveryMode.Unicast ? new UnicastOwner(senderId, sender.Address) : null;
         ulong imageId = DonorIdentity.ImageIdFor(image.Sha256);
-        ImageSession? live = FindLiveSession(imageId, geometry, mode, owner);
+        ImageSession? live = FindLiveSession(imageId, geometry, mode, owner, senderId, sender.Address);
         OfferTable.PendingOffer? pending = live is null ? _offers.FindSame(imageId, geometry.FragmentSize, mode, owner, now) : null;
         if (live is null && pending is null && owner is { } o && LiveUnicastAt(o.Address) >= MaxUnicastPerAddress)
         {
@@ -144,16 +144,18 @@ public sealed partial class DonorEngine
     }
 
     /// <summary>The running session for this image and geometry: everyone who accepts shares it, late joiners included (§7.2.1).</summary>
-    private ImageSession? FindLiveSession(ulong imageId, FragmentGeometry geometry, DeliveryMode mode, UnicastOwner? owner)
+    private ImageSession? FindLiveSession(ulong imageId, FragmentGeometry geometry, DeliveryMode mode, UnicastOwner? owner, ulong senderId, IPAddress address)
     {
         foreach (var existing in _sessions.Values)
         {
             // Same image id means the same bytes (a SHA-256 prefix), even across a catalog reload.
-            // A full session is not offered: its ACCEPTs would be refused, and the machines would ask again and be
-            // offered it again until it ended. A new session runs beside it (the rate is shared fairly).
+            // A full session is not offered to a new machine: its ACCEPT would be refused, and it would ask again and be
+            // offered it again until the session ended. A new session runs beside it (the rate is shared fairly). A
+            // member asking again (it rediscovered) is offered its own session.
             if (!existing.IsEnded && existing.ImageId == imageId && existing.Delivery == mode
                 && existing.Geometry.FragmentSize == geometry.FragmentSize && existing.Owner == owner
-                && existing.Clients.Count < MaxClientsPerSession)
+                && (existing.Clients.Count < _options.Limits.MembersPerSession
+                    || existing.FindClient(_keys.MemberToken(existing.SessionId, senderId, address)) is not null))
                 return existing;
         }
         return null;
@@ -193,12 +195,15 @@ public sealed partial class DonorEngine
         return n;
     }
 
-    // Members of live sessions, whatever their state (each holds its SessionClient until the session ends).
-    private int LiveMemberCount()
+    // Members of live sessions, whatever their state (each holds its SessionClient until the session ends), at the
+    // bound: the caller refuses the join, counted.
+    private bool AtLiveMemberLimit()
     {
         int n = 0;
         foreach (var session in _sessions.Values) if (!session.IsEnded) n += session.Clients.Count;
-        return n;
+        if (n < _options.Limits.LiveMembers) return false;
+        Reject("member-limit");
+        return true;
     }
 
     private byte DonorLoad()
@@ -223,6 +228,13 @@ public sealed partial class DonorEngine
         _instructions.OnRecoveryMessage(senderId, now);
         if (!_sessions.TryGetValue(frame.Header.SessionId, out ImageSession? session) || session.IsEnded)
         {
+            // Checked before the offer is taken: a refused ACCEPT must not leave an empty session behind for others
+            // to join by STATUS past the bound (red team, session 10).
+            if (AtLiveMemberLimit())
+            {
+                SendKeylessAbort(frame.Header.SessionId, AbortReason.SessionFull, sender);
+                return;
+            }
             var offer = _offers.Take(frame.Header.SessionId, accept.ImageId, senderId, sender.Address, now);
             if (offer is null)
             {
@@ -267,14 +279,13 @@ public sealed partial class DonorEngine
             return;
         }
         bool known = session.FindClient(accept.MemberToken) is not null;
-        if (!known && session.Clients.Count >= MaxClientsPerSession)
+        if (!known && session.Clients.Count >= _options.Limits.MembersPerSession)
         {
             SendKeylessAbort(session.SessionId, AbortReason.SessionFull, sender);
             return;
         }
-        if (!known && LiveMemberCount() >= MaxLiveMembers)
+        if (!known && AtLiveMemberLimit())
         {
-            Reject("ACCEPT:member-limit");
             SendKeylessAbort(session.SessionId, AbortReason.SessionFull, sender);
             return;
         }
@@ -328,11 +339,12 @@ public sealed partial class DonorEngine
         {
             // The token proves this machine got our OFFER of this session at this address, but its ACCEPTs were
             // lost while the broadcast DATA reached it (§7.2 rule 7): it is a member, joined by its STATUS.
-            if (session.Clients.Count >= MaxClientsPerSession)
+            if (session.Clients.Count >= _options.Limits.MembersPerSession)
             {
                 Reject("STATUS:session-full");
                 return;
             }
+            if (AtLiveMemberLimit()) return;
             client = session.Join(message.MemberToken, frame.Header.SenderId, sender,
                 Math.Min(message.FragmentsHeld, session.Geometry.FragmentCount), now);
             _macBook.Note(frame.Header.SenderId, sender.Address);

@@ -28,10 +28,7 @@ public sealed partial class DonorEngine
     private const int MaxSessions = 256;
     private const int MaxOffers = 4096;
     private const int MaxFinishedSessionsKept = 64;
-    // A rack row of 10,000 machines is one session (each session's pass is the whole image again). Members of all
-    // live sessions together are bounded too, so the memory a flood of ACCEPTs can take stays what it was.
-    public const int MaxClientsPerSession = 16384;
-    public const int MaxLiveMembers = 65536;
+    // Members per session and in all live sessions: _options.Limits (DonorLimits).
     // §7.2 rule 11: live unicast sessions per source address (each needed a token-proven ACCEPT from there).
     public const int MaxUnicastPerAddress = 4;
     // Pending unicast offers per address: a spoofed REQUEST makes one, so more only evict the oldest there. 16

@@ -216,6 +216,7 @@ public sealed class ImageSession
     /// </summary>
     public SessionClient Join(ulong token, ulong clientId, IPEndPoint endPoint, uint fragmentsHeld, TimeSpan now)
     {
+        _receivingCount = -1;
         if (_clients.TryGetValue(token, out var existing))
         {
             existing.Rejoined(endPoint);
@@ -292,7 +293,7 @@ public sealed class ImageSession
         index = 0;
         manifestFirst = false;
         if (State != SessionState.Sending) return false;
-        if (CountReceiving() == 0)
+        if (ReceivingCount() == 0)
         {
             // Nobody still needs data (all complete or gone): stop the pass early.
             _pending.Clear();
@@ -398,6 +399,7 @@ public sealed class ImageSession
     /// <summary>Folds one STATUS into the session: progress, COMPLETE, or NACKs into the repair union.</summary>
     public void OnStatus(SessionClient client, in StatusMessage status, TimeSpan now)
     {
+        _receivingCount = -1;
         client.LastHeard = now;
         client.FirstUnansweredAt = TimeSpan.MinValue;
         client.SilentRounds = 0;
@@ -608,6 +610,7 @@ public sealed class ImageSession
 
     public void MarkReported(SessionClient client, string resultText, TimeSpan now)
     {
+        _receivingCount = -1;
         client.LastHeard = now;
         client.State = MemberState.Reported;
         client.ResultText = resultText;
@@ -616,6 +619,7 @@ public sealed class ImageSession
 
     public void MarkLeft(SessionClient client, TimeSpan now)
     {
+        _receivingCount = -1;
         client.LastHeard = now;
         if (client.State != MemberState.Reported) client.State = MemberState.Left;
     }
@@ -626,6 +630,7 @@ public sealed class ImageSession
     /// </summary>
     public SessionAction Tick(TimeSpan now, List<SessionClient> timedOut)
     {
+        _receivingCount = -1;
         timedOut.AddRange(_dropped);
         _dropped.Clear();
         foreach (var client in _clients.Values)
@@ -809,6 +814,17 @@ public sealed class ImageSession
         foreach (var client in _clients.Values)
             if (client.State == MemberState.Receiving && client.AnsweredRound < Round) return false;
         return true;
+    }
+
+    // Receiving members, counted again only after something that can change a member's state (Join, OnStatus,
+    // MarkReported, MarkLeft, Tick): every DATA asks, and walking 16,384 members took 67 µs, where 1 Gbit/s leaves
+    // 11.5 µs per fragment (red team, session 10).
+    private int _receivingCount = -1;
+
+    private int ReceivingCount()
+    {
+        if (_receivingCount < 0) _receivingCount = CountReceiving();
+        return _receivingCount;
     }
 
     private int CountReceiving()
