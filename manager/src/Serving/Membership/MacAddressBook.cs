@@ -17,12 +17,19 @@ public sealed class MacAddressBook(int maxMacs, int addressesPerMac = 4)
 
     public int Count => _addresses.Count;
 
+    /// <summary>MACs forgotten to make room: once any was, <see cref="SeenElsewhere"/> false no longer means "never elsewhere".</summary>
+    public long Forgotten { get; private set; }
+
     /// <summary>Notes that <paramref name="mac"/> proved a membership at <paramref name="address"/>.</summary>
     public void Note(ulong mac, IPAddress address)
     {
         if (!_addresses.TryGetValue(mac, out var list))
         {
-            while (_addresses.Count >= maxMacs && _order.TryDequeue(out ulong oldest)) _addresses.Remove(oldest);
+            while (_addresses.Count >= maxMacs && _order.TryDequeue(out ulong oldest))
+            {
+                _addresses.Remove(oldest);
+                Forgotten++;
+            }
             _addresses[mac] = list = new List<IPAddress>(1);
             _order.Enqueue(mac);
         }

@@ -305,9 +305,10 @@ public sealed partial class DonorEngine
     // claiming that MAC from its own address. Show it; the result log tells the records apart by address.
     private void WarnIfSameMacElsewhere(SessionClient joined)
     {
-        // The book knows every MAC of a live member: only a MAC it saw elsewhere is worth a walk over every member
-        // (which, per join, made 10,000 joins cost 10^8 steps).
-        if (!_macBook.SeenElsewhere(joined.ClientId, joined.Address)) return;
+        // While the book has forgotten no MAC it knows every live member's: only a MAC it saw elsewhere is worth a walk
+        // over every member (which, per join, made 10,000 joins cost 10^8 steps). Once it forgot one, a MAC seen again
+        // may be a live member's at another address (red team, session 10): the walk, as before.
+        if (_macBook.Forgotten == 0 && !_macBook.SeenElsewhere(joined.ClientId, joined.Address)) return;
         foreach (var session in _sessions.Values)
         {
             if (session.IsEnded) continue;

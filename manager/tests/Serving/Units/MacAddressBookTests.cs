@@ -33,6 +33,9 @@ public sealed class MacAddressBookTests
         book.Note(1, B);
         Assert.Equal(2, book.Count);
         Assert.Empty(book.OthersThan(1, B)); // 1 was forgotten before it came back from B
+        // So the book can no longer say "never elsewhere", and says so (the engine then walks its members).
+        Assert.False(book.SeenElsewhere(1, B));
+        Assert.Equal(2, book.Forgotten);
     }
 
     [Fact]
