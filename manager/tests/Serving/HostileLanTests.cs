@@ -368,9 +368,15 @@ public sealed class HostileLanTests
         uint later = shape.FirstOf(4);
         machine.SendNack(manager.UdpEndPoint, mac, session, RoundOf(firstPoll!), token, offer.Offer.Geometry.FragmentCount - 3,
             new NackRange(5, 1), new NackRange(later, 2));
-        var secondPoll = await machine.WaitForAsync(d => d.Type == MessageType.StatusRequest && d.SessionId == session && RoundOf(d) > RoundOf(firstPoll!), Patience);
+        // The repair pass is what lies between the polls around its first datagram: a NACK that reaches the donor after
+        // its round closed (a loaded host: the round waits 20 ms and a 200 ms grace) is carried after the next poll.
+        var firstRepair = await machine.WaitForAsync(d => d.SessionId == session && d.Sequence > firstPoll!.Sequence
+            && d.Type is MessageType.Data or MessageType.Manifest, Patience);
+        Assert.NotNull(firstRepair);
+        var secondPoll = await machine.WaitForAsync(d => d.Type == MessageType.StatusRequest && d.SessionId == session && d.Sequence > firstRepair!.Sequence, Patience);
         Assert.NotNull(secondPoll);
-        var pass1 = machine.All.Where(d => d.SessionId == session && d.Sequence > firstPoll!.Sequence && d.Sequence < secondPoll!.Sequence
+        var passStart = machine.All.Last(d => d.Type == MessageType.StatusRequest && d.SessionId == session && d.Sequence < firstRepair!.Sequence);
+        var pass1 = machine.All.Where(d => d.SessionId == session && d.Sequence > passStart.Sequence && d.Sequence < secondPoll!.Sequence
             && d.Type is MessageType.Data or MessageType.Manifest).ToList();
         Assert.Equal(new[] { "D5", "M4", "D" + later, "D" + (later + 1) }, pass1.Select(d => Describe(d, shape)));
         AssertManifestsPrecedeData(pass1, shape, offer.Offer.Binding.ManifestRoot, image, offer.Offer.Geometry, imageId, expectedPass: 1);
