@@ -34,12 +34,15 @@ public sealed class BlockParityEncoder
     /// <summary>As <see cref="ErasureCode.TryEncode"/>: parity <paramref name="parityIndex"/> of the block's source fragments.</summary>
     public FecStatus TryEncode(ReadOnlySpan<byte> block, int fragmentSize, int parityIndex, Span<byte> parity)
     {
-        // Anything the portable encoder would refuse, it refuses with its own status.
-        if (!IsAccelerated || fragmentSize < 1 || fragmentSize > _portable.MaxFragmentSize || block.Length < 1
-            || block.Length > ErasureCode.MaxSourceCount * fragmentSize || (uint)parityIndex >= ErasureCode.MaxParityCount
-            || parity.Length != fragmentSize)
+        if (!IsAccelerated)
         {
             return _portable.TryEncode(block, fragmentSize, parityIndex, parity);
+        }
+        // The portable encoder's own check: both refuse the same arguments with the same status.
+        FecStatus arguments = _portable.CheckEncode(block.Length, fragmentSize, parityIndex, parity.Length);
+        if (arguments != FecStatus.Ok)
+        {
+            return arguments;
         }
         parity.Clear();
         int sources = ErasureCode.SourceCountOf(block.Length, fragmentSize);

@@ -55,13 +55,12 @@ public sealed class ErasureCode
     }
 
     /// <summary>
-    /// Writes parity fragment <paramref name="parityIndex"/> of <paramref name="block"/> (its source fragments back
-    /// to back; every one <paramref name="fragmentSize"/> long but the last) into <paramref name="parity"/>
-    /// (exactly one fragment).
+    /// What <see cref="TryEncode"/> says of these arguments before it encodes: Ok, or why it refuses them (another
+    /// encoder of this code checks with it, so both refuse the same things).
     /// </summary>
-    public FecStatus TryEncode(ReadOnlySpan<byte> block, int fragmentSize, int parityIndex, Span<byte> parity)
+    public FecStatus CheckEncode(int blockLength, int fragmentSize, int parityIndex, int parityLength)
     {
-        FecStatus shape = CheckBlock(block.Length, fragmentSize);
+        FecStatus shape = CheckBlock(blockLength, fragmentSize);
         if (shape != FecStatus.Ok)
         {
             return shape;
@@ -70,9 +69,24 @@ public sealed class ErasureCode
         {
             return FecStatus.ParityIndexOutOfRange;
         }
-        if (parity.Length != fragmentSize)
+        if (parityLength != fragmentSize)
         {
             return FecStatus.BadParityLength;
+        }
+        return FecStatus.Ok;
+    }
+
+    /// <summary>
+    /// Writes parity fragment <paramref name="parityIndex"/> of <paramref name="block"/> (its source fragments back
+    /// to back; every one <paramref name="fragmentSize"/> long but the last) into <paramref name="parity"/>
+    /// (exactly one fragment).
+    /// </summary>
+    public FecStatus TryEncode(ReadOnlySpan<byte> block, int fragmentSize, int parityIndex, Span<byte> parity)
+    {
+        FecStatus arguments = CheckEncode(block.Length, fragmentSize, parityIndex, parity.Length);
+        if (arguments != FecStatus.Ok)
+        {
+            return arguments;
         }
         parity.Clear();
         int sources = SourceCountOf(block.Length, fragmentSize);
