@@ -7,7 +7,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Tasks;
 using UefiRecovery.Manager.Planning;
-using UefiRecovery.Manager.Serving.Sessions;
 
 namespace UefiRecovery.Manager.Benchmarking;
 
@@ -304,7 +303,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
 
     // The share `plan --fec-proactive auto` gives for the run's machines, the image and a loss of lossPercent.
     private double ProactiveShareFor(double lossPercent) =>
-        ProactiveParity.ShareFor(options.Clients, FleetModel.BlocksOf(new FleetScenario { ImageBytes = _capsuleBytes.Length }), lossPercent / 100);
+        new FleetScenario { Machines = options.Clients, ImageBytes = _capsuleBytes.Length, LossTowardMachines = lossPercent / 100 }.FleetProactiveShare;
 
     private async Task StartServeAsync(bool fec = false, string gatherSeconds = GatherSeconds, double proactiveShare = 0)
     {

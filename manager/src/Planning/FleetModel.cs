@@ -72,7 +72,7 @@ public sealed class FleetModel
             Priority = 100,
             LiveView = false,
             Fec = scenario.Fec,
-            FecProactive = _proactiveShare = scenario.ProactiveShare(BlocksOf(scenario)),
+            FecProactive = _proactiveShare = scenario.ProactiveShare,
         };
         var secret = new byte[DonorSecret.Length];
         new Random(unchecked((int)scenario.Seed * 31 + 7)).NextBytes(secret);

@@ -59,9 +59,11 @@ public sealed record FleetScenario
     /// <summary>Tests: the first this many machines are old clients that do not decode (they NACK, as before FEC1).</summary>
     public int MachinesWithoutFec { get; init; }
 
-    /// <summary>The proactive share the donor is given: <see cref="FecProactive"/>, or the fleet's (<see cref="FecProactiveForFleet"/>) for <paramref name="blocks"/> blocks.</summary>
-    public double ProactiveShare(long blocks) =>
-        !Fec ? 0 : FecProactiveForFleet ? ProactiveParity.ShareFor(Machines, blocks, LossTowardMachines) : FecProactive;
+    /// <summary>The proactive share these machines need to finish in pass 0 at the loss toward them (plan --fec-proactive auto).</summary>
+    public double FleetProactiveShare => ProactiveParity.ShareFor(Machines, FleetModel.BlocksOf(this), LossTowardMachines);
+
+    /// <summary>The proactive share the donor is given: <see cref="FecProactive"/>, or <see cref="FleetProactiveShare"/> (<see cref="FecProactiveForFleet"/>).</summary>
+    public double ProactiveShare => !Fec ? 0 : FecProactiveForFleet ? FleetProactiveShare : FecProactive;
 
     /// <summary>Seeds everything random: the image, every link's losses, the machines' and the donor's PRNGs.</summary>
     public ulong Seed { get; init; } = 1;

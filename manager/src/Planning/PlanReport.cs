@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using UefiRecovery.Core.Protocol;
+using UefiRecovery.Manager.Serving.Sessions;
 
 namespace UefiRecovery.Manager.Planning;
 
@@ -16,9 +18,8 @@ public static class PlanReport
         text.AppendLine(string.Create(c, $"bytes on the wire:  {r.SentPerImage:0.000} x image as DATA, PARITY and MANIFEST (headers included: {r.DataPerImage:0.000} + {r.ParityPerImage:0.000} + {r.ManifestPerImage:0.000}); {r.WirePerImage:0.000} x image on the donor's wire (every datagram, Ethernet/IP/UDP included)"));
         if (scenario.Fec)
         {
-            long blocks = FleetModel.BlocksOf(scenario);
-            double fleet = Serving.Sessions.ProactiveParity.ShareFor(scenario.Machines, blocks, scenario.LossTowardMachines);
-            text.AppendLine(string.Create(c, $"proactive parity:   {Proactive(r.ProactiveShare)} in pass 0; for these machines to finish in it (at most {Serving.Sessions.ProactiveParity.ExpectedShortMachines} short, expected): --fec-proactive {fleet * 100:0.##}% ({Serving.Sessions.ProactiveParity.PerBlock(fleet, Core.Protocol.ProtocolConstants.FecBlockLength)} per block)"));
+            double fleet = scenario.FleetProactiveShare;
+            text.AppendLine(string.Create(c, $"proactive parity:   {Proactive(r.ProactiveShare)} in pass 0; for these machines to finish in it (at most {ProactiveParity.ExpectedShortMachines} short, expected): --fec-proactive {fleet * 100:0.##}% ({ProactiveParity.PerBlock(fleet, ProtocolConstants.FecBlockLength)} per block)"));
         }
         text.AppendLine(string.Create(c, $"rounds:             {r.RepairRounds} repair pass(es), {r.StatusRounds} status round(s), {r.Sessions} session(s)"));
         text.AppendLine(string.Create(c, $"STATUS per round:   max {r.StatusPerRoundMax}, mean {r.StatusPerRoundMean:0.0} ({r.StatusMessages} in all, {r.UnsolicitedStatusMessages} before the first round); with needs (not COMPLETE): max {r.NeedsPerRoundMax}"));
@@ -58,7 +59,7 @@ public static class PlanReport
     }
 
     private static string Proactive(double share) => share <= 0 ? "none"
-        : string.Create(CultureInfo.InvariantCulture, $"{Serving.Sessions.ProactiveParity.PerBlock(share, Core.Protocol.ProtocolConstants.FecBlockLength)} per 64-fragment block ({share * 100:0.##}%)");
+        : string.Create(CultureInfo.InvariantCulture, $"{ProactiveParity.PerBlock(share, ProtocolConstants.FecBlockLength)} per 64-fragment block ({share * 100:0.##}%)");
 
     private static string Seconds(double? s) => s is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) + " s" : "n/a (not every machine finished)";
 
